@@ -108,6 +108,12 @@ export interface EffectHandler {
    * committed intent record; those that do not (pure waits) share one transaction.
    */
   hasSideEffects?(effect: EffectRequest): boolean;
+  /**
+   * Called when a wait this handler produced is resumed (tool approvals, passthrough
+   * results, a child run's outcome): turns the resume payload into the effect's outcome.
+   * Without it, the payload itself is the effect's result.
+   */
+  resume?(effect: EffectRequest, wait: WaitState, payload: JsonValue, ctx: EffectContext): Promise<EffectOutcome>;
 }
 
 export type EffectHandlers = Record<string, EffectHandler>;
