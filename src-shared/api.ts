@@ -25,7 +25,15 @@ export const requestSchemas = {
   getInfo: z.object({}).strict(),
   listWorkflows: z.object({}).strict(),
   startRun: z
-    .object({ workflowId: z.string().min(1), version: z.string().optional(), vars: jsonObject.optional() })
+    .object({
+      workflowId: z.string().min(1),
+      version: z.string().optional(),
+      vars: jsonObject.optional(),
+      /** Start in step mode (nothing runs until stepRun/continueRun). */
+      stepMode: z.boolean().optional(),
+      /** Breakpoints set before the first step (pause BEFORE these nodes). */
+      breakpoints: z.array(z.string().min(1)).max(500).optional(),
+    })
     .strict(),
   listRuns: z
     .object({

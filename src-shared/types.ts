@@ -66,6 +66,8 @@ export interface PendingEffect {
   attempt: number;
   idempotency_key: string;
   effect: EffectRecord;
+  /** Where the run continues once the effect completes (null: the effect completes the run). */
+  resume_to_node?: string | null;
 }
 
 export type RunOrigin =

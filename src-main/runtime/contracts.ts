@@ -128,6 +128,8 @@ export interface Clock {
 export interface IdGenerator {
   runId(): string;
   stepId(): string;
+  /** Optional; the runtime falls back to `snap-<stepId()>`. */
+  snapshotId?(): string;
 }
 
 // ---------------------------------------------------------------- stores

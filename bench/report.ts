@@ -1,0 +1,79 @@
+/**
+ * Figures as the issue defines them: one `{name, unit, ours, peer | limit, ratio}` per
+ * measured quantity, printed as a table and written to bench/results.json.
+ */
+import { writeFileSync } from 'node:fs';
+
+export interface Figure {
+  name: string;
+  unit: string;
+  ours: number;
+  peer?: number;
+  limit?: number;
+  /**
+   * How many times better ours is than the reference (peer or limit): ours/ref for rates,
+   * ref/ours for durations. null when there is no reference.
+   */
+  ratio: number | null;
+  /** What "better" means for this unit, so the ratio can be read without guessing. */
+  better: 'higher' | 'lower';
+  target?: string;
+  note?: string;
+}
+
+export function rateFigure(
+  name: string,
+  unit: string,
+  ours: number,
+  ref: { peer?: number; limit?: number },
+  extra: Pick<Figure, 'target' | 'note'> = {},
+): Figure {
+  const base = ref.peer ?? ref.limit;
+  return { name, unit, ours, ...ref, ratio: base ? ours / base : null, better: 'higher', ...extra };
+}
+
+export function durationFigure(
+  name: string,
+  unit: string,
+  ours: number,
+  ref: { peer?: number; limit?: number },
+  extra: Pick<Figure, 'target' | 'note'> = {},
+): Figure {
+  const base = ref.peer ?? ref.limit;
+  return { name, unit, ours, ...ref, ratio: base ? base / ours : null, better: 'lower', ...extra };
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function fmt(n: number | undefined | null): string {
+  if (n === undefined || n === null || Number.isNaN(n)) return '';
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (Math.abs(n) >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}
+
+export function formatTable(figures: readonly Figure[]): string {
+  const head = ['figure', 'unit', 'ours', 'peer', 'limit', 'ratio', 'target'];
+  const rows = figures.map((f) => [
+    f.name,
+    f.unit,
+    fmt(f.ours),
+    fmt(f.peer),
+    fmt(f.limit),
+    f.ratio === null ? '' : `${fmt(f.ratio)}×`,
+    f.target ?? '',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function writeResults(path: string, figures: readonly Figure[], meta: Record<string, unknown>): void {
+  writeFileSync(path, JSON.stringify(figures, null, 2) + '\n');
+  writeFileSync(path.replace(/\.json$/, '.meta.json'), JSON.stringify(meta, null, 2) + '\n');
+}

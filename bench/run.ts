@@ -1,0 +1,103 @@
+/**
+ * `npm run bench` — every figure measured side by side in one run.
+ *   --only steps,resume,verify,scale,inspector   pick sections (default: all)
+ *   --quick                                      smaller shapes (a smoke run, not for docs)
+ *   --out PATH                                   results file (default bench/results.json)
+ * Prints a table and writes `[{name, unit, ours, peer?, limit?, ratio}]` to the results file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { formatTable, writeResults, type Figure } from './report';
+
+const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Args {
+  only: Section[];
+  quick: boolean;
+  out: string;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { only: [...SECTIONS], quick: false, out: resolve('bench/results.json'), keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') args.quick = true;
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--out') args.out = resolve(argv[++i] ?? '');
+    else if (a === '--only') args.only = parseSections(argv[++i] ?? '');
+    else if (a.startsWith('--only=')) args.only = parseSections(a.slice(7));
+    else throw new Error(`unknown argument ${a} (expected --only LIST, --quick, --out PATH, --keep)`);
+  }
+  return args;
+}
+
+function parseSections(list: string): Section[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n}; choose from ${SECTIONS.join(', ')}`);
+  }
+  return names as Section[];
+}
+
+async function runSection(s: Section, dir: string, quick: boolean): Promise<Figure[]> {
+  switch (s) {
+    case 'steps': {
+      const { benchSteps } = await import('./sections/steps');
+      return benchSteps({ dir, runs: quick ? 40 : 250, nodes: 10, repeats: quick ? 1 : 3, warmupRuns: quick ? 5 : 20 });
+    }
+    case 'resume': {
+      const { benchResume } = await import('./sections/resume');
+      return benchResume({ dir, rounds: quick ? 30 : 200, repeats: quick ? 1 : 3, warmup: quick ? 5 : 20 });
+    }
+    case 'verify': {
+      const { benchVerify } = await import('./sections/verify');
+      return benchVerify({ dir, records: quick ? 5_000 : 50_000, repeats: quick ? 1 : 3 });
+    }
+    case 'scale': {
+      const { benchScale } = await import('./sections/scale');
+      return benchScale({ dir, runs: quick ? 1_000 : 10_000, bigLedger: quick ? 100_000 : 1_000_000, repeats: quick ? 1 : 3 });
+    }
+    case 'inspector': {
+      const { benchInspector } = await import('./sections/inspector');
+      return benchInspector({ dir, records: quick ? 10_000 : 100_000, liveSteps: quick ? 500 : 3_000, stepsPerSec: 1_000 });
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'ar-bench-'));
+  const figures: Figure[] = [];
+  const started = new Date();
+  try {
+    for (const s of args.only) {
+      const t0 = performance.now();
+      process.stderr.write(`bench: ${s}…\n`);
+      const got = await runSection(s, dir, args.quick);
+      figures.push(...got);
+      process.stderr.write(`bench: ${s} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    }
+  } finally {
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(formatTable(figures));
+  writeResults(args.out, figures, {
+    date: started.toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    quick: args.quick,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryMB: Math.round(totalmem() / 2 ** 20),
+    tmpdir: dir,
+  });
+  console.log(`\nwrote ${args.out}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  process.exit(1);
+});

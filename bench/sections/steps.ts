@@ -1,0 +1,87 @@
+/**
+ * Durable steps per second on a linear 10-node workflow: ours (SqliteStore, both
+ * durability settings) against LangGraph + SqliteSaver and against the raw better-sqlite3
+ * limit, all on file databases, in one process, alternating, median of the repeats.
+ */
+import { join } from 'node:path';
+import { openPeerSaver, peerLinearSteps, peerSynchronous } from '../peer/langgraph';
+import { rawSqliteLimit } from '../raw/sqliteLimit';
+import { openOurs, type Durability } from '../ours/harness';
+import { linearWorkflow } from '../ours/workflows';
+import { median, rateFigure, type Figure } from '../report';
+
+export interface StepsOptions {
+  dir: string;
+  runs: number;
+  nodes: number;
+  repeats: number;
+  warmupRuns: number;
+}
+
+async function oursLinear(file: string, durability: Durability, o: StepsOptions): Promise<number> {
+  const wf = linearWorkflow(o.nodes);
+  const h = openOurs(file, durability, [wf]);
+  try {
+    const one = async () => {
+      const run = await h.runtime.start(wf.id, { count: 0 });
+      const end = await h.runtime.tick(run.run_id, { maxSteps: o.nodes * 4 });
+      if (end.status !== 'completed') throw new Error(`our run ended ${end.status}`);
+    };
+    for (let i = 0; i < o.warmupRuns; i++) await one();
+    const t0 = performance.now();
+    for (let i = 0; i < o.runs; i++) await one();
+    return (o.runs * o.nodes * 1000) / (performance.now() - t0);
+  } finally {
+    h.close();
+  }
+}
+
+async function peerLinear(file: string, o: StepsOptions): Promise<{ rate: number; sync: number }> {
+  const saver = openPeerSaver(file);
+  try {
+    await peerLinearSteps(saver, { runs: o.warmupRuns, nodes: o.nodes, durability: 'async' });
+    const r = await peerLinearSteps(saver, { runs: o.runs, nodes: o.nodes, durability: 'async' });
+    return { rate: r.stepsPerSec, sync: peerSynchronous(saver) };
+  } finally {
+    saver.db.close();
+  }
+}
+
+export async function benchSteps(o: StepsOptions): Promise<Figure[]> {
+  const full: number[] = [];
+  const proc: number[] = [];
+  const peer: number[] = [];
+  const rawFull: number[] = [];
+  const rawNormal: number[] = [];
+  let peerSync = -1;
+  const txs = o.runs * o.nodes;
+  for (let r = 0; r < o.repeats; r++) {
+    full.push(await oursLinear(join(o.dir, `ours-full-${r}.db`), 'full', o));
+    const p = await peerLinear(join(o.dir, `peer-${r}.db`), o);
+    peer.push(p.rate);
+    peerSync = p.sync;
+    proc.push(await oursLinear(join(o.dir, `ours-process-${r}.db`), 'process', o));
+    rawFull.push(rawSqliteLimit(join(o.dir, `raw-full-${r}.db`), { transactions: txs, synchronous: 'FULL' }).perSec);
+    rawNormal.push(rawSqliteLimit(join(o.dir, `raw-normal-${r}.db`), { transactions: txs, synchronous: 'NORMAL' }).perSec);
+  }
+  const shape = `${o.runs} runs × ${o.nodes} nodes, median of ${o.repeats}`;
+  const peerNote = `LangGraph ${peerSyncName(peerSync)} (its default), durability "async" (its default)`;
+  return [
+    rateFigure('steps/s, durability full vs LangGraph', 'steps/s', median(full), { peer: median(peer) }, {
+      target: '≥ 20×', note: `${shape}; ours synchronous=FULL; ${peerNote}`,
+    }),
+    rateFigure('steps/s, durability full vs raw limit (FULL)', 'steps/s', median(full), { limit: median(rawFull) }, {
+      target: '≥ 0.5×', note: 'raw: better-sqlite3, WAL, synchronous=FULL, 1 upsert + 1 insert + 1 SHA-256 per transaction',
+    }),
+    rateFigure('steps/s, durability process vs LangGraph', 'steps/s', median(proc), { peer: median(peer) }, {
+      target: '≥ 20×', note: `${shape}; ours synchronous=NORMAL (same as the peer); ${peerNote}`,
+    }),
+    rateFigure('steps/s, durability process vs raw limit (NORMAL)', 'steps/s', median(proc), { limit: median(rawNormal) }, {
+      target: '≥ 0.5×', note: 'raw: better-sqlite3, WAL, synchronous=NORMAL, 1 upsert + 1 insert + 1 SHA-256 per transaction',
+    }),
+  ];
+}
+
+function peerSyncName(n: number): string {
+  return ['synchronous=OFF', 'synchronous=NORMAL', 'synchronous=FULL', 'synchronous=EXTRA'][n] ?? `synchronous=${n}`;
+}

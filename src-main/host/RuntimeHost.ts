@@ -1,0 +1,671 @@
+/**
+ * RuntimeHost owns the store, the runtime, the effect handlers, the scheduler and the event
+ * bus. It drives runs: auto-advance until a run waits or ends, step mode, breakpoints
+ * (pause BEFORE a node), timers, event ingress, parent/child links, snapshots, and it
+ * publishes `runUpdated` / `ledgerAppended` / `attentionNeeded` after every commit it causes.
+ */
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { JsonObject, JsonValue } from '../../src-shared/json';
+import {
+  ConcurrentUpdateError,
+  RunLeasedError,
+  RunNotFoundError,
+  RunNotResumableError,
+  RunNotWaitingError,
+  RunTerminalError,
+  SnapshotNotFoundError,
+  ValidationError,
+  WorkflowNotFoundError,
+  WrongWaitKeyError,
+} from '../../src-shared/errors';
+import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
+import { TERMINAL_STATUSES } from '../../src-shared/types';
+import type { Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition } from '../runtime/contracts';
+import { makeActor } from '../runtime/actor';
+import type { Runtime } from '../runtime/index';
+import { childOutcomePayload, childRunIdFor, isWaitingForChild } from './childRuns';
+import { DebugPrefs } from './debugPrefs';
+import { EventBus } from './eventBus';
+import { EventLog } from './eventLog';
+import type { HostIds } from './hostIds';
+import { RunPublisher } from './publisher';
+import { RunQueues } from './runQueues';
+import { Scheduler } from './scheduler';
+import type { HostSettingsAccess } from './hostSettings';
+import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
+import { toWorkflowInfo } from './workflowInfo';
+import { buildHostParts, type HostCreateOptions } from './hostWiring';
+import { SqliteStore } from '../store/sqlite/SqliteStore';
+import { SigningKeyStore } from '../ledger/index';
+
+export type { HostCreateOptions } from './hostWiring';
+
+export interface HostOpenOptions extends Omit<HostCreateOptions, 'store' | 'signing' | 'onClose' | 'dataDir' | 'dbPath'> {
+  dbPath: string;
+  dataDir: string;
+  durability?: 'full' | 'process';
+}
+
+/** Steps per tick call while auto-advancing: progress is published between chunks. */
+const CHUNK_STEPS = 250;
+
+export type HostStore = RuntimeStore & SnapshotStore & { close?(): void };
+
+export interface HostParts {
+  store: HostStore;
+  runtime: Runtime;
+  clock: Clock;
+  workflows: LoadedWorkflow[];
+  workflowErrors: WorkflowLoadError[];
+  dataDir: string | null;
+  dbPath: string | null;
+  settings: HostSettingsAccess | null;
+  ids: HostIds;
+  hostId: string;
+  events: EventBus;
+  userActor?: ActorFingerprint;
+  onClose?: () => void;
+}
+
+export interface StartRunOptions {
+  version?: string;
+  stepMode?: boolean;
+  breakpoints?: string[];
+  parentRunId?: string;
+  runId?: string;
+}
+
+export interface TickReport {
+  recovered: string[];
+  timersFired: string[];
+  parentsResumed: string[];
+}
+
+export class RuntimeHost {
+  readonly events: EventBus;
+  readonly store: HostStore;
+  readonly runtime: Runtime;
+  readonly clock: Clock;
+  readonly dataDir: string | null;
+  readonly dbPath: string | null;
+  readonly workflowErrors: WorkflowLoadError[];
+  readonly settings: HostSettingsAccess | null;
+  private readonly workflows: LoadedWorkflow[];
+  private readonly queues = new RunQueues();
+  private readonly prefs: DebugPrefs;
+  private readonly publisher: RunPublisher;
+  private readonly eventLog: EventLog;
+  private readonly scheduler: Scheduler;
+  private readonly userActor: ActorFingerprint;
+  private readonly onClose: (() => void) | undefined;
+  private readonly ids: HostIds;
+  /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
+  readonly hostId: string;
+  private closed = false;
+
+  /** A host over a given store (tests, embedders): MemoryStore where SQLite is not the point. */
+  static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
+    const { parts, deps } = await buildHostParts(opts);
+    const host = new RuntimeHost(parts);
+    deps.bindStartChild((w, v, p, k) => host.startChild(w, v, p, k));
+    return host;
+  }
+
+  /** The default host: SQLite at `dbPath`, settings and keys in `dataDir`. */
+  static async open(opts: HostOpenOptions): Promise<RuntimeHost> {
+    mkdirSync(opts.dataDir, { recursive: true });
+    mkdirSync(dirname(opts.dbPath), { recursive: true });
+    const store = SqliteStore.open(opts.dbPath, { durability: opts.durability ?? 'full' });
+    try {
+      const keys = new SigningKeyStore(opts.dataDir);
+      return await RuntimeHost.create({
+        ...opts,
+        store,
+        signing: { sign: (hash) => keys.sign(hash), publicKey: () => keys.publicKeyBase64() },
+        onClose: () => store.close(),
+      });
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  constructor(parts: HostParts) {
+    this.events = parts.events;
+    this.store = parts.store;
+    this.runtime = parts.runtime;
+    this.clock = parts.clock;
+    this.dataDir = parts.dataDir;
+    this.dbPath = parts.dbPath;
+    this.workflows = parts.workflows;
+    this.workflowErrors = parts.workflowErrors;
+    this.settings = parts.settings;
+    this.onClose = parts.onClose;
+    this.ids = parts.ids;
+    this.hostId = parts.hostId;
+    this.prefs = new DebugPrefs(parts.dataDir ? join(parts.dataDir, 'debug-prefs.json') : null);
+    this.publisher = new RunPublisher(parts.store, parts.events);
+    this.eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
+    this.scheduler = new Scheduler(() => this.runDueTimers());
+    this.userActor = parts.userActor ?? makeActor('user', localUserName());
+  }
+
+  // ------------------------------------------------------------ workflows
+
+  listWorkflows(): WorkflowInfo[] {
+    return this.workflows.map((w) => toWorkflowInfo(w.definition, w.source));
+  }
+
+  workflowFor(state: Pick<RunState, 'workflow_id' | 'workflow_version'>): LoadedWorkflow | null {
+    return this.workflows.find((w) => w.definition.id === state.workflow_id && w.definition.version === state.workflow_version) ?? null;
+  }
+
+  /** Why a run cannot be resumed here, or null when it can. */
+  notResumableReason(state: RunState): string | null {
+    if (this.workflowFor(state)) return null;
+    const known = this.workflows.filter((w) => w.definition.id === state.workflow_id).map((w) => w.definition.version);
+    const imported = state.origin?.kind === 'import' ? 'imported run (read-only): ' : '';
+    return `${imported}workflow ${state.workflow_id}@${state.workflow_version} is not registered here (${
+      known.length ? `known versions: ${known.join(', ')}` : 'no version of it is registered'
+    })`;
+  }
+
+  // ------------------------------------------------------------ reading
+
+  getRun(runId: string): RunState {
+    const state = this.store.getRun(runId);
+    if (!state) throw new RunNotFoundError(`run ${runId} does not exist`, { runId });
+    return state;
+  }
+
+  listChildren(runId: string): RunSummary[] {
+    return this.store.listRuns({ parentRunId: runId, limit: 1000 }).runs;
+  }
+
+  /** Publishes a run changed outside the host's own commands (an import). */
+  publishRun(runId: string): void {
+    this.publisher.markNew(runId);
+    this.publisher.publish(runId);
+  }
+
+  stepMode(runId: string): boolean {
+    return this.prefs.stepMode(runId);
+  }
+
+  breakpoints(runId: string): string[] {
+    return this.prefs.breakpoints(runId);
+  }
+
+  // ------------------------------------------------------------ starting and driving
+
+  async startRun(workflowId: string, vars: JsonObject = {}, opts: StartRunOptions = {}): Promise<RunState> {
+    const def = this.requireWorkflow(workflowId, opts.version);
+    const merged = { ...structuredClone(def.defaultVars ?? {}), ...vars };
+    if (opts.runId) this.ids.useRunIdOnce(opts.runId);
+    const state = await this.runtime.start(def.id, merged, { version: def.version, ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}) });
+    this.publisher.markNew(state.run_id);
+    if (opts.stepMode) this.prefs.setStepMode(state.run_id, true);
+    if (opts.breakpoints?.length) this.prefs.setBreakpoints(state.run_id, opts.breakpoints);
+    this.publisher.publish(state.run_id);
+    return this.queues.run(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
+  }
+
+  /** Advances a run until it waits, ends, pauses, reaches a breakpoint, or is in step mode. */
+  advance(runId: string): Promise<RunState> {
+    return this.queues.run(runId, () => this.advanceNow(runId, { skipFirstBreak: false }));
+  }
+
+  /** Exactly one step; the run is put in step mode so nothing advances it behind your back. */
+  stepRun(runId: string): Promise<RunState> {
+    return this.queues.run(runId, async () => {
+      const state = this.writableRun(runId);
+      this.prefs.setStepMode(runId, true);
+      if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
+      return this.afterChange(runId);
+    });
+  }
+
+  /** Leaves step mode and advances (past the breakpoint the run is stopped at, if any). */
+  continueRun(runId: string): Promise<RunState> {
+    return this.queues.run(runId, () => {
+      this.writableRun(runId);
+      this.prefs.setStepMode(runId, false);
+      return this.advanceNow(runId, { skipFirstBreak: true });
+    });
+  }
+
+  async setStepMode(runId: string, enabled: boolean): Promise<void> {
+    this.getRun(runId);
+    this.prefs.setStepMode(runId, enabled);
+    if (!enabled) await this.advance(runId);
+  }
+
+  setBreakpoints(runId: string, nodeIds: string[]): void {
+    const state = this.getRun(runId);
+    const wf = this.workflowFor(state);
+    if (wf) {
+      const unknown = nodeIds.filter((id) => !Object.hasOwn(wf.definition.nodes, id));
+      if (unknown.length) throw new ValidationError(`workflow ${state.workflow_id} has no node ${unknown.map((u) => `"${u}"`).join(', ')}`, { unknown });
+    }
+    this.prefs.setBreakpoints(runId, nodeIds);
+  }
+
+  private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
+    let first = true;
+    for (;;) {
+      const state = this.store.getRun(runId);
+      if (!state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
+      const skip = first && opts.skipFirstBreak;
+      first = false;
+      const bps = this.prefs.breakpoints(runId);
+      if (!skip && (bps.includes(state.current_node) || this.prefs.stepMode(runId))) break;
+      // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
+      const progressed = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
+      if (!progressed) break;
+      await yieldToEventLoop();
+    }
+    return this.afterChange(runId);
+  }
+
+  /** One tick; false when nothing moved (another host holds the run, or it cannot go on). */
+  private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<boolean> {
+    const prior = before ?? this.store.getRun(runId);
+    this.publisher.mark(prior);
+    try {
+      await this.runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
+    } catch (err) {
+      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return false;
+      throw err;
+    } finally {
+      this.publisher.publish(runId);
+    }
+    const after = this.store.getRun(runId);
+    return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
+  }
+
+  /** Publishes, then handles what a run's new state implies for others (its parent). */
+  private afterChange(runId: string): RunState {
+    const state = this.publisher.publish(runId) ?? this.getRun(runId);
+    if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
+      this.prefs.forget(runId);
+      if (state.parent_run_id) void this.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
+    }
+    return state;
+  }
+
+  // ------------------------------------------------------------ resuming
+
+  async answer(runId: string, text: string, waitKey?: string): Promise<RunState> {
+    const state = this.writableRun(runId);
+    const wait = this.requireWait(state, 'user');
+    if (waitKey !== undefined && waitKey !== wait.wait_key) {
+      throw new WrongWaitKeyError(`run ${runId} waits on ${wait.wait_key}, not ${waitKey}`, { expected: wait.wait_key, got: waitKey });
+    }
+    if (!wait.allow_free_text && wait.choices && wait.choices.length > 0 && !wait.choices.includes(text)) {
+      throw new ValidationError(`answer must be one of: ${wait.choices.join(', ')}`, { choices: wait.choices });
+    }
+    return this.resume(runId, wait.wait_key, { text });
+  }
+
+  async decideToolCalls(
+    runId: string,
+    waitKey: string,
+    decisions: { call_id: string; approved: boolean; arguments?: JsonObject; reason?: string }[],
+  ): Promise<RunState> {
+    const state = this.writableRun(runId);
+    const wait = this.requireWait(state, 'tool_calls');
+    const pending = new Set((wait.tool_calls ?? []).map((c) => c.call_id));
+    const unknown = decisions.filter((d) => !pending.has(d.call_id)).map((d) => d.call_id);
+    if (unknown.length) throw new ValidationError(`no pending tool call with id ${unknown.join(', ')}`, { unknown, pending: [...pending] });
+    const clean = decisions.map((d) => ({
+      call_id: d.call_id,
+      approved: d.approved,
+      ...(d.arguments ? { arguments: d.arguments } : {}),
+      ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    }));
+    return this.resume(runId, waitKey, { decisions: clean });
+  }
+
+  /** Resumes the current wait (the key must match) and advances the run. */
+  resume(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint = this.userActor): Promise<RunState> {
+    return this.queues.run(runId, async () => {
+      const before = this.writableRun(runId);
+      this.publisher.mark(before);
+      await this.runtime.resume(runId, { waitKey, payload, actor });
+      this.publisher.publish(runId);
+      return this.advanceNow(runId, { skipFirstBreak: false });
+    });
+  }
+
+  // ------------------------------------------------------------ lifecycle commands
+
+  async cancelRun(runId: string, reason?: string): Promise<RunState> {
+    const state = this.getRun(runId);
+    if (state.origin?.kind === 'import' && !this.workflowFor(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
+    this.publisher.mark(state);
+    // Not queued behind an in-flight advance: the kernel aborts that run's running effect.
+    try {
+      await this.runtime.cancel(runId, reason);
+    } catch (err) {
+      if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
+      await this.queues.run(runId, () => this.runtime.cancel(runId, reason));
+    }
+    const after = this.afterChange(runId);
+    await this.cancelChildren(runId, reason);
+    return after;
+  }
+
+  private async cancelChildren(parentRunId: string, reason?: string): Promise<void> {
+    for (const child of this.listChildren(parentRunId)) {
+      if ((TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
+      try {
+        await this.cancelRun(child.run_id, reason ?? `parent run ${parentRunId} was cancelled`);
+      } catch (err) {
+        if (!(err instanceof RunTerminalError)) throw err;
+      }
+    }
+  }
+
+  pauseRun(runId: string): Promise<RunState> {
+    return this.queues.run(runId, async () => {
+      this.publisher.mark(this.getRun(runId));
+      await this.runtime.pause(runId);
+      return this.afterChange(runId);
+    });
+  }
+
+  unpauseRun(runId: string): Promise<RunState> {
+    return this.queues.run(runId, async () => {
+      this.publisher.mark(this.getRun(runId));
+      await this.runtime.unpause(runId);
+      this.publisher.publish(runId);
+      return this.advanceNow(runId, { skipFirstBreak: false });
+    });
+  }
+
+  // ------------------------------------------------------------ subworkflows
+
+  /** Called by the start_subworkflow handler (inside the parent's tick): creates the child. */
+  async startChild(workflowId: string, vars: JsonObject, parentRunId: string, idempotencyKey: string): Promise<string> {
+    const childId = childRunIdFor(parentRunId, idempotencyKey);
+    const existing = this.store.getRun(childId);
+    if (existing) {
+      // A retry after a crash: the child may have ended while its parent was not yet waiting.
+      if ((TERMINAL_STATUSES as readonly string[]).includes(existing.status)) {
+        void this.notifyParent(parentRunId, childId).catch(logBackground('resume parent'));
+      } else void this.advance(childId).catch(logBackground(`advance child ${childId}`));
+      return childId;
+    }
+    const def = this.requireWorkflow(workflowId);
+    const merged = { ...structuredClone(def.defaultVars ?? {}), ...vars };
+    this.ids.useRunIdOnce(childId);
+    const child = await this.runtime.start(def.id, merged, { version: def.version, parentRunId });
+    if (child.run_id !== childId) throw new Error(`child run got id ${child.run_id}, expected ${childId}`);
+    this.publisher.markNew(childId);
+    this.publisher.publish(childId);
+    // Queued, not awaited: the parent's tick is still running and must commit its wait first.
+    void this.advance(childId).catch(logBackground(`advance child ${childId}`));
+    return childId;
+  }
+
+  private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
+    return this.queues.run(parentRunId, async () => {
+      const parent = this.store.getRun(parentRunId);
+      const child = this.store.getRun(childRunId);
+      if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return parent;
+      this.publisher.mark(parent);
+      const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
+      if (!(await this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor))) return this.store.getRun(parentRunId);
+      this.publisher.publish(parentRunId);
+      return this.advanceNow(parentRunId, { skipFirstBreak: false });
+    });
+  }
+
+  /**
+   * Resumes a wait and says whether THIS call applied it: a concurrent host (or a repeated
+   * delivery) that got there first makes the kernel return without writing.
+   */
+  private async resumeOnce(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint): Promise<boolean> {
+    try {
+      await this.runtime.resume(runId, { waitKey, payload, actor });
+    } catch (err) {
+      if (isLostRace(err)) return false;
+      throw err;
+    }
+    const record = this.store.findCompletedEffect(runId, waitKey);
+    return record?.kind === 'resumed' && record.actor?.fingerprint === actor.fingerprint;
+  }
+
+  /** Parents whose child ended while no host was watching (crash, other process). */
+  async resumeOrphanedParents(): Promise<string[]> {
+    const resumed: string[] = [];
+    const waiting = this.store.listRuns({ status: 'waiting', limit: 1000 }).runs.filter((r) => r.waiting_reason === 'subworkflow');
+    for (const summary of waiting) {
+      const childId = this.store.getRun(summary.run_id)?.waiting?.child_run_id;
+      const child = childId ? this.store.getRun(childId) : null;
+      if (!child || !(TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
+      const after = await this.notifyParent(summary.run_id, child.run_id);
+      if (after && !isWaitingForChild(after, child.run_id)) resumed.push(summary.run_id);
+    }
+    return resumed;
+  }
+
+  // ------------------------------------------------------------ timers and events
+
+  /** Fires every due wait_until once (actor scheduler), then advances those runs. */
+  async runDueTimers(): Promise<string[]> {
+    const now = this.clock.now();
+    const fired: string[] = [];
+    await Promise.all(
+      this.store.listDueTimers(now).map(async (due) => {
+        if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
+      }),
+    );
+    return fired;
+  }
+
+  private fireTimer(runId: string, waitKey: string, now: Date): Promise<boolean> {
+    return this.queues.run(runId, async () => {
+      const state = this.store.getRun(runId);
+      const wait = state?.waiting;
+      if (!state || state.status !== 'waiting' || state.paused || wait?.reason !== 'until' || wait.wait_key !== waitKey) return false;
+      if (!wait.until || Date.parse(wait.until) > now.getTime() || !this.workflowFor(state)) return false;
+      this.publisher.mark(state);
+      const actor = makeActor('scheduler', 'scheduler', { host: this.hostId });
+      if (!(await this.resumeOnce(runId, waitKey, { firedAt: now.toISOString() }, actor))) return false;
+      this.publisher.publish(runId);
+      await this.advanceNow(runId, { skipFirstBreak: false });
+      return true;
+    });
+  }
+
+  /** Resumes every run waiting for this event; none waiting is reported, not an error. */
+  async emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
+    const delivered: string[] = [];
+    const actor = makeActor('user', 'event-ingress', { event: name, host: this.hostId });
+    await Promise.all(
+      this.store.listWaitingForEvent(name).map((run) =>
+        this.queues.run(run.run_id, async () => {
+          const state = this.store.getRun(run.run_id);
+          const wait = state?.waiting;
+          if (!state || state.status !== 'waiting' || wait?.reason !== 'event' || wait.event_name !== name || state.paused) return;
+          if (!this.workflowFor(state)) return;
+          this.publisher.mark(state);
+          if (!(await this.resumeOnce(run.run_id, wait.wait_key, payload, actor))) return;
+          delivered.push(run.run_id);
+          this.publisher.publish(run.run_id);
+          await this.advanceNow(run.run_id, { skipFirstBreak: false });
+        }),
+      ),
+    );
+    delivered.sort();
+    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
+    return { delivered };
+  }
+
+  recentEvents() {
+    return this.eventLog.list();
+  }
+
+  /** Advances every `running` run (the kernel retries or parks interrupted effects). */
+  async recoverOnStart(): Promise<string[]> {
+    const runnable = this.store.listRunnable().filter((r) => !r.paused && this.workflowFor(r));
+    await Promise.all(runnable.map((r) => this.advance(r.run_id).catch(logBackground(`recover ${r.run_id}`))));
+    return runnable.map((r) => r.run_id);
+  }
+
+  /** One headless pass (CLI `tick`): recover, fire due timers, resume orphaned parents, settle. */
+  async tick(): Promise<TickReport> {
+    const recovered = await this.recoverOnStart();
+    const timersFired = await this.runDueTimers();
+    const parentsResumed = await this.resumeOrphanedParents();
+    await this.whenIdle();
+    return { recovered, timersFired, parentsResumed };
+  }
+
+  startScheduler(opts: { intervalMs?: number } = {}): void {
+    this.scheduler.start(opts.intervalMs ?? 1000);
+  }
+
+  stopScheduler(): void {
+    this.scheduler.stop();
+  }
+
+  whenIdle(): Promise<void> {
+    return this.queues.whenIdle();
+  }
+
+  // ------------------------------------------------------------ snapshots
+
+  async createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
+    return this.queues.run(runId, async () => {
+      this.publisher.mark(this.getRun(runId));
+      const snap: Snapshot = await this.runtime.createSnapshot(runId, opts);
+      this.publisher.publish(runId);
+      const { state: _state, ...summary } = snap;
+      return summary;
+    });
+  }
+
+  searchSnapshots(query: SnapshotQuery): SnapshotSummary[] {
+    return this.store.searchSnapshots(query);
+  }
+
+  getSnapshot(snapshotId: string): Snapshot {
+    const snap = this.store.getSnapshot(snapshotId);
+    if (!snap) throw new SnapshotNotFoundError(`snapshot ${snapshotId} does not exist`, { snapshotId });
+    return snap;
+  }
+
+  /** The run's state becomes the snapshot's (a `restored` record; waits re-armed), then it advances. */
+  async restoreSnapshot(snapshotId: string): Promise<RunState> {
+    const snap = this.getSnapshot(snapshotId);
+    await this.cancelChildrenBeforeRestore(snap.run_id);
+    return this.queues.run(snap.run_id, async () => {
+      this.publisher.mark(this.writableRun(snap.run_id));
+      await this.runtime.restore(snap.run_id, snap);
+      this.publisher.publish(snap.run_id);
+      return this.advanceNow(snap.run_id, { skipFirstBreak: false });
+    });
+  }
+
+  /** Children of the abandoned timeline would otherwise resume a wait that no longer exists. */
+  private async cancelChildrenBeforeRestore(runId: string): Promise<void> {
+    await this.cancelChildren(runId, `parent run ${runId} was restored to a snapshot`);
+  }
+
+  /** A new run from a snapshot (optionally with edited vars, recorded with the user as actor). */
+  async forkSnapshot(snapshotId: string, vars?: JsonObject): Promise<RunState> {
+    const snap = this.getSnapshot(snapshotId);
+    const reason = this.notResumableReason(snap.state);
+    if (reason) throw new RunNotResumableError(reason, { runId: snap.run_id });
+    const forked = await this.runtime.fork(snap, { ...(vars ? { vars } : {}), actor: this.userActor });
+    this.publisher.markNew(forked.run_id);
+    this.publisher.publish(forked.run_id);
+    return this.advance(forked.run_id);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private requireWorkflow(workflowId: string, version?: string): WorkflowDefinition {
+    const matches = this.workflows.filter((w) => w.definition.id === workflowId);
+    if (matches.length === 0) throw new WorkflowNotFoundError(`workflow ${workflowId} is not registered`, { workflowId });
+    if (version === undefined) return this.runtimeWorkflow(workflowId);
+    const exact = matches.find((w) => w.definition.version === version);
+    if (!exact) {
+      throw new WorkflowNotFoundError(`workflow ${workflowId}@${version} is not registered (known versions: ${matches.map((m) => m.definition.version).join(', ')})`, {
+        workflowId,
+        version,
+      });
+    }
+    return exact.definition;
+  }
+
+  private runtimeWorkflow(workflowId: string): WorkflowDefinition {
+    const sorted = this.workflows
+      .filter((w) => w.definition.id === workflowId)
+      .map((w) => w.definition)
+      .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
+    return sorted[0]!;
+  }
+
+  /** A run that exists and whose workflow is registered here (else RunNotResumableError). */
+  private writableRun(runId: string): RunState {
+    const state = this.getRun(runId);
+    const reason = this.notResumableReason(state);
+    if (reason) throw new RunNotResumableError(`run ${runId} cannot be resumed: ${reason}`, { runId });
+    return state;
+  }
+
+  private requireWait(state: RunState, reason: 'user' | 'tool_calls') {
+    const wait = state.waiting;
+    if (state.status !== 'waiting' || !wait) throw new RunNotWaitingError(`run ${state.run_id} is ${state.status}, not waiting`, { runId: state.run_id });
+    if (wait.reason !== reason) {
+      throw new RunNotWaitingError(`run ${state.run_id} waits for ${wait.reason}, not ${reason === 'user' ? 'an answer' : 'tool decisions'}`, {
+        runId: state.run_id,
+        reason: wait.reason,
+      });
+    }
+    return wait;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.stop();
+    await this.whenIdle();
+    this.onClose?.();
+  }
+}
+
+/** A concurrent host (or a duplicate delivery) got there first: nothing to do. */
+function isLostRace(err: unknown): boolean {
+  return (
+    err instanceof RunLeasedError ||
+    err instanceof ConcurrentUpdateError ||
+    err instanceof WrongWaitKeyError ||
+    err instanceof RunNotWaitingError ||
+    err instanceof RunTerminalError
+  );
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function logBackground(what: string) {
+  return (err: unknown) => {
+    console.error(`[abstractruntime] ${what} failed:`, (err as Error)?.message ?? err);
+    return null;
+  };
+}
+
+function localUserName(): string {
+  try {
+    return userInfo().username || 'local-user';
+  } catch {
+    return 'local-user';
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The API (src-shared/api.ts) implemented once over a RuntimeHost. Transports validate
+ * requests with `requestSchemas` before calling these; the CLI calls them directly.
+ */
+import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
+import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
+import type { JsonObject } from '../../src-shared/json';
+import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
+import type { RuntimeHost } from './RuntimeHost';
+import { stateAt } from './stateAt';
+import { toWorkflowInfo } from './workflowInfo';
+
+export interface ApiHandlerOptions {
+  transport?: AppInfo['transport'];
+  version?: string;
+}
+
+export function runView(host: RuntimeHost, runId: string): RunView {
+  const state = host.getRun(runId);
+  const wf = host.workflowFor(state);
+  const reason = host.notResumableReason(state);
+  return {
+    state,
+    workflow: wf ? toWorkflowInfo(wf.definition, wf.source) : null,
+    resumable: reason === null,
+    notResumableReason: reason,
+    stepMode: host.stepMode(runId),
+    breakpoints: host.breakpoints(runId),
+    children: host.listChildren(runId),
+  };
+}
+
+export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {}): ApiHandlers {
+  return {
+    getInfo: () => ({
+      version: opts.version ?? '0.1.0',
+      dataDir: host.dataDir ?? '',
+      dbPath: host.dbPath ?? ':memory:',
+      transport: opts.transport ?? 'web',
+    }),
+    listWorkflows: () => host.listWorkflows(),
+    startRun: (req) =>
+      host.startRun(req.workflowId, (req.vars ?? {}) as JsonObject, {
+        ...(req.version ? { version: req.version } : {}),
+        ...(req.stepMode !== undefined ? { stepMode: req.stepMode } : {}),
+        ...(req.breakpoints ? { breakpoints: req.breakpoints } : {}),
+      }),
+    listRuns: (req) => host.store.listRuns(req),
+    getRun: (req) => runView(host, req.runId),
+    getLedger: (req) => {
+      host.getRun(req.runId);
+      const limit = req.limit ?? 200;
+      return host.store.readLedger(req.runId, {
+        limit,
+        ...(req.afterSeq !== undefined ? { afterSeq: req.afterSeq } : {}),
+        ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}),
+        ...(req.fromEnd !== undefined ? { fromEnd: req.fromEnd } : {}),
+      });
+    },
+    getStateAt: (req) => stateAt(host.store, host.getRun(req.runId), req.seq),
+    verifyRun: (req) => {
+      host.getRun(req.runId);
+      return verifyRunLedger(host.store, req.runId);
+    },
+    answer: (req) => host.answer(req.runId, req.text, req.waitKey),
+    resume: (req) => host.resume(req.runId, req.waitKey, req.payload as never),
+    decideToolCalls: (req) => host.decideToolCalls(req.runId, req.waitKey, req.decisions as never),
+    emitEvent: (req) => host.emitEvent(req.name, (req.payload ?? null) as never),
+    cancelRun: (req) => host.cancelRun(req.runId, req.reason),
+    pauseRun: (req) => host.pauseRun(req.runId),
+    unpauseRun: (req) => host.unpauseRun(req.runId),
+    stepRun: (req) => host.stepRun(req.runId),
+    continueRun: (req) => host.continueRun(req.runId),
+    setStepMode: async (req) => {
+      await host.setStepMode(req.runId, req.enabled);
+      return runView(host, req.runId);
+    },
+    setBreakpoints: (req) => {
+      host.setBreakpoints(req.runId, req.nodeIds);
+      return runView(host, req.runId);
+    },
+    createSnapshot: (req) =>
+      host.createSnapshot(req.runId, {
+        name: req.name,
+        ...(req.description !== undefined ? { description: req.description } : {}),
+        ...(req.tags ? { tags: req.tags } : {}),
+      }),
+    searchSnapshots: (req) => {
+      for (const [field, value] of [['from', req.from], ['to', req.to]] as const) {
+        if (value !== undefined && Number.isNaN(Date.parse(value))) throw new ValidationError(`${field} must be an ISO date-time, got "${value}"`, { field });
+      }
+      return host.searchSnapshots(req);
+    },
+    restoreSnapshot: (req) => host.restoreSnapshot(req.snapshotId),
+    forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars as JsonObject | undefined),
+    exportRun: (req) => {
+      const state = host.getRun(req.runId);
+      const bundle = createExportBundle(host.store, req.runId);
+      return { fileName: `run-${safeFileName(state.workflow_id)}-${safeFileName(state.run_id)}.bundle.json`, bundle };
+    },
+    verifyBundle: (req) => {
+      const report = verifyBundle(req.bundle);
+      const b = req.bundle as { state?: { run_id?: unknown; workflow_id?: unknown } } | null;
+      return {
+        ...report,
+        runId: typeof b?.state?.run_id === 'string' ? b.state.run_id : null,
+        workflowId: typeof b?.state?.workflow_id === 'string' ? b.state.workflow_id : null,
+      };
+    },
+    importBundle: (req) => {
+      if (typeof req.bundle !== 'object' || req.bundle === null) throw new BundleInvalidError('bundle must be a JSON object');
+      const result = importBundle(host.store, req.bundle);
+      const runId = typeof result === 'string' ? result : (result as { runId: string }).runId;
+      host.publishRun(runId);
+      return { runId };
+    },
+    getSettings: () => requireSettings(host).view(),
+    setSettings: (req) => requireSettings(host).update(req as never),
+  };
+}
+
+function requireSettings(host: RuntimeHost) {
+  if (!host.settings) throw new ValidationError('this host has no settings store');
+  return host.settings;
+}
+
+function safeFileName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+}

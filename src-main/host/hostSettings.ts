@@ -1,0 +1,66 @@
+/**
+ * The host's view of settings: the file in the data folder (or memory, without one), the
+ * environment overrides for headless use, and what clients may see (never the API key).
+ */
+import type { Settings } from '../../src-shared/api';
+import type { LlmSettings } from '../effects/llm/index';
+import { resolveLlmSettings } from '../effects/llm/index';
+import { mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
+
+export interface HostSettingsAccess {
+  view(): Settings;
+  update(patch: SettingsPatch): Settings;
+  /** Effective LLM settings (file, then env overrides); read on every call so edits apply at once. */
+  llm(): LlmSettings;
+  signingEnabled(): boolean;
+}
+
+export interface HostSettingsOptions {
+  dataDir: string | null;
+  env: NodeJS.ProcessEnv;
+  /** Applied over the file (tests, CLI flags); not persisted. */
+  overrides?: SettingsPatch;
+  signingPublicKey: () => string | null;
+  /** Called after the signing flag changes. */
+  onSigningChange?: (enabled: boolean) => void;
+}
+
+export class HostSettings implements HostSettingsAccess {
+  private content: SettingsFileContent;
+
+  constructor(private readonly opts: HostSettingsOptions) {
+    this.content = opts.dataDir ? readSettingsFile(opts.dataDir) : { llm: {}, signing: { enabled: false } };
+  }
+
+  private effective(): SettingsFileContent {
+    return this.opts.overrides ? mergeSettings(this.content, this.opts.overrides) : this.content;
+  }
+
+  llm(): LlmSettings {
+    const llm = this.effective().llm;
+    return resolveLlmSettings({ ...llm, apiKey: llm.apiKey ?? null } as Partial<LlmSettings>, this.opts.env);
+  }
+
+  signingEnabled(): boolean {
+    return this.effective().signing.enabled;
+  }
+
+  view(): Settings {
+    const llm = this.llm();
+    const enabled = this.signingEnabled();
+    return {
+      llm: { mode: llm.mode, baseUrl: llm.baseUrl, model: llm.model, apiKeySet: !!llm.apiKey, timeoutMs: llm.timeoutMs },
+      signing: { enabled, publicKey: enabled ? this.opts.signingPublicKey() : null },
+      dataDir: this.opts.dataDir ?? '',
+    };
+  }
+
+  update(patch: SettingsPatch): Settings {
+    const wasSigning = this.signingEnabled();
+    const next = mergeSettings(this.content, patch);
+    if (this.opts.dataDir) writeSettingsFile(this.opts.dataDir, next);
+    this.content = next;
+    if (this.signingEnabled() !== wasSigning) this.opts.onSigningChange?.(this.signingEnabled());
+    return this.view();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Builds what a RuntimeHost owns: workflows (built-ins + project modules), effect handlers
+ * (llm_call, tool_calls, start_subworkflow), settings, optional signing, and the Runtime.
+ */
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { Clock, EffectHandlers, IdGenerator, WorkflowDefinition } from '../runtime/contracts';
+import { createWorkflowRegistry, Runtime, systemClock } from '../runtime/index';
+import { createLlmEffectHandler } from '../effects/llm/index';
+import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
+import { createSubworkflowEffectHandler } from '../effects/subworkflow/index';
+import { builtinWorkflows, registerExampleTools } from '../workflows/index';
+import { EventBus } from './eventBus';
+import { HostIds } from './hostIds';
+import { HostSettings } from './hostSettings';
+import type { HostParts, HostStore } from './RuntimeHost';
+import type { SettingsPatch } from './settingsFile';
+import { loadWorkflowModules, mergeWorkflows } from './workflowLoader';
+
+export interface HostCreateOptions {
+  store: HostStore;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Identifies this host in run leases (two hosts on one database must differ). */
+  leaseOwner?: string;
+  leaseTtlMs?: number;
+  dataDir?: string | null;
+  dbPath?: string | null;
+  /** `abstractruntime.project.json`; defaults to ABSTRACTRUNTIME_PROJECT. */
+  projectFile?: string | null;
+  settingsOverrides?: SettingsPatch;
+  env?: NodeJS.ProcessEnv;
+  /** Extra workflow definitions (tests, embedders), registered after the built-ins. */
+  workflows?: WorkflowDefinition[];
+  /** Folders the file tools may touch (default: the data folder and the project folder; append_line also the OS temp folder). */
+  toolFolders?: string[];
+  allowedHosts?: string[];
+  /** Signs record hashes when signing is enabled in settings (null: signing unavailable). */
+  signing?: { sign(recordHash: string): string; publicKey(): string } | null;
+  onClose?: () => void;
+}
+
+export interface HostDeps {
+  /** Called once the host exists: the subworkflow handler needs it to start children. */
+  bindStartChild(fn: (workflowId: string, vars: import('../../src-shared/json').JsonObject, parentRunId: string, key: string) => Promise<string>): void;
+}
+
+export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: HostParts; deps: HostDeps }> {
+  const env = opts.env ?? process.env;
+  const dataDir = opts.dataDir ?? null;
+  const projectFile = opts.projectFile !== undefined ? opts.projectFile : env.ABSTRACTRUNTIME_PROJECT ? resolve(env.ABSTRACTRUNTIME_PROJECT) : null;
+  const modules = await loadWorkflowModules(projectFile);
+  const { workflows, errors } = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
+  for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);
+
+  let signingOn = false;
+  const settings = new HostSettings({
+    dataDir,
+    env,
+    ...(opts.settingsOverrides ? { overrides: opts.settingsOverrides } : {}),
+    signingPublicKey: () => opts.signing?.publicKey() ?? null,
+    onSigningChange: (enabled) => {
+      signingOn = enabled;
+    },
+  });
+  signingOn = settings.signingEnabled();
+
+  const registry = new ToolRegistry();
+  const folders = opts.toolFolders ?? [dataDir, projectFile ? dirname(projectFile) : null].filter((f): f is string => !!f);
+  registerBuiltinTools(registry, { allowedFolders: folders, allowedHosts: opts.allowedHosts ?? [] });
+  registerExampleTools(registry, { allowedFolders: [...folders, tmpdir()] });
+  for (const register of modules.toolRegistrars) {
+    try {
+      register(registry);
+    } catch (err) {
+      console.error('[abstractruntime] registerTools failed:', (err as Error).message);
+    }
+  }
+
+  let startChild: ((w: string, v: import('../../src-shared/json').JsonObject, p: string, k: string) => Promise<string>) | null = null;
+  const effects: EffectHandlers = {
+    llm_call: createLlmEffectHandler(() => settings.llm()),
+    tool_calls: createToolCallsEffectHandler(registry, { mode: settings.llm().mode }),
+    start_subworkflow: createSubworkflowEffectHandler({
+      startChild: (req) => {
+        if (!startChild) throw new Error('the host is not ready to start child runs');
+        return startChild(req.workflowId, req.vars, req.parentRunId, req.idempotencyKey);
+      },
+    }),
+  };
+
+  const clock = opts.clock ?? systemClock;
+  const ids = new HostIds(opts.ids);
+  const hostId = opts.leaseOwner ?? `host-${randomUUID()}`;
+  const signer = opts.signing ? (hash: string) => (signingOn ? opts.signing!.sign(hash) : null) : undefined;
+  const runtime = new Runtime({
+    store: opts.store,
+    snapshots: opts.store,
+    workflows: createWorkflowRegistry(workflows.map((w) => w.definition)),
+    effects,
+    clock,
+    ids,
+    leaseOwner: hostId,
+    ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+    ...(signer ? { signer: signer as (hash: string) => string } : {}),
+    ...(hasArtifacts(opts.store) ? { artifacts: opts.store } : {}),
+  });
+
+  return {
+    parts: {
+      store: opts.store,
+      runtime,
+      clock,
+      workflows,
+      workflowErrors: errors,
+      dataDir,
+      dbPath: opts.dbPath ?? null,
+      settings,
+      ids,
+      hostId,
+      events: new EventBus(),
+      ...(opts.onClose ? { onClose: opts.onClose } : {}),
+    },
+    deps: {
+      bindStartChild(fn) {
+        startChild = fn;
+      },
+    },
+  };
+}
+
+function hasArtifacts(store: HostStore): store is HostStore & import('../runtime/contracts').ArtifactStore {
+  return typeof (store as unknown as { putArtifact?: unknown }).putArtifact === 'function';
+}

@@ -1,0 +1,74 @@
+/**
+ * Turns the host's commits into bus events: `ledgerAppended` (the records after the last
+ * published seq, one event per advance chunk rather than one per record, so a fast run does
+ * not flood the UI), `runUpdated`, and `attentionNeeded` once per new wait on a person.
+ */
+import type { LedgerRecord, RunState } from '../../src-shared/types';
+import type { RuntimeStore } from '../runtime/contracts';
+import { toRunSummary } from '../runtime/runSummary';
+import type { EventBus } from './eventBus';
+
+const PAGE = 5000;
+const PERSON_REASONS = new Set(['user', 'tool_calls', 'recovery']);
+
+export class RunPublisher {
+  private readonly lastSeq = new Map<string, number>();
+  private readonly lastAttentionKey = new Map<string, string>();
+
+  constructor(
+    private readonly store: RuntimeStore,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Remembers where a run's ledger stood before the host touches it. */
+  mark(state: RunState | null): void {
+    if (state && !this.lastSeq.has(state.run_id)) this.lastSeq.set(state.run_id, state.ledger_head?.seq ?? -1);
+  }
+
+  markNew(runId: string): void {
+    this.lastSeq.set(runId, -1);
+  }
+
+  publish(runId: string): RunState | null {
+    const state = this.store.getRun(runId);
+    if (!state) return null;
+    const headSeq = state.ledger_head?.seq ?? -1;
+    const from = this.lastSeq.get(runId) ?? headSeq;
+    if (headSeq > from) this.emitRecords(runId, from, headSeq);
+    this.lastSeq.set(runId, headSeq);
+    this.bus.emit('runUpdated', { run: toRunSummary(state) });
+    this.maybeAttention(state);
+    return state;
+  }
+
+  private emitRecords(runId: string, fromSeq: number, toSeq: number): void {
+    let after = fromSeq;
+    while (after < toSeq) {
+      const page = this.store.readLedger(runId, { afterSeq: after, limit: PAGE });
+      const records: LedgerRecord[] = page.records.filter((r) => r.seq <= toSeq);
+      if (records.length === 0) break;
+      this.bus.emit('ledgerAppended', { runId, records });
+      after = records[records.length - 1]!.seq;
+    }
+  }
+
+  private maybeAttention(state: RunState): void {
+    const wait = state.waiting;
+    if (state.status !== 'waiting' || !wait || !PERSON_REASONS.has(wait.reason) || state.paused) return;
+    if (this.lastAttentionKey.get(state.run_id) === wait.wait_key) return;
+    this.lastAttentionKey.set(state.run_id, wait.wait_key);
+    this.bus.emit('attentionNeeded', {
+      runId: state.run_id,
+      workflowId: state.workflow_id,
+      reason: wait.reason,
+      prompt: wait.prompt ?? attentionPrompt(state),
+    });
+  }
+}
+
+function attentionPrompt(state: RunState): string | null {
+  const wait = state.waiting!;
+  if (wait.reason === 'tool_calls') return `approve tool calls: ${(wait.tool_calls ?? []).map((c) => c.name).join(', ')}`;
+  if (wait.reason === 'recovery') return `an effect was interrupted at node ${state.current_node}: retry, skip or fail`;
+  return null;
+}

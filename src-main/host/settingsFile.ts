@@ -1,0 +1,73 @@
+/**
+ * settings.json in the data folder: `{llm: {mode, baseUrl, model, apiKey, timeoutMs}, signing: {enabled}}`.
+ * Written atomically (temp file + rename) with mode 0600 because it may hold an API key;
+ * the key is never returned to clients (only `apiKeySet`).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SettingsError } from '../../src-shared/errors';
+import type { LlmMode } from '../../src-shared/types';
+
+export interface LlmFileSettings {
+  mode?: LlmMode;
+  baseUrl?: string;
+  model?: string;
+  apiKey?: string | null;
+  timeoutMs?: number;
+}
+
+export interface SettingsFileContent {
+  llm: LlmFileSettings;
+  signing: { enabled: boolean };
+}
+
+export interface SettingsPatch {
+  llm?: LlmFileSettings;
+  signing?: { enabled: boolean };
+}
+
+export const SETTINGS_FILE_NAME = 'settings.json';
+
+export function settingsPath(dataDir: string): string {
+  return join(dataDir, SETTINGS_FILE_NAME);
+}
+
+export function readSettingsFile(dataDir: string): SettingsFileContent {
+  const path = settingsPath(dataDir);
+  if (!existsSync(path)) return { llm: {}, signing: { enabled: false } };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SettingsError(`${path} is not valid JSON (${(err as Error).message}); fix or delete it`, { path });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError(`${path} must hold a JSON object`, { path });
+  }
+  const obj = parsed as Record<string, unknown>;
+  const llm = typeof obj.llm === 'object' && obj.llm !== null ? (obj.llm as LlmFileSettings) : {};
+  const signing = typeof obj.signing === 'object' && obj.signing !== null ? (obj.signing as { enabled?: unknown }) : {};
+  return { llm: { ...llm }, signing: { enabled: signing.enabled === true } };
+}
+
+/** Applies a patch: `apiKey: null` (or '') clears the key, an omitted field keeps its value. */
+export function mergeSettings(current: SettingsFileContent, patch: SettingsPatch): SettingsFileContent {
+  const llm: LlmFileSettings = { ...current.llm };
+  if (patch.llm) {
+    for (const [k, v] of Object.entries(patch.llm) as [keyof LlmFileSettings, unknown][]) {
+      if (v === undefined) continue;
+      if (k === 'apiKey' && (v === null || v === '')) delete llm.apiKey;
+      else (llm as Record<string, unknown>)[k] = v;
+    }
+  }
+  return { llm, signing: patch.signing ? { enabled: patch.signing.enabled } : { ...current.signing } };
+}
+
+export function writeSettingsFile(dataDir: string, content: SettingsFileContent): void {
+  const path = settingsPath(dataDir);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}

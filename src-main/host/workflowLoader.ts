@@ -1,0 +1,98 @@
+/**
+ * Loads workflows: the built-ins plus user modules (`.ts`/`.js`) listed in a project file
+ * (`abstractruntime.project.json`: `{"workflows": ["./flows/my.ts"]}`). A module exports
+ * `default` or `workflows` (a workflow or an array of them, made with defineWorkflow or plain
+ * specs) and optionally `registerTools(registry)`. A broken module is reported with its file
+ * and cause; the other workflows still load.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import type { WorkflowDefinition, WorkflowSpec } from '../runtime/contracts';
+import { defineWorkflow } from '../runtime/index';
+
+export interface WorkflowLoadError {
+  file: string;
+  message: string;
+}
+
+export interface LoadedWorkflow {
+  definition: WorkflowDefinition;
+  source: 'builtin' | 'module';
+  file: string | null;
+}
+
+export interface LoadedModules {
+  workflows: LoadedWorkflow[];
+  /** `registerTools` exports, to be called with the host's tool registry. */
+  toolRegistrars: ((registry: unknown) => void)[];
+  errors: WorkflowLoadError[];
+}
+
+export function readProjectFile(projectFile: string): { files: string[]; errors: WorkflowLoadError[] } {
+  if (!existsSync(projectFile)) return { files: [], errors: [{ file: projectFile, message: 'project file not found' }] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(projectFile, 'utf8'));
+  } catch (err) {
+    return { files: [], errors: [{ file: projectFile, message: `not valid JSON: ${(err as Error).message}` }] };
+  }
+  const list = (parsed as { workflows?: unknown }).workflows;
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) {
+    return { files: [], errors: [{ file: projectFile, message: '"workflows" must be an array of module paths' }] };
+  }
+  return { files: list.map((p) => resolve(dirname(projectFile), p)), errors: [] };
+}
+
+export async function loadWorkflowModules(projectFile: string | null): Promise<LoadedModules> {
+  const out: LoadedModules = { workflows: [], toolRegistrars: [], errors: [] };
+  if (!projectFile) return out;
+  const { files, errors } = readProjectFile(projectFile);
+  out.errors.push(...errors);
+  for (const file of files) {
+    try {
+      const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+      const defs = workflowsOf(mod, file);
+      out.workflows.push(...defs.map((definition) => ({ definition, source: 'module' as const, file })));
+      if (typeof mod.registerTools === 'function') out.toolRegistrars.push(mod.registerTools as (r: unknown) => void);
+    } catch (err) {
+      out.errors.push({ file, message: (err as Error).message ?? String(err) });
+    }
+  }
+  return out;
+}
+
+function workflowsOf(mod: Record<string, unknown>, file: string): WorkflowDefinition[] {
+  // tsx may wrap a CommonJS-style default export one level deeper.
+  const candidates = [mod.workflows, mod.default, (mod.default as Record<string, unknown> | undefined)?.workflows];
+  const found = candidates.find((c) => c !== undefined && c !== null && (Array.isArray(c) || isSpec(c)));
+  if (found === undefined) throw new Error(`${file} exports no workflows (export default or workflows: a defineWorkflow(...) result or an array of them)`);
+  const list = Array.isArray(found) ? found : [found];
+  return list.map((item, i) => {
+    if (!isSpec(item)) throw new Error(`${file}: workflows[${i}] is not a workflow definition`);
+    return (item as Partial<WorkflowDefinition>).validated ? (item as WorkflowDefinition) : defineWorkflow(item as WorkflowSpec);
+  });
+}
+
+function isSpec(v: unknown): v is WorkflowSpec {
+  return typeof v === 'object' && v !== null && typeof (v as WorkflowSpec).id === 'string' && typeof (v as WorkflowSpec).nodes === 'object';
+}
+
+/** Built-ins first; a module workflow with the same id+version as an earlier one is refused. */
+export function mergeWorkflows(builtins: WorkflowDefinition[], modules: LoadedModules): { workflows: LoadedWorkflow[]; errors: WorkflowLoadError[] } {
+  const seen = new Set<string>();
+  const workflows: LoadedWorkflow[] = [];
+  const errors = [...modules.errors];
+  const all: LoadedWorkflow[] = [...builtins.map((definition) => ({ definition, source: 'builtin' as const, file: null })), ...modules.workflows];
+  for (const w of all) {
+    const key = `${w.definition.id}@${w.definition.version}`;
+    if (seen.has(key)) {
+      errors.push({ file: w.file ?? '(builtin)', message: `workflow ${key} is defined twice; the second definition is ignored` });
+      continue;
+    }
+    seen.add(key);
+    workflows.push(w);
+  }
+  return { workflows, errors };
+}

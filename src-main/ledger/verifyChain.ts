@@ -1,0 +1,135 @@
+/**
+ * Checks one run's hash chain (DESIGN.md §5): rows in seq order, each body hashing to its
+ * `record_hash`, each `prev_hash` naming the record before, seq numbers contiguous from 0
+ * and equal to the seq inside the hashed body; signatures when present; and, given a signed
+ * head, that the ledger still reaches it (a ledger cut short or rolled back is `truncated`).
+ * Stops at the first failure and says which seq and why.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { SignedHead, VerifyFailureReason, VerifyReport } from '../../src-shared/types';
+import { sha256Hex } from '../runtime/sha256';
+import { readBodyLink, type ChainRow } from './chainRow';
+import { keyIdOf, publicKeyFromBase64, verifyRecordSignature, verifySignedHead } from './signing';
+
+export interface VerifyChainOptions {
+  /** Base64 raw Ed25519 key that record signatures and the head must verify with. */
+  publicKey?: string | null;
+  /** The latest signed head known for this run (DB, anchor file or bundle). */
+  signedHead?: SignedHead | null;
+  /** The run the rows must belong to (checked against the signed head). */
+  runId?: string;
+}
+
+interface Failure {
+  seq: number | null;
+  reason: VerifyFailureReason;
+  message: string;
+}
+
+class ChainWalk {
+  count = 0;
+  failure: Failure | null = null;
+  signedRecords = 0;
+  unverifiedSignatures = 0;
+  lastSeq = -1;
+  private prevHash: string | null = null;
+  hashAtHead: string | null = null;
+
+  constructor(
+    private readonly key: KeyObject | null,
+    private readonly headSeq: number | null,
+  ) {}
+
+  visit(row: ChainRow): void {
+    this.count++;
+    if (this.failure) return;
+    this.failure = this.check(row);
+    if (this.failure) return;
+    this.prevHash = row.record_hash;
+    this.lastSeq = row.seq;
+    if (row.seq === this.headSeq) this.hashAtHead = row.record_hash;
+  }
+
+  private check(row: ChainRow): Failure | null {
+    const expected = this.lastSeq + 1;
+    if (row.seq > expected) return fail(expected, 'gap', `record ${expected} is missing (next record is ${row.seq})`);
+    if (row.seq < expected) return fail(row.seq, 'reorder', `record ${row.seq} appears after record ${this.lastSeq}`);
+    const link = readBodyLink(row.body);
+    if (link.prev === undefined) return fail(row.seq, 'malformed', `record ${row.seq} has no prev_hash`);
+    if (!row.foreign && link.seq !== row.seq)
+      return fail(row.seq, 'reorder', `record at position ${row.seq} says it is record ${link.seq ?? '(none)'}`);
+    if (sha256Hex(row.body) !== row.record_hash)
+      return fail(row.seq, 'hash_mismatch', `record ${row.seq} does not match its record_hash: its content was changed`);
+    if (link.prev !== this.prevHash)
+      return fail(row.seq, 'broken_link', `record ${row.seq} does not link to the record before it (prev_hash differs)`);
+    return this.checkSignature(row);
+  }
+
+  private checkSignature(row: ChainRow): Failure | null {
+    if (!row.signature) return null;
+    this.signedRecords++;
+    if (!this.key) {
+      this.unverifiedSignatures++;
+      return null;
+    }
+    if (!verifyRecordSignature(row.record_hash, row.signature, this.key))
+      return fail(row.seq, 'bad_signature', `the signature of record ${row.seq} does not verify with the public key`);
+    return null;
+  }
+}
+
+function fail(seq: number | null, reason: VerifyFailureReason, message: string): Failure {
+  return { seq, reason, message };
+}
+
+export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyChainOptions = {}): VerifyReport {
+  const head = opts.signedHead ?? null;
+  const publicKey = opts.publicKey ?? head?.public_key ?? null;
+  const headProblem = checkHead(head, publicKey, opts.runId);
+  if (headProblem) return report(0, headProblem, null);
+  const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null);
+  for (const row of rows) walk.visit(row);
+  const failure = walk.failure ?? checkReachesHead(walk, head);
+  const signed =
+    publicKey && (head || walk.signedRecords > 0)
+      ? { publicKey, signedSeq: head ? head.seq : walk.lastSeq, keyId: keyIdOf(publicKey) }
+      : null;
+  return report(walk.count, failure, signed, walk.unverifiedSignatures);
+}
+
+function checkHead(head: SignedHead | null, publicKey: string | null, runId: string | undefined): Failure | null {
+  if (!head) return null;
+  if (runId !== undefined && head.run_id !== runId)
+    return fail(head.seq, 'bad_signature', `the signed head belongs to run ${head.run_id}, not ${runId}`);
+  if (publicKey !== head.public_key)
+    return fail(head.seq, 'bad_signature', 'the signed head was made with a different key than the one given');
+  if (!verifySignedHead(head)) return fail(head.seq, 'bad_signature', `the signed head (seq ${head.seq}) does not verify`);
+  return null;
+}
+
+function checkReachesHead(walk: ChainWalk, head: SignedHead | null): Failure | null {
+  if (!head) return null;
+  if (walk.lastSeq < head.seq)
+    return fail(
+      walk.lastSeq + 1,
+      'truncated',
+      `the ledger ends at seq ${walk.lastSeq} but a signed head vouches for seq ${head.seq}: records were lost or rolled back`,
+    );
+  if (walk.hashAtHead !== head.hash)
+    return fail(head.seq, 'truncated', `record ${head.seq} differs from the signed head: the ledger was rolled back and rewritten`);
+  return null;
+}
+
+function report(
+  records: number,
+  failure: Failure | null,
+  signed: VerifyReport['signed'],
+  unverifiedSignatures = 0,
+): VerifyReport {
+  if (failure)
+    return { valid: false, records, firstBadSeq: failure.seq, reason: failure.reason, message: failure.message, signed };
+  const parts = [`valid: ${records} record${records === 1 ? '' : 's'}, hash chain intact`];
+  if (signed) parts.push(`signed by key ${signed.keyId} up to seq ${signed.signedSeq}`);
+  if (unverifiedSignatures) parts.push(`${unverifiedSignatures} signatures not checked (no public key given)`);
+  return { valid: true, records, firstBadSeq: null, reason: null, message: parts.join('; '), signed };
+}

@@ -1,0 +1,53 @@
+/**
+ * Verifies a stored run. Stores that keep the hashed bytes (SqliteStore) are verified by
+ * hashing those bytes; others by re-canonicalizing each record. The strongest head known
+ * (the given anchor, the anchor file, or the head saved in the DB, whichever is furthest)
+ * is what the ledger must still reach.
+ */
+import type { LedgerRecord, SignedHead, VerifyReport } from '../../src-shared/types';
+import type { LedgerStore } from '../runtime/contracts';
+import { readAnchors } from './anchors';
+import { chainRowFromRecord, type ChainRow } from './chainRow';
+import { verifyChain } from './verifyChain';
+
+export interface RawLedgerSource {
+  iterateLedgerRows(runId: string): Iterable<ChainRow>;
+}
+
+export interface SignedHeadSource {
+  getSignedHead(runId: string): SignedHead | null;
+}
+
+export interface VerifyRunOptions {
+  anchor?: SignedHead | null;
+  /** An anchor file (`<db>.anchors.json`) to read this run's head from. */
+  anchorPath?: string | null;
+  publicKey?: string | null;
+}
+
+export function ledgerRows(store: LedgerStore, runId: string): Iterable<ChainRow> {
+  if (hasRawRows(store)) return store.iterateLedgerRows(runId);
+  return mapIter(store.iterateLedger(runId), chainRowFromRecord);
+}
+
+export function verifyRunLedger(store: LedgerStore, runId: string, opts: VerifyRunOptions = {}): VerifyReport {
+  const heads = [
+    opts.anchor ?? null,
+    opts.anchorPath ? (readAnchors(opts.anchorPath)[runId] ?? null) : null,
+    hasSignedHeads(store) ? store.getSignedHead(runId) : null,
+  ].filter((h): h is SignedHead => !!h);
+  const signedHead = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;
+  return verifyChain(ledgerRows(store, runId), { signedHead, publicKey: opts.publicKey ?? null, runId });
+}
+
+function hasRawRows(store: object): store is RawLedgerSource {
+  return typeof (store as Partial<RawLedgerSource>).iterateLedgerRows === 'function';
+}
+
+function hasSignedHeads(store: object): store is SignedHeadSource {
+  return typeof (store as Partial<SignedHeadSource>).getSignedHead === 'function';
+}
+
+function* mapIter(it: Iterable<LedgerRecord>, f: (r: LedgerRecord) => ChainRow): Iterable<ChainRow> {
+  for (const r of it) yield f(r);
+}

@@ -1,0 +1,400 @@
+/**
+ * The kernel's driver: loads a run, takes its lease, lets the step functions decide, and
+ * writes through one atomic `store.commit` per step (pure transitions are grouped).
+ * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
+ */
+import {
+  NonJsonValueError,
+  RunNotFoundError,
+  RunNotResumableError,
+  RunNotWaitingError,
+  RunPausedError,
+  RunTerminalError,
+  SnapshotNotFoundError,
+  ValidationError,
+  WrongWaitKeyError,
+  ConcurrentUpdateError,
+  WorkflowNotFoundError,
+} from '../../src-shared/errors';
+import { findNonJsonPath, isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
+import { TERMINAL_STATUSES, type ActorFingerprint, type RunState, type Snapshot } from '../../src-shared/types';
+import type {
+  ArtifactStore,
+  Clock,
+  EffectHandlers,
+  IdGenerator,
+  RuntimeStore,
+  SnapshotStore,
+  WorkflowDefinition,
+  WorkflowRegistry,
+} from './contracts';
+import { DEFAULT_ACTOR } from './actor';
+import { DEFAULT_ARTIFACT_THRESHOLD } from './artifacts';
+import { systemClock } from './clock';
+import { randomIds } from './ids';
+import type { KernelContext } from './kernelContext';
+import type { RecordSigner } from './recordHash';
+import { recoverPending } from './recovery';
+import { resumeWait } from './resumeWait';
+import { RunTx, type TxEnv } from './runTx';
+import { buildSnapshot, checkSnapshot, forkedState, restoredState, type SnapshotInput } from './snapshots';
+import { stepNode } from './stepNode';
+import { RunLocks } from './runLocks';
+
+export interface RuntimeOptions {
+  store: RuntimeStore;
+  workflows: WorkflowRegistry;
+  effects?: EffectHandlers;
+  clock?: Clock;
+  ids?: IdGenerator;
+  actor?: ActorFingerprint;
+  leaseOwner?: string;
+  leaseTtlMs?: number;
+  signer?: RecordSigner;
+  artifacts?: ArtifactStore;
+  artifactThreshold?: number;
+  snapshots?: SnapshotStore;
+}
+
+export interface StartOptions {
+  version?: string;
+  parentRunId?: string | null;
+  actor?: ActorFingerprint;
+}
+
+export interface TickOptions {
+  /** Steps at most (default 1000, so a looping workflow cannot hold the host forever). */
+  maxSteps?: number;
+  /** Stop before executing one of these nodes, unless it is the first node of this tick. */
+  breakBefore?: readonly string[];
+}
+
+export interface ResumeOptions {
+  waitKey: string;
+  payload: JsonValue;
+  actor?: ActorFingerprint;
+}
+
+export const DEFAULT_MAX_STEPS = 1000;
+
+export class Runtime {
+  readonly store: RuntimeStore;
+  private readonly k: KernelContext;
+  private readonly leaseOwner: string;
+  private readonly leaseTtlMs: number;
+  private readonly snapshotStore: SnapshotStore | undefined;
+  private readonly locks: RunLocks;
+  private readonly inflight = new Map<string, AbortController>();
+  private readonly pauseRequested = new Set<string>();
+
+  constructor(opts: RuntimeOptions) {
+    const ids = opts.ids ?? randomIds;
+    this.store = opts.store;
+    this.k = {
+      store: opts.store,
+      workflows: opts.workflows,
+      effects: opts.effects ?? {},
+      clock: opts.clock ?? systemClock,
+      ids,
+      actor: opts.actor ?? DEFAULT_ACTOR,
+      signer: opts.signer,
+      artifacts: opts.artifacts,
+      artifactThreshold: opts.artifactThreshold ?? DEFAULT_ARTIFACT_THRESHOLD,
+    };
+    this.leaseOwner = opts.leaseOwner ?? `runtime-${ids.runId()}`;
+    this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
+    this.snapshotStore = opts.snapshots ?? (isSnapshotStore(opts.store) ? opts.store : undefined);
+    this.locks = new RunLocks(opts.store, () => this.k.clock.now(), this.leaseOwner, this.leaseTtlMs);
+  }
+
+  get workflows(): WorkflowRegistry {
+    return this.k.workflows;
+  }
+
+  /** Creates a run at its entry node (status running) with its `run_started` record. Does not tick. */
+  async start(workflowId: string, vars: JsonObject = {}, opts: StartOptions = {}): Promise<RunState> {
+    const wf = this.requireWorkflow(workflowId, opts.version);
+    checkJson(vars, 'vars');
+    if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+    const now = this.now();
+    const state: RunState = {
+      run_id: this.k.ids.runId(),
+      workflow_id: wf.id,
+      workflow_version: wf.version,
+      parent_run_id: opts.parentRunId ?? null,
+      status: 'running',
+      current_node: wf.entry,
+      vars: { ...(wf.defaultVars ?? {}), ...structuredClone(vars) },
+      output: null,
+      error: null,
+      waiting: null,
+      paused: false,
+      step_count: 0,
+      visits: {},
+      pending_effect: null,
+      ledger_head: null,
+      created_at: now,
+      updated_at: now,
+      actor_id: this.k.actor.id,
+      origin: null,
+    };
+    const tx = new RunTx(this.txEnv(), state, true);
+    tx.append({
+      kind: 'run_started',
+      status: 'completed',
+      result: { workflow_id: wf.id, workflow_version: wf.version, vars: state.vars, parent_run_id: state.parent_run_id },
+      actor: opts.actor,
+    });
+    tx.flush();
+    return tx.state;
+  }
+
+  /** Advances a running run until it waits, ends, is paused, or `maxSteps` nodes ran. */
+  async tick(runId: string, opts: TickOptions = {}): Promise<RunState> {
+    return this.locks.withRun(runId, async () => {
+      const state = this.load(runId);
+      if (state.status !== 'running' || state.paused) return state;
+      const wf = this.workflowOf(state);
+      const controller = new AbortController();
+      this.inflight.set(runId, controller);
+      try {
+        return await this.advance(new RunTx(this.txEnv(runId), state), wf, opts, controller.signal);
+      } catch (err) {
+        if (controller.signal.aborted && err instanceof ConcurrentUpdateError) return this.load(runId);
+        throw err;
+      } finally {
+        if (this.inflight.get(runId) === controller) this.inflight.delete(runId);
+      }
+    });
+  }
+
+  private async advance(tx: RunTx, wf: WorkflowDefinition, opts: TickOptions, signal: AbortSignal): Promise<RunState> {
+    const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    const runId = tx.state.run_id;
+    if (tx.state.pending_effect && (await recoverPending(this.k, tx, wf, signal)) === 'aborted') return this.load(runId);
+    for (let steps = 0; tx.state.status === 'running' && steps < maxSteps; steps++) {
+      if (signal.aborted) return this.load(runId);
+      if (this.pauseRequested.has(runId)) break;
+      if (steps > 0 && opts.breakBefore?.includes(tx.state.current_node)) break;
+      if ((await stepNode(this.k, tx, wf, signal)) === 'aborted') return this.load(runId);
+    }
+    if (signal.aborted) return this.load(runId);
+    tx.flush();
+    return tx.state;
+  }
+
+  /**
+   * Answers the run's current wait. The payload lands whole at the wait's result key and the
+   * run continues at `resume_to_node` (or completes with the payload). Does not tick.
+   * Repeating a resume already applied (same wait key) returns the state and writes nothing.
+   */
+  async resume(runId: string, opts: ResumeOptions): Promise<RunState> {
+    return this.locks.withRun(runId, async () => {
+      const state = this.load(runId);
+      if (state.waiting?.wait_key !== opts.waitKey || state.status !== 'waiting') {
+        const done = this.store.findCompletedEffect(runId, opts.waitKey);
+        if (done?.kind === 'resumed') return state;
+      }
+      if (state.paused) throw new RunPausedError(`run ${runId} is paused: unpause it before resuming`, { runId });
+      if (state.status !== 'waiting' || !state.waiting)
+        throw new RunNotWaitingError(`run ${runId} is ${state.status}, not waiting`, { runId, status: state.status });
+      if (state.waiting.wait_key !== opts.waitKey)
+        throw new WrongWaitKeyError(`run ${runId} waits on "${state.waiting.wait_key}", not "${opts.waitKey}"`, {
+          runId,
+          expected: state.waiting.wait_key,
+        });
+      checkJson(opts.payload, 'payload');
+      const wf = this.workflowOf(state);
+      const controller = new AbortController();
+      this.inflight.set(runId, controller);
+      try {
+        const tx = new RunTx(this.txEnv(runId), state);
+        const outcome = await resumeWait(this.k, tx, wf, opts.payload, opts.actor ?? this.k.actor, controller.signal);
+        if (outcome === 'aborted') return this.load(runId);
+        tx.flush();
+        return tx.state;
+      } finally {
+        if (this.inflight.get(runId) === controller) this.inflight.delete(runId);
+      }
+    });
+  }
+
+  /** A paused run is neither ticked nor resumed (its timers do not fire) until unpaused. Waits for an in-flight step. */
+  async pause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
+    this.pauseRequested.add(runId);
+    try {
+      return await this.locks.withRun(runId, async () => this.setPaused(runId, true, actor));
+    } finally {
+      this.pauseRequested.delete(runId);
+    }
+  }
+
+  async unpause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
+    return this.locks.withRun(runId, async () => this.setPaused(runId, false, actor));
+  }
+
+  private setPaused(runId: string, paused: boolean, actor?: ActorFingerprint): RunState {
+    const state = this.load(runId);
+    if (TERMINAL_STATUSES.includes(state.status))
+      throw new RunTerminalError(`run ${runId} is ${state.status}: it cannot be ${paused ? 'paused' : 'unpaused'}`, { runId });
+    if (state.paused === paused) return state;
+    const tx = new RunTx(this.txEnv(runId), state);
+    tx.append({ kind: paused ? 'paused' : 'unpaused', status: 'completed', actor });
+    tx.update({ paused });
+    tx.flush();
+    return tx.state;
+  }
+
+  /**
+   * Ends the run as cancelled, at once: an in-flight effect is told through its AbortSignal
+   * and its outcome, if it still arrives, is discarded.
+   */
+  async cancel(runId: string, reason?: string, actor?: ActorFingerprint): Promise<RunState> {
+    return this.locks.withLease(runId, async () => {
+      const state = this.load(runId);
+      if (TERMINAL_STATUSES.includes(state.status))
+        throw new RunTerminalError(`run ${runId} is already ${state.status}`, { runId, status: state.status });
+      this.inflight.get(runId)?.abort(new Error(reason ?? 'cancelled'));
+      const tx = new RunTx(this.txEnv(runId), state);
+      tx.append({ kind: 'cancelled', status: 'completed', result: { reason: reason ?? null }, actor });
+      tx.update({ status: 'cancelled', waiting: null, pending_effect: null, error: null });
+      tx.flush();
+      return tx.state;
+    });
+  }
+
+  getState(runId: string): RunState {
+    return this.load(runId);
+  }
+
+  /** Bookmarks the run's current state (saved in the snapshot store) and records it. */
+  async createSnapshot(runId: string, input: SnapshotInput, actor?: ActorFingerprint): Promise<Snapshot> {
+    const snapshots = this.requireSnapshotStore();
+    return this.locks.withRun(runId, async () => {
+      const state = this.load(runId);
+      const snapshot = buildSnapshot(state, input, this.newSnapshotId(), this.now());
+      snapshots.saveSnapshot(snapshot);
+      const tx = new RunTx(this.txEnv(runId), state);
+      tx.append({
+        kind: 'snapshot',
+        status: 'completed',
+        result: { snapshot_id: snapshot.snapshot_id, name: snapshot.name, ledger_seq: snapshot.ledger_seq, state_hash: snapshot.state_hash },
+        actor,
+      });
+      tx.flush();
+      return snapshot;
+    });
+  }
+
+  /**
+   * Rolls the run back to a snapshot of it. History stays: a `restored` record is appended.
+   * Allowed whatever the run's status: restoring a completed, failed or cancelled run revives it.
+   */
+  async restore(runId: string, snapshotOrId: Snapshot | string, actor?: ActorFingerprint): Promise<RunState> {
+    const snapshot = this.resolveSnapshot(snapshotOrId);
+    checkSnapshot(snapshot);
+    if (snapshot.run_id !== runId)
+      throw new ValidationError(`snapshot ${snapshot.snapshot_id} belongs to run ${snapshot.run_id}, not ${runId}: fork it instead`, { runId });
+    this.inflight.get(runId)?.abort(new Error('restored'));
+    return this.locks.withRun(runId, async () => {
+      const current = this.load(runId);
+      const seq = (current.ledger_head?.seq ?? -1) + 1;
+      const tx = new RunTx(this.txEnv(runId), restoredState(current, snapshot, `restored-${seq}`));
+      tx.append({
+        kind: 'restored',
+        status: 'completed',
+        result: { snapshot_id: snapshot.snapshot_id, snapshot_seq: snapshot.ledger_seq, state_hash: snapshot.state_hash },
+        actor,
+      });
+      tx.flush();
+      return tx.state;
+    });
+  }
+
+  /** Starts a new run from a snapshot (optionally with edited vars), with its own chain. */
+  async fork(snapshotOrId: Snapshot | string, opts: { vars?: JsonObject; actor?: ActorFingerprint } = {}): Promise<RunState> {
+    const snapshot = this.resolveSnapshot(snapshotOrId);
+    checkSnapshot(snapshot);
+    if (opts.vars !== undefined) {
+      checkJson(opts.vars, 'vars');
+      if (!isJsonObject(opts.vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+    }
+    const state = forkedState(snapshot, this.k.ids.runId(), opts.vars, this.now());
+    const tx = new RunTx(this.txEnv(), state, true);
+    tx.append({
+      kind: 'forked',
+      status: 'completed',
+      result: { origin: state.origin as unknown as JsonValue, edited_vars: opts.vars ?? null, vars: state.vars },
+      actor: opts.actor,
+    });
+    tx.flush();
+    return tx.state;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private load(runId: string): RunState {
+    const state = this.store.getRun(runId);
+    if (!state) throw new RunNotFoundError(`run ${runId} not found`, { runId });
+    return state;
+  }
+
+  private requireWorkflow(id: string, version?: string): WorkflowDefinition {
+    const wf = this.k.workflows.get(id, version);
+    if (!wf) {
+      const what = `workflow "${id}"${version ? ` version "${version}"` : ''}`;
+      throw new WorkflowNotFoundError(`${what} is not registered`, { workflowId: id, version: version ?? null });
+    }
+    return wf;
+  }
+
+  private workflowOf(state: RunState): WorkflowDefinition {
+    const wf = this.k.workflows.get(state.workflow_id, state.workflow_version);
+    if (!wf)
+      throw new RunNotResumableError(
+        `run ${state.run_id} needs workflow "${state.workflow_id}" version "${state.workflow_version}", which is not registered here`,
+        { runId: state.run_id, workflowId: state.workflow_id, version: state.workflow_version },
+      );
+    return wf;
+  }
+
+  private resolveSnapshot(s: Snapshot | string): Snapshot {
+    if (typeof s !== 'string') return s;
+    const found = this.requireSnapshotStore().getSnapshot(s);
+    if (!found) throw new SnapshotNotFoundError(`snapshot ${s} not found`, { snapshotId: s });
+    return found;
+  }
+
+  private requireSnapshotStore(): SnapshotStore {
+    if (!this.snapshotStore) throw new ValidationError('this runtime has no snapshot store');
+    return this.snapshotStore;
+  }
+
+  private newSnapshotId(): string {
+    return this.k.ids.snapshotId?.() ?? `snap-${this.k.ids.stepId()}`;
+  }
+
+  private now(): string {
+    return this.k.clock.now().toISOString();
+  }
+
+  private txEnv(runId?: string): TxEnv {
+    return {
+      store: this.store,
+      signer: this.k.signer,
+      actor: this.k.actor,
+      now: () => this.now(),
+      newStepId: () => this.k.ids.stepId(),
+      beforeCommit: runId ? () => this.locks.renew(runId) : undefined,
+    };
+  }
+}
+
+function checkJson(value: unknown, path: string): void {
+  const bad = findNonJsonPath(value, path);
+  if (bad) throw new NonJsonValueError(`${bad} is not plain JSON (it would not survive JSON.stringify/parse unchanged)`, { path: bad });
+}
+
+function isSnapshotStore(s: unknown): s is SnapshotStore {
+  return typeof (s as SnapshotStore).saveSnapshot === 'function' && typeof (s as SnapshotStore).getSnapshot === 'function';
+}

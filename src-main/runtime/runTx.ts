@@ -1,0 +1,100 @@
+import type { JsonValue } from '../../src-shared/json';
+import type { ActorFingerprint, EffectRecord, LedgerRecord, RecordKind, RecordStatus, RunState } from '../../src-shared/types';
+import type { RuntimeStore } from './contracts';
+import { sealRecord, type RecordSigner } from './recordHash';
+
+export interface RecordInit {
+  kind: RecordKind;
+  status: RecordStatus;
+  node_id?: string | null;
+  step_id?: string;
+  effect?: EffectRecord | null;
+  result?: JsonValue | null;
+  error?: { code: string; message: string } | null;
+  attempt?: number;
+  idempotency_key?: string | null;
+  actor?: ActorFingerprint;
+  started_at?: string;
+  ended_at?: string | null;
+}
+
+export interface TxEnv {
+  store: RuntimeStore;
+  signer?: RecordSigner;
+  actor: ActorFingerprint;
+  now(): string;
+  newStepId(): string;
+  /** Called before every commit (lease renewal). */
+  beforeCommit?(): void;
+}
+
+/**
+ * A run's pending write: the working state plus the records that lead to it. Records are
+ * chained as they are appended; `flush` hands state and records to the store in one
+ * atomic commit, guarded by the head the writer started from.
+ */
+export class RunTx {
+  records: LedgerRecord[] = [];
+  private expectedHeadSeq: number | null;
+  private dirty = false;
+
+  constructor(
+    private readonly env: TxEnv,
+    public state: RunState,
+    private readonly isNew = false,
+  ) {
+    this.expectedHeadSeq = state.ledger_head?.seq ?? null;
+  }
+
+  append(init: RecordInit): LedgerRecord {
+    const now = this.env.now();
+    const actor = init.actor ?? this.env.actor;
+    const record = sealRecord(
+      {
+        run_id: this.state.run_id,
+        step_id: init.step_id ?? this.env.newStepId(),
+        node_id: init.node_id === undefined ? this.state.current_node : init.node_id,
+        status: init.status,
+        kind: init.kind,
+        effect: init.effect ?? null,
+        result: init.result ?? null,
+        error: init.error ?? null,
+        started_at: init.started_at ?? now,
+        ended_at: init.ended_at === undefined ? (init.status === 'started' ? null : now) : init.ended_at,
+        actor_id: actor.id,
+        actor,
+        attempt: init.attempt ?? 1,
+        idempotency_key: init.idempotency_key ?? null,
+      },
+      this.state.ledger_head,
+      this.env.signer,
+    );
+    this.records.push(record);
+    this.state = { ...this.state, ledger_head: { seq: record.seq, hash: record.record_hash }, updated_at: now };
+    this.dirty = true;
+    return record;
+  }
+
+  update(patch: Partial<RunState>): void {
+    this.state = { ...this.state, ...patch };
+    this.dirty = true;
+  }
+
+  get pendingRecords(): number {
+    return this.records.length;
+  }
+
+  flush(): void {
+    if (!this.dirty) return;
+    this.env.beforeCommit?.();
+    this.env.store.commit({
+      state: this.state,
+      records: this.records,
+      expectedHeadSeq: this.isNew && this.expectedHeadSeq === null ? null : this.expectedHeadSeq,
+      ...(this.isNew && this.expectedHeadSeq === null ? { isNew: true } : {}),
+    });
+    this.expectedHeadSeq = this.state.ledger_head?.seq ?? null;
+    this.records = [];
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,110 @@
+/** One node visit: call its handler, check the plan, apply it (transition, effect, end). */
+import { HandlerError, InvalidPlanError, NoEffectHandlerError, type RuntimeError } from '../../src-shared/errors';
+import type { WorkflowDefinition } from './contracts';
+import { checkPlan, type CheckedPlan } from './checkPlan';
+import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
+import { asRuntimeError, failRun } from './failRun';
+import { idempotencyKey } from './idempotency';
+import { backoffDelay, findHandler, NO_RETRY, NOOP_HANDLER, type KernelContext } from './kernelContext';
+import type { RunTx } from './runTx';
+
+export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefinition, signal: AbortSignal): Promise<'settled' | 'aborted'> {
+  const nodeId = tx.state.current_node;
+  const node = wf.nodes[nodeId];
+  if (!node) {
+    failRun(tx, new InvalidPlanError(`node "${nodeId}" is not in workflow ${wf.id}@${wf.version}`, { nodeId }), nodeId);
+    return 'settled';
+  }
+  const visit = (tx.state.visits[nodeId] ?? 0) + 1;
+  tx.update({ visits: { ...tx.state.visits, [nodeId]: visit }, step_count: tx.state.step_count + 1 });
+  const retry = node.retry ?? NO_RETRY;
+  let plan: CheckedPlan | null = null;
+  for (let tries = 1; plan === null; tries++) {
+    try {
+      const raw = await node.handler(structuredClone(tx.state), { nodeId, visit, now: k.clock.now() });
+      plan = checkPlan(raw, nodeId, node);
+    } catch (err) {
+      const e = asRuntimeError(err, HandlerError, `node "${nodeId}" handler threw: `);
+      // A bad plan is a bug in the workflow: retrying cannot fix it.
+      if (e.code !== 'HANDLER_ERROR' || tries >= retry.maxAttempts) {
+        failRun(tx, e, nodeId, tries);
+        return 'settled';
+      }
+      tx.append({ kind: 'transition', status: 'failed', node_id: nodeId, attempt: tries, error: { code: e.code, message: e.message } });
+      tx.flush();
+      await k.clock.sleep(backoffDelay(retry, tries), signal);
+      if (signal.aborted) return 'aborted';
+    }
+  }
+  return applyPlan(k, tx, plan, nodeId, visit, signal, wf);
+}
+
+async function applyPlan(
+  k: KernelContext,
+  tx: RunTx,
+  plan: CheckedPlan,
+  nodeId: string,
+  visit: number,
+  signal: AbortSignal,
+  wf: WorkflowDefinition,
+): Promise<'settled' | 'aborted'> {
+  switch (plan.kind) {
+    case 'transition':
+      tx.append({ kind: 'transition', status: 'completed', node_id: nodeId, result: { next: plan.next, set: plan.set } });
+      tx.update({ current_node: plan.next, vars: plan.set ? { ...tx.state.vars, ...plan.set } : tx.state.vars });
+      return 'settled';
+    case 'complete':
+      tx.append({ kind: 'completed', status: 'completed', node_id: nodeId, result: plan.output });
+      tx.update({ status: 'completed', output: plan.output });
+      return 'settled';
+    case 'fail': {
+      const error = { code: plan.code, message: plan.message };
+      tx.append({ kind: 'failed', status: 'failed', node_id: nodeId, error });
+      tx.update({ status: 'failed', error: { ...error, node_id: nodeId } });
+      return 'settled';
+    }
+    case 'effect':
+      return runEffectPlan(k, tx, plan, nodeId, visit, signal, wf);
+  }
+}
+
+async function runEffectPlan(
+  k: KernelContext,
+  tx: RunTx,
+  plan: Extract<CheckedPlan, { kind: 'effect' }>,
+  nodeId: string,
+  visit: number,
+  signal: AbortSignal,
+  wf: WorkflowDefinition,
+): Promise<'settled' | 'aborted'> {
+  const { effect } = plan;
+  const key = idempotencyKey(tx.state.run_id, nodeId, effect.type, effect.payload, visit);
+  const handler = findHandler(k, effect.type);
+  const call: Omit<EffectCall, 'handler' | 'stepId'> = {
+    nodeId,
+    visit,
+    key,
+    request: effect,
+    record: { type: effect.type, payload: effect.payload, result_key: plan.resultKey },
+    next: plan.next,
+    retry: wf.nodes[nodeId]?.retry ?? NO_RETRY,
+  };
+  const done = k.store.findCompletedEffect(tx.state.run_id, key);
+  if (done) {
+    // Replay: the recorded result is reused, never re-executed. The reuse record keeps the
+    // original step_id, attempt and key (a step_id seen twice in a chain marks a reuse).
+    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, done.result, done.attempt);
+    return 'settled';
+  }
+  if (!handler) {
+    const err: RuntimeError = new NoEffectHandlerError(`no handler for effect "${effect.type}" (node "${nodeId}")`, {
+      nodeId,
+      effectType: effect.type,
+    });
+    failRun(tx, err, nodeId);
+    return 'settled';
+  }
+  const full: EffectCall = { ...call, handler, stepId: k.ids.stepId() };
+  return runAttempts(k, tx, full, 1, (ctx) => handler.execute(effect, ctx), signal);
+}
+

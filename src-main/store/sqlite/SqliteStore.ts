@@ -1,0 +1,368 @@
+/**
+ * The embedded default store: runs, ledger, leases, snapshots, artifacts and signed heads
+ * in one SQLite file (WAL). One `commit` is one IMMEDIATE transaction (state + records), so
+ * a crash keeps either the whole step or none of it. Reads page with indexes and never load
+ * a whole ledger; ledger rows keep the exact hashed bytes for fast verification.
+ */
+import type Database from 'better-sqlite3';
+import {
+  ArtifactCorruptError,
+  ArtifactNotFoundError,
+  ImportError,
+  NonJsonValueError,
+  RunLeasedError,
+  StoreError,
+} from '../../../src-shared/errors';
+import { findNonJsonPath } from '../../../src-shared/json';
+import type {
+  ArtifactRef,
+  LedgerRecord,
+  RunState,
+  RunSummary,
+  SignedHead,
+  Snapshot,
+  SnapshotSummary,
+} from '../../../src-shared/types';
+import type {
+  ArtifactStore,
+  CommitBatch,
+  LedgerPage,
+  LedgerQuery,
+  RunFilter,
+  RuntimeStore,
+  SnapshotQuery,
+  SnapshotStore,
+} from '../../runtime/contracts';
+import { toRunSummary } from '../../runtime/runSummary';
+import { sha256Hex } from '../../runtime/sha256';
+import { checkBatch } from '../memory/checkBatch';
+import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
+import { openDatabase, type OpenOptions } from './openDatabase';
+import { SCHEMA_VERSION } from './schema';
+import { guarded } from './sqliteErrors';
+import { prepareStatements, type Statements } from './statements';
+
+export type { StoredRecordRow } from './ledgerRows';
+export type { Durability, OpenOptions } from './openDatabase';
+
+const PAGE = 1000;
+
+/** The indexed columns of an imported row (its status and idempotency key). */
+export type RowStatusOf = (row: StoredRecordRow) => { status: string; key: string | null };
+
+interface RawRow {
+  seq: number;
+  record_hash: string;
+  signature: string | null;
+  body: string;
+  foreign_body: number;
+}
+
+export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
+  private readonly st: Statements;
+  private readonly listCache = new Map<string, Database.Statement>();
+  private readonly commitTx: Database.Transaction<(batch: CommitBatch, rows: StoredRecordRow[], state: string) => void>;
+  private readonly leaseTx: Database.Transaction<(runId: string, owner: string, expiresAt: number, now: number) => void>;
+  private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+    readonly readonly: boolean,
+  ) {
+    this.st = prepareStatements(db);
+    this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
+    this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
+    this.importTx = db.transaction((state, rows, statusOf) => this.importInTx(state, rows, statusOf));
+  }
+
+  static open(path: string, opts: OpenOptions = {}): SqliteStore {
+    return new SqliteStore(openDatabase(path, opts), path, !!opts.readonly);
+  }
+
+  get schemaVersion(): number {
+    return SCHEMA_VERSION;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ------------------------------------------------------------ runs + ledger
+
+  commit(batch: CommitBatch): void {
+    const bad = findNonJsonPath(batch.state, 'state');
+    if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
+    const rows = batch.records.map(rowFromRecord);
+    const state = JSON.stringify(batch.state);
+    this.run(() => this.commitTx.immediate(batch, rows, state));
+  }
+
+  private commitInTx(batch: CommitBatch, rows: StoredRecordRow[], state: string): void {
+    const head = this.st.runHead.get(batch.state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
+    // checkBatch reads only existence and the head: a stub spares parsing the stored state.
+    const current = head ? ({ ledger_head: head.head_seq === null ? null : { seq: head.head_seq, hash: head.head_hash } } as RunState) : null;
+    checkBatch(batch, current);
+    batch.records.forEach((r, i) => this.insertRow(r.run_id, rows[i]!, r.status, r.idempotency_key));
+    this.st.upsertRun.run(runColumns(batch.state, state));
+  }
+
+  private insertRow(runId: string, row: StoredRecordRow, status: string, key: string | null): void {
+    this.st.insertRecord.run(runId, row.seq, row.record_hash, row.signature, status, key, row.foreign ? 1 : 0, row.body);
+  }
+
+  getRun(runId: string): RunState | null {
+    const row = this.run(() => this.st.getRun.get(runId)) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as RunState) : null;
+  }
+
+  listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
+    const { where, params } = runWhere(filter);
+    const total = (this.cached(`count:${where}`, `SELECT count(*) AS n FROM runs ${where}`).get(...params) as { n: number }).n;
+    const sql = `SELECT state FROM runs ${where} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`;
+    const rows = this.run(() => this.cached(`list:${where}`, sql).all(...params, filter.limit ?? -1, filter.offset ?? 0)) as {
+      state: string;
+    }[];
+    return { runs: rows.map((r) => toRunSummary(JSON.parse(r.state) as RunState)), total };
+  }
+
+  listDueTimers(now: Date): RunState[] {
+    return this.states(this.st.dueTimers, now.getTime());
+  }
+
+  listWaitingForEvent(eventName: string): RunState[] {
+    return this.states(this.st.waitingForEvent, eventName);
+  }
+
+  listRunnable(): RunState[] {
+    return this.states(this.st.runnable);
+  }
+
+  readLedger(runId: string, q: LedgerQuery): LedgerPage {
+    const limit = Math.max(0, q.limit);
+    const total = (this.run(() => this.st.ledgerCount.get(runId)) as { n: number }).n;
+    let rows: RawRow[];
+    if (q.afterSeq !== undefined) rows = this.st.ledgerAfter.all(runId, q.afterSeq, limit) as RawRow[];
+    else if (q.beforeSeq !== undefined) rows = (this.st.ledgerBefore.all(runId, q.beforeSeq, limit) as RawRow[]).reverse();
+    else if (q.fromEnd) rows = (this.st.ledgerBefore.all(runId, Number.MAX_SAFE_INTEGER, limit) as RawRow[]).reverse();
+    else rows = this.st.ledgerAfter.all(runId, -1, limit) as RawRow[];
+    return { records: rows.map((r) => recordFromRow(toStored(r))), total };
+  }
+
+  findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null {
+    const row = this.run(() => this.st.completedByKey.get(runId, idempotencyKey)) as RawRow | undefined;
+    return row ? recordFromRow(toStored(row)) : null;
+  }
+
+  *iterateLedger(runId: string): Iterable<LedgerRecord> {
+    for (const row of this.iterateLedgerRows(runId)) yield recordFromRow(row);
+  }
+
+  /**
+   * The stored rows (hashed bytes included) in seq order, read a page at a time so a long
+   * ledger is never held in memory and the connection stays free between pages.
+   */
+  *iterateLedgerRows(runId: string): Iterable<StoredRecordRow> {
+    let after = -1;
+    for (;;) {
+      const rows = this.run(() => this.st.ledgerAfter.all(runId, after, PAGE)) as RawRow[];
+      for (const r of rows) yield toStored(r);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  // ------------------------------------------------------------ leases
+
+  acquireLease(runId: string, owner: string, ttlMs: number, now: Date): void {
+    this.run(() => this.leaseTx.immediate(runId, owner, now.getTime() + ttlMs, now.getTime()));
+  }
+
+  private leaseInTx(runId: string, owner: string, expiresAt: number, now: number): void {
+    const held = this.st.getLease.get(runId) as { owner: string; expires_at: number } | undefined;
+    if (held && held.owner !== owner && held.expires_at > now)
+      throw new RunLeasedError(`run ${runId} is being advanced by ${held.owner} until ${new Date(held.expires_at).toISOString()}`, {
+        runId,
+        owner: held.owner,
+      });
+    this.st.putLease.run(runId, owner, expiresAt);
+  }
+
+  releaseLease(runId: string, owner: string): void {
+    this.run(() => this.st.deleteLease.run(runId, owner));
+  }
+
+  // ------------------------------------------------------------ snapshots
+
+  saveSnapshot(s: Snapshot): void {
+    const bad = findNonJsonPath(s, 'snapshot');
+    if (bad) throw new NonJsonValueError(`cannot store snapshot: ${bad} is not plain JSON`, { path: bad });
+    const info = this.run(() =>
+      this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, JSON.stringify(s)),
+    );
+    if (info.changes === 0) throw new StoreError(`snapshot ${s.snapshot_id} already exists`, { snapshotId: s.snapshot_id });
+  }
+
+  getSnapshot(snapshotId: string): Snapshot | null {
+    const row = this.run(() => this.st.getSnapshot.get(snapshotId)) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Snapshot) : null;
+  }
+
+  searchSnapshots(q: SnapshotQuery): SnapshotSummary[] {
+    const { where, params } = snapshotWhere(q);
+    const sql = `SELECT body FROM snapshots ${where} ORDER BY created_at DESC, snapshot_id DESC LIMIT ?`;
+    const rows = this.run(() => this.cached(`snap:${where}`, sql).all(...params, q.limit ?? -1)) as { body: string }[];
+    return rows.map((r) => {
+      const { state: _state, ...summary } = JSON.parse(r.body) as Snapshot;
+      return summary;
+    });
+  }
+
+  // ------------------------------------------------------------ artifacts
+
+  putArtifact(bytes: Uint8Array, mime: string): ArtifactRef {
+    const ref = `sha256:${sha256Hex(bytes)}`;
+    this.run(() => this.st.insertArtifact.run(ref, mime, bytes.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    return { $artifact: ref, size: bytes.byteLength, mime };
+  }
+
+  getArtifact(ref: string): { bytes: Uint8Array; mime: string } {
+    const row = this.run(() => this.st.getArtifact.get(ref)) as { mime: string; bytes: Buffer } | undefined;
+    if (!row) throw new ArtifactNotFoundError(`artifact ${ref} not found in ${this.path}`, { ref });
+    if (`sha256:${sha256Hex(row.bytes)}` !== ref)
+      throw new ArtifactCorruptError(`artifact ${ref} in ${this.path} does not match its SHA-256: its bytes were changed`, { ref });
+    return { bytes: new Uint8Array(row.bytes), mime: row.mime };
+  }
+
+  hasArtifact(ref: string): boolean {
+    return !!this.run(() => this.st.hasArtifact.get(ref));
+  }
+
+  // ------------------------------------------------------------ provenance + import
+
+  saveSignedHead(head: SignedHead): void {
+    this.run(() => this.st.putSignedHead.run(head.run_id, head.seq, head.hash, head.sig, head.public_key));
+  }
+
+  getSignedHead(runId: string): SignedHead | null {
+    return (this.run(() => this.st.getSignedHead.get(runId)) as SignedHead | undefined) ?? null;
+  }
+
+  /**
+   * Stores a verified run from elsewhere (Python runtime, bundle) with its rows as they are.
+   * Returns false when the same ledger is already here (import is idempotent).
+   */
+  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
+    return this.run(() => this.importTx.immediate(state, rows, statusOf));
+  }
+
+  private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
+      const last = rows[rows.length - 1];
+      const head = this.st.runHead.get(state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
+      if (head) {
+        if (head.head_seq === (last?.seq ?? null) && head.head_hash === (last?.record_hash ?? null)) return false;
+        throw new ImportError(`run ${state.run_id} already exists here with a different ledger`, { runId: state.run_id });
+      }
+      rows.forEach((row, i) => {
+        if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
+        const { status, key } = statusOf(row);
+        this.insertRow(state.run_id, row, status, key);
+      });
+      this.st.upsertRun.run(runColumns(state, JSON.stringify(state)));
+      return true;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private run<T>(fn: () => T): T {
+    return guarded(this.path, fn);
+  }
+
+  private states(stmt: Database.Statement, ...params: unknown[]): RunState[] {
+    const rows = this.run(() => stmt.all(...params)) as { state: string }[];
+    return rows.map((r) => JSON.parse(r.state) as RunState);
+  }
+
+  private cached(key: string, sql: string): Database.Statement {
+    let stmt = this.listCache.get(key);
+    if (!stmt) {
+      stmt = this.run(() => this.db.prepare(sql));
+      this.listCache.set(key, stmt);
+    }
+    return stmt;
+  }
+}
+
+function toStored(r: RawRow): StoredRecordRow {
+  return { seq: r.seq, record_hash: r.record_hash, signature: r.signature, body: r.body, foreign: r.foreign_body === 1 };
+}
+
+function runColumns(s: RunState, state: string): Record<string, unknown> {
+  const until = s.waiting?.reason === 'until' && s.waiting.until ? Date.parse(s.waiting.until) : null;
+  return {
+    run_id: s.run_id,
+    workflow_id: s.workflow_id,
+    status: s.status,
+    parent_run_id: s.parent_run_id,
+    current_node: s.current_node,
+    waiting_reason: s.status === 'waiting' ? (s.waiting?.reason ?? null) : null,
+    wait_until_ms: s.status === 'waiting' && until !== null && Number.isFinite(until) ? until : null,
+    event_name: s.status === 'waiting' && s.waiting?.reason === 'event' ? s.waiting.event_name : null,
+    paused: s.paused ? 1 : 0,
+    head_seq: s.ledger_head?.seq ?? null,
+    head_hash: s.ledger_head?.hash ?? null,
+    created_at: s.created_at,
+    updated_at: s.updated_at,
+    origin_kind: s.origin?.kind ?? null,
+    state,
+  };
+}
+
+function runWhere(f: RunFilter): { where: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (f.status !== undefined) {
+    const list = [f.status].flat();
+    parts.push(`status IN (${list.map(() => '?').join(',') || 'NULL'})`);
+    params.push(...list);
+  }
+  if (f.workflowId) {
+    parts.push('workflow_id = ?');
+    params.push(f.workflowId);
+  }
+  if (f.parentRunId !== undefined) {
+    parts.push('parent_run_id = ?');
+    params.push(f.parentRunId);
+  }
+  if (f.search) {
+    parts.push('(instr(lower(run_id), ?) > 0 OR instr(lower(workflow_id), ?) > 0 OR instr(lower(current_node), ?) > 0)');
+    const text = f.search.toLowerCase();
+    params.push(text, text, text);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+function snapshotWhere(q: SnapshotQuery): { where: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (q.runId) {
+    parts.push('run_id = ?');
+    params.push(q.runId);
+  }
+  if (q.from) {
+    parts.push('created_at >= ?');
+    params.push(q.from);
+  }
+  if (q.to) {
+    parts.push('created_at <= ?');
+    params.push(q.to);
+  }
+  if (q.text) {
+    const text = q.text.toLowerCase();
+    parts.push(
+      "(instr(lower(name), ?) > 0 OR instr(lower(coalesce(description, '')), ?) > 0 OR EXISTS (SELECT 1 FROM json_each(tags) WHERE instr(lower(json_each.value), ?) > 0))",
+    );
+    params.push(text, text, text);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}

@@ -1,0 +1,58 @@
+/**
+ * How a ledger record lives in a row: `body` holds the exact canonical JSON that was hashed
+ * (the record minus `record_hash` and `signature`), so verifying hashes those bytes and
+ * never re-canonicalizes. Rows from another runtime (`foreign`) keep their own body, which
+ * has no `seq` / `kind` / `actor`: those are filled in for display, never hashed.
+ */
+import { canonicalJson } from '../../../src-shared/canonicalJson';
+import { StoreError } from '../../../src-shared/errors';
+import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
+import { sha256Hex } from '../../runtime/sha256';
+
+/** One stored record as the verifier and exporter read it. */
+export interface StoredRecordRow {
+  seq: number;
+  record_hash: string;
+  signature: string | null;
+  /** Canonical JSON of the hashed body. */
+  body: string;
+  /** True for records imported from another runtime (no `seq` in the body). */
+  foreign: boolean;
+}
+
+export function bodyOf(record: LedgerRecord): string {
+  const { record_hash: _h, signature: _s, ...body } = record;
+  return canonicalJson(body);
+}
+
+/** The row for one of our records; refuses a record whose hash does not match its body. */
+export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
+  const body = bodyOf(record);
+  if (sha256Hex(body) !== record.record_hash)
+    throw new StoreError(`record ${record.seq} of run ${record.run_id} does not match its record_hash`, {
+      runId: record.run_id,
+      seq: record.seq,
+    });
+  return { seq: record.seq, record_hash: record.record_hash, signature: record.signature ?? null, body, foreign: false };
+}
+
+export function recordFromRow(row: StoredRecordRow): LedgerRecord {
+  const body = JSON.parse(row.body) as Partial<LedgerRecord>;
+  if (!row.foreign) return { ...(body as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
+  return {
+    ...(body as LedgerRecord),
+    seq: row.seq,
+    kind: body.kind ?? foreignKind(body),
+    actor: body.actor ?? null,
+    record_hash: row.record_hash,
+    signature: row.signature,
+  };
+}
+
+/** What a Python StepRecord is, for display: effect attempts, else the run's end or a move. */
+function foreignKind(body: Partial<LedgerRecord>): RecordKind {
+  if (body.effect) return 'effect';
+  if (body.status === 'completed') return 'completed';
+  if (body.status === 'failed') return 'failed';
+  return 'transition';
+}

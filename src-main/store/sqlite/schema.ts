@@ -1,0 +1,113 @@
+/**
+ * The SQLite schema as an ordered list of migrations. `PRAGMA user_version` holds the
+ * version a file is at; opening runs the missing migrations in order, each in its own
+ * transaction, and refuses a file from a newer app (SchemaTooNewError).
+ */
+import type Database from 'better-sqlite3';
+
+/** 'ARTD': marks a SQLite file as an AbstractRuntime Desktop database. */
+export const APPLICATION_ID = 0x41525444;
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+const V1 = `
+CREATE TABLE runs (
+  run_id         TEXT PRIMARY KEY,
+  workflow_id    TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  parent_run_id  TEXT,
+  current_node   TEXT NOT NULL,
+  waiting_reason TEXT,
+  wait_until_ms  INTEGER,
+  event_name     TEXT,
+  paused         INTEGER NOT NULL DEFAULT 0,
+  head_seq       INTEGER,
+  head_hash      TEXT,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL,
+  state          TEXT NOT NULL
+);
+CREATE INDEX runs_by_updated ON runs(updated_at DESC, run_id DESC);
+CREATE INDEX runs_by_status ON runs(status, updated_at DESC);
+CREATE INDEX runs_by_workflow ON runs(workflow_id, updated_at DESC);
+CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;
+CREATE INDEX runs_by_event ON runs(event_name) WHERE status = 'waiting' AND event_name IS NOT NULL;
+
+-- body: the exact canonical JSON bytes that were hashed (record minus record_hash, signature).
+CREATE TABLE ledger (
+  run_id          TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  record_hash     TEXT NOT NULL,
+  signature       TEXT,
+  status          TEXT NOT NULL,
+  idempotency_key TEXT,
+  foreign_body    INTEGER NOT NULL DEFAULT 0,
+  body            TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX ledger_completed_by_key ON ledger(run_id, idempotency_key)
+  WHERE status = 'completed' AND idempotency_key IS NOT NULL;
+
+CREATE TABLE leases (
+  run_id     TEXT PRIMARY KEY,
+  owner      TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE snapshots (
+  snapshot_id TEXT PRIMARY KEY,
+  run_id      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  description TEXT,
+  tags        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  body        TEXT NOT NULL
+);
+CREATE INDEX snapshots_by_run ON snapshots(run_id, created_at DESC);
+CREATE INDEX snapshots_by_time ON snapshots(created_at DESC);
+
+CREATE TABLE artifacts (
+  ref   TEXT PRIMARY KEY,
+  mime  TEXT NOT NULL,
+  size  INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+`;
+
+// v2: signed heads (provenance) and the origin of a run as an indexed column, backfilled
+// from the stored state so older files list imported runs correctly.
+const V2 = `
+CREATE TABLE signed_heads (
+  run_id     TEXT PRIMARY KEY,
+  seq        INTEGER NOT NULL,
+  hash       TEXT NOT NULL,
+  sig        TEXT NOT NULL,
+  public_key TEXT NOT NULL
+);
+ALTER TABLE runs ADD COLUMN origin_kind TEXT;
+UPDATE runs SET origin_kind = json_extract(state, '$.origin.kind');
+CREATE INDEX runs_by_due_timer ON runs(wait_until_ms) WHERE status = 'waiting' AND waiting_reason = 'until';
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'runs, ledger, leases, snapshots, artifacts', up: (db) => db.exec(V1) },
+  { version: 2, description: 'signed heads, run origin column, due-timer index', up: (db) => db.exec(V2) },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Runs every migration above `from` up to `to` (default: the latest), one transaction each. */
+export function migrate(db: Database.Database, from: number, to = SCHEMA_VERSION): void {
+  for (const m of MIGRATIONS) {
+    if (m.version <= from || m.version > to) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    }).immediate();
+  }
+}

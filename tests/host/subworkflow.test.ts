@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { defineWorkflow } from '../../src-main/runtime/index';
+import { ledgerOf, memoryHost } from './hostFixture';
+
+const failing = defineWorkflow({
+  id: 'test.failing',
+  version: '1',
+  entry: 'boom',
+  nodes: { boom: { handler: () => ({ fail: { code: 'BOOM', message: 'it broke' } }) } },
+});
+
+describe('subworkflows (start_subworkflow)', () => {
+  it('examples.parent runs a child, waits for it and resumes with its output', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent');
+    await host.whenIdle();
+    const done = host.getRun(parent.run_id);
+    expect(done.status).toBe('completed');
+    const children = host.listChildren(parent.run_id);
+    expect(children).toHaveLength(1);
+    expect(children[0]).toMatchObject({ workflow_id: 'examples.counter', parent_run_id: parent.run_id, status: 'completed' });
+    expect(done.output).toEqual({ child: { count: 3 } });
+    const waiting = ledgerOf(host, parent.run_id).find((r) => r.status === 'waiting')!;
+    expect(waiting.result).toMatchObject({ reason: 'subworkflow', child_run_id: children[0]!.run_id });
+  });
+
+  it('a child that waits keeps the parent waiting until the child ends', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'go' } });
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id).waiting?.reason).toBe('subworkflow');
+    const { delivered } = await host.emitEvent('go', { ok: true });
+    expect(delivered).toHaveLength(1);
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: { ok: true } } } });
+  });
+
+  it('a failing child resumes the parent with its error', async () => {
+    const { host } = await memoryHost({ workflows: [failing] });
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'test.failing' });
+    await host.whenIdle();
+    const state = host.getRun(parent.run_id);
+    expect(state.vars.child).toMatchObject({ error: { code: 'BOOM', message: 'it broke' }, child_status: 'failed' });
+    expect(state.status).toBe('failed');
+    expect(state.error?.code).toBe('CHILD_RUN_FAILED');
+  });
+
+  it('a cancelled child resumes the parent with an error', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'never' } });
+    await host.whenIdle();
+    const child = host.listChildren(parent.run_id)[0]!;
+    await host.cancelRun(child.run_id, 'not needed');
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id).vars.child).toMatchObject({ child_status: 'cancelled', child_run_id: child.run_id });
+  });
+
+  it('cancelling a parent cancels its waiting children', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'never' } });
+    await host.whenIdle();
+    await host.cancelRun(parent.run_id, 'stop');
+    await host.whenIdle();
+    const child = host.listChildren(parent.run_id)[0]!;
+    expect(child.status).toBe('cancelled');
+    expect(host.getRun(parent.run_id).status).toBe('cancelled');
+  });
+
+  it('wait:false completes at once with the child id', async () => {
+    const fire = defineWorkflow({
+      id: 'test.fire',
+      version: '1',
+      entry: 'spawn',
+      nodes: {
+        spawn: {
+          handler: () => ({ effect: { type: 'start_subworkflow', payload: { workflowId: 'examples.counter', vars: { n: 1 }, wait: false } }, resultKey: 'child' }),
+        },
+      },
+    });
+    const { host } = await memoryHost({ workflows: [fire] });
+    const run = await host.startRun('test.fire');
+    await host.whenIdle();
+    const childId = (run.vars.child as { child_run_id: string }).child_run_id;
+    expect(host.getRun(childId)).toMatchObject({ status: 'completed', parent_run_id: run.run_id });
+  });
+
+  it('a parent whose child ended while no host watched is resumed by tick', async () => {
+    const first = await memoryHost();
+    const parent = await first.host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'late' } });
+    await first.host.whenIdle();
+    const child = first.host.listChildren(parent.run_id)[0]!;
+    // Another process (no parent bookkeeping) finishes the child directly through the kernel.
+    const waitKey = first.host.getRun(child.run_id).waiting!.wait_key;
+    await first.host.runtime.resume(child.run_id, { waitKey, payload: { late: true } });
+    await first.host.runtime.tick(child.run_id);
+    expect(first.host.getRun(parent.run_id).status).toBe('waiting');
+    const second = await memoryHost({ store: first.store, clock: first.clock, leaseOwner: 'host-2' });
+    const report = await second.host.tick();
+    expect(report.parentsResumed).toEqual([parent.run_id]);
+    expect(second.host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: { late: true } } } });
+  });
+});
