@@ -36,9 +36,9 @@ import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 import { toWorkflowInfo } from './workflowInfo';
-import { buildHostParts, type HostCreateOptions } from './hostWiring';
+import { buildHostParts, type HostCreateOptions, type HostSigning } from './hostWiring';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
-import { SigningKeyStore } from '../ledger/index';
+import { anchorPathFor, anchorRun, SigningKeyStore } from '../ledger/index';
 
 export type { HostCreateOptions } from './hostWiring';
 
@@ -64,6 +64,7 @@ export interface HostParts {
   settings: HostSettingsAccess | null;
   ids: HostIds;
   hostId: string;
+  signing: HostSigning | null;
   events: EventBus;
   userActor?: ActorFingerprint;
   onClose?: () => void;
@@ -101,6 +102,7 @@ export class RuntimeHost {
   private readonly userActor: ActorFingerprint;
   private readonly onClose: (() => void) | undefined;
   private readonly ids: HostIds;
+  private readonly signing: HostSigning | null;
   /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
   readonly hostId: string;
   private closed = false;
@@ -120,10 +122,16 @@ export class RuntimeHost {
     const store = SqliteStore.open(opts.dbPath, { durability: opts.durability ?? 'full' });
     try {
       const keys = new SigningKeyStore(opts.dataDir);
+      const anchorPath = anchorPathFor(opts.dbPath);
       return await RuntimeHost.create({
         ...opts,
         store,
-        signing: { sign: (hash) => keys.sign(hash), publicKey: () => keys.publicKeyBase64() },
+        signing: {
+          sign: (hash) => keys.sign(hash),
+          publicKey: () => keys.publicKeyBase64(),
+          anchor: (runId) => void anchorRun(store, runId, keys, anchorPath),
+          anchorPath,
+        },
         onClose: () => store.close(),
       });
     } catch (err) {
@@ -144,6 +152,7 @@ export class RuntimeHost {
     this.settings = parts.settings;
     this.onClose = parts.onClose;
     this.ids = parts.ids;
+    this.signing = parts.signing;
     this.hostId = parts.hostId;
     this.prefs = new DebugPrefs(parts.dataDir ? join(parts.dataDir, 'debug-prefs.json') : null);
     this.publisher = new RunPublisher(parts.store, parts.events);
@@ -182,6 +191,22 @@ export class RuntimeHost {
 
   listChildren(runId: string): RunSummary[] {
     return this.store.listRuns({ parentRunId: runId, limit: 1000 }).runs;
+  }
+
+  /** With signing on: the head is signed and anchored outside the DB after each host command. */
+  private anchor(runId: string): void {
+    if (!this.signing || !this.settings?.signingEnabled()) return;
+    try {
+      this.signing.anchor(runId);
+    } catch (err) {
+      console.error(`[abstractruntime] could not anchor run ${runId}:`, (err as Error).message);
+    }
+  }
+
+  /** Options for verifying a run here: the anchor file and, with signing on, the public key. */
+  verifyOptions(): { anchorPath: string | null; publicKey: string | null } {
+    const on = !!this.signing && !!this.settings?.signingEnabled();
+    return { anchorPath: this.signing?.anchorPath ?? null, publicKey: on ? this.signing!.publicKey() : null };
   }
 
   /** Publishes a run changed outside the host's own commands (an import). */
@@ -288,6 +313,7 @@ export class RuntimeHost {
   /** Publishes, then handles what a run's new state implies for others (its parent). */
   private afterChange(runId: string): RunState {
     const state = this.publisher.publish(runId) ?? this.getRun(runId);
+    this.anchor(runId);
     if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
       this.prefs.forget(runId);
       if (state.parent_run_id) void this.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
@@ -347,10 +373,10 @@ export class RuntimeHost {
     this.publisher.mark(state);
     // Not queued behind an in-flight advance: the kernel aborts that run's running effect.
     try {
-      await this.runtime.cancel(runId, reason);
+      await this.runtime.cancel(runId, reason, this.userActor);
     } catch (err) {
       if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
-      await this.queues.run(runId, () => this.runtime.cancel(runId, reason));
+      await this.queues.run(runId, () => this.runtime.cancel(runId, reason, this.userActor));
     }
     const after = this.afterChange(runId);
     await this.cancelChildren(runId, reason);
@@ -371,7 +397,7 @@ export class RuntimeHost {
   pauseRun(runId: string): Promise<RunState> {
     return this.queues.run(runId, async () => {
       this.publisher.mark(this.getRun(runId));
-      await this.runtime.pause(runId);
+      await this.runtime.pause(runId, this.userActor);
       return this.afterChange(runId);
     });
   }
@@ -379,7 +405,7 @@ export class RuntimeHost {
   unpauseRun(runId: string): Promise<RunState> {
     return this.queues.run(runId, async () => {
       this.publisher.mark(this.getRun(runId));
-      await this.runtime.unpause(runId);
+      await this.runtime.unpause(runId, this.userActor);
       this.publisher.publish(runId);
       return this.advanceNow(runId, { skipFirstBreak: false });
     });
@@ -525,6 +551,17 @@ export class RuntimeHost {
     return { recovered, timersFired, parentsResumed };
   }
 
+  /**
+   * What a long-lived host (desktop app, `serve`) does after opening: recover interrupted
+   * runs, resume parents whose children ended meanwhile, then fire timers every interval.
+   */
+  async startServices(opts: { intervalMs?: number } = {}): Promise<{ recovered: string[]; parentsResumed: string[] }> {
+    const recovered = await this.recoverOnStart();
+    const parentsResumed = await this.resumeOrphanedParents();
+    this.startScheduler(opts);
+    return { recovered, parentsResumed };
+  }
+
   startScheduler(opts: { intervalMs?: number } = {}): void {
     this.scheduler.start(opts.intervalMs ?? 1000);
   }
@@ -542,7 +579,7 @@ export class RuntimeHost {
   async createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
     return this.queues.run(runId, async () => {
       this.publisher.mark(this.getRun(runId));
-      const snap: Snapshot = await this.runtime.createSnapshot(runId, opts);
+      const snap: Snapshot = await this.runtime.createSnapshot(runId, opts, this.userActor);
       this.publisher.publish(runId);
       const { state: _state, ...summary } = snap;
       return summary;
@@ -565,7 +602,7 @@ export class RuntimeHost {
     await this.cancelChildrenBeforeRestore(snap.run_id);
     return this.queues.run(snap.run_id, async () => {
       this.publisher.mark(this.writableRun(snap.run_id));
-      await this.runtime.restore(snap.run_id, snap);
+      await this.runtime.restore(snap.run_id, snap, this.userActor);
       this.publisher.publish(snap.run_id);
       return this.advanceNow(snap.run_id, { skipFirstBreak: false });
     });

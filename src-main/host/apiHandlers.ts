@@ -60,7 +60,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     getStateAt: (req) => stateAt(host.store, host.getRun(req.runId), req.seq),
     verifyRun: (req) => {
       host.getRun(req.runId);
-      return verifyRunLedger(host.store, req.runId);
+      return verifyRunLedger(host.store, req.runId, host.verifyOptions());
     },
     answer: (req) => host.answer(req.runId, req.text, req.waitKey),
     resume: (req) => host.resume(req.runId, req.waitKey, req.payload as never),
@@ -95,7 +95,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars as JsonObject | undefined),
     exportRun: (req) => {
       const state = host.getRun(req.runId);
-      const bundle = createExportBundle(host.store, req.runId);
+      const bundle = createExportBundle(host.store, req.runId, { now: host.clock.now(), publicKey: host.verifyOptions().publicKey });
       return { fileName: `run-${safeFileName(state.workflow_id)}-${safeFileName(state.run_id)}.bundle.json`, bundle };
     },
     verifyBundle: (req) => {
@@ -109,8 +109,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     },
     importBundle: (req) => {
       if (typeof req.bundle !== 'object' || req.bundle === null) throw new BundleInvalidError('bundle must be a JSON object');
-      const result = importBundle(host.store, req.bundle);
-      const runId = typeof result === 'string' ? result : (result as { runId: string }).runId;
+      const { runId } = importBundle(host.store, req.bundle, { now: host.clock.now() });
       host.publishRun(runId);
       return { runId };
     },

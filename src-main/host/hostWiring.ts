@@ -37,8 +37,17 @@ export interface HostCreateOptions {
   toolFolders?: string[];
   allowedHosts?: string[];
   /** Signs record hashes when signing is enabled in settings (null: signing unavailable). */
-  signing?: { sign(recordHash: string): string; publicKey(): string } | null;
+  signing?: HostSigning | null;
   onClose?: () => void;
+}
+
+export interface HostSigning {
+  sign(recordHash: string): string;
+  publicKey(): string;
+  /** Signs the run's head and writes it to the store and the anchor file. */
+  anchor(runId: string): void;
+  /** The anchor file verify reads (null: none). */
+  anchorPath: string | null;
 }
 
 export interface HostDeps {
@@ -117,6 +126,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
       dataDir,
       dbPath: opts.dbPath ?? null,
       settings,
+      signing: opts.signing ?? null,
       ids,
       hostId,
       events: new EventBus(),

@@ -3,6 +3,7 @@
  * writes through one atomic `store.commit` per step (pure transitions are grouped).
  * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
  */
+import { randomUUID } from 'node:crypto';
 import {
   NonJsonValueError,
   RunNotFoundError,
@@ -101,7 +102,7 @@ export class Runtime {
       artifacts: opts.artifacts,
       artifactThreshold: opts.artifactThreshold ?? DEFAULT_ARTIFACT_THRESHOLD,
     };
-    this.leaseOwner = opts.leaseOwner ?? `runtime-${ids.runId()}`;
+    this.leaseOwner = opts.leaseOwner ?? `runtime-${randomUUID()}`;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
     this.snapshotStore = opts.snapshots ?? (isSnapshotStore(opts.store) ? opts.store : undefined);
     this.locks = new RunLocks(opts.store, () => this.k.clock.now(), this.leaseOwner, this.leaseTtlMs);

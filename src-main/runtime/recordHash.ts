@@ -7,7 +7,7 @@ import { hashCanonical } from './sha256';
 
 export type RecordBody = Omit<LedgerRecord, 'record_hash' | 'signature' | 'prev_hash' | 'seq'>;
 /** Signs a record hash (hex) and returns the signature (e.g. base64 Ed25519). */
-export type RecordSigner = (recordHash: string) => string;
+export type RecordSigner = (recordHash: string) => string | null;
 
 export function hashRecord(record: Omit<LedgerRecord, 'record_hash' | 'signature'> | LedgerRecord): string {
   const { record_hash: _h, signature: _s, ...body } = record as LedgerRecord;

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { CommitBatch } from '../../src-main/runtime/contracts';
 import { defineWorkflow } from '../../src-main/runtime/index';
+import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
+
+/** Loses the parent's "waiting for child" commit once, as a crash right after the child was created would. */
+class CrashBeforeParentWaitStore extends MemoryStore {
+  armed = true;
+  override commit(batch: CommitBatch): void {
+    if (this.armed && batch.records.some((r) => r.status === 'waiting' && r.effect?.type === 'start_subworkflow')) {
+      this.armed = false;
+      throw new Error('simulated crash before the parent recorded its wait');
+    }
+    super.commit(batch);
+  }
+}
 import { ledgerOf, memoryHost } from './hostFixture';
 
 const failing = defineWorkflow({
@@ -98,5 +112,24 @@ describe('subworkflows (start_subworkflow)', () => {
     const report = await second.host.tick();
     expect(report.parentsResumed).toEqual([parent.run_id]);
     expect(second.host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: { late: true } } } });
+  });
+
+  it('a crash between starting the child and recording the wait does not start a second child', async () => {
+    const store = new CrashBeforeParentWaitStore();
+    const first = await memoryHost({ store });
+    await expect(first.host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'c' } })).rejects.toThrow(/simulated crash/);
+    await first.host.whenIdle();
+    const [parent] = store.listRunnable().filter((r) => r.workflow_id === 'examples.parent');
+    expect(parent!.pending_effect).not.toBeNull();
+    expect(first.host.listChildren(parent!.run_id)).toHaveLength(1);
+
+    const second = await memoryHost({ store, clock: first.clock, leaseOwner: 'host-2' });
+    await second.host.recoverOnStart();
+    await second.host.whenIdle();
+    expect(second.host.listChildren(parent!.run_id)).toHaveLength(1);
+    expect(second.host.getRun(parent!.run_id).waiting?.reason).toBe('subworkflow');
+    await second.host.emitEvent('c', 'ok');
+    await second.host.whenIdle();
+    expect(second.host.getRun(parent!.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 'ok' } } });
   });
 });

@@ -23,7 +23,7 @@ const wf = defineWorkflow({
   nodes: {
     a: { next: ['b'], handler: (run) => ({ next: 'b', set: { n: (run.vars.n as number) + 1, text: 'x'.repeat(40) } }) },
     b: { next: ['a', 'end'], handler: (run) => ((run.vars.n as number) < 30 ? { next: 'a' } : { next: 'end' }) },
-    end: { handler: (run) => ({ complete: { n: run.vars.n } }) },
+    end: { handler: (run) => ({ complete: { n: run.vars.n ?? null } }) },
   },
 });
 

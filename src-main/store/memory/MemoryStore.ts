@@ -6,7 +6,6 @@
 import {
   ArtifactCorruptError,
   ArtifactNotFoundError,
-  ConcurrentUpdateError,
   NonJsonValueError,
   RunLeasedError,
   StoreError,

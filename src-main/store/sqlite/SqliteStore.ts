@@ -140,7 +140,9 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   readLedger(runId: string, q: LedgerQuery): LedgerPage {
     const limit = Math.max(0, q.limit);
-    const total = (this.run(() => this.st.ledgerCount.get(runId)) as { n: number }).n;
+    // Seqs are contiguous from 0, so the head gives the count without scanning the ledger.
+    const head = this.run(() => this.st.runHead.get(runId)) as { head_seq: number | null } | undefined;
+    const total = head?.head_seq == null ? 0 : head.head_seq + 1;
     let rows: RawRow[];
     if (q.afterSeq !== undefined) rows = this.st.ledgerAfter.all(runId, q.afterSeq, limit) as RawRow[];
     else if (q.beforeSeq !== undefined) rows = (this.st.ledgerBefore.all(runId, q.beforeSeq, limit) as RawRow[]).reverse();

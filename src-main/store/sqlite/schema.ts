@@ -38,6 +38,7 @@ CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NU
 CREATE INDEX runs_by_event ON runs(event_name) WHERE status = 'waiting' AND event_name IS NOT NULL;
 
 -- body: the exact canonical JSON bytes that were hashed (record minus record_hash, signature).
+-- A rowid table (not WITHOUT ROWID): bodies are often larger than SQLite advises for those.
 CREATE TABLE ledger (
   run_id          TEXT NOT NULL,
   seq             INTEGER NOT NULL,
@@ -48,7 +49,7 @@ CREATE TABLE ledger (
   foreign_body    INTEGER NOT NULL DEFAULT 0,
   body            TEXT NOT NULL,
   PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
+);
 CREATE INDEX ledger_completed_by_key ON ledger(run_id, idempotency_key)
   WHERE status = 'completed' AND idempotency_key IS NOT NULL;
 

@@ -3,6 +3,11 @@ import type Database from 'better-sqlite3';
 
 const LEDGER_COLUMNS = 'seq, record_hash, signature, body, foreign_body';
 
+// INDEXED BY: without ANALYZE statistics the planner prefers scanning the run's records by
+// primary key, which grows with the ledger; the partial index is one lookup.
+export const COMPLETED_BY_KEY_SQL = `SELECT ${LEDGER_COLUMNS} FROM ledger INDEXED BY ledger_completed_by_key
+  WHERE run_id = ? AND idempotency_key = ? AND status = 'completed' ORDER BY seq DESC LIMIT 1`;
+
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
@@ -26,11 +31,9 @@ export function prepareStatements(db: Database.Database) {
 
     insertRecord: p(`INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    ledgerCount: p('SELECT count(*) AS n FROM ledger WHERE run_id = ?'),
     ledgerAfter: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
     ledgerBefore: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
-    completedByKey: p(`SELECT ${LEDGER_COLUMNS} FROM ledger
-      WHERE run_id = ? AND idempotency_key = ? AND status = 'completed' ORDER BY seq DESC LIMIT 1`),
+    completedByKey: p(COMPLETED_BY_KEY_SQL),
 
     getLease: p('SELECT owner, expires_at FROM leases WHERE run_id = ?'),
     putLease: p(`INSERT INTO leases (run_id, owner, expires_at) VALUES (?, ?, ?)

@@ -1,0 +1,144 @@
+/**
+ * Export bundles: one JSON document with everything needed to audit a run offline (DESIGN
+ * §5). Records travel as their exact hashed bytes (`body`, a string), so a bundle verifies
+ * the same after any JSON round trip, Python-written numbers included. Verifying needs no
+ * database and no network.
+ */
+import { BundleInvalidError } from '../../src-shared/errors';
+import type { RunOrigin, RunState, SignedHead, Snapshot, VerifyReport } from '../../src-shared/types';
+import type { ArtifactStore, LedgerStore, RunStore, SnapshotStore } from '../runtime/contracts';
+import { sha256Hex } from '../runtime/sha256';
+import type { ChainRow } from './chainRow';
+import { keyIdOf } from './signing';
+import { verifyChain } from './verifyChain';
+import { ledgerRows, type SignedHeadSource } from './verifyRunLedger';
+import { parseBundle } from './bundleSchema';
+
+export const BUNDLE_FORMAT = 'abstractruntime-bundle';
+export const BUNDLE_VERSION = 1;
+
+export interface BundleRecord {
+  seq: number;
+  record_hash: string;
+  signature: string | null;
+  /** True for records written by another runtime (no seq/kind/actor in the body). */
+  foreign: boolean;
+  /** Canonical JSON of the hashed record body, byte for byte. */
+  body: string;
+}
+
+export interface BundleArtifact {
+  ref: string;
+  mime: string;
+  size: number;
+  base64: string;
+}
+
+export interface ExportBundle {
+  format: typeof BUNDLE_FORMAT;
+  version: typeof BUNDLE_VERSION;
+  exported_at: string;
+  run_id: string;
+  workflow_id: string;
+  origin: RunOrigin | null;
+  state: RunState;
+  records: BundleRecord[];
+  snapshots: Snapshot[];
+  artifacts: BundleArtifact[];
+  signing: { public_key: string; key_id: string; signed_head: SignedHead | null } | null;
+}
+
+type ExportSource = RunStore & LedgerStore & Partial<SnapshotStore> & Partial<ArtifactStore> & Partial<SignedHeadSource>;
+
+export interface ExportOptions {
+  now?: Date;
+  /** Public key of the records' signatures when the store has no signed head (base64 raw). */
+  publicKey?: string | null;
+}
+
+export function createExportBundle(store: ExportSource, runId: string, opts: ExportOptions = {}): ExportBundle {
+  const state = store.getRun(runId);
+  if (!state) throw new BundleInvalidError(`run ${runId} not found: nothing to export`, { runId });
+  const records: BundleRecord[] = [...ledgerRows(store, runId)].map((r) => ({ ...r }));
+  const snapshots = (store.searchSnapshots?.({ runId }) ?? [])
+    .map((s) => store.getSnapshot!(s.snapshot_id))
+    .filter((s): s is Snapshot => !!s)
+    .reverse();
+  const refs = referencedArtifacts([JSON.stringify(state), JSON.stringify(snapshots), ...records.map((r) => r.body)]);
+  const artifacts = [...refs].map((ref) => exportArtifact(store, ref));
+  const head = store.getSignedHead?.(runId) ?? null;
+  const publicKey = head?.public_key ?? opts.publicKey ?? null;
+  const anySigned = records.some((r) => r.signature);
+  return {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    exported_at: (opts.now ?? new Date()).toISOString(),
+    run_id: runId,
+    workflow_id: state.workflow_id,
+    origin: state.origin,
+    state,
+    records,
+    snapshots,
+    artifacts,
+    signing: publicKey && (head || anySigned) ? { public_key: publicKey, key_id: keyIdOf(publicKey), signed_head: head } : null,
+  };
+}
+
+function exportArtifact(store: Partial<ArtifactStore>, ref: string): BundleArtifact {
+  if (!store.getArtifact) throw new BundleInvalidError(`run references artifact ${ref} but the store keeps no artifacts`, { ref });
+  const { bytes, mime } = store.getArtifact(ref);
+  return { ref, mime, size: bytes.byteLength, base64: Buffer.from(bytes).toString('base64') };
+}
+
+const ARTIFACT_REF = /"\$artifact":"(sha256:[0-9a-f]{64})"/g;
+
+export function referencedArtifacts(texts: string[]): Set<string> {
+  const refs = new Set<string>();
+  for (const t of texts) for (const m of t.matchAll(ARTIFACT_REF)) refs.add(m[1]!);
+  return refs;
+}
+
+/**
+ * Checks a bundle (object or JSON text) offline: its chain, signatures, signed head and
+ * artifact hashes. A bundle that is not one throws BundleInvalidError naming the field.
+ */
+export function verifyBundle(input: unknown): VerifyReport {
+  const bundle = parseBundle(input);
+  const signing = bundle.signing;
+  const report = verifyChain(bundle.records as ChainRow[], {
+    publicKey: signing?.public_key ?? null,
+    signedHead: signing?.signed_head ?? null,
+    runId: bundle.run_id,
+  });
+  if (!report.valid) return report;
+  return checkArtifacts(bundle, report) ?? checkState(bundle, report) ?? report;
+}
+
+function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {
+  const present = new Map(bundle.artifacts.map((a) => [a.ref, a]));
+  for (const a of bundle.artifacts) {
+    const bytes = Buffer.from(a.base64, 'base64');
+    if (`sha256:${sha256Hex(bytes)}` !== a.ref || bytes.byteLength !== a.size)
+      return invalid(report, firstSeqReferencing(bundle, a.ref), 'hash_mismatch', `artifact ${a.ref} does not match its content: its bytes were changed`);
+  }
+  for (const r of bundle.records)
+    for (const ref of referencedArtifacts([r.body]))
+      if (!present.has(ref)) return invalid(report, r.seq, 'malformed', `record ${r.seq} references artifact ${ref}, which is missing from the bundle`);
+  return null;
+}
+
+function checkState(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {
+  const last = bundle.records[bundle.records.length - 1];
+  const head = bundle.state.ledger_head;
+  if (bundle.state.run_id !== bundle.run_id || (head?.hash ?? null) !== (last?.record_hash ?? null))
+    return invalid(report, head?.seq ?? null, 'malformed', "the bundle's final state does not point at the last record of its ledger");
+  return null;
+}
+
+function firstSeqReferencing(bundle: ExportBundle, ref: string): number | null {
+  return bundle.records.find((r) => r.body.includes(ref))?.seq ?? null;
+}
+
+function invalid(report: VerifyReport, seq: number | null, reason: VerifyReport['reason'], message: string): VerifyReport {
+  return { ...report, valid: false, firstBadSeq: seq, reason, message };
+}

@@ -1,0 +1,32 @@
+/** Ledger and provenance: hash-chain verification, signing, anchors, bundles, Python interop. */
+export { parseJsonLossless, JsonSyntaxError } from './losslessJson';
+export { chainRowFromRecord, readBodyLink, type ChainRow } from './chainRow';
+export { verifyChain, type VerifyChainOptions } from './verifyChain';
+export { verifyRunLedger, ledgerRows, type VerifyRunOptions, type RawLedgerSource, type SignedHeadSource } from './verifyRunLedger';
+export {
+  SigningKeyStore,
+  KEY_FILE_NAME,
+  headMessage,
+  keyIdOf,
+  publicKeyFromBase64,
+  verifyRecordSignature,
+  verifySignedHead,
+} from './signing';
+export { anchorPathFor, readAnchors, writeAnchors, anchorRun, type AnchorFile } from './anchors';
+export {
+  createExportBundle,
+  verifyBundle,
+  referencedArtifacts,
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  type ExportBundle,
+  type BundleRecord,
+  type BundleArtifact,
+  type ExportOptions,
+} from './bundle';
+export { parseBundle } from './bundleSchema';
+export { importBundle } from './importBundle';
+export { writeImportedRun, type ImportResult } from './importRun';
+export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
+export { importPythonRun, importPythonFolder, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
+export { checkAnchors } from './checkAnchors';

@@ -1,0 +1,30 @@
+/** HTTP status for an API error code: 4xx when the request can be fixed, 5xx when the host failed. */
+const BY_CODE: Record<string, number> = {
+  VALIDATION_ERROR: 400,
+  NON_JSON_VALUE: 400,
+  INVALID_WORKFLOW: 400,
+  BUNDLE_INVALID: 400,
+  SETTINGS_INVALID: 400,
+  TOOL_BAD_ARGUMENTS: 400,
+  FORBIDDEN: 403,
+  UNKNOWN_METHOD: 404,
+  WORKFLOW_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  SNAPSHOT_NOT_FOUND: 404,
+  ARTIFACT_NOT_FOUND: 404,
+  TOOL_NOT_FOUND: 404,
+  WRONG_WAIT_KEY: 409,
+  RUN_NOT_WAITING: 409,
+  RUN_NOT_RESUMABLE: 409,
+  RUN_TERMINAL: 409,
+  RUN_PAUSED: 409,
+  RUN_LEASED: 409,
+  CONCURRENT_UPDATE: 409,
+  IMPORT_FAILED: 422,
+  LEDGER_INVALID: 422,
+  DATABASE_LOCKED: 503,
+};
+
+export function httpStatusFor(code: string): number {
+  return BY_CODE[code] ?? 500;
+}

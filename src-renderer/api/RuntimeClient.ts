@@ -1,0 +1,28 @@
+/**
+ * The renderer's only door to the runtime: one `call` per API method and one event stream.
+ * Two carriers implement it (Electron IPC, web HTTP + WebSocket); the UI never knows which.
+ */
+import type { ApiEventMessage, ApiMethod, ApiRequest, ApiResponses, ApiResult } from '../../src-shared/api';
+import { errorFromPayload } from '../../src-shared/errors';
+
+export type EventListener = (message: ApiEventMessage) => void;
+
+/** Connection status of the event stream (web: WebSocket; electron: always open). */
+export type StreamStatus = 'connecting' | 'open' | 'reconnecting';
+
+export interface RuntimeClient {
+  readonly transport: 'electron' | 'web' | 'memory';
+  /** Resolves to the response, or throws the typed error rebuilt from the result's `code`. */
+  call<M extends ApiMethod>(method: M, req: ApiRequest<M>): Promise<ApiResponses[M]>;
+  /** Subscribes to host events; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void;
+  /** Called after the event stream reconnects: whatever was missed must be refetched. */
+  onReconnect(listener: () => void): () => void;
+  close(): void;
+}
+
+/** Unwraps an ApiResult the way every carrier must: failures become typed errors. */
+export function unwrapResult<T>(result: ApiResult<T>): T {
+  if (result.ok) return result.value;
+  throw errorFromPayload(result.error);
+}

@@ -1,0 +1,128 @@
+/**
+ * A window onto one run's ledger. Runs reach 100k+ records, so nothing ever loads them all:
+ * records live in seq-aligned pages fetched on demand as the virtual list scrolls, the
+ * first page comes from the end (`fromEnd`), far pages are evicted, and live records from
+ * `ledgerAppended` are appended. Seqs are contiguous from 0, so list index = seq.
+ */
+import { create } from 'zustand';
+import type { LedgerRecord } from '../../src-shared/types';
+import { runtimeClient } from './clientRef';
+import { describeError } from './toastStore';
+
+export const LEDGER_PAGE = 200;
+/** Pages kept in memory (~10k records): enough for fast scrolling back and forth. */
+const MAX_PAGES = 50;
+
+interface LedgerState {
+  runId: string | null;
+  total: number;
+  records: ReadonlyMap<number, LedgerRecord>;
+  /** Page indexes fully loaded. */
+  loadedPages: number[];
+  inflight: ReadonlySet<number>;
+  error: string | null;
+  /** Follow live: the list sticks to the newest record. */
+  follow: boolean;
+  open(runId: string): Promise<void>;
+  ensureRange(firstSeq: number, lastSeq: number): void;
+  appendLive(runId: string, records: LedgerRecord[]): void;
+  setFollow(follow: boolean): void;
+  reset(): void;
+}
+
+/** Page at the centre of the last requested range (not state: it must not re-render). */
+let focusPage = 0;
+
+const empty = {
+  runId: null,
+  total: 0,
+  records: new Map<number, LedgerRecord>(),
+  loadedPages: [] as number[],
+  inflight: new Set<number>(),
+  error: null,
+  follow: true,
+};
+
+export const useLedgerStore = create<LedgerState>()((set, get) => ({
+  ...empty,
+  async open(runId) {
+    set({ ...empty, runId, records: new Map(), inflight: new Set() });
+    try {
+      const page = await runtimeClient().call('getLedger', { runId, fromEnd: true, limit: LEDGER_PAGE });
+      if (get().runId !== runId) return;
+      set((s) => ({ ...merge(s, page.records, fullPagesIn(page.records)), total: Math.max(page.total, s.total) }));
+    } catch (err) {
+      if (get().runId === runId) set({ error: describeError(err) });
+    }
+  },
+  ensureRange(firstSeq, lastSeq) {
+    const s = get();
+    if (!s.runId || s.total === 0) return;
+    const first = Math.max(0, Math.floor(firstSeq / LEDGER_PAGE));
+    const last = Math.floor(Math.min(lastSeq, s.total - 1) / LEDGER_PAGE);
+    focusPage = Math.floor((first + last) / 2);
+    for (let p = first; p <= last; p++) {
+      if (!s.loadedPages.includes(p) && !s.inflight.has(p)) void fetchPage(s.runId, p);
+    }
+  },
+  appendLive(runId, records) {
+    if (get().runId !== runId || records.length === 0) return;
+    set((s) => {
+      const lastSeq = records[records.length - 1]!.seq;
+      return { ...merge(s, records, []), total: Math.max(s.total, lastSeq + 1) };
+    });
+  },
+  setFollow(follow) {
+    if (get().follow !== follow) set({ follow });
+  },
+  reset() {
+    set({ ...empty, records: new Map(), inflight: new Set() });
+  },
+}));
+
+async function fetchPage(runId: string, page: number): Promise<void> {
+  const st = useLedgerStore;
+  st.setState((s) => ({ inflight: new Set(s.inflight).add(page) }));
+  try {
+    const res = await runtimeClient().call('getLedger', { runId, afterSeq: page * LEDGER_PAGE - 1, limit: LEDGER_PAGE });
+    if (st.getState().runId !== runId) return;
+    st.setState((s) => ({ ...merge(s, res.records, [page]), total: Math.max(s.total, res.total), inflight: without(s.inflight, page) }));
+  } catch (err) {
+    if (st.getState().runId === runId) st.setState((s) => ({ error: describeError(err), inflight: without(s.inflight, page) }));
+  }
+}
+
+function merge(s: LedgerState, records: LedgerRecord[], pages: number[]): Pick<LedgerState, 'records' | 'loadedPages'> {
+  const map = new Map(s.records);
+  for (const r of records) map.set(r.seq, r);
+  let loaded = [...s.loadedPages.filter((p) => !pages.includes(p)), ...pages];
+  if (loaded.length > MAX_PAGES) {
+    // Evict the pages farthest from where the user is looking.
+    const byDistance = [...loaded].sort((a, b) => Math.abs(a - focusPage) - Math.abs(b - focusPage));
+    const evicted = byDistance.slice(MAX_PAGES);
+    loaded = loaded.filter((p) => !evicted.includes(p));
+    for (const p of evicted) for (let q = p * LEDGER_PAGE; q < (p + 1) * LEDGER_PAGE; q++) map.delete(q);
+  }
+  return { records: map, loadedPages: loaded };
+}
+
+
+/** Pages a fromEnd window covers completely (its first page is usually partial). */
+function fullPagesIn(records: LedgerRecord[]): number[] {
+  if (records.length === 0) return [];
+  const firstSeq = records[0]!.seq;
+  const lastSeq = records[records.length - 1]!.seq;
+  const pages: number[] = [];
+  for (let p = Math.floor(firstSeq / LEDGER_PAGE); p <= Math.floor(lastSeq / LEDGER_PAGE); p++) {
+    const start = p * LEDGER_PAGE;
+    const isLastPage = p === Math.floor(lastSeq / LEDGER_PAGE);
+    if (start >= firstSeq && (isLastPage || (p + 1) * LEDGER_PAGE - 1 <= lastSeq)) pages.push(p);
+  }
+  return pages;
+}
+
+function without(set: ReadonlySet<number>, v: number): Set<number> {
+  const next = new Set(set);
+  next.delete(v);
+  return next;
+}

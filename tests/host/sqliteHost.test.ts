@@ -1,0 +1,119 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RuntimeHost } from '../../src-main/host/RuntimeHost';
+import { createApiHandlers } from '../../src-main/host/apiHandlers';
+import { defineWorkflow, FakeClock } from '../../src-main/runtime/index';
+import { START, ledgerOf, tempDir } from './hostFixture';
+
+describe('RuntimeHost.open on SQLite', () => {
+  const dirs: (() => void)[] = [];
+  const hosts: RuntimeHost[] = [];
+  afterEach(async () => {
+    for (const h of hosts.splice(0)) await h.close();
+    dirs.splice(0).forEach((c) => c());
+  });
+
+  async function open(dataDir: string, clock: FakeClock, leaseOwner: string) {
+    const host = await RuntimeHost.open({ dataDir, dbPath: join(dataDir, 'runtime.db'), clock, leaseOwner, env: {}, projectFile: null });
+    hosts.push(host);
+    return host;
+  }
+
+  it('a timer armed before a restart fires once after it (catch-up), never twice', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const clock = new FakeClock(START);
+    const first = await open(t.dir, clock, 'host-1');
+    const run = await first.startRun('examples.timer', { delayMs: 30_000 });
+    expect(run.status).toBe('waiting');
+    await first.close();
+    clock.advance(3_600_000);
+
+    const second = await open(t.dir, clock, 'host-2');
+    const third = await open(t.dir, clock, 'host-3');
+    const [a, b] = await Promise.all([second.tick(), third.tick()]);
+    expect([...a.timersFired, ...b.timersFired]).toEqual([run.run_id]);
+    expect((await second.tick()).timersFired).toEqual([]);
+    const done = second.getRun(run.run_id);
+    expect(done.status).toBe('completed');
+    expect(ledgerOf(second, run.run_id).filter((r) => r.kind === 'resumed')).toHaveLength(1);
+  });
+
+  it('step mode and breakpoints survive a restart (kept next to the database)', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const clock = new FakeClock(START);
+    const first = await open(t.dir, clock, 'host-1');
+    const run = await first.startRun('examples.counter', { n: 3 }, { stepMode: true, breakpoints: ['done'] });
+    await first.close();
+    const second = await open(t.dir, clock, 'host-2');
+    expect(second.stepMode(run.run_id)).toBe(true);
+    expect(second.breakpoints(run.run_id)).toEqual(['done']);
+    await second.recoverOnStart();
+    expect(second.getRun(run.run_id).step_count).toBe(0);
+  });
+
+  it('writes the database in the data folder and reports its paths', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const host = await open(t.dir, new FakeClock(START), 'host-1');
+    const info = await createApiHandlers(host).getInfo({});
+    expect(info).toMatchObject({ dataDir: t.dir, dbPath: join(t.dir, 'runtime.db') });
+    expect(statSync(join(t.dir, 'runtime.db')).isFile()).toBe(true);
+    expect(existsSync(join(t.dir, 'settings.json'))).toBe(false);
+  });
+
+  it('verify, export, verify a bundle offline and import it elsewhere (read-only without its workflow)', async () => {
+    const t1 = tempDir();
+    const t2 = tempDir();
+    dirs.push(t1.cleanup, t2.cleanup);
+    const custom = defineWorkflow({
+      id: 'test.custom',
+      version: '1',
+      entry: 'ask',
+      nodes: { ask: { handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'ok?' } }, resultKey: 'a' }) } },
+    });
+    const clock = new FakeClock(START);
+    const source = await RuntimeHost.open({ dataDir: t1.dir, dbPath: join(t1.dir, 'runtime.db'), clock, env: {}, projectFile: null, workflows: [custom] });
+    hosts.push(source);
+    const api = createApiHandlers(source);
+    const run = await api.startRun({ workflowId: 'test.custom' });
+    expect((await api.verifyRun({ runId: run.run_id })).valid).toBe(true);
+    const exported = await api.exportRun({ runId: run.run_id });
+    expect(exported.fileName).toMatch(/^run-test\.custom-.*\.bundle\.json$/);
+    const bundle = JSON.parse(JSON.stringify(exported.bundle));
+    const report = await api.verifyBundle({ bundle });
+    expect(report).toMatchObject({ valid: true, runId: run.run_id, workflowId: 'test.custom' });
+
+    const target = await open(t2.dir, clock, 'host-2');
+    const targetApi = createApiHandlers(target);
+    expect(await targetApi.importBundle({ bundle })).toEqual({ runId: run.run_id });
+    const view = await targetApi.getRun({ runId: run.run_id });
+    expect(view.resumable).toBe(false);
+    expect(view.notResumableReason).toMatch(/workflow test\.custom@1 is not registered here/);
+    expect((await targetApi.verifyRun({ runId: run.run_id })).valid).toBe(true);
+    await expect(targetApi.answer({ runId: run.run_id, text: 'yes' })).rejects.toMatchObject({ code: 'RUN_NOT_RESUMABLE' });
+
+    const tampered = JSON.parse(JSON.stringify(exported.bundle));
+    const victim = tampered.records.find((r: { body: string }) => r.body.includes('ok?'));
+    victim.body = victim.body.replace('ok?', 'ok!');
+    expect((await api.verifyBundle({ bundle: tampered })).valid).toBe(false);
+  });
+
+  it('with signing on, records are signed and the head is anchored outside the database', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const host = await open(t.dir, new FakeClock(START), 'host-1');
+    const api = createApiHandlers(host);
+    const settings = await api.setSettings({ signing: { enabled: true } });
+    expect(settings.signing.enabled).toBe(true);
+    expect(settings.signing.publicKey).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+    const run = await api.startRun({ workflowId: 'examples.counter', vars: { n: 2 } });
+    expect(ledgerOf(host, run.run_id).every((r) => typeof r.signature === 'string')).toBe(true);
+    expect(existsSync(join(t.dir, 'runtime.db.anchors.json'))).toBe(true);
+    const report = await api.verifyRun({ runId: run.run_id });
+    expect(report.valid).toBe(true);
+    expect(report.signed).not.toBeNull();
+  });
+});
