@@ -599,18 +599,30 @@ export class RuntimeHost {
   /** The run's state becomes the snapshot's (a `restored` record; waits re-armed), then it advances. */
   async restoreSnapshot(snapshotId: string): Promise<RunState> {
     const snap = this.getSnapshot(snapshotId);
-    await this.cancelChildrenBeforeRestore(snap.run_id);
-    return this.queues.run(snap.run_id, async () => {
+    const restored = await this.queues.run(snap.run_id, async () => {
       this.publisher.mark(this.writableRun(snap.run_id));
       await this.runtime.restore(snap.run_id, snap, this.userActor);
       this.publisher.publish(snap.run_id);
       return this.advanceNow(snap.run_id, { skipFirstBreak: false });
     });
+    await this.settleChildrenAfterRestore(restored);
+    return this.getRun(snap.run_id);
   }
 
-  /** Children of the abandoned timeline would otherwise resume a wait that no longer exists. */
-  private async cancelChildrenBeforeRestore(runId: string): Promise<void> {
-    await this.cancelChildren(runId, `parent run ${runId} was restored to a snapshot`);
+  /**
+   * After a restore, the children of the abandoned timeline are cancelled; a re-armed wait on
+   * a child that already ended is resumed with its outcome (a running one resumes it itself).
+   */
+  private async settleChildrenAfterRestore(state: RunState): Promise<void> {
+    const awaited = state.status === 'waiting' && state.waiting?.reason === 'subworkflow' ? state.waiting.child_run_id : null;
+    for (const child of this.listChildren(state.run_id)) {
+      if (child.run_id === awaited || (TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
+      await this.cancelRun(child.run_id, `parent run ${state.run_id} was restored to a snapshot`).catch((err) => {
+        if (!(err instanceof RunTerminalError)) throw err;
+      });
+    }
+    const child = awaited ? this.store.getRun(awaited) : null;
+    if (child && (TERMINAL_STATUSES as readonly string[]).includes(child.status)) await this.notifyParent(state.run_id, child.run_id);
   }
 
   /** A new run from a snapshot (optionally with edited vars, recorded with the user as actor). */

@@ -132,4 +132,38 @@ describe('subworkflows (start_subworkflow)', () => {
     await second.host.whenIdle();
     expect(second.host.getRun(parent!.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 'ok' } } });
   });
+
+  it('restore re-arms a wait on a child that already ended: the parent is resumed with its outcome again', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'go' } });
+    await host.whenIdle();
+    const snap = await host.createSnapshot(parent.run_id, { name: 'waiting for child' });
+    await host.emitEvent('go', 1);
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id).status).toBe('completed');
+    await host.restoreSnapshot(snap.snapshot_id);
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 1 } } });
+    expect(host.listChildren(parent.run_id)).toHaveLength(1);
+  });
+
+  it('restore to before the spawn cancels the abandoned child and starts a new one', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'go' } }, { stepMode: true });
+    const snap = await host.createSnapshot(parent.run_id, { name: 'before spawn' });
+    await host.continueRun(parent.run_id);
+    await host.whenIdle();
+    const [first] = host.listChildren(parent.run_id);
+    await host.restoreSnapshot(snap.snapshot_id);
+    await host.whenIdle();
+    // Restore kept step mode off (continueRun left it): the parent spawned again.
+    const children = host.listChildren(parent.run_id);
+    expect(children).toHaveLength(2);
+    expect(children.find((c) => c.run_id === first!.run_id)!.status).toBe('cancelled');
+    const second = children.find((c) => c.run_id !== first!.run_id)!;
+    expect(host.getRun(parent.run_id).waiting?.child_run_id).toBe(second.run_id);
+    await host.emitEvent('go', 2);
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 2 } } });
+  });
 });

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: type-check, unit + integration (vitest), end-to-end (Playwright in Chromium),
+// then one closing line "N passed, N failed, N skipped" over every suite.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const reports = resolve(root, '.tmp/test-reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let ok = true;
+
+function step(title, cmd, args, env = {}) {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) ok = false;
+  return r.status === 0;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+step('type-check (src-main, src-renderer, src-shared, tests, bench)', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+
+const vitestJson = resolve(reports, 'vitest.json');
+step('unit + integration tests (vitest)', npx, [
+  'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`,
+]);
+const v = readJson(vitestJson);
+if (v) {
+  totals.passed += v.numPassedTests ?? 0;
+  totals.failed += v.numFailedTests ?? 0;
+  totals.skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+} else {
+  ok = false;
+  console.error('vitest wrote no report');
+}
+
+if (step('build the renderer for the web host', 'npm', ['run', '--silent', 'build:web'])) {
+  const pwJson = resolve(reports, 'playwright.json');
+  step('end-to-end tests (Playwright, Chromium)', npx, ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_FILE: pwJson,
+  });
+  const p = existsSync(pwJson) ? readJson(pwJson) : null;
+  if (p?.stats) {
+    totals.passed += (p.stats.expected ?? 0) + (p.stats.flaky ?? 0);
+    totals.failed += p.stats.unexpected ?? 0;
+    totals.skipped += p.stats.skipped ?? 0;
+  } else {
+    ok = false;
+    console.error('playwright wrote no report');
+  }
+}
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(ok && totals.failed === 0 ? 0 : 1);

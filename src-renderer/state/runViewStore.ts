@@ -1,0 +1,150 @@
+/**
+ * The open run: its view (state + workflow graph + debug settings), its verification report,
+ * its snapshots, and every control the run view offers. Live updates coalesce: while a
+ * refetch is in flight, further `runUpdated` events only mark the view dirty.
+ */
+import { create } from 'zustand';
+import type { ApiRequest, RunView } from '../../src-shared/api';
+import type { RunState, SnapshotSummary, VerifyReport } from '../../src-shared/types';
+import { runtimeClient } from './clientRef';
+import { describeError, toastError, useToastStore } from './toastStore';
+
+type Decision = ApiRequest<'decideToolCalls'>['decisions'][number];
+
+interface RunViewState {
+  runId: string | null;
+  view: RunView | null;
+  error: string | null;
+  verify: VerifyReport | null;
+  verifying: boolean;
+  snapshots: SnapshotSummary[];
+  selectedNode: string | null;
+  busy: boolean;
+  open(runId: string): Promise<void>;
+  refresh(): Promise<void>;
+  selectNode(nodeId: string | null): void;
+  step(): Promise<void>;
+  continueRun(): Promise<void>;
+  cancel(reason?: string): Promise<void>;
+  setStepMode(enabled: boolean): Promise<void>;
+  toggleBreakpoint(nodeId: string): Promise<void>;
+  answer(text: string, waitKey: string): Promise<boolean>;
+  decide(waitKey: string, decisions: Decision[]): Promise<boolean>;
+  runVerify(): Promise<void>;
+  searchSnapshots(text?: string): Promise<void>;
+  createSnapshot(name: string, tags: string[], description?: string): Promise<SnapshotSummary | null>;
+  restore(snapshotId: string): Promise<boolean>;
+  fork(snapshotId: string, vars?: Record<string, unknown>): Promise<RunState | null>;
+  reset(): void;
+}
+
+let refreshing = false;
+let dirty = false;
+
+const initial = { runId: null, view: null, error: null, verify: null, verifying: false, snapshots: [], selectedNode: null, busy: false };
+
+export const useRunViewStore = create<RunViewState>()((set, get) => {
+  /** Runs one control call; a failure becomes a toast and `false`, the view is refetched either way. */
+  async function control<T>(title: string, fn: () => Promise<T>): Promise<T | null> {
+    set({ busy: true });
+    try {
+      const out = await fn();
+      return out;
+    } catch (err) {
+      toastError(err, title);
+      return null;
+    } finally {
+      set({ busy: false });
+      await get().refresh();
+    }
+  }
+  const api = () => runtimeClient();
+  const id = () => get().runId ?? '';
+
+  return {
+    ...initial,
+    async open(runId) {
+      refreshing = false;
+      dirty = false;
+      set({ ...initial, runId });
+      await Promise.all([get().refresh(), get().runVerify(), get().searchSnapshots()]);
+    },
+    async refresh() {
+      const runId = get().runId;
+      if (!runId) return;
+      if (refreshing) {
+        dirty = true;
+        return;
+      }
+      refreshing = true;
+      try {
+        do {
+          dirty = false;
+          const view = await api().call('getRun', { runId });
+          if (get().runId !== runId) return;
+          set({ view, error: null });
+        } while (dirty);
+      } catch (err) {
+        if (get().runId === runId) set({ error: describeError(err) });
+      } finally {
+        refreshing = false;
+      }
+    },
+    selectNode: (nodeId) => set({ selectedNode: nodeId }),
+    step: async () => void (await control('Step failed', () => api().call('stepRun', { runId: id() }))),
+    continueRun: async () => void (await control('Continue failed', () => api().call('continueRun', { runId: id() }))),
+    cancel: async (reason) =>
+      void (await control('Cancel failed', () => api().call('cancelRun', { runId: id(), ...(reason ? { reason } : {}) }))),
+    setStepMode: async (enabled) => void (await control('Step mode failed', () => api().call('setStepMode', { runId: id(), enabled }))),
+    async toggleBreakpoint(nodeId) {
+      const current = get().view?.breakpoints ?? [];
+      const nodeIds = current.includes(nodeId) ? current.filter((n) => n !== nodeId) : [...current, nodeId];
+      const view = await control('Breakpoint failed', () => api().call('setBreakpoints', { runId: id(), nodeIds }));
+      if (view) set({ view });
+    },
+    answer: async (text, waitKey) => (await control('Answer failed', () => api().call('answer', { runId: id(), text, waitKey }))) !== null,
+    decide: async (waitKey, decisions) =>
+      (await control('Decision failed', () => api().call('decideToolCalls', { runId: id(), waitKey, decisions }))) !== null,
+    async runVerify() {
+      const runId = get().runId;
+      if (!runId) return;
+      set({ verifying: true });
+      try {
+        const verify = await api().call('verifyRun', { runId });
+        if (get().runId === runId) set({ verify });
+      } catch (err) {
+        toastError(err, 'Verification failed to run');
+      } finally {
+        set({ verifying: false });
+      }
+    },
+    async searchSnapshots(text) {
+      const runId = get().runId;
+      if (!runId) return;
+      try {
+        const snapshots = await api().call('searchSnapshots', { runId, ...(text ? { text } : {}) });
+        if (get().runId === runId) set({ snapshots });
+      } catch (err) {
+        toastError(err, 'Snapshot search failed');
+      }
+    },
+    async createSnapshot(name, tags, description) {
+      const snap = await control('Snapshot failed', () =>
+        api().call('createSnapshot', { runId: id(), name, tags, ...(description ? { description } : {}) }),
+      );
+      if (snap) {
+        useToastStore.getState().push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}` });
+        await get().searchSnapshots();
+      }
+      return snap;
+    },
+    async restore(snapshotId) {
+      const ok = (await control('Restore failed', () => api().call('restoreSnapshot', { snapshotId }))) !== null;
+      if (ok) useToastStore.getState().push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.' });
+      return ok;
+    },
+    fork: (snapshotId, vars) =>
+      control('Fork failed', () => api().call('forkSnapshot', { snapshotId, ...(vars ? { vars: vars as never } : {}) })),
+    reset: () => set(initial),
+  };
+});

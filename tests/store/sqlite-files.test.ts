@@ -1,0 +1,168 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DatabaseCorruptError,
+  DatabaseLockedError,
+  NotADatabaseError,
+  SchemaTooNewError,
+} from '../../src-shared/errors';
+import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src-main/store/sqlite/schema';
+import { makeRecord, makeState, writeRun } from '../ledger/support/runFactory';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ar-sqlite-files-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('schema versions', () => {
+  it('migrates a version-1 file on open, keeping its runs and ledger', () => {
+    const file = join(dir, 'v1.db');
+    const raw = new Database(file);
+    migrate(raw, 0, 1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    const r0 = makeRecord('old', null);
+    const state = makeState('old', { seq: 0, hash: r0.record_hash }, { origin: { kind: 'import', source: 'bundle', imported_at: 'x', path: null } });
+    raw.prepare(`INSERT INTO runs (run_id, workflow_id, status, current_node, head_seq, head_hash, created_at, updated_at, state)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run('old', state.workflow_id, state.status, state.current_node, 0, r0.record_hash, state.created_at, state.updated_at, JSON.stringify(state));
+    raw.close();
+
+    const store = SqliteStore.open(file);
+    try {
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(store.getRun('old')).toEqual(state);
+      // v2 backfilled the origin column from the stored state, and added signed heads.
+      expect(store.db.prepare("SELECT origin_kind FROM runs WHERE run_id = 'old'").get()).toEqual({ origin_kind: 'import' });
+      expect(store.getSignedHead('old')).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('lists its migrations in order, ending at the current version', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
+    expect(SCHEMA_VERSION).toBe(2);
+  });
+
+  it('refuses a file from a newer version, saying which version each side has', () => {
+    const file = join(dir, 'future.db');
+    SqliteStore.open(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 7');
+    raw.close();
+    expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
+    expect(() => SqliteStore.open(file)).toThrow(/schema version 7.*supports schema version 2/);
+  });
+
+  it("refuses someone else's SQLite database instead of adding tables to it", () => {
+    const file = join(dir, 'other.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)');
+    raw.close();
+    expect(() => SqliteStore.open(file)).toThrow(NotADatabaseError);
+    const again = new Database(file);
+    expect(again.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 1 });
+    again.close();
+  });
+
+  it('marks its files with an application id', () => {
+    const store = SqliteStore.open(join(dir, 'a.db'));
+    expect(store.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    store.close();
+  });
+});
+
+describe('files users meet', () => {
+  it('says a text file is not a database, naming it, and leaves it untouched', () => {
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'these are my notes, not a database\n'.repeat(20));
+    expect(() => SqliteStore.open(file)).toThrow(NotADatabaseError);
+    expect(() => SqliteStore.open(file)).toThrow(file);
+    expect(readFileSync(file, 'utf8')).toBe('these are my notes, not a database\n'.repeat(20));
+  });
+
+  it('reports a damaged database as DatabaseCorruptError', () => {
+    const file = join(dir, 'damaged.db');
+    const store = SqliteStore.open(file);
+    writeRun(store, 'r1', 300);
+    store.close();
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    bytes.fill(0xff, pageSize * 2, bytes.length - pageSize); // every page but the schema and the last
+    writeFileSync(file, bytes);
+    const damaged = SqliteStore.open(file);
+    try {
+      expect(() => {
+        damaged.getRun('r1');
+        [...damaged.iterateLedger('r1')];
+      }).toThrow(DatabaseCorruptError);
+    } finally {
+      damaged.close();
+    }
+  });
+
+  it('reports a database locked by another process as retryable, and loses nothing', () => {
+    const file = join(dir, 'locked.db');
+    const store = SqliteStore.open(file, { busyTimeoutMs: 50 });
+    const state = writeRun(store, 'r1', 3);
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const r = makeRecord('r1', state.ledger_head);
+    const next = makeState('r1', { seq: r.seq, hash: r.record_hash });
+    let err: unknown;
+    try {
+      store.commit({ state: next, records: [r], expectedHeadSeq: 2 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DatabaseLockedError);
+    expect((err as DatabaseLockedError).retryable).toBe(true);
+    expect((err as Error).message).toContain(file);
+    other.exec('ROLLBACK');
+    other.close();
+    store.commit({ state: next, records: [r], expectedHeadSeq: 2 }); // the retry succeeds
+    expect(store.readLedger('r1', { limit: 10 }).total).toBe(4);
+    store.close();
+  });
+
+  it('reports a read-only folder clearly, and can still read an existing database read-only', () => {
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    const existing = join(ro, 'runs.db');
+    const store = SqliteStore.open(existing);
+    writeRun(store, 'r1', 2);
+    store.close();
+    chmodSync(ro, 0o555);
+    chmodSync(dir, 0o755);
+    const asUser = openAsUnprivileged;
+    const created = asUser(join(ro, 'new.db'));
+    expect(created).toMatchObject({ ok: false, code: 'READ_ONLY_LOCATION' });
+    expect(created.message).toContain(join(ro, 'new.db'));
+    expect(asUser(existing)).toMatchObject({ ok: false, code: 'READ_ONLY_LOCATION' });
+    expect(asUser(existing, 'readonly')).toEqual({ ok: true, runs: 1 });
+    chmodSync(ro, 0o755);
+  });
+});
+
+const CHILD = resolve(__dirname, '../ledger/support/openStoreChild.ts');
+
+/** Root ignores file modes, so as root the child runs as `nobody`. */
+function openAsUnprivileged(file: string, mode = ''): { ok: boolean; code?: string; message?: string; runs?: number } {
+  const asRoot = process.getuid?.() === 0;
+  const out = spawnSync(process.execPath, ['--import', 'tsx', CHILD, file, mode], {
+    cwd: resolve(__dirname, '../..'),
+    encoding: 'utf8',
+    env: { ...process.env, TSX_TSCONFIG_PATH: resolve(__dirname, '../../tsconfig.json'), HOME: tmpdir() },
+    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+  });
+  const line = out.stdout.trim().split('\n').pop() ?? '';
+  if (!line.startsWith('{')) throw new Error(`child failed: ${out.stderr}`);
+  return JSON.parse(line);
+}
