@@ -2,7 +2,8 @@
  * Chromium side of the inspector figures: Debian's /usr/bin/chromium driven by Playwright.
  * The page records, with a MutationObserver installed before any app script runs, the
  * wall-clock time at which each ledger row (an element carrying `data-seq`) first enters
- * the DOM, so the bench can compare it with the time the record was committed.
+ * the DOM (placeholder rows excluded), so the bench can compare it with the time the record
+ * was committed.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -23,7 +24,8 @@ const OBSERVER_SCRIPT = `(() => {
   const now = () => performance.timeOrigin + performance.now();
   const mark = (el) => {
     if (!(el instanceof Element)) return;
-    const stamp = (e) => { const s = e.getAttribute('${ROW_SELECTOR_ATTR}'); if (s !== null && !(s in seen)) seen[s] = now(); };
+    // A placeholder row ("loading…") is not the record on screen yet: only real rows count.
+    const stamp = (e) => { const s = e.getAttribute('${ROW_SELECTOR_ATTR}'); if (s !== null && !(s in seen) && !e.classList.contains('placeholder')) seen[s] = now(); };
     if (el.hasAttribute('${ROW_SELECTOR_ATTR}')) stamp(el);
     el.querySelectorAll('[${ROW_SELECTOR_ATTR}]').forEach(stamp);
   };

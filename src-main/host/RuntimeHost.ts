@@ -17,7 +17,6 @@ import {
   RunTerminalError,
   SnapshotNotFoundError,
   ValidationError,
-  WorkflowNotFoundError,
   WrongWaitKeyError,
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
@@ -35,7 +34,7 @@ import { RunQueues } from './runQueues';
 import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
-import { toWorkflowInfo } from './workflowInfo';
+import { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions, type HostSigning } from './hostWiring';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { anchorPathFor, anchorRun, SigningKeyStore } from '../ledger/index';
@@ -93,7 +92,7 @@ export class RuntimeHost {
   readonly dbPath: string | null;
   readonly workflowErrors: WorkflowLoadError[];
   readonly settings: HostSettingsAccess | null;
-  private readonly workflows: LoadedWorkflow[];
+  private readonly catalog: WorkflowCatalog;
   private readonly queues = new RunQueues();
   private readonly prefs: DebugPrefs;
   private readonly publisher: RunPublisher;
@@ -147,7 +146,7 @@ export class RuntimeHost {
     this.clock = parts.clock;
     this.dataDir = parts.dataDir;
     this.dbPath = parts.dbPath;
-    this.workflows = parts.workflows;
+    this.catalog = new WorkflowCatalog(parts.workflows);
     this.workflowErrors = parts.workflowErrors;
     this.settings = parts.settings;
     this.onClose = parts.onClose;
@@ -164,21 +163,16 @@ export class RuntimeHost {
   // ------------------------------------------------------------ workflows
 
   listWorkflows(): WorkflowInfo[] {
-    return this.workflows.map((w) => toWorkflowInfo(w.definition, w.source));
+    return this.catalog.list();
   }
 
   workflowFor(state: Pick<RunState, 'workflow_id' | 'workflow_version'>): LoadedWorkflow | null {
-    return this.workflows.find((w) => w.definition.id === state.workflow_id && w.definition.version === state.workflow_version) ?? null;
+    return this.catalog.find(state);
   }
 
   /** Why a run cannot be resumed here, or null when it can. */
   notResumableReason(state: RunState): string | null {
-    if (this.workflowFor(state)) return null;
-    const known = this.workflows.filter((w) => w.definition.id === state.workflow_id).map((w) => w.definition.version);
-    const imported = state.origin?.kind === 'import' ? 'imported run (read-only): ' : '';
-    return `${imported}workflow ${state.workflow_id}@${state.workflow_version} is not registered here (${
-      known.length ? `known versions: ${known.join(', ')}` : 'no version of it is registered'
-    })`;
+    return this.catalog.notResumableReason(state);
   }
 
   // ------------------------------------------------------------ reading
@@ -281,7 +275,7 @@ export class RuntimeHost {
     let first = true;
     for (;;) {
       const state = this.store.getRun(runId);
-      if (!state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
+      if (this.closed || !state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
       const skip = first && opts.skipFirstBreak;
       first = false;
       const bps = this.prefs.breakpoints(runId);
@@ -639,25 +633,7 @@ export class RuntimeHost {
   // ------------------------------------------------------------ helpers
 
   private requireWorkflow(workflowId: string, version?: string): WorkflowDefinition {
-    const matches = this.workflows.filter((w) => w.definition.id === workflowId);
-    if (matches.length === 0) throw new WorkflowNotFoundError(`workflow ${workflowId} is not registered`, { workflowId });
-    if (version === undefined) return this.runtimeWorkflow(workflowId);
-    const exact = matches.find((w) => w.definition.version === version);
-    if (!exact) {
-      throw new WorkflowNotFoundError(`workflow ${workflowId}@${version} is not registered (known versions: ${matches.map((m) => m.definition.version).join(', ')})`, {
-        workflowId,
-        version,
-      });
-    }
-    return exact.definition;
-  }
-
-  private runtimeWorkflow(workflowId: string): WorkflowDefinition {
-    const sorted = this.workflows
-      .filter((w) => w.definition.id === workflowId)
-      .map((w) => w.definition)
-      .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
-    return sorted[0]!;
+    return this.catalog.require(workflowId, version);
   }
 
   /** A run that exists and whose workflow is registered here (else RunNotResumableError). */

@@ -85,12 +85,13 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.description !== undefined ? { description: req.description } : {}),
         ...(req.tags ? { tags: req.tags } : {}),
       }),
-    searchSnapshots: (req) => {
-      for (const [field, value] of [['from', req.from], ['to', req.to]] as const) {
-        if (value !== undefined && Number.isNaN(Date.parse(value))) throw new ValidationError(`${field} must be an ISO date-time, got "${value}"`, { field });
-      }
-      return host.searchSnapshots(req);
-    },
+    searchSnapshots: (req) =>
+      host.searchSnapshots({
+        ...req,
+        // Stores compare ISO strings: normalise so "2026-03-01" or "+02:00" offsets compare correctly.
+        ...(req.from !== undefined ? { from: isoTime('from', req.from) } : {}),
+        ...(req.to !== undefined ? { to: isoTime('to', req.to) } : {}),
+      }),
     restoreSnapshot: (req) => host.restoreSnapshot(req.snapshotId),
     forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars as JsonObject | undefined),
     exportRun: (req) => {
@@ -116,6 +117,12 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     getSettings: () => requireSettings(host).view(),
     setSettings: (req) => requireSettings(host).update(req as never),
   };
+}
+
+function isoTime(field: string, value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new ValidationError(`${field} must be an ISO date-time, got "${value}"`, { field });
+  return new Date(ms).toISOString();
 }
 
 function requireSettings(host: RuntimeHost) {

@@ -36,6 +36,8 @@ export interface HostCreateOptions {
   /** Folders the file tools may touch (default: the data folder and the project folder; append_line also the OS temp folder). */
   toolFolders?: string[];
   allowedHosts?: string[];
+  /** Registers extra tools (tests, embedders) after the built-ins and the examples'. */
+  registerTools?: (registry: ToolRegistry) => void;
   /** Signs record hashes when signing is enabled in settings (null: signing unavailable). */
   signing?: HostSigning | null;
   onClose?: () => void;
@@ -79,7 +81,8 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   const folders = opts.toolFolders ?? [dataDir, projectFile ? dirname(projectFile) : null].filter((f): f is string => !!f);
   registerBuiltinTools(registry, { allowedFolders: folders, allowedHosts: opts.allowedHosts ?? [] });
   registerExampleTools(registry, { allowedFolders: [...folders, tmpdir()] });
-  for (const register of modules.toolRegistrars) {
+  opts.registerTools?.(registry);
+  for (const register of modules.toolRegistrars as ((r: ToolRegistry) => void)[]) {
     try {
       register(registry);
     } catch (err) {
@@ -90,7 +93,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   let startChild: ((w: string, v: import('../../src-shared/json').JsonObject, p: string, k: string) => Promise<string>) | null = null;
   const effects: EffectHandlers = {
     llm_call: createLlmEffectHandler(() => settings.llm()),
-    tool_calls: createToolCallsEffectHandler(registry, { mode: settings.llm().mode }),
+    tool_calls: createToolCallsEffectHandler(registry, { mode: () => settings.llm().mode }),
     start_subworkflow: createSubworkflowEffectHandler({
       startChild: (req) => {
         if (!startChild) throw new Error('the host is not ready to start child runs');

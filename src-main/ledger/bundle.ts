@@ -110,8 +110,16 @@ export function verifyBundle(input: unknown): VerifyReport {
     signedHead: signing?.signed_head ?? null,
     runId: bundle.run_id,
   });
-  if (!report.valid) return report;
+  if (!report.valid) return misplaced(bundle, report) ?? report;
   return checkArtifacts(bundle, report) ?? checkState(bundle, report) ?? report;
+}
+
+/** In a bundle the whole order is visible: a record that is present but out of place is a reorder, not a gap. */
+function misplaced(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {
+  if (report.reason !== 'gap' || report.firstBadSeq === null) return null;
+  const at = report.firstBadSeq;
+  if (!bundle.records.slice(at + 1).some((r) => r.seq === at)) return null;
+  return invalid(report, at, 'reorder', `record ${at} is out of order in the bundle`);
 }
 
 function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {

@@ -23,32 +23,38 @@ export interface BodyLink {
   seq: number | undefined;
 }
 
-export function readBodyLink(body: string): BodyLink {
-  const prevAt = singleKey(body, '"prev_hash":');
-  const seqAt = singleKey(body, '"seq":');
-  if (prevAt === -2 || seqAt === -2) return parsedLink(body);
-  return { prev: prevAt < 0 ? undefined : readPrev(body, prevAt), seq: seqAt < 0 ? undefined : readSeq(body, seqAt) };
-}
+const PREV_KEY = '"prev_hash":';
+const SEQ_KEY = '"seq":';
+const AFTER_SEQ = ',"started_at":';
 
-/** Index just after the key, -1 when absent, -2 when it occurs more than once. */
-function singleKey(body: string, key: string): number {
-  const i = body.indexOf(key);
-  if (i < 0) return -1;
-  if (body.indexOf(key, i + key.length) >= 0) return -2;
-  return i + key.length;
+/**
+ * `prev_hash` and `seq` of a canonical body. `seq` is found from the end: the only keys after
+ * it (`started_at`, `status`, `step_id`) hold strings, so its last occurrence is the top one.
+ */
+export function readBodyLink(body: string, withSeq = true): BodyLink {
+  const prevAt = body.indexOf(PREV_KEY);
+  if (prevAt < 0) return { prev: undefined, seq: undefined };
+  if (body.indexOf(PREV_KEY, prevAt + PREV_KEY.length) >= 0) return parsedLink(body);
+  const prev = readPrev(body, prevAt + PREV_KEY.length);
+  if (!withSeq) return { prev, seq: undefined };
+  const seqAt = body.lastIndexOf(SEQ_KEY);
+  const seq = seqAt < 0 ? undefined : readSeq(body, seqAt + SEQ_KEY.length);
+  return seq === null ? parsedLink(body) : { prev, seq };
 }
 
 function readPrev(body: string, at: number): string | null | undefined {
   if (body.startsWith('null', at)) return null;
-  if (body[at] !== '"') return undefined;
+  if (body.charCodeAt(at) !== 0x22) return undefined;
   const end = body.indexOf('"', at + 1);
   return end < 0 ? undefined : body.slice(at + 1, end);
 }
 
-function readSeq(body: string, at: number): number | undefined {
+/** The digits after the key, or null when they are not followed by the next top-level key. */
+function readSeq(body: string, at: number): number | null {
   let end = at;
   while (end < body.length && body.charCodeAt(end) >= 0x30 && body.charCodeAt(end) <= 0x39) end++;
-  return end === at ? undefined : Number(body.slice(at, end));
+  if (end === at || !body.startsWith(AFTER_SEQ, end)) return null;
+  return Number(body.slice(at, end));
 }
 
 function parsedLink(body: string): BodyLink {

@@ -6,6 +6,7 @@
 import { ImportError } from '../../src-shared/errors';
 import type { LedgerRecord, RunState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
+import { parsePlainJson } from '../store/sqlite/losslessJson';
 import type { ChainRow } from './chainRow';
 
 export interface RawImportTarget {
@@ -33,7 +34,7 @@ export function writeImportedRun(store: RuntimeStore, state: RunState, rows: Cha
 }
 
 function statusOf(row: ChainRow): { status: string; key: string | null } {
-  const o = JSON.parse(row.body) as { status?: unknown; idempotency_key?: unknown };
+  const o = parsePlainJson(row.body) as { status?: unknown; idempotency_key?: unknown };
   return {
     status: typeof o.status === 'string' ? o.status : 'completed',
     key: typeof o.idempotency_key === 'string' ? o.idempotency_key : null,

@@ -11,6 +11,7 @@ import { ImportError, LedgerInvalidError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { RUN_STATUSES, type RunState, type RunStatus, type WaitReason, type WaitState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
+import { parsePlainJson } from '../store/sqlite/losslessJson';
 import type { ChainRow } from './chainRow';
 import { writeImportedRun, type ImportResult } from './importRun';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';
@@ -80,7 +81,7 @@ function readRunFile(path: string): JsonObject {
 /** Our RunState for a Python run: its fields where they exist, the ledger's head always. */
 export function pythonState(py: JsonObject, rows: ChainRow[], files: PythonRunFiles, now: Date): RunState {
   const last = rows[rows.length - 1];
-  const lastBody = last ? (JSON.parse(last.body) as JsonObject) : {};
+  const lastBody = last ? (parsePlainJson(last.body) as JsonObject) : {};
   const status = RUN_STATUSES.includes(py.status as RunStatus) ? (py.status as RunStatus) : inferStatus(lastBody);
   const str = (v: JsonValue | undefined, dflt: string | null = null) => (typeof v === 'string' ? v : dflt);
   return {

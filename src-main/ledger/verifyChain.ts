@@ -54,7 +54,7 @@ class ChainWalk {
     const expected = this.lastSeq + 1;
     if (row.seq > expected) return fail(expected, 'gap', `record ${expected} is missing (next record is ${row.seq})`);
     if (row.seq < expected) return fail(row.seq, 'reorder', `record ${row.seq} appears after record ${this.lastSeq}`);
-    const link = readBodyLink(row.body);
+    const link = readBodyLink(row.body, !row.foreign);
     if (link.prev === undefined) return fail(row.seq, 'malformed', `record ${row.seq} has no prev_hash`);
     if (!row.foreign && link.seq !== row.seq)
       return fail(row.seq, 'reorder', `record at position ${row.seq} says it is record ${link.seq ?? '(none)'}`);

@@ -27,15 +27,16 @@ export function registerExampleTools(registry: ToolRegistry, opts: ExampleToolOp
     trust: 'trusted',
     idempotent: false,
     timeoutMs: 5000,
-    execute: async (args: { path: string; line: string }) => {
-      const target = resolve(args.path);
+    execute: (args) => {
+      const { path, line } = args as { path: string; line: string };
+      const target = resolve(path);
       if (!folders.some((f) => isInside(f, target))) {
         throw new Error(`append_line may only write inside ${folders.join(', ')}; ${target} is outside`);
       }
-      if (args.line.includes('\n')) throw new Error('append_line writes one line: the text must not contain a newline');
+      if (line.includes('\n')) throw new Error('append_line writes one line: the text must not contain a newline');
       mkdirSync(dirname(target), { recursive: true });
-      appendFileSync(target, `${args.line}\n`);
-      return { path: target, appended: args.line };
+      appendFileSync(target, `${line}\n`);
+      return { path: target, appended: line };
     },
   });
 }

@@ -19,10 +19,13 @@ interface RunViewState {
   verifying: boolean;
   snapshots: SnapshotSummary[];
   selectedNode: string | null;
+  /** The ledger record the inspector focuses (state at this seq, detail pane). */
+  selectedSeq: number | null;
   busy: boolean;
   open(runId: string): Promise<void>;
   refresh(): Promise<void>;
   selectNode(nodeId: string | null): void;
+  selectSeq(seq: number | null): void;
   step(): Promise<void>;
   continueRun(): Promise<void>;
   cancel(reason?: string): Promise<void>;
@@ -41,7 +44,7 @@ interface RunViewState {
 let refreshing = false;
 let dirty = false;
 
-const initial = { runId: null, view: null, error: null, verify: null, verifying: false, snapshots: [], selectedNode: null, busy: false };
+const initial = { runId: null, view: null, error: null, verify: null, verifying: false, snapshots: [], selectedNode: null, selectedSeq: null, busy: false };
 
 export const useRunViewStore = create<RunViewState>()((set, get) => {
   /** Runs one control call; a failure becomes a toast and `false`, the view is refetched either way. */
@@ -91,6 +94,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
       }
     },
     selectNode: (nodeId) => set({ selectedNode: nodeId }),
+    selectSeq: (seq) => set({ selectedSeq: seq }),
     step: async () => void (await control('Step failed', () => api().call('stepRun', { runId: id() }))),
     continueRun: async () => void (await control('Continue failed', () => api().call('continueRun', { runId: id() }))),
     cancel: async (reason) =>

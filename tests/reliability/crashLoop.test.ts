@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import { verifyRunLedger } from '../../src-main/ledger/index';
 import type { RunState } from '../../src-shared/types';
-import { runDriver, seededRandom, sleep, spawnDriver } from './support/processes';
+import { runCli, runDriver, seededRandom, sleep, spawnDriver } from './support/processes';
 
 const STEPS = 30;
 const KILLS = 12;
@@ -128,6 +128,15 @@ describe('crash loop: SIGKILL the host during side effects', () => {
     expect(state?.status).toBe('completed');
     const counts = lineCounts();
     for (let s = 1; s <= STEPS; s++) expect(counts.get(`step ${s}`) ?? 0, `step ${s} missing (seed ${seed})`).toBeGreaterThanOrEqual(1);
+
+    // The user's own tools agree: the CLI verifies the run and the bundle it exports.
+    const env = { ABSTRACTRUNTIME_HOME: data };
+    const verified = await runCli(['--db', db, 'verify', state!.run_id], env);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    const bundleFile = join(dir, 'run.bundle.json');
+    expect((await runCli(['--db', db, 'export', state!.run_id, '-o', bundleFile], env)).code).toBe(0);
+    const bundleCheck = await runCli(['--db', db, 'verify', bundleFile], env);
+    expect(bundleCheck.code, bundleCheck.stdout + bundleCheck.stderr).toBe(0);
     console.info(`crash loop: seed ${seed}, ${kills} kills, ${recoveries} recovery decisions, ${committed.size} records`);
   }, 110_000);
 });

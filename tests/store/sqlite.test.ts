@@ -185,7 +185,7 @@ describe('SqliteStore: artifacts', () => {
     const ref = store.putArtifact(new TextEncoder().encode('hello artifact'), 'text/plain').$artifact;
     const raw = new Database(file);
     const row = raw.prepare('SELECT bytes FROM artifacts WHERE ref = ?').get(ref) as { bytes: Buffer };
-    row.bytes[0] ^= 0x01;
+    row.bytes[0] = row.bytes[0]! ^ 0x01;
     raw.prepare('UPDATE artifacts SET bytes = ? WHERE ref = ?').run(row.bytes, ref);
     raw.close();
     expect(() => store.getArtifact(ref)).toThrow(ArtifactCorruptError);

@@ -40,7 +40,7 @@ import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows
 import { openDatabase, type OpenOptions } from './openDatabase';
 import { SCHEMA_VERSION } from './schema';
 import { guarded } from './sqliteErrors';
-import { prepareStatements, type Statements } from './statements';
+import { prepareStatements, type LedgerTuple, type Statements } from './statements';
 
 export type { StoredRecordRow } from './ledgerRows';
 export type { Durability, OpenOptions } from './openDatabase';
@@ -50,13 +50,6 @@ const PAGE = 1000;
 /** The indexed columns of an imported row (its status and idempotency key). */
 export type RowStatusOf = (row: StoredRecordRow) => { status: string; key: string | null };
 
-interface RawRow {
-  seq: number;
-  record_hash: string;
-  signature: string | null;
-  body: string;
-  foreign_body: number;
-}
 
 export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   private readonly st: Statements;
@@ -118,7 +111,8 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
     const { where, params } = runWhere(filter);
-    const total = (this.cached(`count:${where}`, `SELECT count(*) AS n FROM runs ${where}`).get(...params) as { n: number }).n;
+    const count = this.cached(`count:${where}`, `SELECT count(*) AS n FROM runs ${where}`);
+    const total = (this.run(() => count.get(...params)) as { n: number }).n;
     const sql = `SELECT state FROM runs ${where} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`;
     const rows = this.run(() => this.cached(`list:${where}`, sql).all(...params, filter.limit ?? -1, filter.offset ?? 0)) as {
       state: string;
@@ -143,16 +137,19 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     // Seqs are contiguous from 0, so the head gives the count without scanning the ledger.
     const head = this.run(() => this.st.runHead.get(runId)) as { head_seq: number | null } | undefined;
     const total = head?.head_seq == null ? 0 : head.head_seq + 1;
-    let rows: RawRow[];
-    if (q.afterSeq !== undefined) rows = this.st.ledgerAfter.all(runId, q.afterSeq, limit) as RawRow[];
-    else if (q.beforeSeq !== undefined) rows = (this.st.ledgerBefore.all(runId, q.beforeSeq, limit) as RawRow[]).reverse();
-    else if (q.fromEnd) rows = (this.st.ledgerBefore.all(runId, Number.MAX_SAFE_INTEGER, limit) as RawRow[]).reverse();
-    else rows = this.st.ledgerAfter.all(runId, -1, limit) as RawRow[];
+    const rows = this.run(() => this.ledgerPage(runId, q, limit));
     return { records: rows.map((r) => recordFromRow(toStored(r))), total };
   }
 
+  private ledgerPage(runId: string, q: LedgerQuery, limit: number): LedgerTuple[] {
+    if (q.afterSeq !== undefined) return this.st.ledgerAfter.all(runId, q.afterSeq, limit) as LedgerTuple[];
+    if (q.beforeSeq !== undefined) return (this.st.ledgerBefore.all(runId, q.beforeSeq, limit) as LedgerTuple[]).reverse();
+    if (q.fromEnd) return (this.st.ledgerBefore.all(runId, Number.MAX_SAFE_INTEGER, limit) as LedgerTuple[]).reverse();
+    return this.st.ledgerAfter.all(runId, -1, limit) as LedgerTuple[];
+  }
+
   findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null {
-    const row = this.run(() => this.st.completedByKey.get(runId, idempotencyKey)) as RawRow | undefined;
+    const row = this.run(() => this.st.completedByKey.get(runId, idempotencyKey)) as LedgerTuple | undefined;
     return row ? recordFromRow(toStored(row)) : null;
   }
 
@@ -167,10 +164,10 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   *iterateLedgerRows(runId: string): Iterable<StoredRecordRow> {
     let after = -1;
     for (;;) {
-      const rows = this.run(() => this.st.ledgerAfter.all(runId, after, PAGE)) as RawRow[];
+      const rows = this.run(() => this.st.ledgerAfter.all(runId, after, PAGE)) as LedgerTuple[];
       for (const r of rows) yield toStored(r);
       if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.seq;
+      after = rows[rows.length - 1]![0];
     }
   }
 
@@ -295,8 +292,8 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   }
 }
 
-function toStored(r: RawRow): StoredRecordRow {
-  return { seq: r.seq, record_hash: r.record_hash, signature: r.signature, body: r.body, foreign: r.foreign_body === 1 };
+function toStored([seq, record_hash, signature, body, foreign]: LedgerTuple): StoredRecordRow {
+  return { seq, record_hash, signature, body, foreign: foreign === 1 };
 }
 
 function runColumns(s: RunState, state: string): Record<string, unknown> {

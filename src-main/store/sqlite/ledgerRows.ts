@@ -8,6 +8,7 @@ import { canonicalJson } from '../../../src-shared/canonicalJson';
 import { StoreError } from '../../../src-shared/errors';
 import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
 import { sha256Hex } from '../../runtime/sha256';
+import { parsePlainJson } from './losslessJson';
 
 /** One stored record as the verifier and exporter read it. */
 export interface StoredRecordRow {
@@ -37,8 +38,8 @@ export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
 }
 
 export function recordFromRow(row: StoredRecordRow): LedgerRecord {
-  const body = JSON.parse(row.body) as Partial<LedgerRecord>;
-  if (!row.foreign) return { ...(body as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
+  if (!row.foreign) return { ...(JSON.parse(row.body) as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
+  const body = parsePlainJson(row.body) as Partial<LedgerRecord>;
   return {
     ...(body as LedgerRecord),
     seq: row.seq,

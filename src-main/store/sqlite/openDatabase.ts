@@ -4,7 +4,7 @@
  * user can meet here becomes a typed error naming the file.
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NotADatabaseError, ReadOnlyLocationError, SchemaTooNewError, StoreError } from '../../../src-shared/errors';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './schema';
@@ -28,8 +28,33 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     return db;
   } catch (err) {
     db.close();
+    if (opts.readonly && isReadOnlyFolderError(err)) return openInMemoryCopy(file, opts);
     throw err;
   }
+}
+
+/**
+ * A WAL database in a read-only folder cannot be read in place (SQLite must create its
+ * `-shm` file there), e.g. a backup on a read-only mount: read-only opens fall back to an
+ * in-memory copy of the file, so it can still be listed, verified and exported.
+ */
+function openInMemoryCopy(file: string, opts: OpenOptions): Database.Database {
+  const bytes = guarded(file, () => readFileSync(file));
+  // Header bytes 18-19 = 2 mark WAL mode, which an in-memory image cannot use.
+  if (bytes.length >= 20 && bytes[18] === 2) bytes[18] = bytes[19] = 1;
+  const db = guarded(file, () => new Database(bytes, { readonly: true }));
+  try {
+    guarded(file, () => configure(db, file, opts));
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function isReadOnlyFolderError(err: unknown): boolean {
+  const code = (err as { details?: { sqliteCode?: string } }).details?.sqliteCode ?? '';
+  return code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN';
 }
 
 function configure(db: Database.Database, file: string, opts: OpenOptions): void {

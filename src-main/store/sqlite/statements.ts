@@ -2,6 +2,8 @@
 import type Database from 'better-sqlite3';
 
 const LEDGER_COLUMNS = 'seq, record_hash, signature, body, foreign_body';
+/** A ledger row as the raw statements return it, in LEDGER_COLUMNS order. */
+export type LedgerTuple = [seq: number, record_hash: string, signature: string | null, body: string, foreign_body: number];
 
 // INDEXED BY: without ANALYZE statistics the planner prefers scanning the run's records by
 // primary key, which grows with the ledger; the partial index is one lookup.
@@ -31,9 +33,10 @@ export function prepareStatements(db: Database.Database) {
 
     insertRecord: p(`INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    ledgerAfter: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
-    ledgerBefore: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
-    completedByKey: p(COMPLETED_BY_KEY_SQL),
+    // raw(): rows as arrays (see LedgerTuple), measurably faster for long ledgers.
+    ledgerAfter: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`).raw(true),
+    ledgerBefore: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).raw(true),
+    completedByKey: p(COMPLETED_BY_KEY_SQL).raw(true),
 
     getLease: p('SELECT owner, expires_at FROM leases WHERE run_id = ?'),
     putLease: p(`INSERT INTO leases (run_id, owner, expires_at) VALUES (?, ?, ?)

@@ -79,9 +79,13 @@ function upgrade(req: IncomingMessage, sock: Duplex, head: Buffer, port: number,
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new ValidationError(`port ${port} on ${host} is already in use: choose another port (0 picks a free one)`, { port }));
+      else if (err.code === 'EACCES') reject(new ValidationError(`not allowed to listen on port ${port}: choose a port above 1023`, { port }));
+      else reject(err);
+    });
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve((server.address() as AddressInfo).port);
     });
   });

@@ -4,7 +4,8 @@
  * `-0.0`, `1e-07` and integers past 2^53 would all change under `JSON.parse`.
  * Accepts Python's `NaN` / `Infinity` / `-Infinity` literals, which `json.dumps` writes.
  */
-import { RawNumber, type CanonicalInput } from '../../src-shared/canonicalJson';
+import { RawNumber, type CanonicalInput } from '../../../src-shared/canonicalJson';
+import type { JsonValue } from '../../../src-shared/json';
 
 export class JsonSyntaxError extends SyntaxError {
   constructor(
@@ -146,5 +147,32 @@ class Parser {
       if (c === '}') return out;
       if (c !== ',') throw new JsonSyntaxError("expected ',' or '}'", this.pos - 1);
     }
+  }
+}
+
+/**
+ * A losslessly parsed value as plain JSON for display: numbers become doubles, and the
+ * non-finite ones Python can write (NaN, Infinity) become their names as strings.
+ */
+export function toPlainJson(value: CanonicalInput): JsonValue {
+  if (value instanceof RawNumber) {
+    const n = Number(value.lexeme);
+    return Number.isFinite(n) ? (Object.is(n, -0) ? 0 : n) : value.lexeme;
+  }
+  if (Array.isArray(value)) return value.map(toPlainJson);
+  if (value !== null && typeof value === 'object') {
+    const out: { [k: string]: JsonValue } = {};
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: toPlainJson(v), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
+
+/** Parses JSON text that may hold Python's NaN / Infinity, as plain JSON for display. */
+export function parsePlainJson(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return toPlainJson(parseJsonLossless(text));
   }
 }

@@ -1,0 +1,56 @@
+/** `serve`: the host, its scheduler and the web host, until SIGINT/SIGTERM. */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWebHost, DEFAULT_WEB_PORT } from '../../transport/web/index';
+import type { Command } from '../command';
+import { UsageError } from '../usageError';
+
+export const DEFAULT_STATIC_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../out/web');
+
+export const serveCommands: Command[] = [
+  {
+    name: 'serve',
+    usage: '[--port P] [--static DIR]',
+    summary: 'run the web host (inspector + API) on 127.0.0.1 until Ctrl-C',
+    options: {
+      port: { type: 'string', valueName: 'P', description: `port (default ${DEFAULT_WEB_PORT}, 0 = any free port)` },
+      static: { type: 'string', valueName: 'DIR', description: 'built renderer folder (default out/web)' },
+    },
+    args: { min: 0, max: 0 },
+    async run(ctx, { values }) {
+      const port = parsePort(values.port as string | undefined);
+      const host = await ctx.host();
+      const web = await startWebHost({
+        handlers: await ctx.handlers(),
+        events: host.events,
+        port,
+        staticDir: (values.static as string | undefined) ?? ctx.env.ABSTRACTRUNTIME_WEB_DIR ?? DEFAULT_STATIC_DIR,
+      });
+      host.startScheduler();
+      void host.recoverOnStart().catch((err) => ctx.out.note(`recovery failed: ${(err as Error).message}`));
+      ctx.out.result({ url: web.url, port: web.port, dbPath: ctx.paths.dbPath }, () => [`AbstractRuntime web host on ${web.url}`, `database ${ctx.paths.dbPath}`, 'press Ctrl-C to stop']);
+      await untilSignal();
+      ctx.out.note('stopping…');
+      await web.close();
+    },
+  },
+];
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WEB_PORT;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535, got "${text}"`);
+  return n;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

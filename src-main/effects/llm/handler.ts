@@ -1,0 +1,101 @@
+/**
+ * The `llm_call` effect: one chat-completions call through the `openai` client, wired for
+ * the configured mode. local: the provider directly, key as Bearer token. remote/hybrid: an
+ * AbstractCore server (`provider/model` names, `base_url`/`timeout_s` in the body, the key
+ * only in X-AbstractCore-Provider-API-Key, trace headers); it returns tool calls unexecuted.
+ */
+import OpenAI from 'openai';
+import type { JsonObject } from '../../../src-shared/json';
+import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest } from '../../runtime/contracts';
+import { makeActor } from '../../runtime/actor';
+import { llmFailure } from './failure';
+import { parseLlmPayload, type LlmCallPayload } from './request';
+import { toLlmResult } from './response';
+import type { LlmSettings } from './settings';
+
+export interface LlmHandlerOptions {
+  /** Latency source (default Date.now); latency is informational, never used for decisions. */
+  nowMs?: () => number;
+  /** Passed to the client (tests inject nothing: they use a real local server). */
+  fetch?: typeof fetch;
+}
+
+export const ABSTRACTCORE_HEADERS = {
+  providerKey: 'X-AbstractCore-Provider-API-Key',
+  runId: 'X-AbstractCore-Run-Id',
+  actorId: 'X-AbstractCore-Actor-Id',
+  parentRunId: 'X-AbstractCore-Parent-Run-Id',
+} as const;
+
+export function createLlmEffectHandler(getSettings: () => LlmSettings, opts: LlmHandlerOptions = {}): EffectHandler {
+  const nowMs = opts.nowMs ?? Date.now;
+  return {
+    // Asking again after a crash is harmless; the idempotency key header lets a provider dedupe.
+    isIdempotent: () => true,
+    hasSideEffects: () => true,
+    async execute(effect: EffectRequest, ctx: EffectContext): Promise<EffectOutcome> {
+      let settings: LlmSettings | null = null;
+      try {
+        settings = getSettings();
+        const call = parseLlmPayload(effect.payload);
+        const model = call.model ?? settings.model;
+        const started = nowMs();
+        const completion = await createClient(settings, call, opts).chat.completions.create(
+          requestBody(settings, call, model) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+          { signal: ctx.signal, headers: requestHeaders(settings, ctx), timeout: timeoutMs(settings, call) },
+        );
+        const result = toLlmResult(completion, model, Math.max(0, nowMs() - started));
+        return { kind: 'completed', result: result as unknown as JsonObject, actor: llmActor(settings, result.model) };
+      } catch (err) {
+        return llmFailure(err, settings?.apiKey ?? null);
+      }
+    },
+  };
+}
+
+function createClient(s: LlmSettings, call: LlmCallPayload, opts: LlmHandlerOptions): OpenAI {
+  // local mode: a per-call base_url is a different provider; the configured key is not sent there.
+  const foreign = s.mode === 'local' && call.baseUrl !== null && call.baseUrl.replace(/\/+$/, '') !== s.baseUrl;
+  return new OpenAI({
+    baseURL: foreign ? call.baseUrl! : s.baseUrl,
+    apiKey: s.mode === 'local' && !foreign && s.apiKey ? s.apiKey : 'no-key',
+    maxRetries: s.maxRetries,
+    timeout: s.timeoutMs,
+    // The client's debug log prints request headers, which may carry the provider key.
+    logLevel: 'off',
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+}
+
+function requestBody(s: LlmSettings, call: LlmCallPayload, model: string): JsonObject {
+  const body: JsonObject = { ...call.params, model, messages: call.messages };
+  if (call.tools && call.tools.length > 0) body.tools = call.tools;
+  if (s.mode !== 'local') {
+    if (call.baseUrl) body.base_url = call.baseUrl;
+    body.timeout_s = call.timeoutS ?? s.timeoutMs / 1000;
+  }
+  return body;
+}
+
+function requestHeaders(s: LlmSettings, ctx: EffectContext): Record<string, string | null> {
+  const h: Record<string, string | null> = { 'Idempotency-Key': ctx.idempotencyKey };
+  if (s.mode === 'local') {
+    if (!s.apiKey) h.Authorization = null;
+    return h;
+  }
+  h.Authorization = null;
+  h[ABSTRACTCORE_HEADERS.runId] = ctx.run.run_id;
+  if (ctx.run.actor_id) h[ABSTRACTCORE_HEADERS.actorId] = ctx.run.actor_id;
+  if (ctx.run.parent_run_id) h[ABSTRACTCORE_HEADERS.parentRunId] = ctx.run.parent_run_id;
+  if (s.apiKey) h[ABSTRACTCORE_HEADERS.providerKey] = s.apiKey;
+  return h;
+}
+
+function timeoutMs(s: LlmSettings, call: LlmCallPayload): number {
+  return call.timeoutS !== null ? Math.round(call.timeoutS * 1000) : s.timeoutMs;
+}
+
+function llmActor(s: LlmSettings, model: string) {
+  // Identity = where the answer came from; never the key.
+  return makeActor('llm', model, { mode: s.mode, base_url: s.baseUrl, model });
+}

@@ -1,0 +1,55 @@
+/** The `llm_call` result as recorded in the ledger (snake_case, JSON only). */
+import type { JsonObject, JsonValue } from '../../../src-shared/json';
+
+export interface LlmToolCall {
+  name: string;
+  /** Parsed JSON arguments; the raw string when the model produced invalid JSON (the tool reports it). */
+  arguments: JsonObject | string;
+  call_id: string;
+}
+
+export interface LlmCallResult {
+  content: string;
+  tool_calls: LlmToolCall[];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  model: string;
+  finish_reason: string | null;
+  latency_ms: number;
+}
+
+interface CompletionLike {
+  model?: string;
+  choices?: { message?: { content?: string | null; tool_calls?: unknown[] | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
+}
+
+export function toLlmResult(completion: CompletionLike, requestedModel: string, latencyMs: number): LlmCallResult {
+  const choice = completion.choices?.[0];
+  const usage = completion.usage ?? {};
+  const prompt = usage.prompt_tokens ?? 0;
+  const out = usage.completion_tokens ?? 0;
+  return {
+    content: choice?.message?.content ?? '',
+    tool_calls: (choice?.message?.tool_calls ?? []).flatMap((c, i) => toToolCall(c, i)),
+    usage: { prompt_tokens: prompt, completion_tokens: out, total_tokens: usage.total_tokens ?? prompt + out },
+    model: completion.model || requestedModel,
+    finish_reason: choice?.finish_reason ?? null,
+    latency_ms: latencyMs,
+  };
+}
+
+function toToolCall(c: unknown, i: number): LlmToolCall[] {
+  const call = c as { id?: string; type?: string; function?: { name?: string; arguments?: string } };
+  if (!call?.function?.name) return [];
+  return [{ name: call.function.name, arguments: parseArguments(call.function.arguments), call_id: call.id || `call_${i}` }];
+}
+
+function parseArguments(raw: string | undefined): JsonObject | string {
+  if (raw === undefined || raw.trim() === '') return {};
+  try {
+    const v = JSON.parse(raw) as JsonValue;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : raw;
+  } catch {
+    return raw;
+  }
+}

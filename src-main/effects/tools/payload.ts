@@ -1,0 +1,80 @@
+/**
+ * The `tool_calls` payload: `{tool_calls: [{name, arguments, call_id}]}` (the OpenAI wire
+ * shape `{id, function: {name, arguments: "<json>"}}` is accepted too).
+ */
+import { ValidationError } from '../../../src-shared/errors';
+import type { JsonObject, JsonValue } from '../../../src-shared/json';
+import type { ToolCallResult } from '../../../src-shared/types';
+
+export interface ParsedCall {
+  index: number;
+  name: string;
+  /** An object when valid; anything else is reported as bad arguments for that call. */
+  arguments: JsonValue;
+  call_id: string;
+}
+
+export function parseToolCalls(payload: JsonObject): ParsedCall[] {
+  const list = payload.tool_calls;
+  if (!Array.isArray(list)) throw new ValidationError('tool_calls payload needs a `tool_calls` array');
+  return list.map((raw, index) => parseCall(raw, index));
+}
+
+function parseCall(raw: JsonValue, index: number): ParsedCall {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError(`tool_calls[${index}] must be an object`);
+  const fn = raw.function && typeof raw.function === 'object' && !Array.isArray(raw.function) ? raw.function : null;
+  const name = fn ? fn.name : raw.name;
+  if (typeof name !== 'string' || !name) throw new ValidationError(`tool_calls[${index}] needs a name`);
+  const args = fn ? fn.arguments : raw.arguments;
+  const id = raw.call_id ?? raw.id;
+  return {
+    index,
+    name,
+    arguments: typeof args === 'string' ? parseJsonArgs(args) : (args ?? {}),
+    call_id: typeof id === 'string' && id ? id : `call_${index}`,
+  };
+}
+
+function parseJsonArgs(s: string): JsonValue {
+  if (s.trim() === '') return {};
+  try {
+    return JSON.parse(s) as JsonValue;
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The payload as it should be keyed for idempotency: call ids dropped (a provider invents
+ * new ones when a turn is re-asked after a crash), names and arguments kept in order. Two
+ * payloads that differ only in call ids get the same key, so the completed result is reused.
+ */
+export function normalizeToolCallsPayload(payload: JsonObject): JsonObject {
+  try {
+    return { tool_calls: parseToolCalls(payload).map((c) => ({ name: c.name, arguments: c.arguments })) };
+  } catch {
+    return payload;
+  }
+}
+
+/**
+ * A reused result (from a replay whose calls carried other ids) with the call ids of the
+ * request at hand, position by position.
+ */
+export function realignToolResults(result: JsonValue, payload: JsonObject): JsonValue {
+  if (!result || typeof result !== 'object' || Array.isArray(result) || !Array.isArray(result.results)) return result;
+  let calls: ParsedCall[];
+  try {
+    calls = parseToolCalls(payload);
+  } catch {
+    return result;
+  }
+  const results = result.results.map((r, i) =>
+    r && typeof r === 'object' && !Array.isArray(r) && calls[i] ? { ...r, call_id: calls[i]!.call_id } : r,
+  );
+  return { ...result, results };
+}
+
+export function errorResult(call: ParsedCall, error: string, extra: JsonObject = {}): ToolCallResult & JsonObject {
+  return { call_id: call.call_id, name: call.name, success: false, output: null, error, ...extra };
+}

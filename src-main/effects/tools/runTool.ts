@@ -1,0 +1,72 @@
+/**
+ * Runs one tool call in the main process: arguments checked against the tool's schema,
+ * a timeout enforced, and every failure turned into an error result (never a thrown crash).
+ */
+import { findNonJsonPath, type JsonObject, type JsonValue } from '../../../src-shared/json';
+import type { ToolCallResult } from '../../../src-shared/types';
+import { validateJsonSchema } from './jsonSchema';
+import { errorResult, type ParsedCall } from './payload';
+import { DEFAULT_TOOL_TIMEOUT_MS, type ToolContext, type ToolDefinition } from './registry';
+
+export interface RunToolEnv {
+  signal: AbortSignal;
+  /** The effect's idempotency key; each call gets `<key>:<index>`. */
+  idempotencyKey: string;
+  now: Date;
+  runId: string;
+}
+
+/** Why the arguments do not fit the tool, or null when they do. */
+export function argumentsProblem(tool: ToolDefinition, args: JsonValue): string | null {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    const shown = typeof args === 'string' ? `invalid JSON ${JSON.stringify(args.slice(0, 200))}` : JSON.stringify(args);
+    return `bad arguments for tool "${tool.name}": arguments must be a JSON object, got ${shown}`;
+  }
+  const problems = validateJsonSchema(args, tool.parameters);
+  return problems.length ? `bad arguments for tool "${tool.name}": ${problems.join('; ')}` : null;
+}
+
+export async function runToolCall(tool: ToolDefinition, call: ParsedCall, args: JsonValue, env: RunToolEnv): Promise<ToolCallResult & JsonObject> {
+  const bad = argumentsProblem(tool, args);
+  if (bad) return errorResult(call, bad);
+  if (!tool.execute) return errorResult(call, `tool "${tool.name}" has no local implementation`);
+  if (env.signal.aborted) return errorResult(call, `tool "${tool.name}" not run: the run was cancelled`);
+  const timeoutMs = tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(env.signal.reason);
+  env.signal.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const ctx: ToolContext = {
+    signal: controller.signal,
+    callId: call.call_id,
+    idempotencyKey: `${env.idempotencyKey}:${call.index}`,
+    now: env.now,
+    runId: env.runId,
+  };
+  try {
+    const outcome = await Promise.race([invoke(tool, args as JsonObject, ctx), timedOut]);
+    if (outcome === 'timeout') {
+      controller.abort(new Error('tool timeout'));
+      return errorResult(call, `tool "${tool.name}" timed out after ${timeoutMs} ms`);
+    }
+    if ('error' in outcome) return errorResult(call, `tool "${tool.name}" failed: ${outcome.error}`);
+    return { call_id: call.call_id, name: call.name, success: true, output: outcome.output, error: null };
+  } finally {
+    clearTimeout(timer);
+    env.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function invoke(tool: ToolDefinition, args: JsonObject, ctx: ToolContext): Promise<{ output: JsonValue } | { error: string }> {
+  try {
+    const raw = await tool.execute!(structuredClone(args), ctx);
+    const output = (raw === undefined ? null : raw) as JsonValue;
+    const bad = findNonJsonPath(output, 'output');
+    return bad ? { error: `returned a value that is not plain JSON at ${bad}` } : { output };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The only bridge between the page and the app: `window.abstractRuntime` with `invoke` and
+ * `onEvent` (src-shared/preloadApi.ts). A sandboxed preload is one CommonJS file that may
+ * require only `electron`, so this file imports nothing else at run time (types only).
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { ApiEventMessage, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/api';
+import type { IpcInvokeRequest, PreloadApi } from '../../src-shared/preloadApi';
+
+// Literal copies, checked against src-shared by their types: importing api.ts would bundle zod.
+const INVOKE: typeof IPC_INVOKE_CHANNEL = 'abstractruntime:invoke';
+const EVENT: typeof IPC_EVENT_CHANNEL = 'abstractruntime:event';
+
+export const preloadApi: PreloadApi = {
+  invoke: (method, payload) => ipcRenderer.invoke(INVOKE, { method, payload } satisfies IpcInvokeRequest),
+  onEvent: (listener) => {
+    const relay = (_event: IpcRendererEvent, message: ApiEventMessage) => listener(message);
+    ipcRenderer.on(EVENT, relay);
+    return () => {
+      ipcRenderer.removeListener(EVENT, relay);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('abstractRuntime', preloadApi);

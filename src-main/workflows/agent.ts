@@ -1,0 +1,116 @@
+/**
+ * examples.agent: the LLM → tools → LLM loop. `plan` asks the model (with tool schemas);
+ * if it answers with tool calls, `act` runs them (trust policy applies: trusted at once,
+ * approval/passthrough wait) and `observe` feeds the results back; otherwise `done`.
+ * Bounded by vars.maxTurns LLM calls (default 5).
+ */
+import type { JsonObject, JsonValue } from '../../src-shared/json';
+import type { StepPlan } from '../runtime/contracts';
+import { defineWorkflow } from '../runtime/index';
+import { addTool, currentTimeTool } from '../effects/tools/builtins/index';
+import type { ToolDefinition, ToolRegistry, ToolSpec } from '../effects/tools/index';
+
+export const AGENT_WORKFLOW_ID = 'examples.agent';
+const DEFAULT_MAX_TURNS = 5;
+const DEFAULT_SYSTEM = 'You are a careful assistant. Use the tools when they help; answer briefly once you know.';
+
+/** The tools the agent offers the model by default (both are built-ins). */
+export const AGENT_TOOLS: ToolDefinition[] = [addTool, currentTimeTool];
+export const AGENT_TOOL_SPECS: ToolSpec[] = AGENT_TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
+
+/** Registers the agent's default tools where a registry lacks them (they are built-ins already). */
+export function registerAgentTools(registry: ToolRegistry): void {
+  for (const t of AGENT_TOOLS) if (!registry.get(t.name)) registry.register(t);
+}
+
+export const agentWorkflow = defineWorkflow({
+  id: AGENT_WORKFLOW_ID,
+  version: '1',
+  label: 'Agent (LLM + tools)',
+  description: 'Asks the LLM; runs the tools it calls (trust policy applies) and asks again, until it answers or maxTurns is reached.',
+  entry: 'plan',
+  defaultVars: { task: 'What is 17 + 25? Use the add tool, then answer with the number.', maxTurns: DEFAULT_MAX_TURNS },
+  nodes: {
+    plan: {
+      label: 'Ask the LLM',
+      kind: 'llm_call',
+      next: ['route'],
+      handler: (run) => ({
+        effect: {
+          type: 'llm_call',
+          payload: {
+            system: typeof run.vars.system === 'string' ? run.vars.system : DEFAULT_SYSTEM,
+            messages: conversation(run.vars),
+            tools: Array.isArray(run.vars.tools) ? run.vars.tools : AGENT_TOOL_SPECS,
+            ...(typeof run.vars.model === 'string' ? { model: run.vars.model } : {}),
+          },
+        },
+        resultKey: 'llm',
+        next: 'route',
+      }),
+    },
+    route: {
+      label: 'Tool calls?',
+      kind: 'decision',
+      next: ['act', 'done'],
+      handler: (run): StepPlan => {
+        const turns = num(run.vars.turns, 0) + 1;
+        const calls = toolCallsOf(run.vars.llm);
+        if (calls.length === 0) return { next: 'done', set: { turns } };
+        if (turns >= num(run.vars.maxTurns, DEFAULT_MAX_TURNS)) return { next: 'done', set: { turns, stopped_reason: 'max_turns' } };
+        const llm = run.vars.llm as JsonObject;
+        const assistant: JsonObject = { role: 'assistant', content: typeof llm.content === 'string' && llm.content ? llm.content : null, tool_calls: calls };
+        return { next: 'act', set: { turns, messages: [...conversation(run.vars), assistant] } };
+      },
+    },
+    act: {
+      label: 'Run tools',
+      kind: 'tool_calls',
+      next: ['observe'],
+      handler: (run) => ({ effect: { type: 'tool_calls', payload: { tool_calls: toolCallsOf(run.vars.llm) } }, resultKey: 'tools', next: 'observe' }),
+    },
+    observe: {
+      label: 'Feed results back',
+      kind: 'transition',
+      next: ['plan'],
+      handler: (run) => ({ next: 'plan', set: { messages: [...conversation(run.vars), ...toolMessages(run.vars.tools)] } }),
+    },
+    done: {
+      label: 'Answer',
+      kind: 'end',
+      handler: (run) => {
+        const llm = (run.vars.llm ?? {}) as JsonObject;
+        return {
+          complete: {
+            answer: typeof llm.content === 'string' ? llm.content : '',
+            turns: num(run.vars.turns, 0),
+            stopped_reason: typeof run.vars.stopped_reason === 'string' ? run.vars.stopped_reason : 'answered',
+          },
+        };
+      },
+    },
+  },
+});
+
+function conversation(vars: JsonObject): JsonValue[] {
+  if (Array.isArray(vars.messages) && vars.messages.length > 0) return vars.messages;
+  return [{ role: 'user', content: typeof vars.task === 'string' && vars.task ? vars.task : 'Say hello.' }];
+}
+
+function toolCallsOf(llm: JsonValue | undefined): JsonValue[] {
+  if (!llm || typeof llm !== 'object' || Array.isArray(llm)) return [];
+  return Array.isArray(llm.tool_calls) ? llm.tool_calls : [];
+}
+
+function toolMessages(tools: JsonValue | undefined): JsonObject[] {
+  const results = tools && typeof tools === 'object' && !Array.isArray(tools) && Array.isArray(tools.results) ? tools.results : [];
+  return results.map((r) => {
+    const res = (r ?? {}) as JsonObject;
+    const content = res.success ? JSON.stringify(res.output ?? null) : `error: ${String(res.error ?? 'failed')}`;
+    return { role: 'tool', tool_call_id: String(res.call_id ?? ''), content };
+  });
+}
+
+function num(v: JsonValue | undefined, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}

@@ -1,0 +1,46 @@
+/** The shell: navigation, the routed page, toasts, and the waiting-runs title count. */
+import { useEffect } from 'react';
+import { AuditPage } from './audit/AuditPage';
+import { RunPage } from './run/RunPage';
+import { RunsPage } from './runs/RunsPage';
+import { SettingsPage } from './settings/SettingsPage';
+import { Toasts } from './shell/Toasts';
+import { titleFor, useAttentionStore } from './state/attentionStore';
+import { useHashRoute, type Route } from './state/hashRoute';
+
+export function App() {
+  const route = useHashRoute();
+  const waitingCount = useAttentionStore((s) => s.waiting.size);
+  useEffect(() => {
+    document.title = titleFor(waitingCount);
+  }, [waitingCount]);
+  return (
+    <div className="app">
+      <nav className="topnav" aria-label="Main">
+        <span className="brand">AbstractRuntime</span>
+        <a href="#/runs" aria-current={route.page === 'runs' || route.page === 'run' ? 'page' : undefined}>
+          Runs{waitingCount ? <span className="count" aria-label={`${waitingCount} waiting for you`}>{waitingCount}</span> : null}
+        </a>
+        <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>Audit</a>
+        <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>Settings</a>
+      </nav>
+      <main>
+        <Page route={route} />
+      </main>
+      <Toasts />
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'run':
+      return <RunPage runId={route.runId} />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'audit':
+      return <AuditPage />;
+    default:
+      return <RunsPage />;
+  }
+}

@@ -1,0 +1,29 @@
+/** The chain verdict from the main process (`verifyRun`), re-run on demand. */
+import { useShallow } from 'zustand/react/shallow';
+import { useRunViewStore } from '../state/runViewStore';
+
+export function VerifyBadge() {
+  const { verify, verifying, runVerify } = useRunViewStore(useShallow((s) => ({ verify: s.verify, verifying: s.verifying, runVerify: s.runVerify })));
+  const text = !verify
+    ? 'Not verified yet'
+    : verify.valid
+      ? 'Chain valid'
+      : `Chain broken at seq ${verify.firstBadSeq ?? '?'} (${verify.reason ?? 'unknown'})`;
+  const cls = !verify ? 'badge' : verify.valid ? 'badge badge-ok' : 'badge badge-bad';
+  return (
+    <div className="verify">
+      <span className={cls} role="status" aria-label="Verification" title={verify?.message}>
+        {text}
+        {verify?.valid ? ` · ${verify.records} records` : ''}
+      </span>
+      {verify?.signed ? (
+        <span className="badge badge-signed" title={verify.signed.publicKey}>
+          signed by key {verify.signed.keyId} (through seq {verify.signed.signedSeq})
+        </span>
+      ) : null}
+      <button type="button" onClick={() => void runVerify()} disabled={verifying}>
+        {verifying ? 'Verifying…' : 'Verify'}
+      </button>
+    </div>
+  );
+}

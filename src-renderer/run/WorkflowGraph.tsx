@@ -1,0 +1,74 @@
+/** The workflow drawn with React Flow: per-node status, visits, breakpoints, and the path taken. */
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useRunViewStore } from '../state/runViewStore';
+import { graphModel, layoutWorkflow, type GraphNodeModel } from './graphModel';
+
+type WfNodeData = GraphNodeModel & { selected: boolean } & Record<string, unknown>;
+
+const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
+  return (
+    <div
+      className={`wf-node status-${data.status}${data.selected ? ' selected' : ''}`}
+      data-node-id={data.id}
+      data-status={data.status}
+      aria-label={`Node ${data.label}: ${data.status}, ${data.visits} visits${data.breakpoint ? ', breakpoint' : ''}`}
+    >
+      <Handle type="target" position={Position.Top} />
+      <div className="wf-node-label">
+        {data.breakpoint ? <span className="bp-dot" title="Breakpoint" /> : null}
+        {data.label}
+      </div>
+      <div className="wf-node-meta">
+        <span>{data.kind}</span>
+        <span className="visits" title="Visits">×{data.visits}</span>
+      </div>
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+});
+
+const nodeTypes = { wf: WfNode };
+
+export function WorkflowGraph() {
+  const { view, selectedNode, selectNode } = useRunViewStore(
+    useShallow((s) => ({ view: s.view, selectedNode: s.selectedNode, selectNode: s.selectNode })),
+  );
+  const workflow = view?.workflow ?? null;
+  const positions = useMemo(() => (workflow ? layoutWorkflow(workflow) : new Map()), [workflow]);
+  const { nodes, edges } = useMemo(() => {
+    if (!view || !workflow) return { nodes: [] as Node<WfNodeData>[], edges: [] as Edge[] };
+    const m = graphModel(workflow, view.state, view.breakpoints, positions);
+    return {
+      nodes: m.nodes.map((n) => ({ id: n.id, type: 'wf', position: { x: n.x, y: n.y }, data: { ...n, selected: n.id === selectedNode } })),
+      edges: m.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        animated: e.taken && view.state.status === 'running',
+        className: e.taken ? 'edge-taken' : 'edge-idle',
+        markerEnd: { type: MarkerType.ArrowClosed },
+      })),
+    };
+  }, [view, workflow, positions, selectedNode]);
+
+  if (!workflow) return <div className="panel graph-empty">The workflow of this run is not registered here: no graph to draw.</div>;
+  return (
+    <div className="graph" aria-label="Workflow graph">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        nodesDraggable={false}
+        nodesConnectable={false}
+        onNodeClick={(_, n) => selectNode(n.id)}
+        minZoom={0.2}
+      >
+        <Background />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

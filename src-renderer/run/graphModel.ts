@@ -1,0 +1,85 @@
+/**
+ * What the graph shows, derived cheaply from the run state: the workflow's nodes laid out
+ * once with dagre, each node's status and visit count, and the edges the run has taken.
+ * It draws the workflow, never every visit, so a 100k-step loop costs the same as one step.
+ */
+import dagre from '@dagrejs/dagre';
+import type { RunState, WorkflowInfo } from '../../src-shared/types';
+
+export type NodeStatus = 'idle' | 'visited' | 'current' | 'waiting' | 'completed' | 'failed';
+
+export interface GraphNodeModel {
+  id: string;
+  label: string;
+  kind: string;
+  visits: number;
+  status: NodeStatus;
+  breakpoint: boolean;
+  x: number;
+  y: number;
+}
+
+export interface GraphEdgeModel {
+  id: string;
+  source: string;
+  target: string;
+  taken: boolean;
+}
+
+export const NODE_WIDTH = 190;
+export const NODE_HEIGHT = 64;
+
+export function layoutWorkflow(wf: WorkflowInfo): Map<string, { x: number; y: number }> {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 60 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of wf.nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  for (const n of wf.nodes) for (const t of n.next) if (t !== n.id && wf.nodes.some((m) => m.id === t)) g.setEdge(n.id, t);
+  dagre.layout(g);
+  const out = new Map<string, { x: number; y: number }>();
+  for (const n of wf.nodes) {
+    const p = g.node(n.id) as { x: number; y: number } | undefined;
+    // dagre gives centres; React Flow wants top-left corners.
+    out.set(n.id, { x: (p?.x ?? 0) - NODE_WIDTH / 2, y: (p?.y ?? 0) - NODE_HEIGHT / 2 });
+  }
+  return out;
+}
+
+export function nodeStatus(state: RunState, nodeId: string): NodeStatus {
+  const visits = state.visits[nodeId] ?? 0;
+  const here = state.current_node === nodeId;
+  if (here && state.status === 'failed') return 'failed';
+  if (state.error?.node_id === nodeId) return 'failed';
+  if (here && state.status === 'waiting') return 'waiting';
+  if (here && state.status === 'completed') return 'completed';
+  if (here && state.status === 'running') return 'current';
+  return visits > 0 ? 'visited' : 'idle';
+}
+
+export function graphModel(
+  wf: WorkflowInfo,
+  state: RunState,
+  breakpoints: readonly string[],
+  positions: Map<string, { x: number; y: number }>,
+): { nodes: GraphNodeModel[]; edges: GraphEdgeModel[] } {
+  const visited = (id: string) => (state.visits[id] ?? 0) > 0 || state.current_node === id;
+  const nodes = wf.nodes.map((n) => ({
+    id: n.id,
+    label: n.label || n.id,
+    kind: n.kind,
+    visits: state.visits[n.id] ?? 0,
+    status: nodeStatus(state, n.id),
+    breakpoint: breakpoints.includes(n.id),
+    ...(positions.get(n.id) ?? { x: 0, y: 0 }),
+  }));
+  const edges = wf.nodes.flatMap((n) =>
+    n.next.map((t) => ({
+      id: `${n.id}->${t}`,
+      source: n.id,
+      target: t,
+      // A self-loop is taken once the node ran twice; other edges once both ends ran.
+      taken: t === n.id ? (state.visits[n.id] ?? 0) > 1 : visited(n.id) && visited(t),
+    })),
+  );
+  return { nodes, edges };
+}

@@ -1,0 +1,25 @@
+/** The difference between two vars objects, path by path (for the state inspector). */
+export interface DiffEntry {
+  path: string;
+  kind: 'added' | 'removed' | 'changed';
+  before?: unknown;
+  after?: unknown;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function diffJson(before: unknown, after: unknown, path = ''): DiffEntry[] {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => {
+      const p = path ? `${path}.${k}` : k;
+      if (!(k in before)) return [{ path: p, kind: 'added' as const, after: after[k] }];
+      if (!(k in after)) return [{ path: p, kind: 'removed' as const, before: before[k] }];
+      return diffJson(before[k], after[k], p);
+    });
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  return [{ path: path || '(root)', kind: 'changed', before, after }];
+}

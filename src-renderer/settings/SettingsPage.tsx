@@ -1,0 +1,77 @@
+/** LLM mode, endpoint, model, API key (write-only: kept by the host, never in vars or the ledger), signing, data folder. */
+import { useEffect, useState } from 'react';
+import type { LlmMode } from '../../src-shared/types';
+import { useSettingsStore } from '../state/settingsStore';
+
+export function SettingsPage() {
+  const settings = useSettingsStore((s) => s.settings);
+  const info = useSettingsStore((s) => s.info);
+  const error = useSettingsStore((s) => s.error);
+  const saving = useSettingsStore((s) => s.saving);
+  const [mode, setMode] = useState<LlmMode>('local');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [model, setModel] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [signing, setSigning] = useState(false);
+
+  useEffect(() => void useSettingsStore.getState().load(), []);
+  useEffect(() => {
+    if (!settings) return;
+    setMode(settings.llm.mode);
+    setBaseUrl(settings.llm.baseUrl);
+    setModel(settings.llm.model);
+    setSigning(settings.signing.enabled);
+  }, [settings]);
+
+  const save = async () => {
+    const ok = await useSettingsStore.getState().save({
+      llm: { mode, baseUrl, model, ...(apiKey ? { apiKey } : {}) },
+      signing: { enabled: signing },
+    });
+    if (ok) setApiKey('');
+  };
+
+  return (
+    <section className="page settings-page" aria-label="Settings">
+      <h1>Settings</h1>
+      {error ? <p className="inline-error" role="alert">{error}</p> : null}
+      <form className="settings-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <fieldset>
+          <legend>LLM</legend>
+          <label>
+            LLM mode
+            <select value={mode} onChange={(e) => setMode(e.target.value as LlmMode)}>
+              <option value="local">local (OpenAI-compatible server on this machine)</option>
+              <option value="remote">remote (hosted provider)</option>
+              <option value="hybrid">hybrid (local first, remote fallback)</option>
+            </select>
+          </label>
+          <label>Endpoint<input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="http://127.0.0.1:11434/v1" /></label>
+          <label>Model<input value={model} onChange={(e) => setModel(e.target.value)} /></label>
+          <label>
+            API key
+            <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings?.llm.apiKeySet ? 'set (leave empty to keep)' : 'not set'} />
+          </label>
+          <p className="muted">The key is stored by the host outside vars, the ledger and exports; it is never sent back to this page.</p>
+          {settings?.llm.apiKeySet ? (
+            <button type="button" onClick={() => void useSettingsStore.getState().save({ llm: { apiKey: null } })}>Remove API key</button>
+          ) : null}
+        </fieldset>
+        <fieldset>
+          <legend>Provenance</legend>
+          <label className="checkbox">
+            <input type="checkbox" checked={signing} onChange={(e) => setSigning(e.target.checked)} />
+            Sign ledger records (Ed25519)
+          </label>
+          <label>Public key<textarea readOnly rows={3} value={settings?.signing.publicKey ?? '(no key yet)'} /></label>
+        </fieldset>
+        <fieldset>
+          <legend>Storage</legend>
+          <p>Data folder: <span className="mono">{settings?.dataDir ?? info?.dataDir ?? '…'}</span></p>
+          {info ? <p className="muted">Database: <span className="mono">{info.dbPath}</span> · version {info.version} · {info.transport}</p> : null}
+        </fieldset>
+        <button type="submit" className="primary" disabled={saving || !settings}>Save settings</button>
+      </form>
+    </section>
+  );
+}

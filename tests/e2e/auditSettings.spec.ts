@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { screenshot } from './support/screens';
+import { startWebHost, type WebHost } from './support/webHost';
+
+let host: WebHost;
+test.beforeAll(async () => (host = await startWebHost()));
+test.afterAll(async () => host?.stop());
+
+test('audit: open an exported bundle, verify it offline, browse it', async ({ page }) => {
+  const run = host.cli<{ run_id: string }>('run', 'examples.counter', '--vars', '{"n": 3}');
+  const file = join(host.home, 'counter.bundle.json');
+  host.cli('export', run.run_id, '-o', file);
+  await page.goto(`${host.url}/#/audit`);
+  await page.getByLabel('Bundle file').setInputFiles(file);
+  await expect(page.getByRole('status', { name: 'Verification' })).toContainText('Chain valid');
+  await page.getByRole('button', { name: /#0/ }).click();
+  await expect(page.getByText('record_hash')).toBeVisible();
+  await screenshot(page, 'audit-bundle');
+
+  const bundle = JSON.parse(readFileSync(file, 'utf8')) as { records: { body: string }[] };
+  bundle.records[2]!.body = bundle.records[2]!.body.replace(/"started_at":"[^"]+"/, '"started_at":"2000-01-01T00:00:00.000Z"');
+  await page.getByLabel('Bundle file').setInputFiles({ name: 'tampered.bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+  await expect(page.getByRole('status', { name: 'Verification' })).toContainText('Chain broken at seq 2');
+});
+
+test('settings: LLM mode, endpoint, model, write-only key, signing', async ({ page }) => {
+  await page.goto(`${host.url}/#/settings`);
+  await page.getByLabel('LLM mode').selectOption('remote');
+  await page.getByLabel('Endpoint').fill('http://127.0.0.1:9/v1');
+  await page.getByLabel('Model').fill('test-model');
+  await page.getByLabel('API key').fill('sk-secret-e2e');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved')).toBeVisible();
+  await expect(page.getByLabel('API key')).toHaveValue('');
+  await expect(page.getByLabel('API key')).toHaveAttribute('placeholder', /set/);
+  const settings = await host.api<{ llm: Record<string, unknown> }>('getSettings');
+  expect(JSON.stringify(settings)).not.toContain('sk-secret-e2e');
+  expect(settings.llm).toMatchObject({ mode: 'remote', model: 'test-model', apiKeySet: true });
+  await screenshot(page, 'settings');
+});

@@ -1,0 +1,229 @@
+// @vitest-environment jsdom
+import './setup-dom';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { RunNotFoundError, WrongWaitKeyError } from '../../src-shared/errors';
+import type { ToolCall } from '../../src-shared/types';
+import { App } from '../../src-renderer/App';
+import { ControlsBar } from '../../src-renderer/run/ControlsBar';
+import { AttentionPanel } from '../../src-renderer/run/AttentionPanel';
+import { SnapshotsPanel } from '../../src-renderer/run/SnapshotsPanel';
+import { VerifyBadge } from '../../src-renderer/run/VerifyBadge';
+import { StartRunDialog } from '../../src-renderer/runs/StartRunDialog';
+import { Toasts } from '../../src-renderer/shell/Toasts';
+import { setRuntimeClient } from '../../src-renderer/state/clientRef';
+import { useAttentionStore } from '../../src-renderer/state/attentionStore';
+import { useLedgerStore } from '../../src-renderer/state/ledgerStore';
+import { useRunsStore } from '../../src-renderer/state/runsStore';
+import { useRunViewStore } from '../../src-renderer/state/runViewStore';
+import { useToastStore } from '../../src-renderer/state/toastStore';
+import { createFakeClient, type FakeHandlers } from './support/fakeClient';
+import { approvalWorkflow, pagedLedger, runState, runView, summary, wait } from './support/fixtures';
+
+const okVerify = { valid: true, records: 2, firstBadSeq: null, reason: null, message: 'Chain valid', signed: null };
+
+function setup(h: FakeHandlers) {
+  const client = createFakeClient({ verifyRun: () => okVerify, searchSnapshots: () => [], getLedger: pagedLedger(2), ...h });
+  setRuntimeClient(client);
+  return client;
+}
+
+async function openRun(h: FakeHandlers) {
+  const client = setup(h);
+  await act(() => useRunViewStore.getState().open('run-1'));
+  return client;
+}
+
+beforeEach(() => {
+  useRunViewStore.getState().reset();
+  useLedgerStore.getState().reset();
+  useToastStore.setState({ toasts: [] });
+  useAttentionStore.setState({ waiting: new Set() });
+  useRunsStore.setState({ runs: [], total: 0, workflows: [], filters: { status: 'all', workflowId: '', search: '' }, error: null });
+  window.location.hash = '';
+});
+
+describe('ask_user panel', () => {
+  it('sends the typed text with the wait key via "Send answer"', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ prompt: 'Deploy now?', wait_key: 'k7' }) });
+    const client = await openRun({ getRun: () => waiting, answer: () => runState({ status: 'completed' }) });
+    render(<AttentionPanel />);
+    expect(screen.getByText('Deploy now?')).toBeTruthy();
+    const send = screen.getByRole('button', { name: 'Send answer' }) as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Answer'), { target: { value: 'yes, go' } });
+    await act(async () => fireEvent.click(send));
+    expect(client.callsTo('answer')).toEqual([{ runId: 'run-1', text: 'yes, go', waitKey: 'k7' }]);
+  });
+
+  it('offers the choices when free text is not allowed, and shows a wrong-wait-key error as a toast', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ prompt: 'Run the tool now?', choices: ['approve', 'reject'], allow_free_text: false }) });
+    const client = await openRun({ getRun: () => waiting, answer: () => { throw new WrongWaitKeyError('wait w1 was already answered'); } });
+    render(<><AttentionPanel /><Toasts /></>);
+    expect(screen.queryByLabelText('Answer')).toBeNull();
+    fireEvent.click(screen.getByLabelText('approve'));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send answer' })));
+    expect(client.callsTo('answer')).toEqual([{ runId: 'run-1', text: 'approve', waitKey: 'w1' }]);
+    expect(screen.getByRole('alert').textContent).toContain('WRONG_WAIT_KEY: wait w1 was already answered');
+  });
+});
+
+describe('tool approval panel', () => {
+  const calls: ToolCall[] = [
+    { name: 'write_file', arguments: { path: '/tmp/a' }, call_id: 'c1' },
+    { name: 'http_get', arguments: { url: 'http://x' }, call_id: 'c2' },
+  ];
+  it('approves one call with edited arguments and denies the other', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', wait_key: 'tk', tool_calls: calls }) });
+    const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
+    render(<AttentionPanel />);
+    fireEvent.change(screen.getByLabelText('Arguments for write_file'), { target: { value: '{"path": "/tmp/b"}' } });
+    const [first, second] = screen.getAllByText(/write_file|http_get/, { selector: 'strong' }).map((el) => el.closest('.tool-call') as HTMLElement);
+    fireEvent.click(within(first!).getByRole('button', { name: 'Approve' }));
+    fireEvent.click(within(second!).getByRole('button', { name: 'Deny' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Submit decisions' })));
+    expect(client.callsTo('decideToolCalls')).toEqual([
+      {
+        runId: 'run-1',
+        waitKey: 'tk',
+        decisions: [
+          { call_id: 'c1', approved: true, arguments: { path: '/tmp/b' } },
+          { call_id: 'c2', approved: false, reason: 'denied in the inspector' },
+        ],
+      },
+    ]);
+  });
+
+  it('will not approve arguments that are not a JSON object', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', tool_calls: [calls[0]!] }) });
+    const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
+    render(<AttentionPanel />);
+    fireEvent.change(screen.getByLabelText('Arguments for write_file'), { target: { value: '{"path": ' } });
+    expect((screen.getByRole('button', { name: 'Approve' }) as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Deny' })));
+    expect(client.callsTo('decideToolCalls')).toEqual([
+      { runId: 'run-1', waitKey: 'w1', decisions: [{ call_id: 'c1', approved: false, reason: 'denied in the inspector' }] },
+    ]);
+  });
+});
+
+describe('controls', () => {
+  it('steps, continues, and cancels only after the confirmation', async () => {
+    const client = await openRun({ getRun: () => runView(), stepRun: () => runState(), continueRun: () => runState(), cancelRun: () => runState({ status: 'cancelled' }) });
+    render(<ControlsBar />);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Step' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    expect(client.callsTo('stepRun')).toEqual([{ runId: 'run-1' }]);
+    expect(client.callsTo('continueRun')).toEqual([{ runId: 'run-1' }]);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel run' }));
+    expect(client.callsTo('cancelRun')).toEqual([]);
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).toContain('stops for good');
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel the run' })));
+    expect(client.callsTo('cancelRun')).toEqual([{ runId: 'run-1', reason: 'cancelled from the inspector' }]);
+  });
+
+  it('disables Step and Continue on a finished or read-only run', async () => {
+    await openRun({ getRun: () => runView({ status: 'completed' }) });
+    render(<ControlsBar />);
+    expect((screen.getByRole('button', { name: 'Step' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Cancel run' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('verification badge', () => {
+  it('shows a broken chain with its seq and reason, and re-verifies on "Verify"', async () => {
+    let report = { ...okVerify, valid: false, firstBadSeq: 7, reason: 'hash_mismatch' as const, message: 'record 7 was changed' };
+    const client = await openRun({ getRun: () => runView(), verifyRun: () => report });
+    render(<VerifyBadge />);
+    expect(screen.getByRole('status', { name: 'Verification' }).textContent).toContain('Chain broken at seq 7 (hash_mismatch)');
+    report = { ...okVerify, signed: { publicKey: 'PEM', signedSeq: 9, keyId: 'ab12cd' } } as never;
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Verify' })));
+    expect(client.callsTo('verifyRun')).toHaveLength(2);
+    expect(screen.getByRole('status', { name: 'Verification' }).textContent).toContain('Chain valid');
+    expect(screen.getByText(/signed by key ab12cd/)).toBeTruthy();
+  });
+});
+
+describe('snapshots panel', () => {
+  const snap = { snapshot_id: 'snap-1', run_id: 'run-1', name: 'before deploy', description: null, tags: ['prod'], created_at: '2026-11-29T04:00:00Z', ledger_seq: 4, state_hash: 'x' };
+  it('creates a snapshot with name and tags', async () => {
+    const client = await openRun({ getRun: () => runView(), createSnapshot: () => snap });
+    render(<SnapshotsPanel />);
+    fireEvent.change(screen.getByLabelText('Snapshot name'), { target: { value: 'before deploy' } });
+    fireEvent.change(screen.getByLabelText('Tags (comma separated)'), { target: { value: 'prod, v2' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Create snapshot' })));
+    expect(client.callsTo('createSnapshot')).toEqual([{ runId: 'run-1', name: 'before deploy', tags: ['prod', 'v2'] }]);
+  });
+
+  it('says what Restore will do before doing it', async () => {
+    const client = await openRun({ getRun: () => runView(), searchSnapshots: () => [snap], restoreSnapshot: () => runState() });
+    render(<SnapshotsPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Restore' }));
+    expect(screen.getByRole('dialog').textContent).toContain('goes back to its state at seq 4');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Restore this run' })));
+    expect(client.callsTo('restoreSnapshot')).toEqual([{ snapshotId: 'snap-1' }]);
+  });
+
+  it('forks with edited vars and opens the new run', async () => {
+    const client = await openRun({ getRun: () => runView(), searchSnapshots: () => [snap], forkSnapshot: () => runState({ run_id: 'run-2' }) });
+    render(<SnapshotsPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Fork' }));
+    const box = screen.getByLabelText(/Vars to change/);
+    fireEvent.change(box, { target: { value: '[1]' } });
+    expect(screen.getByRole('alert').textContent).toContain('JSON object');
+    fireEvent.change(box, { target: { value: '{"question": "again?"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Fork into a new run' })));
+    expect(client.callsTo('forkSnapshot')).toEqual([{ snapshotId: 'snap-1', vars: { question: 'again?' } }]);
+    expect(window.location.hash).toBe('#/runs/run-2');
+  });
+});
+
+describe('start run dialog', () => {
+  it('validates vars JSON before it can start, then opens the new run', async () => {
+    const client = setup({ startRun: () => runState({ run_id: 'new-run' }) });
+    useRunsStore.setState({ workflows: [approvalWorkflow] });
+    render(<StartRunDialog onClose={() => {}} />);
+    const vars = screen.getByLabelText('Vars (JSON)');
+    fireEvent.change(vars, { target: { value: '{"question": ' } });
+    expect(screen.getByRole('alert').textContent).toContain('Not valid JSON');
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(vars, { target: { value: '{"question": "ok?"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Start' })));
+    expect(client.callsTo('startRun')).toEqual([{ workflowId: 'examples.approval', vars: { question: 'ok?' }, stepMode: false }]);
+    expect(window.location.hash).toBe('#/runs/new-run');
+  });
+});
+
+describe('app shell', () => {
+  it('lists runs with a mark on the ones waiting for a person and counts them in the title', async () => {
+    setup({
+      listRuns: () => ({ runs: [summary({ run_id: 'w-1', status: 'waiting', waiting_reason: 'user', wait_prompt: 'OK?' }), summary({ run_id: 'r-2', workflow_id: 'examples.counter' })], total: 2 }),
+      listWorkflows: () => [approvalWorkflow],
+    });
+    render(<App />);
+    await screen.findByText('examples.counter');
+    expect(screen.getAllByText('needs you')).toHaveLength(1);
+    act(() => useAttentionStore.getState().seed(useRunsStore.getState().runs));
+    await waitFor(() => expect(document.title).toBe('(1) AbstractRuntime'));
+  });
+
+  it('opens a run from its deep link: graph nodes with status, ledger rows, no blank screen on errors', async () => {
+    const view = runView({ status: 'waiting', current_node: 'ask', waiting: wait({ prompt: 'Proceed?' }) });
+    setup({ getRun: () => view, getLedger: pagedLedger(2), getStateAt: () => ({ seq: 1, vars: {}, status: 'running', current_node: 'ask' }) });
+    window.location.hash = '#/runs/run-1';
+    render(<App />);
+    await screen.findByText('Proceed?');
+    const node = await screen.findByLabelText(/Node Ask for approval: waiting, 1 visits/);
+    expect(node).toBeTruthy();
+    await screen.findByText('#1');
+    expect(screen.getByRole('status', { name: 'Verification' }).textContent).toContain('Chain valid');
+  });
+
+  it('shows the error code of a run that cannot be opened', async () => {
+    setup({ getRun: () => { throw new RunNotFoundError('run nope not found'); } });
+    window.location.hash = '#/runs/nope';
+    render(<App />);
+    expect((await screen.findByRole('alert')).textContent).toContain('RUN_NOT_FOUND: run nope not found');
+  });
+});

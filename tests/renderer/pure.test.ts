@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { graphModel, layoutWorkflow, nodeStatus } from '../../src-renderer/run/graphModel';
+import { diffJson } from '../../src-renderer/run/jsonDiff';
+import { latencyMs, llmInsight, toolInsight } from '../../src-renderer/run/recordInsight';
+import { parseVarsObject } from '../../src-renderer/shell/jsonInput';
+import { parseHash, runHref } from '../../src-renderer/state/hashRoute';
+import { titleFor } from '../../src-renderer/state/attentionStore';
+import { matchesFilters, waitsForPerson } from '../../src-renderer/state/runsStore';
+import { approvalWorkflow, record, runState, summary, wait } from './support/fixtures';
+
+describe('hash routes', () => {
+  it('parses every page and deep links to a run', () => {
+    expect(parseHash('#/runs')).toEqual({ page: 'runs' });
+    expect(parseHash('')).toEqual({ page: 'runs' });
+    expect(parseHash('#/settings')).toEqual({ page: 'settings' });
+    expect(parseHash('#/audit')).toEqual({ page: 'audit' });
+    expect(parseHash(runHref('run 1/x'))).toEqual({ page: 'run', runId: 'run 1/x' });
+  });
+});
+
+describe('graph model', () => {
+  it('lays out every node top-down without overlap', () => {
+    const pos = layoutWorkflow(approvalWorkflow);
+    expect(pos.size).toBe(4);
+    expect(pos.get('ask')!.y).toBeLessThan(pos.get('route')!.y);
+    expect(pos.get('route')!.y).toBeLessThan(pos.get('done')!.y);
+  });
+
+  it('marks the current, waiting, visited and failed nodes and the path taken', () => {
+    const st = runState({ status: 'waiting', current_node: 'ask', visits: { ask: 1 }, waiting: wait({}) });
+    expect(nodeStatus(st, 'ask')).toBe('waiting');
+    const done = runState({ status: 'completed', current_node: 'done', visits: { ask: 1, route: 1, done: 1 } });
+    const m = graphModel(approvalWorkflow, done, ['act'], layoutWorkflow(approvalWorkflow));
+    expect(m.nodes.find((n) => n.id === 'done')!.status).toBe('completed');
+    expect(m.nodes.find((n) => n.id === 'route')!.status).toBe('visited');
+    expect(m.nodes.find((n) => n.id === 'act')!).toMatchObject({ status: 'idle', breakpoint: true, visits: 0 });
+    const taken = m.edges.filter((e) => e.taken).map((e) => e.id);
+    expect(taken).toEqual(['ask->route', 'route->done']);
+    const failed = runState({ status: 'failed', current_node: 'route', error: { code: 'HANDLER_ERROR', message: 'x', node_id: 'route' } });
+    expect(nodeStatus(failed, 'route')).toBe('failed');
+  });
+});
+
+describe('state diff', () => {
+  it('lists added, removed and changed paths', () => {
+    expect(diffJson({ a: 1, b: { c: 2 }, gone: true }, { a: 1, b: { c: 3 }, added: [1] })).toEqual([
+      { path: 'added', kind: 'added', after: [1] },
+      { path: 'b.c', kind: 'changed', before: 2, after: 3 },
+      { path: 'gone', kind: 'removed', before: true },
+    ]);
+    expect(diffJson({ i: 1 }, { i: 1 })).toEqual([]);
+  });
+});
+
+describe('record insight', () => {
+  it('reads prompt, reply, tokens and latency of an LLM call', () => {
+    const r = record(3, {
+      kind: 'effect',
+      effect: { type: 'llm_call', payload: { messages: [{ role: 'user', content: 'hi' }], model: 'm1' }, result_key: 'reply' },
+      result: { content: 'hello', usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } },
+      started_at: '2026-11-29T04:00:00.000Z',
+      ended_at: '2026-11-29T04:00:01.250Z',
+    });
+    expect(llmInsight(r)).toEqual({ prompt: [{ role: 'user', content: 'hi' }], reply: 'hello', tokens: { prompt: 5, completion: 2, total: 7 }, model: 'm1' });
+    expect(latencyMs(r)).toBe(1250);
+  });
+  it('reads tool call arguments and results', () => {
+    const r = record(4, {
+      kind: 'effect',
+      effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'add', arguments: { a: 1 }, call_id: 'c1' }] }, result_key: 't' },
+      result: { results: [{ call_id: 'c1', output: 2 }] },
+    });
+    expect(toolInsight(r)).toEqual({ calls: [{ call_id: 'c1', name: 'add', arguments: { a: 1 } }], results: [{ call_id: 'c1', output: 2 }] });
+    expect(llmInsight(r)).toBeNull();
+  });
+});
+
+describe('runs list rules', () => {
+  it('marks runs that wait for a person, not for a timer', () => {
+    expect(waitsForPerson(summary({ status: 'waiting', waiting_reason: 'user' }))).toBe(true);
+    expect(waitsForPerson(summary({ status: 'waiting', waiting_reason: 'tool_calls' }))).toBe(true);
+    expect(waitsForPerson(summary({ status: 'waiting', waiting_reason: 'until' }))).toBe(false);
+  });
+  it('filters by status, workflow and text', () => {
+    const f = { status: 'waiting' as const, workflowId: '', search: '' };
+    expect(matchesFilters(summary({ status: 'running' }), f)).toBe(false);
+    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { status: 'all', workflowId: '', search: 'deploy' })).toBe(true);
+    expect(matchesFilters(summary(), { status: 'all', workflowId: 'examples.counter', search: '' })).toBe(false);
+  });
+  it('puts the waiting count in the window title', () => {
+    expect(titleFor(0)).toBe('AbstractRuntime');
+    expect(titleFor(2)).toBe('(2) AbstractRuntime');
+  });
+});
+
+describe('vars input', () => {
+  it('accepts an object, rejects other JSON and broken JSON with a reason', () => {
+    expect(parseVarsObject('{"n": 5}')).toEqual({ ok: true, value: { n: 5 } });
+    expect(parseVarsObject('')).toEqual({ ok: true, value: {} });
+    expect(parseVarsObject('[1]')).toMatchObject({ ok: false, message: expect.stringContaining('JSON object') });
+    expect(parseVarsObject('{n: 5}')).toMatchObject({ ok: false, message: expect.stringContaining('Not valid JSON') });
+  });
+});

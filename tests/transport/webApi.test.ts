@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_METHODS, type ApiMethod } from '../../src-shared/api';
+import { postApi } from './httpClient';
+import { startWebFixture, type WebFixture } from './webFixture';
+
+let fx: WebFixture;
+const covered = new Set<ApiMethod>();
+
+async function call(method: ApiMethod, payload: unknown) {
+  covered.add(method);
+  const { status, result } = await postApi(fx.web.url, method, payload);
+  if (!result.ok) throw new Error(`${method} failed with ${status}: ${result.error?.code} ${result.error?.message}`);
+  expect(status).toBe(200);
+  return result.value;
+}
+
+beforeAll(async () => {
+  fx = await startWebFixture();
+});
+afterAll(async () => {
+  await fx.close();
+});
+
+describe('every API call over real HTTP against a real host', () => {
+  it('lists, starts, inspects and verifies runs', async () => {
+    const info = await call('getInfo', {});
+    expect(info.transport).toBe('web');
+    const workflows = await call('listWorkflows', {});
+    expect(workflows.map((w: { id: string }) => w.id)).toContain('examples.approval');
+
+    const counter = await call('startRun', { workflowId: 'examples.counter', vars: { n: 3 } });
+    expect(counter.status).toBe('completed');
+    const list = await call('listRuns', { workflowId: 'examples.counter' });
+    expect(list.total).toBe(1);
+    const view = await call('getRun', { runId: counter.run_id });
+    expect(view.state.vars.i).toBe(3);
+    const page = await call('getLedger', { runId: counter.run_id, limit: 2 });
+    expect(page.records).toHaveLength(2);
+    expect(page.total).toBeGreaterThan(2);
+    const at = await call('getStateAt', { runId: counter.run_id, seq: 1 });
+    expect(at.seq).toBe(1);
+    const report = await call('verifyRun', { runId: counter.run_id });
+    expect(report.valid).toBe(true);
+  });
+
+  it('answers a person, emits an event, resumes, cancels, pauses', async () => {
+    const approval = await call('startRun', { workflowId: 'examples.approval' });
+    expect(approval.status).toBe('waiting');
+    const answered = await call('answer', { runId: approval.run_id, text: 'reject' });
+    expect(answered.status).toBe('completed');
+
+    const ev = await call('startRun', { workflowId: 'examples.event', vars: { eventName: 'web-go' } });
+    const delivered = await call('emitEvent', { name: 'web-go', payload: { ok: 1 } });
+    expect(delivered.delivered).toEqual([ev.run_id]);
+
+    const ev2 = await call('startRun', { workflowId: 'examples.event', vars: { eventName: 'never' } });
+    const resumed = await call('resume', { runId: ev2.run_id, waitKey: ev2.waiting.wait_key, payload: { by: 'resume' } });
+    expect(resumed.status).toBe('completed');
+
+    const ev3 = await call('startRun', { workflowId: 'examples.event', vars: { eventName: 'never' } });
+    expect((await call('pauseRun', { runId: ev3.run_id })).paused).toBe(true);
+    expect((await call('unpauseRun', { runId: ev3.run_id })).paused).toBe(false);
+    expect((await call('cancelRun', { runId: ev3.run_id, reason: 'test' })).status).toBe('cancelled');
+  });
+
+  it('steps, continues, sets step mode and breakpoints', async () => {
+    const run = await call('startRun', { workflowId: 'examples.counter', vars: { n: 2 }, stepMode: true });
+    expect(run.status).toBe('running');
+    const stepped = await call('stepRun', { runId: run.run_id });
+    expect(stepped.step_count).toBeGreaterThan(run.step_count);
+    const bp = await call('setBreakpoints', { runId: run.run_id, nodeIds: ['done'] });
+    expect(bp.breakpoints).toEqual(['done']);
+    const sm = await call('setStepMode', { runId: run.run_id, enabled: false });
+    expect(sm.stepMode).toBe(false);
+    const cont = await call('continueRun', { runId: run.run_id });
+    expect(['running', 'completed']).toContain(cont.status);
+  });
+
+  it('decides tool calls through the typed error path when nothing waits for them', async () => {
+    covered.add('decideToolCalls');
+    const run = await call('startRun', { workflowId: 'examples.approval' });
+    const { status, result } = await postApi(fx.web.url, 'decideToolCalls', {
+      runId: run.run_id,
+      waitKey: run.waiting.wait_key,
+      decisions: [{ call_id: 'x', approved: true }],
+    });
+    expect(status).toBe(409);
+    expect(result.error?.code).toBe('RUN_NOT_WAITING');
+  });
+
+  it('snapshots, restores, forks, exports, verifies and imports', async () => {
+    const run = await call('startRun', { workflowId: 'examples.approval' });
+    const snap = await call('createSnapshot', { runId: run.run_id, name: 'before answer', tags: ['web'] });
+    const found = await call('searchSnapshots', { text: 'before answer' });
+    expect(found.map((s: { snapshot_id: string }) => s.snapshot_id)).toContain(snap.snapshot_id);
+    await call('answer', { runId: run.run_id, text: 'reject' });
+    const restored = await call('restoreSnapshot', { snapshotId: snap.snapshot_id });
+    expect(restored.status).toBe('waiting');
+    const forked = await call('forkSnapshot', { snapshotId: snap.snapshot_id, vars: { question: 'forked?' } });
+    expect(forked.run_id).not.toBe(run.run_id);
+
+    const exported = await call('exportRun', { runId: run.run_id });
+    expect(exported.fileName).toMatch(/\.bundle\.json$/);
+    const verified = await call('verifyBundle', { bundle: exported.bundle });
+    expect(verified.valid).toBe(true);
+    expect(verified.runId).toBe(run.run_id);
+    const tampered = structuredClone(exported.bundle);
+    tampered.records[1].body = tampered.records[1].body.replace('"status":"', '"status":"x');
+    const bad = await call('verifyBundle', { bundle: tampered });
+    expect(bad).toMatchObject({ valid: false, firstBadSeq: 1 });
+    // Importing a run this database already holds is idempotent: same run, nothing duplicated.
+    const imported = await call('importBundle', { bundle: exported.bundle });
+    expect(imported.runId).toBe(run.run_id);
+    const bogus = await postApi(fx.web.url, 'importBundle', { bundle: { format: 'nope' } });
+    expect(bogus.status).toBe(400);
+    expect(bogus.result.error?.code).toBe('BUNDLE_INVALID');
+  });
+
+  it('reads and writes settings without ever returning the API key', async () => {
+    const updated = await call('setSettings', { llm: { model: 'qwen-test', apiKey: 'sk-secret-123' } });
+    expect(updated.llm.model).toBe('qwen-test');
+    expect(updated.llm.apiKeySet).toBe(true);
+    const settings = await call('getSettings', {});
+    expect(JSON.stringify(settings)).not.toContain('sk-secret-123');
+  });
+
+  it('covered every method of the API', () => {
+    expect(API_METHODS.filter((m) => !covered.has(m))).toEqual([]);
+  });
+});
+
+describe('bad requests get typed errors with the right status', () => {
+  it('unknown method → 404 UNKNOWN_METHOD, also for prototype names', async () => {
+    for (const name of ['noSuchMethod', 'constructor', '__proto__', 'toString']) {
+      const { status, result } = await postApi(fx.web.url, name, {});
+      expect(status).toBe(404);
+      expect(result.error?.code).toBe('UNKNOWN_METHOD');
+    }
+  });
+
+  it('a payload failing the schema names the bad fields', async () => {
+    const { status, result } = await postApi(fx.web.url, 'getRun', { runId: 42 });
+    expect(status).toBe(400);
+    expect(result.error?.code).toBe('VALIDATION_ERROR');
+    expect(result.error?.message).toContain('runId');
+    const extra = await postApi(fx.web.url, 'getInfo', { sneaky: true });
+    expect(extra.status).toBe(400);
+    expect(extra.result.error?.message).toContain('sneaky');
+  });
+
+  it('a run that does not exist → 404 RUN_NOT_FOUND', async () => {
+    const { status, result } = await postApi(fx.web.url, 'getRun', { runId: 'nope' });
+    expect(status).toBe(404);
+    expect(result.error?.code).toBe('RUN_NOT_FOUND');
+  });
+});
