@@ -79,7 +79,8 @@ function explainNoDesktop(reason) {
 }
 
 function serveInstead() {
-  if (!existsSync(join(root, 'out', 'web', 'index.html'))) {
+  const webDir = process.env.ABSTRACTRUNTIME_WEB_DIR || join(root, 'out', 'web');
+  if (!existsSync(join(webDir, 'index.html'))) {
     console.log('building the inspector for the browser (npm run build:web)…');
     if (!run('npm', ['run', 'build:web'])) console.log('the build failed: the web host will serve the API and a page saying how to build.');
   }

@@ -137,6 +137,8 @@ export interface AppInfo {
   dataDir: string;
   dbPath: string;
   transport: 'electron' | 'web';
+  /** Workflow modules from the project file that failed to load (file + cause). */
+  workflowErrors?: { file: string; message: string }[];
 }
 
 export interface RunView {

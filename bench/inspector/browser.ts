@@ -21,7 +21,8 @@ export async function launchChromium(): Promise<Browser> {
 const OBSERVER_SCRIPT = `(() => {
   const seen = Object.create(null);
   window.__rowSeen = seen;
-  const now = () => performance.timeOrigin + performance.now();
+  // Wall-clock ms, like the bench's side: monotonic clocks of two processes are not comparable.
+  const now = () => Date.now();
   const mark = (el) => {
     if (!(el instanceof Element)) return;
     // A placeholder row ("loading…") is not the record on screen yet: only real rows count.
@@ -48,7 +49,7 @@ export async function rowsSeen(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => ({ ...((window as unknown as { __rowSeen: Record<string, number> }).__rowSeen ?? {}) }));
 }
 
-/** Epoch ms, comparable with the page's `performance.timeOrigin + performance.now()`. */
+/** Wall-clock epoch ms, comparable with the page's stamps. */
 export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
+  return Date.now();
 }

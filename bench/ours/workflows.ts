@@ -55,3 +55,31 @@ export function loopWorkflow(): WorkflowDefinition {
     },
   });
 }
+
+/**
+ * A run that advances itself at about `stepsPerSec` (each handler waits for its slot), for
+ * the live-update figure. `never` is never taken: a breakpoint on it makes the host commit
+ * and publish every step on its own instead of grouping them.
+ */
+export function pacedLoopWorkflow(stepsPerSec: number): WorkflowDefinition {
+  let t0: number | null = null;
+  return defineWorkflow({
+    id: 'bench.paced',
+    version: '1',
+    entry: 'step',
+    nodes: {
+      step: {
+        next: ['step', 'stop', 'never'], // 'never' is declared, never taken
+        handler: async (run) => {
+          const i = run.vars.count as number;
+          t0 ??= performance.now();
+          const wait = t0 + (i * 1000) / stepsPerSec - performance.now();
+          if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
+          return i + 1 >= (run.vars.n as number) ? { next: 'stop' } : { next: 'step', set: { count: i + 1 } };
+        },
+      },
+      stop: { handler: (run) => ({ complete: { count: run.vars.count ?? null } }) },
+      never: { handler: () => ({ complete: null }) },
+    },
+  });
+}

@@ -24,6 +24,7 @@ import { TERMINAL_STATUSES } from '../../src-shared/types';
 import type { Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition } from '../runtime/contracts';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
+import type { StartChildRequest } from '../effects/subworkflow/index';
 import { childOutcomePayload, childRunIdFor, isWaitingForChild } from './childRuns';
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
@@ -110,7 +111,7 @@ export class RuntimeHost {
   static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
     const { parts, deps } = await buildHostParts(opts);
     const host = new RuntimeHost(parts);
-    deps.bindStartChild((w, v, p, k) => host.startChild(w, v, p, k));
+    deps.bindStartChild((req) => host.startChild(req));
     return host;
   }
 
@@ -388,12 +389,11 @@ export class RuntimeHost {
     }
   }
 
-  pauseRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, async () => {
-      this.publisher.mark(this.getRun(runId));
-      await this.runtime.pause(runId, this.userActor);
-      return this.afterChange(runId);
-    });
+  /** Not queued: the kernel stops an advancing run at its next step, so a long loop pauses promptly. */
+  async pauseRun(runId: string): Promise<RunState> {
+    this.publisher.mark(this.getRun(runId));
+    await this.runtime.pause(runId, this.userActor);
+    return this.afterChange(runId);
   }
 
   unpauseRun(runId: string): Promise<RunState> {
@@ -408,7 +408,7 @@ export class RuntimeHost {
   // ------------------------------------------------------------ subworkflows
 
   /** Called by the start_subworkflow handler (inside the parent's tick): creates the child. */
-  async startChild(workflowId: string, vars: JsonObject, parentRunId: string, idempotencyKey: string): Promise<string> {
+  async startChild({ workflowId, version, vars, parentRunId, idempotencyKey }: StartChildRequest): Promise<string> {
     const childId = childRunIdFor(parentRunId, idempotencyKey);
     const existing = this.store.getRun(childId);
     if (existing) {
@@ -418,7 +418,7 @@ export class RuntimeHost {
       } else void this.advance(childId).catch(logBackground(`advance child ${childId}`));
       return childId;
     }
-    const def = this.requireWorkflow(workflowId);
+    const def = this.requireWorkflow(workflowId, version);
     const merged = { ...structuredClone(def.defaultVars ?? {}), ...vars };
     this.ids.useRunIdOnce(childId);
     const child = await this.runtime.start(def.id, merged, { version: def.version, parentRunId });
@@ -461,8 +461,7 @@ export class RuntimeHost {
   /** Parents whose child ended while no host was watching (crash, other process). */
   async resumeOrphanedParents(): Promise<string[]> {
     const resumed: string[] = [];
-    const waiting = this.store.listRuns({ status: 'waiting', limit: 1000 }).runs.filter((r) => r.waiting_reason === 'subworkflow');
-    for (const summary of waiting) {
+    for (const summary of this.waitingOnChildren()) {
       const childId = this.store.getRun(summary.run_id)?.waiting?.child_run_id;
       const child = childId ? this.store.getRun(childId) : null;
       if (!child || !(TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
@@ -470,6 +469,15 @@ export class RuntimeHost {
       if (after && !isWaitingForChild(after, child.run_id)) resumed.push(summary.run_id);
     }
     return resumed;
+  }
+
+  private waitingOnChildren(): RunSummary[] {
+    const found: RunSummary[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = this.store.listRuns({ status: 'waiting', limit: 1000, offset });
+      found.push(...page.runs.filter((r) => r.waiting_reason === 'subworkflow'));
+      if (page.runs.length < 1000) return found;
+    }
   }
 
   // ------------------------------------------------------------ timers and events

@@ -7,7 +7,7 @@ import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
-import { stateAt } from './stateAt';
+import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
 
 export interface ApiHandlerOptions {
@@ -31,12 +31,14 @@ export function runView(host: RuntimeHost, runId: string): RunView {
 }
 
 export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {}): ApiHandlers {
+  const states = new StateAtIndex(host.store);
   return {
     getInfo: () => ({
       version: opts.version ?? '0.1.0',
       dataDir: host.dataDir ?? '',
       dbPath: host.dbPath ?? ':memory:',
       transport: opts.transport ?? 'web',
+      workflowErrors: host.workflowErrors.map((e) => ({ file: e.file, message: e.message })),
     }),
     listWorkflows: () => host.listWorkflows(),
     startRun: (req) =>
@@ -57,7 +59,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.fromEnd !== undefined ? { fromEnd: req.fromEnd } : {}),
       });
     },
-    getStateAt: (req) => stateAt(host.store, host.getRun(req.runId), req.seq),
+    getStateAt: (req) => states.stateAt(host.getRun(req.runId), req.seq),
     verifyRun: (req) => {
       host.getRun(req.runId);
       return verifyRunLedger(host.store, req.runId, host.verifyOptions());

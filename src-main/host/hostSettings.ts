@@ -5,6 +5,7 @@
 import type { Settings } from '../../src-shared/api';
 import type { LlmSettings } from '../effects/llm/index';
 import { resolveLlmSettings } from '../effects/llm/index';
+import { SettingsError } from '../../src-shared/errors';
 import { mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
 
 export interface HostSettingsAccess {
@@ -37,8 +38,7 @@ export class HostSettings implements HostSettingsAccess {
   }
 
   llm(): LlmSettings {
-    const llm = this.effective().llm;
-    return resolveLlmSettings({ ...llm, apiKey: llm.apiKey ?? null } as Partial<LlmSettings>, this.opts.env);
+    return resolveFrom(this.effective(), this.opts.env);
   }
 
   signingEnabled(): boolean {
@@ -46,7 +46,7 @@ export class HostSettings implements HostSettingsAccess {
   }
 
   view(): Settings {
-    const llm = this.llm();
+    const llm = this.viewableLlm();
     const enabled = this.signingEnabled();
     return {
       llm: { mode: llm.mode, baseUrl: llm.baseUrl, model: llm.model, apiKeySet: !!llm.apiKey, timeoutMs: llm.timeoutMs },
@@ -55,12 +55,29 @@ export class HostSettings implements HostSettingsAccess {
     };
   }
 
+  /** A hand-edited file with a bad value must not hide the settings screen that can fix it. */
+  private viewableLlm(): LlmSettings {
+    try {
+      return this.llm();
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      return { ...resolveLlmSettings({}, {}), apiKey: this.effective().llm.apiKey ?? null };
+    }
+  }
+
   update(patch: SettingsPatch): Settings {
     const wasSigning = this.signingEnabled();
     const next = mergeSettings(this.content, patch);
+    // Refuse (SettingsError naming the field) before anything is written.
+    resolveFrom(this.opts.overrides ? mergeSettings(next, this.opts.overrides) : next, this.opts.env);
     if (this.opts.dataDir) writeSettingsFile(this.opts.dataDir, next);
     this.content = next;
     if (this.signingEnabled() !== wasSigning) this.opts.onSigningChange?.(this.signingEnabled());
     return this.view();
   }
+}
+
+function resolveFrom(content: SettingsFileContent, env: NodeJS.ProcessEnv): LlmSettings {
+  const llm = content.llm;
+  return resolveLlmSettings({ ...llm, apiKey: llm.apiKey ?? null } as Partial<LlmSettings>, env);
 }

@@ -9,7 +9,7 @@ import type { Clock, EffectHandlers, IdGenerator, WorkflowDefinition } from '../
 import { createWorkflowRegistry, Runtime, systemClock } from '../runtime/index';
 import { createLlmEffectHandler } from '../effects/llm/index';
 import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
-import { createSubworkflowEffectHandler } from '../effects/subworkflow/index';
+import { createSubworkflowEffectHandler, type StartChildRequest } from '../effects/subworkflow/index';
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
 import { HostIds } from './hostIds';
@@ -54,7 +54,7 @@ export interface HostSigning {
 
 export interface HostDeps {
   /** Called once the host exists: the subworkflow handler needs it to start children. */
-  bindStartChild(fn: (workflowId: string, vars: import('../../src-shared/json').JsonObject, parentRunId: string, key: string) => Promise<string>): void;
+  bindStartChild(fn: (req: StartChildRequest) => Promise<string>): void;
 }
 
 export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: HostParts; deps: HostDeps }> {
@@ -90,14 +90,14 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
     }
   }
 
-  let startChild: ((w: string, v: import('../../src-shared/json').JsonObject, p: string, k: string) => Promise<string>) | null = null;
+  let startChild: ((req: StartChildRequest) => Promise<string>) | null = null;
   const effects: EffectHandlers = {
     llm_call: createLlmEffectHandler(() => settings.llm()),
     tool_calls: createToolCallsEffectHandler(registry, { mode: () => settings.llm().mode }),
     start_subworkflow: createSubworkflowEffectHandler({
       startChild: (req) => {
         if (!startChild) throw new Error('the host is not ready to start child runs');
-        return startChild(req.workflowId, req.vars, req.parentRunId, req.idempotencyKey);
+        return startChild(req);
       },
     }),
   };

@@ -28,19 +28,73 @@ interface Replay {
   wait: WaitState | null;
 }
 
-export function stateAt(store: RuntimeStore & SnapshotStore, run: RunState, seq: number): StateAt {
-  const head = run.ledger_head?.seq ?? -1;
-  if (seq > head) throw new ValidationError(`run ${run.run_id} has no record ${seq} (its last record is ${head})`, { seq, head });
-  const r: Replay = { vars: {}, status: 'running', wait: null };
-  let nextNode: string | null = null;
-  for (const rec of store.iterateLedger(run.run_id)) {
-    if (rec.seq > seq) {
-      nextNode = rec.node_id;
-      break;
+const PAGE = 1000;
+/** A replay checkpoint is kept every CHECKPOINT_EVERY records, for the most recent runs. */
+const CHECKPOINT_EVERY = 1000;
+const MAX_RUNS = 16;
+const MAX_CHECKPOINTS_PER_RUN = 200;
+
+interface Checkpoint {
+  seq: number;
+  replay: Replay;
+}
+
+/**
+ * Replays with checkpoints: ledgers are append-only, so the replay up to a seq never changes
+ * and can be resumed from the nearest earlier checkpoint (the state inspector walks seqs one
+ * by one, over ledgers of 100k+ records).
+ */
+export class StateAtIndex {
+  private readonly checkpoints = new Map<string, Checkpoint[]>();
+
+  constructor(private readonly store: RuntimeStore & SnapshotStore) {}
+
+  stateAt(run: RunState, seq: number): StateAt {
+    const head = run.ledger_head?.seq ?? -1;
+    if (seq > head) throw new ValidationError(`run ${run.run_id} has no record ${seq} (its last record is ${head})`, { seq, head });
+    const cps = this.runCheckpoints(run.run_id);
+    const start = [...cps].reverse().find((c) => c.seq <= seq);
+    const r: Replay = start ? cloneReplay(start.replay) : { vars: {}, status: 'running', wait: null };
+    let after = start?.seq ?? -1;
+    let nextNode: string | null = null;
+    while (after < seq) {
+      const page = this.store.readLedger(run.run_id, { afterSeq: after, limit: PAGE }).records;
+      if (page.length === 0) break;
+      for (const rec of page) {
+        if (rec.seq > seq) break;
+        apply(this.store, r, rec);
+        after = rec.seq;
+        if (rec.seq % CHECKPOINT_EVERY === CHECKPOINT_EVERY - 1) this.remember(run.run_id, rec.seq, r);
+      }
     }
-    apply(store, r, rec);
+    if (seq < head) nextNode = this.store.readLedger(run.run_id, { afterSeq: seq, limit: 1 }).records[0]?.node_id ?? null;
+    return { seq, vars: r.vars, status: r.status, current_node: seq === head ? run.current_node : nextNode };
   }
-  return { seq, vars: r.vars, status: r.status, current_node: seq === head ? run.current_node : nextNode };
+
+  private runCheckpoints(runId: string): Checkpoint[] {
+    const cps = this.checkpoints.get(runId) ?? [];
+    // Re-insert: Map order is the LRU order.
+    this.checkpoints.delete(runId);
+    this.checkpoints.set(runId, cps);
+    while (this.checkpoints.size > MAX_RUNS) this.checkpoints.delete(this.checkpoints.keys().next().value!);
+    return cps;
+  }
+
+  private remember(runId: string, seq: number, r: Replay): void {
+    const cps = this.checkpoints.get(runId);
+    if (!cps || cps.some((c) => c.seq === seq) || cps.length >= MAX_CHECKPOINTS_PER_RUN) return;
+    cps.push({ seq, replay: cloneReplay(r) });
+    cps.sort((a, b) => a.seq - b.seq);
+  }
+}
+
+/** One-off replay without a cache (tests, tools). */
+export function stateAt(store: RuntimeStore & SnapshotStore, run: RunState, seq: number): StateAt {
+  return new StateAtIndex(store).stateAt(run, seq);
+}
+
+function cloneReplay(r: Replay): Replay {
+  return { vars: structuredClone(r.vars), status: r.status, wait: r.wait ? structuredClone(r.wait) : null };
 }
 
 function apply(store: SnapshotStore, r: Replay, rec: LedgerRecord): void {

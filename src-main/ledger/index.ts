@@ -28,5 +28,5 @@ export { parseBundle } from './bundleSchema';
 export { importBundle } from './importBundle';
 export { writeImportedRun, type ImportResult } from './importRun';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
-export { importPythonRun, importPythonFolder, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
+export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
 export { checkAnchors } from './checkAnchors';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ImportError, LedgerInvalidError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
-import { RUN_STATUSES, type RunState, type RunStatus, type WaitReason, type WaitState } from '../../src-shared/types';
+import { RUN_STATUSES, type RunState, type RunStatus, type VerifyReport, type WaitReason, type WaitState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
 import { parsePlainJson } from '../store/sqlite/losslessJson';
 import type { ChainRow } from './chainRow';
@@ -36,6 +36,11 @@ export function findPythonRuns(path: string): PythonRunFiles[] {
     const runPath = join(dirname(ledgerPath), `run_${m[1]}.json`);
     return { runId: m[1]!, ledgerPath, runPath: existsSync(runPath) ? runPath : null };
   });
+}
+
+/** Verifies every Python run at `path` (a ledger file or a folder of them), without importing. */
+export function verifyPythonRuns(path: string): { runId: string; ledgerPath: string; report: VerifyReport }[] {
+  return findPythonRuns(path).map((f) => ({ runId: f.runId, ledgerPath: f.ledgerPath, report: verifyPythonLedgerText(readFileSync(f.ledgerPath, 'utf8')) }));
 }
 
 /** Imports the one run at `path` (a ledger file, or a folder holding exactly one run unless `runId` picks one). */

@@ -18,6 +18,11 @@ export interface VerifyChainOptions {
   signedHead?: SignedHead | null;
   /** The run the rows must belong to (checked against the signed head). */
   runId?: string;
+  /**
+   * Where the run's own state says its ledger ends (unsigned, same database): catches rows
+   * that became unreadable or vanished while the run row survived.
+   */
+  stateHead?: { seq: number; hash: string } | null;
 }
 
 interface Failure {
@@ -32,7 +37,7 @@ class ChainWalk {
   signedRecords = 0;
   unverifiedSignatures = 0;
   lastSeq = -1;
-  private prevHash: string | null = null;
+  prevHash: string | null = null;
   hashAtHead: string | null = null;
 
   constructor(
@@ -89,7 +94,7 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyChainOptions =
   if (headProblem) return report(0, headProblem, null);
   const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null);
   for (const row of rows) walk.visit(row);
-  const failure = walk.failure ?? checkReachesHead(walk, head);
+  const failure = walk.failure ?? checkReachesHead(walk, head) ?? checkStateHead(walk, opts.stateHead);
   const signed =
     publicKey && (head || walk.signedRecords > 0)
       ? { publicKey, signedSeq: head ? head.seq : walk.lastSeq, keyId: keyIdOf(publicKey) }
@@ -117,6 +122,18 @@ function checkReachesHead(walk: ChainWalk, head: SignedHead | null): Failure | n
     );
   if (walk.hashAtHead !== head.hash)
     return fail(head.seq, 'truncated', `record ${head.seq} differs from the signed head: the ledger was rolled back and rewritten`);
+  return null;
+}
+
+function checkStateHead(walk: ChainWalk, stateHead: VerifyChainOptions['stateHead']): Failure | null {
+  if (stateHead === undefined) return null;
+  const seq = stateHead?.seq ?? -1;
+  if (walk.lastSeq < seq)
+    return fail(walk.lastSeq + 1, 'truncated', `the run's state says its ledger reaches seq ${seq}, but it ends at seq ${walk.lastSeq}: records are missing`);
+  if (walk.lastSeq > seq)
+    return fail(seq + 1, 'malformed', `the ledger continues past the run's recorded head (seq ${seq}): records were added outside a commit`);
+  if (seq >= 0 && walk.prevHash !== stateHead!.hash)
+    return fail(seq, 'hash_mismatch', `record ${seq} differs from the head recorded in the run's state`);
   return null;
 }
 

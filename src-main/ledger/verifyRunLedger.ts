@@ -5,7 +5,7 @@
  * is what the ledger must still reach.
  */
 import type { LedgerRecord, SignedHead, VerifyReport } from '../../src-shared/types';
-import type { LedgerStore } from '../runtime/contracts';
+import type { LedgerStore, RunStore } from '../runtime/contracts';
 import { readAnchors } from './anchors';
 import { chainRowFromRecord, type ChainRow } from './chainRow';
 import { verifyChain } from './verifyChain';
@@ -37,11 +37,16 @@ export function verifyRunLedger(store: LedgerStore, runId: string, opts: VerifyR
     hasSignedHeads(store) ? store.getSignedHead(runId) : null,
   ].filter((h): h is SignedHead => !!h);
   const signedHead = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;
-  return verifyChain(ledgerRows(store, runId), { signedHead, publicKey: opts.publicKey ?? null, runId });
+  const stateHead = hasRuns(store) ? (store.getRun(runId)?.ledger_head ?? null) : undefined;
+  return verifyChain(ledgerRows(store, runId), { signedHead, publicKey: opts.publicKey ?? null, runId, stateHead });
 }
 
 function hasRawRows(store: object): store is RawLedgerSource {
   return typeof (store as Partial<RawLedgerSource>).iterateLedgerRows === 'function';
+}
+
+function hasRuns(store: object): store is Pick<RunStore, 'getRun'> {
+  return typeof (store as Partial<RunStore>).getRun === 'function';
 }
 
 function hasSignedHeads(store: object): store is SignedHeadSource {

@@ -39,7 +39,7 @@ export function RunPage({ runId }: { runId: string }) {
         <h1>{view.workflow?.label ?? st.workflow_id}</h1>
         <StatusPill status={st.status} paused={st.paused} />
         <span className="muted mono" title="Run id">{st.run_id}</span>
-        <span className="muted">node <strong>{st.current_node}</strong> · {st.step_count} steps</span>
+        <span className="muted">node <strong>{st.current_node}</strong> · {st.step_count} step{st.step_count === 1 ? '' : 's'}</span>
         <span className="spacer" />
         <VerifyBadge />
       </header>

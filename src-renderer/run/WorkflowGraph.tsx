@@ -21,7 +21,7 @@ const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
         {data.label}
       </div>
       <div className="wf-node-meta">
-        <span>{data.kind}</span>
+        <span>{data.kind}{data.selfLoop ? <span className="loop" title="Loops back to itself"> ↻</span> : null}</span>
         <span className="visits" title="Visits">×{data.visits}</span>
       </div>
       <Handle type="source" position={Position.Bottom} />
@@ -61,13 +61,15 @@ export function WorkflowGraph() {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         nodesDraggable={false}
         nodesConnectable={false}
         onNodeClick={(_, n) => selectNode(n.id)}
         minZoom={0.2}
+        colorMode="system"
       >
         <Background />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} position="top-right" />
       </ReactFlow>
     </div>
   );

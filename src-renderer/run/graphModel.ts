@@ -15,6 +15,8 @@ export interface GraphNodeModel {
   visits: number;
   status: NodeStatus;
   breakpoint: boolean;
+  /** The node may run again right after itself (drawn as a badge, not an edge). */
+  selfLoop: boolean;
   x: number;
   y: number;
 }
@@ -70,15 +72,15 @@ export function graphModel(
     visits: state.visits[n.id] ?? 0,
     status: nodeStatus(state, n.id),
     breakpoint: breakpoints.includes(n.id),
+    selfLoop: n.next.includes(n.id),
     ...(positions.get(n.id) ?? { x: 0, y: 0 }),
   }));
   const edges = wf.nodes.flatMap((n) =>
-    n.next.map((t) => ({
+    n.next.filter((t) => t !== n.id).map((t) => ({
       id: `${n.id}->${t}`,
       source: n.id,
       target: t,
-      // A self-loop is taken once the node ran twice; other edges once both ends ran.
-      taken: t === n.id ? (state.visits[n.id] ?? 0) > 1 : visited(n.id) && visited(t),
+      taken: visited(n.id) && visited(t),
     })),
   );
   return { nodes, edges };

@@ -40,17 +40,17 @@ export function SettingsPage() {
           <legend>LLM</legend>
           <label>
             LLM mode
-            <select value={mode} onChange={(e) => setMode(e.target.value as LlmMode)}>
+            <select aria-label="LLM mode" value={mode} onChange={(e) => setMode(e.target.value as LlmMode)}>
               <option value="local">local (OpenAI-compatible server on this machine)</option>
               <option value="remote">remote (hosted provider)</option>
               <option value="hybrid">hybrid (local first, remote fallback)</option>
             </select>
           </label>
-          <label>Endpoint<input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="http://127.0.0.1:11434/v1" /></label>
-          <label>Model<input value={model} onChange={(e) => setModel(e.target.value)} /></label>
+          <label>Endpoint<input aria-label="Endpoint" type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="http://127.0.0.1:11434/v1" /></label>
+          <label>Model<input aria-label="Model" value={model} onChange={(e) => setModel(e.target.value)} /></label>
           <label>
             API key
-            <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings?.llm.apiKeySet ? 'set (leave empty to keep)' : 'not set'} />
+            <input aria-label="API key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings?.llm.apiKeySet ? 'set (leave empty to keep)' : 'not set'} />
           </label>
           <p className="muted">The key is stored by the host outside vars, the ledger and exports; it is never sent back to this page.</p>
           {settings?.llm.apiKeySet ? (

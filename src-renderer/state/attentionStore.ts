@@ -28,7 +28,10 @@ export const useAttentionStore = create<AttentionState>()((set, get) => ({
     if (has === needs) return;
     const waiting = new Set(get().waiting);
     if (needs) waiting.add(run.run_id);
-    else waiting.delete(run.run_id);
+    else {
+      waiting.delete(run.run_id);
+      dismissAttentionToasts(run.run_id);
+    }
     set({ waiting });
   },
   notify(runId, workflowId, prompt, useSystem) {
@@ -37,6 +40,11 @@ export const useAttentionStore = create<AttentionState>()((set, get) => ({
     if (useSystem) systemNotification(`${workflowId} is waiting`, message);
   },
 }));
+
+function dismissAttentionToasts(runId: string): void {
+  const toasts = useToastStore.getState();
+  for (const t of toasts.toasts) if (t.kind === 'attention' && t.href === `#/runs/${runId}`) toasts.dismiss(t.id);
+}
 
 export function titleFor(count: number): string {
   return count > 0 ? `(${count}) ${APP_TITLE}` : APP_TITLE;

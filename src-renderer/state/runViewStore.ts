@@ -43,6 +43,14 @@ interface RunViewState {
 
 let refreshing = false;
 let dirty = false;
+let verifyAgain = false;
+
+/** Re-verify on every change a person watches (not on every step of a run racing ahead). */
+function verdictMayBeStale(before: RunState, view: RunView): boolean {
+  if (before.status !== view.state.status || before.current_node !== view.state.current_node) return true;
+  const headMoved = before.ledger_head?.seq !== view.state.ledger_head?.seq;
+  return headMoved && (view.state.status !== 'running' || view.stepMode);
+}
 
 const initial = { runId: null, view: null, error: null, verify: null, verifying: false, snapshots: [], selectedNode: null, selectedSeq: null, busy: false };
 
@@ -69,6 +77,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
     async open(runId) {
       refreshing = false;
       dirty = false;
+      verifyAgain = false;
       set({ ...initial, runId });
       await Promise.all([get().refresh(), get().runVerify(), get().searchSnapshots()]);
     },
@@ -85,7 +94,10 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
           dirty = false;
           const view = await api().call('getRun', { runId });
           if (get().runId !== runId) return;
+          const before = get().view?.state;
           set({ view, error: null });
+          // A new status means new records: keep the verdict about the ledger as it is now.
+          if (before && verdictMayBeStale(before, view)) void get().runVerify();
         } while (dirty);
       } catch (err) {
         if (get().runId === runId) set({ error: describeError(err) });
@@ -103,6 +115,9 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
     async toggleBreakpoint(nodeId) {
       const current = get().view?.breakpoints ?? [];
       const nodeIds = current.includes(nodeId) ? current.filter((n) => n !== nodeId) : [...current, nodeId];
+      // Optimistic: the checkbox follows the click; a failure refetches the real list.
+      const shown = get().view;
+      if (shown) set({ view: { ...shown, breakpoints: nodeIds } });
       const view = await control('Breakpoint failed', () => api().call('setBreakpoints', { runId: id(), nodeIds }));
       if (view) set({ view });
     },
@@ -112,6 +127,10 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
     async runVerify() {
       const runId = get().runId;
       if (!runId) return;
+      if (get().verifying) {
+        verifyAgain = true; // the verdict in flight may predate the newest records
+        return;
+      }
       set({ verifying: true });
       try {
         const verify = await api().call('verifyRun', { runId });
@@ -120,6 +139,10 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         toastError(err, 'Verification failed to run');
       } finally {
         set({ verifying: false });
+      }
+      if (verifyAgain && get().runId === runId) {
+        verifyAgain = false;
+        await get().runVerify();
       }
     },
     async searchSnapshots(text) {

@@ -18,12 +18,15 @@ interface ToastState {
 
 let nextId = 1;
 const MAX_TOASTS = 5;
+const INFO_TOAST_MS = 6000;
 
 export const useToastStore = create<ToastState>()((set) => ({
   toasts: [],
   push(t) {
     const id = nextId++;
     set((s) => ({ toasts: [...s.toasts, { ...t, id }].slice(-MAX_TOASTS) }));
+    // Confirmations fade; errors and requests for attention stay until dismissed.
+    if (t.kind === 'info') setTimeout(() => useToastStore.getState().dismiss(id), INFO_TOAST_MS);
     return id;
   },
   dismiss(id) {

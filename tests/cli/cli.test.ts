@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toPythonLedgerJsonl } from '../../src-main/ledger/index';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import { cliEnv, jsonOf, runCli } from './cliRunner';
+
+// Each CLI call is a fresh Node process compiling TypeScript: slow on a busy 2-core machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 let dir: string;
 let db: string;
@@ -104,7 +107,9 @@ describe('runs end to end on a temporary database', () => {
     expect(restored).toMatchObject({ run_id: approvalId, status: 'waiting' });
     const forked = await cliJson('fork', snapshotId, '--vars', '{"question": "Forked?"}');
     expect(forked.run_id).not.toBe(approvalId);
-    expect(forked.waiting.prompt).toBe('Forked?');
+    // The fork continues from the bookmarked wait, with the edited vars.
+    expect(forked).toMatchObject({ status: 'waiting', vars: { question: 'Forked?' } });
+    expect(forked.origin).toMatchObject({ kind: 'fork', run_id: approvalId, snapshot_id: snapshotId });
   });
 
   it('exports a bundle that verifies, detects tampering, and imports into another database', async () => {

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { postApi } from '../transport/httpClient';
 import { writeFakeRenderer } from '../transport/fakeRenderer';
 import { cliEnv, runCli, spawnCli } from './cliRunner';
+
+// Each CLI call is a fresh Node process compiling TypeScript: slow on a busy 2-core machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 let dir: string;
 beforeAll(() => {

@@ -37,7 +37,8 @@ test('start examples.approval in the GUI, answer it, see it complete', async ({ 
 
   await page.getByRole('list', { name: 'Ledger records' }).getByText('tool_calls · completed').first().click();
   await expect(page.getByRole('heading', { name: 'Tool calls' })).toBeVisible();
-  await expect(page.getByText('current_time')).toBeVisible();
+  await expect(page.getByRole('heading', { name: /current_time/ })).toBeVisible();
+  await expect(page.getByLabel('Tool results')).toContainText('"success": true');
   await screenshot(page, 'run-completed-tool-record');
 
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -16,7 +16,7 @@ test('step through examples.counter and stop at a breakpoint', async ({ page }) 
   await page.getByLabel('Breakpoint before done').check();
   await expect(page.locator('[data-node-id="done"] .bp-dot')).toBeVisible();
 
-  const steps = async () => Number(/(\d+) steps/.exec((await header.textContent()) ?? '')?.[1]);
+  const steps = async () => Number(/(\d+) steps?/.exec((await header.textContent()) ?? '')?.[1]);
   const before = await steps();
   await page.getByRole('button', { name: 'Step' }).click();
   await expect.poll(steps).toBe(before + 1);

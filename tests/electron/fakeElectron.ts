@@ -118,8 +118,35 @@ export function makeFakeElectron() {
         setPermissionCheckHandler: (fn: any) => (sessionHooks.permissionCheck = fn),
       },
     },
+    dialog: { errors: [] as { title: string; content: string }[], showErrorBox(title: string, content: string) { this.errors.push({ title, content }); } },
     app: Object.assign(appEvents, {
       badge: 0,
+      isPackaged: false,
+      paths: { userData: '/nonexistent' } as Record<string, string>,
+      name: '',
+      exitCode: null as number | null,
+      quitCalls: 0,
+      ready: Promise.resolve(),
+      setName(n: string) {
+        this.name = n;
+      },
+      setPath(k: string, v: string) {
+        this.paths[k] = v;
+      },
+      getPath(k: string) {
+        return this.paths[k]!;
+      },
+      getVersion: () => '0.1.0-test',
+      requestSingleInstanceLock: () => true,
+      whenReady() {
+        return this.ready;
+      },
+      quit() {
+        this.quitCalls++;
+      },
+      exit(code: number) {
+        this.exitCode = code;
+      },
       setBadgeCount(n: number) {
         this.badge = n;
         return true;

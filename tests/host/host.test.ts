@@ -150,3 +150,40 @@ describe('RuntimeHost: driving runs', () => {
     expect(ledger.map((r) => r.seq)).toEqual(ledger.map((_, i) => i));
   });
 });
+
+describe('RuntimeHost: pausing a busy run', () => {
+  it('pauses a long-running loop promptly instead of waiting for it to finish', async () => {
+    const { host } = await memoryHost();
+    const running = host.startRun('examples.counter', { n: 100_000 });
+    // Let the first chunks run, then pause while the run is still advancing.
+    await new Promise((r) => setImmediate(r));
+    const paused = await host.pauseRun((await firstRunId(host))!);
+    expect(paused.paused).toBe(true);
+    const stopped = await running;
+    expect(stopped.status).toBe('running');
+    expect(stopped.vars.i as number).toBeLessThan(100_000);
+    const resumed = await host.unpauseRun(stopped.run_id);
+    expect(resumed.status).toBe('completed');
+  });
+});
+
+describe('RuntimeHost: cancelling a busy run', () => {
+  it('cancels a long-running loop at once; the advance stops and nothing is written after the cancel', async () => {
+    const { host } = await memoryHost();
+    const running = host.startRun('examples.counter', { n: 100_000 });
+    await new Promise((r) => setImmediate(r));
+    const cancelled = await host.cancelRun((await firstRunId(host))!, 'too long');
+    expect(cancelled.status).toBe('cancelled');
+    const final = await running;
+    expect(final.status).toBe('cancelled');
+    expect(ledgerOf(host, final.run_id).at(-1)!.kind).toBe('cancelled');
+  });
+});
+
+async function firstRunId(host: Awaited<ReturnType<typeof memoryHost>>['host']) {
+  for (;;) {
+    const id = host.store.listRuns({}).runs[0]?.run_id;
+    if (id) return id;
+    await new Promise((r) => setImmediate(r));
+  }
+}

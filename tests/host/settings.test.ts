@@ -57,3 +57,21 @@ describe('settings and data paths', () => {
     expect(host.settings!.view()).toMatchObject({ signing: { enabled: false, publicKey: null }, dataDir });
   });
 });
+
+describe('settings that do not resolve', () => {
+  it('a bad hand-edited value still lets the settings view load, and a bad update is refused without writing', () => {
+    const t = tempDir('ar-settings-');
+    try {
+      writeFileSync(join(t.dir, 'settings.json'), JSON.stringify({ llm: { mode: 'warp', apiKey: 'k' } }));
+      const s = new HostSettings({ dataDir: t.dir, env: {}, signingPublicKey: () => null });
+      expect(() => s.llm()).toThrow(SettingsError);
+      expect(s.view().llm).toMatchObject({ mode: 'local', apiKeySet: true });
+      const before = readFileSync(join(t.dir, 'settings.json'), 'utf8');
+      expect(() => s.update({ llm: { model: 'x' } })).toThrow(/mode/);
+      expect(readFileSync(join(t.dir, 'settings.json'), 'utf8')).toBe(before);
+      expect(s.update({ llm: { mode: 'remote' } }).llm.mode).toBe('remote');
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -166,4 +166,14 @@ describe('subworkflows (start_subworkflow)', () => {
     await host.whenIdle();
     expect(host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 2 } } });
   });
+
+  it('an unknown child workflow or a bad payload fails the parent with a clear error', async () => {
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.nope' });
+    expect(parent.status).toBe('failed');
+    expect(parent.error?.message).toMatch(/WORKFLOW_NOT_FOUND: workflow examples\.nope is not registered/);
+    expect(host.listChildren(parent.run_id)).toEqual([]);
+    const bad = await host.startRun('examples.parent', { childWorkflowId: '' });
+    expect(bad.error?.message).toMatch(/INVALID_SUBWORKFLOW: start_subworkflow needs a non-empty string workflowId/);
+  });
 });

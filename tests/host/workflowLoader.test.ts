@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApiHandlers } from '../../src-main/host/apiHandlers';
 import { loadWorkflowModules } from '../../src-main/host/workflowLoader';
 import { memoryHost, tempDir } from './hostFixture';
 
@@ -47,6 +48,8 @@ describe('workflow loading from a project file', () => {
     expect(host.workflowErrors[0]).toMatchObject({ file });
     expect(host.workflowErrors[0]!.message).toMatch(/not valid JSON/);
     expect(host.listWorkflows().length).toBeGreaterThanOrEqual(7);
+    const info = await createApiHandlers(host).getInfo({});
+    expect(info.workflowErrors).toEqual([{ file, message: expect.stringMatching(/not valid JSON/) }]);
   });
 
   it('lists the seven built-in examples with their graphs', async () => {

@@ -17,6 +17,7 @@ import {
   verifyBundle,
   verifyPythonLedgerFile,
   verifyPythonLedgerText,
+  verifyPythonRuns,
   verifyRunLedger,
 } from '../../src-main/ledger/index';
 import { writeRun } from './support/runFactory';
@@ -39,6 +40,10 @@ describe('ledgers written by AbstractRuntime (Python)', () => {
   it('verify exactly as Python computes the chain', () => {
     expect(verifyPythonLedgerFile(join(PY_FIXTURES, `ledger_${COMPLETED}.jsonl`))).toMatchObject({ valid: true, records: 9 });
     expect(verifyPythonLedgerFile(join(PY_FIXTURES, `ledger_${WAITING}.jsonl`))).toMatchObject({ valid: true, records: 8 });
+    expect(verifyPythonRuns(PY_FIXTURES).map((r) => [r.runId, r.report.valid, r.report.records])).toEqual([
+      [WAITING, true, 8],
+      [COMPLETED, true, 9],
+    ]);
   });
 
   it('re-canonicalize every number and string form to the bytes Python hashed', () => {

@@ -88,8 +88,22 @@ describe('tampering with a SQLite ledger', () => {
     expect(verify()).toMatchObject({ valid: false, firstBadSeq: 5, reason: 'reorder' });
   });
 
-  it('cannot see a cut tail without a signed head (why anchors exist)', () => {
+  it("catches lost tail records against the head in the run's own state", () => {
     raw.prepare("DELETE FROM ledger WHERE run_id = 'r1' AND seq >= 7").run();
+    expect(verify()).toMatchObject({ valid: false, records: 7, firstBadSeq: 7, reason: 'truncated' });
+  });
+
+  it('catches a record appended outside a commit', () => {
+    const r9 = (raw.prepare("SELECT record_hash FROM ledger WHERE run_id = 'r1' AND seq = 9").get() as { record_hash: string }).record_hash;
+    const extra = chainRowFromRecord(makeRecord('r1', { seq: 9, hash: r9 }));
+    raw.prepare("INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body) VALUES ('r1', 10, ?, NULL, 'completed', NULL, 0, ?)").run(extra.record_hash, extra.body);
+    expect(verify()).toMatchObject({ valid: false, firstBadSeq: 10, reason: 'malformed' });
+  });
+
+  it('cannot see a tail cut together with the run row, without a signed head (why anchors exist)', () => {
+    const r6 = (raw.prepare("SELECT record_hash FROM ledger WHERE run_id = 'r1' AND seq = 6").get() as { record_hash: string }).record_hash;
+    raw.prepare("DELETE FROM ledger WHERE run_id = 'r1' AND seq >= 7").run();
+    raw.prepare("UPDATE runs SET state = ? WHERE run_id = 'r1'").run(JSON.stringify(makeState('r1', { seq: 6, hash: r6 })));
     expect(verify()).toMatchObject({ valid: true, records: 7 });
   });
 });

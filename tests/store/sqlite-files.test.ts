@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   DatabaseLockedError,
   NotADatabaseError,
   SchemaTooNewError,
+  StoreError,
 } from '../../src-shared/errors';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src-main/store/sqlite/schema';
@@ -86,6 +87,13 @@ describe('files users meet', () => {
     expect(() => SqliteStore.open(file)).toThrow(NotADatabaseError);
     expect(() => SqliteStore.open(file)).toThrow(file);
     expect(readFileSync(file, 'utf8')).toBe('these are my notes, not a database\n'.repeat(20));
+  });
+
+  it('says a database opened read-only does not exist, without creating it', () => {
+    const file = join(dir, 'missing.db');
+    expect(() => SqliteStore.open(file, { readonly: true })).toThrow(StoreError);
+    expect(() => SqliteStore.open(file, { readonly: true })).toThrow(/does not exist/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('reports a damaged database as DatabaseCorruptError', () => {

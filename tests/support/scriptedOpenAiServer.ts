@@ -89,7 +89,7 @@ export async function startScriptedOpenAiServer(script: ScriptedReply[] = [], op
     const reply = typeof next === 'function' ? await next(recorded) : next;
     if (reply.delayMs && !(await delay(reply.delayMs, res))) return;
     if ('status' in reply) {
-      const retryHeaders = reply.status === 429 || reply.status >= 500 ? { 'retry-after-ms': '1' } : {};
+      const retryHeaders: Record<string, string> = reply.status === 429 || reply.status >= 500 ? { 'retry-after-ms': '1' } : {};
       return send(res, reply.status, reply.body ?? { error: { message: `scripted ${reply.status}` } }, { ...retryHeaders, ...reply.headers });
     }
     send(res, 200, completionBody(reply, recorded, chatCount), reply.headers);

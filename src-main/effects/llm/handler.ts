@@ -42,7 +42,7 @@ export function createLlmEffectHandler(getSettings: () => LlmSettings, opts: Llm
         const started = nowMs();
         const completion = await createClient(settings, call, opts).chat.completions.create(
           requestBody(settings, call, model) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          { signal: ctx.signal, headers: requestHeaders(settings, ctx), timeout: timeoutMs(settings, call) },
+          { signal: ctx.signal, headers: requestHeaders(settings, call, ctx), timeout: timeoutMs(settings, call) },
         );
         const result = toLlmResult(completion, model, Math.max(0, nowMs() - started));
         return { kind: 'completed', result: result as unknown as JsonObject, actor: llmActor(settings, result.model) };
@@ -53,12 +53,20 @@ export function createLlmEffectHandler(getSettings: () => LlmSettings, opts: Llm
   };
 }
 
+/** local mode: a per-call base_url is a different provider, and the configured key is not sent there. */
+function isForeignEndpoint(s: LlmSettings, call: LlmCallPayload): boolean {
+  return s.mode === 'local' && call.baseUrl !== null && call.baseUrl.replace(/\/+$/, '') !== s.baseUrl;
+}
+
+/** The key goes as a Bearer token only to the configured local provider. */
+function bearerKey(s: LlmSettings, call: LlmCallPayload): string | null {
+  return s.mode === 'local' && !isForeignEndpoint(s, call) ? s.apiKey : null;
+}
+
 function createClient(s: LlmSettings, call: LlmCallPayload, opts: LlmHandlerOptions): OpenAI {
-  // local mode: a per-call base_url is a different provider; the configured key is not sent there.
-  const foreign = s.mode === 'local' && call.baseUrl !== null && call.baseUrl.replace(/\/+$/, '') !== s.baseUrl;
   return new OpenAI({
-    baseURL: foreign ? call.baseUrl! : s.baseUrl,
-    apiKey: s.mode === 'local' && !foreign && s.apiKey ? s.apiKey : 'no-key',
+    baseURL: isForeignEndpoint(s, call) ? call.baseUrl! : s.baseUrl,
+    apiKey: bearerKey(s, call) ?? 'no-key',
     maxRetries: s.maxRetries,
     timeout: s.timeoutMs,
     // The client's debug log prints request headers, which may carry the provider key.
@@ -77,13 +85,11 @@ function requestBody(s: LlmSettings, call: LlmCallPayload, model: string): JsonO
   return body;
 }
 
-function requestHeaders(s: LlmSettings, ctx: EffectContext): Record<string, string | null> {
+function requestHeaders(s: LlmSettings, call: LlmCallPayload, ctx: EffectContext): Record<string, string | null> {
   const h: Record<string, string | null> = { 'Idempotency-Key': ctx.idempotencyKey };
-  if (s.mode === 'local') {
-    if (!s.apiKey) h.Authorization = null;
-    return h;
-  }
-  h.Authorization = null;
+  // null removes the client's placeholder Bearer header.
+  if (!bearerKey(s, call)) h.Authorization = null;
+  if (s.mode === 'local') return h;
   h[ABSTRACTCORE_HEADERS.runId] = ctx.run.run_id;
   if (ctx.run.actor_id) h[ABSTRACTCORE_HEADERS.actorId] = ctx.run.actor_id;
   if (ctx.run.parent_run_id) h[ABSTRACTCORE_HEADERS.parentRunId] = ctx.run.parent_run_id;

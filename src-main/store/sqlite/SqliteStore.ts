@@ -6,6 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import {
+  DatabaseCorruptError,
+  RuntimeError,
   ArtifactCorruptError,
   ArtifactNotFoundError,
   ImportError,
@@ -39,8 +41,9 @@ import { checkBatch } from '../memory/checkBatch';
 import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
 import { openDatabase, type OpenOptions } from './openDatabase';
 import { SCHEMA_VERSION } from './schema';
-import { guarded } from './sqliteErrors';
+import { guarded, toStoreError } from './sqliteErrors';
 import { prepareStatements, type LedgerTuple, type Statements } from './statements';
+import { runColumns, runWhere, snapshotWhere } from './queryFilters';
 
 export type { StoredRecordRow } from './ledgerRows';
 export type { Durability, OpenOptions } from './openDatabase';
@@ -63,14 +66,20 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     readonly path: string,
     readonly readonly: boolean,
   ) {
-    this.st = prepareStatements(db);
+    this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
     this.importTx = db.transaction((state, rows, statusOf) => this.importInTx(state, rows, statusOf));
   }
 
   static open(path: string, opts: OpenOptions = {}): SqliteStore {
-    return new SqliteStore(openDatabase(path, opts), path, !!opts.readonly);
+    const db = openDatabase(path, opts);
+    try {
+      return new SqliteStore(db, path, !!opts.readonly);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   }
 
   get schemaVersion(): number {
@@ -106,7 +115,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   getRun(runId: string): RunState | null {
     const row = this.run(() => this.st.getRun.get(runId)) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as RunState) : null;
+    return row ? parseStored<RunState>(row.state, this.path, `the state of run ${runId}`) : null;
   }
 
   listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
@@ -117,7 +126,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     const rows = this.run(() => this.cached(`list:${where}`, sql).all(...params, filter.limit ?? -1, filter.offset ?? 0)) as {
       state: string;
     }[];
-    return { runs: rows.map((r) => toRunSummary(JSON.parse(r.state) as RunState)), total };
+    return { runs: rows.map((r) => toRunSummary(parseStored<RunState>(r.state, this.path, 'a run state'))), total };
   }
 
   listDueTimers(now: Date): RunState[] {
@@ -138,7 +147,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     const head = this.run(() => this.st.runHead.get(runId)) as { head_seq: number | null } | undefined;
     const total = head?.head_seq == null ? 0 : head.head_seq + 1;
     const rows = this.run(() => this.ledgerPage(runId, q, limit));
-    return { records: rows.map((r) => recordFromRow(toStored(r))), total };
+    return { records: rows.map((r) => this.record(toStored(r))), total };
   }
 
   private ledgerPage(runId: string, q: LedgerQuery, limit: number): LedgerTuple[] {
@@ -150,11 +159,11 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null {
     const row = this.run(() => this.st.completedByKey.get(runId, idempotencyKey)) as LedgerTuple | undefined;
-    return row ? recordFromRow(toStored(row)) : null;
+    return row ? this.record(toStored(row)) : null;
   }
 
   *iterateLedger(runId: string): Iterable<LedgerRecord> {
-    for (const row of this.iterateLedgerRows(runId)) yield recordFromRow(row);
+    for (const row of this.iterateLedgerRows(runId)) yield this.record(row);
   }
 
   /**
@@ -204,7 +213,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   getSnapshot(snapshotId: string): Snapshot | null {
     const row = this.run(() => this.st.getSnapshot.get(snapshotId)) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as Snapshot) : null;
+    return row ? parseStored<Snapshot>(row.body, this.path, `snapshot ${snapshotId}`) : null;
   }
 
   searchSnapshots(q: SnapshotQuery): SnapshotSummary[] {
@@ -212,7 +221,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     const sql = `SELECT body FROM snapshots ${where} ORDER BY created_at DESC, snapshot_id DESC LIMIT ?`;
     const rows = this.run(() => this.cached(`snap:${where}`, sql).all(...params, q.limit ?? -1)) as { body: string }[];
     return rows.map((r) => {
-      const { state: _state, ...summary } = JSON.parse(r.body) as Snapshot;
+      const { state: _state, ...summary } = parseStored<Snapshot>(r.body, this.path, 'a snapshot');
       return summary;
     });
   }
@@ -273,13 +282,24 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   // ------------------------------------------------------------ internals
 
+  private record(row: StoredRecordRow): LedgerRecord {
+    try {
+      return recordFromRow(row);
+    } catch (err) {
+      throw new DatabaseCorruptError(`${this.path}: ledger record ${row.seq} is damaged (${(err as Error).message})`, {
+        file: this.path,
+        seq: row.seq,
+      });
+    }
+  }
+
   private run<T>(fn: () => T): T {
     return guarded(this.path, fn);
   }
 
   private states(stmt: Database.Statement, ...params: unknown[]): RunState[] {
     const rows = this.run(() => stmt.all(...params)) as { state: string }[];
-    return rows.map((r) => JSON.parse(r.state) as RunState);
+    return rows.map((r) => parseStored<RunState>(r.state, this.path, 'a run state'));
   }
 
   private cached(key: string, sql: string): Database.Statement {
@@ -292,76 +312,34 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   }
 }
 
+/** Stored JSON that no longer parses was damaged on disk. */
+function parseStored<T>(text: string, file: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new DatabaseCorruptError(`${file}: ${what} is damaged (${(err as Error).message})`, { file });
+  }
+}
+
+/** Preparing reads the schema: a damaged or unexpected schema is a damaged database. */
+function prepareSchemaStatements(db: Database.Database, file: string): Statements {
+  try {
+    return prepareStatements(db);
+  } catch (err) {
+    const typed = toStoreError(err, file);
+    if (typed instanceof RuntimeError) throw typed;
+    throw new DatabaseCorruptError(`${file}: its schema is damaged or not what this version expects (${(err as Error).message})`, { file });
+  }
+}
+
+// A damaged file can hand back any type in any column: coerce, so the verifier reports the
+// row as bad instead of crashing on it.
 function toStored([seq, record_hash, signature, body, foreign]: LedgerTuple): StoredRecordRow {
-  return { seq, record_hash, signature, body, foreign: foreign === 1 };
-}
-
-function runColumns(s: RunState, state: string): Record<string, unknown> {
-  const until = s.waiting?.reason === 'until' && s.waiting.until ? Date.parse(s.waiting.until) : null;
   return {
-    run_id: s.run_id,
-    workflow_id: s.workflow_id,
-    status: s.status,
-    parent_run_id: s.parent_run_id,
-    current_node: s.current_node,
-    waiting_reason: s.status === 'waiting' ? (s.waiting?.reason ?? null) : null,
-    wait_until_ms: s.status === 'waiting' && until !== null && Number.isFinite(until) ? until : null,
-    event_name: s.status === 'waiting' && s.waiting?.reason === 'event' ? s.waiting.event_name : null,
-    paused: s.paused ? 1 : 0,
-    head_seq: s.ledger_head?.seq ?? null,
-    head_hash: s.ledger_head?.hash ?? null,
-    created_at: s.created_at,
-    updated_at: s.updated_at,
-    origin_kind: s.origin?.kind ?? null,
-    state,
+    seq: Number(seq),
+    record_hash: String(record_hash),
+    signature: typeof signature === 'string' ? signature : null,
+    body: typeof body === 'string' ? body : String(body),
+    foreign: foreign === 1,
   };
-}
-
-function runWhere(f: RunFilter): { where: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (f.status !== undefined) {
-    const list = [f.status].flat();
-    parts.push(`status IN (${list.map(() => '?').join(',') || 'NULL'})`);
-    params.push(...list);
-  }
-  if (f.workflowId) {
-    parts.push('workflow_id = ?');
-    params.push(f.workflowId);
-  }
-  if (f.parentRunId !== undefined) {
-    parts.push('parent_run_id = ?');
-    params.push(f.parentRunId);
-  }
-  if (f.search) {
-    parts.push('(instr(lower(run_id), ?) > 0 OR instr(lower(workflow_id), ?) > 0 OR instr(lower(current_node), ?) > 0)');
-    const text = f.search.toLowerCase();
-    params.push(text, text, text);
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
-}
-
-function snapshotWhere(q: SnapshotQuery): { where: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (q.runId) {
-    parts.push('run_id = ?');
-    params.push(q.runId);
-  }
-  if (q.from) {
-    parts.push('created_at >= ?');
-    params.push(q.from);
-  }
-  if (q.to) {
-    parts.push('created_at <= ?');
-    params.push(q.to);
-  }
-  if (q.text) {
-    const text = q.text.toLowerCase();
-    parts.push(
-      "(instr(lower(name), ?) > 0 OR instr(lower(coalesce(description, '')), ?) > 0 OR EXISTS (SELECT 1 FROM json_each(tags) WHERE instr(lower(json_each.value), ?) > 0))",
-    );
-    params.push(text, text, text);
-  }
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

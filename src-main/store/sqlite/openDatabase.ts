@@ -22,6 +22,7 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
   if (!opts.readonly) ensureWritableFolder(file);
+  else if (!existsSync(file)) throw new StoreError(`the database ${file} does not exist`, { file });
   const db = guarded(file, () => new Database(file, { readonly: !!opts.readonly, fileMustExist: !!opts.readonly }));
   try {
     guarded(file, () => configure(db, file, opts));

@@ -29,6 +29,8 @@ export function toStoreError(err: unknown, file: string): Error {
     return new ReadOnlyLocationError(`${file} cannot be written (read-only file or folder, or no permission): ${detail}`, details);
   if (code === 'SQLITE_FULL') return new StoreError(`${file}: the disk is full`, details);
   if (code.startsWith('SQLITE_IOERR')) return new StoreError(`${file}: disk I/O error (${detail})`, details);
+  if (code === 'EACCES' || code === 'EPERM') return new StoreError(`${file} cannot be read: permission denied`, details);
+  if (code.startsWith('SQLITE_')) return new StoreError(`${file}: ${detail}`, details);
   return err instanceof Error ? err : new StoreError(detail, details);
 }
 

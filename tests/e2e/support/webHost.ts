@@ -69,12 +69,11 @@ function readUrl(child: ChildProcess): Promise<string> {
     child.stderr!.on('data', (d) => (err += String(d)));
     child.stdout!.on('data', (d) => {
       out += String(d);
-      const line = out.split('\n').find((l) => l.trim().startsWith('{'));
-      if (!line) return;
       try {
-        resolvePromise((JSON.parse(line) as { url: string }).url.replace(/\/$/, ''));
+        // `--json` prints one (pretty) JSON document: parse once it is complete.
+        resolvePromise((JSON.parse(out) as { url: string }).url.replace(/\/$/, ''));
       } catch {
-        // partial line: wait for more
+        // incomplete document: wait for more
       }
     });
     child.once('exit', (code) => reject(new Error(`web host exited (${code}) before printing its URL: ${err}${out}`)));

@@ -1,0 +1,76 @@
+/**
+ * How runs and snapshots map to SQL: the indexed columns of a run row, and the WHERE
+ * clauses of the list and search filters (parameters kept apart, statements cached by shape).
+ */
+import type { RunState } from '../../../src-shared/types';
+import type { RunFilter, SnapshotQuery } from '../../runtime/contracts';
+
+export function runColumns(s: RunState, state: string): Record<string, unknown> {
+  const until = s.waiting?.reason === 'until' && s.waiting.until ? Date.parse(s.waiting.until) : null;
+  return {
+    run_id: s.run_id,
+    workflow_id: s.workflow_id,
+    status: s.status,
+    parent_run_id: s.parent_run_id,
+    current_node: s.current_node,
+    waiting_reason: s.status === 'waiting' ? (s.waiting?.reason ?? null) : null,
+    wait_until_ms: s.status === 'waiting' && until !== null && Number.isFinite(until) ? until : null,
+    event_name: s.status === 'waiting' && s.waiting?.reason === 'event' ? s.waiting.event_name : null,
+    paused: s.paused ? 1 : 0,
+    head_seq: s.ledger_head?.seq ?? null,
+    head_hash: s.ledger_head?.hash ?? null,
+    created_at: s.created_at,
+    updated_at: s.updated_at,
+    origin_kind: s.origin?.kind ?? null,
+    state,
+  };
+}
+
+export function runWhere(f: RunFilter): { where: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (f.status !== undefined) {
+    const list = [f.status].flat();
+    parts.push(`status IN (${list.map(() => '?').join(',') || 'NULL'})`);
+    params.push(...list);
+  }
+  if (f.workflowId) {
+    parts.push('workflow_id = ?');
+    params.push(f.workflowId);
+  }
+  if (f.parentRunId !== undefined) {
+    parts.push('parent_run_id = ?');
+    params.push(f.parentRunId);
+  }
+  if (f.search) {
+    parts.push('(instr(lower(run_id), ?) > 0 OR instr(lower(workflow_id), ?) > 0 OR instr(lower(current_node), ?) > 0)');
+    const text = f.search.toLowerCase();
+    params.push(text, text, text);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+export function snapshotWhere(q: SnapshotQuery): { where: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (q.runId) {
+    parts.push('run_id = ?');
+    params.push(q.runId);
+  }
+  if (q.from) {
+    parts.push('created_at >= ?');
+    params.push(q.from);
+  }
+  if (q.to) {
+    parts.push('created_at <= ?');
+    params.push(q.to);
+  }
+  if (q.text) {
+    const text = q.text.toLowerCase();
+    parts.push(
+      "(instr(lower(name), ?) > 0 OR instr(lower(coalesce(description, '')), ?) > 0 OR EXISTS (SELECT 1 FROM json_each(tags) WHERE instr(lower(json_each.value), ?) > 0))",
+    );
+    params.push(text, text, text);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
