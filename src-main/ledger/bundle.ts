@@ -105,6 +105,12 @@ export function referencedArtifacts(texts: string[]): Set<string> {
 export function verifyBundle(input: unknown): VerifyReport {
   const bundle = parseBundle(input);
   const signing = bundle.signing;
+  const head = signing?.signed_head;
+  if (signing && head && head.public_key !== signing.public_key)
+    return {
+      valid: false, records: bundle.records.length, firstBadSeq: head.seq, reason: 'bad_signature', signed: null,
+      message: 'the bundle names a public key other than the one its signed head was made with',
+    };
   const report = verifyChain(bundle.records as ChainRow[], {
     publicKey: signing?.public_key ?? null,
     signedHead: signing?.signed_head ?? null,

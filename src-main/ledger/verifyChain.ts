@@ -12,7 +12,10 @@ import { readBodyLink, type ChainRow } from './chainRow';
 import { keyIdOf, publicKeyFromBase64, verifyRecordSignature, verifySignedHead } from './signing';
 
 export interface VerifyChainOptions {
-  /** Base64 raw Ed25519 key that record signatures and the head must verify with. */
+  /**
+   * Base64 raw Ed25519 key for record signatures when there is no signed head; with a head,
+   * the head's own key is used (an imported run keeps its original signer's key).
+   */
   publicKey?: string | null;
   /** The latest signed head known for this run (DB, anchor file or bundle). */
   signedHead?: SignedHead | null;
@@ -89,8 +92,8 @@ function fail(seq: number | null, reason: VerifyFailureReason, message: string):
 
 export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyChainOptions = {}): VerifyReport {
   const head = opts.signedHead ?? null;
-  const publicKey = opts.publicKey ?? head?.public_key ?? null;
-  const headProblem = checkHead(head, publicKey, opts.runId);
+  const publicKey = head?.public_key ?? opts.publicKey ?? null;
+  const headProblem = checkHead(head, opts.runId);
   if (headProblem) return report(0, headProblem, null);
   const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null);
   for (const row of rows) walk.visit(row);
@@ -102,12 +105,10 @@ export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyChainOptions =
   return report(walk.count, failure, signed, walk.unverifiedSignatures);
 }
 
-function checkHead(head: SignedHead | null, publicKey: string | null, runId: string | undefined): Failure | null {
+function checkHead(head: SignedHead | null, runId: string | undefined): Failure | null {
   if (!head) return null;
   if (runId !== undefined && head.run_id !== runId)
     return fail(head.seq, 'bad_signature', `the signed head belongs to run ${head.run_id}, not ${runId}`);
-  if (publicKey !== head.public_key)
-    return fail(head.seq, 'bad_signature', 'the signed head was made with a different key than the one given');
   if (!verifySignedHead(head)) return fail(head.seq, 'bad_signature', `the signed head (seq ${head.seq}) does not verify`);
   return null;
 }

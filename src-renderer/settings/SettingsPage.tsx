@@ -36,7 +36,8 @@ export function SettingsPage() {
       <h1>Settings</h1>
       {error ? <p className="inline-error" role="alert">{error}</p> : null}
       <form className="settings-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-        <fieldset>
+        {/* Disabled until loaded, so a late load cannot overwrite what was typed. */}
+        <fieldset disabled={!settings}>
           <legend>LLM</legend>
           <label>
             LLM mode
@@ -57,7 +58,7 @@ export function SettingsPage() {
             <button type="button" onClick={() => void useSettingsStore.getState().save({ llm: { apiKey: null } })}>Remove API key</button>
           ) : null}
         </fieldset>
-        <fieldset>
+        <fieldset disabled={!settings}>
           <legend>Provenance</legend>
           <label className="checkbox">
             <input type="checkbox" checked={signing} onChange={(e) => setSigning(e.target.checked)} />

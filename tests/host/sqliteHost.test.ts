@@ -116,4 +116,18 @@ describe('RuntimeHost.open on SQLite', () => {
     expect(report.valid).toBe(true);
     expect(report.signed).not.toBeNull();
   });
+
+  it('a parent and its child run on SQLite; the view lists the child', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const host = await open(t.dir, new FakeClock(START), 'host-1');
+    const api = createApiHandlers(host);
+    const parent = await api.startRun({ workflowId: 'examples.parent' });
+    await host.whenIdle();
+    const view = await api.getRun({ runId: parent.run_id });
+    expect(view.state).toMatchObject({ status: 'completed', output: { child: { count: 3 } } });
+    expect(view.children).toHaveLength(1);
+    expect(view.children[0]).toMatchObject({ workflow_id: 'examples.counter', status: 'completed', parent_run_id: parent.run_id });
+    for (const id of [parent.run_id, view.children[0]!.run_id]) expect((await api.verifyRun({ runId: id })).valid).toBe(true);
+  });
 });
