@@ -74,8 +74,8 @@ async function openHost(): Promise<OpenedHost | null> {
     ]);
     const paths = resolveDataPaths(process.env, { dataDir: app.getPath('userData') });
     const host = await RuntimeHost.open({ dbPath: paths.dbPath, dataDir: paths.dataDir });
-    await host.recoverOnStart();
-    host.startScheduler();
+    // Recovers interrupted runs, resumes parents whose children ended while the app was closed, starts timers.
+    await host.startServices();
     return { host, handlers: createApiHandlers(host, { transport: 'electron', version: app.getVersion() }) };
   } catch (err) {
     fatal(err);

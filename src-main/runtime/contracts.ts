@@ -114,6 +114,14 @@ export interface EffectHandler {
    * Without it, the payload itself is the effect's result.
    */
   resume?(effect: EffectRequest, wait: WaitState, payload: JsonValue, ctx: EffectContext): Promise<EffectOutcome>;
+  /**
+   * The part of the payload that identifies the effect for its idempotency key. Tool calls
+   * drop provider call ids here: a re-asked LLM invents new ids for the same calls, and the
+   * completed result must still be found and reused.
+   */
+  keyPayload?(effect: EffectRequest): JsonObject;
+  /** Fits a reused (recorded) result to the request that found it, e.g. new call ids. */
+  adaptReusedResult?(result: JsonValue, effect: EffectRequest): JsonValue;
 }
 
 export type EffectHandlers = Record<string, EffectHandler>;

@@ -78,8 +78,9 @@ async function runEffectPlan(
   wf: WorkflowDefinition,
 ): Promise<'settled' | 'aborted'> {
   const { effect } = plan;
-  const key = idempotencyKey(tx.state.run_id, nodeId, effect.type, effect.payload, visit);
   const handler = findHandler(k, effect.type);
+  const keyPayload = handler?.keyPayload?.(effect) ?? effect.payload;
+  const key = idempotencyKey(tx.state.run_id, nodeId, effect.type, keyPayload, visit);
   const call: Omit<EffectCall, 'handler' | 'stepId'> = {
     nodeId,
     visit,
@@ -93,7 +94,8 @@ async function runEffectPlan(
   if (done) {
     // Replay: the recorded result is reused, never re-executed. The reuse record keeps the
     // original step_id, attempt and key (a step_id seen twice in a chain marks a reuse).
-    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, done.result, done.attempt);
+    const reused = handler?.adaptReusedResult?.(done.result, effect) ?? done.result;
+    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, reused, done.attempt);
     return 'settled';
   }
   if (!handler) {

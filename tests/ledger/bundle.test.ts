@@ -127,6 +127,9 @@ describe('importing bundles', () => {
       expect(target.getSnapshot('snap-1')?.name).toBe('halfway');
       expect(target.getArtifact(artifactRef).bytes.byteLength).toBe(88000);
       expect(verifyRunLedger(target, 'r1')).toMatchObject({ valid: true, records: 6, signed: { signedSeq: 5 } });
+      // A host with its own signing key still checks an imported run against its signer's key.
+      const local = new SigningKeyStore(join(dir, 'local')).publicKeyBase64();
+      expect(verifyRunLedger(target, 'r1', { publicKey: local })).toMatchObject({ valid: true, signed: { keyId: keys.keyId() } });
       expect(verifyBundle(createExportBundle(target, 'r1'))).toMatchObject({ valid: true });
     } finally {
       target.close();

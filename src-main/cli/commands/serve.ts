@@ -26,8 +26,7 @@ export const serveCommands: Command[] = [
         port,
         staticDir: (values.static as string | undefined) ?? ctx.env.ABSTRACTRUNTIME_WEB_DIR ?? DEFAULT_STATIC_DIR,
       });
-      host.startScheduler();
-      void host.recoverOnStart().catch((err) => ctx.out.note(`recovery failed: ${(err as Error).message}`));
+      void host.startServices().catch((err) => ctx.out.note(`recovery failed: ${(err as Error).message}`));
       ctx.out.result({ url: web.url, port: web.port, dbPath: ctx.paths.dbPath }, () => [`AbstractRuntime web host on ${web.url}`, `database ${ctx.paths.dbPath}`, 'press Ctrl-C to stop']);
       await untilSignal();
       ctx.out.note('stopping…');

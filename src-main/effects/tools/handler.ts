@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from '../../../src-shared/json';
 import type { LlmMode, ToolCall, ToolCallResult, WaitState } from '../../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest } from '../../runtime/contracts';
 import { readResumePayload, type Decision, type ExternalResult, type ResumeInput } from './decisions';
-import { errorResult, parseToolCalls, type ParsedCall } from './payload';
+import { errorResult, normalizeToolCallsPayload, parseToolCalls, realignToolResults, type ParsedCall } from './payload';
 import type { ToolRegistry, ToolTrust } from './registry';
 import { argumentsProblem, runToolCall } from './runTool';
 
@@ -38,6 +38,9 @@ export function createToolCallsEffectHandler(registry: ToolRegistry, opts: ToolC
       const calls = tryParse(effect);
       return !calls || calls.every((c) => !runsLocally(c) || registry.get(c.name)!.idempotent);
     },
+    // Provider call ids change when an LLM turn is re-asked after a crash: key on the calls only.
+    keyPayload: (effect) => normalizeToolCallsPayload(effect.payload),
+    adaptReusedResult: (result, effect) => realignToolResults(result, effect.payload),
     hasSideEffects(effect) {
       const calls = tryParse(effect);
       return !!calls && calls.some(runsLocally);
