@@ -6,7 +6,7 @@
  * Prints a table and writes `[{name, unit, ours, peer?, limit?, ratio}]` to the results file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatTable, writeResults, type Figure } from './report';
 
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ar-bench-'));
   const figures: Figure[] = [];
   const started = new Date();
+  // The machine may be shared: the load says how much the figures can be trusted.
+  const loadBefore = loadavg();
   try {
     for (const s of args.only) {
       const t0 = performance.now();
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryMB: Math.round(totalmem() / 2 ** 20),
+    loadAverage1mBefore: Number(loadBefore[0]!.toFixed(2)),
+    loadAverage1mAfter: Number(loadavg()[0]!.toFixed(2)),
     tmpdir: dir,
   });
   console.log(`\nwrote ${args.out}`);

@@ -4,7 +4,7 @@
  * limit, all on file databases, in one process, alternating, median of the repeats.
  */
 import { join } from 'node:path';
-import { openPeerSaver, peerLinearSteps, peerSynchronous } from '../peer/langgraph';
+import { openPeerSaver, peerCheckpointCount, peerLinearSteps, peerSynchronous } from '../peer/langgraph';
 import { rawSqliteLimit } from '../raw/sqliteLimit';
 import { openOurs, type Durability } from '../ours/harness';
 import { linearWorkflow } from '../ours/workflows';
@@ -41,6 +41,9 @@ async function peerLinear(file: string, o: StepsOptions): Promise<{ rate: number
   try {
     await peerLinearSteps(saver, { runs: o.warmupRuns, nodes: o.nodes, durability: 'async' });
     const r = await peerLinearSteps(saver, { runs: o.runs, nodes: o.nodes, durability: 'async' });
+    // Proof the peer persisted every step to its file: at least one checkpoint per node run.
+    const checkpoints = peerCheckpointCount(saver);
+    if (checkpoints < (o.runs + o.warmupRuns) * o.nodes) throw new Error(`peer wrote only ${checkpoints} checkpoints`);
     return { rate: r.stepsPerSec, sync: peerSynchronous(saver) };
   } finally {
     saver.db.close();

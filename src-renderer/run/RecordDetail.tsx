@@ -24,7 +24,8 @@ export function RecordDetail({ record }: { record: LedgerRecord }) {
           <h3>LLM call{llm.model ? ` · ${llm.model}` : ''}</h3>
           <p className="muted">
             {llm.tokens ? `tokens: ${llm.tokens.prompt ?? '?'} in / ${llm.tokens.completion ?? '?'} out${llm.tokens.total !== null ? ` / ${llm.tokens.total} total` : ''}` : 'no token usage recorded'}
-            {ms !== null ? ` · latency ${ms} ms` : ''}
+            {llm.latencyMs !== null ? ` · latency ${llm.latencyMs} ms` : ''}
+            {llm.finishReason ? ` · finish: ${llm.finishReason}` : ''}
           </p>
           <h4>Prompt</h4>
           <JsonView value={llm.prompt} label="Prompt" />

@@ -63,20 +63,24 @@ export function StatePanel() {
   );
 }
 
+const SHOWN_CHARS = 400;
+
+function shortJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}… (${s.length} chars)` : s;
+}
+
 function DiffTable({ entries }: { entries: ReturnType<typeof diffJson> }) {
   if (entries.length === 0) return <p className="muted" aria-label="Diff">No change in vars.</p>;
   return (
-    <table className="diff" aria-label="Diff">
-      <tbody>
-        {entries.map((d) => (
-          <tr key={d.path} className={`diff-${d.kind}`}>
-            <td className="mono">{d.path}</td>
-            <td>{d.kind}</td>
-            <td className="mono">{d.kind === 'added' ? '' : JSON.stringify(d.before)}</td>
-            <td className="mono">{d.kind === 'removed' ? '' : JSON.stringify(d.after)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ul className="diff" aria-label="Diff">
+      {entries.map((d) => (
+        <li key={d.path} className={`diff-${d.kind}`}>
+          <div><span className="mono">{d.path}</span> <span className="muted">{d.kind}</span></div>
+          {d.kind !== 'added' ? <div className="mono diff-before" title="before">− {shortJson(d.before)}</div> : null}
+          {d.kind !== 'removed' ? <div className="mono diff-after" title="after">+ {shortJson(d.after)}</div> : null}
+        </li>
+      ))}
+    </ul>
   );
 }

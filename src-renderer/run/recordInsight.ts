@@ -24,6 +24,9 @@ export interface LlmInsight {
   reply: unknown;
   tokens: { prompt: number | null; completion: number | null; total: number | null } | null;
   model: string | null;
+  /** The provider call's own latency when recorded, else the record's duration. */
+  latencyMs: number | null;
+  finishReason: string | null;
 }
 
 export function llmInsight(r: LedgerRecord): LlmInsight | null {
@@ -33,8 +36,8 @@ export function llmInsight(r: LedgerRecord): LlmInsight | null {
   const usage = obj(res?.usage);
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
-    prompt: p.messages ?? p.prompt ?? null,
-    reply: res ? (res.content ?? res.text ?? res.message ?? res.tool_calls ?? null) : null,
+    prompt: typeof p.system === 'string' ? { system: p.system, messages: p.messages ?? p.prompt ?? null } : (p.messages ?? p.prompt ?? null),
+    reply: res ? replyOf(res) : null,
     tokens: usage
       ? {
           prompt: num(usage.prompt_tokens ?? usage.input_tokens),
@@ -42,8 +45,18 @@ export function llmInsight(r: LedgerRecord): LlmInsight | null {
           total: num(usage.total_tokens),
         }
       : null,
-    model: typeof p.model === 'string' ? p.model : typeof res?.model === 'string' ? res.model : null,
+    model: typeof res?.model === 'string' ? res.model : typeof p.model === 'string' ? p.model : null,
+    latencyMs: num(res?.latency_ms) ?? latencyMs(r),
+    finishReason: typeof res?.finish_reason === 'string' ? res.finish_reason : null,
   };
+}
+
+/** Text when there is some; a reply that only calls tools shows its tool calls. */
+function replyOf(res: Record<string, unknown>): unknown {
+  const text = res.content ?? res.text ?? res.message;
+  const calls = Array.isArray(res.tool_calls) && res.tool_calls.length ? res.tool_calls : null;
+  if (typeof text === 'string' && text !== '') return calls ? { content: text, tool_calls: calls } : text;
+  return calls ?? text ?? null;
 }
 
 export interface ToolInsight {

@@ -39,6 +39,9 @@ test('the state inspector shows vars at a step and the diff to the one before', 
   await page.getByLabel('Go to seq').press('Enter');
   const state = page.getByRole('region', { name: 'State' });
   await expect(state.getByRole('heading')).toHaveText('State after #3');
-  await expect(state.getByRole('table', { name: 'Diff' })).toContainText('i');
+  const diff = state.getByRole('list', { name: 'Diff' });
+  await expect(diff).toContainText('i changed');
+  await expect(diff).toContainText('− 2');
+  await expect(diff).toContainText('+ 3');
   await screenshot(page, 'run-state-diff');
 });

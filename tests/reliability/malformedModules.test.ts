@@ -15,7 +15,11 @@ const runtimeIndex = join(process.cwd(), 'src-main/runtime/index.ts');
 
 const MODULES: Record<string, string> = {
   'good.ts': `import { defineWorkflow } from ${JSON.stringify(runtimeIndex)};
-    export default defineWorkflow({ id: 'user.good', version: '1', entry: 'a',
+    export const workflows = [defineWorkflow({ id: 'user.good', version: '1', entry: 'a',
+      nodes: { a: { handler: () => ({ complete: { ok: true } }) } } })];`,
+  // The form the loader documents first: a default export, in a folder with no package.json.
+  'default-export.ts': `import { defineWorkflow } from ${JSON.stringify(runtimeIndex)};
+    export default defineWorkflow({ id: 'user.default', version: '1', entry: 'a',
       nodes: { a: { handler: () => ({ complete: { ok: true } }) } } });`,
   'throws-at-run.ts': `export const workflows = [{ id: 'user.throws', version: '1', entry: 'a',
       nodes: { a: { handler: () => { throw new Error('boom inside the handler'); } } } }];`,
@@ -65,6 +69,16 @@ describe('malformed workflow modules', () => {
       expect(bad.error?.message).toContain('boom inside the handler');
       expect(verifyRunLedger(host.store, bad.run_id).valid).toBe(true);
       expect(verifyRunLedger(host.store, good.run_id).valid).toBe(true);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a module with `export default defineWorkflow(...)` loads', async () => {
+    const host = await RuntimeHost.open({ dbPath: join(dir, 'runs3.db'), dataDir: join(dir, 'data3'), projectFile });
+    try {
+      expect(host.workflowErrors.map((e) => e.file.split('/').pop())).not.toContain('default-export.ts');
+      expect(host.listWorkflows().map((w) => w.id)).toContain('user.default');
     } finally {
       await host.close();
     }

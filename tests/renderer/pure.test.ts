@@ -61,8 +61,16 @@ describe('record insight', () => {
       started_at: '2026-11-29T04:00:00.000Z',
       ended_at: '2026-11-29T04:00:01.250Z',
     });
-    expect(llmInsight(r)).toEqual({ prompt: [{ role: 'user', content: 'hi' }], reply: 'hello', tokens: { prompt: 5, completion: 2, total: 7 }, model: 'm1' });
+    expect(llmInsight(r)).toEqual({ prompt: [{ role: 'user', content: 'hi' }], reply: 'hello', tokens: { prompt: 5, completion: 2, total: 7 }, model: 'm1', latencyMs: 1250, finishReason: null });
     expect(latencyMs(r)).toBe(1250);
+  });
+  it('shows the tool calls of a reply without text, and the provider latency', () => {
+    const r = record(5, {
+      kind: 'effect',
+      effect: { type: 'llm_call', payload: { prompt: 'add 1 and 2' }, result_key: 'reply' },
+      result: { content: '', tool_calls: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }], model: 'qwen', finish_reason: 'tool_calls', latency_ms: 321, usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } },
+    });
+    expect(llmInsight(r)).toMatchObject({ prompt: 'add 1 and 2', reply: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }], model: 'qwen', latencyMs: 321, finishReason: 'tool_calls' });
   });
   it('reads tool call arguments and results', () => {
     const r = record(4, {
