@@ -139,6 +139,8 @@ export interface AppInfo {
   transport: 'electron' | 'web';
   /** Workflow modules from the project file that failed to load (file + cause). */
   workflowErrors?: { file: string; message: string }[];
+  /** Runs whose ledger no longer reaches the signed head in the anchor file (rolled back or cut short). */
+  integrityProblems?: { runId: string; message: string }[];
 }
 
 export interface RunView {

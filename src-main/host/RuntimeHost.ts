@@ -38,7 +38,7 @@ import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 import { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions, type HostSigning } from './hostWiring';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
-import { anchorPathFor, anchorRun, SigningKeyStore } from '../ledger/index';
+import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
 
 export type { HostCreateOptions } from './hostWiring';
 
@@ -92,6 +92,8 @@ export class RuntimeHost {
   readonly dataDir: string | null;
   readonly dbPath: string | null;
   readonly workflowErrors: WorkflowLoadError[];
+  /** Found on open by checking the anchor file: runs rolled back or cut short below a signed head. */
+  integrityProblems: AnchorProblem[] = [];
   readonly settings: HostSettingsAccess | null;
   private readonly catalog: WorkflowCatalog;
   private readonly queues = new RunQueues();
@@ -123,7 +125,10 @@ export class RuntimeHost {
     try {
       const keys = new SigningKeyStore(opts.dataDir);
       const anchorPath = anchorPathFor(opts.dbPath);
-      return await RuntimeHost.create({
+      // A chain alone cannot show a lost tail: only the heads kept outside the database can.
+      const integrityProblems = checkAnchors(store, anchorPath);
+      for (const p of integrityProblems) console.error(`[abstractruntime] integrity: ${p.report.message}`);
+      const host = await RuntimeHost.create({
         ...opts,
         store,
         signing: {
@@ -134,6 +139,8 @@ export class RuntimeHost {
         },
         onClose: () => store.close(),
       });
+      host.integrityProblems = integrityProblems;
+      return host;
     } catch (err) {
       store.close();
       throw err;

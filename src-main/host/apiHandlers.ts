@@ -39,6 +39,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       dbPath: host.dbPath ?? ':memory:',
       transport: opts.transport ?? 'web',
       workflowErrors: host.workflowErrors.map((e) => ({ file: e.file, message: e.message })),
+      integrityProblems: host.integrityProblems.map((p) => ({ runId: p.runId, message: p.report.message })),
     }),
     listWorkflows: () => host.listWorkflows(),
     startRun: (req) =>

@@ -29,4 +29,4 @@ export { importBundle } from './importBundle';
 export { writeImportedRun, type ImportResult } from './importRun';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
 export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
-export { checkAnchors } from './checkAnchors';
+export { checkAnchors, type AnchorProblem } from './checkAnchors';

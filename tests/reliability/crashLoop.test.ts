@@ -1,11 +1,12 @@
 /**
  * Crash loop: a real host process running examples.sideeffect (a NON-idempotent file append
  * per step) is SIGKILLed at random moments, again and again. After every kill:
- * - the run's chain verifies;
- * - every record seen committed before is still there, byte for byte (nothing lost);
- * - each line `step <i>` is in the file at most once, plus once per retry a person chose
+ * - every run's chain verifies;
+ * - every record seen committed before is still there, hash for hash (nothing lost);
+ * - each line `step <i>` is in its file at most once, plus once per retry a person chose
  *   for that step (a recovery decision): nothing non-idempotent ran twice on its own.
- * Finally the run is driven to completion and every step's line is there.
+ * When a run completes before the kills are used up, a new one starts. Finally every run is
+ * driven to completion, every step's line is there, and the real CLI verifies and exports.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,43 +24,46 @@ const LEASE_TTL_MS = 400;
 let dir: string;
 let db: string;
 let data: string;
-let linesFile: string;
 
 beforeAll(() => {
   // append_line may only write inside the OS temp folder: the workload lives there.
   dir = mkdtempSync(join(tmpdir(), 'ar-crash-'));
   db = join(dir, 'runs.db');
   data = join(dir, 'data');
-  linesFile = join(dir, 'lines.txt');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Observed {
-  state: RunState | null;
-  records: Map<number, string>;
-  valid: boolean;
-  message: string;
+  runs: RunState[];
+  records: Map<string, Map<number, string>>;
+  invalid: string[];
 }
 
 function observe(): Observed {
+  const out: Observed = { runs: [], records: new Map(), invalid: [] };
+  if (!existsSync(db)) return out;
   const store = SqliteStore.open(db, { readonly: true });
   try {
-    const run = store.listRuns({ limit: 10 }).runs[0];
-    if (!run) return { state: null, records: new Map(), valid: true, message: 'no run yet' };
-    const records = new Map<number, string>();
-    for (const r of store.iterateLedger(run.run_id)) records.set(r.seq, r.record_hash);
-    const report = verifyRunLedger(store, run.run_id);
-    return { state: store.getRun(run.run_id), records, valid: report.valid, message: report.message };
+    for (const summary of store.listRuns({ limit: 1000 }).runs) {
+      const runId = summary.run_id;
+      out.runs.push(store.getRun(runId)!);
+      const recs = new Map<number, string>();
+      for (const r of store.iterateLedger(runId)) recs.set(r.seq, r.record_hash);
+      out.records.set(runId, recs);
+      const report = verifyRunLedger(store, runId);
+      if (!report.valid) out.invalid.push(`${runId}: ${report.message}`);
+    }
+    return out;
   } finally {
     store.close();
   }
 }
 
-function lineCounts(): Map<string, number> {
+function lineCounts(file: string): Map<string, number> {
   const counts = new Map<string, number>();
-  if (!existsSync(linesFile)) return counts;
-  for (const l of readFileSync(linesFile, 'utf8').split('\n').filter(Boolean)) counts.set(l, (counts.get(l) ?? 0) + 1);
+  if (!existsSync(file)) return counts;
+  for (const l of readFileSync(file, 'utf8').split('\n').filter(Boolean)) counts.set(l, (counts.get(l) ?? 0) + 1);
   return counts;
 }
 
@@ -73,39 +77,50 @@ describe('crash loop: SIGKILL the host during side effects', () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
     const rand = seededRandom(seed);
     const common = ['--db', db, '--data', data, '--ttl', String(LEASE_TTL_MS)];
-    const retriesPerLine = new Map<string, number>();
-    let committed = new Map<number, string>();
+    const retries = new Map<string, number>(); // "<file>|<line>" → retries a person chose
+    const files = new Set<string>();
+    let committed = new Map<string, Map<number, string>>();
     let kills = 0;
     let recoveries = 0;
+    let started = 0;
 
-    const checkInvariants = (why: string) => {
+    const checkInvariants = (why: string): RunState[] => {
       const seen = observe();
-      expect(seen.valid, `${why} (seed ${seed}): ${seen.message}`).toBe(true);
-      for (const [seq, hash] of committed) expect(seen.records.get(seq), `${why}: record ${seq} lost or changed (seed ${seed})`).toBe(hash);
-      committed = seen.records;
-      for (const [line, n] of lineCounts()) {
-        expect(n, `${why}: "${line}" appended ${n} times with ${retriesPerLine.get(line) ?? 0} retries decided (seed ${seed})`).toBeLessThanOrEqual(
-          1 + (retriesPerLine.get(line) ?? 0),
-        );
+      expect(seen.invalid, `${why} (seed ${seed})`).toEqual([]);
+      for (const [runId, recs] of committed) {
+        for (const [seq, hash] of recs) expect(seen.records.get(runId)?.get(seq), `${why}: run ${runId} record ${seq} lost (seed ${seed})`).toBe(hash);
       }
-      return seen.state;
+      committed = seen.records;
+      for (const file of files) {
+        for (const [line, n] of lineCounts(file)) {
+          const allowed = 1 + (retries.get(`${file}|${line}`) ?? 0);
+          expect(n, `${why}: "${line}" appended ${n} times, ${allowed - 1} retries decided (seed ${seed})`).toBeLessThanOrEqual(allowed);
+        }
+      }
+      return seen.runs;
     };
 
-    const actOn = (state: RunState | null): { mode: string; json: object } => {
-      if (!state) return { mode: 'start', json: { n: STEPS, path: linesFile } };
-      if (state.status === 'waiting' && state.waiting?.reason === 'recovery') {
-        const line = interruptedLine(state);
+    /** What the next host process does: recover, answer a recovery wait, or start a run. */
+    const nextAction = (runs: RunState[], mayStart: boolean): { mode: string; json: object } | null => {
+      const waiting = runs.find((r) => r.status === 'waiting' && r.waiting?.reason === 'recovery');
+      if (waiting) {
+        const file = String(waiting.vars.path);
+        const key = `${file}|${interruptedLine(waiting)}`;
         recoveries++;
         // The person chooses retry: the only decision that may append a line a second time.
-        retriesPerLine.set(line, (retriesPerLine.get(line) ?? 0) + 1);
-        return { mode: 'decide', json: { runId: state.run_id, waitKey: state.waiting.wait_key, action: 'retry' } };
+        retries.set(key, (retries.get(key) ?? 0) + 1);
+        return { mode: 'decide', json: { runId: waiting.run_id, waitKey: waiting.waiting!.wait_key, action: 'retry' } };
       }
-      return { mode: 'tick', json: {} };
+      if (runs.some((r) => r.status === 'running')) return { mode: 'tick', json: {} };
+      if (!mayStart) return null;
+      const path = join(dir, `lines-${started++}.txt`);
+      files.add(path);
+      return { mode: 'start', json: { n: STEPS, path } };
     };
 
-    let state: RunState | null = null;
-    for (let i = 0; i < KILLS && state?.status !== 'completed'; i++) {
-      const { mode, json } = actOn(state);
+    let runs: RunState[] = [];
+    for (let i = 0; kills < KILLS && i < 3 * KILLS; i++) {
+      const { mode, json } = nextAction(runs, true)!;
       const d = spawnDriver(mode, [...common, '--json', JSON.stringify(json)]);
       await d.waitFor('ready');
       await sleep(Math.floor(rand() * 40));
@@ -114,29 +129,35 @@ describe('crash loop: SIGKILL the host during side effects', () => {
         kills++;
       }
       await d.exited;
-      state = checkInvariants(`after ${mode} #${i}`);
+      runs = checkInvariants(`after ${mode} #${i}`);
       // A killed host leaves its lease behind: the next host may claim the run once it expires.
       await sleep(LEASE_TTL_MS + 50);
     }
+    expect(kills).toBe(KILLS);
 
-    for (let guard = 0; guard < 2 * STEPS && state?.status !== 'completed'; guard++) {
-      const { mode, json } = actOn(state);
-      await runDriver(mode, [...common, '--json', JSON.stringify(json)]);
-      state = checkInvariants(`after unkilled ${mode}`);
+    for (let guard = 0; guard < 2 * STEPS; guard++) {
+      const action = nextAction(runs, false);
+      if (!action) break;
+      await runDriver(action.mode, [...common, '--json', JSON.stringify(action.json)]);
+      runs = checkInvariants(`after unkilled ${action.mode}`);
     }
 
-    expect(state?.status).toBe('completed');
-    const counts = lineCounts();
-    for (let s = 1; s <= STEPS; s++) expect(counts.get(`step ${s}`) ?? 0, `step ${s} missing (seed ${seed})`).toBeGreaterThanOrEqual(1);
+    for (const run of runs) {
+      expect(run.status, `run ${run.run_id}`).toBe('completed');
+      const counts = lineCounts(String(run.vars.path));
+      for (let s = 1; s <= STEPS; s++) expect(counts.get(`step ${s}`) ?? 0, `${run.vars.path}: step ${s} missing (seed ${seed})`).toBeGreaterThanOrEqual(1);
+    }
 
-    // The user's own tools agree: the CLI verifies the run and the bundle it exports.
+    // The user's own tools agree: the CLI verifies a run and the bundle it exports.
     const env = { ABSTRACTRUNTIME_HOME: data };
-    const verified = await runCli(['--db', db, 'verify', state!.run_id], env);
+    const runId = runs[0]!.run_id;
+    const verified = await runCli(['--db', db, 'verify', runId], env);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     const bundleFile = join(dir, 'run.bundle.json');
-    expect((await runCli(['--db', db, 'export', state!.run_id, '-o', bundleFile], env)).code).toBe(0);
+    expect((await runCli(['--db', db, 'export', runId, '-o', bundleFile], env)).code).toBe(0);
     const bundleCheck = await runCli(['--db', db, 'verify', bundleFile], env);
     expect(bundleCheck.code, bundleCheck.stdout + bundleCheck.stderr).toBe(0);
-    console.info(`crash loop: seed ${seed}, ${kills} kills, ${recoveries} recovery decisions, ${committed.size} records`);
+    const records = [...committed.values()].reduce((n, m) => n + m.size, 0);
+    console.info(`crash loop: seed ${seed}, ${kills} kills, ${recoveries} recovery decisions, ${runs.length} runs, ${records} records`);
   }, 110_000);
 });

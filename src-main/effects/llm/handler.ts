@@ -103,5 +103,15 @@ function timeoutMs(s: LlmSettings, call: LlmCallPayload): number {
 
 function llmActor(s: LlmSettings, model: string) {
   // Identity = where the answer came from; never the key.
-  return makeActor('llm', model, { mode: s.mode, base_url: s.baseUrl, model });
+  return makeActor('llm', model, { mode: s.mode, base_url: endpointIdentity(s.baseUrl), model });
+}
+
+/** The endpoint without user-info, query or fragment: a URL may carry a credential, a record never does. */
+function endpointIdentity(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
 }

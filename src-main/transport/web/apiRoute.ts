@@ -13,7 +13,8 @@ import { httpStatusFor } from './httpStatus';
 export class PayloadTooLargeError extends ValidationError {}
 
 export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, handlers: ApiHandlers, maxBodyBytes: number): Promise<void> {
-  const method = decodeURIComponent((req.url ?? '').split('?')[0]!.slice(HTTP_API_PREFIX.length));
+  const method = methodFromUrl(req.url ?? '');
+  if (method === null) return sendResult(res, failure(new ValidationError('the API path is not valid percent-encoding')), 400);
   if (req.method !== 'POST') return sendResult(res, failure(new ValidationError(`use POST for ${HTTP_API_PREFIX}${method}`)), 405, { Allow: 'POST' });
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/json') {
@@ -29,6 +30,14 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   }
   const result = await dispatch(handlers, method, payload);
   sendResult(res, result, result.ok ? 200 : httpStatusFor(result.error.code));
+}
+
+function methodFromUrl(url: string): string | null {
+  try {
+    return decodeURIComponent(url.split('?')[0]!.slice(HTTP_API_PREFIX.length));
+  } catch {
+    return null;
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
