@@ -18,7 +18,9 @@ export function LedgerView() {
   const { total, records, follow, error } = useLedgerStore(
     useShallow((s) => ({ total: s.total, records: s.records, follow: s.follow, error: s.error })),
   );
-  const { selectedSeq, selectSeq } = useRunViewStore(useShallow((s) => ({ selectedSeq: s.selectedSeq, selectSeq: s.selectSeq })));
+  const { selectedSeq, selectSeq, badSeq } = useRunViewStore(
+    useShallow((s) => ({ selectedSeq: s.selectedSeq, selectSeq: s.selectSeq, badSeq: s.verify?.valid === false ? s.verify.firstBadSeq : null })),
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 30 });
   const items = v.getVirtualItems();
@@ -71,7 +73,7 @@ export function LedgerView() {
                 style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
                 role="listitem"
               >
-                <LedgerRow seq={item.index} record={r} selected={selectedSeq === item.index} onSelect={() => selectSeq(selectedSeq === item.index ? null : item.index)} />
+                <LedgerRow seq={item.index} record={r} selected={selectedSeq === item.index} broken={badSeq === item.index} onSelect={() => selectSeq(selectedSeq === item.index ? null : item.index)} />
                 {selectedSeq === item.index && r ? <RecordDetail record={r} /> : null}
               </div>
             );
@@ -113,12 +115,21 @@ function LedgerToolbar({ total, follow, onTop }: { total: number; follow: boolea
   );
 }
 
-function LedgerRow({ seq, record, selected, onSelect }: { seq: number; record: LedgerRecord | undefined; selected: boolean; onSelect(): void }) {
+function LedgerRow(props: { seq: number; record: LedgerRecord | undefined; selected: boolean; broken: boolean; onSelect(): void }) {
+  const { seq, record, selected, broken, onSelect } = props;
   if (!record) {
     return <div className="ledger-row placeholder" data-seq={seq}><span className="seq">#{seq}</span><span className="muted">loading…</span></div>;
   }
   return (
-    <button type="button" className={`ledger-row status-${record.status}${selected ? ' selected' : ''}`} data-seq={seq} onClick={onSelect} aria-expanded={selected} tabIndex={-1}>
+    <button
+      type="button"
+      className={`ledger-row status-${record.status}${selected ? ' selected' : ''}${broken ? ' broken' : ''}`}
+      data-seq={seq}
+      onClick={onSelect}
+      aria-expanded={selected}
+      tabIndex={-1}
+      title={broken ? 'Verification fails at this record' : undefined}
+    >
       <span className="seq">#{seq}</span>
       <span className="time">{record.started_at.slice(11, 23)}</span>
       <span className="node">{record.node_id ?? '—'}</span>

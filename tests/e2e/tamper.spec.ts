@@ -24,5 +24,6 @@ test('a tampered ledger row turns the badge red at its seq', async ({ page }) =>
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(badge).toContainText('Chain broken at seq 4');
   await expect(badge).toHaveClass(/badge-bad/);
+  await expect(page.getByRole('list', { name: 'Ledger records' }).locator('[data-seq="4"]')).toHaveClass(/broken/);
   await screenshot(page, 'run-chain-broken');
 });

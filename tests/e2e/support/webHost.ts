@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'bin/abstractruntime.mjs');
+/** Below Playwright's 60 s hook timeout, so the child is killed here rather than leaked. */
+const START_TIMEOUT_MS = 45_000;
 
 export interface WebHost {
   url: string;
@@ -39,7 +41,14 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
   const { home, dbPath } = dirs;
   const env = { ...process.env, ABSTRACTRUNTIME_HOME: home };
   const child = spawn(process.execPath, [BIN, '--db', dbPath, '--json', 'serve', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await readUrl(child);
+  let url: string;
+  try {
+    url = await readUrl(child);
+  } catch (err) {
+    child.kill('SIGKILL'); // never leave a host behind when it did not start properly
+    rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
   const cli = <T>(...args: string[]): T => {
     const r = spawnSync(process.execPath, [BIN, '--db', dbPath, '--json', ...args], { cwd: ROOT, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cli ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
@@ -64,6 +73,7 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
 
 function readUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web host printed no URL within ${START_TIMEOUT_MS} ms: ${err}${out}`)), START_TIMEOUT_MS);
     let out = '';
     let err = '';
     child.stderr!.on('data', (d) => (err += String(d)));
@@ -71,7 +81,9 @@ function readUrl(child: ChildProcess): Promise<string> {
       out += String(d);
       try {
         // `--json` prints one (pretty) JSON document: parse once it is complete.
-        resolvePromise((JSON.parse(out) as { url: string }).url.replace(/\/$/, ''));
+        const url = (JSON.parse(out) as { url: string }).url.replace(/\/$/, '');
+        clearTimeout(timer);
+        resolvePromise(url);
       } catch {
         // incomplete document: wait for more
       }
