@@ -224,9 +224,6 @@ export type ApiEventName = keyof ApiEvents;
 export type ApiEventMessage = { [E in ApiEventName]: { event: E; data: ApiEvents[E] } }[ApiEventName];
 
 /** IPC channel names (Electron) and HTTP paths (web host). */
-export const IPC_INVOKE_CHANNEL = 'abstractruntime:invoke';
-export const IPC_EVENT_CHANNEL = 'abstractruntime:event';
-export const HTTP_API_PREFIX = '/api/';
-export const WS_EVENTS_PATH = '/events';
+export { IPC_INVOKE_CHANNEL, IPC_EVENT_CHANNEL, HTTP_API_PREFIX, WS_EVENTS_PATH } from './transportPaths';
 
 export type { Snapshot };

@@ -3,7 +3,8 @@
  * WebSocket on `/events` for events (a cross-origin socket is blocked by the page's CSP),
  * reconnecting with capped exponential backoff and telling listeners to refetch afterwards.
  */
-import { HTTP_API_PREFIX, WS_EVENTS_PATH, type ApiEventMessage, type ApiResult } from '../../src-shared/api';
+import type { ApiEventMessage, ApiResult } from '../../src-shared/api';
+import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/transportPaths';
 import { errorFromPayload } from '../../src-shared/errors';
 import { unwrapResult, type EventListener, type RuntimeClient } from './RuntimeClient';
 
