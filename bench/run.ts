@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   console.log(formatTable(figures));
   writeResults(args.out, figures, {
     date: started.toISOString(),
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench',
     quick: args.quick,
     node: process.version,
     cpus: cpus().length,
