@@ -55,7 +55,8 @@ export async function loadWorkflowModules(projectFile: string | null): Promise<L
       const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
       const defs = workflowsOf(mod, file);
       out.workflows.push(...defs.map((definition) => ({ definition, source: 'module' as const, file })));
-      if (typeof mod.registerTools === 'function') out.toolRegistrars.push(mod.registerTools as (r: unknown) => void);
+      const registerTools = mod.registerTools ?? (mod.default as Record<string, unknown> | undefined)?.registerTools;
+      if (typeof registerTools === 'function') out.toolRegistrars.push(registerTools as (r: unknown) => void);
     } catch (err) {
       out.errors.push({ file, message: (err as Error).message ?? String(err) });
     }
@@ -65,7 +66,8 @@ export async function loadWorkflowModules(projectFile: string | null): Promise<L
 
 function workflowsOf(mod: Record<string, unknown>, file: string): WorkflowDefinition[] {
   // tsx may wrap a CommonJS-style default export one level deeper.
-  const candidates = [mod.workflows, mod.default, (mod.default as Record<string, unknown> | undefined)?.workflows];
+  const inner = mod.default as Record<string, unknown> | undefined;
+  const candidates = [mod.workflows, mod.default, inner?.workflows, inner?.default];
   const found = candidates.find((c) => c !== undefined && c !== null && (Array.isArray(c) || isSpec(c)));
   if (found === undefined) throw new Error(`${file} exports no workflows (export default or workflows: a defineWorkflow(...) result or an array of them)`);
   const list = Array.isArray(found) ? found : [found];

@@ -1,6 +1,6 @@
 /**
- * Bad input over both transports' boundary: random and malformed payloads to every API
- * method through the IPC dispatch, and random, non-JSON, wrongly typed and oversized bodies
+ * Bad input over both transports: random and malformed payloads to every API method
+ * through the real IPC handler (sender check + dispatch, on a stand-in ipcMain), and random, non-JSON, wrongly typed and oversized bodies
  * over the web host. Every answer is a typed error (never INTERNAL_ERROR, never a 5xx, never
  * a thrown exception), the host keeps answering, and every record committed before is
  * still there and verifies.
@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_METHODS, type ApiHandlers } from '../../src-shared/api';
+import { API_METHODS, type ApiHandlers, type ApiResult } from '../../src-shared/api';
 import { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
-import { dispatch } from '../../src-main/transport/dispatch';
+import { registerIpc, trustedSender, type IpcInvokeEvent, type IpcMainLike } from '../../src-main/transport/ipc/index';
 import { startWebHost, type WebHost } from '../../src-main/transport/web/index';
 import { verifyRunLedger } from '../../src-main/ledger/index';
 import { seededRandom } from './support/processes';
@@ -97,7 +97,20 @@ function expectNothingLost(): void {
 }
 
 describe('fuzzing the API boundary', () => {
-  it('IPC dispatch answers every random call with a typed result', async () => {
+  it('the IPC handler answers every random call with a typed result', async () => {
+    // The real IPC code path (registerIpc → sender check → dispatch) on a stand-in ipcMain.
+    let invoke!: (event: IpcInvokeEvent, request: unknown) => Promise<unknown>;
+    const ipcMain: IpcMainLike = { handle: (_c, listener) => (invoke = listener), removeHandler: () => {} };
+    const APP = 'file:///app/index.html';
+    registerIpc(ipcMain, handlers, trustedSender(() => 1, (url) => url === APP));
+    const trusted: IpcInvokeEvent = { sender: { id: 1 }, senderFrame: { url: APP, parent: null } };
+    const strangers: IpcInvokeEvent[] = [
+      { sender: { id: 2 }, senderFrame: { url: APP, parent: null } },
+      { sender: { id: 1 }, senderFrame: { url: 'https://evil.example/', parent: null } },
+      { sender: { id: 1 }, senderFrame: { url: APP, parent: {} } },
+      { sender: { id: 1 }, senderFrame: null },
+    ];
+    const dispatch = async (method: unknown, payload: unknown) => (await invoke(trusted, { method, payload })) as ApiResult<unknown>;
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
     const rand = seededRandom(seed);
     const runIds = [...committed.keys()];
@@ -108,11 +121,21 @@ describe('fuzzing the API boundary', () => {
       const method = rand() < 0.85 ? pick(rand, API_METHODS) : pick(rand, methods);
       if (method === 'startRun' && rand() < 0.7) continue; // keep the database small
       const payload = rand() < 0.05 ? undefined : randomPayload(rand, String(method), runIds);
-      const result = await dispatch(handlers, method, payload);
+      const result = await dispatch(method, payload);
       if (!result.ok) errors++;
       const code = result.ok ? 'ok' : result.error.code;
       codes[code] = (codes[code] ?? 0) + 1;
       expectTyped(result as never, `seed ${seed}, call ${i}: ${String(method)}(${JSON.stringify(payload)?.slice(0, 300)})`);
+    }
+    for (const [i, stranger] of strangers.entries()) {
+      const before = host.store.listRuns({}).total;
+      const refused = (await invoke(stranger, { method: 'startRun', payload: { workflowId: 'examples.counter' } })) as ApiResult<unknown>;
+      expect(refused.ok ? 'ok' : refused.error.code, `stranger ${i}`).toBe('FORBIDDEN');
+      expect(host.store.listRuns({}).total).toBe(before);
+    }
+    for (const envelope of [null, 42, 'getInfo', [], {}, { method: 7 }, { payload: {} }]) {
+      const r = (await invoke(trusted, envelope)) as ApiResult<unknown>;
+      expect(r.ok ? 'ok' : r.error.code).toBe('VALIDATION_ERROR');
     }
     await host.whenIdle();
     console.info(`dispatch fuzz (seed ${seed}): ${JSON.stringify(codes)}`);
