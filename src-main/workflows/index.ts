@@ -7,10 +7,11 @@ import { eventWorkflow } from './event';
 import { parentWorkflow } from './parent';
 import { sideEffectWorkflow } from './sideeffect';
 import { timerWorkflow } from './timer';
+import { toolApprovalWorkflow } from './toolApproval';
 
-export { approvalWorkflow, counterWorkflow, eventWorkflow, parentWorkflow, sideEffectWorkflow, timerWorkflow };
+export { approvalWorkflow, counterWorkflow, eventWorkflow, parentWorkflow, sideEffectWorkflow, timerWorkflow, toolApprovalWorkflow };
 export { registerExampleTools } from './exampleTools';
 
 export function builtinWorkflows(): WorkflowDefinition[] {
-  return [approvalWorkflow, timerWorkflow, eventWorkflow, counterWorkflow, sideEffectWorkflow, agentWorkflow, parentWorkflow];
+  return [approvalWorkflow, timerWorkflow, eventWorkflow, counterWorkflow, sideEffectWorkflow, agentWorkflow, parentWorkflow, toolApprovalWorkflow];
 }

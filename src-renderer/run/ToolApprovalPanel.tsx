@@ -1,4 +1,4 @@
-/** Each proposed tool call with editable JSON arguments and its own Approve / Deny. */
+/** Each proposed tool call with editable JSON arguments, an optional denial reason, and its own Approve / Deny. */
 import { useState } from 'react';
 import type { ToolCall, WaitState } from '../../src-shared/types';
 import { parseVarsObject } from '../shell/jsonInput';
@@ -6,14 +6,17 @@ import { useRunViewStore } from '../state/runViewStore';
 
 interface Draft {
   args: string;
+  reason: string;
   decision: 'approve' | 'deny' | null;
 }
+
+const DEFAULT_DENIAL = 'denied in the inspector';
 
 export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disabled: boolean }) {
   const decide = useRunViewStore((s) => s.decide);
   const calls = wait.tool_calls ?? [];
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
-    Object.fromEntries(calls.map((c) => [c.call_id, { args: JSON.stringify(c.arguments, null, 2), decision: null }])),
+    Object.fromEntries(calls.map((c) => [c.call_id, { args: JSON.stringify(c.arguments, null, 2), reason: '', decision: null }])),
   );
   const update = (id: string, patch: Partial<Draft>) => {
     const next = { ...drafts, [id]: { ...drafts[id]!, ...patch } };
@@ -24,17 +27,7 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
   const ready = calls.length > 0 && calls.every((c) => drafts[c.call_id]?.decision && parseVarsObject(drafts[c.call_id]!.args).ok);
 
   const submit = (all: Record<string, Draft> = drafts) => {
-    const decisions = calls.map((c) => {
-      const d = all[c.call_id]!;
-      const parsed = parseVarsObject(d.args);
-      return {
-        call_id: c.call_id,
-        approved: d.decision === 'approve',
-        ...(parsed.ok && d.decision === 'approve' ? { arguments: parsed.value as never } : {}),
-        ...(d.decision === 'deny' ? { reason: 'denied in the inspector' } : {}),
-      };
-    });
-    void decide(wait.wait_key, decisions);
+    void decide(wait.wait_key, calls.map((c) => decisionFor(c, all[c.call_id]!)));
   };
 
   return (
@@ -53,9 +46,19 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
   );
 }
 
+/** Arguments are sent only when the person changed them, so the ledger's `edited_arguments` means an edit. */
+function decisionFor(call: ToolCall, d: Draft) {
+  const parsed = parseVarsObject(d.args, 'Arguments');
+  if (d.decision !== 'approve') return { call_id: call.call_id, approved: false, reason: d.reason.trim() || DEFAULT_DENIAL };
+  const edited = parsed.ok && JSON.stringify(parsed.value) !== JSON.stringify(call.arguments);
+  return { call_id: call.call_id, approved: true, ...(edited ? { arguments: parsed.value as never } : {}) };
+}
+
 function ToolCallDraft(props: { call: ToolCall; draft: Draft; disabled: boolean; onChange(p: Partial<Draft>): void }) {
   const { call, draft } = props;
-  const parsed = parseVarsObject(draft.args);
+  const parsed = parseVarsObject(draft.args, 'Arguments');
+  // Tall enough for the whole argument object (one spare row for a long value that wraps), so nothing hides behind a scrollbar.
+  const rows = Math.min(12, Math.max(3, draft.args.split('\n').length + 1));
   return (
     <div className="tool-call" data-decision={draft.decision ?? 'none'}>
       <div className="tool-call-head">
@@ -63,9 +66,13 @@ function ToolCallDraft(props: { call: ToolCall; draft: Draft; disabled: boolean;
       </div>
       <label>
         Arguments for {call.name}
-        <textarea rows={4} value={draft.args} spellCheck={false} onChange={(e) => props.onChange({ args: e.target.value })} aria-invalid={!parsed.ok} />
+        <textarea rows={rows} value={draft.args} spellCheck={false} onChange={(e) => props.onChange({ args: e.target.value })} aria-invalid={!parsed.ok} />
       </label>
       {!parsed.ok ? <p className="inline-error">{parsed.message}</p> : null}
+      <label>
+        Reason if denied
+        <input type="text" value={draft.reason} placeholder={`optional (default: ${DEFAULT_DENIAL})`} disabled={props.disabled} onChange={(e) => props.onChange({ reason: e.target.value })} />
+      </label>
       <div className="row">
         <button type="button" aria-pressed={draft.decision === 'approve'} disabled={props.disabled || !parsed.ok} onClick={() => props.onChange({ decision: 'approve' })}>
           Approve

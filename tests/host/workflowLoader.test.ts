@@ -56,7 +56,7 @@ describe('workflow loading from a project file', () => {
     const { host } = await memoryHost();
     const ids = host.listWorkflows().map((w) => w.id);
     expect(ids).toEqual(
-      expect.arrayContaining(['examples.approval', 'examples.timer', 'examples.event', 'examples.counter', 'examples.sideeffect', 'examples.agent', 'examples.parent']),
+      expect.arrayContaining(['examples.approval', 'examples.timer', 'examples.event', 'examples.counter', 'examples.sideeffect', 'examples.agent', 'examples.parent', 'examples.toolapproval']),
     );
     const counter = host.listWorkflows().find((w) => w.id === 'examples.counter')!;
     expect(counter.nodes).toEqual([

@@ -80,6 +80,7 @@ describe('tool approval panel', () => {
     fireEvent.change(screen.getByLabelText('Arguments for write_file'), { target: { value: '{"path": "/tmp/b"}' } });
     const [first, second] = screen.getAllByText(/write_file|http_get/, { selector: 'strong' }).map((el) => el.closest('.tool-call') as HTMLElement);
     fireEvent.click(within(first!).getByRole('button', { name: 'Approve' }));
+    fireEvent.change(within(second!).getByLabelText('Reason if denied'), { target: { value: 'no network today' } });
     fireEvent.click(within(second!).getByRole('button', { name: 'Deny' }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Submit decisions' })));
     expect(client.callsTo('decideToolCalls')).toEqual([
@@ -88,10 +89,18 @@ describe('tool approval panel', () => {
         waitKey: 'tk',
         decisions: [
           { call_id: 'c1', approved: true, arguments: { path: '/tmp/b' } },
-          { call_id: 'c2', approved: false, reason: 'denied in the inspector' },
+          { call_id: 'c2', approved: false, reason: 'no network today' },
         ],
       },
     ]);
+  });
+
+  it('approves unchanged arguments without sending them, so the ledger records no edit', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', tool_calls: [calls[0]!] }) });
+    const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
+    render(<AttentionPanel />);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Approve' })));
+    expect(client.callsTo('decideToolCalls')).toEqual([{ runId: 'run-1', waitKey: 'w1', decisions: [{ call_id: 'c1', approved: true }] }]);
   });
 
   it('will not approve arguments that are not a JSON object', async () => {

@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WrongWaitKeyError } from '../../src-shared/errors';
+import { ledgerOf, memoryHost, tempDir } from './hostFixture';
+
+interface NoteResult {
+  call_id: string;
+  name: string;
+  success: boolean;
+  output: unknown;
+  error: string | null;
+  approval?: { approved: boolean; reason?: string; edited_arguments?: unknown };
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function notesFile(): string {
+  const { dir, cleanup } = tempDir('ar-notes-');
+  cleanups.push(cleanup);
+  return join(dir, 'notes.txt');
+}
+
+describe('examples.toolapproval through the host', () => {
+  it('waits with both write_note calls, runs the approved call with its edited arguments, records the denial', async () => {
+    const { host } = await memoryHost();
+    const path = notesFile();
+    const run = await host.startRun('examples.toolapproval', { path });
+    expect(run.status).toBe('waiting');
+    expect(run.waiting).toMatchObject({
+      reason: 'tool_calls',
+      prompt: 'Approve, edit or deny: write_note, write_note',
+      tool_calls: [
+        { name: 'write_note', call_id: 'note-1', arguments: { path, text: 'first' } },
+        { name: 'write_note', call_id: 'note-2', arguments: { path, text: 'second' } },
+      ],
+    });
+    expect(existsSync(path)).toBe(false); // nothing runs before a person decides
+
+    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [
+      { call_id: 'note-1', approved: true, arguments: { path, text: 'first, edited' } },
+      { call_id: 'note-2', approved: false, reason: 'not this one' },
+    ]);
+
+    expect(done.status).toBe('completed');
+    expect(readFileSync(path, 'utf8')).toBe('first, edited\n');
+    const output = done.output as unknown as { path: string; results: NoteResult[] };
+    expect(output.path).toBe(path);
+    expect(output.results).toEqual([
+      {
+        call_id: 'note-1',
+        name: 'write_note',
+        success: true,
+        output: { path, written: 'first, edited' },
+        error: null,
+        approval: { approved: true, edited_arguments: { path, text: 'first, edited' } },
+      },
+      {
+        call_id: 'note-2',
+        name: 'write_note',
+        success: false,
+        output: null,
+        error: 'denied by user: not this one',
+        approval: { approved: false, reason: 'not this one' },
+      },
+    ]);
+
+    // The ledger keeps the wait, the person's decisions as sent, and the results.
+    const ledger = ledgerOf(host, run.run_id);
+    const toolRecords = ledger.filter((r) => r.kind === 'effect' && r.effect?.type === 'tool_calls');
+    expect(toolRecords.map((r) => r.status)).toEqual(['started', 'waiting', 'started', 'completed']);
+    expect(toolRecords.at(-1)!.result).toEqual({ mode: 'executed', results: output.results });
+    const resumed = ledger.find((r) => r.kind === 'resumed');
+    expect(resumed?.result).toEqual({
+      decisions: [
+        { call_id: 'note-1', approved: true, arguments: { path, text: 'first, edited' } },
+        { call_id: 'note-2', approved: false, reason: 'not this one' },
+      ],
+    });
+  });
+
+  it('refuses a decision sent with a wrong wait key (WRONG_WAIT_KEY) and writes nothing', async () => {
+    const { host } = await memoryHost();
+    const path = notesFile();
+    const run = await host.startRun('examples.toolapproval', { path });
+    const before = ledgerOf(host, run.run_id).length;
+
+    const wrong = host.decideToolCalls(run.run_id, `${run.waiting!.wait_key}-stale`, [
+      { call_id: 'note-1', approved: true },
+      { call_id: 'note-2', approved: true },
+    ]);
+    await expect(wrong).rejects.toBeInstanceOf(WrongWaitKeyError);
+    await expect(wrong).rejects.toMatchObject({ code: 'WRONG_WAIT_KEY' });
+
+    expect(existsSync(path)).toBe(false);
+    expect(ledgerOf(host, run.run_id)).toHaveLength(before);
+    const after = host.getRun(run.run_id);
+    expect(after.status).toBe('waiting');
+    expect(after.waiting?.wait_key).toBe(run.waiting!.wait_key);
+  });
+
+  it('refuses a path outside the allowed folders as an error result, not a crash', async () => {
+    const { host } = await memoryHost({ toolFolders: [] });
+    const run = await host.startRun('examples.toolapproval', { path: '/etc/abstractruntime-notes.txt', notes: ['x'] });
+    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'note-1', approved: true }]);
+    expect(done.status).toBe('completed');
+    const [result] = (done.output as unknown as { results: NoteResult[] }).results;
+    expect(result).toMatchObject({ success: false, output: null });
+    expect(result!.error).toMatch(/write_note may only write inside .*\/etc\/abstractruntime-notes.txt is outside/);
+    expect(existsSync('/etc/abstractruntime-notes.txt')).toBe(false);
+  });
+});
