@@ -2,11 +2,11 @@
  * Builds what a RuntimeHost owns: workflows (built-ins + project modules), effect handlers
  * (llm_call, tool_calls, start_subworkflow), settings, optional signing, and the Runtime.
  */
-import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Clock, EffectHandlers, IdGenerator, WorkflowDefinition } from '../runtime/contracts';
 import { createWorkflowRegistry, Runtime, systemClock } from '../runtime/index';
+import { processLeaseOwner } from '../store/processLeaseOwner';
 import { createLlmEffectHandler } from '../effects/llm/index';
 import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
 import { createSubworkflowEffectHandler, type StartChildRequest } from '../effects/subworkflow/index';
@@ -104,7 +104,8 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
 
   const clock = opts.clock ?? systemClock;
   const ids = new HostIds(opts.ids);
-  const hostId = opts.leaseOwner ?? `host-${randomUUID()}`;
+  // Names this process, so a host restarted after a crash takes over its dead leases at once.
+  const hostId = opts.leaseOwner ?? processLeaseOwner();
   const signer = opts.signing ? (hash: string) => (signingOn ? opts.signing!.sign(hash) : null) : undefined;
   const runtime = new Runtime({
     store: opts.store,

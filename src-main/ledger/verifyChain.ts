@@ -8,7 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { SignedHead, VerifyFailureReason, VerifyReport } from '../../src-shared/types';
 import { sha256Hex } from '../runtime/sha256';
-import { readBodyLink, type ChainRow } from './chainRow';
+import { bodyLinksTo, readBodyLink, type ChainRow } from './chainRow';
 import { keyIdOf, publicKeyFromBase64, verifyRecordSignature, verifySignedHead } from './signing';
 
 export interface VerifyChainOptions {
@@ -62,6 +62,11 @@ class ChainWalk {
     const expected = this.lastSeq + 1;
     if (row.seq > expected) return fail(expected, 'gap', `record ${expected} is missing (next record is ${row.seq})`);
     if (row.seq < expected) return fail(row.seq, 'reorder', `record ${row.seq} appears after record ${this.lastSeq}`);
+    if (!row.foreign && bodyLinksTo(row.body, this.prevHash, row.seq)) {
+      if (sha256Hex(row.body) !== row.record_hash)
+        return fail(row.seq, 'hash_mismatch', `record ${row.seq} does not match its record_hash: its content was changed`);
+      return this.checkSignature(row);
+    }
     const link = readBodyLink(row.body, !row.foreign);
     if (link.prev === undefined) return fail(row.seq, 'malformed', `record ${row.seq} has no prev_hash`);
     if (!row.foreign && link.seq !== row.seq)
@@ -90,13 +95,17 @@ function fail(seq: number | null, reason: VerifyFailureReason, message: string):
   return { seq, reason, message };
 }
 
-export function verifyChain(rows: Iterable<ChainRow>, opts: VerifyChainOptions = {}): VerifyReport {
+/** Rows pushed one by one into `visit` (a store scanning its pages), or any iterable of rows. */
+export type ChainRowSource = Iterable<ChainRow> | ((visit: (row: ChainRow) => void) => void);
+
+export function verifyChain(rows: ChainRowSource, opts: VerifyChainOptions = {}): VerifyReport {
   const head = opts.signedHead ?? null;
   const publicKey = head?.public_key ?? opts.publicKey ?? null;
   const headProblem = checkHead(head, opts.runId);
   if (headProblem) return report(0, headProblem, null);
   const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null);
-  for (const row of rows) walk.visit(row);
+  if (typeof rows === 'function') rows((row) => walk.visit(row));
+  else for (const row of rows) walk.visit(row);
   const failure = walk.failure ?? checkReachesHead(walk, head) ?? checkStateHead(walk, opts.stateHead);
   const signed =
     publicKey && (head || walk.signedRecords > 0)

@@ -8,7 +8,7 @@ import type { LedgerRecord, SignedHead, VerifyReport } from '../../src-shared/ty
 import type { LedgerStore, RunStore } from '../runtime/contracts';
 import { readAnchors } from './anchors';
 import { chainRowFromRecord, type ChainRow } from './chainRow';
-import { verifyChain } from './verifyChain';
+import { verifyChain, type ChainRowSource } from './verifyChain';
 
 export interface RawLedgerSource {
   iterateLedgerRows(runId: string): Iterable<ChainRow>;
@@ -38,11 +38,16 @@ export function verifyRunLedger(store: LedgerStore, runId: string, opts: VerifyR
   ].filter((h): h is SignedHead => !!h);
   const signedHead = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;
   const stateHead = hasRuns(store) ? (store.getRun(runId)?.ledger_head ?? null) : undefined;
-  return verifyChain(ledgerRows(store, runId), { signedHead, publicKey: opts.publicKey ?? null, runId, stateHead });
+  const rows: ChainRowSource = hasRowScan(store) ? (visit) => store.scanLedgerRows(runId, visit) : ledgerRows(store, runId);
+  return verifyChain(rows, { signedHead, publicKey: opts.publicKey ?? null, runId, stateHead });
 }
 
 function hasRawRows(store: object): store is RawLedgerSource {
   return typeof (store as Partial<RawLedgerSource>).iterateLedgerRows === 'function';
+}
+
+function hasRowScan(store: object): store is { scanLedgerRows(runId: string, visit: (row: ChainRow) => void): void } {
+  return typeof (store as { scanLedgerRows?: unknown }).scanLedgerRows === 'function';
 }
 
 function hasRuns(store: object): store is Pick<RunStore, 'getRun'> {

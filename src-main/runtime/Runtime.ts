@@ -61,6 +61,12 @@ export interface StartOptions {
   version?: string;
   parentRunId?: string | null;
   actor?: ActorFingerprint;
+  /**
+   * Also advance the new run, as `tick` would, in the same operation: `run_started` and the
+   * pure steps that follow are one commit (a side-effecting effect still commits its intent
+   * first). A crash before that commit leaves no run at all.
+   */
+  advance?: TickOptions;
 }
 
 export interface TickOptions {
@@ -74,6 +80,8 @@ export interface ResumeOptions {
   waitKey: string;
   payload: JsonValue;
   actor?: ActorFingerprint;
+  /** Also advance the resumed run, as `tick` would, in the same operation (the `resumed` record and the steps after it are one commit). */
+  advance?: TickOptions;
 }
 
 export const DEFAULT_MAX_STEPS = 1000;
@@ -139,15 +147,19 @@ export class Runtime {
       actor_id: this.k.actor.id,
       origin: null,
     };
-    const tx = new RunTx(this.txEnv(), state, true);
+    const advance = opts.advance;
+    const tx = new RunTx(this.txEnv(advance ? state.run_id : undefined), state, true);
     tx.append({
       kind: 'run_started',
       status: 'completed',
       result: { workflow_id: wf.id, workflow_version: wf.version, vars: state.vars, parent_run_id: state.parent_run_id },
       actor: opts.actor,
     });
-    tx.flush();
-    return tx.state;
+    if (!advance) {
+      tx.flush();
+      return tx.state;
+    }
+    return this.locks.withRun(state.run_id, () => this.advanceInFlight(tx, wf, advance));
   }
 
   /** Advances a running run until it waits, ends, is paused, or `maxSteps` nodes ran. */
@@ -155,18 +167,23 @@ export class Runtime {
     return this.locks.withRun(runId, async () => {
       const state = this.load(runId);
       if (state.status !== 'running' || state.paused) return state;
-      const wf = this.workflowOf(state);
-      const controller = new AbortController();
-      this.inflight.set(runId, controller);
-      try {
-        return await this.advance(new RunTx(this.txEnv(runId), state), wf, opts, controller.signal);
-      } catch (err) {
-        if (controller.signal.aborted && err instanceof ConcurrentUpdateError) return this.load(runId);
-        throw err;
-      } finally {
-        if (this.inflight.get(runId) === controller) this.inflight.delete(runId);
-      }
+      return this.advanceInFlight(new RunTx(this.txEnv(runId), state), this.workflowOf(state), opts);
     });
+  }
+
+  /** `advance`, cancellable: the run's AbortController is registered while it runs. */
+  private async advanceInFlight(tx: RunTx, wf: WorkflowDefinition, opts: TickOptions): Promise<RunState> {
+    const runId = tx.state.run_id;
+    const controller = new AbortController();
+    this.inflight.set(runId, controller);
+    try {
+      return await this.advance(tx, wf, opts, controller.signal);
+    } catch (err) {
+      if (controller.signal.aborted && err instanceof ConcurrentUpdateError) return this.load(runId);
+      throw err;
+    } finally {
+      if (this.inflight.get(runId) === controller) this.inflight.delete(runId);
+    }
   }
 
   private async advance(tx: RunTx, wf: WorkflowDefinition, opts: TickOptions, signal: AbortSignal): Promise<RunState> {
@@ -180,7 +197,7 @@ export class Runtime {
       if ((await stepNode(this.k, tx, wf, signal)) === 'aborted') return this.load(runId);
     }
     if (signal.aborted) return this.load(runId);
-    tx.flush();
+    tx.flush(true);
     return tx.state;
   }
 
@@ -212,7 +229,8 @@ export class Runtime {
         const tx = new RunTx(this.txEnv(runId), state);
         const outcome = await resumeWait(this.k, tx, wf, opts.payload, opts.actor ?? this.k.actor, controller.signal);
         if (outcome === 'aborted') return this.load(runId);
-        tx.flush();
+        if (opts.advance && tx.state.status === 'running' && !tx.state.paused) return await this.advance(tx, wf, opts.advance, controller.signal);
+        tx.flush(true);
         return tx.state;
       } finally {
         if (this.inflight.get(runId) === controller) this.inflight.delete(runId);
@@ -242,7 +260,7 @@ export class Runtime {
     const tx = new RunTx(this.txEnv(runId), state);
     tx.append({ kind: paused ? 'paused' : 'unpaused', status: 'completed', actor });
     tx.update({ paused });
-    tx.flush();
+    tx.flush(true);
     return tx.state;
   }
 
@@ -259,7 +277,7 @@ export class Runtime {
       const tx = new RunTx(this.txEnv(runId), state);
       tx.append({ kind: 'cancelled', status: 'completed', result: { reason: reason ?? null }, actor });
       tx.update({ status: 'cancelled', waiting: null, pending_effect: null, error: null });
-      tx.flush();
+      tx.flush(true);
       return tx.state;
     });
   }
@@ -282,7 +300,7 @@ export class Runtime {
         result: { snapshot_id: snapshot.snapshot_id, name: snapshot.name, ledger_seq: snapshot.ledger_seq, state_hash: snapshot.state_hash },
         actor,
       });
-      tx.flush();
+      tx.flush(true);
       return snapshot;
     });
   }
@@ -307,7 +325,7 @@ export class Runtime {
         result: { snapshot_id: snapshot.snapshot_id, snapshot_seq: snapshot.ledger_seq, state_hash: snapshot.state_hash },
         actor,
       });
-      tx.flush();
+      tx.flush(true);
       return tx.state;
     });
   }
@@ -386,7 +404,7 @@ export class Runtime {
       actor: this.k.actor,
       now: () => this.now(),
       newStepId: () => this.k.ids.stepId(),
-      beforeCommit: runId ? () => this.locks.renew(runId) : undefined,
+      ...(runId ? { lease: this.locks.leaseFor(runId) } : {}),
     };
   }
 }

@@ -173,11 +173,26 @@ export interface LedgerQuery {
  * store makes it one transaction. `expectedHeadSeq` is the ledger head the writer started
  * from: a store must refuse the write (ConcurrentUpdateError) if the head moved.
  */
+/** A lease claimed inside a commit: `owner` holds the run until `now + ttlMs`. */
+export interface LeaseClaim {
+  owner: string;
+  ttlMs: number;
+  now: Date;
+}
+
 export interface CommitBatch {
   state: RunState;
   records: LedgerRecord[];
   expectedHeadSeq: number | null;
   isNew?: boolean;
+  /**
+   * Claims (or extends) the run's lease in the same transaction as the write; the commit
+   * throws RunLeasedError, writing nothing, while another owner holds a live lease. A
+   * side-effecting effect's intent commit carries this, so only one host ever runs it.
+   */
+  lease?: LeaseClaim;
+  /** With `lease`: the lease is released once this commit is written (the operation's last write). */
+  releaseLease?: boolean;
 }
 
 export interface RunStore {

@@ -8,6 +8,7 @@ import { findNonJsonPath, type JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest, RetryPolicy } from './contracts';
 import { externalize } from './artifacts';
+import { cloneJson } from './cloneJson';
 import { failRun } from './failRun';
 import { backoffDelay, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -121,8 +122,8 @@ function applyWaiting(tx: RunTx, call: EffectCall, partial: Parameters<typeof co
     wait.details = { ...(wait.details ?? {}), effect };
   }
   tx.append({ ...effectRecordInit(call, attempt, 'waiting'), result: wait as unknown as JsonValue, started_at: startedAt });
+  // No commit here: the operation's final commit writes the wait (and releases the lease).
   tx.update({ status: 'waiting', waiting: wait, pending_effect: null });
-  tx.flush();
 }
 
 async function performSafely(perform: Perform, ctx: EffectContext): Promise<EffectOutcome> {
@@ -158,7 +159,7 @@ function checkOutcome(o: EffectOutcome): EffectOutcome {
 
 function contextFor(k: KernelContext, tx: RunTx, call: EffectCall, attempt: number, signal: AbortSignal): EffectContext {
   return {
-    run: structuredClone(tx.state),
+    run: cloneJson(tx.state),
     nodeId: call.nodeId,
     stepId: call.stepId,
     attempt,

@@ -4,7 +4,7 @@ export { defineWorkflow, createWorkflowRegistry, compareVersions, type WorkflowI
 export { Runtime, DEFAULT_MAX_STEPS, type RuntimeOptions, type StartOptions, type TickOptions, type ResumeOptions } from './Runtime';
 export { systemClock, FakeClock } from './clock';
 export { randomIds, sequentialIds } from './ids';
-export { hashRecord, sealRecord, type RecordBody, type RecordSigner } from './recordHash';
+export { canonicalBodyOf, hashRecord, sealRecord, type RecordBody, type RecordSigner } from './recordHash';
 export { makeActor, DEFAULT_ACTOR } from './actor';
 export { sha256Hex, hashCanonical } from './sha256';
 export { idempotencyKey } from './idempotency';

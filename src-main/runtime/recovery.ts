@@ -36,7 +36,6 @@ export async function recoverPending(k: KernelContext, tx: RunTx, wf: WorkflowDe
   const wait = recoveryWait(tx, pe);
   tx.append({ kind: 'recovery', status: 'waiting', node_id: nodeId, result: { action: 'wait', wait_key: wait.wait_key, step_id: pe.step_id } });
   tx.update({ status: 'waiting', waiting: wait, pending_effect: null });
-  tx.flush();
   return 'settled';
 }
 

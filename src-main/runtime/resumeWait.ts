@@ -55,6 +55,5 @@ export async function resumeWait(
     return runAttempts(k, tx, call, details.attempt + 1, (ctx) => resumeFn(request, wait, rawPayload, ctx), signal);
   }
   continueAfter(tx, wait.result_key, wait.resume_to_node, payload, tx.state.current_node);
-  tx.flush();
   return 'settled';
 }

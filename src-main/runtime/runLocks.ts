@@ -1,13 +1,28 @@
-import type { RuntimeStore } from './contracts';
+import type { LeaseClaim, RuntimeStore } from './contracts';
+
+/** How a run's pending writes carry the lease (see RunTx.flush). */
+export interface TxLease {
+  /** The claim every commit of the operation carries (checked and extended in the commit). */
+  claim(): LeaseClaim;
+  /** True when the operation's last commit may also release the lease: no other operation of this owner holds the run. */
+  mayRelease(): boolean;
+  /** A commit with the claim was written (and released the lease, or not). */
+  committed(released: boolean): void;
+}
 
 /**
  * One writer per run. Within this process, operations on a run take turns (a promise chain
- * per run); across processes, the store lease keeps other owners out. The lease is renewed
- * before every commit and released when the last operation of this owner ends.
+ * per run); across processes, the store lease keeps other owners out. The lease costs no
+ * transaction of its own: every commit of an operation claims (or extends) it in the same
+ * transaction and the operation's last commit releases it, so a tick of pure steps is one
+ * write. Pure handlers run before the claim (they touch nothing); a side-effecting effect
+ * commits its intent with the claim first, so only one owner ever gets to run it.
  */
 export class RunLocks {
   private chains = new Map<string, Promise<void>>();
   private holders = new Map<string, number>();
+  /** Runs whose lease this owner may still hold in the store (claimed by a commit, not released). */
+  private claimed = new Set<string>();
 
   constructor(
     private readonly store: RuntimeStore,
@@ -31,9 +46,8 @@ export class RunLocks {
     }
   }
 
-  /** The lease without waiting for this process's other operations (cancel must not queue). */
+  /** Holds the run without waiting for this process's other operations (cancel must not queue). */
   async withLease<T>(runId: string, fn: () => Promise<T>): Promise<T> {
-    this.renew(runId);
     this.holders.set(runId, (this.holders.get(runId) ?? 0) + 1);
     try {
       return await fn();
@@ -42,12 +56,21 @@ export class RunLocks {
       if (left > 0) this.holders.set(runId, left);
       else {
         this.holders.delete(runId);
-        this.store.releaseLease(runId, this.owner);
+        // Only when a commit claimed the lease and none released it (the operation ended
+        // without a final write: aborted, failed, or its last commit came before a wait).
+        if (this.claimed.delete(runId)) this.store.releaseLease(runId, this.owner);
       }
     }
   }
 
-  renew(runId: string): void {
-    this.store.acquireLease(runId, this.owner, this.ttlMs, this.now());
+  leaseFor(runId: string): TxLease {
+    return {
+      claim: () => ({ owner: this.owner, ttlMs: this.ttlMs, now: this.now() }),
+      mayRelease: () => (this.holders.get(runId) ?? 0) <= 1,
+      committed: (released) => {
+        if (released) this.claimed.delete(runId);
+        else this.claimed.add(runId);
+      },
+    };
   }
 }

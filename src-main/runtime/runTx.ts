@@ -1,7 +1,8 @@
 import type { JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, EffectRecord, LedgerRecord, RecordKind, RecordStatus, RunState } from '../../src-shared/types';
 import type { RuntimeStore } from './contracts';
-import { sealRecord, type RecordSigner } from './recordHash';
+import { sealKernelRecord, type RecordSigner } from './recordHash';
+import type { TxLease } from './runLocks';
 
 export interface RecordInit {
   kind: RecordKind;
@@ -24,8 +25,8 @@ export interface TxEnv {
   actor: ActorFingerprint;
   now(): string;
   newStepId(): string;
-  /** Called before every commit (lease renewal). */
-  beforeCommit?(): void;
+  /** The run lease every commit claims (absent for a run being created). */
+  lease?: TxLease;
 }
 
 /**
@@ -49,7 +50,7 @@ export class RunTx {
   append(init: RecordInit): LedgerRecord {
     const now = this.env.now();
     const actor = init.actor ?? this.env.actor;
-    const record = sealRecord(
+    const record = sealKernelRecord(
       {
         run_id: this.state.run_id,
         step_id: init.step_id ?? this.env.newStepId(),
@@ -84,15 +85,24 @@ export class RunTx {
     return this.records.length;
   }
 
-  flush(): void {
+  /**
+   * Commits what is pending, claiming the run lease in the same transaction. `final`: the
+   * operation writes nothing after this, so the commit may release the lease too.
+   */
+  flush(final = false): void {
     if (!this.dirty) return;
-    this.env.beforeCommit?.();
+    const lease = this.env.lease;
+    const claim = lease?.claim();
+    const release = !!claim && final && lease!.mayRelease();
     this.env.store.commit({
       state: this.state,
       records: this.records,
       expectedHeadSeq: this.isNew && this.expectedHeadSeq === null ? null : this.expectedHeadSeq,
       ...(this.isNew && this.expectedHeadSeq === null ? { isNew: true } : {}),
+      ...(claim ? { lease: claim } : {}),
+      ...(release ? { releaseLease: true } : {}),
     });
+    lease?.committed(release);
     this.expectedHeadSeq = this.state.ledger_head?.seq ?? null;
     this.records = [];
     this.dirty = false;

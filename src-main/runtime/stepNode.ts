@@ -2,6 +2,7 @@
 import { HandlerError, InvalidPlanError, NoEffectHandlerError, type RuntimeError } from '../../src-shared/errors';
 import type { WorkflowDefinition } from './contracts';
 import { checkPlan, type CheckedPlan } from './checkPlan';
+import { cloneJson } from './cloneJson';
 import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
 import { asRuntimeError, failRun } from './failRun';
 import { idempotencyKey } from './idempotency';
@@ -21,7 +22,7 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
   let plan: CheckedPlan | null = null;
   for (let tries = 1; plan === null; tries++) {
     try {
-      const raw = await node.handler(structuredClone(tx.state), { nodeId, visit, now: k.clock.now() });
+      const raw = await node.handler(cloneJson(tx.state), { nodeId, visit, now: k.clock.now() });
       plan = checkPlan(raw, nodeId, node);
     } catch (err) {
       const e = asRuntimeError(err, HandlerError, `node "${nodeId}" handler threw: `);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../src-shared/types';
-import { hashRecord, makeActor, sealRecord, hashCanonical, type RecordBody } from '../../src-main/runtime';
+import { canonicalJson } from '../../src-shared/canonicalJson';
+import { canonicalBodyOf, hashRecord, makeActor, sealRecord, hashCanonical, type RecordBody } from '../../src-main/runtime';
+import { sealKernelRecord } from '../../src-main/runtime/recordHash';
 
 const FIXTURE = '/work/shared/fixtures/abstractruntime-py/ledger_5f39ee0b-054c-4d05-b56e-e4134e2cdcf7.jsonl';
 
@@ -40,5 +42,39 @@ describe('makeActor', () => {
     expect(a).toEqual(b);
     expect(a.fingerprint).toBe(hashCanonical({ kind: 'user', id: 'ada', email: 'ada@example.org', team: 'x' }));
     expect(makeActor('user', 'bob').fingerprint).not.toBe(makeActor('user', 'ada').fingerprint);
+  });
+});
+
+describe('sealing canonicalizes records exactly as canonicalJson does', () => {
+  const base: RecordBody = {
+    run_id: 'r', step_id: 's"1', node_id: null, status: 'completed', kind: 'effect', effect: { type: 't', payload: { b: 1, a: [1e-7, 'é\n'] }, result_key: null },
+    result: { 'z\u0001': true, '😀': 2, e: 1.5 }, error: null, started_at: 't', ended_at: null, actor_id: 'a', actor: makeActor('user', 'ü'), attempt: 2, idempotency_key: 'k',
+  };
+
+  it('keeps the hashed text for the store (canonicalBodyOf), identical to canonicalJson of the body', () => {
+    const shapes: RecordBody[] = [base, { ...base, result: null, effect: null }, { ...base, extra: 1 } as RecordBody, { ...base, error: undefined } as unknown as RecordBody];
+    for (const body of shapes) {
+      const sealed = sealRecord(body, { seq: 4, hash: 'h' });
+      const { record_hash: _h, signature: _s, ...rest } = sealed;
+      expect(canonicalBodyOf(sealed)).toBe(canonicalJson(rest));
+      expect(hashRecord(sealed)).toBe(sealed.record_hash);
+    }
+  });
+
+  it("the kernel's own sealing (sealKernelRecord) gives the same record, text and hash as sealRecord", () => {
+    for (const head of [null, { seq: 7, hash: 'a'.repeat(64) }]) {
+      const fast = sealKernelRecord(base, head, (h) => `sig:${h}`);
+      const slow = sealRecord(base, head, (h) => `sig:${h}`);
+      expect(fast).toEqual(slow);
+      expect(canonicalBodyOf(fast)).toBe(canonicalBodyOf(slow));
+    }
+    expect(() => sealKernelRecord({ ...base, error: undefined } as unknown as RecordBody, null)).toThrow(TypeError);
+  });
+
+  it('forgets the text of a record whose hash or link was changed after sealing', () => {
+    const sealed = sealRecord(base, null);
+    expect(canonicalBodyOf({ ...sealed })).toBeUndefined();
+    sealed.seq = 3;
+    expect(canonicalBodyOf(sealed)).toBeUndefined();
   });
 });

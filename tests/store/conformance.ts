@@ -207,6 +207,53 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           store.releaseLease('r1', 'b');
           expect(() => store.acquireLease('r1', 'c', 1000, now)).not.toThrow();
         }));
+
+      const at = (ms: number) => new Date(now.getTime() + ms);
+      it('a commit with a lease claims it; another live owner is refused with RunLeasedError and nothing is written', () =>
+        withStore((store) => {
+          const s0 = create(store, 'r1');
+          const c1 = chain(s0, 'r1', [{ step_id: 'a' }]);
+          store.commit({ ...c1, lease: { owner: 'a', ttlMs: 1000, now } });
+          expect(() => store.acquireLease('r1', 'b', 1000, at(500))).toThrow(RunLeasedError);
+          const c2 = chain(c1.state, 'r1', [{ step_id: 'b' }]);
+          expect(() => store.commit({ ...c2, lease: { owner: 'b', ttlMs: 1000, now: at(500) } })).toThrow(RunLeasedError);
+          expect(store.getRun('r1')).toEqual(c1.state);
+          expect(store.readLedger('r1', { limit: 10 }).total).toBe(2);
+          // The holder's next commit extends its lease (it would have expired at +1000).
+          store.commit({ ...c2, lease: { owner: 'a', ttlMs: 1000, now: at(900) } });
+          expect(() => store.acquireLease('r1', 'b', 1000, at(1500))).toThrow(RunLeasedError);
+          expect(store.getRun('r1')!.ledger_head!.seq).toBe(2);
+        }));
+
+      it('a commit takes over an expired lease of another owner', () =>
+        withStore((store) => {
+          const s0 = create(store, 'r1');
+          store.acquireLease('r1', 'a', 1000, now);
+          const c1 = chain(s0, 'r1', [{ step_id: 'b' }]);
+          store.commit({ ...c1, lease: { owner: 'b', ttlMs: 1000, now: at(1001) } });
+          expect(() => store.acquireLease('r1', 'a', 1000, at(1500))).toThrow(RunLeasedError);
+        }));
+
+      it('releaseLease on a commit frees the run for others once written; a refused commit releases nothing', () =>
+        withStore((store) => {
+          const s0 = create(store, 'r1');
+          const c1 = chain(s0, 'r1', [{ step_id: 'a' }]);
+          store.commit({ ...c1, lease: { owner: 'a', ttlMs: 1000, now } });
+          const stale = chain(s0, 'r1', [{ step_id: 'x' }]);
+          expect(() => store.commit({ ...stale, lease: { owner: 'a', ttlMs: 1000, now }, releaseLease: true })).toThrow(ConcurrentUpdateError);
+          expect(() => store.acquireLease('r1', 'b', 1000, at(10))).toThrow(RunLeasedError);
+          const c2 = chain(c1.state, 'r1', [{ step_id: 'b' }]);
+          store.commit({ ...c2, lease: { owner: 'a', ttlMs: 1000, now: at(20) }, releaseLease: true });
+          expect(() => store.acquireLease('r1', 'b', 1000, at(30))).not.toThrow();
+        }));
+
+      it('a commit without a lease neither checks nor touches leases', () =>
+        withStore((store) => {
+          const s0 = create(store, 'r1');
+          store.acquireLease('r1', 'a', 1000, now);
+          store.commit(chain(s0, 'r1', [{ step_id: 'a' }]));
+          expect(() => store.acquireLease('r1', 'b', 1000, at(10))).toThrow(RunLeasedError);
+        }));
     });
 
     describe('snapshots', () => {

@@ -3,13 +3,7 @@
  * store (atomic commits, head checks, leases, idempotency index). Values are deep-copied
  * on the way in and out, so callers can never mutate what is stored.
  */
-import {
-  ArtifactCorruptError,
-  ArtifactNotFoundError,
-  NonJsonValueError,
-  RunLeasedError,
-  StoreError,
-} from '../../../src-shared/errors';
+import { ArtifactCorruptError, ArtifactNotFoundError, NonJsonValueError, StoreError } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
 import type { ArtifactRef, LedgerRecord, RunState, RunSummary, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
@@ -24,6 +18,7 @@ import type {
 } from '../../runtime/contracts';
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
+import { checkLease } from '../leaseRule';
 import { checkBatch } from './checkBatch';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -42,6 +37,8 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     const current = this.runs.get(batch.state.run_id) ?? null;
     const bad = findNonJsonPath(batch.state, 'state');
     if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
+    const runId = batch.state.run_id;
+    if (batch.lease) checkLease(runId, this.leases.get(runId), batch.lease.owner, batch.lease.now.getTime());
     checkBatch(batch, current);
     const ledger = this.ledgers.get(batch.state.run_id) ?? [];
     for (const r of batch.records) {
@@ -52,6 +49,8 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     }
     this.ledgers.set(batch.state.run_id, ledger);
     this.runs.set(batch.state.run_id, clone(batch.state));
+    if (batch.lease && batch.releaseLease) this.leases.delete(runId);
+    else if (batch.lease) this.leases.set(runId, { owner: batch.lease.owner, expiresAt: batch.lease.now.getTime() + batch.lease.ttlMs });
   }
 
   getRun(runId: string): RunState | null {
@@ -117,12 +116,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   // ------------------------------------------------------------ leases
 
   acquireLease(runId: string, owner: string, ttlMs: number, now: Date): void {
-    const held = this.leases.get(runId);
-    if (held && held.owner !== owner && held.expiresAt > now.getTime())
-      throw new RunLeasedError(`run ${runId} is being advanced by ${held.owner} until ${new Date(held.expiresAt).toISOString()}`, {
-        runId,
-        owner: held.owner,
-      });
+    checkLease(runId, this.leases.get(runId), owner, now.getTime());
     this.leases.set(runId, { owner, expiresAt: now.getTime() + ttlMs });
   }
 

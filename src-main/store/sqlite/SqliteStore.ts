@@ -12,7 +12,6 @@ import {
   ArtifactNotFoundError,
   ImportError,
   NonJsonValueError,
-  RunLeasedError,
   StoreError,
 } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
@@ -38,6 +37,8 @@ import type {
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../memory/checkBatch';
+import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
+import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
 import { openDatabase, type OpenOptions } from './openDatabase';
 import { SCHEMA_VERSION } from './schema';
@@ -59,6 +60,11 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<(batch: CommitBatch, rows: StoredRecordRow[], state: string) => void>;
   private readonly leaseTx: Database.Transaction<(runId: string, owner: string, expiresAt: number, now: number) => void>;
+  /**
+   * Says whether another owner's unexpired lease may be taken over anyway: by default, when
+   * its owner is a process of this machine that no longer exists (see processLeaseOwner).
+   */
+  leaseOwnerGone: OwnerGone = isDeadLocalOwner;
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
 
   private constructor(
@@ -104,9 +110,22 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     const head = this.st.runHead.get(batch.state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
     // checkBatch reads only existence and the head: a stub spares parsing the stored state.
     const current = head ? ({ ledger_head: head.head_seq === null ? null : { seq: head.head_seq, hash: head.head_hash } } as RunState) : null;
+    const lease = batch.lease;
+    const held = lease ? this.heldLease(batch.state.run_id) : undefined;
+    if (lease) checkLease(batch.state.run_id, held, lease.owner, lease.now.getTime(), this.leaseOwnerGone);
     checkBatch(batch, current);
     batch.records.forEach((r, i) => this.insertRow(r.run_id, rows[i]!, r.status, r.idempotency_key));
     this.st.upsertRun.run(runColumns(batch.state, state));
+    if (!lease) return;
+    // The check above proved any other holder expired or gone: the row can be overwritten or dropped.
+    if (batch.releaseLease) {
+      if (held) this.st.dropLease.run(batch.state.run_id);
+    } else this.st.putLease.run(batch.state.run_id, lease.owner, lease.now.getTime() + lease.ttlMs);
+  }
+
+  private heldLease(runId: string): HeldLease | undefined {
+    const row = this.st.getLease.get(runId) as [owner: string, expiresAt: number] | undefined;
+    return row ? { owner: row[0], expiresAt: row[1] } : undefined;
   }
 
   private insertRow(runId: string, row: StoredRecordRow, status: string, key: string | null): void {
@@ -180,6 +199,20 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     }
   }
 
+  /**
+   * The same rows as iterateLedgerRows, handed to `visit` one by one: verification's path,
+   * without a generator step per row.
+   */
+  scanLedgerRows(runId: string, visit: (row: StoredRecordRow) => void): void {
+    let after = -1;
+    for (;;) {
+      const rows = this.run(() => this.st.ledgerAfter.all(runId, after, PAGE)) as LedgerTuple[];
+      for (let i = 0; i < rows.length; i++) visit(toStored(rows[i]!));
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]![0];
+    }
+  }
+
   // ------------------------------------------------------------ leases
 
   acquireLease(runId: string, owner: string, ttlMs: number, now: Date): void {
@@ -187,12 +220,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   }
 
   private leaseInTx(runId: string, owner: string, expiresAt: number, now: number): void {
-    const held = this.st.getLease.get(runId) as { owner: string; expires_at: number } | undefined;
-    if (held && held.owner !== owner && held.expires_at > now)
-      throw new RunLeasedError(`run ${runId} is being advanced by ${held.owner} until ${new Date(held.expires_at).toISOString()}`, {
-        runId,
-        owner: held.owner,
-      });
+    checkLease(runId, this.heldLease(runId), owner, now, this.leaseOwnerGone);
     this.st.putLease.run(runId, owner, expiresAt);
   }
 
@@ -334,12 +362,15 @@ function prepareSchemaStatements(db: Database.Database, file: string): Statement
 
 // A damaged file can hand back any type in any column: coerce, so the verifier reports the
 // row as bad instead of crashing on it.
-function toStored([seq, record_hash, signature, body, foreign]: LedgerTuple): StoredRecordRow {
+function toStored(t: LedgerTuple): StoredRecordRow {
+  const seq = t[0];
+  const hash = t[1];
+  const body = t[3];
   return {
-    seq: Number(seq),
-    record_hash: String(record_hash),
-    signature: typeof signature === 'string' ? signature : null,
+    seq: typeof seq === 'number' ? seq : Number(seq),
+    record_hash: typeof hash === 'string' ? hash : String(hash),
+    signature: typeof t[2] === 'string' ? t[2] : null,
     body: typeof body === 'string' ? body : String(body),
-    foreign: foreign === 1,
+    foreign: t[4] === 1,
   };
 }

@@ -7,6 +7,7 @@
 import { canonicalJson } from '../../../src-shared/canonicalJson';
 import { StoreError } from '../../../src-shared/errors';
 import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
+import { canonicalBodyOf } from '../../runtime/recordHash';
 import { sha256Hex } from '../../runtime/sha256';
 import { parsePlainJson } from './losslessJson';
 
@@ -28,8 +29,10 @@ export function bodyOf(record: LedgerRecord): string {
 
 /** The row for one of our records; refuses a record whose hash does not match its body. */
 export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
-  const body = bodyOf(record);
-  if (sha256Hex(body) !== record.record_hash)
+  // A record sealed in this process brings the text it was hashed from (and its hash matched).
+  const sealed = canonicalBodyOf(record);
+  const body = sealed ?? bodyOf(record);
+  if (sealed === undefined && sha256Hex(body) !== record.record_hash)
     throw new StoreError(`record ${record.seq} of run ${record.run_id} does not match its record_hash`, {
       runId: record.run_id,
       seq: record.seq,

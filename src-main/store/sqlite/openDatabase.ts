@@ -77,6 +77,10 @@ function configure(db: Database.Database, file: string, opts: OpenOptions): void
   }
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.durability === 'process' ? 'NORMAL' : 'FULL'}`);
+  // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: each checkpoint fsyncs, and a
+  // run's commit writes 12-15 frames, so the default checkpointed (and fsynced) every ~70
+  // commits; measured +15-20% steps/s. Hot pages are also copied back once, not ten times.
+  db.pragma('wal_autocheckpoint = 10000');
   if (version < SCHEMA_VERSION) migrate(db, version);
 }
 

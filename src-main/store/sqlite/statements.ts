@@ -38,10 +38,11 @@ export function prepareStatements(db: Database.Database) {
     ledgerBefore: p(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).raw(true),
     completedByKey: p(COMPLETED_BY_KEY_SQL).raw(true),
 
-    getLease: p('SELECT owner, expires_at FROM leases WHERE run_id = ?'),
+    getLease: p('SELECT owner, expires_at FROM leases WHERE run_id = ?').raw(true),
     putLease: p(`INSERT INTO leases (run_id, owner, expires_at) VALUES (?, ?, ?)
       ON CONFLICT(run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`),
     deleteLease: p('DELETE FROM leases WHERE run_id = ? AND owner = ?'),
+    dropLease: p('DELETE FROM leases WHERE run_id = ?'),
 
     insertSnapshot: p(`INSERT OR IGNORE INTO snapshots (snapshot_id, run_id, name, description, tags, created_at, body)
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
