@@ -19,6 +19,7 @@ import {
 } from '../../src-shared/errors';
 import { findNonJsonPath, isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { TERMINAL_STATUSES, type ActorFingerprint, type RunState, type Snapshot } from '../../src-shared/types';
+import { cloneJson } from './cloneJson';
 import type {
   ArtifactStore,
   Clock,
@@ -133,7 +134,7 @@ export class Runtime {
       parent_run_id: opts.parentRunId ?? null,
       status: 'running',
       current_node: wf.entry,
-      vars: { ...(wf.defaultVars ?? {}), ...structuredClone(vars) },
+      vars: { ...(wf.defaultVars ?? {}), ...cloneJson(vars) }, // checked plain JSON just above
       output: null,
       error: null,
       waiting: null,
@@ -393,8 +394,18 @@ export class Runtime {
     return this.k.ids.snapshotId?.() ?? `snap-${this.k.ids.stepId()}`;
   }
 
+  // Formatting a date costs more than reading the clock; records of one step mostly share
+  // a millisecond, so the last text is reused while the clock reads the same instant.
+  private lastNowMs = Number.NaN;
+  private lastNowIso = '';
+
   private now(): string {
-    return this.k.clock.now().toISOString();
+    const ms = this.k.clock.now().getTime();
+    if (ms !== this.lastNowMs) {
+      this.lastNowIso = new Date(ms).toISOString();
+      this.lastNowMs = ms;
+    }
+    return this.lastNowIso;
   }
 
   private txEnv(runId?: string): TxEnv {
