@@ -29,7 +29,6 @@ import { childOutcomePayload, childRunIdFor, isWaitingForChild } from './childRu
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
 import { EventLog } from './eventLog';
-import type { HostIds } from './hostIds';
 import { RunPublisher } from './publisher';
 import { RunQueues } from './runQueues';
 import { Scheduler } from './scheduler';
@@ -62,7 +61,6 @@ export interface HostParts {
   dataDir: string | null;
   dbPath: string | null;
   settings: HostSettingsAccess | null;
-  ids: HostIds;
   hostId: string;
   signing: HostSigning | null;
   events: EventBus;
@@ -103,7 +101,6 @@ export class RuntimeHost {
   private readonly scheduler: Scheduler;
   private readonly userActor: ActorFingerprint;
   private readonly onClose: (() => void) | undefined;
-  private readonly ids: HostIds;
   private readonly signing: HostSigning | null;
   /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
   readonly hostId: string;
@@ -158,7 +155,6 @@ export class RuntimeHost {
     this.workflowErrors = parts.workflowErrors;
     this.settings = parts.settings;
     this.onClose = parts.onClose;
-    this.ids = parts.ids;
     this.signing = parts.signing;
     this.hostId = parts.hostId;
     this.prefs = new DebugPrefs(parts.dataDir ? join(parts.dataDir, 'debug-prefs.json') : null);
@@ -229,9 +225,11 @@ export class RuntimeHost {
 
   async startRun(workflowId: string, vars: JsonObject = {}, opts: StartRunOptions = {}): Promise<RunState> {
     const def = this.requireWorkflow(workflowId, opts.version);
-    const merged = { ...structuredClone(def.defaultVars ?? {}), ...vars };
-    if (opts.runId) this.ids.useRunIdOnce(opts.runId);
-    const state = await this.runtime.start(def.id, merged, { version: def.version, ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}) });
+    const state = await this.runtime.start(def.id, vars, {
+      version: def.version,
+      ...(opts.runId ? { runId: opts.runId } : {}),
+      ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+    });
     this.publisher.markNew(state.run_id);
     if (opts.stepMode) this.prefs.setStepMode(state.run_id, true);
     if (opts.breakpoints?.length) this.prefs.setBreakpoints(state.run_id, opts.breakpoints);
@@ -426,10 +424,7 @@ export class RuntimeHost {
       return childId;
     }
     const def = this.requireWorkflow(workflowId, version);
-    const merged = { ...structuredClone(def.defaultVars ?? {}), ...vars };
-    this.ids.useRunIdOnce(childId);
-    const child = await this.runtime.start(def.id, merged, { version: def.version, parentRunId });
-    if (child.run_id !== childId) throw new Error(`child run got id ${child.run_id}, expected ${childId}`);
+    await this.runtime.start(def.id, vars, { version: def.version, parentRunId, runId: childId });
     this.publisher.markNew(childId);
     this.publisher.publish(childId);
     // Queued, not awaited: the parent's tick is still running and must commit its wait first.

@@ -5,14 +5,13 @@
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Clock, EffectHandlers, IdGenerator, WorkflowDefinition } from '../runtime/contracts';
-import { createWorkflowRegistry, Runtime, systemClock } from '../runtime/index';
+import { createWorkflowRegistry, randomIds, Runtime, systemClock } from '../runtime/index';
 import { processLeaseOwner } from '../store/processLeaseOwner';
 import { createLlmEffectHandler } from '../effects/llm/index';
 import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
 import { createSubworkflowEffectHandler, type StartChildRequest } from '../effects/subworkflow/index';
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
-import { HostIds } from './hostIds';
 import { HostSettings } from './hostSettings';
 import type { HostParts, HostStore } from './RuntimeHost';
 import type { SettingsPatch } from './settingsFile';
@@ -103,7 +102,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   };
 
   const clock = opts.clock ?? systemClock;
-  const ids = new HostIds(opts.ids);
+  const ids = opts.ids ?? randomIds;
   // Names this process, so a host restarted after a crash takes over its dead leases at once.
   const hostId = opts.leaseOwner ?? processLeaseOwner();
   const signer = opts.signing ? (hash: string) => (signingOn ? opts.signing!.sign(hash) : null) : undefined;
@@ -131,7 +130,6 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
       dbPath: opts.dbPath ?? null,
       settings,
       signing: opts.signing ?? null,
-      ids,
       hostId,
       events: new EventBus(),
       ...(opts.onClose ? { onClose: opts.onClose } : {}),

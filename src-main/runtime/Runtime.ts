@@ -60,6 +60,11 @@ export interface RuntimeOptions {
 
 export interface StartOptions {
   version?: string;
+  /**
+   * The new run's id (default: a fresh one). A host names child runs after their parent's
+   * effect so a retried start finds the child it already made; an id in use is refused.
+   */
+  runId?: string;
   parentRunId?: string | null;
   actor?: ActorFingerprint;
   /**
@@ -128,13 +133,14 @@ export class Runtime {
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
     const now = this.now();
     const state: RunState = {
-      run_id: this.k.ids.runId(),
+      run_id: opts.runId ?? this.k.ids.runId(),
       workflow_id: wf.id,
       workflow_version: wf.version,
       parent_run_id: opts.parentRunId ?? null,
       status: 'running',
       current_node: wf.entry,
-      vars: { ...(wf.defaultVars ?? {}), ...cloneJson(vars) }, // checked plain JSON just above
+      // Defaults are copied too: the run must never share objects with its workflow definition.
+      vars: cloneJson({ ...(wf.defaultVars ?? {}), ...vars }), // checked plain JSON just above
       output: null,
       error: null,
       waiting: null,
