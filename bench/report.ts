@@ -21,26 +21,23 @@ export interface Figure {
   note?: string;
 }
 
-export function rateFigure(
-  name: string,
-  unit: string,
-  ours: number,
-  ref: { peer?: number; limit?: number },
-  extra: Pick<Figure, 'target' | 'note'> = {},
-): Figure {
-  const base = ref.peer ?? ref.limit;
-  return { name, unit, ours, ...ref, ratio: base ? ours / base : null, better: 'higher', ...extra };
+/** A figure where more is better (rates): ratio = ours / reference. */
+export function rateFigure(name: string, unit: string, ours: number, ref: Reference, extra: FigureExtra = {}): Figure {
+  return figure('higher', name, unit, ours, ref, extra);
 }
 
-export function durationFigure(
-  name: string,
-  unit: string,
-  ours: number,
-  ref: { peer?: number; limit?: number },
-  extra: Pick<Figure, 'target' | 'note'> = {},
-): Figure {
+/** A figure where less is better (durations): ratio = reference / ours. */
+export function durationFigure(name: string, unit: string, ours: number, ref: Reference, extra: FigureExtra = {}): Figure {
+  return figure('lower', name, unit, ours, ref, extra);
+}
+
+type Reference = { peer?: number; limit?: number };
+type FigureExtra = Pick<Figure, 'target' | 'note'>;
+
+function figure(better: 'higher' | 'lower', name: string, unit: string, ours: number, ref: Reference, extra: FigureExtra): Figure {
   const base = ref.peer ?? ref.limit;
-  return { name, unit, ours, ...ref, ratio: base ? base / ours : null, better: 'lower', ...extra };
+  const ratio = base ? (better === 'higher' ? ours / base : base / ours) : null;
+  return { name, unit, ours, ...ref, ratio, better, ...extra };
 }
 
 export function median(xs: readonly number[]): number {
