@@ -2,7 +2,8 @@
  * Figures as the issue defines them: one `{name, unit, ours, peer | limit, ratio}` per
  * measured quantity, printed as a table and written to bench/results.json.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface Figure {
   name: string;
@@ -71,6 +72,7 @@ export function formatTable(figures: readonly Figure[]): string {
 }
 
 export function writeResults(path: string, figures: readonly Figure[], meta: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(figures, null, 2) + '\n');
   writeFileSync(path.replace(/\.json$/, '.meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }

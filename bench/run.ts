@@ -2,7 +2,9 @@
  * `npm run bench` — every figure measured side by side in one run.
  *   --only steps,resume,verify,scale,inspector   pick sections (default: all)
  *   --quick                                      smaller shapes (a smoke run, not for docs)
- *   --out PATH                                   results file (default bench/results.json)
+ *   --out PATH                                   results file (default: bench/results.json for a full
+ *                                                run — the one docs/benchmarks.md quotes — and
+ *                                                .tmp/bench/results.json for --quick or --only)
  * Prints a table and writes `[{name, unit, ours, peer?, limit?, ratio}]` to the results file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,12 +18,12 @@ type Section = (typeof SECTIONS)[number];
 interface Args {
   only: Section[];
   quick: boolean;
-  out: string;
+  out: string | null;
   keep: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { only: [...SECTIONS], quick: false, out: resolve('bench/results.json'), keep: false };
+function parseArgs(argv: string[]): Args & { out: string } {
+  const args: Args = { only: [...SECTIONS], quick: false, out: null, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
@@ -31,7 +33,9 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--only=')) args.only = parseSections(a.slice(7));
     else throw new Error(`unknown argument ${a} (expected --only LIST, --quick, --out PATH, --keep)`);
   }
-  return args;
+  // A partial or quick run must not replace the committed results of the last full run.
+  const partial = args.quick || args.only.length < SECTIONS.length;
+  return { ...args, out: args.out ?? resolve(partial ? '.tmp/bench/results.json' : 'bench/results.json') };
 }
 
 function parseSections(list: string): Section[] {
