@@ -3,6 +3,7 @@
  * writes through one atomic `store.commit` per step (pure transitions are grouped).
  * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
  */
+import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
   NonJsonValueError,
@@ -132,28 +133,17 @@ export class Runtime {
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
     const now = this.now();
-    const state: RunState = {
-      run_id: opts.runId ?? this.k.ids.runId(),
-      workflow_id: wf.id,
-      workflow_version: wf.version,
-      parent_run_id: opts.parentRunId ?? null,
-      status: 'running',
-      current_node: wf.entry,
+    const state = newRunState({
+      runId: opts.runId ?? this.k.ids.runId(),
+      workflowId: wf.id,
+      workflowVersion: wf.version,
+      entry: wf.entry,
       // Defaults are copied too: the run must never share objects with its workflow definition.
       vars: cloneJson({ ...(wf.defaultVars ?? {}), ...vars }), // checked plain JSON just above
-      output: null,
-      error: null,
-      waiting: null,
-      paused: false,
-      step_count: 0,
-      visits: {},
-      pending_effect: null,
-      ledger_head: null,
-      created_at: now,
-      updated_at: now,
-      actor_id: this.k.actor.id,
-      origin: null,
-    };
+      now,
+      actorId: this.k.actor.id,
+      parentRunId: opts.parentRunId ?? null,
+    });
     const advance = opts.advance;
     const tx = new RunTx(this.txEnv(advance ? state.run_id : undefined), state, true);
     tx.append({

@@ -8,6 +8,7 @@ export { canonicalBodyOf, hashRecord, sealRecord, type RecordBody, type RecordSi
 export { makeActor, DEFAULT_ACTOR } from './actor';
 export { sha256Hex, hashCanonical } from './sha256';
 export { idempotencyKey } from './idempotency';
+export { newRunState, type NewRunFields } from './newRunState';
 export { toRunSummary } from './runSummary';
 export { externalize, internalize, DEFAULT_ARTIFACT_THRESHOLD } from './artifacts';
 export { BUILTIN_EFFECTS } from './builtinEffects';

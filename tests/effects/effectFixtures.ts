@@ -2,30 +2,11 @@
 import type { RunState } from '../../src-shared/types';
 import type { EffectContext } from '../../src-main/runtime/contracts';
 import type { LlmSettings } from '../../src-main/effects/llm/index';
+import { newRunState } from '../../src-main/runtime/index';
 
 export function fakeRun(over: Partial<RunState> = {}): RunState {
-  return {
-    run_id: 'run-1',
-    workflow_id: 'wf',
-    workflow_version: '1',
-    parent_run_id: null,
-    status: 'running',
-    current_node: 'n',
-    vars: {},
-    output: null,
-    error: null,
-    waiting: null,
-    paused: false,
-    step_count: 0,
-    visits: {},
-    pending_effect: null,
-    ledger_head: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    actor_id: null,
-    origin: null,
-    ...over,
-  };
+  const base = newRunState({ runId: 'run-1', workflowId: 'wf', workflowVersion: '1', entry: 'n', vars: {}, now: '2026-01-01T00:00:00.000Z', actorId: null });
+  return { ...base, ...over };
 }
 
 export function effectCtx(over: Partial<EffectContext> & { run?: RunState } = {}): EffectContext {

@@ -7,6 +7,7 @@ import { ArtifactCorruptError, ArtifactNotFoundError, ConcurrentUpdateError, Run
 import type { LedgerRecord, RunState, Snapshot } from '../../src-shared/types';
 import type { ArtifactStore, RuntimeStore, SnapshotStore } from '../../src-main/runtime/contracts';
 import { sealRecord, type RecordBody } from '../../src-main/runtime/recordHash';
+import { newRunState } from '../../src-main/runtime/newRunState';
 
 export type ConformanceStore = RuntimeStore & SnapshotStore & ArtifactStore;
 
@@ -20,11 +21,8 @@ export interface ConformanceOptions {
 const T0 = '2026-01-01T00:00:00.000Z';
 
 export function makeState(runId: string, patch: Partial<RunState> = {}): RunState {
-  return {
-    run_id: runId, workflow_id: 'wf', workflow_version: '1', parent_run_id: null, status: 'running', current_node: 'start',
-    vars: { n: 1 }, output: null, error: null, waiting: null, paused: false, step_count: 0, visits: {}, pending_effect: null,
-    ledger_head: null, created_at: T0, updated_at: T0, actor_id: 'rt', origin: null, ...patch,
-  };
+  const base = newRunState({ runId, workflowId: 'wf', workflowVersion: '1', entry: 'start', vars: { n: 1 }, now: T0, actorId: 'rt' });
+  return { ...base, ...patch };
 }
 
 function body(runId: string, patch: Partial<RecordBody> = {}): RecordBody {
