@@ -168,6 +168,14 @@ describe('signed ledgers', () => {
     ]);
   });
 
+  it('report a run whose anchored record was rewritten, and say nothing of an intact one', () => {
+    anchorRun(store, 'r1', keys, anchorPathFor(file));
+    expect(checkAnchors(store, anchorPathFor(file))).toEqual([]);
+    const head = store.getRun('r1')!.ledger_head!;
+    raw.prepare("UPDATE ledger SET record_hash = ? WHERE run_id = 'r1' AND seq = ?").run('0'.repeat(64), head.seq);
+    expect(checkAnchors(store, anchorPathFor(file))).toMatchObject([{ runId: 'r1', report: { reason: 'truncated', firstBadSeq: head.seq } }]);
+  });
+
   it('report a run missing altogether below its anchor', () => {
     anchorRun(store, 'r1', keys, anchorPathFor(file));
     raw.exec("DELETE FROM ledger WHERE run_id = 'r1'; DELETE FROM runs WHERE run_id = 'r1';");
