@@ -6,7 +6,7 @@
 import { ImportError } from '../../src-shared/errors';
 import type { LedgerRecord, RunState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
-import { parsePlainJson } from '../store/sqlite/losslessJson';
+import { parsePlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 
 export interface RawImportTarget {

@@ -1,5 +1,5 @@
 /** Ledger and provenance: hash-chain verification, signing, anchors, bundles, Python interop. */
-export { parseJsonLossless, parsePlainJson, toPlainJson, JsonSyntaxError } from '../store/sqlite/losslessJson';
+export { parseJsonLossless, parsePlainJson, toPlainJson, JsonSyntaxError } from '../../src-shared/losslessJson';
 export { chainRowFromRecord, readBodyLink, type ChainRow } from './chainRow';
 export { verifyChain, type VerifyChainOptions } from './verifyChain';
 export { verifyRunLedger, ledgerRows, type VerifyRunOptions, type RawLedgerSource, type SignedHeadSource } from './verifyRunLedger';

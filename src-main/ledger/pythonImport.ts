@@ -11,7 +11,7 @@ import { ImportError, LedgerInvalidError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { RUN_STATUSES, type RunState, type RunStatus, type VerifyReport, type WaitReason, type WaitState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
-import { parsePlainJson } from '../store/sqlite/losslessJson';
+import { parsePlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 import { writeImportedRun, type ImportResult } from './importRun';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';

@@ -9,7 +9,7 @@ import { canonicalJson, type CanonicalInput } from '../../src-shared/canonicalJs
 import type { VerifyReport } from '../../src-shared/types';
 import type { LedgerStore } from '../runtime/contracts';
 import type { ChainRow } from './chainRow';
-import { parseJsonLossless } from '../store/sqlite/losslessJson';
+import { parseJsonLossless } from '../../src-shared/losslessJson';
 import { verifyChain } from './verifyChain';
 import { ledgerRows } from './verifyRunLedger';
 

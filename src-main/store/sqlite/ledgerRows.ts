@@ -9,7 +9,7 @@ import { StoreError } from '../../../src-shared/errors';
 import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
 import { canonicalBodyOf } from '../../runtime/recordHash';
 import { sha256Hex } from '../../runtime/sha256';
-import { parsePlainJson } from './losslessJson';
+import { parsePlainJson } from '../../../src-shared/losslessJson';
 
 /** One stored record as the verifier and exporter read it. */
 export interface StoredRecordRow {

@@ -4,8 +4,8 @@
  * `-0.0`, `1e-07` and integers past 2^53 would all change under `JSON.parse`.
  * Accepts Python's `NaN` / `Infinity` / `-Infinity` literals, which `json.dumps` writes.
  */
-import { RawNumber, type CanonicalInput } from '../../../src-shared/canonicalJson';
-import type { JsonValue } from '../../../src-shared/json';
+import { RawNumber, type CanonicalInput } from './canonicalJson';
+import type { JsonValue } from './json';
 
 export class JsonSyntaxError extends SyntaxError {
   constructor(
