@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import type { JsonObject, JsonValue } from './json';
 import type {
   LedgerRecord,
   LlmMode,
@@ -18,119 +19,161 @@ import type {
 
 const runId = z.string().min(1, 'runId is required').max(200);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
-const jsonObject = z.record(z.string(), z.json());
+// Typed as our JsonValue so handlers pass payloads on without casts.
+const jsonValue: z.ZodType<JsonValue> = z.json();
+const jsonObject: z.ZodType<JsonObject> = z.record(z.string(), jsonValue);
 const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']);
 
-export const requestSchemas = {
-  getInfo: z.object({}).strict(),
-  listWorkflows: z.object({}).strict(),
-  startRun: z
-    .object({
-      workflowId: z.string().min(1),
-      version: z.string().optional(),
-      vars: jsonObject.optional(),
-      /** Start in step mode (nothing runs until stepRun/continueRun). */
-      stepMode: z.boolean().optional(),
-      /** Breakpoints set before the first step (pause BEFORE these nodes). */
-      breakpoints: z.array(z.string().min(1)).max(500).optional(),
-    })
-    .strict(),
-  listRuns: z
-    .object({
-      status: z.union([runStatus, z.array(runStatus)]).optional(),
-      workflowId: z.string().optional(),
-      search: z.string().max(500).optional(),
-      limit: z.number().int().min(1).max(1000).optional(),
-      offset: z.number().int().min(0).optional(),
-    })
-    .strict(),
-  getRun: z.object({ runId }).strict(),
-  getLedger: z
-    .object({
-      runId,
-      afterSeq: z.number().int().min(-1).optional(),
-      beforeSeq: z.number().int().min(0).optional(),
-      fromEnd: z.boolean().optional(),
-      limit: z.number().int().min(1).max(5000).optional(),
-    })
-    .strict(),
+/**
+ * One API method: the zod schema every transport validates the request with, and the
+ * response type the host's handler must produce. The response is compile-time only: it is
+ * produced by our own host, so there is nothing to validate at run time.
+ */
+export interface ApiMethodSpec<Request extends z.ZodType, Response> {
+  readonly request: Request;
+  /** Phantom: never set; carries the response type for `ApiResponses`. */
+  readonly response?: Response;
+}
+
+function request<Request extends z.ZodType>(schema: Request) {
+  return { returns: <Response>(): ApiMethodSpec<Request, Response> => ({ request: schema }) };
+}
+
+/** The one declaration of every method: request schema and response type together. */
+export const apiMethods = {
+  getInfo: request(z.object({}).strict()).returns<AppInfo>(),
+  listWorkflows: request(z.object({}).strict()).returns<WorkflowInfo[]>(),
+  startRun: request(
+    z
+      .object({
+        workflowId: z.string().min(1),
+        version: z.string().optional(),
+        vars: jsonObject.optional(),
+        /** Start in step mode (nothing runs until stepRun/continueRun). */
+        stepMode: z.boolean().optional(),
+        /** Breakpoints set before the first step (pause BEFORE these nodes). */
+        breakpoints: z.array(z.string().min(1)).max(500).optional(),
+      })
+      .strict()
+  ).returns<RunState>(),
+  listRuns: request(
+    z
+      .object({
+        status: z.union([runStatus, z.array(runStatus)]).optional(),
+        workflowId: z.string().optional(),
+        search: z.string().max(500).optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict()
+  ).returns<{ runs: RunSummary[]; total: number }>(),
+  getRun: request(z.object({ runId }).strict()).returns<RunView>(),
+  getLedger: request(
+    z
+      .object({
+        runId,
+        afterSeq: z.number().int().min(-1).optional(),
+        beforeSeq: z.number().int().min(0).optional(),
+        fromEnd: z.boolean().optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict()
+  ).returns<LedgerPageResponse>(),
   /** The run's state as it was right after the record `seq` (for the state inspector). */
-  getStateAt: z.object({ runId, seq: z.number().int().min(0) }).strict(),
-  verifyRun: z.object({ runId }).strict(),
-  answer: z.object({ runId, text: z.string(), waitKey: z.string().optional() }).strict(),
-  resume: z.object({ runId, waitKey: z.string().min(1), payload: z.json() }).strict(),
-  decideToolCalls: z
-    .object({
-      runId,
-      waitKey: z.string().min(1),
-      decisions: z
-        .array(
-          z
-            .object({
-              call_id: z.string().min(1),
-              approved: z.boolean(),
-              arguments: jsonObject.optional(),
-              reason: z.string().optional(),
-            })
-            .strict(),
-        )
-        .min(1),
-    })
-    .strict(),
-  emitEvent: z.object({ name: z.string().min(1).max(200), payload: z.json().optional() }).strict(),
-  cancelRun: z.object({ runId, reason: z.string().max(1000).optional() }).strict(),
-  pauseRun: z.object({ runId }).strict(),
-  unpauseRun: z.object({ runId }).strict(),
+  getStateAt: request(z.object({ runId, seq: z.number().int().min(0) }).strict()).returns<{ seq: number; vars: unknown; status: string; current_node: string | null }>(),
+  verifyRun: request(z.object({ runId }).strict()).returns<VerifyReport>(),
+  answer: request(z.object({ runId, text: z.string(), waitKey: z.string().optional() }).strict()).returns<RunState>(),
+  resume: request(z.object({ runId, waitKey: z.string().min(1), payload: jsonValue }).strict()).returns<RunState>(),
+  decideToolCalls: request(
+    z
+      .object({
+        runId,
+        waitKey: z.string().min(1),
+        decisions: z
+          .array(
+            z
+              .object({
+                call_id: z.string().min(1),
+                approved: z.boolean(),
+                arguments: jsonObject.optional(),
+                reason: z.string().optional(),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict()
+  ).returns<RunState>(),
+  emitEvent: request(z.object({ name: z.string().min(1).max(200), payload: jsonValue.optional() }).strict()).returns<{ delivered: string[] }>(),
+  cancelRun: request(z.object({ runId, reason: z.string().max(1000).optional() }).strict()).returns<RunState>(),
+  pauseRun: request(z.object({ runId }).strict()).returns<RunState>(),
+  unpauseRun: request(z.object({ runId }).strict()).returns<RunState>(),
   /** Advances a run by exactly one step (and puts it in step mode). */
-  stepRun: z.object({ runId }).strict(),
+  stepRun: request(z.object({ runId }).strict()).returns<RunState>(),
   /** Leaves step mode and advances until the run waits, ends or hits a breakpoint. */
-  continueRun: z.object({ runId }).strict(),
-  setStepMode: z.object({ runId, enabled: z.boolean() }).strict(),
-  setBreakpoints: z.object({ runId, nodeIds: z.array(z.string().min(1)).max(500) }).strict(),
-  createSnapshot: z
-    .object({
-      runId,
-      name: z.string().min(1, 'a snapshot needs a name').max(200),
-      description: z.string().max(5000).optional(),
-      tags: z.array(z.string().min(1).max(100)).max(50).optional(),
-    })
-    .strict(),
-  searchSnapshots: z
-    .object({
-      runId: z.string().optional(),
-      text: z.string().max(500).optional(),
-      from: z.string().optional(),
-      to: z.string().optional(),
-      limit: z.number().int().min(1).max(1000).optional(),
-    })
-    .strict(),
-  restoreSnapshot: z.object({ snapshotId }).strict(),
-  forkSnapshot: z.object({ snapshotId, vars: jsonObject.optional() }).strict(),
-  exportRun: z.object({ runId }).strict(),
+  continueRun: request(z.object({ runId }).strict()).returns<RunState>(),
+  setStepMode: request(z.object({ runId, enabled: z.boolean() }).strict()).returns<RunView>(),
+  setBreakpoints: request(z.object({ runId, nodeIds: z.array(z.string().min(1)).max(500) }).strict()).returns<RunView>(),
+  createSnapshot: request(
+    z
+      .object({
+        runId,
+        name: z.string().min(1, 'a snapshot needs a name').max(200),
+        description: z.string().max(5000).optional(),
+        tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+      })
+      .strict()
+  ).returns<SnapshotSummary>(),
+  searchSnapshots: request(
+    z
+      .object({
+        runId: z.string().optional(),
+        text: z.string().max(500).optional(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict()
+  ).returns<SnapshotSummary[]>(),
+  restoreSnapshot: request(z.object({ snapshotId }).strict()).returns<RunState>(),
+  forkSnapshot: request(z.object({ snapshotId, vars: jsonObject.optional() }).strict()).returns<RunState>(),
+  exportRun: request(z.object({ runId }).strict()).returns<ExportBundleResponse>(),
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
-  verifyBundle: z.object({ bundle: z.unknown() }).strict(),
-  importBundle: z.object({ bundle: z.unknown() }).strict(),
-  getSettings: z.object({}).strict(),
-  setSettings: z
-    .object({
-      llm: z
-        .object({
-          mode: z.enum(['local', 'remote', 'hybrid']).optional(),
-          baseUrl: z.string().url().or(z.literal('')).optional(),
-          model: z.string().max(200).optional(),
-          /** Write-only: never returned, never written to vars, ledger, exports or logs. */
-          apiKey: z.string().max(500).nullable().optional(),
-          timeoutMs: z.number().int().min(100).max(600_000).optional(),
-        })
-        .strict()
-        .optional(),
-      signing: z.object({ enabled: z.boolean() }).strict().optional(),
-    })
-    .strict(),
+  verifyBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<VerifyReport & { runId: string | null; workflowId: string | null }>(),
+  importBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<{ runId: string }>(),
+  getSettings: request(z.object({}).strict()).returns<Settings>(),
+  setSettings: request(
+    z
+      .object({
+        llm: z
+          .object({
+            mode: z.enum(['local', 'remote', 'hybrid']).optional(),
+            baseUrl: z.string().url().or(z.literal('')).optional(),
+            model: z.string().max(200).optional(),
+            /** Write-only: never returned, never written to vars, ledger, exports or logs. */
+            apiKey: z.string().max(500).nullable().optional(),
+            timeoutMs: z.number().int().min(100).max(600_000).optional(),
+          })
+          .strict()
+          .optional(),
+        signing: z.object({ enabled: z.boolean() }).strict().optional(),
+      })
+      .strict()
+  ).returns<Settings>(),
 } as const;
 
-export type ApiMethod = keyof typeof requestSchemas;
-export type ApiRequest<M extends ApiMethod> = z.infer<(typeof requestSchemas)[M]>;
+export type ApiMethod = keyof typeof apiMethods;
+export type ApiRequest<M extends ApiMethod> = z.infer<(typeof apiMethods)[M]['request']>;
+export type ApiResponses = {
+  [M in ApiMethod]: (typeof apiMethods)[M] extends ApiMethodSpec<z.ZodType, infer Response> ? Response : never;
+};
+
+export const API_METHODS = Object.keys(apiMethods) as ApiMethod[];
+
+/** The request schemas alone, by method (what a transport validates with). */
+export const requestSchemas = Object.fromEntries(API_METHODS.map((m) => [m, apiMethods[m].request])) as {
+  [M in ApiMethod]: (typeof apiMethods)[M]['request'];
+};
 
 export interface AppInfo {
   version: string;
@@ -170,37 +213,6 @@ export interface Settings {
   dataDir: string;
 }
 
-export interface ApiResponses {
-  getInfo: AppInfo;
-  listWorkflows: WorkflowInfo[];
-  startRun: RunState;
-  listRuns: { runs: RunSummary[]; total: number };
-  getRun: RunView;
-  getLedger: LedgerPageResponse;
-  getStateAt: { seq: number; vars: unknown; status: string; current_node: string | null };
-  verifyRun: VerifyReport;
-  answer: RunState;
-  resume: RunState;
-  decideToolCalls: RunState;
-  emitEvent: { delivered: string[] };
-  cancelRun: RunState;
-  pauseRun: RunState;
-  unpauseRun: RunState;
-  stepRun: RunState;
-  continueRun: RunState;
-  setStepMode: RunView;
-  setBreakpoints: RunView;
-  createSnapshot: SnapshotSummary;
-  searchSnapshots: SnapshotSummary[];
-  restoreSnapshot: RunState;
-  forkSnapshot: RunState;
-  exportRun: ExportBundleResponse;
-  verifyBundle: VerifyReport & { runId: string | null; workflowId: string | null };
-  importBundle: { runId: string };
-  getSettings: Settings;
-  setSettings: Settings;
-}
-
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
 /** The API as a client sees it: every method takes its request and resolves to its response. */
@@ -208,8 +220,6 @@ export type RuntimeApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<Api
 
 /** A server-side handler map: one function per method, shared by every transport. */
 export type ApiHandlers = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> | ApiResponses[M] };
-
-export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];
 
 // ---------------------------------------------------------------- events
 

@@ -1,10 +1,9 @@
 /**
  * The API (src-shared/api.ts) implemented once over a RuntimeHost. Transports validate
- * requests with `requestSchemas` before calling these; the CLI calls them directly.
+ * requests with the `apiMethods` schemas before calling these; the CLI calls them directly.
  */
 import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
-import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { StateAtIndex } from './stateAt';
@@ -43,7 +42,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     }),
     listWorkflows: () => host.listWorkflows(),
     startRun: (req) =>
-      host.startRun(req.workflowId, (req.vars ?? {}) as JsonObject, {
+      host.startRun(req.workflowId, req.vars ?? {}, {
         ...(req.version ? { version: req.version } : {}),
         ...(req.stepMode !== undefined ? { stepMode: req.stepMode } : {}),
         ...(req.breakpoints ? { breakpoints: req.breakpoints } : {}),
@@ -66,9 +65,9 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       return verifyRunLedger(host.store, req.runId, host.verifyOptions());
     },
     answer: (req) => host.answer(req.runId, req.text, req.waitKey),
-    resume: (req) => host.resume(req.runId, req.waitKey, req.payload as never),
-    decideToolCalls: (req) => host.decideToolCalls(req.runId, req.waitKey, req.decisions as never),
-    emitEvent: (req) => host.emitEvent(req.name, (req.payload ?? null) as never),
+    resume: (req) => host.resume(req.runId, req.waitKey, req.payload),
+    decideToolCalls: (req) => host.decideToolCalls(req.runId, req.waitKey, req.decisions),
+    emitEvent: (req) => host.emitEvent(req.name, req.payload ?? null),
     cancelRun: (req) => host.cancelRun(req.runId, req.reason),
     pauseRun: (req) => host.pauseRun(req.runId),
     unpauseRun: (req) => host.unpauseRun(req.runId),
@@ -96,7 +95,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.to !== undefined ? { to: isoTime('to', req.to) } : {}),
       }),
     restoreSnapshot: (req) => host.restoreSnapshot(req.snapshotId),
-    forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars as JsonObject | undefined),
+    forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars),
     exportRun: (req) => {
       const state = host.getRun(req.runId);
       const bundle = createExportBundle(host.store, req.runId, { now: host.clock.now(), publicKey: host.verifyOptions().publicKey });
@@ -104,12 +103,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     },
     verifyBundle: (req) => {
       const report = verifyBundle(req.bundle);
-      const b = req.bundle as { state?: { run_id?: unknown; workflow_id?: unknown } } | null;
-      return {
-        ...report,
-        runId: typeof b?.state?.run_id === 'string' ? b.state.run_id : null,
-        workflowId: typeof b?.state?.workflow_id === 'string' ? b.state.workflow_id : null,
-      };
+      return { ...report, runId: bundleStateString(req.bundle, 'run_id'), workflowId: bundleStateString(req.bundle, 'workflow_id') };
     },
     importBundle: (req) => {
       if (typeof req.bundle !== 'object' || req.bundle === null) throw new BundleInvalidError('bundle must be a JSON object');
@@ -118,8 +112,15 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       return { runId };
     },
     getSettings: () => requireSettings(host).view(),
-    setSettings: (req) => requireSettings(host).update(req as never),
+    setSettings: (req) => requireSettings(host).update(req),
   };
+}
+
+/** Reads `bundle.state[key]` from an unvalidated bundle, when it is a string. */
+function bundleStateString(bundle: unknown, key: 'run_id' | 'workflow_id'): string | null {
+  const state: unknown = typeof bundle === 'object' && bundle !== null ? Reflect.get(bundle, 'state') : null;
+  const value: unknown = typeof state === 'object' && state !== null ? Reflect.get(state, key) : null;
+  return typeof value === 'string' ? value : null;
 }
 
 function isoTime(field: string, value: string): string {

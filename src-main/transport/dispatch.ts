@@ -4,18 +4,18 @@
  * `ApiResult` error. It never throws, so a bad request can never crash a transport.
  */
 import type { z } from 'zod';
-import { requestSchemas, type ApiHandlers, type ApiMethod, type ApiResult } from '../../src-shared/api';
+import { apiMethods, type ApiHandlers, type ApiMethod, type ApiResult } from '../../src-shared/api';
 import { UnknownMethodError, ValidationError, toErrorPayload, type ErrorPayload } from '../../src-shared/errors';
 
 export function isApiMethod(method: unknown): method is ApiMethod {
-  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, method);
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(apiMethods, method);
 }
 
 export async function dispatch(handlers: ApiHandlers, method: unknown, rawPayload: unknown): Promise<ApiResult<unknown>> {
   if (!isApiMethod(method)) {
     return fail(new UnknownMethodError(`unknown API method ${JSON.stringify(String(method)).slice(0, 120)}`, { method: String(method).slice(0, 200) }));
   }
-  const parsed = requestSchemas[method].safeParse(rawPayload === undefined ? {} : rawPayload);
+  const parsed = apiMethods[method].request.safeParse(rawPayload === undefined ? {} : rawPayload);
   if (!parsed.success) return fail(validationError(method, parsed.error));
   try {
     const handler = handlers[method] as (req: unknown) => unknown;
