@@ -7,7 +7,7 @@
  */
 import { canonicalJson } from '../../src-shared/canonicalJson';
 import type { LedgerRecord } from '../../src-shared/types';
-import type { StoredRecordRow } from '../store/sqlite/ledgerRows';
+import type { StoredRecordRow } from '../runtime/storeContract';
 
 export type ChainRow = StoredRecordRow;
 

@@ -1,17 +1,15 @@
 /**
  * Writing a verified foreign run into a store, once. Stores that keep raw rows
- * (SqliteStore.importRun) take the rows as they are, foreign bodies included; other stores
+ * (ProvenanceStore.importRun) take the rows as they are, foreign bodies included; other stores
  * get an ordinary commit of the parsed records, which only works for our own records.
  */
 import { ImportError } from '../../src-shared/errors';
 import type { LedgerRecord, RunState } from '../../src-shared/types';
-import type { RuntimeStore } from '../runtime/contracts';
+import type { ProvenanceStore, RuntimeStore } from '../runtime/storeContract';
 import { parsePlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 
-export interface RawImportTarget {
-  importRun(state: RunState, rows: ChainRow[], statusOf: (row: ChainRow) => { status: string; key: string | null }): boolean;
-}
+type RawImportTarget = Pick<ProvenanceStore, 'importRun'>;
 
 export interface ImportResult {
   runId: string;

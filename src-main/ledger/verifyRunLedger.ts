@@ -5,18 +5,14 @@
  * is what the ledger must still reach.
  */
 import type { LedgerRecord, SignedHead, VerifyReport } from '../../src-shared/types';
-import type { LedgerStore, RunStore } from '../runtime/contracts';
+import type { LedgerStore, ProvenanceStore, RunStore } from '../runtime/storeContract';
 import { readAnchors } from './anchors';
 import { chainRowFromRecord, type ChainRow } from './chainRow';
 import { verifyChain, type ChainRowSource } from './verifyChain';
 
-export interface RawLedgerSource {
-  iterateLedgerRows(runId: string): Iterable<ChainRow>;
-}
+export type RawLedgerSource = Pick<ProvenanceStore, 'iterateLedgerRows'>;
 
-export interface SignedHeadSource {
-  getSignedHead(runId: string): SignedHead | null;
-}
+export type SignedHeadSource = Pick<ProvenanceStore, 'getSignedHead'>;
 
 export interface VerifyRunOptions {
   anchor?: SignedHead | null;
@@ -46,8 +42,8 @@ function hasRawRows(store: object): store is RawLedgerSource {
   return typeof (store as Partial<RawLedgerSource>).iterateLedgerRows === 'function';
 }
 
-function hasRowScan(store: object): store is { scanLedgerRows(runId: string, visit: (row: ChainRow) => void): void } {
-  return typeof (store as { scanLedgerRows?: unknown }).scanLedgerRows === 'function';
+function hasRowScan(store: object): store is Pick<ProvenanceStore, 'scanLedgerRows'> {
+  return typeof (store as Partial<ProvenanceStore>).scanLedgerRows === 'function';
 }
 
 function hasRuns(store: object): store is Pick<RunStore, 'getRun'> {

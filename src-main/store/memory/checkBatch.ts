@@ -1,6 +1,6 @@
 import { ConcurrentUpdateError, StoreError } from '../../../src-shared/errors';
 import type { RunState } from '../../../src-shared/types';
-import type { CommitBatch } from '../../runtime/contracts';
+import type { CommitBatch } from '../../runtime/storeContract';
 
 /**
  * The rules every commit must satisfy before anything is written: the writer started from

@@ -29,33 +29,33 @@ import type {
   CommitBatch,
   LedgerPage,
   LedgerQuery,
+  ProvenanceStore,
+  RowStatusOf,
   RunFilter,
   RuntimeStore,
+  StoredRecordRow,
   SnapshotQuery,
   SnapshotStore,
-} from '../../runtime/contracts';
+} from '../../runtime/storeContract';
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../memory/checkBatch';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
-import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
+import { recordFromRow, rowFromRecord } from './ledgerRows';
 import { openDatabase, type OpenOptions } from './openDatabase';
 import { SCHEMA_VERSION } from './schema';
 import { guarded, toStoreError } from './sqliteErrors';
 import { prepareStatements, type LedgerTuple, type Statements } from './statements';
 import { runColumns, runWhere, snapshotWhere } from './queryFilters';
 
-export type { StoredRecordRow } from './ledgerRows';
 export type { Durability, OpenOptions } from './openDatabase';
 
 const PAGE = 1000;
 
-/** The indexed columns of an imported row (its status and idempotency key). */
-export type RowStatusOf = (row: StoredRecordRow) => { status: string; key: string | null };
 
 
-export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
+export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, ProvenanceStore {
   private readonly st: Statements;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<(batch: CommitBatch, rows: StoredRecordRow[], state: string) => void>;

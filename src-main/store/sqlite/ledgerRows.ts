@@ -7,20 +7,12 @@
 import { canonicalJson } from '../../../src-shared/canonicalJson';
 import { StoreError } from '../../../src-shared/errors';
 import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
+import type { StoredRecordRow } from '../../runtime/storeContract';
 import { canonicalBodyOf } from '../../runtime/recordHash';
 import { sha256Hex } from '../../runtime/sha256';
 import { parsePlainJson } from '../../../src-shared/losslessJson';
 
-/** One stored record as the verifier and exporter read it. */
-export interface StoredRecordRow {
-  seq: number;
-  record_hash: string;
-  signature: string | null;
-  /** Canonical JSON of the hashed body. */
-  body: string;
-  /** True for records imported from another runtime (no `seq` in the body). */
-  foreign: boolean;
-}
+export type { StoredRecordRow } from '../../runtime/storeContract';
 
 export function bodyOf(record: LedgerRecord): string {
   const { record_hash: _h, signature: _s, ...body } = record;

@@ -1,0 +1,64 @@
+/**
+ * What a workflow author writes against: a workflow's nodes, the plan each node's handler
+ * returns (DESIGN.md §3), and the registry the kernel looks workflows up in.
+ */
+import type { JsonObject, JsonValue } from '../../src-shared/json';
+import type { RunState } from '../../src-shared/types';
+
+export interface RetryPolicy {
+  /** Total attempts including the first (default 1: no retry). */
+  maxAttempts: number;
+  /** Delay before the 2nd attempt; multiplied by `factor` for each further one. */
+  backoffMs?: number;
+  factor?: number;
+}
+
+/** What a node's handler returns (DESIGN.md §3). */
+export type StepPlan =
+  | { effect: EffectRequest; resultKey?: string; next?: string }
+  | { next: string; set?: JsonObject }
+  | { complete: JsonValue }
+  | { fail: { code: string; message: string } };
+
+export interface EffectRequest {
+  type: string;
+  payload: JsonObject;
+}
+
+export interface NodeContext {
+  readonly nodeId: string;
+  /** Visits of this node so far, this one included (1 on the first visit). */
+  readonly visit: number;
+  readonly now: Date;
+}
+
+export type NodeHandler = (run: Readonly<RunState>, ctx: NodeContext) => StepPlan | Promise<StepPlan>;
+
+export interface NodeDefinition {
+  handler: NodeHandler;
+  /** The nodes a plan may go to: what the inspector draws; any other target is refused. */
+  next?: string[];
+  label?: string;
+  kind?: string;
+  retry?: RetryPolicy;
+}
+
+export interface WorkflowSpec {
+  id: string;
+  version: string;
+  entry: string;
+  nodes: Record<string, NodeDefinition>;
+  label?: string;
+  description?: string;
+  defaultVars?: JsonObject;
+}
+
+/** A validated workflow (see defineWorkflow). */
+export interface WorkflowDefinition extends WorkflowSpec {
+  readonly validated: true;
+}
+
+export interface WorkflowRegistry {
+  get(workflowId: string, version?: string): WorkflowDefinition | undefined;
+  list(): WorkflowDefinition[];
+}
