@@ -19,7 +19,7 @@ import type {
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkLease } from '../leaseRule';
-import { checkBatch } from './checkBatch';
+import { checkBatch } from '../checkBatch';
 
 const clone = <T>(v: T): T => structuredClone(v);
 

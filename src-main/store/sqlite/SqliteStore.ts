@@ -39,7 +39,7 @@ import type {
 } from '../../runtime/storeContract';
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
-import { checkBatch } from '../memory/checkBatch';
+import { checkBatch } from '../checkBatch';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord } from './ledgerRows';
