@@ -27,11 +27,4 @@ describe('large values go to the artifact store', () => {
     expect(after.vars.out).toHaveProperty('$artifact');
     expect(w.waiting!.prompt).toBe('?');
   });
-
-  it('corruption of a stored artifact is detected on read', async () => {
-    const store = new MemoryStore();
-    const ref = store.putArtifact(new TextEncoder().encode('"hello"'), 'application/json');
-    store.corruptArtifactForTest(ref.$artifact);
-    expect(() => store.getArtifact(ref.$artifact)).toThrow(/does not match its hash/);
-  });
 });

@@ -172,12 +172,6 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     return this.artifacts.has(ref);
   }
 
-  /** Flips a byte of a stored artifact (tests of corruption detection). */
-  corruptArtifactForTest(ref: string): void {
-    const a = this.artifacts.get(ref);
-    if (a && a.bytes.length) a.bytes[0] = a.bytes[0]! ^ 0xff;
-  }
-
   private filterRuns(pred: (s: RunState) => boolean): RunState[] {
     return [...this.runs.values()].filter(pred).map(clone);
   }
