@@ -29,7 +29,7 @@ function readJson(file) {
   }
 }
 
-step('type-check (src-main, src-renderer, src-shared, tests, bench)', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('type-check (Node code, renderer, DOM tests: one tsconfig each)', 'npm', ['run', '--silent', 'typecheck']);
 
 const vitestJson = resolve(reports, 'vitest.json');
 step('unit + integration tests (vitest)', npx, [

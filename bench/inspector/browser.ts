@@ -46,7 +46,7 @@ export async function openObservedPage(browser: Browser): Promise<Page> {
 
 /** Epoch ms at which each seq's row first appeared (only rows that were ever rendered). */
 export async function rowsSeen(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(() => ({ ...((window as unknown as { __rowSeen: Record<string, number> }).__rowSeen ?? {}) }));
+  return page.evaluate(() => ({ ...((globalThis as unknown as { __rowSeen: Record<string, number> }).__rowSeen ?? {}) }));
 }
 
 /** Wall-clock epoch ms, comparable with the page's stamps. */
