@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, unit + integration (vitest), end-to-end (Playwright in Chromium),
+// `npm test`: type-check, lint, unit + integration (vitest), end-to-end (Playwright in Chromium),
 // then one closing line "N passed, N failed, N skipped" over every suite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +30,10 @@ function readJson(file) {
 }
 
 step('type-check (Node code, renderer, DOM tests: one tsconfig each)', 'npm', ['run', '--silent', 'typecheck']);
+
+// Lint (ESLint with the layer map) counts as one check in the closing line.
+if (step('lint (ESLint + layer map)', 'npm', ['run', '--silent', 'lint'])) totals.passed += 1;
+else totals.failed += 1;
 
 const vitestJson = resolve(reports, 'vitest.json');
 step('unit + integration tests (vitest)', npx, [

@@ -25,6 +25,8 @@ function skipReason(): string | null {
 const reason = skipReason();
 if (reason) console.log(`[desktop e2e] skipped: ${reason}`);
 
+// Playwright reads the fixtures a test wants from its first parameter's pattern: none here.
+// eslint-disable-next-line no-empty-pattern
 test('the desktop app opens the inspector over IPC on its own database', async ({}, testInfo) => {
   // Skipped only where Electron cannot run, and the reason is the skip's annotation.
   testInfo.skip(reason !== null, reason ?? '');

@@ -109,7 +109,7 @@ describe('files users meet', () => {
     try {
       expect(() => {
         damaged.getRun('r1');
-        [...damaged.iterateLedger('r1')];
+        Array.from(damaged.iterateLedger('r1'));
       }).toThrow(DatabaseCorruptError);
     } finally {
       damaged.close();

@@ -143,7 +143,7 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const rawBody = Buffer.concat(chunks).toString('utf8');
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = rawBody ? JSON.parse(rawBody) : null;
   } catch {
