@@ -31,8 +31,8 @@ function readJson(file) {
 
 step('type-check (Node code, renderer, DOM tests: one tsconfig each)', 'npm', ['run', '--silent', 'typecheck']);
 
-// Lint (ESLint with the layer map) counts as one check in the closing line.
-if (step('lint (ESLint + layer map)', 'npm', ['run', '--silent', 'lint'])) totals.passed += 1;
+// Lint (ESLint with the layer map, knip for dead code) counts as one check in the closing line.
+if (step('lint (ESLint + layer map, knip)', 'npm', ['run', '--silent', 'lint'])) totals.passed += 1;
 else totals.failed += 1;
 
 const vitestJson = resolve(reports, 'vitest.json');

@@ -11,7 +11,6 @@ import type {
   LlmMode,
   RunState,
   RunSummary,
-  Snapshot,
   SnapshotSummary,
   VerifyReport,
   WorkflowInfo,
@@ -29,7 +28,7 @@ const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelle
  * response type the host's handler must produce. The response is compile-time only: it is
  * produced by our own host, so there is nothing to validate at run time.
  */
-export interface ApiMethodSpec<Request extends z.ZodType, Response> {
+interface ApiMethodSpec<Request extends z.ZodType, Response> {
   readonly request: Request;
   /** Phantom: never set; carries the response type for `ApiResponses`. */
   readonly response?: Response;
@@ -215,7 +214,10 @@ export interface Settings {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
-/** The API as a client sees it: every method takes its request and resolves to its response. */
+/**
+ * The API as a client sees it: every method takes its request and resolves to its response.
+ * @public (for embedders and other branches' clients; nothing here implements it yet)
+ */
 export type RuntimeApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };
 
 /** A server-side handler map: one function per method, shared by every transport. */
@@ -235,5 +237,3 @@ export type ApiEventMessage = { [E in ApiEventName]: { event: E; data: ApiEvents
 
 /** IPC channel names (Electron) and HTTP paths (web host). */
 export { IPC_INVOKE_CHANNEL, IPC_EVENT_CHANNEL, HTTP_API_PREFIX, WS_EVENTS_PATH } from './transportPaths';
-
-export type { Snapshot };

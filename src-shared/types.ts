@@ -107,23 +107,6 @@ export interface ActorFingerprint {
   fingerprint: string;
 }
 
-export type EffectType =
-  | 'llm_call'
-  | 'tool_calls'
-  | 'ask_user'
-  | 'wait_event'
-  | 'wait_until'
-  | 'start_subworkflow';
-
-export const EFFECT_TYPES: readonly EffectType[] = [
-  'llm_call',
-  'tool_calls',
-  'ask_user',
-  'wait_event',
-  'wait_until',
-  'start_subworkflow',
-];
-
 /** As recorded in the ledger (Python: `{type, payload, result_key}`). */
 export interface EffectRecord {
   type: string;

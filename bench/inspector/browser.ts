@@ -5,7 +5,7 @@
  * the DOM (placeholder rows excluded), so the bench can compare it with the time the record
  * was committed.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from '@playwright/test';
 
 export const ROW_SELECTOR_ATTR = 'data-seq';
 

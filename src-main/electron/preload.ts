@@ -5,11 +5,12 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEventMessage, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/api';
-import type { IpcInvokeRequest, PreloadApi } from '../../src-shared/preloadApi';
+import type { IpcInvokeRequest, PRELOAD_GLOBAL, PreloadApi } from '../../src-shared/preloadApi';
 
 // Literal copies, checked against src-shared by their types: importing api.ts would bundle zod.
 const INVOKE: typeof IPC_INVOKE_CHANNEL = 'abstractruntime:invoke';
 const EVENT: typeof IPC_EVENT_CHANNEL = 'abstractruntime:event';
+const GLOBAL: typeof PRELOAD_GLOBAL = 'abstractRuntime';
 
 export const preloadApi: PreloadApi = {
   invoke: (method, payload) => ipcRenderer.invoke(INVOKE, { method, payload } satisfies IpcInvokeRequest),
@@ -22,4 +23,4 @@ export const preloadApi: PreloadApi = {
   },
 };
 
-contextBridge.exposeInMainWorld('abstractRuntime', preloadApi);
+contextBridge.exposeInMainWorld(GLOBAL, preloadApi);

@@ -1,32 +1,12 @@
 /** Ledger and provenance: hash-chain verification, signing, anchors, bundles, Python interop. */
-export { parseJsonLossless, parsePlainJson, toPlainJson, JsonSyntaxError } from '../../src-shared/losslessJson';
-export { chainRowFromRecord, readBodyLink, type ChainRow } from './chainRow';
-export { verifyChain, type VerifyChainOptions } from './verifyChain';
-export { verifyRunLedger, ledgerRows, type VerifyRunOptions, type RawLedgerSource, type SignedHeadSource } from './verifyRunLedger';
-export {
-  SigningKeyStore,
-  KEY_FILE_NAME,
-  headMessage,
-  keyIdOf,
-  publicKeyFromBase64,
-  verifyRecordSignature,
-  verifySignedHead,
-} from './signing';
-export { anchorPathFor, readAnchors, writeAnchors, anchorRun, type AnchorFile } from './anchors';
-export {
-  createExportBundle,
-  verifyBundle,
-  referencedArtifacts,
-  BUNDLE_FORMAT,
-  BUNDLE_VERSION,
-  type ExportBundle,
-  type BundleRecord,
-  type BundleArtifact,
-  type ExportOptions,
-} from './bundle';
-export { parseBundle } from './bundleSchema';
+export { parseJsonLossless, parsePlainJson, JsonSyntaxError } from '../../src-shared/losslessJson';
+export { chainRowFromRecord } from './chainRow';
+export { verifyChain } from './verifyChain';
+export { verifyRunLedger } from './verifyRunLedger';
+export { SigningKeyStore, KEY_FILE_NAME } from './signing';
+export { anchorPathFor, anchorRun } from './anchors';
+export { createExportBundle, verifyBundle, type ExportBundle } from './bundle';
 export { importBundle } from './importBundle';
-export { writeImportedRun, type ImportResult } from './importRun';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
-export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
+export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns } from './pythonImport';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';

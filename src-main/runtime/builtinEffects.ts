@@ -4,7 +4,7 @@
  * `waiting` records share one commit.
  */
 import type { JsonObject } from '../../src-shared/json';
-import type { EffectHandler, EffectOutcome, EffectRequest } from './contracts';
+import type { EffectHandler, EffectOutcome } from './contracts';
 
 const pure = { isIdempotent: () => true, hasSideEffects: () => false };
 const bad = (message: string): EffectOutcome => ({ kind: 'failed', error: { code: 'INVALID_PLAN', message }, retryable: false });
@@ -52,8 +52,4 @@ export const BUILTIN_EFFECTS: Readonly<Record<string, EffectHandler>> = Object.f
 function firstString(payload: JsonObject, keys: string[]): string | null {
   for (const k of keys) if (typeof payload[k] === 'string' && payload[k]) return payload[k] as string;
   return null;
-}
-
-export function isBuiltinWait(effect: EffectRequest): boolean {
-  return Object.hasOwn(BUILTIN_EFFECTS, effect.type);
 }

@@ -7,9 +7,6 @@ import { errorFromPayload } from '../../src-shared/errors';
 
 export type EventListener = (message: ApiEventMessage) => void;
 
-/** Connection status of the event stream (web: WebSocket; electron: always open). */
-export type StreamStatus = 'connecting' | 'open' | 'reconnecting';
-
 export interface RuntimeClient {
   readonly transport: 'electron' | 'web' | 'memory';
   /** Resolves to the response, or throws the typed error rebuilt from the result's `code`. */

@@ -49,7 +49,7 @@ import { guarded, toStoreError } from './sqliteErrors';
 import { prepareStatements, type LedgerTuple, type Statements } from './statements';
 import { runColumns, runWhere, snapshotWhere } from './queryFilters';
 
-export type { Durability, OpenOptions } from './openDatabase';
+export type { OpenOptions } from './openDatabase';
 
 const PAGE = 1000;
 

@@ -1,2 +1,2 @@
-export { registerIpc, handleInvoke, trustedSender, forwardEvents, type IpcMainLike, type IpcInvokeEvent, type WebContentsLike, type TrustedSenderCheck } from './ipcBridge';
+export { registerIpc, trustedSender, forwardEvents, type IpcMainLike, type IpcInvokeEvent } from './ipcBridge';
 export { isAppUrl, type AppPages } from './appUrl';

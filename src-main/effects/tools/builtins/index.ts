@@ -22,4 +22,3 @@ export function registerBuiltinTools(registry: ToolRegistry, opts: BuiltinToolOp
 }
 
 export { addTool, currentTimeTool, fileTools, httpGetTool };
-export { hostAllowed } from './httpGet';
