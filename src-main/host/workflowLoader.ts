@@ -8,7 +8,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { WorkflowDefinition, WorkflowSpec } from '../runtime/contracts';
 import { defineWorkflow } from '../runtime/index';
 
@@ -50,6 +49,10 @@ export async function loadWorkflowModules(projectFile: string | null): Promise<L
   if (!projectFile) return out;
   const { files, errors } = readProjectFile(projectFile);
   out.errors.push(...errors);
+  if (files.length === 0) return out;
+  // tsx compiles workflow modules on load; imported only when there are some, so a CLI call
+  // without a project does not pay for the compiler.
+  const { tsImport } = await import('tsx/esm/api');
   for (const file of files) {
     try {
       const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;

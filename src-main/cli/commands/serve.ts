@@ -1,11 +1,11 @@
 /** `serve`: the host, its scheduler and the web host, until SIGINT/SIGTERM. */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startWebHost, DEFAULT_WEB_PORT } from '../../transport/web/index';
 import type { Command } from '../command';
+import { packageRoot } from '../packageRoot';
 import { UsageError } from '../usageError';
 
-export const DEFAULT_STATIC_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../out/web');
+const DEFAULT_STATIC_DIR = join(packageRoot(), 'out/web');
 
 export const serveCommands: Command[] = [
   {
