@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every figure measured side by side in one run.
- *   --only steps,resume,verify,scale,inspector   pick sections (default: all)
+ *   --only steps,resume,verify,scale,inspector,cli   pick sections (default: all)
  *   --quick                                      smaller shapes (a smoke run, not for docs)
  *   --out PATH                                   results file (default: bench/results.json for a full
  *                                                run — the one docs/benchmarks.md quotes — and
@@ -12,7 +12,7 @@ import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatTable, writeResults, type Figure } from './report';
 
-const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector'] as const;
+const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -67,6 +67,10 @@ async function runSection(s: Section, dir: string, quick: boolean): Promise<Figu
     case 'inspector': {
       const { benchInspector } = await import('./sections/inspector');
       return benchInspector({ dir, records: quick ? 10_000 : 100_000, liveSteps: quick ? 500 : 3_000, stepsPerSec: 1_000 });
+    }
+    case 'cli': {
+      const { benchCliStartup } = await import('./sections/cliStartup');
+      return benchCliStartup({ dir, repeats: quick ? 5 : 30 });
     }
   }
 }
