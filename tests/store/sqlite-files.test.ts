@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DatabaseCorruptError,
   DatabaseLockedError,
@@ -14,6 +14,7 @@ import {
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src-main/store/sqlite/schema';
 import { makeRecord, makeState, writeRun } from '../ledger/support/runFactory';
+import { readableChild } from '../support/readableChild';
 
 let dir: string;
 beforeEach(() => {
@@ -160,14 +161,21 @@ describe('files users meet', () => {
 });
 
 const CHILD = resolve(__dirname, '../ledger/support/openStoreChild.ts');
+let child: { script: string; dir: string } | null = null;
+beforeAll(async () => {
+  child = await readableChild(CHILD);
+});
+afterAll(() => {
+  if (child) rmSync(child.dir, { recursive: true, force: true });
+});
 
-/** Root ignores file modes, so as root the child runs as `nobody`. */
+/** Root ignores file modes, so as root the child runs as `nobody`, from a copy it can read. */
 function openAsUnprivileged(file: string, mode = ''): { ok: boolean; code?: string; message?: string; runs?: number } {
   const asRoot = process.getuid?.() === 0;
-  const out = spawnSync(process.execPath, ['--import', 'tsx', CHILD, file, mode], {
-    cwd: resolve(__dirname, '../..'),
+  const out = spawnSync(process.execPath, [child!.script, file, mode], {
+    cwd: child!.dir,
     encoding: 'utf8',
-    env: { ...process.env, TSX_TSCONFIG_PATH: resolve(__dirname, '../../tsconfig.json'), HOME: tmpdir() },
+    env: { ...process.env, HOME: tmpdir() },
     ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
   });
   const line = out.stdout.trim().split('\n').pop() ?? '';
