@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm start`: the desktop app where it can run, the same inspector in a browser where it
- * cannot. Also `npm run rebuild:electron` (`--rebuild-electron`) and `--check`.
+ * cannot. A missing Electron binary is fetched first with Electron's own installer
+ * (node_modules/electron/install.js); offline that fails and the web host starts instead.
+ * Also `npm run rebuild:electron` (`--rebuild-electron`) and `--check`.
  *
  * better-sqlite3 is native. The tests and the CLI run on Node and use node_modules/better-sqlite3.
  * Electron needs a copy built for its own ABI: we keep it apart in out/node_modules/better-sqlite3,
@@ -26,10 +28,19 @@ const say = (lines) => console.log(lines.join('\n'));
 function findElectron() {
   if (!existsSync(join(electronPkgDir, 'package.json'))) return { missing: 'the electron package is not installed (run npm ci)' };
   const pathFile = join(electronPkgDir, 'path.txt');
-  if (!existsSync(pathFile)) return { missing: 'the Electron binary was not downloaded (installs here skip it: ELECTRON_SKIP_BINARY_DOWNLOAD / allowScripts)' };
+  if (!existsSync(pathFile)) return { missing: 'the Electron binary has not been downloaded', binaryOnly: true };
   const exe = join(electronPkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  if (!existsSync(exe)) return { missing: `the Electron binary is missing (${exe})` };
+  if (!existsSync(exe)) return { missing: `the Electron binary is missing (${exe})`, binaryOnly: true };
   return { exe, version: JSON.parse(readFileSync(join(electronPkgDir, 'package.json'), 'utf8')).version };
+}
+
+/** Downloads the binary with Electron's installer; returns null on success, else why not. */
+function fetchElectron() {
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'the Electron binary has not been downloaded, and ELECTRON_SKIP_BINARY_DOWNLOAD is set';
+  console.log("the Electron binary is missing: downloading it with Electron's installer (node node_modules/electron/install.js)…");
+  if (!run(process.execPath, [join(electronPkgDir, 'install.js')])) return 'the Electron binary could not be downloaded (no internet access?)';
+  const found = findElectron();
+  return found.missing ?? null;
 }
 
 function hasDisplay() {
@@ -68,7 +79,8 @@ function explainNoDesktop(reason) {
     '',
     `AbstractRuntime desktop cannot start here: ${reason}.`,
     '',
-    'To run the desktop app (on a machine with internet access):',
+    'On a machine with internet access and a display, `npm start` downloads what the desktop',
+    'app needs by itself. By hand, the same steps:',
     '  1. node node_modules/electron/install.js      # downloads the Electron binary',
     '  2. npm run rebuild:electron                     # better-sqlite3 for Electron, kept apart in out/node_modules',
     '  3. npm start',
@@ -125,12 +137,16 @@ if (args.has('--rebuild-electron')) {
     `display: ${hasDisplay() ? 'yes' : 'none (DISPLAY/WAYLAND_DISPLAY unset)'}`,
     `better-sqlite3 for Electron: ${existsSync(electronNativeBinary) ? electronNativeBinary : 'not built (npm run rebuild:electron)'}`,
   ]);
-} else if (electron.missing) {
-  explainNoDesktop(electron.missing);
-  serveInstead();
 } else if (!hasDisplay()) {
+  // Checked first: without a display there is no point downloading a window.
   explainNoDesktop('there is no display (DISPLAY / WAYLAND_DISPLAY unset)');
   serveInstead();
+} else if (electron.missing) {
+  const why = electron.binaryOnly ? fetchElectron() : electron.missing;
+  if (why) {
+    explainNoDesktop(why);
+    serveInstead();
+  } else startDesktop(findElectron());
 } else {
   startDesktop(electron);
 }
