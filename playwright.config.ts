@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // The tests spawn bin/abstractruntime.mjs: build its bundle from the sources under test first.
+  globalSetup: './tests/globalSetup.ts',
   timeout: 60_000,
   workers: 1,
   reporter: [['list']],
