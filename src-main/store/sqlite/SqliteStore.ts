@@ -50,6 +50,8 @@ import { prepareStatements, type LedgerTuple, type Statements } from './statemen
 import { runColumns, runWhere, snapshotWhere } from './queryFilters';
 
 export type { OpenOptions } from './openDatabase';
+// Their home is the store contract now; re-exported for code written against this file.
+export type { RowStatusOf, StoredRecordRow } from '../../runtime/storeContract';
 
 const PAGE = 1000;
 
