@@ -33,6 +33,8 @@ export const requestSchemas = {
       stepMode: z.boolean().optional(),
       /** Breakpoints set before the first step (pause BEFORE these nodes). */
       breakpoints: z.array(z.string().min(1)).max(500).optional(),
+      /** Only create the run (its `run_started` record): a worker on the database advances it. */
+      detach: z.boolean().optional(),
     })
     .strict(),
   listRuns: z
@@ -152,6 +154,14 @@ export interface RunView {
   stepMode: boolean;
   breakpoints: string[];
   children: RunSummary[];
+  /** Runnable for a while and held by no live process: why nothing advances it (null: not stalled). */
+  stalled?: StalledInfo | null;
+}
+
+export interface StalledInfo {
+  /** When the run became runnable (ISO). */
+  since: string;
+  reason: string;
 }
 
 export interface LedgerPageResponse {

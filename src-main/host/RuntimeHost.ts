@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { StalledInfo } from '../../src-shared/api';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import {
   ConcurrentUpdateError,
@@ -21,7 +22,10 @@ import {
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
 import { TERMINAL_STATUSES } from '../../src-shared/types';
-import type { Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition } from '../runtime/contracts';
+import type { Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
+import { awaitedChild, isTerminal } from '../runtime/runnable';
+import { isDeadLocalOwner } from '../store/processLeaseOwner';
+import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
 import type { StartChildRequest } from '../effects/subworkflow/index';
@@ -50,7 +54,20 @@ export interface HostOpenOptions extends Omit<HostCreateOptions, 'store' | 'sign
 /** Steps per tick call while auto-advancing: progress is published between chunks. */
 const CHUNK_STEPS = 250;
 
-export type HostStore = RuntimeStore & SnapshotStore & { close?(): void };
+export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & { close?(): void };
+
+/** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
+export const STALL_AFTER_MS = 5_000;
+/** How long a worker's claim holds a run before another worker may take it over. */
+const CLAIM_TTL_MS = 30_000;
+
+/** Runs worked at once by `tick` and recovery: memory stays bounded however many are runnable. */
+const WORK_BATCH = 32;
+
+/** What `work` did with a claimed run. */
+export type WorkDone = 'advanced' | 'timer' | 'parent' | null;
+
+export type { StalledInfo };
 
 export interface HostParts {
   store: HostStore;
@@ -74,6 +91,8 @@ export interface StartRunOptions {
   breakpoints?: string[];
   parentRunId?: string;
   runId?: string;
+  /** Create the run only; a worker on the database advances it. */
+  detach?: boolean;
 }
 
 export interface TickReport {
@@ -105,6 +124,7 @@ export class RuntimeHost {
   /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
   readonly hostId: string;
   private closed = false;
+  private worker: Worker | null = null;
 
   /** A host over a given store (tests, embedders): MemoryStore where SQLite is not the point. */
   static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
@@ -188,7 +208,17 @@ export class RuntimeHost {
   }
 
   listChildren(runId: string): RunSummary[] {
-    return this.store.listRuns({ parentRunId: runId, limit: 1000 }).runs;
+    return this.withStalled(this.store.listRuns({ parentRunId: runId, limit: 1000 }).runs);
+  }
+
+  /** Run summaries with `stalled` filled in where it applies (a list shows it per row). */
+  withStalled(runs: RunSummary[]): RunSummary[] {
+    return runs.map((r) => {
+      if (isTerminal(r) || r.paused || (r.status === 'waiting' && r.waiting_reason !== 'until' && r.waiting_reason !== 'subworkflow')) return r;
+      const state = this.store.getRun(r.run_id);
+      const stalled = state ? this.stalled(state) : null;
+      return stalled ? { ...r, stalled: stalled.reason } : r;
+    });
   }
 
   /** With signing on: the head is signed and anchored outside the DB after each host command. */
@@ -234,6 +264,7 @@ export class RuntimeHost {
     if (opts.stepMode) this.prefs.setStepMode(state.run_id, true);
     if (opts.breakpoints?.length) this.prefs.setBreakpoints(state.run_id, opts.breakpoints);
     this.publisher.publish(state.run_id);
+    if (opts.detach) return state;
     return this.queues.run(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
   }
 
@@ -539,31 +570,44 @@ export class RuntimeHost {
     return this.eventLog.list();
   }
 
-  /** Advances every `running` run (the kernel retries or parks interrupted effects). */
+  /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
   async recoverOnStart(): Promise<string[]> {
-    const runnable = this.store.listRunnable().filter((r) => !r.paused && this.workflowFor(r));
-    await Promise.all(runnable.map((r) => this.advance(r.run_id).catch(logBackground(`recover ${r.run_id}`))));
-    return runnable.map((r) => r.run_id);
-  }
-
-  /** One headless pass (CLI `tick`): recover, fire due timers, resume orphaned parents, settle. */
-  async tick(): Promise<TickReport> {
-    const recovered = await this.recoverOnStart();
-    const timersFired = await this.runDueTimers();
-    const parentsResumed = await this.resumeOrphanedParents();
-    await this.whenIdle();
-    return { recovered, timersFired, parentsResumed };
+    const runnable = this.store.listRunnable().filter((r) => !r.paused && this.workflowFor(r)).map((r) => r.run_id);
+    for (let i = 0; i < runnable.length; i += WORK_BATCH) {
+      await Promise.all(runnable.slice(i, i + WORK_BATCH).map((id) => this.advance(id).catch(logBackground(`recover ${id}`))));
+    }
+    return runnable;
   }
 
   /**
-   * What a long-lived host (desktop app, `serve`) does after opening: recover interrupted
-   * runs, resume parents whose children ended meanwhile, then fire timers every interval.
+   * One headless pass (CLI `tick`): claims whatever is runnable (interrupted runs, due timers,
+   * parents whose child ended) WORK_BATCH at a time, each run at most once, and settles.
    */
-  async startServices(opts: { intervalMs?: number } = {}): Promise<{ recovered: string[]; parentsResumed: string[] }> {
-    const recovered = await this.recoverOnStart();
-    const parentsResumed = await this.resumeOrphanedParents();
-    this.startScheduler(opts);
-    return { recovered, parentsResumed };
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { recovered: [], timersFired: [], parentsResumed: [] };
+    const seen = new Set<string>();
+    for (let claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id)); claimed.length; claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id))) {
+      for (const id of claimed) seen.add(id);
+      await Promise.all(
+        claimed.map(async (id) => {
+          const did = await this.work(id).catch(logBackground(`advance ${id}`));
+          if (did === 'advanced') report.recovered.push(id);
+          else if (did === 'timer') report.timersFired.push(id);
+          else if (did === 'parent') report.parentsResumed.push(id);
+        }),
+      );
+    }
+    await this.whenIdle();
+    return report;
+  }
+
+  /**
+   * What a long-lived host (desktop app, `serve`, `worker`) does after opening: it becomes a
+   * worker on its database, which recovers interrupted runs, resumes parents whose children
+   * ended meanwhile, fires due timers, and takes up whatever other processes leave runnable.
+   */
+  startServices(opts: WorkerOptions = {}): Worker {
+    return this.startWorker(opts);
   }
 
   startScheduler(opts: { intervalMs?: number } = {}): void {
@@ -576,6 +620,86 @@ export class RuntimeHost {
 
   whenIdle(): Promise<void> {
     return this.queues.whenIdle();
+  }
+
+  // ------------------------------------------------------------ the work queue
+
+  get workQueue(): WorkQueueStore {
+    return this.store;
+  }
+
+  /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction). */
+  claimWork(limit: number, busy: (runId: string) => boolean = () => false): string[] {
+    if (this.closed) return [];
+    return this.store.claimRunnable({
+      owner: this.hostId,
+      now: this.clock.now(),
+      ttlMs: CLAIM_TTL_MS,
+      limit,
+      accepts: (workflowId, version) => !!this.catalog.find({ workflow_id: workflowId, workflow_version: version }),
+      busy: (runId) => busy(runId) || this.queues.busy(runId),
+      ownerGone: isDeadLocalOwner,
+    });
+  }
+
+  /**
+   * Does what a claimed run needs: advance it (running: started, resumed, recovered), fire its
+   * due timer, or resume it with its ended child's outcome. A run left runnable without having
+   * moved (stopped at a breakpoint or in step mode) is held off the queue until a person acts.
+   */
+  async work(runId: string): Promise<WorkDone> {
+    try {
+      const state = this.store.getRun(runId);
+      if (!state || this.closed || this.notResumableReason(state)) return null;
+      const before = state.ledger_head?.seq ?? null;
+      const child = awaitedChild(state);
+      let did: WorkDone = null;
+      if (state.status === 'running') {
+        await this.advance(runId);
+        did = 'advanced';
+      } else if (state.waiting?.reason === 'until') {
+        if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
+      } else if (child) {
+        const after = await this.notifyParent(runId, child);
+        if (after && !isWaitingForChild(after, child)) did = 'parent';
+      }
+      const after = this.store.getRun(runId);
+      if (after && (after.ledger_head?.seq ?? null) === before) {
+        const ws = this.store.workState(runId);
+        if (ws?.runnableAt != null && ws.runnableAt <= this.clock.now().getTime()) this.store.holdRun(runId, before);
+      }
+      return did;
+    } finally {
+      if (!this.queues.busy(runId)) this.store.releaseLease(runId, this.hostId);
+    }
+  }
+
+  /** Makes this host a worker on its database (see worker.ts). */
+  startWorker(opts: WorkerOptions = {}): Worker {
+    this.worker ??= new Worker(this, opts);
+    this.worker.start();
+    return this.worker;
+  }
+
+  /**
+   * Why a run that should be advancing is not, or null: it has been runnable for
+   * STALL_AFTER_MS and no live process holds its lease.
+   */
+  stalled(state: RunState): StalledInfo | null {
+    if (isTerminal(state) || state.paused) return null;
+    const ws = this.store.workState(state.run_id);
+    const now = this.clock.now().getTime();
+    if (ws?.runnableAt == null || ws.runnableAt > now - STALL_AFTER_MS) return null;
+    if (ws.lease && ws.lease.expiresAt > now && !isDeadLocalOwner(ws.lease.owner)) return null;
+    const since = new Date(ws.runnableAt).toISOString();
+    const workers = this.store.liveWorkers(this.clock.now());
+    const what = state.status === 'running' ? `run is runnable at node ${state.current_node}` : state.waiting?.reason === 'until' ? 'timer is due' : 'child run has ended';
+    if (workers.length === 0)
+      return { since, reason: `its ${what}, but no worker is running on this database (start \`abstractruntime worker\`, \`serve\` or the desktop app)` };
+    const key = `${state.workflow_id}@${state.workflow_version}`;
+    if (!workers.some((w) => w.workflows.includes(key)))
+      return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has workflow ${key} registered` };
+    return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has claimed it yet` };
   }
 
   // ------------------------------------------------------------ snapshots
@@ -670,6 +794,7 @@ export class RuntimeHost {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    await this.worker?.stop();
     await this.whenIdle();
     this.onClose?.();
   }

@@ -245,3 +245,66 @@ export interface ArtifactStore {
   getArtifact(ref: string): { bytes: Uint8Array; mime: string };
   hasArtifact(ref: string): boolean;
 }
+
+// ---------------------------------------------------------------- the work queue
+
+/** A process that claims and advances runnable runs (`worker`, `serve`, the desktop app). */
+export interface WorkerInfo {
+  workerId: string;
+  kind: string;
+  hostname: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+  /** Considered gone after this (epoch ms) unless it beats again. */
+  expiresAt: number;
+  /** The workflows it can advance, as `id@version`. */
+  workflows: string[];
+}
+
+export interface ClaimRequest {
+  owner: string;
+  now: Date;
+  ttlMs: number;
+  /** At most this many runs. */
+  limit: number;
+  /** Whether this worker can advance a run of that workflow (id + version). */
+  accepts(workflowId: string, workflowVersion: string): boolean;
+  /** Runs this owner is already advancing in-process: never claimed again. */
+  busy(runId: string): boolean;
+  /** Whether another owner's unexpired lease may be taken over (its process died). */
+  ownerGone?(owner: string): boolean;
+}
+
+/** What the queue knows of one run: when it became runnable and who holds it. */
+export interface RunWorkState {
+  runnableAt: number | null;
+  lease: { owner: string; expiresAt: number } | null;
+}
+
+/**
+ * The database as the work queue (docs/proposal.md). A store keeps `runnableAt` (see
+ * runtime/runnable.ts) indexed with every commit, and wakes a parent in the same commit in
+ * which its child ends. A claim takes leases on runnable runs nobody holds, in one
+ * transaction (SQLite: IMMEDIATE; a server database: `FOR UPDATE SKIP LOCKED`).
+ */
+export interface WorkQueueStore {
+  claimRunnable(req: ClaimRequest): string[];
+  /** The earliest time any run becomes runnable (null: none), so a worker can sleep until then. */
+  nextRunnableAt(): number | null;
+  /**
+   * Takes a run off the queue until its next commit (it stopped at a breakpoint or in step
+   * mode: a person continues it). Does nothing if the run's head moved past `headSeq`.
+   */
+  holdRun(runId: string, headSeq: number | null): void;
+  workState(runId: string): RunWorkState | null;
+  heartbeatWorker(info: WorkerInfo): void;
+  removeWorker(workerId: string): void;
+  liveWorkers(now: Date): WorkerInfo[];
+  /**
+   * A number that changes whenever any process committed to the store since the last read
+   * (SQLite: `PRAGMA data_version` plus this connection's own writes): cheap enough to read
+   * every few milliseconds, so workers and the change feed never scan tables while idle.
+   */
+  changeToken(): number;
+}

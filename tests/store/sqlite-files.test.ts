@@ -42,14 +42,16 @@ describe('schema versions', () => {
       // v2 backfilled the origin column from the stored state, and added signed heads.
       expect(store.db.prepare("SELECT origin_kind FROM runs WHERE run_id = 'old'").get()).toEqual({ origin_kind: 'import' });
       expect(store.getSignedHead('old')).toBeNull();
+      // v3 put the old running run on the work queue: any worker can claim it.
+      expect(store.workState('old')?.runnableAt).toBe(Date.parse(state.updated_at));
     } finally {
       store.close();
     }
   });
 
   it('lists its migrations in order, ending at the current version', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(SCHEMA_VERSION).toBe(3);
   });
 
   it('refuses a file from a newer version, saying which version each side has', () => {
@@ -59,7 +61,7 @@ describe('schema versions', () => {
     raw.pragma('user_version = 7');
     raw.close();
     expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
-    expect(() => SqliteStore.open(file)).toThrow(/schema version 7.*supports schema version 2/);
+    expect(() => SqliteStore.open(file)).toThrow(new RegExp(`schema version 7.*supports schema version ${SCHEMA_VERSION}`));
   });
 
   it("refuses someone else's SQLite database instead of adding tables to it", () => {

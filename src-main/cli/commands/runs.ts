@@ -20,13 +20,20 @@ export const runCommands: Command[] = [
   },
   {
     name: 'run',
-    usage: '<workflowId> [--vars JSON]',
+    usage: '<workflowId> [--vars JSON] [--detach]',
     summary: 'start a run and advance it until it waits or ends; prints the run',
-    options: { vars: { type: 'string', valueName: 'JSON', description: 'initial vars, a JSON object' } },
+    options: {
+      vars: { type: 'string', valueName: 'JSON', description: 'initial vars, a JSON object' },
+      detach: { type: 'boolean', description: 'only create the run: a worker on the database advances it' },
+    },
     args: { min: 1, max: 1 },
     async run(ctx, { values, positionals }) {
       const vars = parseJsonObjectArg('--vars', values.vars as string | undefined);
-      const run = await ctx.call('startRun', { workflowId: positionals[0]!, ...(vars ? { vars: vars as never } : {}) });
+      const run = await ctx.call('startRun', {
+        workflowId: positionals[0]!,
+        ...(vars ? { vars: vars as never } : {}),
+        ...(values.detach ? { detach: true } : {}),
+      });
       ctx.out.result(run, () => formatRun(run));
       return run.status === 'failed' ? 1 : 0;
     },

@@ -8,6 +8,7 @@ import { findNonJsonPath } from '../../../src-shared/json';
 import type { ArtifactRef, LedgerRecord, RunState, RunSummary, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
   ArtifactStore,
+  ClaimRequest,
   CommitBatch,
   LedgerPage,
   LedgerQuery,
@@ -15,7 +16,11 @@ import type {
   RuntimeStore,
   SnapshotQuery,
   SnapshotStore,
+  RunWorkState,
+  WorkerInfo,
+  WorkQueueStore,
 } from '../../runtime/contracts';
+import { awaitedChild, isTerminal, runnableAt } from '../../runtime/runnable';
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkLease } from '../leaseRule';
@@ -23,13 +28,17 @@ import { checkBatch } from './checkBatch';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
-export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
+export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore {
   private runs = new Map<string, RunState>();
   private ledgers = new Map<string, LedgerRecord[]>();
   private completedByKey = new Map<string, LedgerRecord>();
   private leases = new Map<string, { owner: string; expiresAt: number }>();
   private snapshots = new Map<string, Snapshot>();
   private artifacts = new Map<string, { bytes: Uint8Array; mime: string }>();
+  /** Runs taken off the queue until their next commit (holdRun). */
+  private held = new Set<string>();
+  private workers = new Map<string, WorkerInfo>();
+  private commitCount = 0;
 
   // ------------------------------------------------------------ runs + ledger
 
@@ -49,6 +58,8 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     }
     this.ledgers.set(batch.state.run_id, ledger);
     this.runs.set(batch.state.run_id, clone(batch.state));
+    this.held.delete(runId);
+    this.commitCount++;
     if (batch.lease && batch.releaseLease) this.leases.delete(runId);
     else if (batch.lease) this.leases.set(runId, { owner: batch.lease.owner, expiresAt: batch.lease.now.getTime() + batch.lease.ttlMs });
   }
@@ -122,6 +133,70 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   releaseLease(runId: string, owner: string): void {
     if (this.leases.get(runId)?.owner === owner) this.leases.delete(runId);
+  }
+
+  // ------------------------------------------------------------ the work queue
+
+  private runnableAtOf(s: RunState): number | null {
+    if (this.held.has(s.run_id)) return null;
+    const childId = awaitedChild(s);
+    const child = childId ? this.runs.get(childId) : undefined;
+    return runnableAt(s, child && isTerminal(child) ? Date.parse(child.updated_at) : null);
+  }
+
+  claimRunnable(req: ClaimRequest): string[] {
+    const now = req.now.getTime();
+    const due = [...this.runs.values()]
+      .map((s) => ({ s, at: this.runnableAtOf(s) }))
+      .filter((x): x is { s: RunState; at: number } => x.at !== null && x.at <= now)
+      .sort((a, b) => a.at - b.at || a.s.run_id.localeCompare(b.s.run_id));
+    const claimed: string[] = [];
+    for (const { s } of due) {
+      if (claimed.length >= req.limit) break;
+      if (req.busy(s.run_id) || !req.accepts(s.workflow_id, s.workflow_version)) continue;
+      const lease = this.leases.get(s.run_id);
+      if (lease && lease.expiresAt > now && !(lease.owner !== req.owner && req.ownerGone?.(lease.owner))) continue;
+      this.leases.set(s.run_id, { owner: req.owner, expiresAt: now + req.ttlMs });
+      claimed.push(s.run_id);
+    }
+    return claimed;
+  }
+
+  changeToken(): number {
+    return this.commitCount;
+  }
+
+  nextRunnableAt(): number | null {
+    let min: number | null = null;
+    for (const s of this.runs.values()) {
+      const at = this.runnableAtOf(s);
+      if (at !== null && (min === null || at < min)) min = at;
+    }
+    return min;
+  }
+
+  holdRun(runId: string, headSeq: number | null): void {
+    const s = this.runs.get(runId);
+    if (s && (s.ledger_head?.seq ?? null) === headSeq) this.held.add(runId);
+  }
+
+  workState(runId: string): RunWorkState | null {
+    const s = this.runs.get(runId);
+    if (!s) return null;
+    const lease = this.leases.get(runId);
+    return { runnableAt: this.runnableAtOf(s), lease: lease ? { ...lease } : null };
+  }
+
+  heartbeatWorker(info: WorkerInfo): void {
+    this.workers.set(info.workerId, clone(info));
+  }
+
+  removeWorker(workerId: string): void {
+    this.workers.delete(workerId);
+  }
+
+  liveWorkers(now: Date): WorkerInfo[] {
+    return [...this.workers.values()].filter((w) => w.expiresAt > now.getTime()).map(clone);
   }
 
   // ------------------------------------------------------------ snapshots

@@ -26,6 +26,7 @@ import type {
 } from '../../../src-shared/types';
 import type {
   ArtifactStore,
+  ClaimRequest,
   CommitBatch,
   LedgerPage,
   LedgerQuery,
@@ -33,8 +34,12 @@ import type {
   RuntimeStore,
   SnapshotQuery,
   SnapshotStore,
+  RunWorkState,
+  WorkerInfo,
+  WorkQueueStore,
 } from '../../runtime/contracts';
 import { toRunSummary } from '../../runtime/runSummary';
+import { awaitedChild, isTerminal } from '../../runtime/runnable';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../memory/checkBatch';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
@@ -50,12 +55,19 @@ export type { StoredRecordRow } from './ledgerRows';
 export type { Durability, OpenOptions } from './openDatabase';
 
 const PAGE = 1000;
+/** A claim reads the runnable index this many rows at a time, and at most CLAIM_SCAN rows. */
+const CLAIM_PAGE = 64;
+const CLAIM_SCAN = 4096;
+/** Rows of workers whose heartbeat stopped longer ago than this are deleted. */
+const WORKER_HISTORY_MS = 24 * 3600_000;
+
+type RunnableTuple = [runId: string, workflowId: string, version: string | null, runnableAt: number, owner: string | null, expiresAt: number | null];
 
 /** The indexed columns of an imported row (its status and idempotency key). */
 export type RowStatusOf = (row: StoredRecordRow) => { status: string; key: string | null };
 
 
-export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
+export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore {
   private readonly st: Statements;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<(batch: CommitBatch, rows: StoredRecordRow[], state: string) => void>;
@@ -65,7 +77,10 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
    * its owner is a process of this machine that no longer exists (see processLeaseOwner).
    */
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
+  /** Commits through this connection (data_version only counts other connections'). */
+  private ownWrites = 0;
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
+  private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
 
   private constructor(
     readonly db: Database.Database,
@@ -76,6 +91,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
     this.importTx = db.transaction((state, rows, statusOf) => this.importInTx(state, rows, statusOf));
+    this.claimTx = db.transaction((req) => this.claimInTx(req));
   }
 
   static open(path: string, opts: OpenOptions = {}): SqliteStore {
@@ -104,6 +120,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     const rows = batch.records.map(rowFromRecord);
     const state = JSON.stringify(batch.state);
     this.run(() => this.commitTx.immediate(batch, rows, state));
+    this.ownWrites++;
   }
 
   private commitInTx(batch: CommitBatch, rows: StoredRecordRow[], state: string): void {
@@ -115,12 +132,21 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     if (lease) checkLease(batch.state.run_id, held, lease.owner, lease.now.getTime(), this.leaseOwnerGone);
     checkBatch(batch, current);
     batch.records.forEach((r, i) => this.insertRow(r.run_id, rows[i]!, r.status, r.idempotency_key));
-    this.st.upsertRun.run(runColumns(batch.state, state));
+    this.st.upsertRun.run(runColumns(batch.state, state, this.childEndedAt(batch.state)));
+    if (batch.state.parent_run_id && isTerminal(batch.state)) this.st.wakeParent.run(Date.parse(batch.state.updated_at), batch.state.run_id);
     if (!lease) return;
     // The check above proved any other holder expired or gone: the row can be overwritten or dropped.
     if (batch.releaseLease) {
       if (held) this.st.dropLease.run(batch.state.run_id);
     } else this.st.putLease.run(batch.state.run_id, lease.owner, lease.now.getTime() + lease.ttlMs);
+  }
+
+  /** A parent that starts waiting on a child that already ended is runnable at once. */
+  private childEndedAt(state: RunState): number | null {
+    const child = awaitedChild(state);
+    if (!child) return null;
+    const ended = this.st.childEnded.get(child) as string | null | undefined;
+    return ended ? Date.parse(ended) : null;
   }
 
   private heldLease(runId: string): HeldLease | undefined {
@@ -228,6 +254,87 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     this.run(() => this.st.deleteLease.run(runId, owner));
   }
 
+  // ------------------------------------------------------------ the work queue
+
+  claimRunnable(req: ClaimRequest): string[] {
+    if (req.limit <= 0) return [];
+    return this.run(() => this.claimTx.immediate(req));
+  }
+
+  /**
+   * Walks the runnable index in order, skipping runs another live owner holds, until `limit`
+   * runs are claimed or CLAIM_SCAN rows were looked at: a claim's cost is bounded by the runs
+   * in flight, not by the runs stored.
+   */
+  private claimInTx(req: ClaimRequest): string[] {
+    const now = req.now.getTime();
+    const claimed: string[] = [];
+    let afterAt = Number.MIN_SAFE_INTEGER;
+    let afterId = '';
+    for (let scanned = 0; scanned < CLAIM_SCAN && claimed.length < req.limit; ) {
+      const rows = this.st.runnablePage.all(now, afterAt, afterAt, afterId, CLAIM_PAGE) as RunnableTuple[];
+      for (const [runId, workflowId, version, at, owner, expiresAt] of rows) {
+        afterAt = at;
+        afterId = runId;
+        if (claimed.length >= req.limit) break;
+        if (req.busy(runId) || !req.accepts(workflowId, version ?? '')) continue;
+        const free = owner === null || expiresAt === null || expiresAt <= now || (owner !== req.owner && !!req.ownerGone?.(owner));
+        if (!free) continue;
+        this.st.putLease.run(runId, req.owner, now + req.ttlMs);
+        claimed.push(runId);
+      }
+      scanned += rows.length;
+      if (rows.length < CLAIM_PAGE) break;
+    }
+    return claimed;
+  }
+
+  changeToken(): number {
+    const other = this.run(() => this.db.pragma('data_version', { simple: true })) as number;
+    return this.ownWrites * 0x100000000 + other;
+  }
+
+  nextRunnableAt(): number | null {
+    return (this.run(() => this.st.nextRunnable.get()) as number | null | undefined) ?? null;
+  }
+
+  holdRun(runId: string, headSeq: number | null): void {
+    this.run(() => this.st.holdRun.run(runId, headSeq));
+    this.ownWrites++;
+  }
+
+  workState(runId: string): RunWorkState | null {
+    const row = this.run(() => this.st.workState.get(runId)) as [number | null, string | null, number | null] | undefined;
+    if (!row) return null;
+    return { runnableAt: row[0], lease: row[1] !== null && row[2] !== null ? { owner: row[1], expiresAt: row[2] } : null };
+  }
+
+  heartbeatWorker(info: WorkerInfo): void {
+    this.run(() => {
+      this.st.putWorker.run({ ...info, workflows: JSON.stringify(info.workflows) });
+      // Workers that stopped beating long ago are only history: a bounded table, whoever cleans it.
+      this.st.dropDeadWorkers.run(info.heartbeatAt - WORKER_HISTORY_MS);
+    });
+  }
+
+  removeWorker(workerId: string): void {
+    this.run(() => this.st.deleteWorker.run(workerId));
+  }
+
+  liveWorkers(now: Date): WorkerInfo[] {
+    const rows = this.run(() => this.st.liveWorkers.all(now.getTime())) as [string, string, string, number, number, number, number, string][];
+    return rows.map(([workerId, kind, hostname, pid, startedAt, heartbeatAt, expiresAt, workflows]) => ({
+      workerId,
+      kind,
+      hostname,
+      pid,
+      startedAt,
+      heartbeatAt,
+      expiresAt,
+      workflows: parseStored<string[]>(workflows, this.path, `worker ${workerId}`),
+    }));
+  }
+
   // ------------------------------------------------------------ snapshots
 
   saveSnapshot(s: Snapshot): void {
@@ -305,6 +412,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
         this.insertRow(state.run_id, row, status, key);
       });
       this.st.upsertRun.run(runColumns(state, JSON.stringify(state)));
+      this.ownWrites++;
       return true;
   }
 

@@ -94,9 +94,40 @@ UPDATE runs SET origin_kind = json_extract(state, '$.origin.kind');
 CREATE INDEX runs_by_due_timer ON runs(wait_until_ms) WHERE status = 'waiting' AND waiting_reason = 'until';
 `;
 
+// v3: the database is the work queue. runnable_at (see runtime/runnable.ts) says from when a
+// run needs a worker; wait_child_id lets a child's final commit wake its parent; workers
+// lists the live processes that claim work (heartbeats), so a run nobody can take shows stalled.
+const V3 = `
+ALTER TABLE runs ADD COLUMN workflow_version TEXT;
+ALTER TABLE runs ADD COLUMN runnable_at INTEGER;
+ALTER TABLE runs ADD COLUMN wait_child_id TEXT;
+UPDATE runs SET workflow_version = json_extract(state, '$.workflow_version'),
+  wait_child_id = CASE WHEN status = 'waiting' AND waiting_reason = 'subworkflow' THEN json_extract(state, '$.waiting.child_run_id') END;
+UPDATE runs SET runnable_at = CASE
+  WHEN paused = 1 THEN NULL
+  WHEN status = 'running' THEN CAST(julianday(updated_at) * 86400000 - 210866760000000 AS INTEGER)
+  WHEN status = 'waiting' AND waiting_reason = 'until' THEN wait_until_ms
+  WHEN status = 'waiting' AND waiting_reason = 'subworkflow' THEN (SELECT CAST(julianday(c.updated_at) * 86400000 - 210866760000000 AS INTEGER)
+    FROM runs c WHERE c.run_id = runs.wait_child_id AND c.status IN ('completed', 'failed', 'cancelled'))
+END;
+CREATE INDEX runs_runnable ON runs(runnable_at, run_id) WHERE runnable_at IS NOT NULL;
+CREATE INDEX runs_by_child ON runs(wait_child_id) WHERE wait_child_id IS NOT NULL;
+CREATE TABLE workers (
+  worker_id    TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  hostname     TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  workflows    TEXT NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, ledger, leases, snapshots, artifacts', up: (db) => db.exec(V1) },
   { version: 2, description: 'signed heads, run origin column, due-timer index', up: (db) => db.exec(V2) },
+  { version: 3, description: 'work queue: runnable index, awaited child, workers', up: (db) => db.exec(V3) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -16,15 +16,35 @@ export function prepareStatements(db: Database.Database) {
     runHead: p('SELECT head_seq, head_hash FROM runs WHERE run_id = ?'),
     getRun: p('SELECT state FROM runs WHERE run_id = ?'),
     upsertRun: p(`INSERT INTO runs (run_id, workflow_id, status, parent_run_id, current_node, waiting_reason, wait_until_ms,
-        event_name, paused, head_seq, head_hash, created_at, updated_at, origin_kind, state)
+        event_name, paused, head_seq, head_hash, created_at, updated_at, origin_kind, workflow_version, runnable_at,
+        wait_child_id, state)
       VALUES (@run_id, @workflow_id, @status, @parent_run_id, @current_node, @waiting_reason, @wait_until_ms,
-        @event_name, @paused, @head_seq, @head_hash, @created_at, @updated_at, @origin_kind, @state)
+        @event_name, @paused, @head_seq, @head_hash, @created_at, @updated_at, @origin_kind, @workflow_version, @runnable_at,
+        @wait_child_id, @state)
       ON CONFLICT(run_id) DO UPDATE SET workflow_id = excluded.workflow_id, status = excluded.status,
         parent_run_id = excluded.parent_run_id, current_node = excluded.current_node,
         waiting_reason = excluded.waiting_reason, wait_until_ms = excluded.wait_until_ms,
         event_name = excluded.event_name, paused = excluded.paused, head_seq = excluded.head_seq,
         head_hash = excluded.head_hash, updated_at = excluded.updated_at, origin_kind = excluded.origin_kind,
-        state = excluded.state`),
+        workflow_version = excluded.workflow_version, runnable_at = excluded.runnable_at,
+        wait_child_id = excluded.wait_child_id, state = excluded.state`),
+    // The work queue (schema v3): a child's end wakes the parent waiting on it, in the same commit.
+    childEnded: p(`SELECT CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN updated_at END AS ended FROM runs WHERE run_id = ?`).pluck(),
+    wakeParent: p(`UPDATE runs SET runnable_at = ? WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`),
+    runnablePage: p(`SELECT r.run_id, r.workflow_id, r.workflow_version, r.runnable_at, l.owner, l.expires_at
+      FROM runs r INDEXED BY runs_runnable LEFT JOIN leases l ON l.run_id = r.run_id
+      WHERE r.runnable_at IS NOT NULL AND r.runnable_at <= ? AND (r.runnable_at > ? OR (r.runnable_at = ? AND r.run_id > ?))
+      ORDER BY r.runnable_at, r.run_id LIMIT ?`).raw(true),
+    nextRunnable: p('SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL').pluck(),
+    holdRun: p('UPDATE runs SET runnable_at = NULL WHERE run_id = ? AND head_seq IS ?'),
+    workState: p(`SELECT r.runnable_at, l.owner, l.expires_at FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id WHERE r.run_id = ?`).raw(true),
+    putWorker: p(`INSERT INTO workers (worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows)
+      VALUES (@workerId, @kind, @hostname, @pid, @startedAt, @heartbeatAt, @expiresAt, @workflows)
+      ON CONFLICT(worker_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at,
+        workflows = excluded.workflows`),
+    deleteWorker: p('DELETE FROM workers WHERE worker_id = ?'),
+    liveWorkers: p('SELECT worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows FROM workers WHERE expires_at > ?').raw(true),
+    dropDeadWorkers: p('DELETE FROM workers WHERE expires_at <= ?'),
     dueTimers: p(`SELECT state FROM runs WHERE status = 'waiting' AND waiting_reason = 'until' AND paused = 0
       AND wait_until_ms <= ? ORDER BY wait_until_ms`),
     waitingForEvent: p(`SELECT state FROM runs WHERE status = 'waiting' AND event_name = ? AND paused = 0
