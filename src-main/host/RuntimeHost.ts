@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StalledInfo } from '../../src-shared/api';
+import { canonicalJson } from '../../src-shared/canonicalJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import {
   ConcurrentUpdateError,
@@ -255,14 +256,22 @@ export class RuntimeHost {
 
   async startRun(workflowId: string, vars: JsonObject = {}, opts: StartRunOptions = {}): Promise<RunState> {
     const def = this.requireWorkflow(workflowId, opts.version);
-    const state = await this.runtime.start(def.id, vars, {
-      version: def.version,
-      ...(opts.runId ? { runId: opts.runId } : {}),
-      ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
-    });
-    this.publisher.markNew(state.run_id);
-    if (opts.stepMode) this.prefs.setStepMode(state.run_id, true);
-    if (opts.breakpoints?.length) this.prefs.setBreakpoints(state.run_id, opts.breakpoints);
+    const runId = opts.runId ?? this.runtime.newRunId();
+    if (opts.stepMode) this.prefs.setStepMode(runId, true);
+    if (opts.breakpoints?.length) this.prefs.setBreakpoints(runId, opts.breakpoints);
+    const bps = opts.breakpoints ?? [];
+    // The kernel's one-commit start (run_started + the pure steps after it), unless the run
+    // must stop before its entry node or is only created for a worker to advance.
+    const advanceInStart = !opts.detach && !opts.stepMode && !bps.includes(def.entry);
+    this.publisher.markNew(runId);
+    const state = await this.queues.run(runId, () =>
+      this.runtime.start(def.id, vars, {
+        version: def.version,
+        runId,
+        ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+        ...(advanceInStart ? { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } } : {}),
+      }),
+    );
     this.publisher.publish(state.run_id);
     if (opts.detach) return state;
     return this.queues.run(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
@@ -390,10 +399,37 @@ export class RuntimeHost {
     return this.queues.run(runId, async () => {
       const before = this.writableRun(runId);
       this.publisher.mark(before);
-      await this.runtime.resume(runId, { waitKey, payload, actor });
+      // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
+      // one transaction, unless a breakpoint or step mode must stop the run first.
+      const resumeTo = before.waiting?.resume_to_node ?? null;
+      const bps = this.prefs.breakpoints(runId);
+      const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
+      await this.runtime.resume(runId, {
+        waitKey,
+        payload,
+        actor,
+        ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
+      });
+      this.refuseIfAnsweredElsewhere(runId, waitKey, payload, before);
       this.publisher.publish(runId);
       return this.advanceNow(runId, { skipFirstBreak: false });
     });
+  }
+
+  /**
+   * Two processes answering one wait at once: the kernel applies the first and treats the
+   * second as a repeat of it. A repeat with a different payload is another person's answer
+   * that lost: it must hear so (nothing of it was written), not be told it was applied.
+   */
+  private refuseIfAnsweredElsewhere(runId: string, waitKey: string, payload: JsonValue, before: RunState): void {
+    if (before.status === 'waiting' && before.waiting?.wait_key === waitKey) {
+      const applied = this.store.findCompletedEffect(runId, waitKey);
+      if (applied?.kind !== 'resumed' || isArtifactRef(applied.result) || canonicalJson(applied.result) === canonicalJson(payload)) return;
+      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`, {
+        runId,
+        waitKey,
+      });
+    }
   }
 
   // ------------------------------------------------------------ lifecycle commands
@@ -809,6 +845,10 @@ function isLostRace(err: unknown): boolean {
     err instanceof RunNotWaitingError ||
     err instanceof RunTerminalError
   );
+}
+
+function isArtifactRef(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { $artifact?: unknown }).$artifact === 'string';
 }
 
 function yieldToEventLoop(): Promise<void> {

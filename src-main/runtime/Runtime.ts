@@ -123,6 +123,11 @@ export class Runtime {
     this.locks = new RunLocks(opts.store, () => this.k.clock.now(), this.leaseOwner, this.leaseTtlMs);
   }
 
+  /** A fresh run id from the injected generator (a host names a run before creating it). */
+  newRunId(): string {
+    return this.k.ids.runId();
+  }
+
   get workflows(): WorkflowRegistry {
     return this.k.workflows;
   }
