@@ -228,6 +228,8 @@ export interface ApiEvents {
   ledgerAppended: { runId: string; records: LedgerRecord[] };
   /** A run started waiting for a person (ask_user, tool approval, recovery). */
   attentionNeeded: { runId: string; workflowId: string; reason: string; prompt: string | null };
+  /** Many runs changed elsewhere at once (another process): lists and counts should reload. */
+  runsChanged: { count: number };
 }
 
 export type ApiEventName = keyof ApiEvents;

@@ -23,7 +23,8 @@ import {
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
 import { TERMINAL_STATUSES } from '../../src-shared/types';
-import type { Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
+import type { ChangeFeedStore, Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
+import { ChangeFeed } from './changeFeed';
 import { awaitedChild, isTerminal } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
@@ -55,7 +56,7 @@ export interface HostOpenOptions extends Omit<HostCreateOptions, 'store' | 'sign
 /** Steps per tick call while auto-advancing: progress is published between chunks. */
 const CHUNK_STEPS = 250;
 
-export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & { close?(): void };
+export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & ChangeFeedStore & { close?(): void };
 
 /** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
 export const STALL_AFTER_MS = 5_000;
@@ -126,6 +127,8 @@ export class RuntimeHost {
   readonly hostId: string;
   private closed = false;
   private worker: Worker | null = null;
+  /** Other processes' commits as this host's events (started with the services). */
+  readonly changeFeed: ChangeFeed;
 
   /** A host over a given store (tests, embedders): MemoryStore where SQLite is not the point. */
   static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
@@ -182,6 +185,7 @@ export class RuntimeHost {
     this.publisher = new RunPublisher(parts.store, parts.events);
     this.eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
     this.scheduler = new Scheduler(() => this.runDueTimers());
+    this.changeFeed = new ChangeFeed(parts.store, this.publisher, parts.events);
     this.userActor = parts.userActor ?? makeActor('user', localUserName());
   }
 
@@ -639,10 +643,12 @@ export class RuntimeHost {
 
   /**
    * What a long-lived host (desktop app, `serve`, `worker`) does after opening: it becomes a
-   * worker on its database, which recovers interrupted runs, resumes parents whose children
+   * worker on its database and follows the change feed (other processes' commits become
+   * its live events); the worker recovers interrupted runs, resumes parents whose children
    * ended meanwhile, fires due timers, and takes up whatever other processes leave runnable.
    */
   startServices(opts: WorkerOptions = {}): Worker {
+    this.changeFeed.start();
     return this.startWorker(opts);
   }
 
@@ -830,6 +836,7 @@ export class RuntimeHost {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    this.changeFeed.stop();
     await this.worker?.stop();
     await this.whenIdle();
     this.onClose?.();

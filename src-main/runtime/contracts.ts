@@ -308,3 +308,24 @@ export interface WorkQueueStore {
    */
   changeToken(): number;
 }
+
+// ---------------------------------------------------------------- the change feed
+
+export interface RunChange {
+  runId: string;
+  headSeq: number | null;
+  changeSeq: number;
+}
+
+/**
+ * Every commit by any process, readable by every other (docs/proposal.md, "The change
+ * feed"). SQLite: a change sequence on the runs row, read only when `PRAGMA data_version`
+ * says another connection wrote; a server database: the same sequence plus LISTEN/NOTIFY.
+ */
+export interface ChangeFeedStore {
+  /** Moves only when another connection or process committed (own writes do not count). */
+  foreignChangeToken(): number;
+  /** Runs changed after `afterSeq`, oldest change first, at most `limit`. */
+  changesSince(afterSeq: number, limit: number): RunChange[];
+  lastChangeSeq(): number;
+}

@@ -8,7 +8,9 @@ import { findNonJsonPath } from '../../../src-shared/json';
 import type { ArtifactRef, LedgerRecord, RunState, RunSummary, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
   ArtifactStore,
+  ChangeFeedStore,
   ClaimRequest,
+  RunChange,
   CommitBatch,
   LedgerPage,
   LedgerQuery,
@@ -28,7 +30,7 @@ import { checkBatch } from './checkBatch';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
-export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore {
+export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore, ChangeFeedStore {
   private runs = new Map<string, RunState>();
   private ledgers = new Map<string, LedgerRecord[]>();
   private completedByKey = new Map<string, LedgerRecord>();
@@ -39,6 +41,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   private held = new Set<string>();
   private workers = new Map<string, WorkerInfo>();
   private commitCount = 0;
+  private changeSeqs = new Map<string, number>();
 
   // ------------------------------------------------------------ runs + ledger
 
@@ -60,6 +63,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     this.runs.set(batch.state.run_id, clone(batch.state));
     this.held.delete(runId);
     this.commitCount++;
+    this.changeSeqs.set(runId, this.commitCount);
     if (batch.lease && batch.releaseLease) this.leases.delete(runId);
     else if (batch.lease) this.leases.set(runId, { owner: batch.lease.owner, expiresAt: batch.lease.now.getTime() + batch.lease.ttlMs });
   }
@@ -163,6 +167,23 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   changeToken(): number {
+    return this.commitCount;
+  }
+
+  /** One process only: nobody else writes to a memory store. */
+  foreignChangeToken(): number {
+    return 0;
+  }
+
+  changesSince(afterSeq: number, limit: number): RunChange[] {
+    return [...this.changeSeqs]
+      .filter(([, seq]) => seq > afterSeq)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([runId, changeSeq]) => ({ runId, headSeq: this.runs.get(runId)?.ledger_head?.seq ?? null, changeSeq }));
+  }
+
+  lastChangeSeq(): number {
     return this.commitCount;
   }
 

@@ -26,7 +26,9 @@ import type {
 } from '../../../src-shared/types';
 import type {
   ArtifactStore,
+  ChangeFeedStore,
   ClaimRequest,
+  RunChange,
   CommitBatch,
   LedgerPage,
   LedgerQuery,
@@ -67,7 +69,7 @@ type RunnableTuple = [runId: string, workflowId: string, version: string | null,
 export type RowStatusOf = (row: StoredRecordRow) => { status: string; key: string | null };
 
 
-export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore {
+export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore, ChangeFeedStore {
   private readonly st: Statements;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<(batch: CommitBatch, rows: StoredRecordRow[], state: string) => void>;
@@ -292,6 +294,19 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   changeToken(): number {
     const other = this.run(() => this.db.pragma('data_version', { simple: true })) as number;
     return this.ownWrites * 0x100000000 + other;
+  }
+
+  foreignChangeToken(): number {
+    return this.run(() => this.db.pragma('data_version', { simple: true })) as number;
+  }
+
+  changesSince(afterSeq: number, limit: number): RunChange[] {
+    const rows = this.run(() => this.st.changesSince.all(afterSeq, limit)) as [string, number | null, number][];
+    return rows.map(([runId, headSeq, changeSeq]) => ({ runId, headSeq, changeSeq }));
+  }
+
+  lastChangeSeq(): number {
+    return (this.run(() => this.st.lastChange.get()) as number | null) ?? 0;
   }
 
   nextRunnableAt(): number | null {

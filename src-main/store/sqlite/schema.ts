@@ -94,13 +94,16 @@ UPDATE runs SET origin_kind = json_extract(state, '$.origin.kind');
 CREATE INDEX runs_by_due_timer ON runs(wait_until_ms) WHERE status = 'waiting' AND waiting_reason = 'until';
 `;
 
-// v3: the database is the work queue. runnable_at (see runtime/runnable.ts) says from when a
-// run needs a worker; wait_child_id lets a child's final commit wake its parent; workers
-// lists the live processes that claim work (heartbeats), so a run nobody can take shows stalled.
+// v3: the database is the work queue and the change feed. runnable_at (see
+// runtime/runnable.ts) says from when a run needs a worker; wait_child_id lets a child's
+// final commit wake its parent; workers lists the live processes that claim work
+// (heartbeats), so a run nobody can take shows stalled; change_seq grows with every write
+// to a run row, so another process reads exactly the runs that changed since it last looked.
 const V3 = `
 ALTER TABLE runs ADD COLUMN workflow_version TEXT;
 ALTER TABLE runs ADD COLUMN runnable_at INTEGER;
 ALTER TABLE runs ADD COLUMN wait_child_id TEXT;
+ALTER TABLE runs ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
 UPDATE runs SET workflow_version = json_extract(state, '$.workflow_version'),
   wait_child_id = CASE WHEN status = 'waiting' AND waiting_reason = 'subworkflow' THEN json_extract(state, '$.waiting.child_run_id') END;
 UPDATE runs SET runnable_at = CASE
@@ -112,6 +115,8 @@ UPDATE runs SET runnable_at = CASE
 END;
 CREATE INDEX runs_runnable ON runs(runnable_at, run_id) WHERE runnable_at IS NOT NULL;
 CREATE INDEX runs_by_child ON runs(wait_child_id) WHERE wait_child_id IS NOT NULL;
+UPDATE runs SET change_seq = rowid;
+CREATE INDEX runs_by_change ON runs(change_seq);
 CREATE TABLE workers (
   worker_id    TEXT PRIMARY KEY,
   kind         TEXT NOT NULL,

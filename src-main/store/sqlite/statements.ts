@@ -17,20 +17,24 @@ export function prepareStatements(db: Database.Database) {
     getRun: p('SELECT state FROM runs WHERE run_id = ?'),
     upsertRun: p(`INSERT INTO runs (run_id, workflow_id, status, parent_run_id, current_node, waiting_reason, wait_until_ms,
         event_name, paused, head_seq, head_hash, created_at, updated_at, origin_kind, workflow_version, runnable_at,
-        wait_child_id, state)
+        wait_child_id, change_seq, state)
       VALUES (@run_id, @workflow_id, @status, @parent_run_id, @current_node, @waiting_reason, @wait_until_ms,
         @event_name, @paused, @head_seq, @head_hash, @created_at, @updated_at, @origin_kind, @workflow_version, @runnable_at,
-        @wait_child_id, @state)
+        @wait_child_id, (SELECT coalesce(max(change_seq), 0) + 1 FROM runs), @state)
       ON CONFLICT(run_id) DO UPDATE SET workflow_id = excluded.workflow_id, status = excluded.status,
         parent_run_id = excluded.parent_run_id, current_node = excluded.current_node,
         waiting_reason = excluded.waiting_reason, wait_until_ms = excluded.wait_until_ms,
         event_name = excluded.event_name, paused = excluded.paused, head_seq = excluded.head_seq,
         head_hash = excluded.head_hash, updated_at = excluded.updated_at, origin_kind = excluded.origin_kind,
         workflow_version = excluded.workflow_version, runnable_at = excluded.runnable_at,
-        wait_child_id = excluded.wait_child_id, state = excluded.state`),
+        wait_child_id = excluded.wait_child_id, change_seq = excluded.change_seq, state = excluded.state`),
     // The work queue (schema v3): a child's end wakes the parent waiting on it, in the same commit.
     childEnded: p(`SELECT CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN updated_at END AS ended FROM runs WHERE run_id = ?`).pluck(),
-    wakeParent: p(`UPDATE runs SET runnable_at = ? WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`),
+    wakeParent: p(`UPDATE runs SET runnable_at = ?, change_seq = (SELECT max(change_seq) + 1 FROM runs)
+      WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`),
+    // The change feed (schema v3).
+    changesSince: p('SELECT run_id, head_seq, change_seq FROM runs WHERE change_seq > ? ORDER BY change_seq LIMIT ?').raw(true),
+    lastChange: p('SELECT max(change_seq) FROM runs').pluck(),
     runnablePage: p(`SELECT r.run_id, r.workflow_id, r.workflow_version, r.runnable_at, l.owner, l.expires_at
       FROM runs r INDEXED BY runs_runnable LEFT JOIN leases l ON l.run_id = r.run_id
       WHERE r.runnable_at IS NOT NULL AND r.runnable_at <= ? AND (r.runnable_at > ? OR (r.runnable_at = ? AND r.run_id > ?))
