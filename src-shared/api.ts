@@ -43,7 +43,10 @@ export const requestSchemas = {
       workflowId: z.string().optional(),
       search: z.string().max(500).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
+      /** Legacy paging (cost grows with it); prefer `cursor`. */
       offset: z.number().int().min(0).optional(),
+      /** The `nextCursor` of the previous page: the next page at the same cost at any depth. */
+      cursor: z.string().min(1).max(1000).optional(),
     })
     .strict(),
   getRun: z.object({ runId }).strict(),
@@ -184,7 +187,7 @@ export interface ApiResponses {
   getInfo: AppInfo;
   listWorkflows: WorkflowInfo[];
   startRun: RunState;
-  listRuns: { runs: RunSummary[]; total: number };
+  listRuns: { runs: RunSummary[]; total: number; nextCursor?: string | null };
   getRun: RunView;
   getLedger: LedgerPageResponse;
   getStateAt: { seq: number; vars: unknown; status: string; current_node: string | null };

@@ -531,39 +531,23 @@ export class RuntimeHost {
     return record?.kind === 'resumed' && record.actor?.fingerprint === actor.fingerprint;
   }
 
-  /** Parents whose child ended while no host was watching (crash, other process). */
-  async resumeOrphanedParents(): Promise<string[]> {
-    const resumed: string[] = [];
-    for (const summary of this.waitingOnChildren()) {
-      const childId = this.store.getRun(summary.run_id)?.waiting?.child_run_id;
-      const child = childId ? this.store.getRun(childId) : null;
-      if (!child || !(TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
-      const after = await this.notifyParent(summary.run_id, child.run_id);
-      if (after && !isWaitingForChild(after, child.run_id)) resumed.push(summary.run_id);
-    }
-    return resumed;
-  }
-
-  private waitingOnChildren(): RunSummary[] {
-    const found: RunSummary[] = [];
-    for (let offset = 0; ; offset += 1000) {
-      const page = this.store.listRuns({ status: 'waiting', limit: 1000, offset });
-      found.push(...page.runs.filter((r) => r.waiting_reason === 'subworkflow'));
-      if (page.runs.length < 1000) return found;
-    }
-  }
-
   // ------------------------------------------------------------ timers and events
 
-  /** Fires every due wait_until once (actor scheduler), then advances those runs. */
+  /**
+   * Fires every due wait_until once (actor scheduler), then advances those runs, WORK_BATCH at
+   * a time: memory stays bounded however many timers are due.
+   */
   async runDueTimers(): Promise<string[]> {
     const now = this.clock.now();
     const fired: string[] = [];
-    await Promise.all(
-      this.store.listDueTimers(now).map(async (due) => {
-        if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
-      }),
-    );
+    for (let page = this.store.listDueTimers(now, { limit: WORK_BATCH }); page.length; ) {
+      await Promise.all(
+        page.map(async (due) => {
+          if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
+        }),
+      );
+      page = this.store.listDueTimers(now, { limit: WORK_BATCH, after: page[page.length - 1]! });
+    }
     return fired;
   }
 
@@ -586,8 +570,18 @@ export class RuntimeHost {
   async emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
     const delivered: string[] = [];
     const actor = makeActor('user', 'event-ingress', { event: name, host: this.hostId });
+    for (let page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH }); page.length; ) {
+      await this.deliverEvent(page, name, payload, actor, delivered);
+      page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH, after: page[page.length - 1]! });
+    }
+    delivered.sort();
+    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
+    return { delivered };
+  }
+
+  private async deliverEvent(page: RunState[], name: string, payload: JsonValue, actor: ActorFingerprint, delivered: string[]): Promise<void> {
     await Promise.all(
-      this.store.listWaitingForEvent(name).map((run) =>
+      page.map((run) =>
         this.queues.run(run.run_id, async () => {
           const state = this.store.getRun(run.run_id);
           const wait = state?.waiting;
@@ -601,9 +595,6 @@ export class RuntimeHost {
         }),
       ),
     );
-    delivered.sort();
-    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
-    return { delivered };
   }
 
   recentEvents() {

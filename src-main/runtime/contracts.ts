@@ -149,7 +149,27 @@ export interface RunFilter {
   search?: string;
   parentRunId?: string;
   limit?: number;
+  /**
+   * The page after this one (a `nextCursor` from the previous page): a keyset range on the
+   * list's index, as cheap at the millionth run as at the first.
+   */
+  cursor?: string;
+  /** Legacy: rows skipped before the page; costs grow with it (use `cursor`). */
   offset?: number;
+}
+
+export interface RunPage {
+  runs: RunSummary[];
+  /** Runs matching the filter (kept per status, not counted per page, where the filter allows). */
+  total: number;
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A bounded slice of a work list: at most `limit`, after the last run of the previous slice. */
+export interface ListPage {
+  limit: number;
+  after?: RunState;
 }
 
 export interface LedgerPage {
@@ -197,11 +217,11 @@ export interface CommitBatch {
 
 export interface RunStore {
   getRun(runId: string): RunState | null;
-  listRuns(filter?: RunFilter): { runs: RunSummary[]; total: number };
-  /** Runs with status `waiting` and wait reason `until` due at or before `now`, not paused. */
-  listDueTimers(now: Date): RunState[];
-  /** Runs waiting on an event of this name (not paused). */
-  listWaitingForEvent(eventName: string): RunState[];
+  listRuns(filter?: RunFilter): RunPage;
+  /** Runs with status `waiting` and wait reason `until` due at or before `now`, not paused, by due time. */
+  listDueTimers(now: Date, page?: ListPage): RunState[];
+  /** Runs waiting on an event of this name (not paused), by run id. */
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[];
   /** Runs with status `running` (to advance or recover on start). */
   listRunnable(): RunState[];
 }

@@ -158,6 +158,45 @@ describe('work queue: SQLite across connections', () => {
       expect(claimPlan).not.toMatch(/TEMP B-TREE|SCAN r\b(?! USING)/);
       expect(plan('SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL')).toMatch(/runs_runnable/);
       expect(plan(`UPDATE runs SET runnable_at = ? WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`, 1, 'c')).toMatch(/runs_by_child/);
+      expect(plan('SELECT run_id FROM runs WHERE change_seq > ? ORDER BY change_seq LIMIT ?', 1, 10)).toMatch(/USING (COVERING )?INDEX runs_by_change/);
+      expect(plan('SELECT max(change_seq) FROM runs')).toMatch(/runs_by_change/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('run pages at any depth, due timers and event waiters are index ranges with no sort, and totals are not counted', () => {
+    const store = SqliteStore.open(join(dir, 'plans2.db'));
+    try {
+      for (let i = 0; i < 300; i++) put(store, `r${i}`, { status: i % 3 === 0 ? 'waiting' : 'completed', updated_at: at(i).toISOString(), waiting: i % 3 === 0 ? wait({ reason: 'until', until: at(i).toISOString(), wait_key: `k${i}` }) : null });
+      store.db.exec('ANALYZE');
+      const sqlOf = (stmt: { source: string }) => stmt.source;
+      const st = (store as unknown as { st: Record<string, { source: string }> }).st;
+      const plan = (sql: string, ...params: unknown[]) =>
+        (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      const page = (where: string, ...params: unknown[]) =>
+        plan(`SELECT state FROM runs ${where} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`, ...params, 10, 0);
+      for (const p of [
+        page('WHERE (updated_at, run_id) < (?, ?)', 'x', 'y'),
+        page('WHERE status IN (?) AND (updated_at, run_id) < (?, ?)', 'waiting', 'x', 'y'),
+        page('WHERE workflow_id = ? AND (updated_at, run_id) < (?, ?)', 'wf', 'x', 'y'),
+      ]) {
+        expect(p).toMatch(/SEARCH runs USING INDEX runs_by_(updated|status|workflow)/);
+        expect(p).not.toMatch(/TEMP B-TREE/);
+      }
+      const due = plan(sqlOf(st.dueTimers!), 1, 0, 0, '', 10);
+      expect(due).toMatch(/INDEX runs_by_due_timer/);
+      expect(due).not.toMatch(/TEMP B-TREE/);
+      const ev = plan(sqlOf(st.waitingForEvent!), 'go', '', 10);
+      expect(ev).toMatch(/INDEX runs_by_event/);
+      expect(ev).not.toMatch(/TEMP B-TREE/);
+      // Totals by status come from the kept counts, exact as runs change status.
+      expect(store.listRuns({ status: 'waiting', limit: 5 }).total).toBe(100);
+      expect(store.listRuns({ limit: 5 }).total).toBe(300);
+      put(store, 'r0', { status: 'completed', waiting: null });
+      expect(store.listRuns({ status: 'waiting', limit: 5 }).total).toBe(99);
+      expect(store.listRuns({ status: ['waiting', 'completed'], limit: 5 }).total).toBe(300);
+      expect(plan('SELECT coalesce(sum(n), 0) FROM run_counts WHERE status IN (SELECT value FROM json_each(?))', '["waiting"]')).not.toMatch(/SCAN runs/);
     } finally {
       store.close();
     }

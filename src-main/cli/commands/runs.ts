@@ -40,13 +40,14 @@ export const runCommands: Command[] = [
   },
   {
     name: 'runs',
-    usage: '[--status S] [--workflow W] [--search TEXT] [--limit N]',
+    usage: '[--status S] [--workflow W] [--search TEXT] [--limit N] [--cursor C]',
     summary: 'list runs, newest first',
     options: {
       status: { type: 'string', valueName: 'S', description: `one of ${RUN_STATUSES.join(', ')}` },
       workflow: { type: 'string', valueName: 'W', description: 'only runs of this workflow id' },
       search: { type: 'string', valueName: 'TEXT', description: 'text in the run id, workflow, node or prompt' },
       limit: { type: 'string', valueName: 'N', description: 'at most N runs (default 100)' },
+      cursor: { type: 'string', valueName: 'C', description: 'the next page: the cursor printed under the previous one' },
     },
     args: { min: 0, max: 0 },
     async run(ctx, { values }) {
@@ -57,8 +58,9 @@ export const runCommands: Command[] = [
         ...(values.workflow ? { workflowId: values.workflow as string } : {}),
         ...(values.search ? { search: values.search as string } : {}),
         limit: positiveInt('--limit', values.limit as string | undefined) ?? 100,
+        ...(values.cursor ? { cursor: values.cursor as string } : {}),
       });
-      ctx.out.result(list, () => formatRuns(list.runs, list.total));
+      ctx.out.result(list, () => [...formatRuns(list.runs, list.total), ...(list.nextCursor ? [`next page: --cursor ${list.nextCursor}`] : [])]);
     },
   },
   {

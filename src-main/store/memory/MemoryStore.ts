@@ -14,7 +14,9 @@ import type {
   CommitBatch,
   LedgerPage,
   LedgerQuery,
+  ListPage,
   RunFilter,
+  RunPage,
   RuntimeStore,
   SnapshotQuery,
   SnapshotStore,
@@ -27,6 +29,7 @@ import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkLease } from '../leaseRule';
 import { checkBatch } from './checkBatch';
+import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -73,7 +76,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return s ? clone(s) : null;
   }
 
-  listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
+  listRuns(filter: RunFilter = {}): RunPage {
     const statuses = filter.status === undefined ? null : [filter.status].flat();
     const text = filter.search?.toLowerCase();
     const matched = [...this.runs.values()].filter(
@@ -83,23 +86,34 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         (filter.parentRunId === undefined || s.parent_run_id === filter.parentRunId) &&
         (!text || [s.run_id, s.workflow_id, s.current_node].some((f) => f.toLowerCase().includes(text))),
     );
-    matched.sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.run_id.localeCompare(a.run_id));
-    const offset = filter.offset ?? 0;
-    const page = matched.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
-    return { runs: page.map(toRunSummary), total: matched.length };
+    matched.sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.run_id, a.run_id));
+    const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
+    const from = after ? matched.filter((s) => cmp(s.updated_at, after[0]) < 0 || (s.updated_at === after[0] && cmp(s.run_id, after[1]) < 0)) : matched;
+    const offset = after ? 0 : (filter.offset ?? 0);
+    const page = from.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
+    const last = page[page.length - 1];
+    const nextCursor = filter.limit !== undefined && page.length === filter.limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
+    return { runs: page.map(toRunSummary), total: matched.length, nextCursor };
   }
 
-  listDueTimers(now: Date): RunState[] {
+  listDueTimers(now: Date, page?: ListPage): RunState[] {
     const t = now.getTime();
-    return this.filterRuns(
+    const due = this.filterRuns(
       (s) => s.status === 'waiting' && !s.paused && s.waiting?.reason === 'until' && !!s.waiting.until && Date.parse(s.waiting.until) <= t,
     );
+    const key = (s: RunState): [number, string] => [Date.parse(s.waiting!.until!), s.run_id];
+    due.sort((a, b) => key(a)[0] - key(b)[0] || cmp(a.run_id, b.run_id));
+    const after = page?.after?.waiting?.until ? key(page.after) : null;
+    const rest = after ? due.filter((s) => key(s)[0] > after[0] || (key(s)[0] === after[0] && cmp(s.run_id, after[1]) > 0)) : due;
+    return rest.slice(0, page?.limit);
   }
 
-  listWaitingForEvent(eventName: string): RunState[] {
-    return this.filterRuns(
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[] {
+    const found = this.filterRuns(
       (s) => s.status === 'waiting' && !s.paused && s.waiting?.reason === 'event' && s.waiting.event_name === eventName,
-    );
+    ).sort((a, b) => cmp(a.run_id, b.run_id));
+    const after = page?.after?.run_id;
+    return (after !== undefined ? found.filter((s) => cmp(s.run_id, after) > 0) : found).slice(0, page?.limit);
   }
 
   listRunnable(): RunState[] {
@@ -277,6 +291,11 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   private filterRuns(pred: (s: RunState) => boolean): RunState[] {
     return [...this.runs.values()].filter(pred).map(clone);
   }
+}
+
+/** Binary order, as SQLite compares TEXT. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function idemKey(runId: string, key: string): string {

@@ -32,7 +32,9 @@ import type {
   CommitBatch,
   LedgerPage,
   LedgerQuery,
+  ListPage,
   RunFilter,
+  RunPage,
   RuntimeStore,
   SnapshotQuery,
   SnapshotStore,
@@ -44,6 +46,7 @@ import { toRunSummary } from '../../runtime/runSummary';
 import { awaitedChild, isTerminal } from '../../runtime/runnable';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../memory/checkBatch';
+import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
@@ -81,6 +84,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
   /** Commits through this connection (data_version only counts other connections'). */
   private ownWrites = 0;
+  private readonly totals = new Map<string, { token: number; n: number }>();
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
   private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
 
@@ -165,23 +169,50 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return row ? parseStored<RunState>(row.state, this.path, `the state of run ${runId}`) : null;
   }
 
-  listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
+  listRuns(filter: RunFilter = {}): RunPage {
     const { where, params } = runWhere(filter);
+    const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
+    const keyset = after ? `${where ? `${where} AND` : 'WHERE'} (updated_at, run_id) < (?, ?)` : where;
+    const limit = filter.limit ?? -1;
+    const sql = `SELECT state FROM runs ${keyset} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`;
+    const rows = this.run(() =>
+      this.cached(`list:${keyset}`, sql).all(...params, ...(after ?? []), limit, after ? 0 : (filter.offset ?? 0)),
+    ) as { state: string }[];
+    const runs = rows.map((r) => toRunSummary(parseStored<RunState>(r.state, this.path, 'a run state')));
+    const last = runs[runs.length - 1];
+    const nextCursor = limit > 0 && runs.length === limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
+    return { runs, total: this.countRuns(filter, where, params), nextCursor };
+  }
+
+  /**
+   * Totals without a count per page: by status from the counts the schema's triggers keep;
+   * other filters are counted once per change of the database (a paging reader pays once).
+   */
+  private countRuns(filter: RunFilter, where: string, params: unknown[]): number {
+    const byStatusOnly = !filter.workflowId && filter.parentRunId === undefined && !filter.search;
+    if (byStatusOnly) {
+      if (filter.status === undefined) return this.run(() => this.st.countAll.get()) as number;
+      return this.run(() => this.st.countStatus.get(JSON.stringify([filter.status].flat()))) as number;
+    }
+    const key = `${where}\u0000${JSON.stringify(params)}`;
+    const token = this.changeToken();
+    const hit = this.totals.get(key);
+    if (hit && hit.token === token) return hit.n;
     const count = this.cached(`count:${where}`, `SELECT count(*) AS n FROM runs ${where}`);
-    const total = (this.run(() => count.get(...params)) as { n: number }).n;
-    const sql = `SELECT state FROM runs ${where} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`;
-    const rows = this.run(() => this.cached(`list:${where}`, sql).all(...params, filter.limit ?? -1, filter.offset ?? 0)) as {
-      state: string;
-    }[];
-    return { runs: rows.map((r) => toRunSummary(parseStored<RunState>(r.state, this.path, 'a run state'))), total };
+    const n = (this.run(() => count.get(...params)) as { n: number }).n;
+    if (this.totals.size > 64) this.totals.clear();
+    this.totals.set(key, { token, n });
+    return n;
   }
 
-  listDueTimers(now: Date): RunState[] {
-    return this.states(this.st.dueTimers, now.getTime());
+  listDueTimers(now: Date, page?: ListPage): RunState[] {
+    const after = page?.after;
+    const at = after?.waiting?.until ? Date.parse(after.waiting.until) : Number.MIN_SAFE_INTEGER;
+    return this.states(this.st.dueTimers, now.getTime(), at, at, after?.run_id ?? '', page?.limit ?? -1);
   }
 
-  listWaitingForEvent(eventName: string): RunState[] {
-    return this.states(this.st.waitingForEvent, eventName);
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[] {
+    return this.states(this.st.waitingForEvent, eventName, page?.after?.run_id ?? '', page?.limit ?? -1);
   }
 
   listRunnable(): RunState[] {

@@ -117,6 +117,31 @@ CREATE INDEX runs_runnable ON runs(runnable_at, run_id) WHERE runnable_at IS NOT
 CREATE INDEX runs_by_child ON runs(wait_child_id) WHERE wait_child_id IS NOT NULL;
 UPDATE runs SET change_seq = rowid;
 CREATE INDEX runs_by_change ON runs(change_seq);
+
+-- Flat costs: list pages are keyset ranges ending in run_id (no sort of ties), due timers and
+-- event waiters have indexes their queries name, and totals per status are kept, not counted.
+DROP INDEX runs_by_status;
+CREATE INDEX runs_by_status ON runs(status, updated_at DESC, run_id DESC);
+DROP INDEX runs_by_workflow;
+CREATE INDEX runs_by_workflow ON runs(workflow_id, updated_at DESC, run_id DESC);
+DROP INDEX runs_by_event;
+CREATE INDEX runs_by_event ON runs(event_name, run_id) WHERE status = 'waiting' AND event_name IS NOT NULL;
+DROP INDEX runs_by_due_timer;
+CREATE INDEX runs_by_due_timer ON runs(wait_until_ms, run_id) WHERE status = 'waiting' AND waiting_reason = 'until';
+CREATE TABLE run_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO run_counts (status, n) SELECT status, count(*) FROM runs GROUP BY status;
+CREATE TRIGGER runs_count_insert AFTER INSERT ON runs BEGIN
+  INSERT INTO run_counts (status, n) SELECT new.status, 0 WHERE NOT EXISTS (SELECT 1 FROM run_counts WHERE status = new.status);
+  UPDATE run_counts SET n = n + 1 WHERE status = new.status;
+END;
+CREATE TRIGGER runs_count_update AFTER UPDATE OF status ON runs WHEN old.status IS NOT new.status BEGIN
+  UPDATE run_counts SET n = n - 1 WHERE status = old.status;
+  INSERT INTO run_counts (status, n) SELECT new.status, 0 WHERE NOT EXISTS (SELECT 1 FROM run_counts WHERE status = new.status);
+  UPDATE run_counts SET n = n + 1 WHERE status = new.status;
+END;
+CREATE TRIGGER runs_count_delete AFTER DELETE ON runs BEGIN
+  UPDATE run_counts SET n = n - 1 WHERE status = old.status;
+END;
 CREATE TABLE workers (
   worker_id    TEXT PRIMARY KEY,
   kind         TEXT NOT NULL,

@@ -49,10 +49,14 @@ export function prepareStatements(db: Database.Database) {
     deleteWorker: p('DELETE FROM workers WHERE worker_id = ?'),
     liveWorkers: p('SELECT worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows FROM workers WHERE expires_at > ?').raw(true),
     dropDeadWorkers: p('DELETE FROM workers WHERE expires_at <= ?'),
-    dueTimers: p(`SELECT state FROM runs WHERE status = 'waiting' AND waiting_reason = 'until' AND paused = 0
-      AND wait_until_ms <= ? ORDER BY wait_until_ms`),
-    waitingForEvent: p(`SELECT state FROM runs WHERE status = 'waiting' AND event_name = ? AND paused = 0
-      ORDER BY updated_at`),
+    // INDEXED BY: without statistics the planner reads every waiting run by status and sorts.
+    dueTimers: p(`SELECT state FROM runs INDEXED BY runs_by_due_timer WHERE status = 'waiting' AND waiting_reason = 'until'
+      AND paused = 0 AND wait_until_ms <= ? AND (wait_until_ms > ? OR (wait_until_ms = ? AND run_id > ?))
+      ORDER BY wait_until_ms, run_id LIMIT ?`),
+    waitingForEvent: p(`SELECT state FROM runs INDEXED BY runs_by_event WHERE status = 'waiting' AND event_name = ?
+      AND paused = 0 AND run_id > ? ORDER BY run_id LIMIT ?`),
+    countAll: p('SELECT coalesce(sum(n), 0) FROM run_counts').pluck(),
+    countStatus: p('SELECT coalesce(sum(n), 0) FROM run_counts WHERE status IN (SELECT value FROM json_each(?))').pluck(),
     runnable: p(`SELECT state FROM runs WHERE status = 'running' ORDER BY updated_at`),
 
     insertRecord: p(`INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body)
