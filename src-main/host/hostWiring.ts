@@ -24,6 +24,8 @@ export interface HostCreateOptions {
   /** Identifies this host in run leases (two hosts on one database must differ). */
   leaseOwner?: string;
   leaseTtlMs?: number;
+  /** A node handler's time limit (default 30 s; the run fails with HANDLER_TIMEOUT past it). */
+  handlerTimeoutMs?: number;
   dataDir?: string | null;
   dbPath?: string | null;
   /** `abstractruntime.project.json`; defaults to ABSTRACTRUNTIME_PROJECT. */
@@ -115,6 +117,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
     ids,
     leaseOwner: hostId,
     ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+    ...(opts.handlerTimeoutMs ? { handlerTimeoutMs: opts.handlerTimeoutMs } : {}),
     ...(signer ? { signer: signer as (hash: string) => string } : {}),
     ...(hasArtifacts(opts.store) ? { artifacts: opts.store } : {}),
   });

@@ -33,6 +33,7 @@ import type {
 } from './contracts';
 import { DEFAULT_ACTOR } from './actor';
 import { DEFAULT_ARTIFACT_THRESHOLD } from './artifacts';
+import { DEFAULT_HANDLER_TIMEOUT_MS } from './handlerTimeout';
 import { systemClock } from './clock';
 import { randomIds } from './ids';
 import type { KernelContext } from './kernelContext';
@@ -57,6 +58,8 @@ export interface RuntimeOptions {
   artifacts?: ArtifactStore;
   artifactThreshold?: number;
   snapshots?: SnapshotStore;
+  /** A node handler's time limit (default 30 s): past it the run fails with HANDLER_TIMEOUT. */
+  handlerTimeoutMs?: number;
 }
 
 export interface StartOptions {
@@ -116,6 +119,7 @@ export class Runtime {
       signer: opts.signer,
       artifacts: opts.artifacts,
       artifactThreshold: opts.artifactThreshold ?? DEFAULT_ARTIFACT_THRESHOLD,
+      handlerTimeoutMs: opts.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
     };
     this.leaseOwner = opts.leaseOwner ?? `runtime-${randomUUID()}`;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
