@@ -23,7 +23,7 @@ import {
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
 import { TERMINAL_STATUSES } from '../../src-shared/types';
-import type { ChangeFeedStore, Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
+import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
 import { awaitedChild, isTerminal } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
@@ -41,7 +41,8 @@ import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 import { WorkflowCatalog } from './workflowCatalog';
-import { buildHostParts, type HostCreateOptions, type HostSigning } from './hostWiring';
+import { buildHostParts, type HostCreateOptions } from './hostWiring';
+import type { HostParts, HostSigning, HostStore } from './hostParts';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
 
@@ -56,7 +57,7 @@ export interface HostOpenOptions extends Omit<HostCreateOptions, 'store' | 'sign
 /** Steps per tick call while auto-advancing: progress is published between chunks. */
 const CHUNK_STEPS = 250;
 
-export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & ChangeFeedStore & { close?(): void };
+export type { HostParts, HostStore } from './hostParts';
 
 /** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
 export const STALL_AFTER_MS = 5_000;
@@ -71,21 +72,6 @@ export type WorkDone = 'advanced' | 'timer' | 'parent' | null;
 
 export type { StalledInfo };
 
-export interface HostParts {
-  store: HostStore;
-  runtime: Runtime;
-  clock: Clock;
-  workflows: LoadedWorkflow[];
-  workflowErrors: WorkflowLoadError[];
-  dataDir: string | null;
-  dbPath: string | null;
-  settings: HostSettingsAccess | null;
-  hostId: string;
-  signing: HostSigning | null;
-  events: EventBus;
-  userActor?: ActorFingerprint;
-  onClose?: () => void;
-}
 
 export interface StartRunOptions {
   version?: string;

@@ -13,7 +13,7 @@ import { createSubworkflowEffectHandler, type StartChildRequest } from '../effec
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
 import { HostSettings } from './hostSettings';
-import type { HostParts, HostStore } from './RuntimeHost';
+import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { SettingsPatch } from './settingsFile';
 import { loadWorkflowModules, mergeWorkflows } from './workflowLoader';
 
@@ -44,14 +44,7 @@ export interface HostCreateOptions {
   onClose?: () => void;
 }
 
-export interface HostSigning {
-  sign(recordHash: string): string;
-  publicKey(): string;
-  /** Signs the run's head and writes it to the store and the anchor file. */
-  anchor(runId: string): void;
-  /** The anchor file verify reads (null: none). */
-  anchorPath: string | null;
-}
+export type { HostSigning } from './hostParts';
 
 export interface HostDeps {
   /** Called once the host exists: the subworkflow handler needs it to start children. */

@@ -9,7 +9,17 @@
  * only when something changed, something fell due, or `rescanMs` passed.
  */
 import { hostname } from 'node:os';
-import type { RuntimeHost } from './RuntimeHost';
+import type { Clock, WorkQueueStore } from '../runtime/contracts';
+
+/** What a worker needs of its host (RuntimeHost implements it). */
+export interface WorkHost {
+  readonly hostId: string;
+  readonly clock: Clock;
+  readonly workQueue: WorkQueueStore;
+  claimWork(limit: number, busy: (runId: string) => boolean): string[];
+  work(runId: string): Promise<unknown>;
+  listWorkflows(): { id: string; version: string }[];
+}
 
 export interface WorkerOptions {
   /** Runs advanced at once (default 4). */
@@ -46,7 +56,7 @@ export class Worker {
   completedCount = 0;
 
   constructor(
-    private readonly host: RuntimeHost,
+    private readonly host: WorkHost,
     opts: WorkerOptions = {},
   ) {
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
