@@ -107,6 +107,8 @@ export const requestSchemas = {
       from: z.string().optional(),
       to: z.string().optional(),
       limit: z.number().int().min(1).max(1000).optional(),
+      /** The last snapshot of the previous page: the next page, at the same cost at any depth. */
+      after: z.object({ created_at: z.string().min(1), snapshot_id: z.string().min(1) }).strict().optional(),
     })
     .strict(),
   restoreSnapshot: z.object({ snapshotId }).strict(),

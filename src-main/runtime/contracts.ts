@@ -250,6 +250,8 @@ export interface SnapshotQuery {
   from?: string;
   to?: string;
   limit?: number;
+  /** The page after this snapshot (the last of the previous page): a keyset range, no OFFSET. */
+  after?: { created_at: string; snapshot_id: string };
 }
 
 export interface SnapshotStore {

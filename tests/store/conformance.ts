@@ -292,6 +292,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           expect(ids({ from: '2026-01-02T00:00:00.000Z' })).toEqual(['s2', 's3']);
           expect(ids({ to: '2026-01-01T12:00:00.000Z' })).toEqual(['s1']);
           expect(store.searchSnapshots({ limit: 1 })).toHaveLength(1);
+          // Keyset pages: each continues after the last snapshot of the one before.
+          const [first] = store.searchSnapshots({ limit: 1 });
+          const rest = store.searchSnapshots({ after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } });
+          expect([first!.snapshot_id, ...rest.map((x) => x.snapshot_id)]).toEqual(['s3', 's2', 's1']);
+          expect(store.searchSnapshots({ runId: 'r1', limit: 1, after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } }).map((x) => x.snapshot_id)).toEqual(['s2']);
           expect(store.searchSnapshots({ runId: 'r1' })[0]).not.toHaveProperty('state');
         }));
     });

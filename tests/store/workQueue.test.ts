@@ -184,6 +184,12 @@ describe('work queue: SQLite across connections', () => {
         expect(p).toMatch(/SEARCH runs USING INDEX runs_by_(updated|status|workflow)/);
         expect(p).not.toMatch(/TEMP B-TREE/);
       }
+      for (const where of ['WHERE (created_at, snapshot_id) < (?, ?)', 'WHERE run_id = ? AND (created_at, snapshot_id) < (?, ?)']) {
+        const args = where.startsWith('WHERE run_id') ? ['r1', 'x', 'y'] : ['x', 'y'];
+        const sp = plan(`SELECT body FROM snapshots ${where} ORDER BY created_at DESC, snapshot_id DESC LIMIT ?`, ...args, 10);
+        expect(sp).toMatch(/SEARCH snapshots USING INDEX snapshots_by_(time|run)/);
+        expect(sp).not.toMatch(/TEMP B-TREE/);
+      }
       const due = plan(sqlOf(st.dueTimers!), 1, 0, 0, '', 10);
       expect(due).toMatch(/INDEX runs_by_due_timer/);
       expect(due).not.toMatch(/TEMP B-TREE/);

@@ -256,9 +256,10 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         (!q.runId || s.run_id === q.runId) &&
         (!q.from || s.created_at >= q.from) &&
         (!q.to || s.created_at <= q.to) &&
+        (!q.after || s.created_at < q.after.created_at || (s.created_at === q.after.created_at && s.snapshot_id < q.after.snapshot_id)) &&
         (!text || [s.name, s.description ?? '', ...s.tags].some((f) => f.toLowerCase().includes(text))),
     );
-    found.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.snapshot_id.localeCompare(a.snapshot_id));
+    found.sort((a, b) => cmp(b.created_at, a.created_at) || cmp(b.snapshot_id, a.snapshot_id));
     return found.slice(0, q.limit ?? found.length).map(({ state: _state, ...summary }) => clone(summary));
   }
 

@@ -70,6 +70,10 @@ export function snapshotWhere(q: SnapshotQuery): { where: string; params: unknow
     parts.push('created_at <= ?');
     params.push(q.to);
   }
+  if (q.after) {
+    parts.push('(created_at, snapshot_id) < (?, ?)');
+    params.push(q.after.created_at, q.after.snapshot_id);
+  }
   if (q.text) {
     const text = q.text.toLowerCase();
     parts.push(

@@ -128,6 +128,10 @@ DROP INDEX runs_by_event;
 CREATE INDEX runs_by_event ON runs(event_name, run_id) WHERE status = 'waiting' AND event_name IS NOT NULL;
 DROP INDEX runs_by_due_timer;
 CREATE INDEX runs_by_due_timer ON runs(wait_until_ms, run_id) WHERE status = 'waiting' AND waiting_reason = 'until';
+DROP INDEX snapshots_by_run;
+CREATE INDEX snapshots_by_run ON snapshots(run_id, created_at DESC, snapshot_id DESC);
+DROP INDEX snapshots_by_time;
+CREATE INDEX snapshots_by_time ON snapshots(created_at DESC, snapshot_id DESC);
 CREATE TABLE run_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO run_counts (status, n) SELECT status, count(*) FROM runs GROUP BY status;
 CREATE TRIGGER runs_count_insert AFTER INSERT ON runs BEGIN
