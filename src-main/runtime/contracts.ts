@@ -242,6 +242,13 @@ export interface LeaseStore {
 
 export interface RuntimeStore extends RunStore, LedgerStore, LeaseStore {
   commit(batch: CommitBatch): void;
+  /**
+   * Resolves once every commit made so far survives a power loss. A store that makes each
+   * commit durable by itself need not have it; one that groups fsyncs across runs in flight
+   * (SQLite at durability 'full') must, and the kernel awaits it before a side effect runs
+   * and before an operation returns.
+   */
+  whenDurable?(): Promise<void>;
 }
 
 export interface SnapshotQuery {

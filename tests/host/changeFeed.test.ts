@@ -25,7 +25,9 @@ describe('change feed across connections', () => {
     cleanups.push(t.cleanup);
     const inspector = await open(t.dir, 'inspector');
     const cli = await open(t.dir, 'cli');
+    // Started for its baseline, stopped so that only the polls below read the feed.
     inspector.changeFeed.start();
+    inspector.changeFeed.stop();
     const ev = recordEvents(inspector);
     expect(inspector.changeFeed.poll()).toEqual([]); // nothing written elsewhere: nothing read
 
@@ -52,7 +54,9 @@ describe('change feed across connections', () => {
     cleanups.push(t.cleanup);
     const inspector = await open(t.dir, 'inspector');
     const cli = await open(t.dir, 'cli');
+    // Started for its baseline, stopped so that only the polls below read the feed.
     inspector.changeFeed.start();
+    inspector.changeFeed.stop();
     const ev = recordEvents(inspector);
     for (let i = 0; i < 510; i++) await cli.startRun('examples.counter', { n: 1 }, { detach: true });
     expect(inspector.changeFeed.poll()).toEqual([]);

@@ -50,7 +50,8 @@ import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
-import { openDatabase, type OpenOptions } from './openDatabase';
+import { groupsCommits, openDatabase, type OpenOptions } from './openDatabase';
+import { GroupFsync } from './groupFsync';
 import { SCHEMA_VERSION } from './schema';
 import { guarded, toStoreError } from './sqliteErrors';
 import { prepareStatements, type LedgerTuple, type Statements } from './statements';
@@ -88,11 +89,16 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
   private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
 
+  /** Set with durability 'full': fsyncs the WAL once per group of commits (groupFsync.ts). */
+  readonly groupFsync: GroupFsync | null;
+
   private constructor(
     readonly db: Database.Database,
     readonly path: string,
     readonly readonly: boolean,
+    groupCommit: boolean,
   ) {
+    this.groupFsync = groupCommit ? new GroupFsync(path) : null;
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
@@ -103,7 +109,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   static open(path: string, opts: OpenOptions = {}): SqliteStore {
     const db = openDatabase(path, opts);
     try {
-      return new SqliteStore(db, path, !!opts.readonly);
+      return new SqliteStore(db, path, !!opts.readonly, groupsCommits(opts));
     } catch (err) {
       db.close();
       throw err;
@@ -115,7 +121,16 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.groupFsync?.syncNow();
+      this.db.close();
+    }
+    this.groupFsync?.close();
+  }
+
+  /** Resolves once every commit made so far is on disk (at once with durability 'process'). */
+  whenDurable(): Promise<void> {
+    return this.groupFsync ? this.run(() => this.groupFsync!.whenDurable()) : Promise.resolve();
   }
 
   // ------------------------------------------------------------ runs + ledger
@@ -127,6 +142,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     const state = JSON.stringify(batch.state);
     this.run(() => this.commitTx.immediate(batch, rows, state));
     this.ownWrites++;
+    this.groupFsync?.wrote();
   }
 
   private commitInTx(batch: CommitBatch, rows: StoredRecordRow[], state: string): void {
@@ -431,6 +447,8 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   saveSignedHead(head: SignedHead): void {
     this.run(() => this.st.putSignedHead.run(head.run_id, head.seq, head.hash, head.sig, head.public_key));
+    this.groupFsync?.wrote();
+    this.run(() => this.groupFsync?.syncNow());
   }
 
   getSignedHead(runId: string): SignedHead | null {
@@ -442,7 +460,10 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
    * Returns false when the same ledger is already here (import is idempotent).
    */
   importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
-    return this.run(() => this.importTx.immediate(state, rows, statusOf));
+    const stored = this.run(() => this.importTx.immediate(state, rows, statusOf));
+    this.groupFsync?.wrote();
+    this.run(() => this.groupFsync?.syncNow());
+    return stored;
   }
 
   private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
