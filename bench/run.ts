@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every figure measured side by side in one run.
- *   --only steps,resume,verify,scale,inspector,cli   pick sections (default: all)
+ *   --only steps,resume,verify,scale,inspector,inflight,feed,queue,cli   pick sections (default: all)
  *   --quick                                      smaller shapes (a smoke run, not for docs)
  *   --out PATH                                   results file (default: bench/results.json for a full
  *                                                run — the one docs/benchmarks.md quotes — and
@@ -12,7 +12,7 @@ import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatTable, writeResults, type Figure } from './report';
 
-const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'cli'] as const;
+const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'inflight', 'feed', 'queue', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -63,6 +63,20 @@ async function runSection(s: Section, dir: string, quick: boolean): Promise<Figu
     case 'scale': {
       const { benchScale } = await import('./sections/scale');
       return benchScale({ dir, runs: quick ? 1_000 : 10_000, bigLedger: quick ? 100_000 : 1_000_000, repeats: quick ? 1 : 3 });
+    }
+    case 'inflight': {
+      const { benchInflight } = await import('./sections/inflight');
+      return benchInflight({ dir, totalSteps: quick ? 300 : 2_000, widths: [1, 10, 100, 1000], repeats: quick ? 1 : 3 });
+    }
+    case 'feed': {
+      const { benchFeed } = await import('./sections/feed');
+      return benchFeed({ dir, commits: quick ? 40 : 200, gapMs: 10 });
+    }
+    case 'queue': {
+      const { benchQueueScale } = await import('./sections/queueScale');
+      return quick
+        ? benchQueueScale({ dir, waiting: 5_000, timers: 5_000, runnable: 100, due: 500 })
+        : benchQueueScale({ dir, waiting: 100_000, timers: 100_000, runnable: 1_000, due: 10_000 });
     }
     case 'inspector': {
       const { benchInspector } = await import('./sections/inspector');

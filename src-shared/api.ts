@@ -52,6 +52,8 @@ export const apiMethods = {
         stepMode: z.boolean().optional(),
         /** Breakpoints set before the first step (pause BEFORE these nodes). */
         breakpoints: z.array(z.string().min(1)).max(500).optional(),
+        /** Only create the run (its `run_started` record): a worker on the database advances it. */
+        detach: z.boolean().optional(),
       })
       .strict()
   ).returns<RunState>(),
@@ -62,10 +64,13 @@ export const apiMethods = {
         workflowId: z.string().optional(),
         search: z.string().max(500).optional(),
         limit: z.number().int().min(1).max(1000).optional(),
+        /** Legacy paging (cost grows with it); prefer `cursor`. */
         offset: z.number().int().min(0).optional(),
+        /** The `nextCursor` of the previous page: the next page at the same cost at any depth. */
+        cursor: z.string().min(1).max(1000).optional(),
       })
       .strict()
-  ).returns<{ runs: RunSummary[]; total: number }>(),
+  ).returns<{ runs: RunSummary[]; total: number; nextCursor?: string | null }>(),
   getRun: request(z.object({ runId }).strict()).returns<RunView>(),
   getLedger: request(
     z
@@ -131,6 +136,8 @@ export const apiMethods = {
         from: z.string().optional(),
         to: z.string().optional(),
         limit: z.number().int().min(1).max(1000).optional(),
+        /** The last snapshot of the previous page: the next page, at the same cost at any depth. */
+        after: z.object({ created_at: z.string().min(1), snapshot_id: z.string().min(1) }).strict().optional(),
       })
       .strict()
   ).returns<SnapshotSummary[]>(),
@@ -194,6 +201,14 @@ export interface RunView {
   stepMode: boolean;
   breakpoints: string[];
   children: RunSummary[];
+  /** Runnable for a while and held by no live process: why nothing advances it (null: not stalled). */
+  stalled?: StalledInfo | null;
+}
+
+export interface StalledInfo {
+  /** When the run became runnable (ISO). */
+  since: string;
+  reason: string;
 }
 
 export interface LedgerPageResponse {
@@ -230,6 +245,8 @@ export interface ApiEvents {
   ledgerAppended: { runId: string; records: LedgerRecord[] };
   /** A run started waiting for a person (ask_user, tool approval, recovery). */
   attentionNeeded: { runId: string; workflowId: string; reason: string; prompt: string | null };
+  /** Many runs changed elsewhere at once (another process): lists and counts should reload. */
+  runsChanged: { count: number };
 }
 
 export type ApiEventName = keyof ApiEvents;

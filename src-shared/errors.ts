@@ -44,6 +44,8 @@ export class NonJsonValueError extends defineError('NON_JSON_VALUE') {}
 export class UndeclaredEdgeError extends defineError('UNDECLARED_EDGE') {}
 export class InvalidPlanError extends defineError('INVALID_PLAN') {}
 export class HandlerError extends defineError('HANDLER_ERROR') {}
+/** A node handler did not return its plan within the kernel's time limit (the run fails). */
+export class HandlerTimeoutError extends defineError('HANDLER_TIMEOUT') {}
 export class NoEffectHandlerError extends defineError('NO_EFFECT_HANDLER') {}
 export class EffectFailedError extends defineError('EFFECT_FAILED', true) {}
 export class RunLeasedError extends defineError('RUN_LEASED', true) {}
@@ -73,7 +75,7 @@ const BY_CODE: Record<string, new (message: string, details?: Record<string, unk
 for (const cls of [
   InvalidWorkflowError, WorkflowNotFoundError, RunNotFoundError, SnapshotNotFoundError, WrongWaitKeyError,
   RunNotWaitingError, RunNotResumableError, RunTerminalError, RunPausedError, NonJsonValueError,
-  UndeclaredEdgeError, InvalidPlanError, HandlerError, NoEffectHandlerError, EffectFailedError, RunLeasedError,
+  UndeclaredEdgeError, InvalidPlanError, HandlerError, HandlerTimeoutError, NoEffectHandlerError, EffectFailedError, RunLeasedError,
   ConcurrentUpdateError, ValidationError, StoreError, DatabaseLockedError, DatabaseCorruptError, NotADatabaseError,
   SchemaTooNewError, ReadOnlyLocationError, ArtifactNotFoundError, ArtifactCorruptError, LedgerInvalidError,
   BundleInvalidError, ImportError, ToolNotFoundError, ToolArgumentsError, ToolTimeoutError, LlmCallError,

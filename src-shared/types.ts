@@ -196,6 +196,8 @@ export interface RunSummary {
   created_at: string;
   updated_at: string;
   origin_kind: RunOrigin['kind'] | null;
+  /** Set by a host in run lists: why a runnable run is not advancing (see RunView.stalled). */
+  stalled?: string;
 }
 
 export type VerifyFailureReason =

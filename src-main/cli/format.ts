@@ -34,15 +34,18 @@ export function formatRunView(view: RunView): string[] {
   if (!view.resumable) lines.push(`read-only ${view.notResumableReason ?? ''}`);
   if (view.stepMode) lines.push('step mode on');
   if (view.breakpoints.length) lines.push(`breakpoints ${view.breakpoints.join(', ')}`);
-  for (const child of view.children) lines.push(`child     ${child.run_id}  ${child.workflow_id}  ${child.status}`);
+  if (view.stalled) lines.push(`stalled   since ${view.stalled.since}: ${view.stalled.reason}`);
+  for (const child of view.children) lines.push(`child     ${child.run_id}  ${child.workflow_id}  ${child.status}${child.stalled ? ' (stalled)' : ''}`);
   return lines;
 }
 
 export function formatRuns(runs: RunSummary[], total: number): string[] {
   if (runs.length === 0) return ['no runs'];
-  const rows = runs.map((r) => [r.run_id, r.workflow_id, r.status + (r.paused ? ' (paused)' : ''), r.current_node, String(r.step_count), r.updated_at, r.wait_prompt ?? '']);
+  const rows = runs.map((r) => [r.run_id, r.workflow_id, r.status + (r.paused ? ' (paused)' : '') + (r.stalled ? ' (stalled)' : ''), r.current_node, String(r.step_count), r.updated_at, r.wait_prompt ?? '']);
   const lines = table(['RUN', 'WORKFLOW', 'STATUS', 'NODE', 'STEPS', 'UPDATED', 'WAITING FOR'], rows);
   if (total > runs.length) lines.push(`(${runs.length} of ${total} runs shown)`);
+  const stalled = runs.filter((r) => r.stalled);
+  if (stalled.length) lines.push(`stalled: ${stalled.length} run(s) nothing is advancing, e.g. ${stalled[0]!.run_id}: ${stalled[0]!.stalled}`);
   return lines;
 }
 

@@ -27,10 +27,12 @@ export function watchAttention(window: BrowserWindow, events: EventSource, handl
     });
   };
   const offRun = events.on('runUpdated', refreshTitle);
+  const offMany = events.on('runsChanged', refreshTitle);
   const offAttention = events.on('attentionNeeded', (d) => notify(window, d.workflowId, d.prompt ?? d.reason));
   refreshTitle();
   return () => {
     offRun();
+    offMany();
     offAttention();
   };
 }

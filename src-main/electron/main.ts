@@ -74,8 +74,9 @@ async function openHost(): Promise<OpenedHost | null> {
     ]);
     const paths = resolveDataPaths(process.env, { dataDir: app.getPath('userData') });
     const host = await RuntimeHost.open({ dbPath: paths.dbPath, dataDir: paths.dataDir });
-    // Recovers interrupted runs, resumes parents whose children ended while the app was closed, starts timers.
-    await host.startServices();
+    // A worker on the database: recovers interrupted runs, resumes parents whose children ended
+    // while the app was closed, fires timers, and advances what other processes leave runnable.
+    host.startServices({ kind: 'desktop' });
     return { host, handlers: createApiHandlers(host, { transport: 'electron', version: app.getVersion() }) };
   } catch (err) {
     fatal(err);

@@ -7,6 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { StalledInfo } from '../../src-shared/api';
+import { canonicalJson } from '../../src-shared/canonicalJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import {
   ConcurrentUpdateError,
@@ -21,7 +23,11 @@ import {
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
 import { TERMINAL_STATUSES } from '../../src-shared/types';
-import type { Clock, RuntimeStore, SnapshotQuery, SnapshotStore, WorkflowDefinition } from '../runtime/contracts';
+import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
+import { ChangeFeed } from './changeFeed';
+import { awaitedChild, isTerminal } from '../runtime/runnable';
+import { isDeadLocalOwner } from '../store/processLeaseOwner';
+import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
 import type { StartChildRequest } from '../effects/subworkflow/index';
@@ -35,7 +41,8 @@ import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 import { WorkflowCatalog } from './workflowCatalog';
-import { buildHostParts, type HostCreateOptions, type HostSigning } from './hostWiring';
+import { buildHostParts, type HostCreateOptions } from './hostWiring';
+import type { HostParts, HostSigning, HostStore } from './hostParts';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
 
@@ -50,23 +57,21 @@ export interface HostOpenOptions extends Omit<HostCreateOptions, 'store' | 'sign
 /** Steps per tick call while auto-advancing: progress is published between chunks. */
 const CHUNK_STEPS = 250;
 
-export type HostStore = RuntimeStore & SnapshotStore & { close?(): void };
+export type { HostParts, HostStore } from './hostParts';
 
-export interface HostParts {
-  store: HostStore;
-  runtime: Runtime;
-  clock: Clock;
-  workflows: LoadedWorkflow[];
-  workflowErrors: WorkflowLoadError[];
-  dataDir: string | null;
-  dbPath: string | null;
-  settings: HostSettingsAccess | null;
-  hostId: string;
-  signing: HostSigning | null;
-  events: EventBus;
-  userActor?: ActorFingerprint;
-  onClose?: () => void;
-}
+/** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
+export const STALL_AFTER_MS = 5_000;
+/** How long a worker's claim holds a run before another worker may take it over. */
+const CLAIM_TTL_MS = 30_000;
+
+/** Runs worked at once by `tick` and recovery: memory stays bounded however many are runnable. */
+const WORK_BATCH = 32;
+
+/** What `work` did with a claimed run. */
+export type WorkDone = 'advanced' | 'timer' | 'parent' | null;
+
+export type { StalledInfo };
+
 
 export interface StartRunOptions {
   version?: string;
@@ -74,6 +79,8 @@ export interface StartRunOptions {
   breakpoints?: string[];
   parentRunId?: string;
   runId?: string;
+  /** Create the run only; a worker on the database advances it. */
+  detach?: boolean;
 }
 
 export interface TickReport {
@@ -105,6 +112,9 @@ export class RuntimeHost {
   /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
   readonly hostId: string;
   private closed = false;
+  private worker: Worker | null = null;
+  /** Other processes' commits as this host's events (started with the services). */
+  readonly changeFeed: ChangeFeed;
 
   /** A host over a given store (tests, embedders): MemoryStore where SQLite is not the point. */
   static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
@@ -161,6 +171,7 @@ export class RuntimeHost {
     this.publisher = new RunPublisher(parts.store, parts.events);
     this.eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
     this.scheduler = new Scheduler(() => this.runDueTimers());
+    this.changeFeed = new ChangeFeed(parts.store, this.publisher, parts.events);
     this.userActor = parts.userActor ?? makeActor('user', localUserName());
   }
 
@@ -188,7 +199,17 @@ export class RuntimeHost {
   }
 
   listChildren(runId: string): RunSummary[] {
-    return this.store.listRuns({ parentRunId: runId, limit: 1000 }).runs;
+    return this.withStalled(this.store.listRuns({ parentRunId: runId, limit: 1000 }).runs);
+  }
+
+  /** Run summaries with `stalled` filled in where it applies (a list shows it per row). */
+  withStalled(runs: RunSummary[]): RunSummary[] {
+    return runs.map((r) => {
+      if (isTerminal(r) || r.paused || (r.status === 'waiting' && r.waiting_reason !== 'until' && r.waiting_reason !== 'subworkflow')) return r;
+      const state = this.store.getRun(r.run_id);
+      const stalled = state ? this.stalled(state) : null;
+      return stalled ? { ...r, stalled: stalled.reason } : r;
+    });
   }
 
   /** With signing on: the head is signed and anchored outside the DB after each host command. */
@@ -225,15 +246,24 @@ export class RuntimeHost {
 
   async startRun(workflowId: string, vars: JsonObject = {}, opts: StartRunOptions = {}): Promise<RunState> {
     const def = this.requireWorkflow(workflowId, opts.version);
-    const state = await this.runtime.start(def.id, vars, {
-      version: def.version,
-      ...(opts.runId ? { runId: opts.runId } : {}),
-      ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
-    });
-    this.publisher.markNew(state.run_id);
-    if (opts.stepMode) this.prefs.setStepMode(state.run_id, true);
-    if (opts.breakpoints?.length) this.prefs.setBreakpoints(state.run_id, opts.breakpoints);
+    const runId = opts.runId ?? this.runtime.newRunId();
+    if (opts.stepMode) this.prefs.setStepMode(runId, true);
+    if (opts.breakpoints?.length) this.prefs.setBreakpoints(runId, opts.breakpoints);
+    const bps = opts.breakpoints ?? [];
+    // The kernel's one-commit start (run_started + the pure steps after it), unless the run
+    // must stop before its entry node or is only created for a worker to advance.
+    const advanceInStart = !opts.detach && !opts.stepMode && !bps.includes(def.entry);
+    this.publisher.markNew(runId);
+    const state = await this.queues.run(runId, () =>
+      this.runtime.start(def.id, vars, {
+        version: def.version,
+        runId,
+        ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+        ...(advanceInStart ? { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } } : {}),
+      }),
+    );
     this.publisher.publish(state.run_id);
+    if (opts.detach) return state;
     return this.queues.run(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
   }
 
@@ -359,10 +389,37 @@ export class RuntimeHost {
     return this.queues.run(runId, async () => {
       const before = this.writableRun(runId);
       this.publisher.mark(before);
-      await this.runtime.resume(runId, { waitKey, payload, actor });
+      // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
+      // one transaction, unless a breakpoint or step mode must stop the run first.
+      const resumeTo = before.waiting?.resume_to_node ?? null;
+      const bps = this.prefs.breakpoints(runId);
+      const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
+      await this.runtime.resume(runId, {
+        waitKey,
+        payload,
+        actor,
+        ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
+      });
+      this.refuseIfAnsweredElsewhere(runId, waitKey, payload, before);
       this.publisher.publish(runId);
       return this.advanceNow(runId, { skipFirstBreak: false });
     });
+  }
+
+  /**
+   * Two processes answering one wait at once: the kernel applies the first and treats the
+   * second as a repeat of it. A repeat with a different payload is another person's answer
+   * that lost: it must hear so (nothing of it was written), not be told it was applied.
+   */
+  private refuseIfAnsweredElsewhere(runId: string, waitKey: string, payload: JsonValue, before: RunState): void {
+    if (before.status === 'waiting' && before.waiting?.wait_key === waitKey) {
+      const applied = this.store.findCompletedEffect(runId, waitKey);
+      if (applied?.kind !== 'resumed' || isArtifactRef(applied.result) || canonicalJson(applied.result) === canonicalJson(payload)) return;
+      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`, {
+        runId,
+        waitKey,
+      });
+    }
   }
 
   // ------------------------------------------------------------ lifecycle commands
@@ -460,39 +517,23 @@ export class RuntimeHost {
     return record?.kind === 'resumed' && record.actor?.fingerprint === actor.fingerprint;
   }
 
-  /** Parents whose child ended while no host was watching (crash, other process). */
-  async resumeOrphanedParents(): Promise<string[]> {
-    const resumed: string[] = [];
-    for (const summary of this.waitingOnChildren()) {
-      const childId = this.store.getRun(summary.run_id)?.waiting?.child_run_id;
-      const child = childId ? this.store.getRun(childId) : null;
-      if (!child || !(TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
-      const after = await this.notifyParent(summary.run_id, child.run_id);
-      if (after && !isWaitingForChild(after, child.run_id)) resumed.push(summary.run_id);
-    }
-    return resumed;
-  }
-
-  private waitingOnChildren(): RunSummary[] {
-    const found: RunSummary[] = [];
-    for (let offset = 0; ; offset += 1000) {
-      const page = this.store.listRuns({ status: 'waiting', limit: 1000, offset });
-      found.push(...page.runs.filter((r) => r.waiting_reason === 'subworkflow'));
-      if (page.runs.length < 1000) return found;
-    }
-  }
-
   // ------------------------------------------------------------ timers and events
 
-  /** Fires every due wait_until once (actor scheduler), then advances those runs. */
+  /**
+   * Fires every due wait_until once (actor scheduler), then advances those runs, WORK_BATCH at
+   * a time: memory stays bounded however many timers are due.
+   */
   async runDueTimers(): Promise<string[]> {
     const now = this.clock.now();
     const fired: string[] = [];
-    await Promise.all(
-      this.store.listDueTimers(now).map(async (due) => {
-        if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
-      }),
-    );
+    for (let page = this.store.listDueTimers(now, { limit: WORK_BATCH }); page.length; ) {
+      await Promise.all(
+        page.map(async (due) => {
+          if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
+        }),
+      );
+      page = this.store.listDueTimers(now, { limit: WORK_BATCH, after: page[page.length - 1]! });
+    }
     return fired;
   }
 
@@ -515,8 +556,18 @@ export class RuntimeHost {
   async emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
     const delivered: string[] = [];
     const actor = makeActor('user', 'event-ingress', { event: name, host: this.hostId });
+    for (let page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH }); page.length; ) {
+      await this.deliverEvent(page, name, payload, actor, delivered);
+      page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH, after: page[page.length - 1]! });
+    }
+    delivered.sort();
+    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
+    return { delivered };
+  }
+
+  private async deliverEvent(page: RunState[], name: string, payload: JsonValue, actor: ActorFingerprint, delivered: string[]): Promise<void> {
     await Promise.all(
-      this.store.listWaitingForEvent(name).map((run) =>
+      page.map((run) =>
         this.queues.run(run.run_id, async () => {
           const state = this.store.getRun(run.run_id);
           const wait = state?.waiting;
@@ -530,40 +581,52 @@ export class RuntimeHost {
         }),
       ),
     );
-    delivered.sort();
-    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
-    return { delivered };
   }
 
   recentEvents() {
     return this.eventLog.list();
   }
 
-  /** Advances every `running` run (the kernel retries or parks interrupted effects). */
+  /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
   async recoverOnStart(): Promise<string[]> {
-    const runnable = this.store.listRunnable().filter((r) => !r.paused && this.workflowFor(r));
-    await Promise.all(runnable.map((r) => this.advance(r.run_id).catch(logBackground(`recover ${r.run_id}`))));
-    return runnable.map((r) => r.run_id);
-  }
-
-  /** One headless pass (CLI `tick`): recover, fire due timers, resume orphaned parents, settle. */
-  async tick(): Promise<TickReport> {
-    const recovered = await this.recoverOnStart();
-    const timersFired = await this.runDueTimers();
-    const parentsResumed = await this.resumeOrphanedParents();
-    await this.whenIdle();
-    return { recovered, timersFired, parentsResumed };
+    const runnable = this.store.listRunnable().filter((r) => !r.paused && this.workflowFor(r)).map((r) => r.run_id);
+    for (let i = 0; i < runnable.length; i += WORK_BATCH) {
+      await Promise.all(runnable.slice(i, i + WORK_BATCH).map((id) => this.advance(id).catch(logBackground(`recover ${id}`))));
+    }
+    return runnable;
   }
 
   /**
-   * What a long-lived host (desktop app, `serve`) does after opening: recover interrupted
-   * runs, resume parents whose children ended meanwhile, then fire timers every interval.
+   * One headless pass (CLI `tick`): claims whatever is runnable (interrupted runs, due timers,
+   * parents whose child ended) WORK_BATCH at a time, each run at most once, and settles.
    */
-  async startServices(opts: { intervalMs?: number } = {}): Promise<{ recovered: string[]; parentsResumed: string[] }> {
-    const recovered = await this.recoverOnStart();
-    const parentsResumed = await this.resumeOrphanedParents();
-    this.startScheduler(opts);
-    return { recovered, parentsResumed };
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { recovered: [], timersFired: [], parentsResumed: [] };
+    const seen = new Set<string>();
+    for (let claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id)); claimed.length; claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id))) {
+      for (const id of claimed) seen.add(id);
+      await Promise.all(
+        claimed.map(async (id) => {
+          const did = await this.work(id).catch(logBackground(`advance ${id}`));
+          if (did === 'advanced') report.recovered.push(id);
+          else if (did === 'timer') report.timersFired.push(id);
+          else if (did === 'parent') report.parentsResumed.push(id);
+        }),
+      );
+    }
+    await this.whenIdle();
+    return report;
+  }
+
+  /**
+   * What a long-lived host (desktop app, `serve`, `worker`) does after opening: it becomes a
+   * worker on its database and follows the change feed (other processes' commits become
+   * its live events); the worker recovers interrupted runs, resumes parents whose children
+   * ended meanwhile, fires due timers, and takes up whatever other processes leave runnable.
+   */
+  startServices(opts: WorkerOptions = {}): Worker {
+    this.changeFeed.start();
+    return this.startWorker(opts);
   }
 
   startScheduler(opts: { intervalMs?: number } = {}): void {
@@ -576,6 +639,86 @@ export class RuntimeHost {
 
   whenIdle(): Promise<void> {
     return this.queues.whenIdle();
+  }
+
+  // ------------------------------------------------------------ the work queue
+
+  get workQueue(): WorkQueueStore {
+    return this.store;
+  }
+
+  /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction). */
+  claimWork(limit: number, busy: (runId: string) => boolean = () => false): string[] {
+    if (this.closed) return [];
+    return this.store.claimRunnable({
+      owner: this.hostId,
+      now: this.clock.now(),
+      ttlMs: CLAIM_TTL_MS,
+      limit,
+      accepts: (workflowId, version) => !!this.catalog.find({ workflow_id: workflowId, workflow_version: version }),
+      busy: (runId) => busy(runId) || this.queues.busy(runId),
+      ownerGone: isDeadLocalOwner,
+    });
+  }
+
+  /**
+   * Does what a claimed run needs: advance it (running: started, resumed, recovered), fire its
+   * due timer, or resume it with its ended child's outcome. A run left runnable without having
+   * moved (stopped at a breakpoint or in step mode) is held off the queue until a person acts.
+   */
+  async work(runId: string): Promise<WorkDone> {
+    try {
+      const state = this.store.getRun(runId);
+      if (!state || this.closed || this.notResumableReason(state)) return null;
+      const before = state.ledger_head?.seq ?? null;
+      const child = awaitedChild(state);
+      let did: WorkDone = null;
+      if (state.status === 'running') {
+        await this.advance(runId);
+        did = 'advanced';
+      } else if (state.waiting?.reason === 'until') {
+        if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
+      } else if (child) {
+        const after = await this.notifyParent(runId, child);
+        if (after && !isWaitingForChild(after, child)) did = 'parent';
+      }
+      const after = this.store.getRun(runId);
+      if (after && (after.ledger_head?.seq ?? null) === before) {
+        const ws = this.store.workState(runId);
+        if (ws?.runnableAt != null && ws.runnableAt <= this.clock.now().getTime()) this.store.holdRun(runId, before);
+      }
+      return did;
+    } finally {
+      if (!this.queues.busy(runId)) this.store.releaseLease(runId, this.hostId);
+    }
+  }
+
+  /** Makes this host a worker on its database (see worker.ts). */
+  startWorker(opts: WorkerOptions = {}): Worker {
+    this.worker ??= new Worker(this, opts);
+    this.worker.start();
+    return this.worker;
+  }
+
+  /**
+   * Why a run that should be advancing is not, or null: it has been runnable for
+   * STALL_AFTER_MS and no live process holds its lease.
+   */
+  stalled(state: RunState): StalledInfo | null {
+    if (isTerminal(state) || state.paused) return null;
+    const ws = this.store.workState(state.run_id);
+    const now = this.clock.now().getTime();
+    if (ws?.runnableAt == null || ws.runnableAt > now - STALL_AFTER_MS) return null;
+    if (ws.lease && ws.lease.expiresAt > now && !isDeadLocalOwner(ws.lease.owner)) return null;
+    const since = new Date(ws.runnableAt).toISOString();
+    const workers = this.store.liveWorkers(this.clock.now());
+    const what = state.status === 'running' ? `run is runnable at node ${state.current_node}` : state.waiting?.reason === 'until' ? 'timer is due' : 'child run has ended';
+    if (workers.length === 0)
+      return { since, reason: `its ${what}, but no worker is running on this database (start \`abstractruntime worker\`, \`serve\` or the desktop app)` };
+    const key = `${state.workflow_id}@${state.workflow_version}`;
+    if (!workers.some((w) => w.workflows.includes(key)))
+      return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has workflow ${key} registered` };
+    return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has claimed it yet` };
   }
 
   // ------------------------------------------------------------ snapshots
@@ -670,6 +813,8 @@ export class RuntimeHost {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    this.changeFeed.stop();
+    await this.worker?.stop();
     await this.whenIdle();
     this.onClose?.();
   }
@@ -684,6 +829,10 @@ function isLostRace(err: unknown): boolean {
     err instanceof RunNotWaitingError ||
     err instanceof RunTerminalError
   );
+}
+
+function isArtifactRef(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { $artifact?: unknown }).$artifact === 'string';
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -26,6 +26,7 @@ export function runView(host: RuntimeHost, runId: string): RunView {
     stepMode: host.stepMode(runId),
     breakpoints: host.breakpoints(runId),
     children: host.listChildren(runId),
+    stalled: host.stalled(state),
   };
 }
 
@@ -46,8 +47,12 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.version ? { version: req.version } : {}),
         ...(req.stepMode !== undefined ? { stepMode: req.stepMode } : {}),
         ...(req.breakpoints ? { breakpoints: req.breakpoints } : {}),
+        ...(req.detach ? { detach: true } : {}),
       }),
-    listRuns: (req) => host.store.listRuns(req),
+    listRuns: (req) => {
+      const page = host.store.listRuns(req);
+      return { ...page, runs: host.withStalled(page.runs) };
+    },
     getRun: (req) => runView(host, req.runId),
     getLedger: (req) => {
       host.getRun(req.runId);

@@ -13,7 +13,7 @@ import { createSubworkflowEffectHandler, type StartChildRequest } from '../effec
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
 import { HostSettings } from './hostSettings';
-import type { HostParts, HostStore } from './RuntimeHost';
+import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { SettingsPatch } from './settingsFile';
 import { loadWorkflowModules, mergeWorkflows } from './workflowLoader';
 
@@ -24,6 +24,8 @@ export interface HostCreateOptions {
   /** Identifies this host in run leases (two hosts on one database must differ). */
   leaseOwner?: string;
   leaseTtlMs?: number;
+  /** A node handler's time limit (default 30 s; the run fails with HANDLER_TIMEOUT past it). */
+  handlerTimeoutMs?: number;
   dataDir?: string | null;
   dbPath?: string | null;
   /** `abstractruntime.project.json`; defaults to ABSTRACTRUNTIME_PROJECT. */
@@ -42,14 +44,7 @@ export interface HostCreateOptions {
   onClose?: () => void;
 }
 
-export interface HostSigning {
-  sign(recordHash: string): string;
-  publicKey(): string;
-  /** Signs the run's head and writes it to the store and the anchor file. */
-  anchor(runId: string): void;
-  /** The anchor file verify reads (null: none). */
-  anchorPath: string | null;
-}
+export type { HostSigning } from './hostParts';
 
 export interface HostDeps {
   /** Called once the host exists: the subworkflow handler needs it to start children. */
@@ -115,6 +110,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
     ids,
     leaseOwner: hostId,
     ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+    ...(opts.handlerTimeoutMs ? { handlerTimeoutMs: opts.handlerTimeoutMs } : {}),
     ...(signer ? { signer: signer as (hash: string) => string } : {}),
     ...(hasArtifacts(opts.store) ? { artifacts: opts.store } : {}),
   });

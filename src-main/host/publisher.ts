@@ -9,6 +9,7 @@ import { toRunSummary } from '../runtime/runSummary';
 import type { EventBus } from './eventBus';
 
 const PAGE = 5000;
+const FEED_BACKFILL = 200;
 const PERSON_REASONS = new Set(['user', 'tool_calls', 'recovery']);
 
 export class RunPublisher {
@@ -27,6 +28,16 @@ export class RunPublisher {
 
   markNew(runId: string): void {
     this.lastSeq.set(runId, -1);
+  }
+
+  /**
+   * A run another process changed (the change feed). A run this host never published gets
+   * its last FEED_BACKFILL records: live views merge records by seq, so overlap is harmless
+   * and a longer gap is fetched page by page as the view scrolls.
+   */
+  publishChange(runId: string, headSeq: number | null): void {
+    if (!this.lastSeq.has(runId)) this.lastSeq.set(runId, Math.max(-1, (headSeq ?? -1) - FEED_BACKFILL));
+    this.publish(runId);
   }
 
   publish(runId: string): RunState | null {

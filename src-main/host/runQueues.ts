@@ -24,6 +24,11 @@ export class RunQueues {
     return next;
   }
 
+  /** Whether an operation on this run is queued or running here. */
+  busy(runId: string): boolean {
+    return this.tails.has(runId);
+  }
+
   /** Resolves once no queued work remains (work queued meanwhile is waited for too). */
   whenIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

@@ -5,7 +5,7 @@
  * database and no network.
  */
 import { BundleInvalidError } from '../../src-shared/errors';
-import type { RunOrigin, RunState, SignedHead, Snapshot, VerifyReport } from '../../src-shared/types';
+import type { Snapshot, VerifyReport } from '../../src-shared/types';
 import type { ArtifactStore, LedgerStore, RunStore, SnapshotStore } from '../runtime/contracts';
 import { sha256Hex } from '../runtime/sha256';
 import type { ChainRow } from './chainRow';
@@ -13,40 +13,10 @@ import { keyIdOf } from './signing';
 import { verifyChain } from './verifyChain';
 import { ledgerRows, type SignedHeadSource } from './verifyRunLedger';
 import { parseBundle } from './bundleSchema';
+import type { BundleArtifact, BundleRecord, ExportBundle } from './bundleFormat';
+import { BUNDLE_FORMAT, BUNDLE_VERSION } from './bundleFormat';
 
-export const BUNDLE_FORMAT = 'abstractruntime-bundle';
-export const BUNDLE_VERSION = 1;
-
-export interface BundleRecord {
-  seq: number;
-  record_hash: string;
-  signature: string | null;
-  /** True for records written by another runtime (no seq/kind/actor in the body). */
-  foreign: boolean;
-  /** Canonical JSON of the hashed record body, byte for byte. */
-  body: string;
-}
-
-export interface BundleArtifact {
-  ref: string;
-  mime: string;
-  size: number;
-  base64: string;
-}
-
-export interface ExportBundle {
-  format: typeof BUNDLE_FORMAT;
-  version: typeof BUNDLE_VERSION;
-  exported_at: string;
-  run_id: string;
-  workflow_id: string;
-  origin: RunOrigin | null;
-  state: RunState;
-  records: BundleRecord[];
-  snapshots: Snapshot[];
-  artifacts: BundleArtifact[];
-  signing: { public_key: string; key_id: string; signed_head: SignedHead | null } | null;
-}
+export type { ExportBundle } from './bundleFormat';
 
 type ExportSource = RunStore & LedgerStore & Partial<SnapshotStore> & Partial<ArtifactStore> & Partial<SignedHeadSource>;
 

@@ -1,7 +1,7 @@
 /** The shape of an export bundle, checked field by field so a bad file names what is wrong. */
 import { z } from 'zod';
 import { BundleInvalidError } from '../../src-shared/errors';
-import type { ExportBundle } from './bundle';
+import type { ExportBundle } from './bundleFormat';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 

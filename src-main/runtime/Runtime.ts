@@ -33,6 +33,7 @@ import type {
 } from './contracts';
 import { DEFAULT_ACTOR } from './actor';
 import { DEFAULT_ARTIFACT_THRESHOLD } from './artifacts';
+import { DEFAULT_HANDLER_TIMEOUT_MS } from './handlerTimeout';
 import { systemClock } from './clock';
 import { randomIds } from './ids';
 import type { KernelContext } from './kernelContext';
@@ -57,6 +58,8 @@ export interface RuntimeOptions {
   artifacts?: ArtifactStore;
   artifactThreshold?: number;
   snapshots?: SnapshotStore;
+  /** A node handler's time limit (default 30 s): past it the run fails with HANDLER_TIMEOUT. */
+  handlerTimeoutMs?: number;
 }
 
 export interface StartOptions {
@@ -116,6 +119,7 @@ export class Runtime {
       signer: opts.signer,
       artifacts: opts.artifacts,
       artifactThreshold: opts.artifactThreshold ?? DEFAULT_ARTIFACT_THRESHOLD,
+      handlerTimeoutMs: opts.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
     };
     this.leaseOwner = opts.leaseOwner ?? `runtime-${randomUUID()}`;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
@@ -123,12 +127,83 @@ export class Runtime {
     this.locks = new RunLocks(opts.store, () => this.k.clock.now(), this.leaseOwner, this.leaseTtlMs);
   }
 
+  /** A fresh run id from the injected generator (a host names a run before creating it). */
+  newRunId(): string {
+    return this.k.ids.runId();
+  }
+
+  // Every operation returns only once what it committed is on disk (group commit: the
+  // commits of every run in flight share one fsync; see SqliteStore.whenDurable).
+
+  /** Creates a run at its entry node (status running) with its `run_started` record. Does not tick. */
+  start(workflowId: string, vars: JsonObject = {}, opts: StartOptions = {}): Promise<RunState> {
+    return this.durable(this.startNow(workflowId, vars, opts));
+  }
+
+  /** Advances a running run until it waits, ends, is paused, or `maxSteps` nodes ran. */
+  tick(runId: string, opts: TickOptions = {}): Promise<RunState> {
+    return this.durable(this.tickNow(runId, opts));
+  }
+
+  /**
+   * Answers the run's current wait. The payload lands whole at the wait's result key and the
+   * run continues at `resume_to_node` (or completes with the payload). Does not tick.
+   * Repeating a resume already applied (same wait key) returns the state and writes nothing.
+   */
+  resume(runId: string, opts: ResumeOptions): Promise<RunState> {
+    return this.durable(this.resumeNow(runId, opts));
+  }
+
+  /** A paused run is neither ticked nor resumed (its timers do not fire) until unpaused. Waits for an in-flight step. */
+  pause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
+    return this.durable(this.pauseNow(runId, actor));
+  }
+
+  unpause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
+    return this.durable(this.unpauseNow(runId, actor));
+  }
+
+  /**
+   * Ends the run as cancelled, at once: an in-flight effect is told through its AbortSignal
+   * and its outcome, if it still arrives, is discarded.
+   */
+  cancel(runId: string, reason?: string, actor?: ActorFingerprint): Promise<RunState> {
+    return this.durable(this.cancelNow(runId, reason, actor));
+  }
+
+  /** Bookmarks the run's current state (saved in the snapshot store) and records it. */
+  createSnapshot(runId: string, input: SnapshotInput, actor?: ActorFingerprint): Promise<Snapshot> {
+    return this.durable(this.createSnapshotNow(runId, input, actor));
+  }
+
+  /**
+   * Rolls the run back to a snapshot of it. History stays: a `restored` record is appended.
+   * Allowed whatever the run's status: restoring a completed, failed or cancelled run revives it.
+   */
+  restore(runId: string, snapshotOrId: Snapshot | string, actor?: ActorFingerprint): Promise<RunState> {
+    return this.durable(this.restoreNow(runId, snapshotOrId, actor));
+  }
+
+  /** Starts a new run from a snapshot (optionally with edited vars), with its own chain. */
+  fork(snapshotOrId: Snapshot | string, opts: { vars?: JsonObject; actor?: ActorFingerprint } = {}): Promise<RunState> {
+    return this.durable(this.forkNow(snapshotOrId, opts));
+  }
+
+  private async durable<T>(op: Promise<T>): Promise<T> {
+    try {
+      return await op;
+    } finally {
+      // Also after a failure: whatever the operation committed before it failed.
+      await this.store.whenDurable?.();
+    }
+  }
+
   get workflows(): WorkflowRegistry {
     return this.k.workflows;
   }
 
   /** Creates a run at its entry node (status running) with its `run_started` record. Does not tick. */
-  async start(workflowId: string, vars: JsonObject = {}, opts: StartOptions = {}): Promise<RunState> {
+  private async startNow(workflowId: string, vars: JsonObject = {}, opts: StartOptions = {}): Promise<RunState> {
     const wf = this.requireWorkflow(workflowId, opts.version);
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
@@ -160,7 +235,7 @@ export class Runtime {
   }
 
   /** Advances a running run until it waits, ends, is paused, or `maxSteps` nodes ran. */
-  async tick(runId: string, opts: TickOptions = {}): Promise<RunState> {
+  private async tickNow(runId: string, opts: TickOptions = {}): Promise<RunState> {
     return this.locks.withRun(runId, async () => {
       const state = this.load(runId);
       if (state.status !== 'running' || state.paused) return state;
@@ -203,7 +278,7 @@ export class Runtime {
    * run continues at `resume_to_node` (or completes with the payload). Does not tick.
    * Repeating a resume already applied (same wait key) returns the state and writes nothing.
    */
-  async resume(runId: string, opts: ResumeOptions): Promise<RunState> {
+  private async resumeNow(runId: string, opts: ResumeOptions): Promise<RunState> {
     return this.locks.withRun(runId, async () => {
       const state = this.load(runId);
       if (state.waiting?.wait_key !== opts.waitKey || state.status !== 'waiting') {
@@ -236,7 +311,7 @@ export class Runtime {
   }
 
   /** A paused run is neither ticked nor resumed (its timers do not fire) until unpaused. Waits for an in-flight step. */
-  async pause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
+  private async pauseNow(runId: string, actor?: ActorFingerprint): Promise<RunState> {
     this.pauseRequested.add(runId);
     try {
       return await this.locks.withRun(runId, async () => this.setPaused(runId, true, actor));
@@ -245,7 +320,7 @@ export class Runtime {
     }
   }
 
-  async unpause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
+  private async unpauseNow(runId: string, actor?: ActorFingerprint): Promise<RunState> {
     return this.locks.withRun(runId, async () => this.setPaused(runId, false, actor));
   }
 
@@ -265,7 +340,7 @@ export class Runtime {
    * Ends the run as cancelled, at once: an in-flight effect is told through its AbortSignal
    * and its outcome, if it still arrives, is discarded.
    */
-  async cancel(runId: string, reason?: string, actor?: ActorFingerprint): Promise<RunState> {
+  private async cancelNow(runId: string, reason?: string, actor?: ActorFingerprint): Promise<RunState> {
     return this.locks.withLease(runId, async () => {
       const state = this.load(runId);
       if (TERMINAL_STATUSES.includes(state.status))
@@ -284,7 +359,7 @@ export class Runtime {
   }
 
   /** Bookmarks the run's current state (saved in the snapshot store) and records it. */
-  async createSnapshot(runId: string, input: SnapshotInput, actor?: ActorFingerprint): Promise<Snapshot> {
+  private async createSnapshotNow(runId: string, input: SnapshotInput, actor?: ActorFingerprint): Promise<Snapshot> {
     const snapshots = this.requireSnapshotStore();
     return this.locks.withRun(runId, async () => {
       const state = this.load(runId);
@@ -306,7 +381,7 @@ export class Runtime {
    * Rolls the run back to a snapshot of it. History stays: a `restored` record is appended.
    * Allowed whatever the run's status: restoring a completed, failed or cancelled run revives it.
    */
-  async restore(runId: string, snapshotOrId: Snapshot | string, actor?: ActorFingerprint): Promise<RunState> {
+  private async restoreNow(runId: string, snapshotOrId: Snapshot | string, actor?: ActorFingerprint): Promise<RunState> {
     const snapshot = this.resolveSnapshot(snapshotOrId);
     checkSnapshot(snapshot);
     if (snapshot.run_id !== runId)
@@ -328,7 +403,7 @@ export class Runtime {
   }
 
   /** Starts a new run from a snapshot (optionally with edited vars), with its own chain. */
-  async fork(snapshotOrId: Snapshot | string, opts: { vars?: JsonObject; actor?: ActorFingerprint } = {}): Promise<RunState> {
+  private async forkNow(snapshotOrId: Snapshot | string, opts: { vars?: JsonObject; actor?: ActorFingerprint } = {}): Promise<RunState> {
     const snapshot = this.resolveSnapshot(snapshotOrId);
     checkSnapshot(snapshot);
     if (opts.vars !== undefined) {

@@ -47,6 +47,10 @@ export async function runAttempts(
         pending_effect: { step_id: call.stepId, seq: started.seq, attempt, idempotency_key: call.key, effect: call.record, resume_to_node: call.next },
       });
       tx.flush();
+      // The intent must be on disk before the effect touches the world (group commit: one
+      // fsync shared with the other runs in flight).
+      await k.store.whenDurable?.();
+      if (signal.aborted) return 'aborted';
     }
     const outcome = checkOutcome(await performSafely(perform, contextFor(k, tx, call, attempt, signal)));
     if (signal.aborted) return 'aborted';

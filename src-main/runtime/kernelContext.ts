@@ -14,6 +14,8 @@ export interface KernelContext {
   signer?: RecordSigner;
   artifacts?: ArtifactStore;
   artifactThreshold: number;
+  /** Milliseconds a node handler may take to return its plan (see handlerTimeout.ts). */
+  handlerTimeoutMs: number;
 }
 
 export function findHandler(k: KernelContext, type: string): EffectHandler | undefined {

@@ -5,6 +5,7 @@ import { checkPlan, type CheckedPlan } from './checkPlan';
 import { cloneJson } from './cloneJson';
 import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
 import { asRuntimeError, failRun } from './failRun';
+import { withHandlerTimeout } from './handlerTimeout';
 import { idempotencyKey } from './idempotency';
 import { backoffDelay, findHandler, NO_RETRY, NOOP_HANDLER, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -22,7 +23,8 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
   let plan: CheckedPlan | null = null;
   for (let tries = 1; plan === null; tries++) {
     try {
-      const raw = await node.handler(cloneJson(tx.state), { nodeId, visit, now: k.clock.now() });
+      const raw = await withHandlerTimeout(node.handler(cloneJson(tx.state), { nodeId, visit, now: k.clock.now() }), k.handlerTimeoutMs, nodeId, signal);
+      if (raw === 'aborted') return 'aborted';
       plan = checkPlan(raw, nodeId, node);
     } catch (err) {
       const e = asRuntimeError(err, HandlerError, `node "${nodeId}" handler threw: `);

@@ -20,7 +20,27 @@ export interface RunFilter {
   search?: string;
   parentRunId?: string;
   limit?: number;
+  /**
+   * The page after this one (a `nextCursor` from the previous page): a keyset range on the
+   * list's index, as cheap at the millionth run as at the first.
+   */
+  cursor?: string;
+  /** Legacy: rows skipped before the page; costs grow with it (use `cursor`). */
   offset?: number;
+}
+
+export interface RunPage {
+  runs: RunSummary[];
+  /** Runs matching the filter (kept per status, not counted per page, where the filter allows). */
+  total: number;
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A bounded slice of a work list: at most `limit`, after the last run of the previous slice. */
+export interface ListPage {
+  limit: number;
+  after?: RunState;
 }
 
 export interface LedgerPage {
@@ -68,11 +88,11 @@ export interface CommitBatch {
 
 export interface RunStore {
   getRun(runId: string): RunState | null;
-  listRuns(filter?: RunFilter): { runs: RunSummary[]; total: number };
-  /** Runs with status `waiting` and wait reason `until` due at or before `now`, not paused. */
-  listDueTimers(now: Date): RunState[];
-  /** Runs waiting on an event of this name (not paused). */
-  listWaitingForEvent(eventName: string): RunState[];
+  listRuns(filter?: RunFilter): RunPage;
+  /** Runs with status `waiting` and wait reason `until` due at or before `now`, not paused, by due time. */
+  listDueTimers(now: Date, page?: ListPage): RunState[];
+  /** Runs waiting on an event of this name (not paused), by run id. */
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[];
   /** Runs with status `running` (to advance or recover on start). */
   listRunnable(): RunState[];
 }
@@ -93,6 +113,13 @@ export interface LeaseStore {
 
 export interface RuntimeStore extends RunStore, LedgerStore, LeaseStore {
   commit(batch: CommitBatch): void;
+  /**
+   * Resolves once every commit made so far survives a power loss. A store that makes each
+   * commit durable by itself need not have it; one that groups fsyncs across runs in flight
+   * (SQLite at durability 'full') must, and the kernel awaits it before a side effect runs
+   * and before an operation returns.
+   */
+  whenDurable?(): Promise<void>;
 }
 
 export interface SnapshotQuery {
@@ -101,6 +128,8 @@ export interface SnapshotQuery {
   from?: string;
   to?: string;
   limit?: number;
+  /** The page after this snapshot (the last of the previous page): a keyset range, no OFFSET. */
+  after?: { created_at: string; snapshot_id: string };
 }
 
 export interface SnapshotStore {
@@ -149,4 +178,88 @@ export interface ProvenanceStore {
    * Returns false when the same ledger is already here (import is idempotent).
    */
   importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean;
+}
+
+// ---------------------------------------------------------------- the work queue
+
+/** A process that claims and advances runnable runs (`worker`, `serve`, the desktop app). */
+export interface WorkerInfo {
+  workerId: string;
+  kind: string;
+  hostname: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+  /** Considered gone after this (epoch ms) unless it beats again. */
+  expiresAt: number;
+  /** The workflows it can advance, as `id@version`. */
+  workflows: string[];
+}
+
+export interface ClaimRequest {
+  owner: string;
+  now: Date;
+  ttlMs: number;
+  /** At most this many runs. */
+  limit: number;
+  /** Whether this worker can advance a run of that workflow (id + version). */
+  accepts(workflowId: string, workflowVersion: string): boolean;
+  /** Runs this owner is already advancing in-process: never claimed again. */
+  busy(runId: string): boolean;
+  /** Whether another owner's unexpired lease may be taken over (its process died). */
+  ownerGone?(owner: string): boolean;
+}
+
+/** What the queue knows of one run: when it became runnable and who holds it. */
+export interface RunWorkState {
+  runnableAt: number | null;
+  lease: { owner: string; expiresAt: number } | null;
+}
+
+/**
+ * The database as the work queue (docs/proposal.md). A store keeps `runnableAt` (see
+ * runtime/runnable.ts) indexed with every commit, and wakes a parent in the same commit in
+ * which its child ends. A claim takes leases on runnable runs nobody holds, in one
+ * transaction (SQLite: IMMEDIATE; a server database: `FOR UPDATE SKIP LOCKED`).
+ */
+export interface WorkQueueStore {
+  claimRunnable(req: ClaimRequest): string[];
+  /** The earliest time any run becomes runnable (null: none), so a worker can sleep until then. */
+  nextRunnableAt(): number | null;
+  /**
+   * Takes a run off the queue until its next commit (it stopped at a breakpoint or in step
+   * mode: a person continues it). Does nothing if the run's head moved past `headSeq`.
+   */
+  holdRun(runId: string, headSeq: number | null): void;
+  workState(runId: string): RunWorkState | null;
+  heartbeatWorker(info: WorkerInfo): void;
+  removeWorker(workerId: string): void;
+  liveWorkers(now: Date): WorkerInfo[];
+  /**
+   * A number that changes whenever any process committed to the store since the last read
+   * (SQLite: `PRAGMA data_version` plus this connection's own writes): cheap enough to read
+   * every few milliseconds, so workers and the change feed never scan tables while idle.
+   */
+  changeToken(): number;
+}
+
+// ---------------------------------------------------------------- the change feed
+
+export interface RunChange {
+  runId: string;
+  headSeq: number | null;
+  changeSeq: number;
+}
+
+/**
+ * Every commit by any process, readable by every other (docs/proposal.md, "The change
+ * feed"). SQLite: a change sequence on the runs row, read only when `PRAGMA data_version`
+ * says another connection wrote; a server database: the same sequence plus LISTEN/NOTIFY.
+ */
+export interface ChangeFeedStore {
+  /** Moves only when another connection or process committed (own writes do not count). */
+  foreignChangeToken(): number;
+  /** Runs changed after `afterSeq`, oldest change first, at most `limit`. */
+  changesSince(afterSeq: number, limit: number): RunChange[];
+  lastChangeSeq(): number;
 }

@@ -5,7 +5,7 @@ export interface EventSource {
   on<E extends ApiEventName>(event: E, listener: (data: ApiEvents[E]) => void): () => void;
 }
 
-export const STREAMED_EVENTS: readonly ApiEventName[] = ['runUpdated', 'ledgerAppended', 'attentionNeeded'];
+export const STREAMED_EVENTS: readonly ApiEventName[] = ['runUpdated', 'ledgerAppended', 'attentionNeeded', 'runsChanged'];
 
 /** Forwards every API event as an `{event, data}` message; returns one unsubscribe for all. */
 export function subscribeAll(events: EventSource, send: (msg: ApiEventMessage) => void): () => void {

@@ -32,6 +32,11 @@ export function ControlsBar() {
         Cancel run
       </button>
       {!view.resumable && view.notResumableReason ? <span className="muted">Read-only: {view.notResumableReason}</span> : null}
+      {view.stalled ? (
+        <span className="stalled-mark" role="status" title={`runnable since ${view.stalled.since}`}>
+          Stalled: {view.stalled.reason}
+        </span>
+      ) : null}
       {confirmCancel ? (
         <ConfirmDialog
           title="Cancel this run?"

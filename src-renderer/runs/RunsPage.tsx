@@ -93,6 +93,7 @@ function RunRow({ run }: { run: RunSummary }) {
       <td>
         <StatusPill status={run.status} paused={run.paused} />
         {person ? <span className="attention-mark" title={run.wait_prompt ?? 'Waiting for you'}>needs you</span> : null}
+        {run.stalled ? <span className="stalled-mark" title={run.stalled}>stalled</span> : null}
       </td>
       <td>{run.workflow_id}</td>
       <td><a href={runHref(run.run_id)} onClick={(e) => e.stopPropagation()}>{run.run_id.slice(0, 12)}</a></td>

@@ -5,6 +5,7 @@
 import type { ApiEventMessage } from '../../src-shared/api';
 import type { RuntimeClient } from '../api/RuntimeClient';
 import { useAttentionStore } from './attentionStore';
+import { runtimeClient } from './clientRef';
 import { useLedgerStore } from './ledgerStore';
 import { useRunsStore } from './runsStore';
 import { useRunViewStore } from './runViewStore';
@@ -21,6 +22,12 @@ export function handleEvent(m: ApiEventMessage, opts: { systemNotifications: boo
       break;
     case 'attentionNeeded':
       useAttentionStore.getState().notify(m.data.runId, m.data.workflowId, m.data.prompt, opts.systemNotifications);
+      break;
+    case 'runsChanged':
+      // Too many changes elsewhere to send one by one: reload what is on screen.
+      void useRunsStore.getState().load();
+      void seedAttention(runtimeClient());
+      if (useRunViewStore.getState().runId) void useRunViewStore.getState().refresh();
       break;
   }
 }

@@ -22,7 +22,7 @@ export function tempDir(prefix = 'ar-host-'): { dir: string; cleanup: () => void
 }
 
 export function recordEvents(host: RuntimeHost) {
-  const seen: { [E in ApiEventName]: ApiEvents[E][] } = { runUpdated: [], ledgerAppended: [], attentionNeeded: [] };
+  const seen: { [E in ApiEventName]: ApiEvents[E][] } = { runUpdated: [], ledgerAppended: [], attentionNeeded: [], runsChanged: [] };
   const offs = (Object.keys(seen) as ApiEventName[]).map((name) => host.events.on(name, (d) => (seen[name] as unknown[]).push(d)));
   return { seen, stop: () => offs.forEach((off) => off()) };
 }

@@ -20,6 +20,25 @@ describe('RuntimeHost.open on SQLite', () => {
     return host;
   }
 
+  it('two hosts answering one wait at the same moment with different answers: one is applied, the other is refused', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const clock = new FakeClock(START);
+    const one = await open(t.dir, clock, 'host-1');
+    const two = await open(t.dir, clock, 'host-2');
+    const run = await one.startRun('examples.approval', {});
+    const key = run.waiting!.wait_key;
+    const results = await Promise.allSettled([one.answer(run.run_id, 'approve', key), two.answer(run.run_id, 'reject', key)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(['RUN_NOT_WAITING', 'WRONG_WAIT_KEY', 'RUN_LEASED']).toContain((lost[0]!.reason as { code: string }).code);
+    const resumed = ledgerOf(one, run.run_id).filter((r) => r.kind === 'resumed');
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]!.result).toEqual({ text: results[0]!.status === 'fulfilled' ? 'approve' : 'reject' });
+  });
+
   it('a timer armed before a restart fires once after it (catch-up), never twice', async () => {
     const t = tempDir();
     dirs.push(t.cleanup);

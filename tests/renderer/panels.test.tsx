@@ -132,6 +132,13 @@ describe('controls', () => {
     expect(client.callsTo('cancelRun')).toEqual([{ runId: 'run-1', reason: 'cancelled from the inspector' }]);
   });
 
+  it('says a stalled run is stalled, and why', async () => {
+    const reason = 'its run is runnable at node ask, but no worker is running on this database';
+    await openRun({ getRun: () => runView({}, { stalled: { since: '2026-11-29T04:00:01.000Z', reason } }) });
+    render(<ControlsBar />);
+    expect(screen.getByRole('status').textContent).toBe(`Stalled: ${reason}`);
+  });
+
   it('disables Step and Continue on a finished or read-only run', async () => {
     await openRun({ getRun: () => runView({ status: 'completed' }) });
     render(<ControlsBar />);

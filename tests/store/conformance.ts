@@ -150,6 +150,14 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           const page = store.listRuns({ limit: 1, offset: 1 });
           expect(page.total).toBe(3);
           expect(page.runs).toHaveLength(1);
+          // Keyset pages: each cursor continues exactly after the last row, the last page has none.
+          const p1 = store.listRuns({ limit: 2 });
+          expect(p1.runs.map((r) => r.run_id)).toEqual(['b1', 'a2']);
+          const p2 = store.listRuns({ limit: 2, cursor: p1.nextCursor! });
+          expect(p2).toMatchObject({ total: 3, nextCursor: null });
+          expect(p2.runs.map((r) => r.run_id)).toEqual(['a1']);
+          expect(store.listRuns({ workflowId: 'alpha', limit: 1, cursor: store.listRuns({ workflowId: 'alpha', limit: 1 }).nextCursor! }).runs.map((r) => r.run_id)).toEqual(['a1']);
+          expect(() => store.listRuns({ cursor: 'not-a-cursor' })).toThrow(/cursor/);
           const summary = store.listRuns({ status: 'waiting' }).runs[0]!;
           expect(summary).toMatchObject({ run_id: 'a2', workflow_id: 'alpha', status: 'waiting', ledger_seq: 0, paused: false });
           expect(summary).not.toHaveProperty('vars');
@@ -170,6 +178,16 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           expect(store.listWaitingForEvent('deploy').map((s) => s.run_id)).toEqual(['ev']);
           expect(store.listWaitingForEvent('other')).toEqual([]);
           expect(store.listRunnable().map((s) => s.run_id)).toEqual(['run']);
+          // Bounded slices: each continues after the last run of the one before.
+          create(store, 'due2', { status: 'waiting', waiting: wait('until', { until: '2026-01-01T00:00:05.000Z' }) });
+          create(store, 'ev2', { status: 'waiting', waiting: wait('event', { event_name: 'deploy' }) });
+          const now = new Date('2026-01-01T00:00:10Z');
+          const firstDue = store.listDueTimers(now, { limit: 1 });
+          expect(firstDue.map((s) => s.run_id)).toEqual(['due']);
+          expect(store.listDueTimers(now, { limit: 1, after: firstDue[0]! }).map((s) => s.run_id)).toEqual(['due2']);
+          const firstEv = store.listWaitingForEvent('deploy', { limit: 1 });
+          expect(firstEv.map((s) => s.run_id)).toEqual(['ev']);
+          expect(store.listWaitingForEvent('deploy', { limit: 5, after: firstEv[0]! }).map((s) => s.run_id)).toEqual(['ev2']);
         }));
     });
 
@@ -274,6 +292,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           expect(ids({ from: '2026-01-02T00:00:00.000Z' })).toEqual(['s2', 's3']);
           expect(ids({ to: '2026-01-01T12:00:00.000Z' })).toEqual(['s1']);
           expect(store.searchSnapshots({ limit: 1 })).toHaveLength(1);
+          // Keyset pages: each continues after the last snapshot of the one before.
+          const [first] = store.searchSnapshots({ limit: 1 });
+          const rest = store.searchSnapshots({ after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } });
+          expect([first!.snapshot_id, ...rest.map((x) => x.snapshot_id)]).toEqual(['s3', 's2', 's1']);
+          expect(store.searchSnapshots({ runId: 'r1', limit: 1, after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } }).map((x) => x.snapshot_id)).toEqual(['s2']);
           expect(store.searchSnapshots({ runId: 'r1' })[0]).not.toHaveProperty('state');
         }));
     });

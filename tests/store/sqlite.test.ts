@@ -31,14 +31,27 @@ afterEach(() => {
 });
 
 describe('SqliteStore: runs and ledger', () => {
-  it('keeps committed runs and records across a reopen, in WAL mode with synchronous=FULL', () => {
+  it('keeps committed runs and records across a reopen, in WAL mode; durability full fsyncs the WAL in groups', async () => {
     const state = writeRun(store, 'r1', 5);
     store.close();
     store = SqliteStore.open(file);
     expect(store.getRun('r1')).toEqual(state);
     expect([...store.iterateLedger('r1')].map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Group commit: SQLite does not fsync each commit; the store fsyncs once per group.
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(1);
+    writeRun(store, 'r2', 1);
+    writeRun(store, 'r3', 1);
+    const syncs = store.groupFsync!.syncs;
+    await Promise.all([store.whenDurable(), store.whenDurable()]);
+    expect(store.groupFsync!.syncs).toBe(syncs + 1);
+    expect(store.groupFsync!.covered).toBeGreaterThanOrEqual(2);
+    await store.whenDurable(); // nothing new: no fsync
+    expect(store.groupFsync!.syncs).toBe(syncs + 1);
+    store.close();
+    store = SqliteStore.open(file, { groupCommit: false });
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.groupFsync).toBeNull();
   });
 
   it("uses synchronous=NORMAL with durability 'process'", () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from '../../src-main/transport/web/index';
+import { STREAMED_EVENTS } from '../../src-main/transport/eventSource';
 import { FakeEvents, fakeHandlers } from './fakeApi';
 import { httpRequest, postApi } from './httpClient';
 import { writeFakeRenderer } from './fakeRenderer';
@@ -180,7 +181,7 @@ describe('web host: event stream', () => {
     const { ws } = await openSocket({ Origin: `http://127.0.0.1:${web.port}` });
     const got = new Promise<unknown>((resolve) => ws.once('message', (m) => resolve(JSON.parse(String(m)))));
     // The server subscribes before it answers the upgrade, so the stream is live once open.
-    expect(events.count()).toBe(before + 3);
+    expect(events.count()).toBe(before + STREAMED_EVENTS.length);
     events.emit('attentionNeeded', { runId: 'r1', workflowId: 'w', reason: 'user', prompt: 'ok?' });
     expect(await got).toEqual({ event: 'attentionNeeded', data: { runId: 'r1', workflowId: 'w', reason: 'user', prompt: 'ok?' } });
     const closed = new Promise((r) => ws.once('close', r));

@@ -20,26 +20,34 @@ export const runCommands: Command[] = [
   },
   {
     name: 'run',
-    usage: '<workflowId> [--vars JSON]',
+    usage: '<workflowId> [--vars JSON] [--detach]',
     summary: 'start a run and advance it until it waits or ends; prints the run',
-    options: { vars: { type: 'string', valueName: 'JSON', description: 'initial vars, a JSON object' } },
+    options: {
+      vars: { type: 'string', valueName: 'JSON', description: 'initial vars, a JSON object' },
+      detach: { type: 'boolean', description: 'only create the run: a worker on the database advances it' },
+    },
     args: { min: 1, max: 1 },
     async run(ctx, { values, positionals }) {
       const vars = parseJsonObjectArg('--vars', values.vars as string | undefined);
-      const run = await ctx.call('startRun', { workflowId: positionals[0]!, ...(vars ? { vars: vars as never } : {}) });
+      const run = await ctx.call('startRun', {
+        workflowId: positionals[0]!,
+        ...(vars ? { vars: vars as never } : {}),
+        ...(values.detach ? { detach: true } : {}),
+      });
       ctx.out.result(run, () => formatRun(run));
       return run.status === 'failed' ? 1 : 0;
     },
   },
   {
     name: 'runs',
-    usage: '[--status S] [--workflow W] [--search TEXT] [--limit N]',
+    usage: '[--status S] [--workflow W] [--search TEXT] [--limit N] [--cursor C]',
     summary: 'list runs, newest first',
     options: {
       status: { type: 'string', valueName: 'S', description: `one of ${RUN_STATUSES.join(', ')}` },
       workflow: { type: 'string', valueName: 'W', description: 'only runs of this workflow id' },
       search: { type: 'string', valueName: 'TEXT', description: 'text in the run id, workflow, node or prompt' },
       limit: { type: 'string', valueName: 'N', description: 'at most N runs (default 100)' },
+      cursor: { type: 'string', valueName: 'C', description: 'the next page: the cursor printed under the previous one' },
     },
     args: { min: 0, max: 0 },
     async run(ctx, { values }) {
@@ -50,8 +58,9 @@ export const runCommands: Command[] = [
         ...(values.workflow ? { workflowId: values.workflow as string } : {}),
         ...(values.search ? { search: values.search as string } : {}),
         limit: positiveInt('--limit', values.limit as string | undefined) ?? 100,
+        ...(values.cursor ? { cursor: values.cursor as string } : {}),
       });
-      ctx.out.result(list, () => formatRuns(list.runs, list.total));
+      ctx.out.result(list, () => [...formatRuns(list.runs, list.total), ...(list.nextCursor ? [`next page: --cursor ${list.nextCursor}`] : [])]);
     },
   },
   {

@@ -4,6 +4,7 @@ import { startWebHost, DEFAULT_WEB_PORT } from '../../transport/web/index';
 import type { Command } from '../command';
 import { packageRoot } from '../packageRoot';
 import { UsageError } from '../usageError';
+import { positiveInt } from './runs';
 
 const DEFAULT_STATIC_DIR = join(packageRoot(), 'out/web');
 
@@ -26,11 +27,34 @@ export const serveCommands: Command[] = [
         port,
         staticDir: (values.static as string | undefined) ?? ctx.env.ABSTRACTRUNTIME_WEB_DIR ?? DEFAULT_STATIC_DIR,
       });
-      void host.startServices().catch((err) => ctx.out.note(`recovery failed: ${(err as Error).message}`));
+      // A worker too: whatever any process leaves runnable on this database is advanced here.
+      host.startServices({ kind: 'serve' });
       ctx.out.result({ url: web.url, port: web.port, dbPath: ctx.paths.dbPath }, () => [`AbstractRuntime web host on ${web.url}`, `database ${ctx.paths.dbPath}`, 'press Ctrl-C to stop']);
       await untilSignal();
       ctx.out.note('stopping…');
       await web.close();
+    },
+  },
+  {
+    name: 'worker',
+    usage: '[--concurrency N]',
+    summary: 'claim and advance runnable runs on the database until Ctrl-C (no web host)',
+    options: {
+      concurrency: { type: 'string', valueName: 'N', description: 'runs advanced at once (default 4)' },
+    },
+    args: { min: 0, max: 0 },
+    async run(ctx, { values }) {
+      const concurrency = positiveInt('--concurrency', values.concurrency as string | undefined) ?? 4;
+      const host = await ctx.host();
+      const worker = host.startServices({ kind: 'worker', concurrency });
+      ctx.out.result({ workerId: worker.workerId, concurrency, dbPath: ctx.paths.dbPath, pid: process.pid }, () => [
+        `AbstractRuntime worker ${worker.workerId} (concurrency ${concurrency})`,
+        `database ${ctx.paths.dbPath}`,
+        'press Ctrl-C to stop',
+      ]);
+      await untilSignal();
+      ctx.out.note('stopping: letting the runs in hand commit…');
+      await worker.stop();
     },
   },
 ];

@@ -5,31 +5,46 @@
  */
 import { ArtifactCorruptError, ArtifactNotFoundError, NonJsonValueError, StoreError } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
-import type { ArtifactRef, LedgerRecord, RunState, RunSummary, Snapshot, SnapshotSummary } from '../../../src-shared/types';
+import type { ArtifactRef, LedgerRecord, RunState, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
   ArtifactStore,
+  ChangeFeedStore,
+  ClaimRequest,
+  RunChange,
   CommitBatch,
   LedgerPage,
   LedgerQuery,
+  ListPage,
   RunFilter,
+  RunPage,
   RuntimeStore,
   SnapshotQuery,
   SnapshotStore,
+  RunWorkState,
+  WorkerInfo,
+  WorkQueueStore,
 } from '../../runtime/contracts';
+import { awaitedChild, isTerminal, runnableAt } from '../../runtime/runnable';
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkLease } from '../leaseRule';
 import { checkBatch } from '../checkBatch';
+import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
-export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
+export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore, ChangeFeedStore {
   private runs = new Map<string, RunState>();
   private ledgers = new Map<string, LedgerRecord[]>();
   private completedByKey = new Map<string, LedgerRecord>();
   private leases = new Map<string, { owner: string; expiresAt: number }>();
   private snapshots = new Map<string, Snapshot>();
   private artifacts = new Map<string, { bytes: Uint8Array; mime: string }>();
+  /** Runs taken off the queue until their next commit (holdRun). */
+  private held = new Set<string>();
+  private workers = new Map<string, WorkerInfo>();
+  private commitCount = 0;
+  private changeSeqs = new Map<string, number>();
 
   // ------------------------------------------------------------ runs + ledger
 
@@ -49,6 +64,9 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     }
     this.ledgers.set(batch.state.run_id, ledger);
     this.runs.set(batch.state.run_id, clone(batch.state));
+    this.held.delete(runId);
+    this.commitCount++;
+    this.changeSeqs.set(runId, this.commitCount);
     if (batch.lease && batch.releaseLease) this.leases.delete(runId);
     else if (batch.lease) this.leases.set(runId, { owner: batch.lease.owner, expiresAt: batch.lease.now.getTime() + batch.lease.ttlMs });
   }
@@ -58,7 +76,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     return s ? clone(s) : null;
   }
 
-  listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
+  listRuns(filter: RunFilter = {}): RunPage {
     const statuses = filter.status === undefined ? null : [filter.status].flat();
     const text = filter.search?.toLowerCase();
     const matched = [...this.runs.values()].filter(
@@ -68,23 +86,34 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
         (filter.parentRunId === undefined || s.parent_run_id === filter.parentRunId) &&
         (!text || [s.run_id, s.workflow_id, s.current_node].some((f) => f.toLowerCase().includes(text))),
     );
-    matched.sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.run_id.localeCompare(a.run_id));
-    const offset = filter.offset ?? 0;
-    const page = matched.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
-    return { runs: page.map(toRunSummary), total: matched.length };
+    matched.sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.run_id, a.run_id));
+    const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
+    const from = after ? matched.filter((s) => cmp(s.updated_at, after[0]) < 0 || (s.updated_at === after[0] && cmp(s.run_id, after[1]) < 0)) : matched;
+    const offset = after ? 0 : (filter.offset ?? 0);
+    const page = from.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
+    const last = page[page.length - 1];
+    const nextCursor = filter.limit !== undefined && page.length === filter.limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
+    return { runs: page.map(toRunSummary), total: matched.length, nextCursor };
   }
 
-  listDueTimers(now: Date): RunState[] {
+  listDueTimers(now: Date, page?: ListPage): RunState[] {
     const t = now.getTime();
-    return this.filterRuns(
+    const due = this.filterRuns(
       (s) => s.status === 'waiting' && !s.paused && s.waiting?.reason === 'until' && !!s.waiting.until && Date.parse(s.waiting.until) <= t,
     );
+    const key = (s: RunState): [number, string] => [Date.parse(s.waiting!.until!), s.run_id];
+    due.sort((a, b) => key(a)[0] - key(b)[0] || cmp(a.run_id, b.run_id));
+    const after = page?.after?.waiting?.until ? key(page.after) : null;
+    const rest = after ? due.filter((s) => key(s)[0] > after[0] || (key(s)[0] === after[0] && cmp(s.run_id, after[1]) > 0)) : due;
+    return rest.slice(0, page?.limit);
   }
 
-  listWaitingForEvent(eventName: string): RunState[] {
-    return this.filterRuns(
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[] {
+    const found = this.filterRuns(
       (s) => s.status === 'waiting' && !s.paused && s.waiting?.reason === 'event' && s.waiting.event_name === eventName,
-    );
+    ).sort((a, b) => cmp(a.run_id, b.run_id));
+    const after = page?.after?.run_id;
+    return (after !== undefined ? found.filter((s) => cmp(s.run_id, after) > 0) : found).slice(0, page?.limit);
   }
 
   listRunnable(): RunState[] {
@@ -124,6 +153,87 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     if (this.leases.get(runId)?.owner === owner) this.leases.delete(runId);
   }
 
+  // ------------------------------------------------------------ the work queue
+
+  private runnableAtOf(s: RunState): number | null {
+    if (this.held.has(s.run_id)) return null;
+    const childId = awaitedChild(s);
+    const child = childId ? this.runs.get(childId) : undefined;
+    return runnableAt(s, child && isTerminal(child) ? Date.parse(child.updated_at) : null);
+  }
+
+  claimRunnable(req: ClaimRequest): string[] {
+    const now = req.now.getTime();
+    const due = [...this.runs.values()]
+      .map((s) => ({ s, at: this.runnableAtOf(s) }))
+      .filter((x): x is { s: RunState; at: number } => x.at !== null && x.at <= now)
+      .sort((a, b) => a.at - b.at || a.s.run_id.localeCompare(b.s.run_id));
+    const claimed: string[] = [];
+    for (const { s } of due) {
+      if (claimed.length >= req.limit) break;
+      if (req.busy(s.run_id) || !req.accepts(s.workflow_id, s.workflow_version)) continue;
+      const lease = this.leases.get(s.run_id);
+      if (lease && lease.expiresAt > now && !(lease.owner !== req.owner && req.ownerGone?.(lease.owner))) continue;
+      this.leases.set(s.run_id, { owner: req.owner, expiresAt: now + req.ttlMs });
+      claimed.push(s.run_id);
+    }
+    return claimed;
+  }
+
+  changeToken(): number {
+    return this.commitCount;
+  }
+
+  /** One process only: nobody else writes to a memory store. */
+  foreignChangeToken(): number {
+    return 0;
+  }
+
+  changesSince(afterSeq: number, limit: number): RunChange[] {
+    return [...this.changeSeqs]
+      .filter(([, seq]) => seq > afterSeq)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([runId, changeSeq]) => ({ runId, headSeq: this.runs.get(runId)?.ledger_head?.seq ?? null, changeSeq }));
+  }
+
+  lastChangeSeq(): number {
+    return this.commitCount;
+  }
+
+  nextRunnableAt(): number | null {
+    let min: number | null = null;
+    for (const s of this.runs.values()) {
+      const at = this.runnableAtOf(s);
+      if (at !== null && (min === null || at < min)) min = at;
+    }
+    return min;
+  }
+
+  holdRun(runId: string, headSeq: number | null): void {
+    const s = this.runs.get(runId);
+    if (s && (s.ledger_head?.seq ?? null) === headSeq) this.held.add(runId);
+  }
+
+  workState(runId: string): RunWorkState | null {
+    const s = this.runs.get(runId);
+    if (!s) return null;
+    const lease = this.leases.get(runId);
+    return { runnableAt: this.runnableAtOf(s), lease: lease ? { ...lease } : null };
+  }
+
+  heartbeatWorker(info: WorkerInfo): void {
+    this.workers.set(info.workerId, clone(info));
+  }
+
+  removeWorker(workerId: string): void {
+    this.workers.delete(workerId);
+  }
+
+  liveWorkers(now: Date): WorkerInfo[] {
+    return [...this.workers.values()].filter((w) => w.expiresAt > now.getTime()).map(clone);
+  }
+
   // ------------------------------------------------------------ snapshots
 
   saveSnapshot(snapshot: Snapshot): void {
@@ -146,9 +256,10 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
         (!q.runId || s.run_id === q.runId) &&
         (!q.from || s.created_at >= q.from) &&
         (!q.to || s.created_at <= q.to) &&
+        (!q.after || s.created_at < q.after.created_at || (s.created_at === q.after.created_at && s.snapshot_id < q.after.snapshot_id)) &&
         (!text || [s.name, s.description ?? '', ...s.tags].some((f) => f.toLowerCase().includes(text))),
     );
-    found.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.snapshot_id.localeCompare(a.snapshot_id));
+    found.sort((a, b) => cmp(b.created_at, a.created_at) || cmp(b.snapshot_id, a.snapshot_id));
     return found.slice(0, q.limit ?? found.length).map(({ state: _state, ...summary }) => clone(summary));
   }
 
@@ -175,6 +286,11 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   private filterRuns(pred: (s: RunState) => boolean): RunState[] {
     return [...this.runs.values()].filter(pred).map(clone);
   }
+}
+
+/** Binary order, as SQLite compares TEXT. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function idemKey(runId: string, key: string): string {

@@ -19,31 +19,41 @@ import type {
   ArtifactRef,
   LedgerRecord,
   RunState,
-  RunSummary,
   SignedHead,
   Snapshot,
   SnapshotSummary,
 } from '../../../src-shared/types';
 import type {
   ArtifactStore,
+  ChangeFeedStore,
+  ClaimRequest,
+  RunChange,
   CommitBatch,
   LedgerPage,
   LedgerQuery,
+  ListPage,
   ProvenanceStore,
   RowStatusOf,
   RunFilter,
+  RunPage,
   RuntimeStore,
   StoredRecordRow,
   SnapshotQuery,
   SnapshotStore,
+  RunWorkState,
+  WorkerInfo,
+  WorkQueueStore,
 } from '../../runtime/storeContract';
 import { toRunSummary } from '../../runtime/runSummary';
+import { awaitedChild, isTerminal } from '../../runtime/runnable';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../checkBatch';
+import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord } from './ledgerRows';
-import { openDatabase, type OpenOptions } from './openDatabase';
+import { groupsCommits, openDatabase, type OpenOptions } from './openDatabase';
+import { GroupFsync } from './groupFsync';
 import { SCHEMA_VERSION } from './schema';
 import { guarded, toStoreError } from './sqliteErrors';
 import { prepareStatements, type LedgerTuple, type Statements } from './statements';
@@ -54,10 +64,17 @@ export type { OpenOptions } from './openDatabase';
 export type { RowStatusOf, StoredRecordRow } from '../../runtime/storeContract';
 
 const PAGE = 1000;
+/** A claim reads the runnable index this many rows at a time, and at most CLAIM_SCAN rows. */
+const CLAIM_PAGE = 64;
+const CLAIM_SCAN = 4096;
+/** Rows of workers whose heartbeat stopped longer ago than this are deleted. */
+const WORKER_HISTORY_MS = 24 * 3600_000;
+
+type RunnableTuple = [runId: string, workflowId: string, version: string | null, runnableAt: number, owner: string | null, expiresAt: number | null];
 
 
 
-export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, ProvenanceStore {
+export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, ProvenanceStore, WorkQueueStore, ChangeFeedStore {
   private readonly st: Statements;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly commitTx: Database.Transaction<(batch: CommitBatch, rows: StoredRecordRow[], state: string) => void>;
@@ -67,23 +84,33 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
    * its owner is a process of this machine that no longer exists (see processLeaseOwner).
    */
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
+  /** Commits through this connection (data_version only counts other connections'). */
+  private ownWrites = 0;
+  private readonly totals = new Map<string, { token: number; n: number }>();
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
+  private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
+
+  /** Set with durability 'full': fsyncs the WAL once per group of commits (groupFsync.ts). */
+  readonly groupFsync: GroupFsync | null;
 
   private constructor(
     readonly db: Database.Database,
     readonly path: string,
     readonly readonly: boolean,
+    groupCommit: boolean,
   ) {
+    this.groupFsync = groupCommit ? new GroupFsync(path) : null;
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
     this.importTx = db.transaction((state, rows, statusOf) => this.importInTx(state, rows, statusOf));
+    this.claimTx = db.transaction((req) => this.claimInTx(req));
   }
 
   static open(path: string, opts: OpenOptions = {}): SqliteStore {
     const db = openDatabase(path, opts);
     try {
-      return new SqliteStore(db, path, !!opts.readonly);
+      return new SqliteStore(db, path, !!opts.readonly, groupsCommits(opts));
     } catch (err) {
       db.close();
       throw err;
@@ -95,7 +122,16 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.groupFsync?.syncNow();
+      this.db.close();
+    }
+    this.groupFsync?.close();
+  }
+
+  /** Resolves once every commit made so far is on disk (at once with durability 'process'). */
+  whenDurable(): Promise<void> {
+    return this.groupFsync ? this.run(() => this.groupFsync!.whenDurable()) : Promise.resolve();
   }
 
   // ------------------------------------------------------------ runs + ledger
@@ -106,6 +142,8 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     const rows = batch.records.map(rowFromRecord);
     const state = JSON.stringify(batch.state);
     this.run(() => this.commitTx.immediate(batch, rows, state));
+    this.ownWrites++;
+    this.groupFsync?.wrote();
   }
 
   private commitInTx(batch: CommitBatch, rows: StoredRecordRow[], state: string): void {
@@ -117,12 +155,21 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     if (lease) checkLease(batch.state.run_id, held, lease.owner, lease.now.getTime(), this.leaseOwnerGone);
     checkBatch(batch, current);
     batch.records.forEach((r, i) => this.insertRow(r.run_id, rows[i]!, r.status, r.idempotency_key));
-    this.st.upsertRun.run(runColumns(batch.state, state));
+    this.st.upsertRun.run(runColumns(batch.state, state, this.childEndedAt(batch.state)));
+    if (batch.state.parent_run_id && isTerminal(batch.state)) this.st.wakeParent.run(Date.parse(batch.state.updated_at), batch.state.run_id);
     if (!lease) return;
     // The check above proved any other holder expired or gone: the row can be overwritten or dropped.
     if (batch.releaseLease) {
       if (held) this.st.dropLease.run(batch.state.run_id);
     } else this.st.putLease.run(batch.state.run_id, lease.owner, lease.now.getTime() + lease.ttlMs);
+  }
+
+  /** A parent that starts waiting on a child that already ended is runnable at once. */
+  private childEndedAt(state: RunState): number | null {
+    const child = awaitedChild(state);
+    if (!child) return null;
+    const ended = this.st.childEnded.get(child) as string | null | undefined;
+    return ended ? Date.parse(ended) : null;
   }
 
   private heldLease(runId: string): HeldLease | undefined {
@@ -139,23 +186,50 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return row ? parseStored<RunState>(row.state, this.path, `the state of run ${runId}`) : null;
   }
 
-  listRuns(filter: RunFilter = {}): { runs: RunSummary[]; total: number } {
+  listRuns(filter: RunFilter = {}): RunPage {
     const { where, params } = runWhere(filter);
+    const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
+    const keyset = after ? `${where ? `${where} AND` : 'WHERE'} (updated_at, run_id) < (?, ?)` : where;
+    const limit = filter.limit ?? -1;
+    const sql = `SELECT state FROM runs ${keyset} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`;
+    const rows = this.run(() =>
+      this.cached(`list:${keyset}`, sql).all(...params, ...(after ?? []), limit, after ? 0 : (filter.offset ?? 0)),
+    ) as { state: string }[];
+    const runs = rows.map((r) => toRunSummary(parseStored<RunState>(r.state, this.path, 'a run state')));
+    const last = runs[runs.length - 1];
+    const nextCursor = limit > 0 && runs.length === limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
+    return { runs, total: this.countRuns(filter, where, params), nextCursor };
+  }
+
+  /**
+   * Totals without a count per page: by status from the counts the schema's triggers keep;
+   * other filters are counted once per change of the database (a paging reader pays once).
+   */
+  private countRuns(filter: RunFilter, where: string, params: unknown[]): number {
+    const byStatusOnly = !filter.workflowId && filter.parentRunId === undefined && !filter.search;
+    if (byStatusOnly) {
+      if (filter.status === undefined) return this.run(() => this.st.countAll.get()) as number;
+      return this.run(() => this.st.countStatus.get(JSON.stringify([filter.status].flat()))) as number;
+    }
+    const key = `${where}\u0000${JSON.stringify(params)}`;
+    const token = this.changeToken();
+    const hit = this.totals.get(key);
+    if (hit && hit.token === token) return hit.n;
     const count = this.cached(`count:${where}`, `SELECT count(*) AS n FROM runs ${where}`);
-    const total = (this.run(() => count.get(...params)) as { n: number }).n;
-    const sql = `SELECT state FROM runs ${where} ORDER BY updated_at DESC, run_id DESC LIMIT ? OFFSET ?`;
-    const rows = this.run(() => this.cached(`list:${where}`, sql).all(...params, filter.limit ?? -1, filter.offset ?? 0)) as {
-      state: string;
-    }[];
-    return { runs: rows.map((r) => toRunSummary(parseStored<RunState>(r.state, this.path, 'a run state'))), total };
+    const n = (this.run(() => count.get(...params)) as { n: number }).n;
+    if (this.totals.size > 64) this.totals.clear();
+    this.totals.set(key, { token, n });
+    return n;
   }
 
-  listDueTimers(now: Date): RunState[] {
-    return this.states(this.st.dueTimers, now.getTime());
+  listDueTimers(now: Date, page?: ListPage): RunState[] {
+    const after = page?.after;
+    const at = after?.waiting?.until ? Date.parse(after.waiting.until) : Number.MIN_SAFE_INTEGER;
+    return this.states(this.st.dueTimers, now.getTime(), at, at, after?.run_id ?? '', page?.limit ?? -1);
   }
 
-  listWaitingForEvent(eventName: string): RunState[] {
-    return this.states(this.st.waitingForEvent, eventName);
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[] {
+    return this.states(this.st.waitingForEvent, eventName, page?.after?.run_id ?? '', page?.limit ?? -1);
   }
 
   listRunnable(): RunState[] {
@@ -230,6 +304,100 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     this.run(() => this.st.deleteLease.run(runId, owner));
   }
 
+  // ------------------------------------------------------------ the work queue
+
+  claimRunnable(req: ClaimRequest): string[] {
+    if (req.limit <= 0) return [];
+    return this.run(() => this.claimTx.immediate(req));
+  }
+
+  /**
+   * Walks the runnable index in order, skipping runs another live owner holds, until `limit`
+   * runs are claimed or CLAIM_SCAN rows were looked at: a claim's cost is bounded by the runs
+   * in flight, not by the runs stored.
+   */
+  private claimInTx(req: ClaimRequest): string[] {
+    const now = req.now.getTime();
+    const claimed: string[] = [];
+    let afterAt = Number.MIN_SAFE_INTEGER;
+    let afterId = '';
+    for (let scanned = 0; scanned < CLAIM_SCAN && claimed.length < req.limit; ) {
+      const rows = this.st.runnablePage.all(now, afterAt, afterAt, afterId, CLAIM_PAGE) as RunnableTuple[];
+      for (const [runId, workflowId, version, at, owner, expiresAt] of rows) {
+        afterAt = at;
+        afterId = runId;
+        if (claimed.length >= req.limit) break;
+        if (req.busy(runId) || !req.accepts(workflowId, version ?? '')) continue;
+        const free = owner === null || expiresAt === null || expiresAt <= now || (owner !== req.owner && !!req.ownerGone?.(owner));
+        if (!free) continue;
+        this.st.putLease.run(runId, req.owner, now + req.ttlMs);
+        claimed.push(runId);
+      }
+      scanned += rows.length;
+      if (rows.length < CLAIM_PAGE) break;
+    }
+    return claimed;
+  }
+
+  changeToken(): number {
+    const other = this.run(() => this.db.pragma('data_version', { simple: true })) as number;
+    return this.ownWrites * 0x100000000 + other;
+  }
+
+  foreignChangeToken(): number {
+    return this.run(() => this.db.pragma('data_version', { simple: true })) as number;
+  }
+
+  changesSince(afterSeq: number, limit: number): RunChange[] {
+    const rows = this.run(() => this.st.changesSince.all(afterSeq, limit)) as [string, number | null, number][];
+    return rows.map(([runId, headSeq, changeSeq]) => ({ runId, headSeq, changeSeq }));
+  }
+
+  lastChangeSeq(): number {
+    return (this.run(() => this.st.lastChange.get()) as number | null) ?? 0;
+  }
+
+  nextRunnableAt(): number | null {
+    return (this.run(() => this.st.nextRunnable.get()) as number | null | undefined) ?? null;
+  }
+
+  holdRun(runId: string, headSeq: number | null): void {
+    this.run(() => this.st.holdRun.run(runId, headSeq));
+    this.ownWrites++;
+  }
+
+  workState(runId: string): RunWorkState | null {
+    const row = this.run(() => this.st.workState.get(runId)) as [number | null, string | null, number | null] | undefined;
+    if (!row) return null;
+    return { runnableAt: row[0], lease: row[1] !== null && row[2] !== null ? { owner: row[1], expiresAt: row[2] } : null };
+  }
+
+  heartbeatWorker(info: WorkerInfo): void {
+    this.run(() => {
+      this.st.putWorker.run({ ...info, workflows: JSON.stringify(info.workflows) });
+      // Workers that stopped beating long ago are only history: a bounded table, whoever cleans it.
+      this.st.dropDeadWorkers.run(info.heartbeatAt - WORKER_HISTORY_MS);
+    });
+  }
+
+  removeWorker(workerId: string): void {
+    this.run(() => this.st.deleteWorker.run(workerId));
+  }
+
+  liveWorkers(now: Date): WorkerInfo[] {
+    const rows = this.run(() => this.st.liveWorkers.all(now.getTime())) as [string, string, string, number, number, number, number, string][];
+    return rows.map(([workerId, kind, hostname, pid, startedAt, heartbeatAt, expiresAt, workflows]) => ({
+      workerId,
+      kind,
+      hostname,
+      pid,
+      startedAt,
+      heartbeatAt,
+      expiresAt,
+      workflows: parseStored<string[]>(workflows, this.path, `worker ${workerId}`),
+    }));
+  }
+
   // ------------------------------------------------------------ snapshots
 
   saveSnapshot(s: Snapshot): void {
@@ -280,6 +448,8 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   saveSignedHead(head: SignedHead): void {
     this.run(() => this.st.putSignedHead.run(head.run_id, head.seq, head.hash, head.sig, head.public_key));
+    this.groupFsync?.wrote();
+    this.run(() => this.groupFsync?.syncNow());
   }
 
   getSignedHead(runId: string): SignedHead | null {
@@ -291,7 +461,10 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
    * Returns false when the same ledger is already here (import is idempotent).
    */
   importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
-    return this.run(() => this.importTx.immediate(state, rows, statusOf));
+    const stored = this.run(() => this.importTx.immediate(state, rows, statusOf));
+    this.groupFsync?.wrote();
+    this.run(() => this.groupFsync?.syncNow());
+    return stored;
   }
 
   private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
@@ -307,6 +480,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         this.insertRow(state.run_id, row, status, key);
       });
       this.st.upsertRun.run(runColumns(state, JSON.stringify(state)));
+      this.ownWrites++;
       return true;
   }
 

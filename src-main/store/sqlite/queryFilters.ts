@@ -4,8 +4,10 @@
  */
 import type { RunState } from '../../../src-shared/types';
 import type { RunFilter, SnapshotQuery } from '../../runtime/contracts';
+import { awaitedChild, runnableAt } from '../../runtime/runnable';
 
-export function runColumns(s: RunState, state: string): Record<string, unknown> {
+/** `childEndedAt`: when the child this run waits on ended (null: it has not, or none). */
+export function runColumns(s: RunState, state: string, childEndedAt: number | null = null): Record<string, unknown> {
   const until = s.waiting?.reason === 'until' && s.waiting.until ? Date.parse(s.waiting.until) : null;
   return {
     run_id: s.run_id,
@@ -22,6 +24,9 @@ export function runColumns(s: RunState, state: string): Record<string, unknown> 
     created_at: s.created_at,
     updated_at: s.updated_at,
     origin_kind: s.origin?.kind ?? null,
+    workflow_version: s.workflow_version,
+    runnable_at: runnableAt(s, childEndedAt),
+    wait_child_id: awaitedChild(s),
     state,
   };
 }
@@ -64,6 +69,10 @@ export function snapshotWhere(q: SnapshotQuery): { where: string; params: unknow
   if (q.to) {
     parts.push('created_at <= ?');
     params.push(q.to);
+  }
+  if (q.after) {
+    parts.push('(created_at, snapshot_id) < (?, ?)');
+    params.push(q.after.created_at, q.after.snapshot_id);
   }
   if (q.text) {
     const text = q.text.toLowerCase();

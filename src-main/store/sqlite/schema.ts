@@ -94,9 +94,74 @@ UPDATE runs SET origin_kind = json_extract(state, '$.origin.kind');
 CREATE INDEX runs_by_due_timer ON runs(wait_until_ms) WHERE status = 'waiting' AND waiting_reason = 'until';
 `;
 
+// v3: the database is the work queue and the change feed. runnable_at (see
+// runtime/runnable.ts) says from when a run needs a worker; wait_child_id lets a child's
+// final commit wake its parent; workers lists the live processes that claim work
+// (heartbeats), so a run nobody can take shows stalled; change_seq grows with every write
+// to a run row, so another process reads exactly the runs that changed since it last looked.
+const V3 = `
+ALTER TABLE runs ADD COLUMN workflow_version TEXT;
+ALTER TABLE runs ADD COLUMN runnable_at INTEGER;
+ALTER TABLE runs ADD COLUMN wait_child_id TEXT;
+ALTER TABLE runs ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET workflow_version = json_extract(state, '$.workflow_version'),
+  wait_child_id = CASE WHEN status = 'waiting' AND waiting_reason = 'subworkflow' THEN json_extract(state, '$.waiting.child_run_id') END;
+UPDATE runs SET runnable_at = CASE
+  WHEN paused = 1 THEN NULL
+  WHEN status = 'running' THEN CAST(julianday(updated_at) * 86400000 - 210866760000000 AS INTEGER)
+  WHEN status = 'waiting' AND waiting_reason = 'until' THEN wait_until_ms
+  WHEN status = 'waiting' AND waiting_reason = 'subworkflow' THEN (SELECT CAST(julianday(c.updated_at) * 86400000 - 210866760000000 AS INTEGER)
+    FROM runs c WHERE c.run_id = runs.wait_child_id AND c.status IN ('completed', 'failed', 'cancelled'))
+END;
+CREATE INDEX runs_runnable ON runs(runnable_at, run_id) WHERE runnable_at IS NOT NULL;
+CREATE INDEX runs_by_child ON runs(wait_child_id) WHERE wait_child_id IS NOT NULL;
+UPDATE runs SET change_seq = rowid;
+CREATE INDEX runs_by_change ON runs(change_seq);
+
+-- Flat costs: list pages are keyset ranges ending in run_id (no sort of ties), due timers and
+-- event waiters have indexes their queries name, and totals per status are kept, not counted.
+DROP INDEX runs_by_status;
+CREATE INDEX runs_by_status ON runs(status, updated_at DESC, run_id DESC);
+DROP INDEX runs_by_workflow;
+CREATE INDEX runs_by_workflow ON runs(workflow_id, updated_at DESC, run_id DESC);
+DROP INDEX runs_by_event;
+CREATE INDEX runs_by_event ON runs(event_name, run_id) WHERE status = 'waiting' AND event_name IS NOT NULL;
+DROP INDEX runs_by_due_timer;
+CREATE INDEX runs_by_due_timer ON runs(wait_until_ms, run_id) WHERE status = 'waiting' AND waiting_reason = 'until';
+DROP INDEX snapshots_by_run;
+CREATE INDEX snapshots_by_run ON snapshots(run_id, created_at DESC, snapshot_id DESC);
+DROP INDEX snapshots_by_time;
+CREATE INDEX snapshots_by_time ON snapshots(created_at DESC, snapshot_id DESC);
+CREATE TABLE run_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO run_counts (status, n) SELECT status, count(*) FROM runs GROUP BY status;
+CREATE TRIGGER runs_count_insert AFTER INSERT ON runs BEGIN
+  INSERT INTO run_counts (status, n) SELECT new.status, 0 WHERE NOT EXISTS (SELECT 1 FROM run_counts WHERE status = new.status);
+  UPDATE run_counts SET n = n + 1 WHERE status = new.status;
+END;
+CREATE TRIGGER runs_count_update AFTER UPDATE OF status ON runs WHEN old.status IS NOT new.status BEGIN
+  UPDATE run_counts SET n = n - 1 WHERE status = old.status;
+  INSERT INTO run_counts (status, n) SELECT new.status, 0 WHERE NOT EXISTS (SELECT 1 FROM run_counts WHERE status = new.status);
+  UPDATE run_counts SET n = n + 1 WHERE status = new.status;
+END;
+CREATE TRIGGER runs_count_delete AFTER DELETE ON runs BEGIN
+  UPDATE run_counts SET n = n - 1 WHERE status = old.status;
+END;
+CREATE TABLE workers (
+  worker_id    TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  hostname     TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  workflows    TEXT NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, ledger, leases, snapshots, artifacts', up: (db) => db.exec(V1) },
   { version: 2, description: 'signed heads, run origin column, due-timer index', up: (db) => db.exec(V2) },
+  { version: 3, description: 'work queue: runnable index, awaited child, workers', up: (db) => db.exec(V3) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

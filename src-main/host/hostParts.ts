@@ -1,0 +1,37 @@
+/**
+ * What a RuntimeHost is made of: the store it drives and the parts hostWiring builds. Kept
+ * apart from both so neither imports the other (no RuntimeHost <-> hostWiring cycle).
+ */
+import type { ActorFingerprint } from '../../src-shared/types';
+import type { ChangeFeedStore, Clock, RuntimeStore, SnapshotStore, WorkQueueStore } from '../runtime/contracts';
+import type { Runtime } from '../runtime/index';
+import type { EventBus } from './eventBus';
+import type { HostSettingsAccess } from './hostSettings';
+import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
+
+export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & ChangeFeedStore & { close?(): void };
+
+export interface HostParts {
+  store: HostStore;
+  runtime: Runtime;
+  clock: Clock;
+  workflows: LoadedWorkflow[];
+  workflowErrors: WorkflowLoadError[];
+  dataDir: string | null;
+  dbPath: string | null;
+  settings: HostSettingsAccess | null;
+  hostId: string;
+  signing: HostSigning | null;
+  events: EventBus;
+  userActor?: ActorFingerprint;
+  onClose?: () => void;
+}
+
+export interface HostSigning {
+  sign(recordHash: string): string;
+  publicKey(): string;
+  /** Signs the run's head and writes it to the store and the anchor file. */
+  anchor(runId: string): void;
+  /** The anchor file verify reads (null: none). */
+  anchorPath: string | null;
+}

@@ -1,0 +1,163 @@
+/**
+ * A worker claims runnable runs from the store and advances them through its host, up to
+ * `concurrency` at a time, until stopped. Every long-lived process on a database is one
+ * (`abstractruntime worker`, `serve`, the desktop app), so whatever a one-shot command or a
+ * crashed process leaves runnable is taken up by whichever worker is alive.
+ *
+ * It does not busy-poll: each `pollMs` it reads the store's change token (SQLite:
+ * `PRAGMA data_version`, no table read) and the earliest runnable time, and runs a claim
+ * only when something changed, something fell due, or `rescanMs` passed.
+ */
+import { hostname } from 'node:os';
+import type { Clock, WorkQueueStore } from '../runtime/contracts';
+
+/** What a worker needs of its host (RuntimeHost implements it). */
+export interface WorkHost {
+  readonly hostId: string;
+  readonly clock: Clock;
+  readonly workQueue: WorkQueueStore;
+  claimWork(limit: number, busy: (runId: string) => boolean): string[];
+  work(runId: string): Promise<unknown>;
+  listWorkflows(): { id: string; version: string }[];
+}
+
+export interface WorkerOptions {
+  /** Runs advanced at once (default 4). */
+  concurrency?: number;
+  /** What kind of process this is, shown with stalled runs (`worker`, `serve`, `desktop`). */
+  kind?: string;
+  pollMs?: number;
+  rescanMs?: number;
+  heartbeatMs?: number;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+const HEARTBEAT_MS = 2_000;
+/** A worker whose heartbeat is this many intervals late is taken for gone. */
+const MISSED_BEATS = 3;
+const FAILURE_BACKOFF_MS = 5_000;
+
+export class Worker {
+  readonly concurrency: number;
+  readonly kind: string;
+  private readonly pollMs: number;
+  private readonly rescanMs: number;
+  private readonly heartbeatMs: number;
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly failedUntil = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private beat: NodeJS.Timeout | null = null;
+  private lastToken = Number.NaN;
+  private lastClaimAt = 0;
+  private startedAt = 0;
+  private stopped = false;
+  private claiming = false;
+  /** Runs this worker finished (for tests and `worker --json` output). */
+  completedCount = 0;
+
+  constructor(
+    private readonly host: WorkHost,
+    opts: WorkerOptions = {},
+  ) {
+    this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+    this.kind = opts.kind ?? 'worker';
+    this.pollMs = opts.pollMs ?? 50;
+    this.rescanMs = opts.rescanMs ?? 1_000;
+    this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
+  }
+
+  get workerId(): string {
+    return this.host.hostId;
+  }
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    this.startedAt = Date.now();
+    this.heartbeat();
+    this.beat = setInterval(() => this.heartbeat(), this.heartbeatMs);
+    this.timer = setInterval(() => this.poll(), this.pollMs);
+    this.beat.unref();
+    this.poll(true);
+  }
+
+  /** Stops claiming, waits for the runs in hand, and leaves the workers list. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.beat) clearInterval(this.beat);
+    this.timer = this.beat = null;
+    await Promise.allSettled([...this.active.values()]);
+    try {
+      this.host.workQueue.removeWorker(this.workerId);
+    } catch {
+      // The store may already be closed; the row then simply expires.
+    }
+  }
+
+  get inFlight(): number {
+    return this.active.size;
+  }
+
+  /** One claim pass when there is room and a reason (forced: always). */
+  poll(force = false): void {
+    if (this.stopped || this.claiming) return;
+    const room = this.concurrency - this.active.size;
+    if (room <= 0) return;
+    try {
+      const q = this.host.workQueue;
+      const token = q.changeToken();
+      const now = this.host.clock.now().getTime();
+      const next = q.nextRunnableAt();
+      const due = next !== null && next <= now;
+      if (!force && token === this.lastToken && !due && now - this.lastClaimAt < this.rescanMs) return;
+      this.lastToken = token;
+      this.lastClaimAt = now;
+      this.claiming = true;
+      for (const runId of this.host.claimWork(room, (id) => this.active.has(id) || (this.failedUntil.get(id) ?? 0) > Date.now())) this.launch(runId);
+    } catch (err) {
+      console.error('[abstractruntime] worker claim failed:', (err as Error)?.message ?? err);
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private launch(runId: string): void {
+    const done = this.host
+      .work(runId)
+      .then(
+        () => void this.failedUntil.delete(runId),
+        (err) => {
+          // Not claimed again for a while: a run that fails to advance must not spin the worker.
+          this.failedUntil.set(runId, Date.now() + FAILURE_BACKOFF_MS);
+          console.error(`[abstractruntime] worker: run ${runId} failed to advance:`, (err as Error)?.message ?? err);
+        },
+      )
+      .finally(() => {
+        this.active.delete(runId);
+        this.completedCount++;
+        // A finished run may have made others runnable (a parent): look again at once.
+        this.lastToken = Number.NaN;
+        if (!this.stopped) setImmediate(() => this.poll());
+      });
+    this.active.set(runId, done);
+  }
+
+  private heartbeat(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    try {
+      this.host.workQueue.heartbeatWorker({
+        workerId: this.workerId,
+        kind: this.kind,
+        hostname: hostname(),
+        pid: process.pid,
+        startedAt: this.startedAt,
+        heartbeatAt: now,
+        expiresAt: now + this.heartbeatMs * MISSED_BEATS,
+        workflows: this.host.listWorkflows().map((w) => `${w.id}@${w.version}`),
+      });
+    } catch (err) {
+      console.error('[abstractruntime] worker heartbeat failed:', (err as Error)?.message ?? err);
+    }
+  }
+}
