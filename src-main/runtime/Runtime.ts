@@ -32,7 +32,7 @@ import type {
   WorkflowRegistry,
 } from './contracts';
 import { DEFAULT_ACTOR } from './actor';
-import { DEFAULT_ARTIFACT_THRESHOLD } from './artifacts';
+import { DEFAULT_ARTIFACT_THRESHOLD, externalizeVars } from './artifacts';
 import { systemClock } from './clock';
 import { randomIds } from './ids';
 import type { KernelContext } from './kernelContext';
@@ -139,7 +139,7 @@ export class Runtime {
       workflowVersion: wf.version,
       entry: wf.entry,
       // Defaults are copied too: the run must never share objects with its workflow definition.
-      vars: cloneJson({ ...(wf.defaultVars ?? {}), ...vars }), // checked plain JSON just above
+      vars: externalizeVars(cloneJson({ ...(wf.defaultVars ?? {}), ...vars }), this.k.artifacts, this.k.artifactThreshold), // checked plain JSON just above
       now,
       actorId: this.k.actor.id,
       parentRunId: opts.parentRunId ?? null,
@@ -335,12 +335,13 @@ export class Runtime {
       checkJson(opts.vars, 'vars');
       if (!isJsonObject(opts.vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
     }
-    const state = forkedState(snapshot, this.k.ids.runId(), opts.vars, this.now());
+    const edited = opts.vars && externalizeVars(opts.vars, this.k.artifacts, this.k.artifactThreshold);
+    const state = forkedState(snapshot, this.k.ids.runId(), edited, this.now());
     const tx = new RunTx(this.txEnv(), state, true);
     tx.append({
       kind: 'forked',
       status: 'completed',
-      result: { origin: state.origin as unknown as JsonValue, edited_vars: opts.vars ?? null, vars: state.vars },
+      result: { origin: state.origin as unknown as JsonValue, edited_vars: edited ?? null, vars: state.vars },
       actor: opts.actor,
     });
     tx.flush();

@@ -7,8 +7,7 @@ import { EffectFailedError, HandlerError } from '../../src-shared/errors';
 import { findNonJsonPath, type JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest, RetryPolicy } from './contracts';
-import { externalize } from './artifacts';
-import { cloneJson } from './cloneJson';
+import { externalize, handlerView } from './artifacts';
 import { failRun } from './failRun';
 import { backoffDelay, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -159,7 +158,7 @@ function checkOutcome(o: EffectOutcome): EffectOutcome {
 
 function contextFor(k: KernelContext, tx: RunTx, call: EffectCall, attempt: number, signal: AbortSignal): EffectContext {
   return {
-    run: cloneJson(tx.state),
+    run: handlerView(tx.state, k.artifacts),
     nodeId: call.nodeId,
     stepId: call.stepId,
     attempt,

@@ -2,7 +2,7 @@
 import { HandlerError, InvalidPlanError, NoEffectHandlerError, type RuntimeError } from '../../src-shared/errors';
 import type { WorkflowDefinition } from './contracts';
 import { checkPlan, type CheckedPlan } from './checkPlan';
-import { cloneJson } from './cloneJson';
+import { externalizeVars, handlerView } from './artifacts';
 import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
 import { asRuntimeError, failRun } from './failRun';
 import { idempotencyKey } from './idempotency';
@@ -22,7 +22,7 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
   let plan: CheckedPlan | null = null;
   for (let tries = 1; plan === null; tries++) {
     try {
-      const raw = await node.handler(cloneJson(tx.state), { nodeId, visit, now: k.clock.now() });
+      const raw = await node.handler(handlerView(tx.state, k.artifacts), { nodeId, visit, now: k.clock.now() });
       plan = checkPlan(raw, nodeId, node);
     } catch (err) {
       const e = asRuntimeError(err, HandlerError, `node "${nodeId}" handler threw: `);
@@ -50,10 +50,13 @@ async function applyPlan(
   wf: WorkflowDefinition,
 ): Promise<'settled' | 'aborted'> {
   switch (plan.kind) {
-    case 'transition':
-      tx.append({ kind: 'transition', status: 'completed', node_id: nodeId, result: { next: plan.next, set: plan.set } });
-      tx.update({ current_node: plan.next, vars: plan.set ? { ...tx.state.vars, ...plan.set } : tx.state.vars });
+    case 'transition': {
+      // Large values set here are stored as artifacts; the record and vars hold their references.
+      const set = plan.set ? externalizeVars(plan.set, k.artifacts, k.artifactThreshold) : plan.set;
+      tx.append({ kind: 'transition', status: 'completed', node_id: nodeId, result: { next: plan.next, set } });
+      tx.update({ current_node: plan.next, vars: set ? { ...tx.state.vars, ...set } : tx.state.vars });
       return 'settled';
+    }
     case 'complete':
       tx.append({ kind: 'completed', status: 'completed', node_id: nodeId, result: plan.output });
       tx.update({ status: 'completed', output: plan.output });

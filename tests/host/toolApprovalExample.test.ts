@@ -80,6 +80,29 @@ describe('examples.toolapproval through the host', () => {
     });
   });
 
+  it('a 500 KB denial reason reaches the output whole (the large tool result is stored, not lost)', async () => {
+    const { host } = await memoryHost();
+    const path = notesFile();
+    const reason = 'no: ' + 'r'.repeat(500 * 1024);
+    const run = await host.startRun('examples.toolapproval', { path });
+    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [
+      { call_id: 'note-1', approved: true },
+      { call_id: 'note-2', approved: false, reason },
+    ]);
+    expect(done.status).toBe('completed');
+    // The tool result went to the artifact store: vars hold a reference...
+    expect(done.vars.tool).toHaveProperty('$artifact');
+    // ...and the node after it still saw both results.
+    const results = (done.output as unknown as { results: NoteResult[] }).results;
+    expect(results.map((r) => [r.call_id, r.success])).toEqual([
+      ['note-1', true],
+      ['note-2', false],
+    ]);
+    expect(results[1]!.error).toBe(`denied by user: ${reason}`);
+    expect(results[1]!.approval?.reason).toBe(reason);
+    expect(readFileSync(path, 'utf8')).toBe('first\n');
+  });
+
   it('refuses a decision sent with a wrong wait key (WRONG_WAIT_KEY) and writes nothing', async () => {
     const { host } = await memoryHost();
     const path = notesFile();
