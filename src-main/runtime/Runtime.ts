@@ -42,6 +42,7 @@ import { resumeWait } from './resumeWait';
 import { RunTx, type TxEnv } from './runTx';
 import { buildSnapshot, checkSnapshot, forkedState, restoredState, type SnapshotInput } from './snapshots';
 import { stepNode } from './stepNode';
+import { checkForkVars, checkStartVars } from './workflowInput';
 import { RunLocks } from './runLocks';
 
 export interface RuntimeOptions {
@@ -132,6 +133,7 @@ export class Runtime {
     const wf = this.requireWorkflow(workflowId, opts.version);
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+    checkStartVars(wf, { ...(wf.defaultVars ?? {}), ...vars });
     const now = this.now();
     const state = newRunState({
       runId: opts.runId ?? this.k.ids.runId(),
@@ -334,6 +336,8 @@ export class Runtime {
     if (opts.vars !== undefined) {
       checkJson(opts.vars, 'vars');
       if (!isJsonObject(opts.vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+      const wf = this.k.workflows.get(snapshot.state.workflow_id, snapshot.state.workflow_version);
+      if (wf) checkForkVars(wf, opts.vars, snapshot.state.vars);
     }
     const edited = opts.vars && externalizeVars(opts.vars, this.k.artifacts, this.k.artifactThreshold);
     const state = forkedState(snapshot, this.k.ids.runId(), edited, this.now());

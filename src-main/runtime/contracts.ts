@@ -64,6 +64,11 @@ export interface WorkflowSpec {
   label?: string;
   description?: string;
   defaultVars?: JsonObject;
+  /**
+   * A JSON Schema for the vars a run starts with (object schema: properties, required,
+   * additionalProperties...). Start and fork refuse vars that do not match, naming the field.
+   */
+  inputSchema?: JsonObject;
 }
 
 /** A validated workflow (see defineWorkflow). */

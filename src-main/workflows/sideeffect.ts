@@ -12,6 +12,14 @@ export const sideEffectWorkflow = defineWorkflow({
   label: 'Side effect',
   description: 'Appends "step <i>" to the file vars.path, vars.n times, through a non-idempotent trusted tool.',
   entry: 'append',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      n: { type: 'integer', minimum: 0, description: 'How many lines to append.' },
+      path: { type: 'string', description: 'The file to append to (inside the folders tools may write).' },
+    },
+    additionalProperties: false,
+  },
   defaultVars: { n: 3, path: '' },
   nodes: {
     append: {
