@@ -69,6 +69,8 @@ function checkNodes(nodes: Record<string, NodeDefinition>, entry: string, where:
           target,
         });
     }
+    if (node.onEffectError !== undefined && node.onEffectError !== 'continue' && node.onEffectError !== 'fail')
+      throw new InvalidWorkflowError(`${where}: node "${id}" onEffectError must be "continue" or "fail"`, { nodeId: id });
     const retry = node.retry;
     if (retry && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1))
       throw new InvalidWorkflowError(`${where}: node "${id}" retry.maxAttempts must be an integer >= 1`, { nodeId: id });

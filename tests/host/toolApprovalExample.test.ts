@@ -51,18 +51,27 @@ describe('examples.toolapproval through the host', () => {
       {
         call_id: 'note-1',
         name: 'write_note',
+        // What ran: the edited arguments; the original and the person's decision beside them.
+        arguments: { path, text: 'first, edited' },
         success: true,
         output: { path, written: 'first, edited' },
         error: null,
-        approval: { approved: true, edited_arguments: { path, text: 'first, edited' } },
+        approval: {
+          approved: true,
+          decided_by: { kind: 'user', id: expect.any(String) },
+          edited_arguments: { path, text: 'first, edited' },
+          original_arguments: { path, text: 'first' },
+        },
       },
       {
         call_id: 'note-2',
         name: 'write_note',
+        arguments: { path, text: 'second' },
         success: false,
         output: null,
         error: 'denied by user: not this one',
-        approval: { approved: false, reason: 'not this one' },
+        // Who denied it and why.
+        approval: { approved: false, decided_by: { kind: 'user', id: expect.any(String) }, reason: 'not this one' },
       },
     ]);
 
