@@ -107,6 +107,8 @@ export const requestSchemas = {
   restoreSnapshot: z.object({ snapshotId }).strict(),
   forkSnapshot: z.object({ snapshotId, vars: jsonObject.optional() }).strict(),
   exportRun: z.object({ runId }).strict(),
+  /** The content of a stored artifact (a large value kept out of vars and records), by its hash. */
+  getArtifact: z.object({ ref: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'ref must look like sha256:<64 hex digits>') }).strict(),
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
   verifyBundle: z.object({ bundle: z.unknown() }).strict(),
   importBundle: z.object({ bundle: z.unknown() }).strict(),
@@ -164,6 +166,15 @@ export interface ExportBundleResponse {
   bundle: unknown;
 }
 
+export interface ArtifactContent {
+  ref: string;
+  mime: string;
+  size: number;
+  /** utf8 for JSON and text (the exact stored text), base64 for anything else (images...). */
+  encoding: 'utf8' | 'base64';
+  data: string;
+}
+
 export interface Settings {
   llm: { mode: LlmMode; baseUrl: string; model: string; apiKeySet: boolean; timeoutMs: number };
   signing: { enabled: boolean; publicKey: string | null };
@@ -195,6 +206,7 @@ export interface ApiResponses {
   restoreSnapshot: RunState;
   forkSnapshot: RunState;
   exportRun: ExportBundleResponse;
+  getArtifact: ArtifactContent;
   verifyBundle: VerifyReport & { runId: string | null; workflowId: string | null };
   importBundle: { runId: string };
   getSettings: Settings;

@@ -7,6 +7,7 @@ import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
+import { readArtifact } from './artifactContent';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
 
@@ -102,6 +103,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       const bundle = createExportBundle(host.store, req.runId, { now: host.clock.now(), publicKey: host.verifyOptions().publicKey });
       return { fileName: `run-${safeFileName(state.workflow_id)}-${safeFileName(state.run_id)}.bundle.json`, bundle };
     },
+    getArtifact: (req) => readArtifact(host.store, req.ref),
     verifyBundle: (req) => {
       const report = verifyBundle(req.bundle);
       const b = req.bundle as { state?: { run_id?: unknown; workflow_id?: unknown } } | null;

@@ -6,37 +6,49 @@ import type { ArtifactStore } from './contracts';
 export const DEFAULT_ARTIFACT_THRESHOLD = 64 * 1024;
 
 /**
- * Keeps large values out of vars and records: above the threshold the value is stored as
- * a content-addressed artifact and its reference (whose hash the chain covers) is kept.
+ * Keeps large values out of vars and records: above the threshold a value is stored as a
+ * content-addressed artifact and its reference (whose hash the chain covers) is kept. The
+ * structure around large parts stays readable: an object or list is split first, so a
+ * record of decisions with one long reason keeps the decisions and stores only the reason.
  */
 export function externalize(value: JsonValue, artifacts: ArtifactStore | undefined, threshold: number): JsonValue {
-  if (!artifacts || value === null || typeof value !== 'object' || isArtifactRef(value)) return value;
-  const bytes = new TextEncoder().encode(canonicalJson(value));
-  if (bytes.byteLength <= threshold) return value;
-  return { ...artifacts.putArtifact(bytes, 'application/json') };
+  if (!artifacts || value === null || typeof value === 'number' || typeof value === 'boolean' || isArtifactRef(value)) return value;
+  if (jsonBytes(value) <= threshold) return value;
+  if (typeof value === 'string') return store(value, artifacts);
+  const split = splitLargeParts(value, artifacts, threshold);
+  return jsonBytes(split) <= threshold ? split : store(split, artifacts);
 }
 
-/**
- * Vars with every large top-level value stored as an artifact (a string too: a long text
- * is as heavy as a long list). Values already references are kept as they are.
- */
+function splitLargeParts(value: JsonValue[] | JsonObject, artifacts: ArtifactStore, threshold: number): JsonValue {
+  if (Array.isArray(value)) return value.map((v) => externalize(v, artifacts, threshold));
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    const stored = externalize(v, artifacts, threshold);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: stored, enumerable: true, writable: true, configurable: true });
+    else out[k] = stored;
+  }
+  return out;
+}
+
+function store(value: JsonValue, artifacts: ArtifactStore): JsonValue {
+  return { ...artifacts.putArtifact(new TextEncoder().encode(canonicalJson(value)), 'application/json') };
+}
+
+function jsonBytes(value: JsonValue): number {
+  return new TextEncoder().encode(canonicalJson(value)).byteLength;
+}
+
+/** Vars with every large value (or large part of one) stored as an artifact. */
 export function externalizeVars(vars: JsonObject, artifacts: ArtifactStore | undefined, threshold: number): JsonObject {
   if (!artifacts) return vars;
   let out: JsonObject | null = null;
   for (const [key, value] of Object.entries(vars)) {
-    const stored = typeof value === 'string' ? externalizeText(value, artifacts, threshold) : externalize(value, artifacts, threshold);
+    const stored = externalize(value, artifacts, threshold);
     if (stored === value) continue;
     out ??= { ...vars };
     out[key] = stored;
   }
   return out ?? vars;
-}
-
-function externalizeText(value: string, artifacts: ArtifactStore, threshold: number): JsonValue {
-  // A string's JSON is at least as long as the string: cheap pre-check before encoding.
-  if (value.length * 3 <= threshold) return value;
-  const bytes = new TextEncoder().encode(canonicalJson(value));
-  return bytes.byteLength <= threshold ? value : { ...artifacts.putArtifact(bytes, 'application/json') };
 }
 
 /** Exactly the shape `putArtifact` returns: `{$artifact: "sha256:<64 hex>", size, mime}`. */

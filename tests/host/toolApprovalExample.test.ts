@@ -99,8 +99,18 @@ describe('examples.toolapproval through the host', () => {
       { call_id: 'note-2', approved: false, reason },
     ]);
     expect(done.status).toBe('completed');
-    // The tool result went to the artifact store: vars hold a reference...
-    expect(done.vars.tool).toHaveProperty('$artifact');
+    // The long texts went to the artifact store: vars hold references...
+    const stored = done.vars.tool as unknown as { results: { error: unknown; approval: { reason: unknown } }[] };
+    expect(stored.results[1]!.error).toHaveProperty('$artifact');
+    expect(stored.results[1]!.approval.reason).toHaveProperty('$artifact');
+    // ...the resume record shows the decisions themselves (only the long reason is a reference)...
+    const resumed = ledgerOf(host, run.run_id).find((r) => r.kind === 'resumed')!;
+    expect(resumed.result).toMatchObject({
+      decisions: [
+        { call_id: 'note-1', approved: true },
+        { call_id: 'note-2', approved: false, reason: { $artifact: expect.stringMatching(/^sha256:/), mime: 'application/json' } },
+      ],
+    });
     // ...and the node after it still saw both results.
     const results = (done.output as unknown as { results: NoteResult[] }).results;
     expect(results.map((r) => [r.call_id, r.success])).toEqual([
