@@ -143,6 +143,8 @@ export interface AppInfo {
   workflowErrors?: { file: string; message: string }[];
   /** Runs whose ledger no longer reaches the signed head in the anchor file (rolled back or cut short). */
   integrityProblems?: { runId: string; message: string }[];
+  /** Set when the database file was deleted or replaced under the running host: it writes nothing more. */
+  databaseProblem?: string | null;
 }
 
 export interface RunView {

@@ -8,6 +8,7 @@ import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { readArtifact } from './artifactContent';
+import { databaseProblem } from './databaseProblem';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
 
@@ -41,6 +42,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       transport: opts.transport ?? 'web',
       workflowErrors: host.workflowErrors.map((e) => ({ file: e.file, message: e.message })),
       integrityProblems: host.integrityProblems.map((p) => ({ runId: p.runId, message: p.report.message })),
+      databaseProblem: databaseProblem(host.store),
     }),
     listWorkflows: () => host.listWorkflows(),
     startRun: (req) =>

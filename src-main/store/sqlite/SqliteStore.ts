@@ -40,6 +40,7 @@ import { checkBatch } from '../memory/checkBatch';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord, type StoredRecordRow } from './ledgerRows';
+import { DatabaseFileIdentity } from './fileIdentity';
 import { openDatabase, type OpenOptions } from './openDatabase';
 import { SCHEMA_VERSION } from './schema';
 import { guarded, toStoreError } from './sqliteErrors';
@@ -66,12 +67,14 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
    */
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
+  private readonly file: DatabaseFileIdentity | null;
 
   private constructor(
     readonly db: Database.Database,
     readonly path: string,
     readonly readonly: boolean,
   ) {
+    this.file = DatabaseFileIdentity.of(path);
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
@@ -96,6 +99,11 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     if (this.db.open) this.db.close();
   }
 
+  /** Why this store no longer writes (its file was deleted or replaced under it), or null. */
+  fileProblem(): string | null {
+    return this.file?.currentProblem() ?? null;
+  }
+
   // ------------------------------------------------------------ runs + ledger
 
   commit(batch: CommitBatch): void {
@@ -103,6 +111,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
     const rows = batch.records.map(rowFromRecord);
     const state = JSON.stringify(batch.state);
+    this.file?.assertWritable();
     this.run(() => this.commitTx.immediate(batch, rows, state));
   }
 
@@ -216,6 +225,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   // ------------------------------------------------------------ leases
 
   acquireLease(runId: string, owner: string, ttlMs: number, now: Date): void {
+    this.file?.assertWritable();
     this.run(() => this.leaseTx.immediate(runId, owner, now.getTime() + ttlMs, now.getTime()));
   }
 
@@ -258,6 +268,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   putArtifact(bytes: Uint8Array, mime: string): ArtifactRef {
     const ref = `sha256:${sha256Hex(bytes)}`;
+    this.file?.assertWritable();
     this.run(() => this.st.insertArtifact.run(ref, mime, bytes.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
     return { $artifact: ref, size: bytes.byteLength, mime };
   }
@@ -277,6 +288,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   // ------------------------------------------------------------ provenance + import
 
   saveSignedHead(head: SignedHead): void {
+    this.file?.assertWritable();
     this.run(() => this.st.putSignedHead.run(head.run_id, head.seq, head.hash, head.sig, head.public_key));
   }
 
@@ -289,6 +301,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
    * Returns false when the same ledger is already here (import is idempotent).
    */
   importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
+    this.file?.assertWritable();
     return this.run(() => this.importTx.immediate(state, rows, statusOf));
   }
 
