@@ -71,6 +71,7 @@ export class InternalError extends defineError('INTERNAL_ERROR') {}
 export class FileExistsError extends defineError('FILE_EXISTS') {}
 export class WouldOverwriteDatabaseError extends defineError('WOULD_OVERWRITE_DATABASE') {}
 export class DatabaseGoneError extends defineError('DATABASE_GONE') {}
+export class NumberNotExactError extends defineError('NUMBER_NOT_EXACT') {}
 
 const BY_CODE: Record<string, new (message: string, details?: Record<string, unknown>) => RuntimeError> = {};
 for (const cls of [
@@ -80,7 +81,7 @@ for (const cls of [
   ConcurrentUpdateError, ValidationError, StoreError, DatabaseLockedError, DatabaseCorruptError, NotADatabaseError,
   SchemaTooNewError, ReadOnlyLocationError, ArtifactNotFoundError, ArtifactCorruptError, LedgerInvalidError,
   BundleInvalidError, ImportError, ToolNotFoundError, ToolArgumentsError, ToolTimeoutError, LlmCallError,
-  SettingsError, ForbiddenError, UnknownMethodError, InternalError, FileExistsError, WouldOverwriteDatabaseError, DatabaseGoneError,
+  SettingsError, ForbiddenError, UnknownMethodError, InternalError, FileExistsError, WouldOverwriteDatabaseError, DatabaseGoneError, NumberNotExactError,
 ]) {
   BY_CODE[new cls('').code] = cls;
 }
