@@ -68,3 +68,20 @@ test('a failed tool call is shown as failed: ledger row, node and run', async ({
   await expect(page.getByLabel('Error')).toContainText('TOOL_CALLS_FAILED');
   await screenshot(page, 'run-failed-tool-call');
 });
+
+test('the start dialog renders a form from the workflow input schema and refuses bad input naming the field', async ({ page }) => {
+  await page.goto(`${host.url}/#/runs`);
+  await page.getByRole('button', { name: 'Start run' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Start a run' });
+  await dialog.getByLabel('Workflow').selectOption('examples.counter');
+  const n = dialog.getByLabel('n', { exact: true });
+  await expect(n).toHaveValue('10');
+  await n.fill('abc');
+  await expect(dialog.getByRole('alert', { name: 'Input problems' })).toContainText('vars.n: expected integer, got string');
+  await expect(dialog.getByRole('button', { name: 'Start' })).toBeDisabled();
+  await screenshot(page, 'start-dialog-schema-form');
+  await n.fill('2');
+  await dialog.getByRole('button', { name: 'Start' }).click();
+  await expect(page).toHaveURL(/#\/runs\/.+/);
+  await expect(page.locator('.run-header .pill')).toHaveText('completed');
+});
