@@ -98,3 +98,8 @@ export function resolveArtifacts<T>(value: T, artifacts: ArtifactStore | undefin
 export function handlerView(state: RunState, artifacts: ArtifactStore | undefined): RunState {
   return resolveArtifacts(state, artifacts);
 }
+
+/** The request an effect record stands for: its stored payload with references resolved (what the handler ran with). */
+export function storedRequest(effect: { type: string; payload: JsonObject }, artifacts: ArtifactStore | undefined): { type: string; payload: JsonObject } {
+  return { type: effect.type, payload: resolveArtifacts(effect.payload, artifacts) };
+}

@@ -2,7 +2,8 @@
 import { HandlerError, InvalidPlanError, NoEffectHandlerError, type RuntimeError } from '../../src-shared/errors';
 import type { WorkflowDefinition } from './contracts';
 import { checkPlan, type CheckedPlan } from './checkPlan';
-import { externalizeVars, handlerView } from './artifacts';
+import { externalize, externalizeVars, handlerView } from './artifacts';
+import type { JsonObject } from '../../src-shared/json';
 import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
 import { asRuntimeError, failRun } from './failRun';
 import { idempotencyKey } from './idempotency';
@@ -90,7 +91,8 @@ async function runEffectPlan(
     visit,
     key,
     request: effect,
-    record: { type: effect.type, payload: effect.payload, result_key: plan.resultKey },
+    // The record keeps large arguments as artifacts; the handler gets the request itself.
+    record: { type: effect.type, payload: externalizePayload(effect.payload, k), result_key: plan.resultKey },
     next: plan.next,
     retry: wf.nodes[nodeId]?.retry ?? NO_RETRY,
   };
@@ -114,3 +116,7 @@ async function runEffectPlan(
   return runAttempts(k, tx, full, 1, (ctx) => handler.execute(effect, ctx), signal);
 }
 
+
+function externalizePayload(payload: JsonObject, k: KernelContext): JsonObject {
+  return externalize(payload, k.artifacts, k.artifactThreshold) as JsonObject;
+}
