@@ -13,6 +13,8 @@ export const DEFAULT_ARTIFACT_THRESHOLD = 64 * 1024;
  */
 export function externalize(value: JsonValue, artifacts: ArtifactStore | undefined, threshold: number): JsonValue {
   if (!artifacts || value === null || typeof value === 'number' || typeof value === 'boolean' || isArtifactRef(value)) return value;
+  // A string's canonical JSON is at most 6 bytes per UTF-16 unit (\u00xx) plus quotes: short ones need no encoding.
+  if (typeof value === 'string' && value.length * 6 + 2 <= threshold) return value;
   if (jsonBytes(value) <= threshold) return value;
   if (typeof value === 'string') return store(value, artifacts);
   const split = splitLargeParts(value, artifacts, threshold);
