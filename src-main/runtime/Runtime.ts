@@ -133,7 +133,7 @@ export class Runtime {
     const wf = this.requireWorkflow(workflowId, opts.version);
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
-    checkStartVars(wf, { ...(wf.defaultVars ?? {}), ...vars });
+    const inputWarnings = checkStartVars(wf, { ...(wf.defaultVars ?? {}), ...vars });
     const now = this.now();
     const state = newRunState({
       runId: opts.runId ?? this.k.ids.runId(),
@@ -151,7 +151,13 @@ export class Runtime {
     tx.append({
       kind: 'run_started',
       status: 'completed',
-      result: { workflow_id: wf.id, workflow_version: wf.version, vars: state.vars, parent_run_id: state.parent_run_id },
+      result: {
+        workflow_id: wf.id,
+        workflow_version: wf.version,
+        vars: state.vars,
+        parent_run_id: state.parent_run_id,
+        ...(inputWarnings.length ? { input_warnings: inputWarnings } : {}),
+      },
       actor: opts.actor,
     });
     if (!advance) {

@@ -8,10 +8,23 @@ import type { JsonObject } from '../../src-shared/json';
 import { validateJsonSchema, type JsonSchema } from '../../src-shared/jsonSchema';
 import type { WorkflowDefinition } from './contracts';
 
-/** Start: the whole vars object must match the schema (so unknown keys are refused when it says `additionalProperties: false`). */
-export function checkStartVars(wf: WorkflowDefinition, vars: JsonObject): void {
-  if (!wf.inputSchema) return;
-  refuse(wf, validateJsonSchema(vars, wf.inputSchema, 'vars'));
+/**
+ * Start: the whole vars object must match the schema, so unknown keys are refused when it
+ * says `additionalProperties: false`. When it allows them, each key it does not declare is
+ * returned as a warning (recorded in `run_started`), since it is most likely a typo.
+ */
+export function checkStartVars(wf: WorkflowDefinition, vars: JsonObject): string[] {
+  const schema = wf.inputSchema;
+  if (!schema) return [];
+  refuse(wf, validateJsonSchema(vars, schema, 'vars'));
+  return undeclaredKeys(schema, vars).map((k) => `vars.${k}: is not declared by the input schema of ${wf.id}`);
+}
+
+/** Keys of `vars` a schema with declared properties does not name. */
+export function undeclaredKeys(schema: JsonSchema, vars: JsonObject): string[] {
+  if (!isSchema(schema.properties)) return [];
+  const props = schema.properties as Record<string, JsonSchema>;
+  return Object.keys(vars).filter((k) => !Object.hasOwn(props, k));
 }
 
 /**

@@ -15,6 +15,12 @@ import { SchemaForm } from './SchemaForm';
 
 type Mode = 'form' | 'json';
 
+function undeclaredVars(schema: JsonObject, vars: Record<string, unknown>): string[] {
+  const props = schema.properties;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return [];
+  return Object.keys(vars).filter((k) => !Object.hasOwn(props, k));
+}
+
 export function StartRunDialog({ onClose }: { onClose(): void }) {
   const workflows = useRunsStore((s) => s.workflows);
   const [workflowId, setWorkflowId] = useState(workflows[0]?.id ?? '');
@@ -26,6 +32,7 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<string | null>(null);
   const parsed = useMemo(() => parseVarsObject(varsText), [varsText]);
   const problems = useMemo(() => (parsed.ok && schema ? validateJsonSchema(parsed.value as JsonObject, schema, 'vars') : []), [parsed, schema]);
+  const undeclared = useMemo(() => (parsed.ok && schema && schema.additionalProperties !== false ? undeclaredVars(schema, parsed.value) : []), [parsed, schema]);
 
   const pick = (id: string) => {
     const next = workflows.find((w) => w.id === id);
@@ -74,6 +81,9 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
           <ul className="inline-error" role="alert" aria-label="Input problems">
             {problems.map((p) => <li key={p}>{p}</li>)}
           </ul>
+        ) : null}
+        {undeclared.length ? (
+          <p className="muted" role="status" aria-label="Input warnings">Not declared by this workflow (a typo?): {undeclared.map((k) => `vars.${k}`).join(', ')}</p>
         ) : null}
         <label className="checkbox">
           <input type="checkbox" checked={stepMode} onChange={(e) => setStepMode(e.target.checked)} />

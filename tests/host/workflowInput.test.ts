@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src-shared/errors';
 import { defineWorkflow } from '../../src-main/runtime/index';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
-import { memoryHost } from './hostFixture';
+import { ledgerOf, memoryHost } from './hostFixture';
 
 describe('workflows declare their input: start and fork refuse vars that do not match, naming the field', () => {
   it('examples.counter {"n":"abc"} is refused, nothing is stored', async () => {
@@ -46,6 +46,23 @@ describe('workflows declare their input: start and fork refuse vars that do not 
     const builtins = host.listWorkflows().filter((w) => w.source === 'builtin');
     expect(builtins.length).toBeGreaterThan(5);
     for (const wf of builtins) expect(wf.input_schema, wf.id).toMatchObject({ type: 'object', properties: expect.any(Object) });
+  });
+
+  it('a schema that allows extra keys accepts them, and the run_started record warns about each', async () => {
+    const open = defineWorkflow({
+      id: 'test.openinput',
+      version: '1',
+      entry: 'a',
+      inputSchema: { type: 'object', properties: { topic: { type: 'string' } } },
+      nodes: { a: { handler: (run) => ({ complete: { topic: run.vars.topic ?? null } }) } },
+    });
+    const { host } = await memoryHost({ workflows: [open] });
+    const run = await host.startRun('test.openinput', { topic: 'x', tpoic: 'typo' });
+    expect(run.status).toBe('completed');
+    const [started] = ledgerOf(host, run.run_id);
+    expect(started!.result).toMatchObject({ input_warnings: ['vars.tpoic: is not declared by the input schema of test.openinput'] });
+    const clean = await host.startRun('test.openinput', { topic: 'x' });
+    expect(ledgerOf(host, clean.run_id)[0]!.result).not.toHaveProperty('input_warnings');
   });
 
   it('a workflow whose defaults break its own schema is refused when defined', () => {

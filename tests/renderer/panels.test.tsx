@@ -244,6 +244,20 @@ describe('start run dialog with an input schema', () => {
   });
 });
 
+describe('start run dialog with an open schema', () => {
+  it('warns (without blocking) about vars the schema does not declare', () => {
+    setup({});
+    useRunsStore.setState({
+      workflows: [{ ...approvalWorkflow, id: 'test.open', default_vars: {}, input_schema: { type: 'object', properties: { topic: { type: 'string' } } } }],
+    });
+    render(<StartRunDialog onClose={() => {}} />);
+    fireEvent.click(screen.getByRole('radio', { name: 'JSON' }));
+    fireEvent.change(screen.getByLabelText('Vars (JSON)'), { target: { value: '{"topic": "x", "tpoic": "y"}' } });
+    expect(screen.getByRole('status', { name: 'Input warnings' }).textContent).toContain('vars.tpoic');
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
 describe('app shell', () => {
   it('lists runs with a mark on the ones waiting for a person and counts them in the title', async () => {
     setup({

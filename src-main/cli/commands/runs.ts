@@ -7,6 +7,14 @@ import { UsageError } from '../usageError';
 
 const LEDGER_PAGE = 5000;
 
+/** Vars the workflow's input schema does not declare (but allows): recorded in `run_started`, shown as warnings. */
+async function inputWarnings(ctx: Parameters<Command['run']>[0], runId: string): Promise<string[]> {
+  const { records } = await ctx.call('getLedger', { runId, limit: 1 });
+  const started = records[0];
+  const warnings = started?.kind === 'run_started' ? (started.result as { input_warnings?: unknown } | null)?.input_warnings : undefined;
+  return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+}
+
 export const runCommands: Command[] = [
   {
     name: 'workflows',
@@ -27,6 +35,7 @@ export const runCommands: Command[] = [
     async run(ctx, { values, positionals }) {
       const vars = parseJsonObjectArg('--vars', values.vars as string | undefined);
       const run = await ctx.call('startRun', { workflowId: positionals[0]!, ...(vars ? { vars: vars as never } : {}) });
+      for (const warning of await inputWarnings(ctx, run.run_id)) ctx.out.note(`warning: ${warning}`);
       ctx.out.result(run, () => formatRun(run));
       return run.status === 'failed' ? 1 : 0;
     },
