@@ -108,6 +108,14 @@ export function applyCompleted(
   continueAfter(tx, call.record.result_key, call.next, result, call.nodeId);
 }
 
+/** The failed parts a recorded outcome carried (reused on replay and recovery, so the node's policy applies again). */
+export function recordedPartialError(record: { error: unknown }): { code: string; message: string } | undefined {
+  const e = record.error;
+  if (e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { message?: unknown }).message === 'string')
+    return { code: (e as { code: string }).code, message: (e as { message: string }).message };
+  return undefined;
+}
+
 function nodePolicy(k: KernelContext, tx: RunTx, nodeId: string): 'continue' | 'fail' {
   return k.workflows.get(tx.state.workflow_id, tx.state.workflow_version)?.nodes[nodeId]?.onEffectError ?? 'continue';
 }

@@ -7,7 +7,7 @@ import { findNonJsonPath, isJsonObject, type JsonValue } from '../../src-shared/
 import type { ActorFingerprint, PendingEffect, WaitState } from '../../src-shared/types';
 import type { WorkflowDefinition } from './contracts';
 import { storedRequest } from './artifacts';
-import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
+import { applyCompleted, recordedPartialError, runAttempts, type EffectCall } from './effectRunner';
 import { failRun } from './failRun';
 import { findHandler, NO_RETRY, NOOP_HANDLER, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -22,7 +22,7 @@ export async function recoverPending(k: KernelContext, tx: RunTx, wf: WorkflowDe
   const done = k.store.findCompletedEffect(tx.state.run_id, pe.idempotency_key);
   if (done) {
     tx.append({ kind: 'recovery', status: 'completed', node_id: nodeId, result: { action: 'reuse', step_id: pe.step_id } });
-    applyCompleted(k, tx, callFor(k, tx, pe, wf, handler ?? NOOP_HANDLER), done.result, done.attempt);
+    applyCompleted(k, tx, callFor(k, tx, pe, wf, handler ?? NOOP_HANDLER), done.result, done.attempt, undefined, undefined, recordedPartialError(done));
     return 'settled';
   }
   if (!handler) {

@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from './contracts';
 import { checkPlan, type CheckedPlan } from './checkPlan';
 import { externalize, externalizeVars, handlerView } from './artifacts';
 import type { JsonObject } from '../../src-shared/json';
-import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
+import { applyCompleted, recordedPartialError, runAttempts, type EffectCall } from './effectRunner';
 import { asRuntimeError, failRun } from './failRun';
 import { idempotencyKey } from './idempotency';
 import { backoffDelay, findHandler, NO_RETRY, NOOP_HANDLER, type KernelContext } from './kernelContext';
@@ -101,7 +101,7 @@ async function runEffectPlan(
     // Replay: the recorded result is reused, never re-executed. The reuse record keeps the
     // original step_id, attempt and key (a step_id seen twice in a chain marks a reuse).
     const reused = handler?.adaptReusedResult?.(done.result, effect) ?? done.result;
-    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, reused, done.attempt);
+    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, reused, done.attempt, undefined, undefined, recordedPartialError(done));
     return 'settled';
   }
   if (!handler) {

@@ -42,6 +42,21 @@ describe('a failed tool call is an error on its record; the node says whether th
     expect(run.vars.tools).toMatchObject({ results: [{ call_id: 'ok', success: true }, { call_id: 'bad', success: false }] });
   });
 
+  it('fail: after a restore to before the call, running it again fails the run again', async () => {
+    const wf = callsUnknownTool('fail');
+    const { host } = await memoryHost({ workflows: [wf] });
+    const run = await host.startRun(wf.id, {}, { stepMode: true });
+    const snap = await host.createSnapshot(run.run_id, { name: 'before the call' });
+    expect((await host.stepRun(run.run_id)).status).toBe('failed');
+    await host.restoreSnapshot(snap.snapshot_id);
+    const again = await host.continueRun(run.run_id);
+    expect(again.status).toBe('failed');
+    expect(again.error).toMatchObject({ code: 'EFFECT_FAILED', node_id: 'call' });
+    const completed = ledgerOf(host, run.run_id).filter((r) => r.effect?.type === 'tool_calls' && r.status === 'completed');
+    expect(completed).toHaveLength(2);
+    expect(completed[1]!.error).toMatchObject({ code: 'TOOL_CALLS_FAILED' });
+  });
+
   it('a workflow with an unknown policy is refused when defined', () => {
     expect(() => callsUnknownTool('sometimes' as 'fail')).toThrow(/onEffectError must be "continue" or "fail"/);
   });
