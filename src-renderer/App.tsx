@@ -4,6 +4,7 @@ import { AuditPage } from './audit/AuditPage';
 import { RunPage } from './run/RunPage';
 import { RunsPage } from './runs/RunsPage';
 import { SettingsPage } from './settings/SettingsPage';
+import { DatabaseBanner } from './shell/DatabaseBanner';
 import { Toasts } from './shell/Toasts';
 import { titleFor, useAttentionStore } from './state/attentionStore';
 import { useHashRoute, type Route } from './state/hashRoute';
@@ -24,6 +25,7 @@ export function App() {
         <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>Audit</a>
         <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>Settings</a>
       </nav>
+      <DatabaseBanner />
       <main>
         <Page route={route} />
       </main>

@@ -144,6 +144,8 @@ export const apiMethods = {
   restoreSnapshot: request(z.object({ snapshotId }).strict()).returns<RunState>(),
   forkSnapshot: request(z.object({ snapshotId, vars: jsonObject.optional() }).strict()).returns<RunState>(),
   exportRun: request(z.object({ runId }).strict()).returns<ExportBundleResponse>(),
+  /** The content of a stored artifact (a large value kept out of vars and records), by its hash. */
+  getArtifact: request(z.object({ ref: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'ref must look like sha256:<64 hex digits>') }).strict()).returns<ArtifactContent>(),
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
   verifyBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<VerifyReport & { runId: string | null; workflowId: string | null }>(),
   importBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<{ runId: string }>(),
@@ -190,6 +192,8 @@ export interface AppInfo {
   workflowErrors?: { file: string; message: string }[];
   /** Runs whose ledger no longer reaches the signed head in the anchor file (rolled back or cut short). */
   integrityProblems?: { runId: string; message: string }[];
+  /** Set when the database file was deleted or replaced under the running host: it writes nothing more. */
+  databaseProblem?: string | null;
 }
 
 export interface RunView {
@@ -219,6 +223,15 @@ export interface LedgerPageResponse {
 export interface ExportBundleResponse {
   fileName: string;
   bundle: unknown;
+}
+
+export interface ArtifactContent {
+  ref: string;
+  mime: string;
+  size: number;
+  /** utf8 for JSON and text (the exact stored text), base64 for anything else (images...). */
+  encoding: 'utf8' | 'base64';
+  data: string;
 }
 
 export interface Settings {

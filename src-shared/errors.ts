@@ -70,6 +70,10 @@ export class SettingsError extends defineError('SETTINGS_INVALID') {}
 export class ForbiddenError extends defineError('FORBIDDEN') {}
 export class UnknownMethodError extends defineError('UNKNOWN_METHOD') {}
 export class InternalError extends defineError('INTERNAL_ERROR') {}
+export class FileExistsError extends defineError('FILE_EXISTS') {}
+export class WouldOverwriteDatabaseError extends defineError('WOULD_OVERWRITE_DATABASE') {}
+export class DatabaseGoneError extends defineError('DATABASE_GONE') {}
+export class NumberNotExactError extends defineError('NUMBER_NOT_EXACT') {}
 
 const BY_CODE: Record<string, new (message: string, details?: Record<string, unknown>) => RuntimeError> = {};
 for (const cls of [
@@ -79,7 +83,7 @@ for (const cls of [
   ConcurrentUpdateError, ValidationError, StoreError, DatabaseLockedError, DatabaseCorruptError, NotADatabaseError,
   SchemaTooNewError, ReadOnlyLocationError, ArtifactNotFoundError, ArtifactCorruptError, LedgerInvalidError,
   BundleInvalidError, ImportError, ToolNotFoundError, ToolArgumentsError, ToolTimeoutError, LlmCallError,
-  SettingsError, ForbiddenError, UnknownMethodError, InternalError,
+  SettingsError, ForbiddenError, UnknownMethodError, InternalError, FileExistsError, WouldOverwriteDatabaseError, DatabaseGoneError, NumberNotExactError,
 ]) {
   BY_CODE[new cls('').code] = cls;
 }

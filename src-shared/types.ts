@@ -244,6 +244,8 @@ export interface WorkflowInfo {
   entry: string;
   nodes: WorkflowNodeInfo[];
   default_vars: JsonObject;
+  /** The JSON Schema the workflow declares for its vars (null: any JSON object is accepted). */
+  input_schema?: JsonObject | null;
   source: 'builtin' | 'module';
 }
 

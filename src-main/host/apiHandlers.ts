@@ -6,6 +6,8 @@ import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
+import { readArtifact } from './artifactContent';
+import { databaseProblem } from './databaseProblem';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
 
@@ -40,6 +42,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       transport: opts.transport ?? 'web',
       workflowErrors: host.workflowErrors.map((e) => ({ file: e.file, message: e.message })),
       integrityProblems: host.integrityProblems.map((p) => ({ runId: p.runId, message: p.report.message })),
+      databaseProblem: databaseProblem(host.store),
     }),
     listWorkflows: () => host.listWorkflows(),
     startRun: (req) =>
@@ -106,6 +109,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       const bundle = createExportBundle(host.store, req.runId, { now: host.clock.now(), publicKey: host.verifyOptions().publicKey });
       return { fileName: `run-${safeFileName(state.workflow_id)}-${safeFileName(state.run_id)}.bundle.json`, bundle };
     },
+    getArtifact: (req) => readArtifact(host.store, req.ref),
     verifyBundle: (req) => {
       const report = verifyBundle(req.bundle);
       return { ...report, runId: bundleStateString(req.bundle, 'run_id'), workflowId: bundleStateString(req.bundle, 'workflow_id') };

@@ -16,6 +16,7 @@ export function toWorkflowInfo(def: WorkflowDefinition, source: 'builtin' | 'mod
       next: [...(node.next ?? [])],
     })),
     default_vars: structuredClone(def.defaultVars ?? {}),
+    input_schema: def.inputSchema ? structuredClone(def.inputSchema) : null,
     source,
   };
 }

@@ -32,7 +32,7 @@ import type {
   WorkflowRegistry,
 } from './contracts';
 import { DEFAULT_ACTOR } from './actor';
-import { DEFAULT_ARTIFACT_THRESHOLD } from './artifacts';
+import { DEFAULT_ARTIFACT_THRESHOLD, externalizeVars } from './artifacts';
 import { DEFAULT_HANDLER_TIMEOUT_MS } from './handlerTimeout';
 import { systemClock } from './clock';
 import { randomIds } from './ids';
@@ -43,6 +43,7 @@ import { resumeWait } from './resumeWait';
 import { RunTx, type TxEnv } from './runTx';
 import { buildSnapshot, checkSnapshot, forkedState, restoredState, type SnapshotInput } from './snapshots';
 import { stepNode } from './stepNode';
+import { checkForkVars, checkStartVars } from './workflowInput';
 import { RunLocks } from './runLocks';
 
 export interface RuntimeOptions {
@@ -207,6 +208,7 @@ export class Runtime {
     const wf = this.requireWorkflow(workflowId, opts.version);
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+    const inputWarnings = checkStartVars(wf, { ...(wf.defaultVars ?? {}), ...vars });
     const now = this.now();
     const state = newRunState({
       runId: opts.runId ?? this.k.ids.runId(),
@@ -214,7 +216,7 @@ export class Runtime {
       workflowVersion: wf.version,
       entry: wf.entry,
       // Defaults are copied too: the run must never share objects with its workflow definition.
-      vars: cloneJson({ ...(wf.defaultVars ?? {}), ...vars }), // checked plain JSON just above
+      vars: externalizeVars(cloneJson({ ...(wf.defaultVars ?? {}), ...vars }), this.k.artifacts, this.k.artifactThreshold), // checked plain JSON just above
       now,
       actorId: this.k.actor.id,
       parentRunId: opts.parentRunId ?? null,
@@ -224,7 +226,13 @@ export class Runtime {
     tx.append({
       kind: 'run_started',
       status: 'completed',
-      result: { workflow_id: wf.id, workflow_version: wf.version, vars: state.vars, parent_run_id: state.parent_run_id },
+      result: {
+        workflow_id: wf.id,
+        workflow_version: wf.version,
+        vars: state.vars,
+        parent_run_id: state.parent_run_id,
+        ...(inputWarnings.length ? { input_warnings: inputWarnings } : {}),
+      },
       actor: opts.actor,
     });
     if (!advance) {
@@ -409,13 +417,16 @@ export class Runtime {
     if (opts.vars !== undefined) {
       checkJson(opts.vars, 'vars');
       if (!isJsonObject(opts.vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+      const wf = this.k.workflows.get(snapshot.state.workflow_id, snapshot.state.workflow_version);
+      if (wf) checkForkVars(wf, opts.vars, snapshot.state.vars);
     }
-    const state = forkedState(snapshot, this.k.ids.runId(), opts.vars, this.now());
+    const edited = opts.vars && externalizeVars(opts.vars, this.k.artifacts, this.k.artifactThreshold);
+    const state = forkedState(snapshot, this.k.ids.runId(), edited, this.now());
     const tx = new RunTx(this.txEnv(), state, true);
     tx.append({
       kind: 'forked',
       status: 'completed',
-      result: { origin: state.origin as unknown as JsonValue, edited_vars: opts.vars ?? null, vars: state.vars },
+      result: { origin: state.origin as unknown as JsonValue, edited_vars: edited ?? null, vars: state.vars },
       actor: opts.actor,
     });
     tx.flush();

@@ -1,23 +1,107 @@
 import { canonicalJson } from '../../src-shared/canonicalJson';
-import type { JsonValue } from '../../src-shared/json';
+import type { JsonObject, JsonValue } from '../../src-shared/json';
+import type { ArtifactRef, RunState } from '../../src-shared/types';
 import type { ArtifactStore } from './contracts';
 
 export const DEFAULT_ARTIFACT_THRESHOLD = 64 * 1024;
 
 /**
- * Keeps large values out of vars and records: above the threshold the value is stored as
- * a content-addressed artifact and its reference (whose hash the chain covers) is kept.
+ * Keeps large values out of vars and records: above the threshold a value is stored as a
+ * content-addressed artifact and its reference (whose hash the chain covers) is kept. The
+ * structure around large parts stays readable: an object or list is split first, so a
+ * record of decisions with one long reason keeps the decisions and stores only the reason.
  */
 export function externalize(value: JsonValue, artifacts: ArtifactStore | undefined, threshold: number): JsonValue {
-  if (!artifacts || value === null || typeof value !== 'object') return value;
-  const bytes = new TextEncoder().encode(canonicalJson(value));
-  if (bytes.byteLength <= threshold) return value;
-  return { ...artifacts.putArtifact(bytes, 'application/json') };
+  if (!artifacts || value === null || typeof value === 'number' || typeof value === 'boolean' || isArtifactRef(value)) return value;
+  // A string's canonical JSON is at most 6 bytes per UTF-16 unit (\u00xx) plus quotes: short ones need no encoding.
+  if (typeof value === 'string' && value.length * 6 + 2 <= threshold) return value;
+  if (jsonBytes(value) <= threshold) return value;
+  if (typeof value === 'string') return store(value, artifacts);
+  const split = splitLargeParts(value, artifacts, threshold);
+  return jsonBytes(split) <= threshold ? split : store(split, artifacts);
+}
+
+function splitLargeParts(value: JsonValue[] | JsonObject, artifacts: ArtifactStore, threshold: number): JsonValue {
+  if (Array.isArray(value)) return value.map((v) => externalize(v, artifacts, threshold));
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    const stored = externalize(v, artifacts, threshold);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: stored, enumerable: true, writable: true, configurable: true });
+    else out[k] = stored;
+  }
+  return out;
+}
+
+function store(value: JsonValue, artifacts: ArtifactStore): JsonValue {
+  return { ...artifacts.putArtifact(new TextEncoder().encode(canonicalJson(value)), 'application/json') };
+}
+
+function jsonBytes(value: JsonValue): number {
+  return new TextEncoder().encode(canonicalJson(value)).byteLength;
+}
+
+/** Vars with every large value (or large part of one) stored as an artifact. */
+export function externalizeVars(vars: JsonObject, artifacts: ArtifactStore | undefined, threshold: number): JsonObject {
+  if (!artifacts) return vars;
+  let out: JsonObject | null = null;
+  for (const [key, value] of Object.entries(vars)) {
+    const stored = externalize(value, artifacts, threshold);
+    if (stored === value) continue;
+    out ??= { ...vars };
+    out[key] = stored;
+  }
+  return out ?? vars;
+}
+
+/** Exactly the shape `putArtifact` returns: `{$artifact: "sha256:<64 hex>", size, mime}`. */
+export function isArtifactRef(value: unknown): value is ArtifactRef & JsonObject {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  const keys = Object.keys(v);
+  return (
+    keys.length === 3 &&
+    typeof v.$artifact === 'string' &&
+    /^sha256:[0-9a-f]{64}$/.test(v.$artifact) &&
+    typeof v.size === 'number' &&
+    typeof v.mime === 'string'
+  );
 }
 
 /** Reads back a value that `externalize` replaced by a reference. */
 export function internalize(value: JsonValue, artifacts: ArtifactStore): JsonValue {
-  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof value.$artifact !== 'string') return value;
-  const { bytes } = artifacts.getArtifact(value.$artifact);
-  return JSON.parse(new TextDecoder().decode(bytes)) as JsonValue;
+  if (!isArtifactRef(value)) return value;
+  const { bytes, mime } = artifacts.getArtifact(value.$artifact);
+  const text = new TextDecoder().decode(bytes);
+  // Only JSON artifacts are values; any other kind (an image a tool saved) stays a reference.
+  return mime === 'application/json' ? (JSON.parse(text) as JsonValue) : value;
+}
+
+/**
+ * A deep copy of `value` with every artifact reference replaced by the value it stands for,
+ * so code that works on values (node handlers, effect handlers) never sees storage details.
+ */
+export function resolveArtifacts<T>(value: T, artifacts: ArtifactStore | undefined): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => resolveArtifacts(v, artifacts)) as T;
+  if (artifacts && isArtifactRef(value)) {
+    const resolved = internalize(value as JsonValue, artifacts);
+    return (resolved === (value as unknown) ? { ...value } : resolveArtifacts(resolved, artifacts)) as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = resolveArtifacts((value as Record<string, unknown>)[key], artifacts);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
+}
+
+/** The run as handlers see it: a copy they may not mutate the run through, with values, not references. */
+export function handlerView(state: RunState, artifacts: ArtifactStore | undefined): RunState {
+  return resolveArtifacts(state, artifacts);
+}
+
+/** The request an effect record stands for: its stored payload with references resolved (what the handler ran with). */
+export function storedRequest(effect: { type: string; payload: JsonObject }, artifacts: ArtifactStore | undefined): { type: string; payload: JsonObject } {
+  return { type: effect.type, payload: resolveArtifacts(effect.payload, artifacts) };
 }

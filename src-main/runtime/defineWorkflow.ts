@@ -1,5 +1,6 @@
 import { InvalidWorkflowError, WorkflowNotFoundError } from '../../src-shared/errors';
-import { findNonJsonPath } from '../../src-shared/json';
+import { findNonJsonPath, isJsonObject } from '../../src-shared/json';
+import { validateJsonSchema } from '../../src-shared/jsonSchema';
 import type { NodeDefinition, WorkflowDefinition, WorkflowRegistry, WorkflowSpec } from './contracts';
 
 export type NodeList = (NodeDefinition & { id: string })[];
@@ -21,11 +22,23 @@ export function defineWorkflow(spec: WorkflowInput): WorkflowDefinition {
     const bad = findNonJsonPath(spec.defaultVars, 'defaultVars');
     if (bad) throw new InvalidWorkflowError(`${where}: ${bad} is not plain JSON`, { path: bad });
   }
+  if (spec.inputSchema !== undefined) checkInputSchema(spec, where);
   const frozenNodes: Record<string, NodeDefinition> = {};
   for (const [id, node] of Object.entries(nodes)) {
     frozenNodes[id] = Object.freeze({ ...node, next: Object.freeze([...(node.next ?? [])]) as string[] });
   }
   return Object.freeze({ ...spec, nodes: Object.freeze(frozenNodes), validated: true as const });
+}
+
+function checkInputSchema(spec: WorkflowInput, where: string): void {
+  const schema = spec.inputSchema;
+  const bad = findNonJsonPath(schema, 'inputSchema');
+  if (bad) throw new InvalidWorkflowError(`${where}: ${bad} is not plain JSON`, { path: bad });
+  if (!isJsonObject(schema) || (schema.type !== undefined && schema.type !== 'object'))
+    throw new InvalidWorkflowError(`${where}: inputSchema must be a JSON Schema object describing vars (type "object")`, { path: 'inputSchema' });
+  // Defaults the workflow itself gives must be valid input, or every start would be refused.
+  const problems = validateJsonSchema(spec.defaultVars ?? {}, schema, 'defaultVars').filter((p) => !p.endsWith('is required'));
+  if (problems.length) throw new InvalidWorkflowError(`${where}: defaultVars do not match inputSchema: ${problems.join('; ')}`, { path: 'defaultVars' });
 }
 
 function normalizeNodes(nodes: WorkflowInput['nodes'], where: string): Record<string, NodeDefinition> {
@@ -56,6 +69,8 @@ function checkNodes(nodes: Record<string, NodeDefinition>, entry: string, where:
           target,
         });
     }
+    if (node.onEffectError !== undefined && node.onEffectError !== 'continue' && node.onEffectError !== 'fail')
+      throw new InvalidWorkflowError(`${where}: node "${id}" onEffectError must be "continue" or "fail"`, { nodeId: id });
     const retry = node.retry;
     if (retry && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1))
       throw new InvalidWorkflowError(`${where}: node "${id}" retry.maxAttempts must be an integer >= 1`, { nodeId: id });

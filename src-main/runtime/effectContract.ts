@@ -16,10 +16,13 @@ export interface EffectContext {
   /** Aborted when the run is cancelled. */
   readonly signal: AbortSignal;
   readonly now: Date;
+  /** Who resumed the wait this attempt continues (set for `resume` calls): recorded with a person's decisions. */
+  readonly resumedBy?: ActorFingerprint;
 }
 
 export type EffectOutcome =
-  | { kind: 'completed'; result: JsonValue; actor?: ActorFingerprint }
+  /** `error`: the effect ran but some of its parts failed (kept beside the result; see NodeDefinition.onEffectError). */
+  | { kind: 'completed'; result: JsonValue; actor?: ActorFingerprint; error?: { code: string; message: string } }
   /** The run waits; the kernel fills in wait_key, result_key and resume_to_node. */
   | { kind: 'waiting'; wait: Partial<WaitState> & Pick<WaitState, 'reason'> }
   | { kind: 'failed'; error: { code: string; message: string }; retryable?: boolean };

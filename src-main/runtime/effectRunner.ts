@@ -7,8 +7,7 @@ import { EffectFailedError, HandlerError } from '../../src-shared/errors';
 import { findNonJsonPath, type JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest, RetryPolicy } from './contracts';
-import { externalize } from './artifacts';
-import { cloneJson } from './cloneJson';
+import { externalize, handlerView } from './artifacts';
 import { failRun } from './failRun';
 import { backoffDelay, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -55,7 +54,7 @@ export async function runAttempts(
     const outcome = checkOutcome(await performSafely(perform, contextFor(k, tx, call, attempt, signal)));
     if (signal.aborted) return 'aborted';
     if (outcome.kind === 'completed') {
-      applyCompleted(k, tx, call, outcome.result, attempt, started.started_at, outcome.actor);
+      applyCompleted(k, tx, call, outcome.result, attempt, started.started_at, outcome.actor, outcome.error);
       if (sideEffects) tx.flush();
       return 'settled';
     }
@@ -99,10 +98,30 @@ export function applyCompleted(
   attempt: number,
   startedAt?: string,
   actor?: ActorFingerprint,
+  partialError?: { code: string; message: string },
 ): void {
   const result = externalize(rawResult, k.artifacts, k.artifactThreshold);
-  tx.append({ ...effectRecordInit(call, attempt, 'completed'), result, started_at: startedAt, ...(actor ? { actor } : {}) });
+  const error = partialError ? { error: { code: partialError.code, message: partialError.message } } : {};
+  tx.append({ ...effectRecordInit(call, attempt, 'completed'), result, started_at: startedAt, ...(actor ? { actor } : {}), ...error });
+  if (partialError && nodePolicy(k, tx, call.nodeId) === 'fail') {
+    // The result is kept where the workflow expects it (the inspector shows what each part did).
+    if (call.record.result_key) tx.update({ vars: { ...tx.state.vars, [call.record.result_key]: result } });
+    failRun(tx, new EffectFailedError(`${call.request.type} failed: ${partialError.code}: ${partialError.message}`, { effectCode: partialError.code }), call.nodeId, attempt);
+    return;
+  }
   continueAfter(tx, call.record.result_key, call.next, result, call.nodeId);
+}
+
+/** The failed parts a recorded outcome carried (reused on replay and recovery, so the node's policy applies again). */
+export function recordedPartialError(record: { error: unknown }): { code: string; message: string } | undefined {
+  const e = record.error;
+  if (e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { message?: unknown }).message === 'string')
+    return { code: (e as { code: string }).code, message: (e as { message: string }).message };
+  return undefined;
+}
+
+function nodePolicy(k: KernelContext, tx: RunTx, nodeId: string): 'continue' | 'fail' {
+  return k.workflows.get(tx.state.workflow_id, tx.state.workflow_version)?.nodes[nodeId]?.onEffectError ?? 'continue';
 }
 
 /** Puts a value at result_key and continues at `next`, or completes the run when there is none. */
@@ -149,6 +168,8 @@ function checkOutcome(o: EffectOutcome): EffectOutcome {
   const fail = (message: string): EffectOutcome => ({ kind: 'failed', error: { code: 'INVALID_OUTCOME', message }, retryable: false });
   if (!o || typeof o !== 'object') return fail('the effect handler returned no outcome');
   if (o.kind === 'completed') {
+    if (o.error !== undefined && (typeof o.error?.code !== 'string' || typeof o.error?.message !== 'string'))
+      return fail('a completed outcome\'s error needs a code and a message');
     const bad = findNonJsonPath(o.result, 'result');
     return bad ? { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${bad} is not plain JSON` }, retryable: false } : o;
   }
@@ -163,7 +184,7 @@ function checkOutcome(o: EffectOutcome): EffectOutcome {
 
 function contextFor(k: KernelContext, tx: RunTx, call: EffectCall, attempt: number, signal: AbortSignal): EffectContext {
   return {
-    run: cloneJson(tx.state),
+    run: handlerView(tx.state, k.artifacts),
     nodeId: call.nodeId,
     stepId: call.stepId,
     attempt,

@@ -6,7 +6,8 @@ import { EffectFailedError, NoEffectHandlerError, ValidationError } from '../../
 import { findNonJsonPath, isJsonObject, type JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, PendingEffect, WaitState } from '../../src-shared/types';
 import type { WorkflowDefinition } from './contracts';
-import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
+import { storedRequest } from './artifacts';
+import { applyCompleted, recordedPartialError, runAttempts, type EffectCall } from './effectRunner';
 import { failRun } from './failRun';
 import { findHandler, NO_RETRY, NOOP_HANDLER, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -21,17 +22,17 @@ export async function recoverPending(k: KernelContext, tx: RunTx, wf: WorkflowDe
   const done = k.store.findCompletedEffect(tx.state.run_id, pe.idempotency_key);
   if (done) {
     tx.append({ kind: 'recovery', status: 'completed', node_id: nodeId, result: { action: 'reuse', step_id: pe.step_id } });
-    applyCompleted(k, tx, callFor(tx, pe, wf, handler ?? NOOP_HANDLER), done.result, done.attempt);
+    applyCompleted(k, tx, callFor(k, tx, pe, wf, handler ?? NOOP_HANDLER), done.result, done.attempt, undefined, undefined, recordedPartialError(done));
     return 'settled';
   }
   if (!handler) {
     failRun(tx, new NoEffectHandlerError(`no handler for effect "${pe.effect.type}" to recover (node "${nodeId}")`, { nodeId }), nodeId);
     return 'settled';
   }
-  const request = { type: pe.effect.type, payload: pe.effect.payload };
+  const request = storedRequest(pe.effect, k.artifacts);
   if (handler.isIdempotent(request)) {
     tx.append({ kind: 'recovery', status: 'completed', node_id: nodeId, result: { action: 'retry', reason: 'idempotent', step_id: pe.step_id } });
-    return runAttempts(k, tx, callFor(tx, pe, wf, handler), pe.attempt + 1, (ctx) => handler.execute(request, ctx), signal);
+    return runAttempts(k, tx, callFor(k, tx, pe, wf, handler), pe.attempt + 1, (ctx) => handler.execute(request, ctx), signal);
   }
   const wait = recoveryWait(tx, pe);
   tx.append({ kind: 'recovery', status: 'waiting', node_id: nodeId, result: { action: 'wait', wait_key: wait.wait_key, step_id: pe.step_id } });
@@ -93,25 +94,25 @@ export async function applyRecoveryDecision(
   }
   const handler = findHandler(k, d.effect.type);
   if (decision.action === 'skip') {
-    applyCompleted(k, tx, callFor(tx, pe, wf, handler ?? NOOP_HANDLER), decision.result, d.attempt, undefined, resumer);
+    applyCompleted(k, tx, callFor(k, tx, pe, wf, handler ?? NOOP_HANDLER), decision.result, d.attempt, undefined, resumer);
     return 'settled';
   }
   if (!handler) {
     failRun(tx, new NoEffectHandlerError(`no handler for effect "${d.effect.type}"`, { nodeId: d.node_id }), d.node_id);
     return 'settled';
   }
-  const request = { type: d.effect.type, payload: d.effect.payload };
-  return runAttempts(k, tx, callFor(tx, pe, wf, handler), d.attempt + 1, (ctx) => handler.execute(request, ctx), signal);
+  const request = storedRequest(d.effect, k.artifacts);
+  return runAttempts(k, tx, callFor(k, tx, pe, wf, handler), d.attempt + 1, (ctx) => handler.execute(request, ctx), signal);
 }
 
-function callFor(tx: RunTx, pe: PendingEffect, wf: WorkflowDefinition, handler: EffectCall['handler']): EffectCall {
+function callFor(k: KernelContext, tx: RunTx, pe: PendingEffect, wf: WorkflowDefinition, handler: EffectCall['handler']): EffectCall {
   const nodeId = tx.state.current_node;
   return {
     nodeId,
     visit: tx.state.visits[nodeId] ?? 1,
     stepId: pe.step_id,
     key: pe.idempotency_key,
-    request: { type: pe.effect.type, payload: pe.effect.payload },
+    request: storedRequest(pe.effect, k.artifacts),
     record: pe.effect,
     next: pe.resume_to_node ?? null,
     handler,

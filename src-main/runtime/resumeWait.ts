@@ -2,7 +2,7 @@
 import type { JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { WorkflowDefinition } from './contracts';
-import { externalize } from './artifacts';
+import { externalize, storedRequest } from './artifacts';
 import { continueAfter, runAttempts, type EffectCall } from './effectRunner';
 import { findHandler, NO_RETRY, type KernelContext } from './kernelContext';
 import { applyRecoveryDecision, parseRecoveryDecision } from './recovery';
@@ -38,7 +38,7 @@ export async function resumeWait(
   const details = wait.details?.effect as WaitEffectDetails | undefined;
   const handler = details ? findHandler(k, details.type) : undefined;
   if (details && handler?.resume) {
-    const request = { type: details.type, payload: details.payload };
+    const request = storedRequest(details, k.artifacts);
     const call: EffectCall = {
       nodeId: details.node_id,
       visit: details.visit,
@@ -52,7 +52,7 @@ export async function resumeWait(
     };
     tx.update({ status: 'running', waiting: null });
     const resumeFn = handler.resume.bind(handler);
-    return runAttempts(k, tx, call, details.attempt + 1, (ctx) => resumeFn(request, wait, rawPayload, ctx), signal);
+    return runAttempts(k, tx, call, details.attempt + 1, (ctx) => resumeFn(request, wait, rawPayload, { ...ctx, resumedBy: resumer }), signal);
   }
   continueAfter(tx, wait.result_key, wait.resume_to_node, payload, tx.state.current_node);
   return 'settled';

@@ -2,8 +2,9 @@
 import { HandlerError, InvalidPlanError, NoEffectHandlerError, type RuntimeError } from '../../src-shared/errors';
 import type { WorkflowDefinition } from './contracts';
 import { checkPlan, type CheckedPlan } from './checkPlan';
-import { cloneJson } from './cloneJson';
-import { applyCompleted, runAttempts, type EffectCall } from './effectRunner';
+import { externalize, externalizeVars, handlerView } from './artifacts';
+import type { JsonObject } from '../../src-shared/json';
+import { applyCompleted, recordedPartialError, runAttempts, type EffectCall } from './effectRunner';
 import { asRuntimeError, failRun } from './failRun';
 import { withHandlerTimeout } from './handlerTimeout';
 import { idempotencyKey } from './idempotency';
@@ -23,7 +24,7 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
   let plan: CheckedPlan | null = null;
   for (let tries = 1; plan === null; tries++) {
     try {
-      const raw = await withHandlerTimeout(node.handler(cloneJson(tx.state), { nodeId, visit, now: k.clock.now() }), k.handlerTimeoutMs, nodeId, signal);
+      const raw = await withHandlerTimeout(node.handler(handlerView(tx.state, k.artifacts), { nodeId, visit, now: k.clock.now() }), k.handlerTimeoutMs, nodeId, signal);
       if (raw === 'aborted') return 'aborted';
       plan = checkPlan(raw, nodeId, node);
     } catch (err) {
@@ -52,10 +53,13 @@ async function applyPlan(
   wf: WorkflowDefinition,
 ): Promise<'settled' | 'aborted'> {
   switch (plan.kind) {
-    case 'transition':
-      tx.append({ kind: 'transition', status: 'completed', node_id: nodeId, result: { next: plan.next, set: plan.set } });
-      tx.update({ current_node: plan.next, vars: plan.set ? { ...tx.state.vars, ...plan.set } : tx.state.vars });
+    case 'transition': {
+      // Large values set here are stored as artifacts; the record and vars hold their references.
+      const set = plan.set ? externalizeVars(plan.set, k.artifacts, k.artifactThreshold) : plan.set;
+      tx.append({ kind: 'transition', status: 'completed', node_id: nodeId, result: { next: plan.next, set } });
+      tx.update({ current_node: plan.next, vars: set ? { ...tx.state.vars, ...set } : tx.state.vars });
       return 'settled';
+    }
     case 'complete':
       tx.append({ kind: 'completed', status: 'completed', node_id: nodeId, result: plan.output });
       tx.update({ status: 'completed', output: plan.output });
@@ -89,7 +93,8 @@ async function runEffectPlan(
     visit,
     key,
     request: effect,
-    record: { type: effect.type, payload: effect.payload, result_key: plan.resultKey },
+    // The record keeps large arguments as artifacts; the handler gets the request itself.
+    record: { type: effect.type, payload: externalizePayload(effect.payload, k), result_key: plan.resultKey },
     next: plan.next,
     retry: wf.nodes[nodeId]?.retry ?? NO_RETRY,
   };
@@ -98,7 +103,7 @@ async function runEffectPlan(
     // Replay: the recorded result is reused, never re-executed. The reuse record keeps the
     // original step_id, attempt and key (a step_id seen twice in a chain marks a reuse).
     const reused = handler?.adaptReusedResult?.(done.result, effect) ?? done.result;
-    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, reused, done.attempt);
+    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, reused, done.attempt, undefined, undefined, recordedPartialError(done));
     return 'settled';
   }
   if (!handler) {
@@ -113,3 +118,7 @@ async function runEffectPlan(
   return runAttempts(k, tx, full, 1, (ctx) => handler.execute(effect, ctx), signal);
 }
 
+
+function externalizePayload(payload: JsonObject, k: KernelContext): JsonObject {
+  return externalize(payload, k.artifacts, k.artifactThreshold) as JsonObject;
+}

@@ -41,6 +41,13 @@ export interface NodeDefinition {
   label?: string;
   kind?: string;
   retry?: RetryPolicy;
+  /**
+   * When this node's effect completes with failed parts (a `tool_calls` call that failed):
+   * `continue` (the default, as LangGraph's ToolNode hands errors back to the model) keeps
+   * the result, marks the record with the error and goes on; `fail` keeps the result and
+   * fails the run with that error (as an uncaught Temporal activity failure would).
+   */
+  onEffectError?: 'continue' | 'fail';
 }
 
 export interface WorkflowSpec {
@@ -51,6 +58,11 @@ export interface WorkflowSpec {
   label?: string;
   description?: string;
   defaultVars?: JsonObject;
+  /**
+   * A JSON Schema for the vars a run starts with (object schema: properties, required,
+   * additionalProperties...). Start and fork refuse vars that do not match, naming the field.
+   */
+  inputSchema?: JsonObject;
 }
 
 /** A validated workflow (see defineWorkflow). */

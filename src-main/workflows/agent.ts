@@ -29,6 +29,18 @@ export const agentWorkflow = defineWorkflow({
   label: 'Agent (LLM + tools)',
   description: 'Asks the LLM; runs the tools it calls (trust policy applies) and asks again, until it answers or maxTurns is reached.',
   entry: 'plan',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      task: { type: 'string', minLength: 1, description: 'What the agent is asked to do.' },
+      maxTurns: { type: 'integer', minimum: 1, description: 'LLM turns at most.' },
+      system: { type: 'string', description: 'The system prompt (a default one otherwise).' },
+      model: { type: 'string', description: 'The model name (the settings\' model otherwise).' },
+      tools: { type: 'array', description: 'Tool specs offered to the model (the example tools otherwise).' },
+    },
+    required: ['task'],
+    additionalProperties: false,
+  },
   defaultVars: { task: 'What is 17 + 25? Use the add tool, then answer with the number.', maxTurns: DEFAULT_MAX_TURNS },
   nodes: {
     plan: {

@@ -10,6 +10,11 @@ export const approvalWorkflow = defineWorkflow({
   label: 'Approval gate',
   description: 'Asks a person to approve, then runs a trusted tool (current_time) and completes.',
   entry: 'ask',
+  inputSchema: {
+    type: 'object',
+    properties: { question: { type: 'string', description: 'What the person is asked.' } },
+    additionalProperties: false,
+  },
   defaultVars: { question: 'Run the tool now?' },
   nodes: {
     ask: {

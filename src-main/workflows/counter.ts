@@ -7,6 +7,11 @@ export const counterWorkflow = defineWorkflow({
   label: 'Counter',
   description: 'Loops vars.n pure steps (default 10), counting in vars.i, then completes.',
   entry: 'count',
+  inputSchema: {
+    type: 'object',
+    properties: { n: { type: 'integer', minimum: 0, description: 'How many steps to count.' } },
+    additionalProperties: false,
+  },
   defaultVars: { n: 10 },
   nodes: {
     count: {

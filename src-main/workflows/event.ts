@@ -7,6 +7,11 @@ export const eventWorkflow = defineWorkflow({
   label: 'Event wait',
   description: 'Waits for the event named vars.eventName (default "approved"), then completes with its payload.',
   entry: 'wait',
+  inputSchema: {
+    type: 'object',
+    properties: { eventName: { type: 'string', minLength: 1, description: 'The event the run waits for.' } },
+    additionalProperties: false,
+  },
   defaultVars: { eventName: 'approved' },
   nodes: {
     wait: {

@@ -12,6 +12,14 @@ export const parentWorkflow = defineWorkflow({
   label: 'Parent and child',
   description: 'Runs vars.childWorkflowId (default examples.counter) as a child run and waits for its output.',
   entry: 'spawn',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      childWorkflowId: { type: 'string', description: 'The workflow the child run starts (start_subworkflow refuses an empty one).' },
+      childVars: { type: 'object', description: "The child run's vars." },
+    },
+    additionalProperties: false,
+  },
   defaultVars: { childWorkflowId: 'examples.counter', childVars: { n: 3 } },
   nodes: {
     spawn: {

@@ -2,7 +2,8 @@
  * examples.sideeffect: `vars.n` steps (default 3), each appending the line `step <i>` to the
  * file `vars.path` through the trusted, NON-idempotent tool `append_line`. It is the
  * workload for crash tests: after a crash mid-append the run waits for a person (recovery)
- * instead of appending twice.
+ * instead of appending twice. A failed append (say, a path the tool may not write) fails
+ * the run (`onEffectError: 'fail'`): the output never claims lines that were not written.
  */
 import { defineWorkflow } from '../runtime/index';
 
@@ -12,12 +13,21 @@ export const sideEffectWorkflow = defineWorkflow({
   label: 'Side effect',
   description: 'Appends "step <i>" to the file vars.path, vars.n times, through a non-idempotent trusted tool.',
   entry: 'append',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      n: { type: 'integer', minimum: 0, description: 'How many lines to append.' },
+      path: { type: 'string', description: 'The file to append to (inside the folders tools may write).' },
+    },
+    additionalProperties: false,
+  },
   defaultVars: { n: 3, path: '' },
   nodes: {
     append: {
       label: 'Append a line',
       kind: 'tool_calls',
       next: ['advance', 'done'],
+      onEffectError: 'fail',
       handler: (run) => {
         const n = typeof run.vars.n === 'number' ? run.vars.n : 3;
         const i = typeof run.vars.i === 'number' ? run.vars.i : 0;
@@ -43,6 +53,7 @@ export const sideEffectWorkflow = defineWorkflow({
       label: 'Done',
       kind: 'end',
       handler: (run) => ({ complete: { appended: typeof run.vars.i === 'number' ? run.vars.i : 0, path: run.vars.path ?? null } }),
+      // `i` counts appends that succeeded: a failed one fails the run before `advance` counts it.
     },
   },
 });

@@ -10,6 +10,11 @@ export const timerWorkflow = defineWorkflow({
   label: 'Timer',
   description: 'Waits until vars.delayMs milliseconds after the run started (wait_until), then completes.',
   entry: 'wait',
+  inputSchema: {
+    type: 'object',
+    properties: { delayMs: { type: 'integer', minimum: 0, description: 'How long to wait, in milliseconds.' } },
+    additionalProperties: false,
+  },
   defaultVars: { delayMs: 5000 },
   nodes: {
     wait: {

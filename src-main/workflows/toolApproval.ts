@@ -15,6 +15,14 @@ export const toolApprovalWorkflow = defineWorkflow({
   label: 'Tool approval',
   description: 'Proposes one write_note call per entry of vars.notes (appending to vars.path); a person approves, edits or denies each.',
   entry: 'propose',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', minLength: 1, description: 'The notes file (inside the folders tools may write).' },
+      notes: { type: 'array', description: 'One write_note call per entry.' },
+    },
+    additionalProperties: false,
+  },
   defaultVars: { path: join(tmpdir(), 'abstractruntime-notes.txt'), notes: ['first', 'second'] },
   nodes: {
     propose: {

@@ -10,7 +10,7 @@ import type { LedgerRecord } from '../../src-shared/types';
 import { useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { RecordDetail } from './RecordDetail';
-import { recordTitle } from './recordInsight';
+import { hasError, recordTitle } from './recordInsight';
 
 const ROW = 30;
 
@@ -123,7 +123,7 @@ function LedgerRow(props: { seq: number; record: LedgerRecord | undefined; selec
   return (
     <button
       type="button"
-      className={`ledger-row status-${record.status}${selected ? ' selected' : ''}${broken ? ' broken' : ''}`}
+      className={`ledger-row status-${hasError(record) ? 'failed has-error' : record.status}${selected ? ' selected' : ''}${broken ? ' broken' : ''}`}
       data-seq={seq}
       onClick={onSelect}
       aria-expanded={selected}

@@ -3,7 +3,8 @@ import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edg
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useRunViewStore } from '../state/runViewStore';
-import { graphModel, layoutWorkflow, type GraphNodeModel } from './graphModel';
+import { useLedgerStore } from '../state/ledgerStore';
+import { erroredNodes, graphModel, layoutWorkflow, type GraphNodeModel } from './graphModel';
 
 type WfNodeData = GraphNodeModel & { selected: boolean } & Record<string, unknown>;
 
@@ -37,9 +38,11 @@ export function WorkflowGraph() {
   );
   const workflow = view?.workflow ?? null;
   const positions = useMemo(() => (workflow ? layoutWorkflow(workflow) : new Map()), [workflow]);
+  const records = useLedgerStore((s) => s.records);
+  const errored = useMemo(() => erroredNodes(records.values()), [records]);
   const { nodes, edges } = useMemo(() => {
     if (!view || !workflow) return { nodes: [] as Node<WfNodeData>[], edges: [] as Edge[] };
-    const m = graphModel(workflow, view.state, view.breakpoints, positions);
+    const m = graphModel(workflow, view.state, view.breakpoints, positions, errored);
     return {
       nodes: m.nodes.map((n) => ({ id: n.id, type: 'wf', position: { x: n.x, y: n.y }, data: { ...n, selected: n.id === selectedNode } })),
       edges: m.edges.map((e) => ({
@@ -51,7 +54,7 @@ export function WorkflowGraph() {
         markerEnd: { type: MarkerType.ArrowClosed },
       })),
     };
-  }, [view, workflow, positions, selectedNode]);
+  }, [view, workflow, positions, selectedNode, errored]);
 
   if (!workflow) return <div className="panel graph-empty">The workflow of this run is not registered here: no graph to draw.</div>;
   return (

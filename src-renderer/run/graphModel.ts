@@ -4,9 +4,10 @@
  * It draws the workflow, never every visit, so a 100k-step loop costs the same as one step.
  */
 import dagre from '@dagrejs/dagre';
-import type { RunState, WorkflowInfo } from '../../src-shared/types';
+import type { LedgerRecord, RunState, WorkflowInfo } from '../../src-shared/types';
 
-export type NodeStatus = 'idle' | 'visited' | 'current' | 'waiting' | 'completed' | 'failed';
+/** `errored`: the node's effect completed with failed parts (a failed tool call) and the run went on. */
+export type NodeStatus = 'idle' | 'visited' | 'current' | 'waiting' | 'completed' | 'failed' | 'errored';
 
 export interface GraphNodeModel {
   id: string;
@@ -47,15 +48,25 @@ export function layoutWorkflow(wf: WorkflowInfo): Map<string, { x: number; y: nu
   return out;
 }
 
-export function nodeStatus(state: RunState, nodeId: string): NodeStatus {
+export function nodeStatus(state: RunState, nodeId: string, errored: ReadonlySet<string> = NONE): NodeStatus {
   const visits = state.visits[nodeId] ?? 0;
   const here = state.current_node === nodeId;
   if (here && state.status === 'failed') return 'failed';
   if (state.error?.node_id === nodeId) return 'failed';
+  if (errored.has(nodeId)) return 'errored';
   if (here && state.status === 'waiting') return 'waiting';
   if (here && state.status === 'completed') return 'completed';
   if (here && state.status === 'running') return 'current';
   return visits > 0 ? 'visited' : 'idle';
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Nodes with a record that completed with an error, among the records loaded. */
+export function erroredNodes(records: Iterable<LedgerRecord>): Set<string> {
+  const out = new Set<string>();
+  for (const r of records) if (r.status === 'completed' && r.error && r.node_id) out.add(r.node_id);
+  return out;
 }
 
 export function graphModel(
@@ -63,6 +74,7 @@ export function graphModel(
   state: RunState,
   breakpoints: readonly string[],
   positions: Map<string, { x: number; y: number }>,
+  errored: ReadonlySet<string> = NONE,
 ): { nodes: GraphNodeModel[]; edges: GraphEdgeModel[] } {
   const visited = (id: string) => (state.visits[id] ?? 0) > 0 || state.current_node === id;
   const nodes = wf.nodes.map((n) => ({
@@ -70,7 +82,7 @@ export function graphModel(
     label: n.label || n.id,
     kind: n.kind,
     visits: state.visits[n.id] ?? 0,
-    status: nodeStatus(state, n.id),
+    status: nodeStatus(state, n.id, errored),
     breakpoint: breakpoints.includes(n.id),
     selfLoop: n.next.includes(n.id),
     ...(positions.get(n.id) ?? { x: 0, y: 0 }),

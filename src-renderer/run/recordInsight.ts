@@ -6,8 +6,13 @@
 import type { LedgerRecord } from '../../src-shared/types';
 
 export function recordTitle(r: LedgerRecord): string {
-  if (r.kind === 'effect' && r.effect) return `${r.effect.type} · ${r.status}`;
+  if (r.kind === 'effect' && r.effect) return `${r.effect.type} · ${r.status}${hasError(r) ? ' with errors' : ''}`;
   return r.kind;
+}
+
+/** A record that completed with failed parts (a failed tool call): shown as an error, not a success. */
+export function hasError(r: LedgerRecord): boolean {
+  return r.status === 'completed' && !!r.error;
 }
 
 export function latencyMs(r: LedgerRecord): number | null {

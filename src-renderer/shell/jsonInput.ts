@@ -1,4 +1,10 @@
-/** Parses a JSON-object textbox (vars, tool arguments): the object, or a message naming what is wrong. */
+/**
+ * Parses a JSON-object textbox (vars, tool arguments): the object, or a message naming what
+ * is wrong. Numbers follow the one policy (src-shared/exactJson): one that would not be kept
+ * exactly (98765432109876543210, -0.0, 1.0) is refused here, naming its path.
+ */
+import { parseJsonExact } from '../../src-shared/exactJson';
+
 export function parseVarsObject(
   text: string,
   what = 'Vars',
@@ -6,9 +12,10 @@ export function parseVarsObject(
   if (!text.trim()) return { ok: true, value: {} };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text, what === 'Vars' ? 'vars' : 'arguments');
   } catch (err) {
-    return { ok: false, message: `Not valid JSON: ${(err as Error).message}` };
+    const e = err as { code?: string; message: string };
+    return { ok: false, message: e.code === 'NUMBER_NOT_EXACT' ? e.message : `Not valid JSON: ${e.message.replace(/^\S+ is not valid JSON: /, '')}` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: `${what} must be a JSON object, e.g. {"n": 5}` };

@@ -62,6 +62,22 @@ describe('abstractruntime serve', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('with its database file deleted, refuses new runs (DATABASE_GONE), logs it, and getInfo says so', async () => {
+    const db = join(dir, 'gone.db');
+    const env = cliEnv(join(dir, 'home3'));
+    const server = startServe(['--port', '0'], { ...env, ABSTRACTRUNTIME_DB: db });
+    const { url } = await server.ready;
+    expect((await postApi(url, 'startRun', { workflowId: 'examples.counter', vars: { n: 1 } })).result.ok).toBe(true);
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+
+    const refused = await postApi(url, 'startRun', { workflowId: 'examples.counter', vars: { n: 1 } });
+    expect(refused.result).toMatchObject({ ok: false, error: { code: 'DATABASE_GONE' } });
+    expect((await postApi(url, 'getInfo', {})).result.value.databaseProblem).toMatch(/gone\.db was deleted while this host had it open/);
+    await vi.waitFor(() => expect(server.stderr()).toMatch(/error DATABASE_GONE: the database file .*gone\.db was deleted/), { timeout: 20_000, interval: 200 });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   it('says which port is taken instead of crashing', async () => {
     const env = cliEnv(join(dir, 'home2'));
     const first = startServe(['--port', '0'], { ...env, ABSTRACTRUNTIME_DB: join(dir, 'a.db') });

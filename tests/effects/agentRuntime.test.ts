@@ -50,7 +50,7 @@ describe('examples.agent end to end', () => {
     const done = await runtime.tick(run.run_id);
     expect(done.status).toBe('completed');
     expect(done.output).toEqual({ answer: 'The answer is 42.', turns: 2, stopped_reason: 'answered' });
-    expect(done.vars.tools).toEqual({ mode: 'executed', results: [{ call_id: 'call_1', name: 'add', success: true, output: { sum: 42 }, error: null }] });
+    expect(done.vars.tools).toEqual({ mode: 'executed', results: [{ call_id: 'call_1', name: 'add', arguments: { a: 17, b: 25 }, success: true, output: { sum: 42 }, error: null }] });
 
     const [first, second] = server.requests;
     expect(first!.body.tools.map((t: any) => t.function.name)).toEqual(AGENT_TOOL_SPECS.map((t) => t.name));

@@ -58,8 +58,8 @@ describe('tool_calls: trusted tools', () => {
       effectCtx(),
     );
     expect(results(out)).toEqual([
-      { call_id: 'c1', name: 'add', success: true, output: { sum: 5 }, error: null },
-      { call_id: 'c2', name: 'current_time', success: true, output: expect.objectContaining({ iso: '2026-03-04T05:06:07.000Z' }), error: null },
+      { call_id: 'c1', name: 'add', arguments: { a: 2, b: 3 }, success: true, output: { sum: 5 }, error: null },
+      { call_id: 'c2', name: 'current_time', arguments: {}, success: true, output: expect.objectContaining({ iso: '2026-03-04T05:06:07.000Z' }), error: null },
     ]);
   });
 
@@ -208,7 +208,7 @@ describe('tool_calls: passthrough and modes', () => {
     expect(wait.details).toMatchObject({ pending_modes: ['passthrough'] });
     expect(wait.prompt).toMatch(/external results: ask_oracle/);
     const rs = results(await h.resume!(effect(calls), wait, { results: [{ call_id: 'o1', output: 42 }] }, effectCtx()));
-    expect(rs).toEqual([{ call_id: 'o1', name: 'ask_oracle', success: true, output: 42, error: null }]);
+    expect(rs).toEqual([{ call_id: 'o1', name: 'ask_oracle', arguments: { q: 'meaning' }, success: true, output: 42, error: null }]);
     const failed = results(await h.resume!(effect(calls), wait, { results: [{ call_id: 'o1', output: null, error: 'oracle offline' }] }, effectCtx()));
     expect(failed[0]).toMatchObject({ success: false, error: 'oracle offline' });
   });

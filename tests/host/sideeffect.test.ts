@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommitBatch } from '../../src-main/runtime/contracts';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
-import { memoryHost, recordEvents, tempDir } from './hostFixture';
+import { ledgerOf, memoryHost, recordEvents, tempDir } from './hostFixture';
 
 /** Dies (throws) on the commit that would record a completed append: the tool ran, its outcome is lost. */
 class CrashOnOutcomeStore extends MemoryStore {
@@ -29,6 +29,24 @@ describe('examples.sideeffect (non-idempotent trusted tool)', () => {
     const run = await host.startRun('examples.sideeffect', { n: 3, path });
     expect(run.status).toBe('completed');
     expect(readFileSync(path, 'utf8')).toBe('step 1\nstep 2\nstep 3\n');
+  });
+
+  it('appends that fail (a path the tool may not write) fail the run, visibly, instead of reporting them appended', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const { host } = await memoryHost({ toolFolders: [t.dir] });
+    const run = await host.startRun('examples.sideeffect', { n: 3, path: '/etc/abstractruntime-forbidden.txt' });
+    expect(run.status).toBe('failed');
+    expect(run.output).toBeNull();
+    expect(run.error).toMatchObject({ code: 'EFFECT_FAILED', node_id: 'append' });
+    expect(run.error!.message).toMatch(/^tool_calls failed: TOOL_CALLS_FAILED: 1 of 1 tool calls failed: append-1 \(append_line\): .*may only write inside/);
+    const ledger = ledgerOf(host, run.run_id);
+    const toolRecord = ledger.find((r) => r.effect?.type === 'tool_calls' && r.status === 'completed')!;
+    // The ledger row carries the error beside the result (what the inspector shows as failed).
+    expect(toolRecord.error).toMatchObject({ code: 'TOOL_CALLS_FAILED' });
+    expect(toolRecord.result).toMatchObject({ results: [{ call_id: 'append-1', success: false, arguments: { path: '/etc/abstractruntime-forbidden.txt', line: 'step 1' } }] });
+    expect(ledger.at(-1)).toMatchObject({ kind: 'failed', node_id: 'append' });
+    expect(run.vars.last).toMatchObject({ results: [{ success: false }] });
   });
 
   it('a crash after the append but before its outcome is recorded asks a person instead of appending twice', async () => {

@@ -51,18 +51,27 @@ describe('examples.toolapproval through the host', () => {
       {
         call_id: 'note-1',
         name: 'write_note',
+        // What ran: the edited arguments; the original and the person's decision beside them.
+        arguments: { path, text: 'first, edited' },
         success: true,
         output: { path, written: 'first, edited' },
         error: null,
-        approval: { approved: true, edited_arguments: { path, text: 'first, edited' } },
+        approval: {
+          approved: true,
+          decided_by: { kind: 'user', id: expect.any(String) },
+          edited_arguments: { path, text: 'first, edited' },
+          original_arguments: { path, text: 'first' },
+        },
       },
       {
         call_id: 'note-2',
         name: 'write_note',
+        arguments: { path, text: 'second' },
         success: false,
         output: null,
         error: 'denied by user: not this one',
-        approval: { approved: false, reason: 'not this one' },
+        // Who denied it and why.
+        approval: { approved: false, decided_by: { kind: 'user', id: expect.any(String) }, reason: 'not this one' },
       },
     ]);
 
@@ -78,6 +87,53 @@ describe('examples.toolapproval through the host', () => {
         { call_id: 'note-2', approved: false, reason: 'not this one' },
       ],
     });
+  });
+
+  it('a 500 KB denial reason reaches the output whole (the large tool result is stored, not lost)', async () => {
+    const { host } = await memoryHost();
+    const path = notesFile();
+    const reason = 'no: ' + 'r'.repeat(500 * 1024);
+    const run = await host.startRun('examples.toolapproval', { path });
+    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [
+      { call_id: 'note-1', approved: true },
+      { call_id: 'note-2', approved: false, reason },
+    ]);
+    expect(done.status).toBe('completed');
+    // The long texts went to the artifact store: vars hold references...
+    const stored = done.vars.tool as unknown as { results: { error: unknown; approval: { reason: unknown } }[] };
+    expect(stored.results[1]!.error).toHaveProperty('$artifact');
+    expect(stored.results[1]!.approval.reason).toHaveProperty('$artifact');
+    // ...the resume record shows the decisions themselves (only the long reason is a reference)...
+    const resumed = ledgerOf(host, run.run_id).find((r) => r.kind === 'resumed')!;
+    expect(resumed.result).toMatchObject({
+      decisions: [
+        { call_id: 'note-1', approved: true },
+        { call_id: 'note-2', approved: false, reason: { $artifact: expect.stringMatching(/^sha256:/), mime: 'application/json' } },
+      ],
+    });
+    // ...and the node after it still saw both results.
+    const results = (done.output as unknown as { results: NoteResult[] }).results;
+    expect(results.map((r) => [r.call_id, r.success])).toEqual([
+      ['note-1', true],
+      ['note-2', false],
+    ]);
+    expect(results[1]!.error).toBe(`denied by user: ${reason}`);
+    expect(results[1]!.approval?.reason).toBe(reason);
+    expect(readFileSync(path, 'utf8')).toBe('first\n');
+  });
+
+  it('a 100 KB note is stored by hash in the tool_calls records, and the approved call writes it whole', async () => {
+    const { host } = await memoryHost();
+    const path = notesFile();
+    const note = 'long '.repeat(20_000);
+    const run = await host.startRun('examples.toolapproval', { path, notes: [note] });
+    const started = ledgerOf(host, run.run_id).find((r) => r.effect?.type === 'tool_calls' && r.status === 'started')!;
+    const args = (started.effect!.payload as unknown as { tool_calls: { arguments: { path: string; text: unknown } }[] }).tool_calls[0]!.arguments;
+    expect(args.path).toBe(path); // the small part stays readable
+    expect(args.text).toMatchObject({ $artifact: expect.stringMatching(/^sha256:/) });
+    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'note-1', approved: true }]);
+    expect(done.status).toBe('completed');
+    expect(readFileSync(path, 'utf8')).toBe(`${note}\n`);
   });
 
   it('refuses a decision sent with a wrong wait key (WRONG_WAIT_KEY) and writes nothing', async () => {

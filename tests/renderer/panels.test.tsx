@@ -211,6 +211,60 @@ describe('start run dialog', () => {
   });
 });
 
+describe('start run dialog with an input schema', () => {
+  const counter = {
+    ...approvalWorkflow,
+    id: 'examples.counter',
+    label: 'Counter',
+    default_vars: { n: 10 },
+    input_schema: { type: 'object', properties: { n: { type: 'integer', minimum: 0, description: 'How many steps.' } }, additionalProperties: false },
+  };
+
+  it('renders a form from the schema, refuses bad input naming the field, and keeps the JSON editor as an alternative', async () => {
+    const client = setup({ startRun: () => runState({ run_id: 'counted' }) });
+    useRunsStore.setState({ workflows: [counter] });
+    render(<StartRunDialog onClose={() => {}} />);
+    const n = screen.getByLabelText('n') as HTMLInputElement;
+    expect(n.value).toBe('10');
+    const startButton = () => screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement;
+
+    fireEvent.change(n, { target: { value: 'abc' } });
+    expect(screen.getByRole('alert', { name: 'Input problems' }).textContent).toContain('vars.n: expected integer, got string');
+    expect(startButton().disabled).toBe(true);
+    fireEvent.change(n, { target: { value: '98765432109876543210' } });
+    expect(screen.getByText(/vars\.n: the number 98765432109876543210 cannot be kept exactly/)).toBeTruthy();
+    expect(startButton().disabled).toBe(true);
+    fireEvent.change(n, { target: { value: '-1' } });
+    expect(screen.getByRole('alert', { name: 'Input problems' }).textContent).toContain('vars.n: must be ≥ 0');
+    fireEvent.change(n, { target: { value: '4' } });
+    expect(startButton().disabled).toBe(false);
+
+    fireEvent.click(screen.getByRole('radio', { name: 'JSON' }));
+    const json = screen.getByLabelText('Vars (JSON)') as HTMLTextAreaElement;
+    expect(JSON.parse(json.value)).toEqual({ n: 4 });
+    fireEvent.change(json, { target: { value: '{"n": 4, "prompt": "x"}' } });
+    expect(screen.getByRole('alert', { name: 'Input problems' }).textContent).toContain('vars.prompt: is not an allowed property');
+    expect(startButton().disabled).toBe(true);
+    fireEvent.change(json, { target: { value: '{"n": 4}' } });
+    await act(async () => fireEvent.click(startButton()));
+    expect(client.callsTo('startRun')).toEqual([{ workflowId: 'examples.counter', vars: { n: 4 }, stepMode: false }]);
+  });
+});
+
+describe('start run dialog with an open schema', () => {
+  it('warns (without blocking) about vars the schema does not declare', () => {
+    setup({});
+    useRunsStore.setState({
+      workflows: [{ ...approvalWorkflow, id: 'test.open', default_vars: {}, input_schema: { type: 'object', properties: { topic: { type: 'string' } } } }],
+    });
+    render(<StartRunDialog onClose={() => {}} />);
+    fireEvent.click(screen.getByRole('radio', { name: 'JSON' }));
+    fireEvent.change(screen.getByLabelText('Vars (JSON)'), { target: { value: '{"topic": "x", "tpoic": "y"}' } });
+    expect(screen.getByRole('status', { name: 'Input warnings' }).textContent).toContain('vars.tpoic');
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
 describe('app shell', () => {
   it('lists runs with a mark on the ones waiting for a person and counts them in the title', async () => {
     setup({

@@ -1,7 +1,8 @@
+import type { LedgerRecord } from '../../src-shared/types';
 import { describe, expect, it } from 'vitest';
-import { graphModel, layoutWorkflow, nodeStatus } from '../../src-renderer/run/graphModel';
+import { erroredNodes, graphModel, layoutWorkflow, nodeStatus } from '../../src-renderer/run/graphModel';
 import { diffJson } from '../../src-renderer/run/jsonDiff';
-import { latencyMs, llmInsight, toolInsight } from '../../src-renderer/run/recordInsight';
+import { latencyMs, llmInsight, recordTitle, toolInsight } from '../../src-renderer/run/recordInsight';
 import { parseVarsObject } from '../../src-renderer/shell/jsonInput';
 import { parseHash, runHref } from '../../src-renderer/state/hashRoute';
 import { titleFor } from '../../src-renderer/state/attentionStore';
@@ -38,6 +39,22 @@ describe('graph model', () => {
     expect(taken).toEqual(['ask->route', 'route->done']);
     const failed = runState({ status: 'failed', current_node: 'route', error: { code: 'HANDLER_ERROR', message: 'x', node_id: 'route' } });
     expect(nodeStatus(failed, 'route')).toBe('failed');
+  });
+
+  it('a node whose tool calls failed while the run went on is drawn as errored, not as a success', () => {
+    const done = runState({ status: 'completed', current_node: 'done', visits: { ask: 1, route: 1, act: 1, done: 1 } });
+    const records = [
+      { status: 'completed', node_id: 'act', error: { code: 'TOOL_CALLS_FAILED', message: '1 of 1 tool calls failed' } },
+      { status: 'completed', node_id: 'route', error: null },
+    ] as unknown as LedgerRecord[];
+    const errored = erroredNodes(records);
+    expect([...errored]).toEqual(['act']);
+    const m = graphModel(approvalWorkflow, done, [], layoutWorkflow(approvalWorkflow), errored);
+    expect(m.nodes.find((n) => n.id === 'act')!.status).toBe('errored');
+    expect(m.nodes.find((n) => n.id === 'route')!.status).toBe('visited');
+    expect(recordTitle({ kind: 'effect', status: 'completed', effect: { type: 'tool_calls' }, error: { code: 'X', message: 'y' } } as unknown as LedgerRecord)).toBe(
+      'tool_calls · completed with errors',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, type ApiMethod } from '../../src-shared/api';
-import { postApi } from './httpClient';
+import { httpRequest, postApi } from './httpClient';
 import { startWebFixture, type WebFixture } from './webFixture';
 
 let fx: WebFixture;
@@ -122,6 +122,30 @@ describe('every API call over real HTTP against a real host', () => {
     expect(updated.llm.apiKeySet).toBe(true);
     const settings = await call('getSettings', {});
     expect(JSON.stringify(settings)).not.toContain('sk-secret-123');
+  });
+
+  it('returns a stored artifact by hash, exactly as stored', async () => {
+    const note = 'q'.repeat(70_000);
+    const run = await call('startRun', { workflowId: 'examples.toolapproval', vars: { notes: [note] } });
+    const ref = run.vars.notes[0].$artifact;
+    const content = await call('getArtifact', { ref });
+    expect(content).toEqual({ ref, mime: 'application/json', size: note.length + 2, encoding: 'utf8', data: JSON.stringify(note) });
+  });
+
+  it('refuses a number the body would not keep exactly, naming its path, with 400 (never rounds it)', async () => {
+    const before = (await call('listRuns', { workflowId: 'examples.counter' })).total;
+    for (const [lexeme, becomes] of [['98765432109876543210', '98765432109876543488'], ['-0.0', '0'], ['1.0', '1']]) {
+      const res = await httpRequest(fx.web.url, {
+        method: 'POST',
+        path: '/api/startRun',
+        headers: { 'Content-Type': 'application/json' },
+        body: `{"workflowId":"examples.counter","vars":{"n":2,"big":${lexeme}}}`,
+      });
+      expect(res.status).toBe(400);
+      const body = JSON.parse(res.body);
+      expect(body.error).toMatchObject({ code: 'NUMBER_NOT_EXACT', details: { path: 'vars.big', lexeme, becomes } });
+    }
+    expect((await call('listRuns', { workflowId: 'examples.counter' })).total).toBe(before);
   });
 
   it('covered every method of the API', () => {

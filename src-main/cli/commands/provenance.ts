@@ -1,5 +1,5 @@
 /** Provenance: export, import, verify (runs, bundles, Python ledgers and run folders). */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BundleInvalidError, ImportError } from '../../../src-shared/errors';
 import type { VerifyReport } from '../../../src-shared/types';
@@ -7,21 +7,26 @@ import { findPythonRuns, importBundle, importPythonFolder, importPythonRun, veri
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatVerify } from '../format';
+import { checkOutputFile, writeOutputFile } from '../outputFile';
 import { UsageError } from '../usageError';
 
 export const provenanceCommands: Command[] = [
   {
     name: 'export',
-    usage: '<runId> -o FILE',
+    usage: '<runId> -o FILE [--force]',
     summary: 'write a self-verifying bundle of a run (state, ledger, snapshots, artifacts)',
-    options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'where to write the bundle (.bundle.json)' } },
+    options: {
+      output: { type: 'string', short: 'o', valueName: 'FILE', description: 'where to write the bundle (.bundle.json)' },
+      force: { type: 'boolean', description: 'replace FILE if it exists (never a database)' },
+    },
     args: { min: 1, max: 1 },
     async run(ctx, { values, positionals }) {
       const file = values.output as string | undefined;
       if (!file) throw new UsageError('export needs -o FILE');
+      const target = { force: values.force === true, dbPath: ctx.paths.dbPath };
+      checkOutputFile(file, target); // before the export: refused without touching the database
       const { bundle } = await ctx.call('exportRun', { runId: positionals[0]! });
-      const path = resolve(file);
-      writeAtomically(path, JSON.stringify(bundle, null, 1) + '\n');
+      const path = writeOutputFile(file, JSON.stringify(bundle, null, 1) + '\n', target);
       const records = (bundle as { records?: unknown[] }).records?.length ?? 0;
       ctx.out.result({ runId: positionals[0], file: path, records }, () => [`exported run ${positionals[0]} (${records} records) to ${path}`]);
     },
@@ -112,10 +117,4 @@ function readJsonFile(path: string): unknown {
   } catch (err) {
     throw new BundleInvalidError(`${path} is not a JSON bundle: ${(err as Error).message}`, { path });
   }
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o644 });
-  renameSync(tmp, path);
 }

@@ -7,6 +7,14 @@ import { UsageError } from '../usageError';
 
 const LEDGER_PAGE = 5000;
 
+/** Vars the workflow's input schema does not declare (but allows): recorded in `run_started`, shown as warnings. */
+async function inputWarnings(ctx: Parameters<Command['run']>[0], runId: string): Promise<string[]> {
+  const { records } = await ctx.call('getLedger', { runId, limit: 1 });
+  const started = records[0];
+  const warnings = started?.kind === 'run_started' ? (started.result as { input_warnings?: unknown } | null)?.input_warnings : undefined;
+  return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+}
+
 export const runCommands: Command[] = [
   {
     name: 'workflows',
@@ -34,6 +42,7 @@ export const runCommands: Command[] = [
         ...(vars ? { vars: vars as never } : {}),
         ...(values.detach ? { detach: true } : {}),
       });
+      for (const warning of await inputWarnings(ctx, run.run_id)) ctx.out.note(`warning: ${warning}`);
       ctx.out.result(run, () => formatRun(run));
       return run.status === 'failed' ? 1 : 0;
     },

@@ -1,5 +1,6 @@
 /** `serve`: the host, its scheduler and the web host, until SIGINT/SIGTERM. */
 import { join } from 'node:path';
+import { databaseProblem } from '../../host/databaseProblem';
 import { startWebHost, DEFAULT_WEB_PORT } from '../../transport/web/index';
 import type { Command } from '../command';
 import { packageRoot } from '../packageRoot';
@@ -30,7 +31,9 @@ export const serveCommands: Command[] = [
       // A worker too: whatever any process leaves runnable on this database is advanced here.
       host.startServices({ kind: 'serve' });
       ctx.out.result({ url: web.url, port: web.port, dbPath: ctx.paths.dbPath }, () => [`AbstractRuntime web host on ${web.url}`, `database ${ctx.paths.dbPath}`, 'press Ctrl-C to stop']);
+      const watch = watchDatabaseFile(host.store, (problem) => ctx.out.note(`error DATABASE_GONE: ${problem}: this host writes nothing more; restart it`));
       await untilSignal();
+      clearInterval(watch);
       ctx.out.note('stopping…');
       await web.close();
     },
@@ -58,6 +61,21 @@ export const serveCommands: Command[] = [
     },
   },
 ];
+
+const DATABASE_CHECK_MS = 2000;
+
+/** Logs once when the database file is deleted or replaced (writes are refused from then on, see fileIdentity). */
+function watchDatabaseFile(store: unknown, report: (problem: string) => void): ReturnType<typeof setInterval> {
+  let reported = false;
+  const timer = setInterval(() => {
+    const problem = reported ? null : databaseProblem(store);
+    if (!problem) return;
+    reported = true;
+    report(problem);
+  }, DATABASE_CHECK_MS);
+  timer.unref();
+  return timer;
+}
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_WEB_PORT;

@@ -52,7 +52,7 @@ export function createToolCallsEffectHandler(registry: ToolRegistry, opts: ToolC
       for (const call of calls) {
         const m = progress.modes[call.index]!;
         if (m === 'error') progress.results[call.index] = immediateError(registry, call);
-        else if (m === 'trusted') progress.results[call.index] = await runToolCall(registry.get(call.name)!, call, call.arguments, envOf(ctx));
+        else if (m === 'trusted') progress.results[call.index] = executed(await runToolCall(registry.get(call.name)!, call, call.arguments, envOf(ctx)), call.arguments);
       }
       return settle(calls, progress, []);
     },
@@ -79,8 +79,13 @@ function modeOf(registry: ToolRegistry, mode: LlmMode, call: ParsedCall): CallMo
 
 function immediateError(registry: ToolRegistry, call: ParsedCall): Result {
   const tool = registry.get(call.name);
-  if (!tool) return errorResult(call, `unknown tool "${call.name}"`);
-  return errorResult(call, argumentsProblem(tool, call.arguments) ?? 'tool call refused');
+  if (!tool) return executed(errorResult(call, `unknown tool "${call.name}"`), call.arguments);
+  return executed(errorResult(call, argumentsProblem(tool, call.arguments) ?? 'tool call refused'), call.arguments);
+}
+
+/** A result with the arguments the call was run (or refused) with, so the record says what ran. */
+function executed(result: Result, args: JsonValue): Result {
+  return { ...result, arguments: args };
 }
 
 async function applyInput(registry: ToolRegistry, calls: ParsedCall[], p: Progress, input: ResumeInput, ctx: EffectContext): Promise<number> {
@@ -104,26 +109,58 @@ async function applyInput(registry: ToolRegistry, calls: ParsedCall[], p: Progre
 }
 
 async function decide(registry: ToolRegistry, call: ParsedCall, d: Decision, ctx: EffectContext): Promise<Result> {
-  const approval: JsonObject = { approved: d.approved, ...(d.reason ? { reason: d.reason } : {}) };
-  if (!d.approved) return errorResult(call, `denied by user${d.reason ? `: ${d.reason}` : ''}`, { approval });
-  if (d.arguments) approval.edited_arguments = d.arguments;
+  const approval: JsonObject = { approved: d.approved };
+  if (ctx.resumedBy) approval.decided_by = { kind: ctx.resumedBy.kind, id: ctx.resumedBy.id };
+  if (d.reason) approval.reason = d.reason;
+  // A denied call never ran: its arguments are the ones proposed.
+  if (!d.approved) return executed(errorResult(call, `denied by user${d.reason ? `: ${d.reason}` : ''}`, { approval }), call.arguments);
+  if (d.arguments) {
+    approval.edited_arguments = d.arguments;
+    approval.original_arguments = call.arguments;
+  }
+  const args = d.arguments ?? call.arguments;
   const tool = registry.get(call.name);
-  if (!tool) return errorResult(call, `unknown tool "${call.name}" (it was unregistered while waiting)`, { approval });
-  const result = await runToolCall(tool, call, d.arguments ?? call.arguments, envOf(ctx));
-  return { ...result, approval };
+  if (!tool) return executed(errorResult(call, `unknown tool "${call.name}" (it was unregistered while waiting)`, { approval }), args);
+  const result = await runToolCall(tool, call, args, envOf(ctx));
+  return { ...executed(result, args), approval };
 }
 
 function externalResult(call: ParsedCall, r: ExternalResult): Result {
-  return { call_id: call.call_id, name: call.name, success: r.success, output: r.output, error: r.error };
+  return { call_id: call.call_id, name: call.name, arguments: call.arguments, success: r.success, output: r.output, error: r.error };
 }
 
 function settle(calls: ParsedCall[], p: Progress, problems: string[]): EffectOutcome {
   const pending = calls.filter((c) => p.results[c.index] === null);
-  if (pending.length === 0) return { kind: 'completed', result: { mode: 'executed', results: p.results as Result[] } };
+  if (pending.length === 0) {
+    const results = p.results as Result[];
+    const error = failureOf(results);
+    return { kind: 'completed', result: { mode: 'executed', results }, ...(error ? { error } : {}) };
+  }
   const toolCalls: ToolCall[] = pending.map((c) => ({ name: c.name, arguments: asObject(c.arguments), call_id: c.call_id }));
   const details: JsonObject = { modes: p.modes, results: p.results, pending_modes: pending.map((c) => p.modes[c.index]!) };
   if (problems.length) details.last_error = problems.join('; ');
   return { kind: 'waiting', wait: { reason: 'tool_calls', tool_calls: toolCalls, prompt: promptFor(pending, p), details } };
+}
+
+const SHOWN_ERROR_CHARS = 300;
+
+/**
+ * The calls that failed (a denial is a person's decision, not a failure), as the error the
+ * kernel records beside the result and applies the node's onEffectError policy to.
+ */
+function failureOf(results: Result[]): { code: string; message: string } | null {
+  const failed = results.filter((r) => !r.success && !isDenied(r));
+  if (failed.length === 0) return null;
+  const shown = failed.map((r) => {
+    const why = r.error ?? 'failed';
+    return `${r.call_id} (${r.name}): ${why.length > SHOWN_ERROR_CHARS ? `${why.slice(0, SHOWN_ERROR_CHARS)}…` : why}`;
+  });
+  return { code: 'TOOL_CALLS_FAILED', message: `${failed.length} of ${results.length} tool calls failed: ${shown.join('; ')}` };
+}
+
+function isDenied(r: Result): boolean {
+  const a = r.approval;
+  return !!a && typeof a === 'object' && !Array.isArray(a) && a.approved === false;
 }
 
 function promptFor(pending: ParsedCall[], p: Progress): string {

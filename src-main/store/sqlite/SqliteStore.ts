@@ -52,6 +52,7 @@ import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord } from './ledgerRows';
+import { DatabaseFileIdentity } from './fileIdentity';
 import { groupsCommits, openDatabase, type OpenOptions } from './openDatabase';
 import { GroupFsync } from './groupFsync';
 import { SCHEMA_VERSION } from './schema';
@@ -89,6 +90,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   private readonly totals = new Map<string, { token: number; n: number }>();
   private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
   private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
+  private readonly file: DatabaseFileIdentity | null;
 
   /** Set with durability 'full': fsyncs the WAL once per group of commits (groupFsync.ts). */
   readonly groupFsync: GroupFsync | null;
@@ -100,6 +102,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     groupCommit: boolean,
   ) {
     this.groupFsync = groupCommit ? new GroupFsync(path) : null;
+    this.file = DatabaseFileIdentity.of(path);
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
@@ -134,6 +137,11 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return this.groupFsync ? this.run(() => this.groupFsync!.whenDurable()) : Promise.resolve();
   }
 
+  /** Why this store no longer writes (its file was deleted or replaced under it), or null. */
+  fileProblem(): string | null {
+    return this.file?.currentProblem() ?? null;
+  }
+
   // ------------------------------------------------------------ runs + ledger
 
   commit(batch: CommitBatch): void {
@@ -141,6 +149,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
     const rows = batch.records.map(rowFromRecord);
     const state = JSON.stringify(batch.state);
+    this.file?.assertWritable();
     this.run(() => this.commitTx.immediate(batch, rows, state));
     this.ownWrites++;
     this.groupFsync?.wrote();
@@ -292,6 +301,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   // ------------------------------------------------------------ leases
 
   acquireLease(runId: string, owner: string, ttlMs: number, now: Date): void {
+    this.file?.assertWritable();
     this.run(() => this.leaseTx.immediate(runId, owner, now.getTime() + ttlMs, now.getTime()));
   }
 
@@ -308,6 +318,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   claimRunnable(req: ClaimRequest): string[] {
     if (req.limit <= 0) return [];
+    this.file?.assertWritable();
     return this.run(() => this.claimTx.immediate(req));
   }
 
@@ -362,6 +373,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   holdRun(runId: string, headSeq: number | null): void {
+    this.file?.assertWritable();
     this.run(() => this.st.holdRun.run(runId, headSeq));
     this.ownWrites++;
   }
@@ -373,6 +385,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   heartbeatWorker(info: WorkerInfo): void {
+    this.file?.assertWritable();
     this.run(() => {
       this.st.putWorker.run({ ...info, workflows: JSON.stringify(info.workflows) });
       // Workers that stopped beating long ago are only history: a bounded table, whoever cleans it.
@@ -428,6 +441,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   putArtifact(bytes: Uint8Array, mime: string): ArtifactRef {
     const ref = `sha256:${sha256Hex(bytes)}`;
+    this.file?.assertWritable();
     this.run(() => this.st.insertArtifact.run(ref, mime, bytes.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
     return { $artifact: ref, size: bytes.byteLength, mime };
   }
@@ -447,6 +461,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   // ------------------------------------------------------------ provenance + import
 
   saveSignedHead(head: SignedHead): void {
+    this.file?.assertWritable();
     this.run(() => this.st.putSignedHead.run(head.run_id, head.seq, head.hash, head.sig, head.public_key));
     this.groupFsync?.wrote();
     this.run(() => this.groupFsync?.syncNow());
@@ -461,6 +476,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
    * Returns false when the same ledger is already here (import is idempotent).
    */
   importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
+    this.file?.assertWritable();
     const stored = this.run(() => this.importTx.immediate(state, rows, statusOf));
     this.groupFsync?.wrote();
     this.run(() => this.groupFsync?.syncNow());

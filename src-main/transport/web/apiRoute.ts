@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTP_API_PREFIX, type ApiHandlers, type ApiResult } from '../../../src-shared/api';
+import { parseJsonExact } from '../../../src-shared/exactJson';
 import { ValidationError, type RuntimeError } from '../../../src-shared/errors';
 import { dispatch } from '../dispatch';
 import { SECURITY_HEADERS } from './csp';
@@ -65,12 +66,14 @@ function tooLarge(limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`request body exceeds ${limit} bytes`, { limit });
 }
 
+/** The body under the one number policy (src-shared/exactJson): a number it would not keep exactly is refused, naming its path. */
 function parseBody(text: string): unknown {
   if (text.trim() === '') return {};
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (err) {
-    throw new ValidationError(`request body is not valid JSON: ${(err as Error).message}`);
+    if (err instanceof ValidationError) throw new ValidationError(`request body is not valid JSON: ${err.message.replace(/^the text is not valid JSON: /, '')}`);
+    throw err;
   }
 }
 

@@ -2,6 +2,7 @@
 const BY_CODE: Record<string, number> = {
   VALIDATION_ERROR: 400,
   NON_JSON_VALUE: 400,
+  NUMBER_NOT_EXACT: 400,
   INVALID_WORKFLOW: 400,
   BUNDLE_INVALID: 400,
   SETTINGS_INVALID: 400,
@@ -23,6 +24,7 @@ const BY_CODE: Record<string, number> = {
   IMPORT_FAILED: 422,
   LEDGER_INVALID: 422,
   DATABASE_LOCKED: 503,
+  DATABASE_GONE: 503,
 };
 
 export function httpStatusFor(code: string): number {

@@ -1,0 +1,25 @@
+/** An artifact as the API returns it: exact text for JSON and text, base64 for other bytes. */
+import type { ArtifactContent } from '../../src-shared/api';
+import { ArtifactNotFoundError } from '../../src-shared/errors';
+import type { ArtifactStore } from '../runtime/contracts';
+
+export function isTextMime(mime: string): boolean {
+  return mime === 'application/json' || mime.startsWith('text/') || mime.endsWith('+json');
+}
+
+export function readArtifact(store: unknown, ref: string): ArtifactContent {
+  if (!hasArtifacts(store)) throw new ArtifactNotFoundError(`artifact ${ref} not found: this store keeps no artifacts`, { ref });
+  const { bytes, mime } = store.getArtifact(ref);
+  const text = isTextMime(mime);
+  return {
+    ref,
+    mime,
+    size: bytes.byteLength,
+    encoding: text ? 'utf8' : 'base64',
+    data: text ? new TextDecoder().decode(bytes) : Buffer.from(bytes).toString('base64'),
+  };
+}
+
+function hasArtifacts(store: unknown): store is ArtifactStore {
+  return typeof (store as Partial<ArtifactStore> | null)?.getArtifact === 'function';
+}
