@@ -25,6 +25,7 @@ import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary,
 import { TERMINAL_STATUSES } from '../../src-shared/types';
 import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
+import { resolveArtifacts } from '../runtime/artifacts';
 import { awaitedChild, isTerminal } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
@@ -42,6 +43,7 @@ import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 import { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions } from './hostWiring';
+import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
@@ -414,7 +416,8 @@ export class RuntimeHost {
   private refuseIfAnsweredElsewhere(runId: string, waitKey: string, payload: JsonValue, before: RunState): void {
     if (before.status === 'waiting' && before.waiting?.wait_key === waitKey) {
       const applied = this.store.findCompletedEffect(runId, waitKey);
-      if (applied?.kind !== 'resumed' || isArtifactRef(applied.result) || canonicalJson(applied.result) === canonicalJson(payload)) return;
+      // The record may hold parts of the answer as artifacts: compare values, not storage.
+      if (applied?.kind !== 'resumed' || canonicalJson(resolveArtifacts(applied.result, hasArtifacts(this.store) ? this.store : undefined)) === canonicalJson(payload)) return;
       throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`, {
         runId,
         waitKey,
@@ -829,10 +832,6 @@ function isLostRace(err: unknown): boolean {
     err instanceof RunNotWaitingError ||
     err instanceof RunTerminalError
   );
-}
-
-function isArtifactRef(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && typeof (v as { $artifact?: unknown }).$artifact === 'string';
 }
 
 function yieldToEventLoop(): Promise<void> {

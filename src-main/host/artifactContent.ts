@@ -20,6 +20,8 @@ export function readArtifact(store: unknown, ref: string): ArtifactContent {
   };
 }
 
-function hasArtifacts(store: unknown): store is ArtifactStore {
-  return typeof (store as Partial<ArtifactStore> | null)?.getArtifact === 'function';
+/** Whether a store keeps artifacts (the memory and SQLite stores do; a store may not). */
+export function hasArtifacts<S>(store: S): store is S & ArtifactStore {
+  const s = store as Partial<ArtifactStore> | null;
+  return typeof s?.getArtifact === 'function' && typeof s.putArtifact === 'function';
 }

@@ -13,6 +13,7 @@ import { createSubworkflowEffectHandler, type StartChildRequest } from '../effec
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
 import { HostSettings } from './hostSettings';
+import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { SettingsPatch } from './settingsFile';
 import { loadWorkflowModules, mergeWorkflows } from './workflowLoader';
@@ -136,8 +137,4 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
       },
     },
   };
-}
-
-function hasArtifacts(store: HostStore): store is HostStore & import('../runtime/contracts').ArtifactStore {
-  return typeof (store as unknown as { putArtifact?: unknown }).putArtifact === 'function';
 }
