@@ -13,10 +13,12 @@ export interface BuiltinToolOptions {
   allowedFolders?: string[];
   /** Hosts http_get may call: `host`, `host:port` or `*.domain` (none: it refuses every URL). */
   allowedHosts?: string[];
+  /** The runtime's own files (data folder, database, anchors): out of every file tool's reach. */
+  forbiddenPaths?: string[];
 }
 
 export function registerBuiltinTools(registry: ToolRegistry, opts: BuiltinToolOptions = {}): void {
-  for (const tool of [...fileTools(opts.allowedFolders ?? []), httpGetTool(opts.allowedHosts ?? []), currentTimeTool, addTool]) {
+  for (const tool of [...fileTools(opts.allowedFolders ?? [], opts.forbiddenPaths ?? []), httpGetTool(opts.allowedHosts ?? []), currentTimeTool, addTool]) {
     registry.register(tool);
   }
 }
