@@ -6,7 +6,7 @@ import type { Settings } from '../../src-shared/api';
 import type { LlmSettings } from '../effects/llm/index';
 import { resolveLlmSettings } from '../effects/llm/index';
 import { SettingsError } from '../../src-shared/errors';
-import { mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
+import { bindKeyToBaseUrl, mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
 
 export interface HostSettingsAccess {
   view(): Settings;
@@ -67,7 +67,7 @@ export class HostSettings implements HostSettingsAccess {
 
   update(patch: SettingsPatch): Settings {
     const wasSigning = this.signingEnabled();
-    const next = mergeSettings(this.content, patch);
+    const next = mergeSettings(this.content, bindKeyToBaseUrl(this.content, patch, this.viewableLlm().baseUrl));
     // Refuse (SettingsError naming the field) before anything is written.
     resolveFrom(this.opts.overrides ? mergeSettings(next, this.opts.overrides) : next, this.opts.env);
     if (this.opts.dataDir) writeSettingsFile(this.opts.dataDir, next);

@@ -63,6 +63,22 @@ export function mergeSettings(current: SettingsFileContent, patch: SettingsPatch
   return { llm, signing: patch.signing ? { enabled: patch.signing.enabled } : { ...current.signing } };
 }
 
+/**
+ * A key is entered for one endpoint: a patch that moves `baseUrl` elsewhere without giving
+ * a key in the same request drops the stored one, so whoever can change settings cannot
+ * have the key sent to a server of their choosing.
+ */
+export function bindKeyToBaseUrl(current: SettingsFileContent, patch: SettingsPatch, currentBaseUrl: string): SettingsPatch {
+  const next = patch.llm?.baseUrl;
+  if (next === undefined || patch.llm?.apiKey !== undefined || current.llm.apiKey === undefined) return patch;
+  if (sameEndpoint(next, current.llm.baseUrl ?? currentBaseUrl)) return patch;
+  return { ...patch, llm: { ...patch.llm, apiKey: null } };
+}
+
+function sameEndpoint(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '');
+}
+
 export function writeSettingsFile(dataDir: string, content: SettingsFileContent): void {
   const path = settingsPath(dataDir);
   mkdirSync(dirname(path), { recursive: true });
