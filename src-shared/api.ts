@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import { RUN_ID_PATTERN, RUN_ID_RULE } from './runId';
 import type {
   LedgerRecord,
   LlmMode,
@@ -16,7 +17,7 @@ import type {
   WorkflowInfo,
 } from './types';
 
-const runId = z.string().min(1, 'runId is required').max(200);
+const runId = z.string().min(1, 'runId is required').max(200).regex(RUN_ID_PATTERN, `runId must be ${RUN_ID_RULE}`);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
 const jsonObject = z.record(z.string(), z.json());
 const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']);

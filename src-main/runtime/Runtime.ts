@@ -3,6 +3,7 @@
  * writes through one atomic `store.commit` per step (pure transitions are grouped).
  * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
  */
+import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -132,6 +133,8 @@ export class Runtime {
     const wf = this.requireWorkflow(workflowId, opts.version);
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+    if (opts.runId !== undefined && !isValidRunId(opts.runId))
+      throw new ValidationError(`runId ${JSON.stringify(opts.runId).slice(0, 120)} is not a run id (${RUN_ID_RULE})`, { runId: opts.runId });
     const now = this.now();
     const state = newRunState({
       runId: opts.runId ?? this.k.ids.runId(),
