@@ -5,7 +5,7 @@
 import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
-import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
+import { createExportBundle, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
@@ -63,7 +63,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     getStateAt: (req) => states.stateAt(host.getRun(req.runId), req.seq),
     verifyRun: (req) => {
       host.getRun(req.runId);
-      return verifyRunLedger(host.store, req.runId, host.verifyOptions());
+      return withTrust(verifyRunLedger(host.store, req.runId, host.verifyOptions()), trustContext(host));
     },
     answer: (req) => host.answer(req.runId, req.text, req.waitKey),
     resume: (req) => host.resume(req.runId, req.waitKey, req.payload as never),
@@ -103,7 +103,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       return { fileName: `run-${safeFileName(state.workflow_id)}-${safeFileName(state.run_id)}.bundle.json`, bundle };
     },
     verifyBundle: (req) => {
-      const report = verifyBundle(req.bundle);
+      const report = withTrust(verifyBundle(req.bundle), trustContext(host));
       const b = req.bundle as { state?: { run_id?: unknown; workflow_id?: unknown } } | null;
       return {
         ...report,
@@ -135,4 +135,8 @@ function requireSettings(host: RuntimeHost) {
 
 function safeFileName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+}
+
+function trustContext(host: RuntimeHost) {
+  return { ownPublicKey: ownPublicKey(host.dataDir), trusted: new TrustList(host.dataDir) };
 }

@@ -30,3 +30,4 @@ export { writeImportedRun, type ImportResult } from './importRun';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
 export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';
+export { TrustList, ownPublicKey, withTrust, isTrusted, TRUST_FILE_NAME, type TrustedKey, type TrustContext } from './trust';

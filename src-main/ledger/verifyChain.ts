@@ -38,6 +38,8 @@ class ChainWalk {
   count = 0;
   failure: Failure | null = null;
   signedRecords = 0;
+  /** A signature covers its record and, through the chain, every record before it. */
+  lastSignedSeq = -1;
   unverifiedSignatures = 0;
   lastSeq = -1;
   prevHash: string | null = null;
@@ -91,6 +93,7 @@ class ChainWalk {
   private checkSignature(row: ChainRow): Failure | null {
     if (!row.signature) return null;
     this.signedRecords++;
+    this.lastSignedSeq = row.seq;
     if (!this.key) {
       this.unverifiedSignatures++;
       return null;
@@ -119,7 +122,7 @@ export function verifyChain(rows: ChainRowSource, opts: VerifyChainOptions = {})
   const failure = walk.failure ?? checkReachesHead(walk, head) ?? checkStateHead(walk, opts.stateHead);
   const signed =
     publicKey && (head || walk.signedRecords > 0)
-      ? { publicKey, signedSeq: head ? head.seq : walk.lastSeq, keyId: keyIdOf(publicKey) }
+      ? { publicKey, signedSeq: head ? head.seq : walk.lastSignedSeq, keyId: keyIdOf(publicKey) }
       : null;
   return report(walk.count, failure, signed, walk.unverifiedSignatures);
 }

@@ -32,7 +32,7 @@ export const serveCommands: Command[] = [
       if (tokenFile) writeTokenFile(resolve(tokenFile), web.token);
       void host.startServices().catch((err) => ctx.out.note(`recovery failed: ${(err as Error).message}`));
       ctx.out.result({ url: web.url, origin: web.origin, port: web.port, dbPath: ctx.paths.dbPath, ...(tokenFile ? { tokenFile: resolve(tokenFile) } : {}) }, () => [
-        `AbstractRuntime web host on ${web.origin}`,
+        `AbstractRuntime web host on ${web.origin}/`,
         `open ${web.url} (the link carries this launch's token; without it the API answers 401)`,
         `database ${ctx.paths.dbPath}`,
         'press Ctrl-C to stop',
