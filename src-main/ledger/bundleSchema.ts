@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BundleInvalidError } from '../../src-shared/errors';
 import { RUN_ID_PATTERN, RUN_ID_RULE } from '../../src-shared/runId';
+import { findUnstorable } from '../../src-shared/storableJson';
 import type { ExportBundle } from './bundle';
 
 const runId = z.string().regex(RUN_ID_PATTERN, `must be a run id (${RUN_ID_RULE})`);
@@ -51,6 +52,8 @@ export function parseBundle(input: unknown): ExportBundle {
       throw new BundleInvalidError(`the bundle is not JSON: ${(err as Error).message}`);
     }
   }
+  const unstorable = findUnstorable(value, 'bundle');
+  if (unstorable) throw new BundleInvalidError(`not a valid AbstractRuntime bundle: ${unstorable.message}`, { field: unstorable.path });
   const parsed = bundleSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -4,6 +4,7 @@
  * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
  */
 import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
+import { findUnstorable } from '../../src-shared/storableJson';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -422,6 +423,8 @@ export class Runtime {
 function checkJson(value: unknown, path: string): void {
   const bad = findNonJsonPath(value, path);
   if (bad) throw new NonJsonValueError(`${bad} is not plain JSON (it would not survive JSON.stringify/parse unchanged)`, { path: bad });
+  const unstorable = findUnstorable(value, path);
+  if (unstorable) throw new NonJsonValueError(unstorable.message, { path: unstorable.path, problem: unstorable.problem });
 }
 
 function isSnapshotStore(s: unknown): s is SnapshotStore {
