@@ -7,6 +7,7 @@ import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
+import { assertBundleState, withBundleState } from './bundleState';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
 
@@ -103,7 +104,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       return { fileName: `run-${safeFileName(state.workflow_id)}-${safeFileName(state.run_id)}.bundle.json`, bundle };
     },
     verifyBundle: (req) => {
-      const report = withTrust(verifyBundle(req.bundle), trustContext(host));
+      const report = withTrust(withBundleState(verifyBundle(req.bundle), req.bundle), trustContext(host));
       const b = req.bundle as { state?: { run_id?: unknown; workflow_id?: unknown } } | null;
       return {
         ...report,
@@ -113,6 +114,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     },
     importBundle: (req) => {
       if (typeof req.bundle !== 'object' || req.bundle === null) throw new BundleInvalidError('bundle must be a JSON object');
+      assertBundleState(req.bundle);
       const { runId } = importBundle(host.store, req.bundle, { now: host.clock.now() });
       host.publishRun(runId);
       return { runId };

@@ -179,6 +179,47 @@ describe('a chain belongs to one run (case 8)', () => {
   });
 });
 
+describe('everything a bundle shows is verified (case 5)', () => {
+  const edits: [string, (s: Record<string, any>) => void][] = [
+    ['status', (s) => void (s.status = 'failed')],
+    ['output', (s) => void (s.output = { count: 999 })],
+    ['vars', (s) => void (s.vars = { ...s.vars, admin: true })],
+    ['workflow_id', (s) => void (s.workflow_id = 'examples.agent')],
+    ['workflow_version', (s) => void (s.workflow_version = '99')],
+  ];
+  for (const [field, edit] of edits) {
+    it(`an edited state.${field} makes the bundle invalid, naming the field, and it cannot be imported`, async () => {
+      const runId = await completedRun();
+      const bundle = await exported(runId);
+      edit(bundle.state as never);
+      if (field === 'workflow_id') bundle.workflow_id = bundle.state.workflow_id;
+      const report = await api().verifyBundle({ bundle });
+      expect(report.valid).toBe(false);
+      expect(report.message).toContain(`state.${field}`);
+      // Imported elsewhere (a fresh database), it is refused before anything is written.
+      const other = await RuntimeHost.open({ dbPath: join(dir, `other-${field}.db`), dataDir: join(dir, `other-${field}`), env: {}, projectFile: null });
+      try {
+        await expect(later(() => createApiHandlers(other).importBundle({ bundle }))).rejects.toMatchObject({ code: 'LEDGER_INVALID', message: expect.stringContaining(`state.${field}`) });
+        expect((await createApiHandlers(other).listRuns({})).total).toBe(0);
+      } finally {
+        await other.close();
+      }
+    });
+  }
+
+  it('an untouched bundle, its state included, verifies and imports', async () => {
+    const bundle = await exported(await completedRun());
+    expect((await api().verifyBundle({ bundle })).valid).toBe(true);
+    const other = await RuntimeHost.open({ dbPath: join(dir, 'other-ok.db'), dataDir: join(dir, 'other-ok'), env: {}, projectFile: null });
+    try {
+      await createApiHandlers(other).importBundle({ bundle });
+      expect(other.getRun(bundle.run_id).vars).toEqual(bundle.state.vars);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('trust is explicit (case 6)', () => {
   it("this machine's own export: signed by this machine's key; passes --require-trusted", async () => {
     const out = await cliVerify(await exported(await completedRun()), '--require-trusted');
@@ -188,7 +229,8 @@ describe('trust is explicit (case 6)', () => {
   });
 
   it('an edited, re-hashed chain without signatures is valid but says it is unsigned, and fails --require-trusted', async () => {
-    const edited = rehash(await exported(await completedRun()), (b) => void (b.node_id === 'count' ? (b.result = { forged: true }) : null), null);
+    // Backdated records: nothing the state shows, so only the missing signature can tell.
+    const edited = rehash(await exported(await completedRun()), (b) => void (b.started_at = '2000-01-01T00:00:00.000Z'), null);
     const plain = await cliVerify(edited);
     expect(plain.code).toBe(0);
     expect(plain.report).toMatchObject({ valid: true, trust: 'unsigned' });

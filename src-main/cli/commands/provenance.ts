@@ -10,6 +10,7 @@ import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatVerify } from '../format';
 import { UsageError } from '../usageError';
+import { assertBundleState, withBundleState } from '../../host/bundleState';
 import { isValidRunId } from '../../../src-shared/runId';
 
 export const provenanceCommands: Command[] = [
@@ -100,7 +101,7 @@ async function importPath(ctx: CliContext, path: string) {
     ? importPythonFolder(host.store, path)
     : path.endsWith('.jsonl')
       ? [importPythonRun(host.store, path)]
-      : [importBundle(host.store, readJsonFile(path), { path })];
+      : [importCheckedBundle(host.store, readJsonFile(path), path)];
   if (results.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
   for (const r of results) host.publishRun(r.runId);
   return results;
@@ -132,7 +133,12 @@ function verifyFileContents(path: string): VerifyReport {
     if (text.trimStart().startsWith('{')) return verifyPythonLedgerText(text);
     throw new BundleInvalidError(`${path} is neither a bundle (JSON) nor a ledger (JSON lines)`, { path });
   }
-  return verifyBundle(parsed);
+  return withBundleState(verifyBundle(parsed), parsed);
+}
+
+function importCheckedBundle(store: Parameters<typeof importBundle>[0], bundle: unknown, path: string) {
+  assertBundleState(bundle);
+  return importBundle(store, bundle, { path });
 }
 
 function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport & { runId: string })[] } {
