@@ -175,3 +175,16 @@ describe('writes do not follow symlinks (case 3)', () => {
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toBe('one\n');
   });
 });
+
+describe('http_get keeps off internal addresses unless a host is listed by name', () => {
+  it('classifies loopback, private, link-local, CGNAT, multicast and mapped addresses as internal', async () => {
+    const { isInternalAddress, listedExactly } = await import('../../src-main/effects/tools/builtins/httpGet');
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254']) {
+      expect(isInternalAddress(a), a).toBe(true);
+    }
+    for (const a of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isInternalAddress(a), a).toBe(false);
+    // Only an exact entry opens an internal address; a wildcard never does.
+    expect(listedExactly(new URL('http://intranet.corp/x'), ['*.corp'])).toBe(false);
+    expect(listedExactly(new URL('http://intranet.corp/x'), ['intranet.corp'])).toBe(true);
+  });
+});
