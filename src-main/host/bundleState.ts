@@ -26,7 +26,12 @@ export function bundleStateProblem(bundle: ExportBundle): { field: string; messa
   if (typeof first?.workflow_id === 'string' && first.workflow_id !== state.workflow_id) return mismatch('workflow_id');
   if (bundle.workflow_id !== state.workflow_id) return mismatch('workflow_id');
   if (typeof first?.workflow_version === 'string' && first.workflow_version !== state.workflow_version) return mismatch('workflow_version');
-  const replay = stateAt(recordSource(records, bundle.snapshots), state, records.at(-1)!.seq);
+  let replay: ReturnType<typeof stateAt>;
+  try {
+    replay = stateAt(recordSource(records, bundle.snapshots), state, records.at(-1)!.seq);
+  } catch (err) {
+    return { field: 'state', message: `the bundle's state cannot be replayed from its records (${(err as Error).message})` };
+  }
   const endedAs = lastTerminal(records);
   if ((TERMINAL.has(state.status) || endedAs) && state.status !== (endedAs?.kind ?? replay.status)) return mismatch('status');
   if (state.status === 'completed' && endedAs?.kind === 'completed' && !same(state.output ?? null, endedAs.result ?? null)) return mismatch('output');
