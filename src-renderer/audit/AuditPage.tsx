@@ -90,7 +90,9 @@ export function AuditPage() {
       {error ? <p className="inline-error" role="alert">{error}</p> : null}
       {report ? (
         <p className={report.valid ? 'badge badge-ok' : 'badge badge-bad'} role="status" aria-label="Verification">
-          {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} · {report.message}
+          {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} ·{' '}
+          {/* The trust sentence has its own badge below. */}
+          {report.trustMessage ? report.message.replace(`; ${report.trustMessage}`, '') : report.message}
         </p>
       ) : null}
       {report?.valid ? (
