@@ -126,6 +126,8 @@ export const requestSchemas = {
         .strict()
         .optional(),
       signing: z.object({ enabled: z.boolean() }).strict().optional(),
+      /** Folders the file tools may use (absolute paths; null: the defaults). The data folder stays out of reach whatever is listed. */
+      tools: z.object({ allowedFolders: z.array(z.string().min(1).max(4096)).max(64).nullable() }).strict().optional(),
     })
     .strict(),
 } as const;
@@ -169,6 +171,8 @@ export interface Settings {
   llm: { mode: LlmMode; baseUrl: string; model: string; apiKeySet: boolean; timeoutMs: number };
   signing: { enabled: boolean; publicKey: string | null };
   dataDir: string;
+  /** The folders file tools may use now (the defaults unless changed in Settings). */
+  tools?: { allowedFolders: string[] };
 }
 
 export interface ApiResponses {

@@ -24,6 +24,8 @@ export interface HostSettingsOptions {
   signingPublicKey: () => string | null;
   /** Called after the signing flag changes. */
   onSigningChange?: (enabled: boolean) => void;
+  /** The file tools' folders when Settings lists none (project folder, system temp). */
+  defaultToolFolders?: string[];
 }
 
 export class HostSettings implements HostSettingsAccess {
@@ -45,6 +47,11 @@ export class HostSettings implements HostSettingsAccess {
     return this.effective().signing.enabled;
   }
 
+  /** Read on every file-tool call, so a change in Settings applies at once. */
+  toolFolders(): string[] {
+    return this.effective().tools?.allowedFolders ?? this.opts.defaultToolFolders ?? [];
+  }
+
   view(): Settings {
     const llm = this.viewableLlm();
     const enabled = this.signingEnabled();
@@ -52,6 +59,7 @@ export class HostSettings implements HostSettingsAccess {
       llm: { mode: llm.mode, baseUrl: llm.baseUrl, model: llm.model, apiKeySet: !!llm.apiKey, timeoutMs: llm.timeoutMs },
       signing: { enabled, publicKey: enabled ? this.opts.signingPublicKey() : null },
       dataDir: this.opts.dataDir ?? '',
+      tools: { allowedFolders: this.toolFolders() },
     };
   }
 

@@ -65,9 +65,11 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);
 
   let signingOn = false;
+  const defaultToolFolders = [projectFile ? dirname(projectFile) : null, tmpdir()].filter((f): f is string => !!f);
   const settings = new HostSettings({
     dataDir,
     env,
+    defaultToolFolders,
     ...(opts.settingsOverrides ? { overrides: opts.settingsOverrides } : {}),
     signingPublicKey: () => opts.signing?.publicKey() ?? null,
     onSigningChange: (enabled) => {
@@ -77,7 +79,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   signingOn = settings.signingEnabled();
 
   const registry = new ToolRegistry();
-  const folders = opts.toolFolders ?? [projectFile ? dirname(projectFile) : null, tmpdir()].filter((f): f is string => !!f);
+  const folders = opts.toolFolders ?? (() => settings.toolFolders());
   const forbiddenPaths = runtimeOwnPaths(dataDir, opts.dbPath ?? null);
   registerBuiltinTools(registry, { allowedFolders: folders, allowedHosts: opts.allowedHosts ?? [], forbiddenPaths });
   registerExampleTools(registry, { allowedFolders: folders, forbiddenPaths });

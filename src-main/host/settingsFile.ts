@@ -4,7 +4,7 @@
  * the key is never returned to clients (only `apiKeySet`).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { SettingsError } from '../../src-shared/errors';
 import type { LlmMode } from '../../src-shared/types';
 
@@ -19,11 +19,15 @@ export interface LlmFileSettings {
 export interface SettingsFileContent {
   llm: LlmFileSettings;
   signing: { enabled: boolean };
+  /** Folders the file tools may use; absent: the defaults (project folder, system temp). */
+  tools?: { allowedFolders?: string[] };
 }
 
 export interface SettingsPatch {
   llm?: LlmFileSettings;
   signing?: { enabled: boolean };
+  /** `allowedFolders: null` goes back to the defaults. */
+  tools?: { allowedFolders?: string[] | null };
 }
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -47,7 +51,9 @@ export function readSettingsFile(dataDir: string): SettingsFileContent {
   const obj = parsed as Record<string, unknown>;
   const llm = typeof obj.llm === 'object' && obj.llm !== null ? (obj.llm as LlmFileSettings) : {};
   const signing = typeof obj.signing === 'object' && obj.signing !== null ? (obj.signing as { enabled?: unknown }) : {};
-  return { llm: { ...llm }, signing: { enabled: signing.enabled === true } };
+  const tools = typeof obj.tools === 'object' && obj.tools !== null ? (obj.tools as { allowedFolders?: unknown }) : {};
+  const folders = Array.isArray(tools.allowedFolders) && tools.allowedFolders.every((f) => typeof f === 'string') ? (tools.allowedFolders as string[]) : undefined;
+  return { llm: { ...llm }, signing: { enabled: signing.enabled === true }, ...(folders ? { tools: { allowedFolders: folders } } : {}) };
 }
 
 /** Applies a patch: `apiKey: null` (or '') clears the key, an omitted field keeps its value. */
@@ -60,7 +66,14 @@ export function mergeSettings(current: SettingsFileContent, patch: SettingsPatch
       else (llm as Record<string, unknown>)[k] = v;
     }
   }
-  return { llm, signing: patch.signing ? { enabled: patch.signing.enabled } : { ...current.signing } };
+  const next: SettingsFileContent = { llm, signing: patch.signing ? { enabled: patch.signing.enabled } : { ...current.signing } };
+  const folders = patch.tools?.allowedFolders === undefined ? current.tools?.allowedFolders : patch.tools.allowedFolders;
+  if (folders) {
+    const relative = folders.find((f) => !isAbsolute(f));
+    if (relative !== undefined) throw new SettingsError(`tools.allowedFolders: ${JSON.stringify(relative)} is not an absolute path`, { field: 'tools.allowedFolders' });
+    next.tools = { allowedFolders: [...folders] };
+  }
+  return next;
 }
 
 /**

@@ -10,7 +10,7 @@ import { PathPolicy } from '../effects/tools/builtins/pathPolicy';
 
 export interface ExampleToolOptions {
   /** Folders `append_line` and `write_note` may write in (default: the OS temp folder). */
-  allowedFolders?: string[];
+  allowedFolders?: string[] | (() => string[]);
   /** The runtime's own files: never written, whatever `allowedFolders` says. */
   forbiddenPaths?: string[];
 }

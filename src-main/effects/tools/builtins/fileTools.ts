@@ -12,7 +12,7 @@ export const MAX_READ_BYTES = 10_000_000;
 const DEFAULT_READ_BYTES = 1_000_000;
 const MAX_ENTRIES = 1000;
 
-export function fileTools(allowedFolders: string[], forbidden: string[] = []): ToolDefinition[] {
+export function fileTools(allowedFolders: string[] | (() => string[]), forbidden: string[] = []): ToolDefinition[] {
   const policy = new PathPolicy({ allowed: allowedFolders, forbidden });
   return [
     {

@@ -11,19 +11,25 @@ import { mkdir, open, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 export interface PathPolicyOptions {
-  allowed: string[];
+  /** A function is read on every check, so a Settings change applies at once. */
+  allowed: string[] | (() => string[]);
   /** Folders (everything inside) and files (the file and every name that starts with it, e.g. `<db>-wal`). */
   forbidden?: string[];
 }
 
 export class PathPolicy {
-  readonly allowed: string[];
+  private readonly allowedSource: () => string[];
   private readonly forbidden: string[];
 
   constructor(opts: PathPolicyOptions) {
-    this.allowed = opts.allowed.map((f) => resolve(f));
+    const allowed = opts.allowed;
+    this.allowedSource = typeof allowed === 'function' ? () => allowed().map((f) => resolve(f)) : () => allowed.map((f) => resolve(f));
     // Both spellings: a forbidden folder reached through a symlinked parent is still itself.
     this.forbidden = [...new Set(opts.forbidden?.flatMap((f) => [resolve(f), realOrSelf(resolve(f))]) ?? [])];
+  }
+
+  get allowed(): string[] {
+    return this.allowedSource();
   }
 
   describeAllowed(): string {
@@ -32,9 +38,10 @@ export class PathPolicy {
 
   /** Resolves `path` (relative paths start at the first allowed folder) and checks it as written. */
   private target(path: string, allowRoot: boolean): string {
-    if (this.allowed.length === 0) throw new Error('no allowed folders are configured for file tools');
-    const target = isAbsolute(path) ? resolve(path) : resolve(this.allowed[0]!, path);
-    if (!this.allowed.some((f) => inside(f, target, allowRoot))) throw new Error(`${path} is outside the allowed folders`);
+    const allowed = this.allowed;
+    if (allowed.length === 0) throw new Error('no allowed folders are configured for file tools');
+    const target = isAbsolute(path) ? resolve(path) : resolve(allowed[0]!, path);
+    if (!allowed.some((f) => inside(f, target, allowRoot))) throw new Error(`${path} is outside the allowed folders`);
     this.refuseForbidden(path, target);
     return target;
   }
