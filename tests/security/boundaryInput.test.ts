@@ -89,6 +89,18 @@ describe('boundaries refuse what cannot be stored exactly', () => {
     expect((await createApiHandlers(host).verifyRun({ runId: run.run_id })).valid).toBe(true);
   });
 
+  it('IPC (the desktop window) refuses the same inputs through the same dispatch', async () => {
+    const { handleInvoke } = await import('../../src-main/transport/ipc/index');
+    const before = await runCount();
+    const trusted = () => true;
+    const event = { sender: { id: 1 }, senderFrame: { url: 'app://index.html', parent: null } } as never;
+    for (const vars of [{ note: '\ud800' }, JSON.parse('{"__proto__":{"x":1}}'), { deep: JSON.parse('['.repeat(3000) + ']'.repeat(3000)) }]) {
+      const r = await handleInvoke(createApiHandlers(host), trusted, event, { method: 'startRun', payload: { workflowId: 'examples.counter', vars } });
+      expect(r).toMatchObject({ ok: false, error: { code: 'NON_JSON_VALUE' } });
+    }
+    expect(await runCount()).toBe(before);
+  });
+
   it('the CLI refuses a lone surrogate in --vars the same way', async () => {
     const r = await runCli(['--db', join(dir, 'cli.db'), 'run', 'examples.counter', '--vars', '{"note":"\\ud800"}'], { ABSTRACTRUNTIME_HOME: join(dir, 'cli-home') });
     expect(r.code).not.toBe(0);
