@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import type { JsonObject, JsonValue } from './json';
+import { RUN_ID_PATTERN, RUN_ID_RULE } from './runId';
 import type {
   LedgerRecord,
   LlmMode,
@@ -16,7 +17,7 @@ import type {
   WorkflowInfo,
 } from './types';
 
-const runId = z.string().min(1, 'runId is required').max(200);
+const runId = z.string().min(1, 'runId is required').max(200).regex(RUN_ID_PATTERN, `runId must be ${RUN_ID_RULE}`);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
 // Typed as our JsonValue so handlers pass payloads on without casts.
 const jsonValue: z.ZodType<JsonValue> = z.json();
@@ -165,6 +166,8 @@ export const apiMethods = {
           .strict()
           .optional(),
         signing: z.object({ enabled: z.boolean() }).strict().optional(),
+        /** Folders the file tools may use (absolute paths; null: the defaults). The data folder stays out of reach whatever is listed. */
+        tools: z.object({ allowedFolders: z.array(z.string().min(1).max(4096)).max(64).nullable() }).strict().optional(),
       })
       .strict()
   ).returns<Settings>(),
@@ -238,6 +241,8 @@ export interface Settings {
   llm: { mode: LlmMode; baseUrl: string; model: string; apiKeySet: boolean; timeoutMs: number };
   signing: { enabled: boolean; publicKey: string | null };
   dataDir: string;
+  /** The folders file tools may use now (the defaults unless changed in Settings). */
+  tools?: { allowedFolders: string[] };
 }
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };

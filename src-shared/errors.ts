@@ -68,6 +68,8 @@ export class ToolTimeoutError extends defineError('TOOL_TIMEOUT', true) {}
 export class LlmCallError extends defineError('LLM_CALL_FAILED', true) {}
 export class SettingsError extends defineError('SETTINGS_INVALID') {}
 export class ForbiddenError extends defineError('FORBIDDEN') {}
+/** The web API was called without this launch's session token. */
+export class UnauthorizedError extends defineError('UNAUTHORIZED') {}
 export class UnknownMethodError extends defineError('UNKNOWN_METHOD') {}
 export class InternalError extends defineError('INTERNAL_ERROR') {}
 export class FileExistsError extends defineError('FILE_EXISTS') {}
@@ -83,7 +85,7 @@ for (const cls of [
   ConcurrentUpdateError, ValidationError, StoreError, DatabaseLockedError, DatabaseCorruptError, NotADatabaseError,
   SchemaTooNewError, ReadOnlyLocationError, ArtifactNotFoundError, ArtifactCorruptError, LedgerInvalidError,
   BundleInvalidError, ImportError, ToolNotFoundError, ToolArgumentsError, ToolTimeoutError, LlmCallError,
-  SettingsError, ForbiddenError, UnknownMethodError, InternalError, FileExistsError, WouldOverwriteDatabaseError, DatabaseGoneError, NumberNotExactError,
+  SettingsError, ForbiddenError, UnknownMethodError, InternalError, FileExistsError, WouldOverwriteDatabaseError, DatabaseGoneError, NumberNotExactError, UnauthorizedError,
 ]) {
   BY_CODE[new cls('').code] = cls;
 }

@@ -218,7 +218,14 @@ export interface VerifyReport {
   message: string;
   /** Present when the chain carries signatures or a signed head. */
   signed: { publicKey: string; signedSeq: number; keyId: string } | null;
+  /** Who vouches for the chain (set where a trust list is known: host, CLI). */
+  trust?: VerifyTrust;
+  /** The trust in words, e.g. "unsigned: integrity only (…)". */
+  trustMessage?: string;
 }
+
+/** unsigned: anyone can re-hash; own_key: this machine's key; trusted_key: on the user's trust list; unknown_key: anyone's. */
+export type VerifyTrust = 'unsigned' | 'own_key' | 'trusted_key' | 'unknown_key';
 
 export interface SignedHead {
   run_id: string;

@@ -69,6 +69,7 @@ export function formatVerify(report: VerifyReport, subject: string): string[] {
     ? `valid: ${subject}: ${report.records} records, hash chain intact`
     : `INVALID: ${subject}: ${report.reason ?? 'invalid'}${report.firstBadSeq !== null ? ` at seq ${report.firstBadSeq}` : ''}`;
   const lines = report.valid ? [head] : [head, report.message];
-  if (report.signed) lines.push(`signed by key ${report.signed.keyId} up to seq ${report.signed.signedSeq}`);
+  if (report.trustMessage) lines.push(report.trustMessage);
+  else if (report.signed) lines.push(`signed by key ${report.signed.keyId} up to seq ${report.signed.signedSeq}`);
   return lines;
 }

@@ -4,9 +4,10 @@
  */
 import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
-import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
+import { createExportBundle, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { readArtifact } from './artifactContent';
+import { assertBundleState, withBundleState } from './bundleState';
 import { databaseProblem } from './databaseProblem';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
@@ -70,7 +71,7 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     getStateAt: (req) => states.stateAt(host.getRun(req.runId), req.seq),
     verifyRun: (req) => {
       host.getRun(req.runId);
-      return verifyRunLedger(host.store, req.runId, host.verifyOptions());
+      return withTrust(verifyRunLedger(host.store, req.runId, host.verifyOptions()), trustContext(host));
     },
     answer: (req) => host.answer(req.runId, req.text, req.waitKey),
     resume: (req) => host.resume(req.runId, req.waitKey, req.payload),
@@ -111,11 +112,12 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     },
     getArtifact: (req) => readArtifact(host.store, req.ref),
     verifyBundle: (req) => {
-      const report = verifyBundle(req.bundle);
+      const report = withTrust(withBundleState(verifyBundle(req.bundle), req.bundle), trustContext(host));
       return { ...report, runId: bundleStateString(req.bundle, 'run_id'), workflowId: bundleStateString(req.bundle, 'workflow_id') };
     },
     importBundle: (req) => {
       if (typeof req.bundle !== 'object' || req.bundle === null) throw new BundleInvalidError('bundle must be a JSON object');
+      assertBundleState(req.bundle);
       const { runId } = importBundle(host.store, req.bundle, { now: host.clock.now() });
       host.publishRun(runId);
       return { runId };
@@ -145,4 +147,8 @@ function requireSettings(host: RuntimeHost) {
 
 function safeFileName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+}
+
+function trustContext(host: RuntimeHost) {
+  return { ownPublicKey: ownPublicKey(host.dataDir), trusted: new TrustList(host.dataDir) };
 }

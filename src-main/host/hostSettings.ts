@@ -6,7 +6,7 @@ import type { Settings } from '../../src-shared/api';
 import type { LlmSettings } from '../effects/llm/index';
 import { resolveLlmSettings } from '../effects/llm/index';
 import { SettingsError } from '../../src-shared/errors';
-import { mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
+import { bindKeyToBaseUrl, mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
 
 export interface HostSettingsAccess {
   view(): Settings;
@@ -24,6 +24,8 @@ export interface HostSettingsOptions {
   signingPublicKey: () => string | null;
   /** Called after the signing flag changes. */
   onSigningChange?: (enabled: boolean) => void;
+  /** The file tools' folders when Settings lists none (project folder, system temp). */
+  defaultToolFolders?: string[];
 }
 
 export class HostSettings implements HostSettingsAccess {
@@ -45,6 +47,11 @@ export class HostSettings implements HostSettingsAccess {
     return this.effective().signing.enabled;
   }
 
+  /** Read on every file-tool call, so a change in Settings applies at once. */
+  toolFolders(): string[] {
+    return this.effective().tools?.allowedFolders ?? this.opts.defaultToolFolders ?? [];
+  }
+
   view(): Settings {
     const llm = this.viewableLlm();
     const enabled = this.signingEnabled();
@@ -52,6 +59,7 @@ export class HostSettings implements HostSettingsAccess {
       llm: { mode: llm.mode, baseUrl: llm.baseUrl, model: llm.model, apiKeySet: !!llm.apiKey, timeoutMs: llm.timeoutMs },
       signing: { enabled, publicKey: enabled ? this.opts.signingPublicKey() : null },
       dataDir: this.opts.dataDir ?? '',
+      tools: { allowedFolders: this.toolFolders() },
     };
   }
 
@@ -67,7 +75,7 @@ export class HostSettings implements HostSettingsAccess {
 
   update(patch: SettingsPatch): Settings {
     const wasSigning = this.signingEnabled();
-    const next = mergeSettings(this.content, patch);
+    const next = mergeSettings(this.content, bindKeyToBaseUrl(this.content, patch, this.viewableLlm().baseUrl));
     // Refuse (SettingsError naming the field) before anything is written.
     resolveFrom(this.opts.overrides ? mergeSettings(next, this.opts.overrides) : next, this.opts.env);
     if (this.opts.dataDir) writeSettingsFile(this.opts.dataDir, next);

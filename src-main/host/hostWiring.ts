@@ -35,7 +35,7 @@ export interface HostCreateOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra workflow definitions (tests, embedders), registered after the built-ins. */
   workflows?: WorkflowDefinition[];
-  /** Folders the file tools may touch (default: the data folder and the project folder; append_line also the OS temp folder). */
+  /** Folders the file tools may touch (default: the project folder and the OS temp folder; never the data folder or the database). */
   toolFolders?: string[];
   allowedHosts?: string[];
   /** Registers extra tools (tests, embedders) after the built-ins and the examples'. */
@@ -61,9 +61,11 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);
 
   let signingOn = false;
+  const defaultToolFolders = [projectFile ? dirname(projectFile) : null, tmpdir()].filter((f): f is string => !!f);
   const settings = new HostSettings({
     dataDir,
     env,
+    defaultToolFolders,
     ...(opts.settingsOverrides ? { overrides: opts.settingsOverrides } : {}),
     signingPublicKey: () => opts.signing?.publicKey() ?? null,
     onSigningChange: (enabled) => {
@@ -73,9 +75,10 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   signingOn = settings.signingEnabled();
 
   const registry = new ToolRegistry();
-  const folders = opts.toolFolders ?? [dataDir, projectFile ? dirname(projectFile) : null].filter((f): f is string => !!f);
-  registerBuiltinTools(registry, { allowedFolders: folders, allowedHosts: opts.allowedHosts ?? [] });
-  registerExampleTools(registry, { allowedFolders: [...folders, tmpdir()] });
+  const folders = opts.toolFolders ?? (() => settings.toolFolders());
+  const forbiddenPaths = runtimeOwnPaths(dataDir, opts.dbPath ?? null);
+  registerBuiltinTools(registry, { allowedFolders: folders, allowedHosts: opts.allowedHosts ?? [], forbiddenPaths });
+  registerExampleTools(registry, { allowedFolders: folders, forbiddenPaths });
   opts.registerTools?.(registry);
   for (const register of modules.toolRegistrars as ((r: ToolRegistry) => void)[]) {
     try {
@@ -137,4 +140,9 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
       },
     },
   };
+}
+
+/** What no tool may touch: the data folder (settings, keys) and the database with its WAL, SHM and anchor files. */
+export function runtimeOwnPaths(dataDir: string | null, dbPath: string | null): string[] {
+  return [dataDir, dbPath].filter((p): p is string => !!p).map((p) => resolve(p));
 }

@@ -4,7 +4,7 @@
  * the key is never returned to clients (only `apiKeySet`).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { SettingsError } from '../../src-shared/errors';
 import type { LlmMode } from '../../src-shared/types';
 
@@ -19,11 +19,15 @@ export interface LlmFileSettings {
 export interface SettingsFileContent {
   llm: LlmFileSettings;
   signing: { enabled: boolean };
+  /** Folders the file tools may use; absent: the defaults (project folder, system temp). */
+  tools?: { allowedFolders?: string[] };
 }
 
 export interface SettingsPatch {
   llm?: LlmFileSettings;
   signing?: { enabled: boolean };
+  /** `allowedFolders: null` goes back to the defaults. */
+  tools?: { allowedFolders?: string[] | null };
 }
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -47,7 +51,9 @@ export function readSettingsFile(dataDir: string): SettingsFileContent {
   const obj = parsed as Record<string, unknown>;
   const llm = typeof obj.llm === 'object' && obj.llm !== null ? (obj.llm as LlmFileSettings) : {};
   const signing = typeof obj.signing === 'object' && obj.signing !== null ? (obj.signing as { enabled?: unknown }) : {};
-  return { llm: { ...llm }, signing: { enabled: signing.enabled === true } };
+  const tools = typeof obj.tools === 'object' && obj.tools !== null ? (obj.tools as { allowedFolders?: unknown }) : {};
+  const folders = Array.isArray(tools.allowedFolders) && tools.allowedFolders.every((f) => typeof f === 'string') ? (tools.allowedFolders as string[]) : undefined;
+  return { llm: { ...llm }, signing: { enabled: signing.enabled === true }, ...(folders ? { tools: { allowedFolders: folders } } : {}) };
 }
 
 /** Applies a patch: `apiKey: null` (or '') clears the key, an omitted field keeps its value. */
@@ -60,7 +66,30 @@ export function mergeSettings(current: SettingsFileContent, patch: SettingsPatch
       else (llm as Record<string, unknown>)[k] = v;
     }
   }
-  return { llm, signing: patch.signing ? { enabled: patch.signing.enabled } : { ...current.signing } };
+  const next: SettingsFileContent = { llm, signing: patch.signing ? { enabled: patch.signing.enabled } : { ...current.signing } };
+  const folders = patch.tools?.allowedFolders === undefined ? current.tools?.allowedFolders : patch.tools.allowedFolders;
+  if (folders) {
+    const relative = folders.find((f) => !isAbsolute(f));
+    if (relative !== undefined) throw new SettingsError(`tools.allowedFolders: ${JSON.stringify(relative)} is not an absolute path`, { field: 'tools.allowedFolders' });
+    next.tools = { allowedFolders: [...folders] };
+  }
+  return next;
+}
+
+/**
+ * A key is entered for one endpoint: a patch that moves `baseUrl` elsewhere without giving
+ * a key in the same request drops the stored one, so whoever can change settings cannot
+ * have the key sent to a server of their choosing.
+ */
+export function bindKeyToBaseUrl(current: SettingsFileContent, patch: SettingsPatch, currentBaseUrl: string): SettingsPatch {
+  const next = patch.llm?.baseUrl;
+  if (next === undefined || patch.llm?.apiKey !== undefined || current.llm.apiKey === undefined) return patch;
+  if (sameEndpoint(next, current.llm.baseUrl ?? currentBaseUrl)) return patch;
+  return { ...patch, llm: { ...patch.llm, apiKey: null } };
+}
+
+function sameEndpoint(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.trim().replace(/\/+$/, '') === b.trim().replace(/\/+$/, '');
 }
 
 export function writeSettingsFile(dataDir: string, content: SettingsFileContent): void {

@@ -6,6 +6,7 @@
  * name) we parse to find the top one.
  */
 import { canonicalJson } from '../../src-shared/canonicalJson';
+import { parseJsonLossless } from '../../src-shared/losslessJson';
 import type { LedgerRecord } from '../../src-shared/types';
 import type { StoredRecordRow } from '../runtime/storeContract';
 
@@ -117,6 +118,25 @@ function readSeq(body: string, at: number): number | null {
   while (end < body.length && body.charCodeAt(end) >= 0x30 && body.charCodeAt(end) <= 0x39) end++;
   if (end === at || !body.startsWith(AFTER_SEQ, end)) return null;
   return Number(body.slice(at, end));
+}
+
+/**
+ * The body's top-level `run_id` equals `runId`. Our records put `run_id` right before the top
+ * `seq` (keys are sorted and none sorts between them), so the common case is one comparison;
+ * anything else (foreign records, nested look-alikes) is parsed.
+ */
+export function bodyRunIdIs(body: string, runId: string, foreign: boolean): boolean {
+  if (!foreign) {
+    const expected = `"run_id":${JSON.stringify(runId)},`;
+    const s = lastSeqKey(body);
+    if (s >= expected.length && body.startsWith(expected, s - expected.length)) return true;
+  }
+  try {
+    // Lossless: Python bodies may hold NaN / Infinity, which JSON.parse refuses.
+    return (parseJsonLossless(body) as { run_id?: unknown }).run_id === runId;
+  } catch {
+    return false;
+  }
 }
 
 function parsedLink(body: string): BodyLink {

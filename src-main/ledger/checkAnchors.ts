@@ -9,7 +9,7 @@
  */
 import type { SignedHead, VerifyFailureReason, VerifyReport } from '../../src-shared/types';
 import type { LedgerStore, RunStore } from '../runtime/contracts';
-import { readAnchors } from './anchors';
+import { readAnchorsReport } from './anchors';
 import { verifySignedHead } from './signing';
 
 export interface AnchorProblem {
@@ -19,7 +19,10 @@ export interface AnchorProblem {
 
 export function checkAnchors(store: RunStore & LedgerStore, anchorPath: string): AnchorProblem[] {
   const problems: AnchorProblem[] = [];
-  for (const [runId, head] of Object.entries(readAnchors(anchorPath))) {
+  const { heads, problem } = readAnchorsReport(anchorPath);
+  // Reported, never fatal: the database must still open for reading and verification.
+  if (problem) problems.push({ runId: '', report: { valid: false, records: 0, firstBadSeq: null, reason: 'malformed', message: problem, signed: null } });
+  for (const [runId, head] of Object.entries(heads)) {
     const report = checkAnchor(store, runId, head);
     if (report) problems.push({ runId, report });
   }

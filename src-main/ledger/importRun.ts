@@ -1,15 +1,20 @@
 /**
- * Writing a verified foreign run into a store, once. Stores that keep raw rows
- * (ProvenanceStore.importRun) take the rows as they are, foreign bodies included; other stores
- * get an ordinary commit of the parsed records, which only works for our own records.
+ * Writing a verified foreign run into a store, once, as `importPlan` allows. Stores that keep
+ * raw rows (ProvenanceStore.importRun) take the rows as they are, foreign bodies included, with
+ * snapshots and signed head in the same transaction; other stores get an ordinary commit of
+ * the parsed records, which only works for our own records.
  */
 import { ImportError } from '../../src-shared/errors';
-import type { LedgerRecord, RunState } from '../../src-shared/types';
-import type { ProvenanceStore, RuntimeStore } from '../runtime/storeContract';
+import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
+import type { LedgerRecord, RunState, SignedHead } from '../../src-shared/types';
+import type { ImportExtras, ProvenanceStore, RuntimeStore, SnapshotStore } from '../runtime/storeContract';
+import { importPlan } from './importPlan';
 import { parsePlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 
 type RawImportTarget = Pick<ProvenanceStore, 'importRun'>;
+
+type ImportTarget = RuntimeStore & Partial<SnapshotStore> & { getSignedHead?(runId: string): SignedHead | null; saveSignedHead?(h: SignedHead): void };
 
 export interface ImportResult {
   runId: string;
@@ -17,17 +22,21 @@ export interface ImportResult {
   imported: boolean;
 }
 
-export function writeImportedRun(store: RuntimeStore, state: RunState, rows: ChainRow[]): ImportResult {
-  if (isRawTarget(store)) return { runId: state.run_id, imported: store.importRun(state, rows, statusOf) };
+export function writeImportedRun(store: ImportTarget, state: RunState, rows: ChainRow[], extras: Omit<ImportExtras, 'plan'> = {}): ImportResult {
+  if (!isValidRunId(state.run_id))
+    throw new ImportError(`refusing to import run ${JSON.stringify(state.run_id).slice(0, 120)}: a run id is ${RUN_ID_RULE}`, { runId: state.run_id });
+  if (isRawTarget(store)) return { runId: state.run_id, imported: store.importRun(state, rows, statusOf, { ...extras, plan: importPlan }) };
   const existing = store.getRun(state.run_id);
-  if (existing) {
-    if (existing.ledger_head?.hash === state.ledger_head?.hash) return { runId: state.run_id, imported: false };
-    throw new ImportError(`run ${state.run_id} already exists here with a different ledger`, { runId: state.run_id });
-  }
+  const plan = importPlan(existing, rows);
+  if (plan.kind === 'same') return { runId: state.run_id, imported: false };
   if (rows.some((r) => r.foreign))
     throw new ImportError('this store cannot hold records from another runtime; import into a SQLite database', { runId: state.run_id });
-  const records = rows.map((r) => ({ ...(JSON.parse(r.body) as LedgerRecord), record_hash: r.record_hash, signature: r.signature }));
-  store.commit({ state, records, expectedHeadSeq: null, isNew: true });
+  const records = rows
+    .slice(plan.appendFrom)
+    .map((r) => ({ ...(JSON.parse(r.body) as LedgerRecord), record_hash: r.record_hash, signature: r.signature }));
+  store.commit({ state, records, expectedHeadSeq: existing?.ledger_head?.seq ?? null, isNew: !existing });
+  for (const s of extras.snapshots ?? []) if (store.getSnapshot && !store.getSnapshot(s.snapshot_id)) store.saveSnapshot?.(s);
+  if (extras.signedHead && store.saveSignedHead && !store.getSignedHead?.(state.run_id)) store.saveSignedHead(extras.signedHead);
   return { runId: state.run_id, imported: true };
 }
 

@@ -10,3 +10,4 @@ export { importBundle } from './importBundle';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
 export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns } from './pythonImport';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';
+export { TrustList, ownPublicKey, withTrust, isTrusted } from './trust';

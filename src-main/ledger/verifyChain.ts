@@ -8,7 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { SignedHead, VerifyFailureReason, VerifyReport } from '../../src-shared/types';
 import { sha256Hex } from '../runtime/sha256';
-import { bodyLinksTo, readBodyLink, type ChainRow } from './chainRow';
+import { bodyLinksTo, bodyRunIdIs, readBodyLink, type ChainRow } from './chainRow';
 import { keyIdOf, publicKeyFromBase64, verifyRecordSignature, verifySignedHead } from './signing';
 
 export interface VerifyChainOptions {
@@ -19,7 +19,7 @@ export interface VerifyChainOptions {
   publicKey?: string | null;
   /** The latest signed head known for this run (DB, anchor file or bundle). */
   signedHead?: SignedHead | null;
-  /** The run the rows must belong to (checked against the signed head). */
+  /** The run the rows must belong to: every record's `run_id` and the signed head's are checked against it. */
   runId?: string;
   /**
    * Where the run's own state says its ledger ends (unsigned, same database): catches rows
@@ -38,6 +38,8 @@ class ChainWalk {
   count = 0;
   failure: Failure | null = null;
   signedRecords = 0;
+  /** A signature covers its record and, through the chain, every record before it. */
+  lastSignedSeq = -1;
   unverifiedSignatures = 0;
   lastSeq = -1;
   prevHash: string | null = null;
@@ -46,6 +48,7 @@ class ChainWalk {
   constructor(
     private readonly key: KeyObject | null,
     private readonly headSeq: number | null,
+    private readonly runId: string | null,
   ) {}
 
   visit(row: ChainRow): void {
@@ -59,13 +62,22 @@ class ChainWalk {
   }
 
   private check(row: ChainRow): Failure | null {
+    const link = this.checkLink(row);
+    if (link) return link;
+    // A chain is only evidence about its own run: another run's intact ledger must not pass for this one.
+    if (this.runId !== null && !bodyRunIdIs(row.body, this.runId, row.foreign))
+      return fail(row.seq, 'malformed', `record ${row.seq} belongs to another run (its run_id is not ${this.runId})`);
+    return this.checkSignature(row);
+  }
+
+  private checkLink(row: ChainRow): Failure | null {
     const expected = this.lastSeq + 1;
     if (row.seq > expected) return fail(expected, 'gap', `record ${expected} is missing (next record is ${row.seq})`);
     if (row.seq < expected) return fail(row.seq, 'reorder', `record ${row.seq} appears after record ${this.lastSeq}`);
     if (!row.foreign && bodyLinksTo(row.body, this.prevHash, row.seq)) {
       if (sha256Hex(row.body) !== row.record_hash)
         return fail(row.seq, 'hash_mismatch', `record ${row.seq} does not match its record_hash: its content was changed`);
-      return this.checkSignature(row);
+      return null;
     }
     const link = readBodyLink(row.body, !row.foreign);
     if (link.prev === undefined) return fail(row.seq, 'malformed', `record ${row.seq} has no prev_hash`);
@@ -75,12 +87,13 @@ class ChainWalk {
       return fail(row.seq, 'hash_mismatch', `record ${row.seq} does not match its record_hash: its content was changed`);
     if (link.prev !== this.prevHash)
       return fail(row.seq, 'broken_link', `record ${row.seq} does not link to the record before it (prev_hash differs)`);
-    return this.checkSignature(row);
+    return null;
   }
 
   private checkSignature(row: ChainRow): Failure | null {
     if (!row.signature) return null;
     this.signedRecords++;
+    this.lastSignedSeq = row.seq;
     if (!this.key) {
       this.unverifiedSignatures++;
       return null;
@@ -103,13 +116,13 @@ export function verifyChain(rows: ChainRowSource, opts: VerifyChainOptions = {})
   const publicKey = head?.public_key ?? opts.publicKey ?? null;
   const headProblem = checkHead(head, opts.runId);
   if (headProblem) return report(0, headProblem, null);
-  const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null);
+  const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null, opts.runId ?? null);
   if (typeof rows === 'function') rows((row) => walk.visit(row));
   else for (const row of rows) walk.visit(row);
   const failure = walk.failure ?? checkReachesHead(walk, head) ?? checkStateHead(walk, opts.stateHead);
   const signed =
     publicKey && (head || walk.signedRecords > 0)
-      ? { publicKey, signedSeq: head ? head.seq : walk.lastSeq, keyId: keyIdOf(publicKey) }
+      ? { publicKey, signedSeq: head ? head.seq : walk.lastSignedSeq, keyId: keyIdOf(publicKey) }
       : null;
   return report(walk.count, failure, signed, walk.unverifiedSignatures);
 }

@@ -6,7 +6,7 @@
  */
 import type { LedgerRecord, SignedHead, VerifyReport } from '../../src-shared/types';
 import type { LedgerStore, ProvenanceStore, RunStore } from '../runtime/storeContract';
-import { readAnchors } from './anchors';
+import { readAnchorsReport } from './anchors';
 import { chainRowFromRecord, type ChainRow } from './chainRow';
 import { verifyChain, type ChainRowSource } from './verifyChain';
 
@@ -27,9 +27,16 @@ export function ledgerRows(store: LedgerStore, runId: string): Iterable<ChainRow
 }
 
 export function verifyRunLedger(store: LedgerStore, runId: string, opts: VerifyRunOptions = {}): VerifyReport {
+  const anchors = opts.anchorPath ? readAnchorsReport(opts.anchorPath) : null;
+  const report = verifyWithHeads(store, runId, opts, anchors?.heads[runId] ?? null);
+  // An unreadable anchor file must not stop verification; it is said, since a rollback could hide behind it.
+  return anchors?.problem ? { ...report, message: `${report.message} (not checked against the anchor file: ${anchors.problem})` } : report;
+}
+
+function verifyWithHeads(store: LedgerStore, runId: string, opts: VerifyRunOptions, anchored: SignedHead | null): VerifyReport {
   const heads = [
     opts.anchor ?? null,
-    opts.anchorPath ? (readAnchors(opts.anchorPath)[runId] ?? null) : null,
+    anchored,
     hasSignedHeads(store) ? store.getSignedHead(runId) : null,
   ].filter((h): h is SignedHead => !!h);
   const signedHead = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;

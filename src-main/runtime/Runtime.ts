@@ -3,6 +3,8 @@
  * writes through one atomic `store.commit` per step (pure transitions are grouped).
  * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
  */
+import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
+import { findUnstorable } from '../../src-shared/storableJson';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -208,6 +210,8 @@ export class Runtime {
     const wf = this.requireWorkflow(workflowId, opts.version);
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
+    if (opts.runId !== undefined && !isValidRunId(opts.runId))
+      throw new ValidationError(`runId ${JSON.stringify(opts.runId).slice(0, 120)} is not a run id (${RUN_ID_RULE})`, { runId: opts.runId });
     const inputWarnings = checkStartVars(wf, { ...(wf.defaultVars ?? {}), ...vars });
     const now = this.now();
     const state = newRunState({
@@ -505,6 +509,8 @@ export class Runtime {
 function checkJson(value: unknown, path: string): void {
   const bad = findNonJsonPath(value, path);
   if (bad) throw new NonJsonValueError(`${bad} is not plain JSON (it would not survive JSON.stringify/parse unchanged)`, { path: bad });
+  const unstorable = findUnstorable(value, path);
+  if (unstorable) throw new NonJsonValueError(unstorable.message, { path: unstorable.path, problem: unstorable.problem });
 }
 
 function isSnapshotStore(s: unknown): s is SnapshotStore {

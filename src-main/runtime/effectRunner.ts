@@ -5,6 +5,7 @@
  */
 import { EffectFailedError, HandlerError } from '../../src-shared/errors';
 import { findNonJsonPath, type JsonValue } from '../../src-shared/json';
+import { findUnstorable } from '../../src-shared/storableJson';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest, RetryPolicy } from './contracts';
 import { externalize, handlerView } from './artifacts';
@@ -171,12 +172,17 @@ function checkOutcome(o: EffectOutcome): EffectOutcome {
     if (o.error !== undefined && (typeof o.error?.code !== 'string' || typeof o.error?.message !== 'string'))
       return fail('a completed outcome\'s error needs a code and a message');
     const bad = findNonJsonPath(o.result, 'result');
-    return bad ? { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${bad} is not plain JSON` }, retryable: false } : o;
+    if (bad) return { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${bad} is not plain JSON` }, retryable: false };
+    // A model reply or tool result that SQLite would store changed (lone surrogate) is refused, not rounded.
+    const unstorable = findUnstorable(o.result, 'result');
+    return unstorable ? { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${unstorable.message}` }, retryable: false } : o;
   }
   if (o.kind === 'waiting') {
     if (!o.wait || typeof o.wait.reason !== 'string') return fail('a waiting outcome needs wait.reason');
     const bad = findNonJsonPath(o.wait, 'wait');
-    return bad ? fail(`wait: ${bad} is not plain JSON`) : o;
+    if (bad) return fail(`wait: ${bad} is not plain JSON`);
+    const unstorable = findUnstorable(o.wait, 'wait');
+    return unstorable ? fail(`wait: ${unstorable.message}`) : o;
   }
   if (o.kind === 'failed') return o.error && typeof o.error.code === 'string' ? o : fail('a failed outcome needs error.code');
   return fail(`unknown outcome kind "${(o as { kind?: unknown }).kind}"`);

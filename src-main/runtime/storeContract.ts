@@ -166,6 +166,18 @@ export type RowStatusOf = (row: StoredRecordRow) => { status: string; key: strin
  * re-canonicalizing, keeps the signed head beside the run, and imports another runtime's
  * records as they are. Stores without it (MemoryStore) are verified from their records.
  */
+/** How an import may write: nothing (`same`), or the rows from `appendFrom` on (0: a new run). */
+export type ImportPlanResult = { kind: 'same' } | { kind: 'write'; appendFrom: number };
+
+export interface ImportExtras {
+  /** Decides against the run already stored (null: none); throws to refuse. */
+  plan?: (existing: RunState | null, rows: StoredRecordRow[]) => ImportPlanResult;
+  /** Saved with the run, in the same transaction; ids already present are kept as they are. */
+  snapshots?: Snapshot[];
+  /** Saved only when the store holds no signed head for the run (an import never replaces one). */
+  signedHead?: SignedHead | null;
+}
+
 export interface ProvenanceStore {
   /** Every stored row of a run in seq order, the hashed body as it was written. */
   iterateLedgerRows(runId: string): Iterable<StoredRecordRow>;
@@ -177,7 +189,7 @@ export interface ProvenanceStore {
    * Stores a verified run from elsewhere (Python runtime, bundle) with its rows as they are.
    * Returns false when the same ledger is already here (import is idempotent).
    */
-  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean;
+  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras?: ImportExtras): boolean;
 }
 
 // ---------------------------------------------------------------- the work queue

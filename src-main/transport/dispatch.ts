@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { apiMethods, type ApiHandlers, type ApiMethod, type ApiResult } from '../../src-shared/api';
-import { UnknownMethodError, ValidationError, toErrorPayload, type ErrorPayload } from '../../src-shared/errors';
+import { NonJsonValueError, UnknownMethodError, ValidationError, toErrorPayload, type ErrorPayload } from '../../src-shared/errors';
+import { findUnstorable } from '../../src-shared/storableJson';
 
 export function isApiMethod(method: unknown): method is ApiMethod {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(apiMethods, method);
@@ -15,6 +16,9 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, rawPayloa
   if (!isApiMethod(method)) {
     return fail(new UnknownMethodError(`unknown API method ${JSON.stringify(String(method)).slice(0, 120)}`, { method: String(method).slice(0, 200) }));
   }
+  // Before the schema: its recursive walk is what a hostile depth would overflow.
+  const unstorable = findUnstorable(rawPayload, 'payload');
+  if (unstorable) return fail(new NonJsonValueError(`invalid ${method} request: ${unstorable.message}`, { method, path: unstorable.path, problem: unstorable.problem }));
   const parsed = apiMethods[method].request.safeParse(rawPayload === undefined ? {} : rawPayload);
   if (!parsed.success) return fail(validationError(method, parsed.error));
   try {

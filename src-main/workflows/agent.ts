@@ -79,7 +79,12 @@ export const agentWorkflow = defineWorkflow({
       label: 'Run tools',
       kind: 'tool_calls',
       next: ['observe'],
-      handler: (run) => ({ effect: { type: 'tool_calls', payload: { tool_calls: toolCallsOf(run.vars.llm) } }, resultKey: 'tools', next: 'observe' }),
+      // Only what `plan` offered may run, whatever names the model's reply holds.
+      handler: (run) => ({
+        effect: { type: 'tool_calls', payload: { tool_calls: toolCallsOf(run.vars.llm), allowed_tools: offeredTools(run.vars.llm) } },
+        resultKey: 'tools',
+        next: 'observe',
+      }),
     },
     observe: {
       label: 'Feed results back',
@@ -112,6 +117,11 @@ function conversation(vars: JsonObject): JsonValue[] {
 function toolCallsOf(llm: JsonValue | undefined): JsonValue[] {
   if (!llm || typeof llm !== 'object' || Array.isArray(llm)) return [];
   return Array.isArray(llm.tool_calls) ? llm.tool_calls : [];
+}
+
+function offeredTools(llm: JsonValue | undefined): string[] {
+  if (!llm || typeof llm !== 'object' || Array.isArray(llm) || !Array.isArray(llm.offered_tools)) return [];
+  return llm.offered_tools.filter((n): n is string => typeof n === 'string');
 }
 
 function toolMessages(tools: JsonValue | undefined): JsonObject[] {

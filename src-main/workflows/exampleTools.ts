@@ -4,18 +4,19 @@
  * be settled by a person (recovery wait), never by a silent retry. `write_note` does the
  * same write but needs a person's approval first (examples.toolapproval).
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { JsonSchema, ToolRegistry } from '../effects/tools/index';
+import { PathPolicy } from '../effects/tools/builtins/pathPolicy';
 
 export interface ExampleToolOptions {
   /** Folders `append_line` and `write_note` may write in (default: the OS temp folder). */
-  allowedFolders?: string[];
+  allowedFolders?: string[] | (() => string[]);
+  /** The runtime's own files: never written, whatever `allowedFolders` says. */
+  forbiddenPaths?: string[];
 }
 
 export function registerExampleTools(registry: ToolRegistry, opts: ExampleToolOptions = {}): void {
-  const folders = (opts.allowedFolders ?? [tmpdir()]).map((f) => resolve(f));
+  const policy = new PathPolicy({ allowed: opts.allowedFolders ?? [tmpdir()], forbidden: opts.forbiddenPaths ?? [] });
   registry.register({
     name: 'append_line',
     description: 'Appends one line of text to a file inside an allowed folder (not idempotent).',
@@ -23,9 +24,9 @@ export function registerExampleTools(registry: ToolRegistry, opts: ExampleToolOp
     trust: 'trusted',
     idempotent: false,
     timeoutMs: 5000,
-    execute: (args) => {
+    execute: async (args) => {
       const { path, line } = args as { path: string; line: string };
-      return { path: appendLine('append_line', folders, path, line), appended: line };
+      return { path: await appendLine('append_line', policy, path, line), appended: line };
     },
   });
   registry.register({
@@ -35,9 +36,9 @@ export function registerExampleTools(registry: ToolRegistry, opts: ExampleToolOp
     trust: 'approval',
     idempotent: false,
     timeoutMs: 5000,
-    execute: (args) => {
+    execute: async (args) => {
       const { path, text } = args as { path: string; text: string };
-      return { path: appendLine('write_note', folders, path, text), written: text };
+      return { path: await appendLine('write_note', policy, path, text), written: text };
     },
   });
 }
@@ -51,19 +52,19 @@ function lineParameters(textField: string): JsonSchema {
   };
 }
 
-/** Appends `line` + newline to `path`, refusing paths outside `folders` and multi-line text; returns the resolved path. */
-function appendLine(tool: string, folders: string[], path: string, line: string): string {
-  const target = resolve(path);
-  if (!folders.some((f) => isInside(f, target))) {
-    throw new Error(`${tool} may only write inside ${folders.join(', ')}; ${target} is outside`);
-  }
+/** Appends `line` + newline to `path`, refusing paths PathPolicy refuses and multi-line text; returns the real path written. */
+async function appendLine(tool: string, policy: PathPolicy, path: string, line: string): Promise<string> {
   if (line.includes('\n')) throw new Error(`${tool} writes one line: the text must not contain a newline`);
-  mkdirSync(dirname(target), { recursive: true });
-  appendFileSync(target, `${line}\n`);
-  return target;
-}
-
-function isInside(folder: string, target: string): boolean {
-  const rel = relative(folder, target);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  let opened;
+  try {
+    opened = await policy.openForAppend(path);
+  } catch (err) {
+    throw new Error(`${tool} may only write inside ${policy.describeAllowed()}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    await opened.handle.appendFile(`${line}\n`);
+  } finally {
+    await opened.handle.close();
+  }
+  return opened.real;
 }

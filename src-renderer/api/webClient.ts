@@ -2,6 +2,8 @@
  * The RuntimeClient of the web host: `POST /api/<method>` for calls, one same-origin
  * WebSocket on `/events` for events (a cross-origin socket is blocked by the page's CSP),
  * reconnecting with capped exponential backoff and telling listeners to refetch afterwards.
+ * Both carry the session cookie the host set when the page was opened through the link
+ * `serve` printed; the token itself is never visible to page scripts (HttpOnly).
  */
 import type { ApiEventMessage, ApiResult } from '../../src-shared/api';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/transportPaths';
@@ -35,6 +37,7 @@ export function createWebClient(opts: WebClientOptions = {}): RuntimeClient {
     async call(method, req) {
       const res = await doFetch(new URL(HTTP_API_PREFIX + method, origin).toString(), {
         method: 'POST',
+        credentials: 'same-origin',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(req ?? {}),
       });

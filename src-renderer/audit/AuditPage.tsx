@@ -75,7 +75,8 @@ export function AuditPage() {
       setError(describeError(err));
     }
   };
-  const records = bundleRecords(bundle);
+  // Only what verified is shown: an invalid bundle's records, run id and workflow are the attacker's words.
+  const records = report?.valid ? bundleRecords(bundle) : [];
 
   return (
     <section className="page audit-page" aria-label="Audit">
@@ -89,11 +90,17 @@ export function AuditPage() {
       {error ? <p className="inline-error" role="alert">{error}</p> : null}
       {report ? (
         <p className={report.valid ? 'badge badge-ok' : 'badge badge-bad'} role="status" aria-label="Verification">
-          {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} · {report.message}
-          {report.signed ? ` · signed by key ${report.signed.keyId}` : ''}
+          {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} ·{' '}
+          {/* The trust sentence has its own badge below. */}
+          {report.trustMessage ? report.message.replace(`; ${report.trustMessage}`, '') : report.message}
         </p>
       ) : null}
-      {report ? <p className="muted">Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {records.length} records</p> : null}
+      {report?.valid ? (
+        <p className={report.trust === 'own_key' || report.trust === 'trusted_key' ? 'badge badge-ok' : 'badge badge-warn'} aria-label="Trust">
+          {report.trustMessage ?? (report.signed ? `signed by key ${report.signed.keyId} (not checked against a trust list)` : 'unsigned: integrity only')}
+        </p>
+      ) : null}
+      {report?.valid ? <p className="muted">Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {records.length} records</p> : null}
       <ul className="audit-records">
         {records.slice(0, 2000).map((r, i) => (
           <li key={i}>
@@ -108,7 +115,7 @@ export function AuditPage() {
         ))}
       </ul>
       {records.length > 2000 ? <p className="muted">Showing the first 2,000 of {records.length} records.</p> : null}
-      {bundle && records.length === 0 ? <JsonView value={bundle} label="Bundle" /> : null}
+      {report?.valid && bundle && records.length === 0 ? <JsonView value={bundle} label="Bundle" /> : null}
     </section>
   );
 }

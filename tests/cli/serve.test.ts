@@ -44,9 +44,10 @@ describe('abstractruntime serve', () => {
     const env = cliEnv(join(dir, 'home'));
     const server = startServe(['--port', '0', '--static', staticDir], { ...env, ABSTRACTRUNTIME_DB: db });
     const { url, port } = await server.ready;
-    expect(url).toBe(`http://127.0.0.1:${port}/`);
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/session/[A-Za-z0-9_-]{40,}/$`));
+    const token = /\/session\/([^/]+)\//.exec(url)![1]!;
 
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/events`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/events`, { headers: { Authorization: `Bearer ${token}` } });
     const firstEvent = new Promise<any>((resolve) => ws.once('message', (m) => resolve(JSON.parse(String(m)))));
     await new Promise((resolve) => ws.once('open', resolve));
     const started = await postApi(url, 'startRun', { workflowId: 'examples.approval' });

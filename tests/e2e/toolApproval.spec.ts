@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { screenshot } from './support/screens';
 import { startWebHost, type WebHost } from './support/webHost';
@@ -9,8 +10,8 @@ test.beforeAll(async () => (host = await startWebHost()));
 test.afterAll(async () => host?.stop());
 
 test('approve one write_note call with edited arguments, deny the other, see the results in the ledger', async ({ page }) => {
-  // Inside the host's data folder, which the host lets file tools write in.
-  const path = join(host.home, 'notes.txt');
+  // In the system temp folder, where file tools may write (never the host's data folder).
+  const path = join(mkdtempSync(join(tmpdir(), 'ar-e2e-notes-')), 'notes.txt');
   const run = await host.api<{ run_id: string }>('startRun', { workflowId: 'examples.toolapproval', vars: { path, notes: ['first', 'second'] } });
   await page.goto(`${host.url}/#/runs/${run.run_id}`);
 
@@ -45,4 +46,5 @@ test('approve one write_note call with edited arguments, deny the other, see the
   await expect(results).toContainText('"edited_arguments"');
   await expect(results).toContainText('denied by user: one note is enough');
   await screenshot(page, 'run-tool-approval-decided');
+  rmSync(dirname(path), { recursive: true, force: true });
 });

@@ -45,7 +45,7 @@ afterAll(async () => {
 async function call(name: string, args: JsonValue, allowedHosts: string[] = []) {
   const r = new ToolRegistry();
   registerBuiltinTools(r, { allowedFolders: [allowed], allowedHosts });
-  const out = await createToolCallsEffectHandler(r).execute({ type: 'tool_calls', payload: { tool_calls: [{ name, arguments: args, call_id: 'c' }] } }, effectCtx());
+  const out = await createToolCallsEffectHandler(r).execute({ type: 'tool_calls', payload: { tool_calls: [{ name, arguments: args, call_id: 'c' }], allowed_tools: [name] } }, effectCtx());
   expect(out.kind).toBe('completed');
   return (out as unknown as { result: { results: any[] } }).result.results[0];
 }
@@ -83,7 +83,7 @@ describe('built-in tools', () => {
   it('with no allowed folders, file tools refuse every path', async () => {
     const r = new ToolRegistry();
     registerBuiltinTools(r);
-    const out = await createToolCallsEffectHandler(r).execute({ type: 'tool_calls', payload: { tool_calls: [{ name: 'list_folder', arguments: { path: '/' } }] } }, effectCtx());
+    const out = await createToolCallsEffectHandler(r).execute({ type: 'tool_calls', payload: { tool_calls: [{ name: 'list_folder', arguments: { path: '/' } }], allowed_tools: ['list_folder'] } }, effectCtx());
     expect((out as any).result.results[0].error).toMatch(/no allowed folders/);
   });
 

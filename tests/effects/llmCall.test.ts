@@ -43,6 +43,7 @@ describe('llm_call, local mode', () => {
       model: 'test-model',
       finish_reason: 'stop',
       latency_ms: expect.any(Number),
+      offered_tools: ['add'],
     });
     expect((out as { actor?: { kind: string } }).actor?.kind).toBe('llm');
     const req = server.requests[0]!;

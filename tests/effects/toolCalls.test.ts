@@ -34,7 +34,11 @@ function registry(extra: Partial<ToolDefinition>[] = []) {
   return { r, calls };
 }
 
-const effect = (calls: JsonValue[]): EffectRequest => ({ type: 'tool_calls', payload: { tool_calls: calls } });
+/** The calls with every name they use allowed (the offered-tools rule has its own tests in tests/security). */
+const effect = (calls: JsonValue[]): EffectRequest => ({ type: 'tool_calls', payload: { tool_calls: calls, allowed_tools: namesOf(calls) } });
+function namesOf(calls: JsonValue[]): string[] {
+  return calls.map((c) => (c as any)?.name ?? (c as any)?.function?.name).filter((n): n is string => typeof n === 'string');
+}
 
 function asWait(o: EffectOutcome): WaitState {
   expect(o.kind).toBe('waiting');

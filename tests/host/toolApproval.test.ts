@@ -11,7 +11,7 @@ const deploy = defineWorkflow({
   nodes: {
     call: {
       handler: () => ({
-        effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'deploy', arguments: { env: 'staging' }, call_id: 'c1' }] } },
+        effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'deploy', arguments: { env: 'staging' }, call_id: 'c1' }], allowed_tools: ['deploy'] } },
         resultKey: 'deployed',
       }),
     },

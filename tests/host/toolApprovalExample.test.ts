@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WrongWaitKeyError } from '../../src-shared/errors';
 import { ledgerOf, memoryHost, tempDir } from './hostFixture';
@@ -157,7 +158,7 @@ describe('examples.toolapproval through the host', () => {
   });
 
   it('refuses a path outside the allowed folders as an error result, not a crash', async () => {
-    const { host } = await memoryHost({ toolFolders: [] });
+    const { host } = await memoryHost({ toolFolders: [tmpdir()] });
     const run = await host.startRun('examples.toolapproval', { path: '/etc/abstractruntime-notes.txt', notes: ['x'] });
     const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'note-1', approved: true }]);
     expect(done.status).toBe('completed');

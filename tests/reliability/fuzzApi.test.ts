@@ -148,7 +148,7 @@ describe('fuzzing the API boundary', () => {
     const rand = seededRandom(seed + 1);
     const runIds = [...committed.keys()];
     const post = (path: string, body: string | Buffer, type = 'application/json') =>
-      fetch(new URL(path, web.url), { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+      fetch(new URL(path, web.url), { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${web.token}` }, body: typeof body === 'string' ? body : new Uint8Array(body) });
     const bodies: (() => string | Buffer)[] = [
       () => JSON.stringify(randomPayload(rand, pick(rand, API_METHODS), runIds)),
       () => randomString(rand),
@@ -175,7 +175,7 @@ describe('fuzzing the API boundary', () => {
     }
     const wrongType = await post('/api/getInfo', '{}', 'text/plain');
     expect(wrongType.status).toBe(415);
-    const viaGet = await fetch(new URL('/api/getInfo', web.url));
+    const viaGet = await fetch(new URL('/api/getInfo', web.url), { headers: { authorization: `Bearer ${web.token}` } });
     expect(viaGet.status).toBe(405);
     const huge = await post('/api/importBundle', Buffer.alloc(11 * 1024 * 1024, 0x20)).catch((e: Error) => e);
     if (!(huge instanceof Error)) expect(huge.status).toBe(413);

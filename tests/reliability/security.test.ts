@@ -50,11 +50,11 @@ function canConnect(address: string, port: number): Promise<boolean> {
 }
 
 const api = (headers: Record<string, string>) =>
-  fetch(new URL('/api/getInfo', web.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  fetch(new URL('/api/getInfo', web.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${web.token}`, ...headers }, body: '{}' });
 
 describe('web host exposure', () => {
   it('listens on 127.0.0.1 only and refuses to bind elsewhere', async () => {
-    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(web.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await canConnect('127.0.0.1', web.port)).toBe(true);
     const ext = externalAddress();
     if (ext) expect(await canConnect(ext, web.port), `reachable on ${ext}`).toBe(false);
@@ -65,7 +65,7 @@ describe('web host exposure', () => {
 
   it('refuses other origins and rebound host names', async () => {
     expect((await api({})).status).toBe(200);
-    expect((await api({ origin: web.url.replace(/\/$/, '') })).status).toBe(200);
+    expect((await api({ origin: web.origin })).status).toBe(200);
     for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${web.port + 1}`, 'https://127.0.0.1']) {
       const res = await api({ origin });
       expect(res.status, origin).toBe(403);
@@ -74,7 +74,7 @@ describe('web host exposure', () => {
     // DNS rebinding: a foreign name resolving to 127.0.0.1 still carries its own Host header.
     const rebound = await new Promise<number>((resolve, reject) => {
       const s = connect({ host: '127.0.0.1', port: web.port }, () =>
-        s.write(`POST /api/getInfo HTTP/1.1\r\nHost: evil.example:${web.port}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`),
+        s.write(`POST /api/getInfo HTTP/1.1\r\nHost: evil.example:${web.port}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${web.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`),
       );
       let text = '';
       s.on('data', (d) => (text += d.toString()));
@@ -87,7 +87,7 @@ describe('web host exposure', () => {
   it('refuses cross-origin WebSocket event streams', async () => {
     const attempt = (origin: string | undefined) =>
       new Promise<'open' | 'refused'>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${web.port}/events`, origin ? { origin } : {});
+        const ws = new WebSocket(`ws://127.0.0.1:${web.port}/events`, { headers: { authorization: `Bearer ${web.token}` }, ...(origin ? { origin } : {}) });
         ws.once('open', () => (ws.close(), resolve('open')));
         ws.once('error', () => resolve('refused'));
         ws.once('unexpected-response', () => resolve('refused'));

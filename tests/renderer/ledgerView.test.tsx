@@ -73,6 +73,23 @@ describe('audit page', () => {
     await screen.findByRole('status', { name: 'Verification' });
     expect(screen.getByRole('status', { name: 'Verification' }).textContent).toContain('Chain broken at seq 0 (hash_mismatch)');
     expect(client.callsTo('verifyBundle')).toEqual([{ bundle }]);
+    // An invalid bundle's records, run id and workflow are unverified claims: not shown.
+    expect(screen.queryByText('run_started')).toBeNull();
+    expect(screen.queryByLabelText('Trust')).toBeNull();
+  });
+
+  it('lists a valid bundle’s records with who vouches for them, in words', async () => {
+    const bundle = { format: 'abstractruntime-bundle', records: [{ seq: 0, record_hash: 'h0', signature: null, foreign: false, body: JSON.stringify({ kind: 'run_started', node_id: 'count', status: 'completed', started_at: '2026-11-29T04:00:00Z' }) }] };
+    const unsigned = 'unsigned: integrity only (anyone who can edit the file can re-hash it)';
+    const client = createFakeClient({
+      verifyBundle: () => ({ valid: true, records: 1, firstBadSeq: null, reason: null, message: 'valid', signed: null, trust: 'unsigned', trustMessage: unsigned, runId: 'r', workflowId: 'examples.counter' }),
+    });
+    setRuntimeClient(client);
+    render(<AuditPage />);
+    const file = new File([JSON.stringify(bundle)], 'run.bundle.json', { type: 'application/json' });
+    await act(async () => fireEvent.change(screen.getByLabelText('Bundle file'), { target: { files: [file] } }));
+    await screen.findByRole('status', { name: 'Verification' });
+    expect(screen.getByLabelText('Trust').textContent).toBe(unsigned);
     expect(screen.getByText('run_started')).toBeTruthy();
   });
 

@@ -14,7 +14,7 @@ export function httpRequest(
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path ?? '/', headers: opts.headers ?? {} },
+      { host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path ?? '/', headers: withToken(url, opts.headers ?? {}) },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -26,6 +26,22 @@ export function httpRequest(
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });
+}
+
+/**
+ * The web host hands out `<origin>/session/<token>/`: requests made from such a URL carry
+ * the token as a Bearer header, like a script using `serve --token-file` (unless the test
+ * sets its own Authorization, or passes `Authorization: ''` to send none).
+ */
+export function withToken(url: string, headers: Record<string, string>): Record<string, string> {
+  const token = /\/session\/([^/]+)\//.exec(new URL(url).pathname)?.[1];
+  const own = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization');
+  if (own !== undefined) {
+    if (headers[own] !== '') return headers;
+    const { [own]: _, ...rest } = headers;
+    return rest;
+  }
+  return token ? { ...headers, Authorization: `Bearer ${token}` } : headers;
 }
 
 export async function postApi(url: string, method: string, payload: unknown, headers: Record<string, string> = {}) {

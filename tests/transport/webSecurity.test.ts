@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { startWebHost, type WebHost } from '../../src-main/transport/web/index';
 import { STREAMED_EVENTS } from '../../src-main/transport/eventSource';
 import { FakeEvents, fakeHandlers } from './fakeApi';
-import { httpRequest, postApi } from './httpClient';
+import { httpRequest, postApi, withToken } from './httpClient';
 import { writeFakeRenderer } from './fakeRenderer';
 
 let dir: string;
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 function openSocket(headers: Record<string, string>): Promise<{ ws: WebSocket; status: number | null }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/events`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/events`, { headers: withToken(web.url, headers) });
     ws.on('open', () => resolve({ ws, status: null }));
     ws.on('unexpected-response', (_req, res) => resolve({ ws, status: res.statusCode ?? 0 }));
     ws.on('error', () => resolve({ ws, status: -1 }));
@@ -47,7 +47,8 @@ function openSocket(headers: Record<string, string>): Promise<{ ws: WebSocket; s
 
 describe('web host: origin policy', () => {
   it('binds to 127.0.0.1 only and refuses a public bind address', async () => {
-    expect(web.url).toBe(`http://127.0.0.1:${web.port}/`);
+    expect(web.origin).toBe(`http://127.0.0.1:${web.port}`);
+    expect(web.url).toBe(`http://127.0.0.1:${web.port}/session/${web.token}/`);
     await expect(startWebHost({ handlers: fakeHandlers(), events, port: 0, host: '0.0.0.0', staticDir: dir })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 

@@ -1,5 +1,6 @@
 /** `serve`: the host, its scheduler and the web host, until SIGINT/SIGTERM. */
-import { join } from 'node:path';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { databaseProblem } from '../../host/databaseProblem';
 import { startWebHost, DEFAULT_WEB_PORT } from '../../transport/web/index';
 import type { Command } from '../command';
@@ -12,11 +13,12 @@ const DEFAULT_STATIC_DIR = join(packageRoot(), 'out/web');
 export const serveCommands: Command[] = [
   {
     name: 'serve',
-    usage: '[--port P] [--static DIR]',
+    usage: '[--port P] [--static DIR] [--token-file PATH]',
     summary: 'run the web host (inspector + API) on 127.0.0.1 until Ctrl-C',
     options: {
       port: { type: 'string', valueName: 'P', description: `port (default ${DEFAULT_WEB_PORT}, 0 = any free port)` },
       static: { type: 'string', valueName: 'DIR', description: 'built renderer folder (default out/web)' },
+      'token-file': { type: 'string', valueName: 'PATH', description: "write this launch's API token there (mode 0600) for scripts: Authorization: Bearer <token>" },
     },
     args: { min: 0, max: 0 },
     async run(ctx, { values }) {
@@ -28,9 +30,16 @@ export const serveCommands: Command[] = [
         port,
         staticDir: (values.static as string | undefined) ?? ctx.env.ABSTRACTRUNTIME_WEB_DIR ?? DEFAULT_STATIC_DIR,
       });
+      const tokenFile = values['token-file'] as string | undefined;
+      if (tokenFile) writeTokenFile(resolve(tokenFile), web.token);
       // A worker too: whatever any process leaves runnable on this database is advanced here.
       host.startServices({ kind: 'serve' });
-      ctx.out.result({ url: web.url, port: web.port, dbPath: ctx.paths.dbPath }, () => [`AbstractRuntime web host on ${web.url}`, `database ${ctx.paths.dbPath}`, 'press Ctrl-C to stop']);
+      ctx.out.result({ url: web.url, origin: web.origin, port: web.port, dbPath: ctx.paths.dbPath, ...(tokenFile ? { tokenFile: resolve(tokenFile) } : {}) }, () => [
+        `AbstractRuntime web host on ${web.origin}/`,
+        `open ${web.url} (the link carries this launch's token; without it the API answers 401)`,
+        `database ${ctx.paths.dbPath}`,
+        'press Ctrl-C to stop',
+      ]);
       const watch = watchDatabaseFile(host.store, (problem) => ctx.out.note(`error DATABASE_GONE: ${problem}: this host writes nothing more; restart it`));
       await untilSignal();
       clearInterval(watch);
@@ -75,6 +84,14 @@ function watchDatabaseFile(store: unknown, report: (problem: string) => void): R
   }, DATABASE_CHECK_MS);
   timer.unref();
   return timer;
+}
+
+/** Created 0600 before the token is written, then renamed into place, so no other user ever reads it. */
+function writeTokenFile(path: string, token: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
 }
 
 function parsePort(text: string | undefined): number {

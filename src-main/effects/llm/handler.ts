@@ -44,13 +44,17 @@ export function createLlmEffectHandler(getSettings: () => LlmSettings, opts: Llm
           requestBody(settings, call, model) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
           { signal: ctx.signal, headers: requestHeaders(settings, call, ctx), timeout: timeoutMs(settings, call) },
         );
-        const result = toLlmResult(completion, model, Math.max(0, nowMs() - started));
+        const result = toLlmResult(completion, model, Math.max(0, nowMs() - started), offeredToolNames(call));
         return { kind: 'completed', result: result as unknown as JsonObject, actor: llmActor(settings, result.model) };
       } catch (err) {
         return llmFailure(err, settings?.apiKey ?? null);
       }
     },
   };
+}
+
+function offeredToolNames(call: LlmCallPayload): string[] {
+  return (call.tools ?? []).map((t) => (t.function as JsonObject).name as string);
 }
 
 /** local mode: a per-call base_url is a different provider, and the configured key is not sent there. */

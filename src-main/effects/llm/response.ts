@@ -15,6 +15,8 @@ export interface LlmCallResult {
   model: string;
   finish_reason: string | null;
   latency_ms: number;
+  /** The tool names this call offered the model: a following `tool_calls` effect passes them as `allowed_tools`. */
+  offered_tools: string[];
 }
 
 interface CompletionLike {
@@ -23,7 +25,7 @@ interface CompletionLike {
   usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
 }
 
-export function toLlmResult(completion: CompletionLike, requestedModel: string, latencyMs: number): LlmCallResult {
+export function toLlmResult(completion: CompletionLike, requestedModel: string, latencyMs: number, offeredTools: string[] = []): LlmCallResult {
   const choice = completion.choices?.[0];
   const usage = completion.usage ?? {};
   const prompt = usage.prompt_tokens ?? 0;
@@ -35,6 +37,7 @@ export function toLlmResult(completion: CompletionLike, requestedModel: string, 
     model: completion.model || requestedModel,
     finish_reason: choice?.finish_reason ?? null,
     latency_ms: latencyMs,
+    offered_tools: offeredTools,
   };
 }
 

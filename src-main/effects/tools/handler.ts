@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from '../../../src-shared/json';
 import type { LlmMode, ToolCall, ToolCallResult, WaitState } from '../../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest } from '../../runtime/contracts';
 import { readResumePayload, type Decision, type ExternalResult, type ResumeInput } from './decisions';
-import { errorResult, normalizeToolCallsPayload, parseToolCalls, realignToolResults, type ParsedCall } from './payload';
+import { allowedToolsOf, errorResult, normalizeToolCallsPayload, parseToolCalls, realignToolResults, type ParsedCall } from './payload';
 import type { ToolRegistry, ToolTrust } from './registry';
 import { argumentsProblem, runToolCall } from './runTool';
 
@@ -28,30 +28,30 @@ interface Progress {
 
 export function createToolCallsEffectHandler(registry: ToolRegistry, opts: ToolCallsHandlerOptions = {}): EffectHandler {
   const mode = (): LlmMode => (typeof opts.mode === 'function' ? opts.mode() : (opts.mode ?? 'local'));
-  const runsLocally = (call: ParsedCall): boolean => {
+  const runsLocally = (call: ParsedCall, effect: EffectRequest): boolean => {
     const tool = registry.get(call.name);
-    return mode() !== 'remote' && !!tool && tool.trust !== 'passthrough';
+    return mode() !== 'remote' && !!tool && tool.trust !== 'passthrough' && notOffered(effect, call) === null;
   };
 
   return {
     isIdempotent(effect) {
       const calls = tryParse(effect);
-      return !calls || calls.every((c) => !runsLocally(c) || registry.get(c.name)!.idempotent);
+      return !calls || calls.every((c) => !runsLocally(c, effect) || registry.get(c.name)!.idempotent);
     },
     // Provider call ids change when an LLM turn is re-asked after a crash: key on the calls only.
     keyPayload: (effect) => normalizeToolCallsPayload(effect.payload),
     adaptReusedResult: (result, effect) => realignToolResults(result, effect.payload),
     hasSideEffects(effect) {
       const calls = tryParse(effect);
-      return !!calls && calls.some(runsLocally);
+      return !!calls && calls.some((c) => runsLocally(c, effect));
     },
     async execute(effect, ctx) {
       const calls = parseOrFail(effect);
       if (!Array.isArray(calls)) return calls;
-      const progress: Progress = { modes: calls.map((c) => modeOf(registry, mode(), c)), results: calls.map(() => null) };
+      const progress: Progress = { modes: calls.map((c) => (notOffered(effect, c) ? 'error' : modeOf(registry, mode(), c))), results: calls.map(() => null) };
       for (const call of calls) {
         const m = progress.modes[call.index]!;
-        if (m === 'error') progress.results[call.index] = immediateError(registry, call);
+        if (m === 'error') progress.results[call.index] = notOfferedResult(effect, call) ?? immediateError(registry, call);
         else if (m === 'trusted') progress.results[call.index] = executed(await runToolCall(registry.get(call.name)!, call, call.arguments, envOf(ctx)), call.arguments);
       }
       return settle(calls, progress, []);
@@ -67,6 +67,18 @@ export function createToolCallsEffectHandler(registry: ToolRegistry, opts: ToolC
       return settle(calls, progress, problems);
     },
   };
+}
+
+/** Why `call` may not run (its tool was not offered), or null. Decided before trust, arguments or registration. */
+function notOffered(effect: EffectRequest, call: ParsedCall): string | null {
+  const allowed = allowedToolsOf(effect.payload);
+  if (typeof allowed === 'string') return `tool "${call.name}" refused: ${allowed}`;
+  return allowed.has(call.name) ? null : `tool "${call.name}" was not offered to this call (allowed: ${[...allowed].join(', ') || 'none'})`;
+}
+
+function notOfferedResult(effect: EffectRequest, call: ParsedCall): Result | null {
+  const reason = notOffered(effect, call);
+  return reason ? errorResult(call, reason, { denied: 'not_offered' }) : null;
 }
 
 function modeOf(registry: ToolRegistry, mode: LlmMode, call: ParsedCall): CallMode {

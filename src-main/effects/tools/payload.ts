@@ -14,6 +14,18 @@ export interface ParsedCall {
   call_id: string;
 }
 
+/**
+ * `allowed_tools`: the names the calls may use. A model may name any tool, offered or not,
+ * so the payload must say which were offered (an `llm_call` result's `offered_tools`); a
+ * workflow running calls it wrote itself lists them too. Absent or malformed: nothing is allowed.
+ */
+export function allowedToolsOf(payload: JsonObject): Set<string> | string {
+  const list = payload.allowed_tools;
+  if (list === undefined) return 'the tool_calls payload names no `allowed_tools` (the tools offered to the model, or the ones the workflow runs)';
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) return 'the tool_calls payload `allowed_tools` must be an array of tool names';
+  return new Set(list as string[]);
+}
+
 export function parseToolCalls(payload: JsonObject): ParsedCall[] {
   const list = payload.tool_calls;
   if (!Array.isArray(list)) throw new ValidationError('tool_calls payload needs a `tool_calls` array');
@@ -51,7 +63,9 @@ function parseJsonArgs(s: string): JsonValue {
  */
 export function normalizeToolCallsPayload(payload: JsonObject): JsonObject {
   try {
-    return { tool_calls: parseToolCalls(payload).map((c) => ({ name: c.name, arguments: c.arguments })) };
+    const calls = parseToolCalls(payload).map((c) => ({ name: c.name, arguments: c.arguments }));
+    const allowed = allowedToolsOf(payload);
+    return typeof allowed === 'string' ? { tool_calls: calls } : { tool_calls: calls, allowed_tools: [...allowed].sort() };
   } catch {
     return payload;
   }

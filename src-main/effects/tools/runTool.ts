@@ -3,6 +3,7 @@
  * a timeout enforced, and every failure turned into an error result (never a thrown crash).
  */
 import { findNonJsonPath, type JsonObject, type JsonValue } from '../../../src-shared/json';
+import { findUnstorable } from '../../../src-shared/storableJson';
 import type { ToolCallResult } from '../../../src-shared/types';
 import { validateJsonSchema } from './jsonSchema';
 import { errorResult, type ParsedCall } from './payload';
@@ -65,7 +66,9 @@ async function invoke(tool: ToolDefinition, args: JsonObject, ctx: ToolContext):
     const raw = await tool.execute!(structuredClone(args), ctx);
     const output = (raw === undefined ? null : raw) as JsonValue;
     const bad = findNonJsonPath(output, 'output');
-    return bad ? { error: `returned a value that is not plain JSON at ${bad}` } : { output };
+    if (bad) return { error: `returned a value that is not plain JSON at ${bad}` };
+    const unstorable = findUnstorable(output, 'output');
+    return unstorable ? { error: `returned a value that cannot be stored exactly: ${unstorable.message}` } : { output };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

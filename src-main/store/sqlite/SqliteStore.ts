@@ -32,6 +32,8 @@ import type {
   LedgerPage,
   LedgerQuery,
   ListPage,
+  ImportExtras,
+  ImportPlanResult,
   ProvenanceStore,
   RowStatusOf,
   RunFilter,
@@ -88,7 +90,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   /** Commits through this connection (data_version only counts other connections'). */
   private ownWrites = 0;
   private readonly totals = new Map<string, { token: number; n: number }>();
-  private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
+  private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras) => boolean>;
   private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
   private readonly file: DatabaseFileIdentity | null;
 
@@ -106,7 +108,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
-    this.importTx = db.transaction((state, rows, statusOf) => this.importInTx(state, rows, statusOf));
+    this.importTx = db.transaction((state, rows, statusOf, extras) => this.importInTx(state, rows, statusOf, extras));
     this.claimTx = db.transaction((req) => this.claimInTx(req));
   }
 
@@ -472,30 +474,36 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   /**
-   * Stores a verified run from elsewhere (Python runtime, bundle) with its rows as they are.
-   * Returns false when the same ledger is already here (import is idempotent).
+   * Stores a verified run from elsewhere (Python runtime, bundle) with its rows as they are,
+   * with its snapshots and signed head, in one transaction. What may be written is decided
+   * by `importPlan` (src-main/ledger/importPlan.ts) from what is stored: returns false when
+   * the same ledger is already here (import is idempotent).
    */
-  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
+  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras = {}): boolean {
     this.file?.assertWritable();
-    const stored = this.run(() => this.importTx.immediate(state, rows, statusOf));
+    const stored = this.run(() => this.importTx.immediate(state, rows, statusOf, extras));
     this.groupFsync?.wrote();
     this.run(() => this.groupFsync?.syncNow());
     return stored;
   }
 
-  private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
-      const last = rows[rows.length - 1];
+  private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras): boolean {
       const head = this.st.runHead.get(state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
-      if (head) {
-        if (head.head_seq === (last?.seq ?? null) && head.head_hash === (last?.record_hash ?? null)) return false;
-        throw new ImportError(`run ${state.run_id} already exists here with a different ledger`, { runId: state.run_id });
-      }
+      const existing = head ? this.getRun(state.run_id) : null;
+      const plan = (extras.plan ?? refuseExisting)(existing, rows);
+      if (plan.kind === 'same') return false;
       rows.forEach((row, i) => {
         if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
+        if (i < plan.appendFrom) return;
         const { status, key } = statusOf(row);
         this.insertRow(state.run_id, row, status, key);
       });
       this.st.upsertRun.run(runColumns(state, JSON.stringify(state)));
+      for (const s of extras.snapshots ?? []) {
+        this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, JSON.stringify(s));
+      }
+      const signed = extras.signedHead;
+      if (signed && !this.st.getSignedHead.get(state.run_id)) this.st.putSignedHead.run(signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key);
       this.ownWrites++;
       return true;
   }
@@ -565,4 +573,11 @@ function toStored(t: LedgerTuple): StoredRecordRow {
     body: typeof body === 'string' ? body : String(body),
     foreign: t[4] === 1,
   };
+}
+
+function refuseExisting(existing: RunState | null, rows: StoredRecordRow[]): ImportPlanResult {
+  if (!existing) return { kind: 'write', appendFrom: 0 };
+  const last = rows[rows.length - 1];
+  if (existing.ledger_head?.seq === last?.seq && existing.ledger_head?.hash === last?.record_hash) return { kind: 'same' };
+  throw new ImportError(`run ${existing.run_id} already exists here with a different ledger`, { runId: existing.run_id });
 }

@@ -7,13 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH, type ApiHandlers } from '../../../src-shared/api';
-import { ForbiddenError, ValidationError } from '../../../src-shared/errors';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../src-shared/errors';
 import type { EventSource } from '../eventSource';
 import { handleApiRequest } from './apiRoute';
 import { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 import { EventsSocket } from './eventsSocket';
 import { isLoopbackBindAddress, refusalReason } from './originPolicy';
 import { sendText, serveStatic } from './staticFiles';
+import { newSessionToken, requestHasToken, sameToken, sessionCookie, sessionUrl, tokenInSessionPath } from './sessionToken';
 
 export const DEFAULT_WEB_PORT = 7842;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -27,10 +28,16 @@ export interface WebHostOptions {
   host?: string;
   staticDir: string;
   maxBodyBytes?: number;
+  /** The session token every API call and the event socket must carry (default: a new random one). */
+  token?: string;
 }
 
 export interface WebHost {
+  /** The login URL (`<origin>/session/<token>/`): opening it in a browser starts a session. */
   url: string;
+  /** `http://127.0.0.1:<port>` without the token. */
+  origin: string;
+  token: string;
   port: number;
   close(): Promise<void>;
 }
@@ -41,37 +48,56 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     throw new ValidationError(`the web host binds to loopback only (127.0.0.1, ::1, localhost), not ${bindHost}`, { host: bindHost });
   }
   const socket = new EventsSocket(opts.events);
+  const token = opts.token ?? newSessionToken();
   let port = 0;
   const server = createServer((req, res) => {
-    void route(req, res, port, opts).catch(() => {
+    void route(req, res, port, token, opts).catch(() => {
       if (!res.headersSent) sendText(res, 500, 'internal error');
       else res.destroy();
     });
   });
-  server.on('upgrade', (req, sock, head) => upgrade(req, sock, head, port, socket));
+  server.on('upgrade', (req, sock, head) => upgrade(req, sock, head, port, token, socket));
   server.on('clientError', (_err, sock) => sock.destroy());
   port = await listen(server, opts.port ?? DEFAULT_WEB_PORT, bindHost);
   const shownHost = bindHost === '::1' ? '[::1]' : bindHost;
-  return { url: `http://${shownHost}:${port}/`, port, close: () => closeAll(server, socket) };
+  const origin = `http://${shownHost}:${port}`;
+  return { url: sessionUrl(origin, token), origin, token, port, close: () => closeAll(server, socket) };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, port: number, opts: WebHostOptions): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, port: number, token: string, opts: WebHostOptions): Promise<void> {
   const refused = refusalReason(req.headers, port);
-  if (refused) {
-    const body = JSON.stringify({ ok: false, error: new ForbiddenError(refused).toPayload() });
-    res.writeHead(403, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
-    return void res.end(body);
+  if (refused) return sendError(res, 403, new ForbiddenError(refused));
+  const path = (req.url ?? '').split('?')[0]!;
+  const offered = tokenInSessionPath(path);
+  if (offered !== null) {
+    if (!sameToken(offered, token)) return sendError(res, 401, new UnauthorizedError('this session link is not the one the running host printed (it changes on every launch)'));
+    // The fragment of the link (`#/runs/…`) survives the redirect; the token leaves the address bar.
+    res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': sessionCookie(port, token), Location: '/', 'Cache-Control': 'no-store' });
+    return void res.end();
   }
-  if ((req.url ?? '').startsWith(HTTP_API_PREFIX)) return handleApiRequest(req, res, opts.handlers, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  if (path.startsWith(HTTP_API_PREFIX)) {
+    if (!requestHasToken(req.headers, port, token)) {
+      req.resume();
+      return sendError(res, 401, new UnauthorizedError('the web API needs this launch\'s token: open the URL `serve` printed, or send Authorization: Bearer <token>'));
+    }
+    return handleApiRequest(req, res, opts.handlers, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  }
   return serveStatic(req, res, { staticDir: opts.staticDir, csp: contentSecurityPolicy(port) });
 }
 
-function upgrade(req: IncomingMessage, sock: Duplex, head: Buffer, port: number, socket: EventsSocket): void {
+function sendError(res: ServerResponse, status: number, err: ForbiddenError | UnauthorizedError): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify({ ok: false, error: err.toPayload() }));
+}
+
+function upgrade(req: IncomingMessage, sock: Duplex, head: Buffer, port: number, token: string, socket: EventsSocket): void {
   const path = (req.url ?? '').split('?')[0];
   const refused = refusalReason(req.headers, port);
-  if (refused || path !== WS_EVENTS_PATH) {
-    const status = refused ? '403 Forbidden' : '404 Not Found';
-    sock.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refused ?? 'no such socket'}`);
+  const unauthorized = !refused && path === WS_EVENTS_PATH && !requestHasToken(req.headers, port, token);
+  if (refused || unauthorized || path !== WS_EVENTS_PATH) {
+    const status = refused ? '403 Forbidden' : unauthorized ? '401 Unauthorized' : '404 Not Found';
+    const reason = refused ?? (unauthorized ? 'the event socket needs this launch\'s session token' : 'no such socket');
+    sock.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}`);
     return;
   }
   socket.upgrade(req, sock, head);

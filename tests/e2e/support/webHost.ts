@@ -14,7 +14,15 @@ const BIN = join(ROOT, 'bin/abstractruntime.mjs');
 const START_TIMEOUT_MS = 45_000;
 
 export interface WebHost {
+  /**
+   * The session link `serve` prints (`<origin>/session/<token>`, no trailing slash):
+   * `page.goto(`${url}/#/runs`)` signs the page in (cookie) and lands on `/#/runs`.
+   */
   url: string;
+  /** `http://127.0.0.1:<port>`, for requests that send `token` themselves. */
+  origin: string;
+  /** This launch's API token (`Authorization: Bearer <token>`). */
+  token: string;
   dbPath: string;
   home: string;
   /** Runs the CLI with `--json` against this host's database; returns the parsed document. */
@@ -42,8 +50,10 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
   const env = { ...process.env, ABSTRACTRUNTIME_HOME: home };
   const child = spawn(process.execPath, [BIN, '--db', dbPath, '--json', 'serve', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let url: string;
+  let origin: string;
+  let token: string;
   try {
-    url = await readUrl(child);
+    ({ url, origin, token } = await readUrl(child));
   } catch (err) {
     child.kill('SIGKILL'); // never leave a host behind when it did not start properly
     rmSync(home, { recursive: true, force: true });
@@ -55,7 +65,11 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
     return JSON.parse(r.stdout) as T;
   };
   const api = async <T>(method: string, req: unknown = {}): Promise<T> => {
-    const res = await fetch(`${url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
+    const res = await fetch(`${origin}/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(req),
+    });
     const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
     if (!body.ok) throw new Error(`${body.error?.code}: ${body.error?.message}`);
     return body.value as T;
@@ -68,10 +82,10 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
     }
     rmSync(home, { recursive: true, force: true });
   };
-  return { url, dbPath, home, cli, api, stop };
+  return { url, origin, token, dbPath, home, cli, api, stop };
 }
 
-function readUrl(child: ChildProcess): Promise<string> {
+function readUrl(child: ChildProcess): Promise<{ url: string; origin: string; token: string }> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`web host printed no URL within ${START_TIMEOUT_MS} ms: ${err}${out}`)), START_TIMEOUT_MS);
     let out = '';
@@ -81,9 +95,10 @@ function readUrl(child: ChildProcess): Promise<string> {
       out += String(d);
       try {
         // `--json` prints one (pretty) JSON document: parse once it is complete.
-        const url = (JSON.parse(out) as { url: string }).url.replace(/\/$/, '');
+        const doc = JSON.parse(out) as { url: string; origin: string };
+        const url = doc.url.replace(/\/$/, '');
         clearTimeout(timer);
-        resolvePromise(url);
+        resolvePromise({ url, origin: doc.origin, token: url.slice(url.lastIndexOf('/') + 1) });
       } catch {
         // incomplete document: wait for more
       }

@@ -10,13 +10,15 @@ import { addTool, currentTimeTool } from './simpleTools';
 
 export interface BuiltinToolOptions {
   /** Folders read_text_file and list_folder may read (none: they refuse every path). */
-  allowedFolders?: string[];
+  allowedFolders?: string[] | (() => string[]);
   /** Hosts http_get may call: `host`, `host:port` or `*.domain` (none: it refuses every URL). */
   allowedHosts?: string[];
+  /** The runtime's own files (data folder, database, anchors): out of every file tool's reach. */
+  forbiddenPaths?: string[];
 }
 
 export function registerBuiltinTools(registry: ToolRegistry, opts: BuiltinToolOptions = {}): void {
-  for (const tool of [...fileTools(opts.allowedFolders ?? []), httpGetTool(opts.allowedHosts ?? []), currentTimeTool, addTool]) {
+  for (const tool of [...fileTools(opts.allowedFolders ?? [], opts.forbiddenPaths ?? []), httpGetTool(opts.allowedHosts ?? []), currentTimeTool, addTool]) {
     registry.register(tool);
   }
 }
