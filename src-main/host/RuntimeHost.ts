@@ -689,7 +689,9 @@ export class RuntimeHost {
       }
       return did;
     } finally {
-      if (!this.queues.busy(runId)) this.store.releaseLease(runId, this.hostId);
+      // The claim's lease; one a kernel operation of this host holds right now is left to it
+      // (it releases it with its last commit).
+      if (!this.runtime.holds(runId)) this.store.releaseLease(runId, this.hostId);
     }
   }
 

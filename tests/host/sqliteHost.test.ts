@@ -39,6 +39,21 @@ describe('RuntimeHost.open on SQLite', () => {
     expect(resumed[0]!.result).toEqual({ text: results[0]!.status === 'fulfilled' ? 'approve' : 'reject' });
   });
 
+  it('a worker in another process honours step mode set elsewhere: it does not advance the run, and holds it off the queue', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const clock = new FakeClock(START);
+    const worker = await open(t.dir, clock, 'worker');
+    const gui = await open(t.dir, clock, 'gui');
+    const run = await gui.startRun('examples.counter', { n: 3 }, { stepMode: true, detach: true });
+    await worker.tick();
+    expect(worker.getRun(run.run_id).ledger_head!.seq).toBe(0);
+    expect(worker.store.workState(run.run_id)?.runnableAt).toBeNull(); // held: not stalled, not claimed again
+    // Leaving step mode in the GUI advances it there.
+    await gui.setStepMode(run.run_id, false);
+    expect(gui.getRun(run.run_id).status).toBe('completed');
+  });
+
   it('a timer armed before a restart fires once after it (catch-up), never twice', async () => {
     const t = tempDir();
     dirs.push(t.cleanup);
