@@ -33,7 +33,7 @@ describe('RuntimeHost.open on SQLite', () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect(['RUN_NOT_WAITING', 'WRONG_WAIT_KEY', 'RUN_LEASED']).toContain((lost[0]!.reason as { code: string }).code);
+    expect(['RUN_NOT_WAITING', 'WRONG_WAIT_KEY']).toContain((lost[0]!.reason as { code: string }).code);
     const resumed = ledgerOf(one, run.run_id).filter((r) => r.kind === 'resumed');
     expect(resumed).toHaveLength(1);
     expect(resumed[0]!.result).toEqual({ text: results[0]!.status === 'fulfilled' ? 'approve' : 'reject' });
