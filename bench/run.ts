@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every figure measured side by side in one run.
- *   --only steps,resume,verify,scale,inspector,inflight,feed,queue,cli   pick sections (default: all)
+ *   --only steps,resume,verify,scale,inspector,inflight,feed,queue,perstep,cli   pick sections (default: all)
  *   --quick                                      smaller shapes (a smoke run, not for docs)
  *   --out PATH                                   results file (default: bench/results.json for a full
  *                                                run — the one docs/benchmarks.md quotes — and
@@ -12,7 +12,7 @@ import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatTable, writeResults, type Figure } from './report';
 
-const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'inflight', 'feed', 'queue', 'cli'] as const;
+const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'inflight', 'feed', 'queue', 'perstep', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -77,6 +77,10 @@ async function runSection(s: Section, dir: string, quick: boolean): Promise<Figu
       return quick
         ? benchQueueScale({ dir, waiting: 5_000, timers: 5_000, runnable: 100, due: 500 })
         : benchQueueScale({ dir, waiting: 100_000, timers: 100_000, runnable: 1_000, due: 10_000 });
+    }
+    case 'perstep': {
+      const { benchPerStep } = await import('./sections/perStep');
+      return benchPerStep({ dir, runs: quick ? 20 : 100, nodes: 10, repeats: quick ? 2 : 4 });
     }
     case 'inspector': {
       const { benchInspector } = await import('./sections/inspector');

@@ -8,7 +8,7 @@ import { Annotation, Command, END, START, StateGraph, interrupt } from '@langcha
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { randomUUID } from 'node:crypto';
 
-export type PeerDurability = 'async' | 'sync';
+export type PeerDurability = 'async' | 'sync' | 'exit';
 
 const LinearState = Annotation.Root({
   count: Annotation<number>,

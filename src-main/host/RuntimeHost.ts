@@ -396,16 +396,28 @@ export class RuntimeHost {
       const resumeTo = before.waiting?.resume_to_node ?? null;
       const bps = this.prefs.breakpoints(runId);
       const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
-      await this.runtime.resume(runId, {
-        waitKey,
-        payload,
-        actor,
-        ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
-      });
+      try {
+        await this.runtime.resume(runId, {
+          waitKey,
+          payload,
+          actor,
+          ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
+        });
+      } catch (err) {
+        if (err instanceof ConcurrentUpdateError || err instanceof RunLeasedError) this.refuseIfResumedElsewhere(runId, waitKey);
+        throw err;
+      }
       this.refuseIfAnsweredElsewhere(runId, waitKey, payload, before);
       this.publisher.publish(runId);
       return this.advanceNow(runId, { skipFirstBreak: false });
     });
+  }
+
+  /** Our resume lost the commit race: if another process resumed this wait meanwhile, say so (not retryable). */
+  private refuseIfResumedElsewhere(runId: string, waitKey: string): void {
+    const now = this.store.getRun(runId);
+    if (now && (now.status !== 'waiting' || now.waiting?.wait_key !== waitKey))
+      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process; yours was not applied`, { runId, waitKey });
   }
 
   /**
@@ -692,7 +704,9 @@ export class RuntimeHost {
       }
       return did;
     } finally {
-      if (!this.queues.busy(runId)) this.store.releaseLease(runId, this.hostId);
+      // The claim's lease; one a kernel operation of this host holds right now is left to it
+      // (it releases it with its last commit).
+      if (!this.runtime.holds(runId)) this.store.releaseLease(runId, this.hostId);
     }
   }
 

@@ -2,7 +2,16 @@
  * Step mode and breakpoints per run. Kept in memory and, when a file is given, in a small
  * JSON file next to the database so the CLI `tick` and a restarted app honour them too.
  */
+import { statSync } from 'node:fs';
 import { readJsonFile, writeJsonFileAtomic } from './atomicJsonFile';
+
+function mtimeOf(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
 
 interface PrefsFile {
   stepMode: string[];
@@ -10,20 +19,33 @@ interface PrefsFile {
 }
 
 export class DebugPrefs {
-  private readonly stepModeRuns: Set<string>;
-  private readonly breakpointsByRun: Map<string, string[]>;
+  private stepModeRuns = new Set<string>();
+  private breakpointsByRun = new Map<string, string[]>();
+  /** The file's mtime when last read or written: another process (a worker) may change it. */
+  private seenMtime = -1;
 
   constructor(private readonly file: string | null) {
-    const data = file ? readJsonFile<PrefsFile>(file, { stepMode: [], breakpoints: {} }) : { stepMode: [], breakpoints: {} };
+    this.refresh();
+  }
+
+  /** Rereads the file when another process wrote it since (one stat), so every worker honours step mode set anywhere. */
+  private refresh(): void {
+    if (!this.file) return;
+    const mtime = mtimeOf(this.file);
+    if (mtime === this.seenMtime) return;
+    this.seenMtime = mtime;
+    const data = readJsonFile<PrefsFile>(this.file, { stepMode: [], breakpoints: {} });
     this.stepModeRuns = new Set(Array.isArray(data.stepMode) ? data.stepMode : []);
     this.breakpointsByRun = new Map(Object.entries(data.breakpoints ?? {}).filter(([, v]) => Array.isArray(v)));
   }
 
   stepMode(runId: string): boolean {
+    this.refresh();
     return this.stepModeRuns.has(runId);
   }
 
   setStepMode(runId: string, enabled: boolean): void {
+    this.refresh();
     if (enabled === this.stepModeRuns.has(runId)) return;
     if (enabled) this.stepModeRuns.add(runId);
     else this.stepModeRuns.delete(runId);
@@ -31,10 +53,12 @@ export class DebugPrefs {
   }
 
   breakpoints(runId: string): string[] {
+    this.refresh();
     return this.breakpointsByRun.get(runId) ?? [];
   }
 
   setBreakpoints(runId: string, nodeIds: string[]): void {
+    this.refresh();
     const unique = [...new Set(nodeIds)];
     if (unique.length === 0) this.breakpointsByRun.delete(runId);
     else this.breakpointsByRun.set(runId, unique);
@@ -43,6 +67,7 @@ export class DebugPrefs {
 
   /** Forget a run that ended: its prefs can no longer matter. */
   forget(runId: string): void {
+    this.refresh();
     const had = this.stepModeRuns.delete(runId) || this.breakpointsByRun.delete(runId);
     if (had) this.save();
   }
@@ -53,5 +78,6 @@ export class DebugPrefs {
       stepMode: [...this.stepModeRuns],
       breakpoints: Object.fromEntries(this.breakpointsByRun),
     } satisfies PrefsFile);
+    this.seenMtime = mtimeOf(this.file);
   }
 }

@@ -130,6 +130,11 @@ export class Runtime {
     this.locks = new RunLocks(opts.store, () => this.k.clock.now(), this.leaseOwner, this.leaseTtlMs);
   }
 
+  /** Whether one of this runtime's operations is on the run right now (it may hold the run's lease). */
+  holds(runId: string): boolean {
+    return this.locks.holds(runId);
+  }
+
   /** A fresh run id from the injected generator (a host names a run before creating it). */
   newRunId(): string {
     return this.k.ids.runId();

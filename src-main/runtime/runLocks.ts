@@ -63,6 +63,11 @@ export class RunLocks {
     }
   }
 
+  /** Whether an operation of this owner is on the run (queued or running). */
+  holds(runId: string): boolean {
+    return this.holders.has(runId) || this.chains.has(runId);
+  }
+
   leaseFor(runId: string): TxLease {
     return {
       claim: () => ({ owner: this.owner, ttlMs: this.ttlMs, now: this.now() }),

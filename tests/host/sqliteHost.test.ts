@@ -33,10 +33,25 @@ describe('RuntimeHost.open on SQLite', () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    expect(['RUN_NOT_WAITING', 'WRONG_WAIT_KEY', 'RUN_LEASED']).toContain((lost[0]!.reason as { code: string }).code);
+    expect(['RUN_NOT_WAITING', 'WRONG_WAIT_KEY']).toContain((lost[0]!.reason as { code: string }).code);
     const resumed = ledgerOf(one, run.run_id).filter((r) => r.kind === 'resumed');
     expect(resumed).toHaveLength(1);
     expect(resumed[0]!.result).toEqual({ text: results[0]!.status === 'fulfilled' ? 'approve' : 'reject' });
+  });
+
+  it('a worker in another process honours step mode set elsewhere: it does not advance the run, and holds it off the queue', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const clock = new FakeClock(START);
+    const worker = await open(t.dir, clock, 'worker');
+    const gui = await open(t.dir, clock, 'gui');
+    const run = await gui.startRun('examples.counter', { n: 3 }, { stepMode: true, detach: true });
+    await worker.tick();
+    expect(worker.getRun(run.run_id).ledger_head!.seq).toBe(0);
+    expect(worker.store.workState(run.run_id)?.runnableAt).toBeNull(); // held: not stalled, not claimed again
+    // Leaving step mode in the GUI advances it there.
+    await gui.setStepMode(run.run_id, false);
+    expect(gui.getRun(run.run_id).status).toBe('completed');
   });
 
   it('a timer armed before a restart fires once after it (catch-up), never twice', async () => {

@@ -154,7 +154,7 @@ describe('workers on one database', () => {
     const losers = results.filter((r) => r.code !== 0);
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
-    expect(losers[0]!.stderr).toMatch(/^error (RUN_NOT_WAITING|WRONG_WAIT_KEY|RUN_LEASED): /);
+    expect(losers[0]!.stderr).toMatch(/^error (RUN_NOT_WAITING|WRONG_WAIT_KEY): /);
     const resumed = read((st) => [...st.iterateLedger(run.run_id)].filter((r) => r.kind === 'resumed'));
     expect(resumed).toHaveLength(1);
     expect(resumed[0]!.result).toEqual({ text: winners[0] === a ? 'approve' : 'reject' });
