@@ -23,7 +23,7 @@ import {
 import { writeRun } from './support/runFactory';
 
 const repoRoot = resolve(__dirname, '../..');
-const PY_FIXTURES = resolve(repoRoot, '../shared/fixtures/abstractruntime-py');
+const PY_FIXTURES = resolve(repoRoot, 'tests/fixtures/abstractruntime-py');
 const NUMBERS = resolve(repoRoot, 'tests/fixtures/python-numbers');
 const COMPLETED = '81db30e2-6a8a-4a4c-bf88-508603b56a9e';
 const WAITING = '5f39ee0b-054c-4d05-b56e-e4134e2cdcf7';
