@@ -1,26 +1,47 @@
 /**
- * Writing a verified foreign run into a store, once. Stores that keep raw rows
+ * Writing a verified foreign run into a store. Stores that keep raw rows
  * (SqliteStore.importRun) take the rows as they are, foreign bodies included; other stores
  * get an ordinary commit of the parsed records, which only works for our own records.
+ * A run already here is extended only by the rule of ledgerExtension.ts.
  */
 import { ImportError } from '../../src-shared/errors';
-import type { LedgerRecord, RunState } from '../../src-shared/types';
+import type { LedgerHead, LedgerRecord, RunState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
 import { parsePlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
+import { planLedgerImport } from './ledgerExtension';
 
 export interface RawImportTarget {
-  importRun(state: RunState, rows: ChainRow[], statusOf: (row: ChainRow) => { status: string; key: string | null }): boolean;
+  importRun(
+    state: RunState,
+    rows: ChainRow[],
+    statusOf: (row: ChainRow) => { status: string; key: string | null },
+    after?: LedgerHead | null,
+  ): boolean;
+  ledgerRowAt(runId: string, seq: number): ChainRow | null;
 }
 
 export interface ImportResult {
   runId: string;
   /** False when the same run was already here (nothing written). */
   imported: boolean;
+  /** Records appended to a run that was already here (a longer ledger of it). */
+  appended?: number;
 }
 
 export function writeImportedRun(store: RuntimeStore, state: RunState, rows: ChainRow[]): ImportResult {
-  if (isRawTarget(store)) return { runId: state.run_id, imported: store.importRun(state, rows, statusOf) };
+  if (isRawTarget(store)) {
+    const existing = store.getRun(state.run_id);
+    const plan = planLedgerImport(
+      state.run_id,
+      existing ? { head: existing.ledger_head, rowAt: (seq) => store.ledgerRowAt(state.run_id, seq) } : null,
+      rows,
+    );
+    if (plan.kind === 'same') return { runId: state.run_id, imported: false };
+    if (plan.kind === 'new') return { runId: state.run_id, imported: store.importRun(state, rows, statusOf) };
+    store.importRun(state, plan.rows, statusOf, plan.after);
+    return { runId: state.run_id, imported: true, appended: plan.rows.length };
+  }
   const existing = store.getRun(state.run_id);
   if (existing) {
     if (existing.ledger_head?.hash === state.ledger_head?.hash) return { runId: state.run_id, imported: false };
@@ -42,5 +63,6 @@ function statusOf(row: ChainRow): { status: string; key: string | null } {
 }
 
 function isRawTarget(store: object): store is RawImportTarget {
-  return typeof (store as Partial<RawImportTarget>).importRun === 'function';
+  const t = store as Partial<RawImportTarget>;
+  return typeof t.importRun === 'function' && typeof t.ledgerRowAt === 'function';
 }

@@ -10,6 +10,7 @@ import {
   RuntimeError,
   ArtifactCorruptError,
   ArtifactNotFoundError,
+  ConcurrentUpdateError,
   ImportError,
   NonJsonValueError,
   StoreError,
@@ -17,6 +18,7 @@ import {
 import { findNonJsonPath } from '../../../src-shared/json';
 import type {
   ArtifactRef,
+  LedgerHead,
   LedgerRecord,
   RunState,
   RunSummary,
@@ -65,7 +67,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
    * its owner is a process of this machine that no longer exists (see processLeaseOwner).
    */
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
-  private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf) => boolean>;
+  private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, after: LedgerHead | null) => boolean>;
 
   private constructor(
     readonly db: Database.Database,
@@ -75,7 +77,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
-    this.importTx = db.transaction((state, rows, statusOf) => this.importInTx(state, rows, statusOf));
+    this.importTx = db.transaction((state, rows, statusOf, after) => this.importInTx(state, rows, statusOf, after));
   }
 
   static open(path: string, opts: OpenOptions = {}): SqliteStore {
@@ -286,21 +288,34 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore {
 
   /**
    * Stores a verified run from elsewhere (Python runtime, bundle) with its rows as they are.
-   * Returns false when the same ledger is already here (import is idempotent).
+   * Returns false when the same ledger is already here (import is idempotent). With `after`,
+   * `rows` continue a run already here (src-main/ledger/ledgerExtension decided that) and
+   * are appended only if the stored head is still `after`.
    */
-  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
-    return this.run(() => this.importTx.immediate(state, rows, statusOf));
+  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, after: LedgerHead | null = null): boolean {
+    return this.run(() => this.importTx.immediate(state, rows, statusOf, after));
   }
 
-  private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf): boolean {
+  /** One stored row (hashed bytes included), or null. */
+  ledgerRowAt(runId: string, seq: number): StoredRecordRow | null {
+    const rows = this.run(() => this.st.ledgerAfter.all(runId, seq - 1, 1)) as LedgerTuple[];
+    const row = rows[0] ? toStored(rows[0]) : null;
+    return row && row.seq === seq ? row : null;
+  }
+
+  private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, after: LedgerHead | null): boolean {
       const last = rows[rows.length - 1];
       const head = this.st.runHead.get(state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
-      if (head) {
+      if (after) {
+        if (!head || head.head_seq !== after.seq || head.head_hash !== after.hash)
+          throw new ConcurrentUpdateError(`run ${state.run_id} changed while its longer ledger was being imported`, { runId: state.run_id });
+      } else if (head) {
         if (head.head_seq === (last?.seq ?? null) && head.head_hash === (last?.record_hash ?? null)) return false;
         throw new ImportError(`run ${state.run_id} already exists here with a different ledger`, { runId: state.run_id });
       }
+      const first = after ? after.seq + 1 : 0;
       rows.forEach((row, i) => {
-        if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
+        if (row.seq !== first + i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${first + i})`, { runId: state.run_id });
         const { status, key } = statusOf(row);
         this.insertRow(state.run_id, row, status, key);
       });
