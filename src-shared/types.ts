@@ -72,7 +72,14 @@ export interface PendingEffect {
 
 export type RunOrigin =
   | { kind: 'fork'; run_id: string; seq: number; hash: string; snapshot_id: string }
-  | { kind: 'import'; source: 'abstractruntime-py' | 'bundle'; imported_at: string; path: string | null };
+  | {
+      kind: 'import';
+      source: 'abstractruntime-py' | 'bundle';
+      imported_at: string;
+      path: string | null;
+      /** False when the ledger came without record hashes: shown, never continued here. */
+      hash_chain?: boolean;
+    };
 
 export interface RunState {
   run_id: string;
@@ -95,6 +102,8 @@ export interface RunState {
   created_at: string;
   updated_at: string;
   actor_id: string | null;
+  /** The Python runtime's session (kept from imported runs; ours have none). */
+  session_id?: string | null;
   origin: RunOrigin | null;
 }
 
@@ -222,7 +231,9 @@ export type VerifyFailureReason =
   | 'reorder'
   | 'bad_signature'
   | 'truncated'
-  | 'malformed';
+  | 'malformed'
+  /** Written without a hash chain (Python's JsonlLedgerStore alone): nothing to check against. */
+  | 'unchained';
 
 export interface VerifyReport {
   valid: boolean;

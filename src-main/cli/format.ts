@@ -25,6 +25,7 @@ export function formatRun(run: RunState): string[] {
   if (run.output !== null && run.status === 'completed') lines.push(`output    ${compact(run.output)}`);
   if (run.error) lines.push(`error     ${run.error.code}: ${run.error.message}`);
   if (run.origin) lines.push(`origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source})`}`);
+  if (run.session_id) lines.push(`session   ${run.session_id}`);
   return lines;
 }
 
@@ -64,7 +65,9 @@ export function formatSnapshots(snapshots: SnapshotSummary[]): string[] {
 export function formatVerify(report: VerifyReport, subject: string): string[] {
   const head = report.valid
     ? `valid: ${subject}: ${report.records} records, hash chain intact`
-    : `INVALID: ${subject}: ${report.reason ?? 'invalid'}${report.firstBadSeq !== null ? ` at seq ${report.firstBadSeq}` : ''}`;
+    : report.reason === 'unchained'
+      ? `UNCHECKED: ${subject}: no hash chain: integrity cannot be checked`
+      : `INVALID: ${subject}: ${report.reason ?? 'invalid'}${report.firstBadSeq !== null ? ` at seq ${report.firstBadSeq}` : ''}`;
   const lines = report.valid ? [head] : [head, report.message];
   if (report.signed) lines.push(`signed by key ${report.signed.keyId} up to seq ${report.signed.signedSeq}`);
   return lines;

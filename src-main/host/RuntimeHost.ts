@@ -369,7 +369,7 @@ export class RuntimeHost {
 
   async cancelRun(runId: string, reason?: string): Promise<RunState> {
     const state = this.getRun(runId);
-    if (state.origin?.kind === 'import' && !this.workflowFor(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
+    if (state.origin?.kind === 'import' && this.notResumableReason(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
     this.publisher.mark(state);
     // Not queued behind an in-flight advance: the kernel aborts that run's running effect.
     try {

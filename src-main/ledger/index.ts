@@ -28,5 +28,16 @@ export { parseBundle } from './bundleSchema';
 export { importBundle } from './importBundle';
 export { writeImportedRun, type ImportResult } from './importRun';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
-export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns, pythonState, type PythonRunFiles } from './pythonImport';
+export {
+  importPythonRun,
+  importPythonFolder,
+  verifyPythonRuns,
+  findPythonRuns,
+  pythonState,
+  type PythonRunFiles,
+  type FolderImportResult,
+  type SkippedRun,
+} from './pythonImport';
+export { planLedgerImport, type LedgerImportPlan } from './ledgerExtension';
+export { NO_RECORD_HASH } from './chainRow';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';

@@ -7,13 +7,14 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ImportError, LedgerInvalidError } from '../../src-shared/errors';
+import { ImportError, LedgerInvalidError, RuntimeError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { RUN_STATUSES, type RunState, type RunStatus, type VerifyReport, type WaitReason, type WaitState } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
-import { parsePlainJson } from '../../src-shared/losslessJson';
+import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 import { writeImportedRun, type ImportResult } from './importRun';
+import { planLedgerImport } from './ledgerExtension';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';
 
 export interface PythonRunFiles {
@@ -51,17 +52,70 @@ export function importPythonRun(store: RuntimeStore, path: string, opts: { runId
       runs.length ? `${path} holds ${runs.length} runs (${runs.map((r) => r.runId).join(', ')}): name one` : `no Python run found at ${path}`,
       { path },
     );
-  return importPythonFiles(store, runs[0]!, opts.now ?? new Date());
+  const prepared = preparePythonRun(runs[0]!, opts.now ?? new Date());
+  return writeImportedRun(store, prepared.state, prepared.rows);
 }
 
-export function importPythonFolder(store: RuntimeStore, dir: string, now = new Date()): ImportResult[] {
-  return findPythonRuns(dir).map((files) => importPythonFiles(store, files, now));
+/** A run of the folder that was not imported, and why (a typed error's code and message). */
+export interface SkippedRun {
+  runId: string;
+  path: string;
+  code: string;
+  message: string;
 }
 
-function importPythonFiles(store: RuntimeStore, files: PythonRunFiles, now: Date): ImportResult {
+export interface FolderImportResult {
+  runs: ImportResult[];
+  skipped: SkippedRun[];
+}
+
+/**
+ * Imports every run in a Python store folder, all or nothing: each run is read, verified and
+ * checked against what is stored before anything is written, and if one fails the error
+ * names every failing run and why. With `skipInvalid` the good runs are imported and the
+ * others listed in `skipped`.
+ */
+export function importPythonFolder(
+  store: RuntimeStore,
+  dir: string,
+  opts: { now?: Date; skipInvalid?: boolean } = {},
+): FolderImportResult {
+  const now = opts.now ?? new Date();
+  const ready: PreparedRun[] = [];
+  const skipped: SkippedRun[] = [];
+  for (const files of findPythonRuns(dir)) {
+    try {
+      const prepared = preparePythonRun(files, now);
+      checkImportable(store, prepared);
+      ready.push(prepared);
+    } catch (err) {
+      if (!(err instanceof RuntimeError)) throw err;
+      skipped.push({ runId: files.runId, path: files.ledgerPath, code: err.code, message: err.message });
+    }
+  }
+  if (skipped.length && !opts.skipInvalid)
+    throw new ImportError(
+      `nothing imported from ${dir}: ${skipped.length} of ${skipped.length + ready.length} runs cannot be imported (${skipped
+        .map((s) => `${s.runId}: ${s.code}: ${s.message}`)
+        .join('; ')}); fix them or import the others with --skip-invalid`,
+      { path: dir, failed: skipped.map((s) => ({ ...s })) },
+    );
+  return { runs: ready.map((p) => writeImportedRun(store, p.state, p.rows)), skipped };
+}
+
+interface PreparedRun {
+  files: PythonRunFiles;
+  state: RunState;
+  rows: ChainRow[];
+}
+
+/** Reads and verifies one run; throws the typed error that stops it being imported. */
+function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
   const text = readFileSync(files.ledgerPath, 'utf8');
   const report = verifyPythonLedgerText(text);
-  if (!report.valid)
+  // An unchained ledger cannot be checked, but it is how many Python hosts write: imported
+  // read-only and shown as such, never taken for a verified one.
+  if (!report.valid && report.reason !== 'unchained')
     throw new LedgerInvalidError(`${files.ledgerPath} does not verify: ${report.message}`, {
       path: files.ledgerPath,
       seq: report.firstBadSeq,
@@ -70,12 +124,24 @@ function importPythonFiles(store: RuntimeStore, files: PythonRunFiles, now: Date
   const { rows } = parsePythonLedger(text);
   const py = files.runPath ? readRunFile(files.runPath) : {};
   const state = pythonState(py, rows, files, now);
-  return writeImportedRun(store, state, rows);
+  if (report.reason === 'unchained' && state.origin?.kind === 'import') state.origin.hash_chain = false;
+  return { files, state, rows };
+}
+
+/** The conflict writeImportedRun would meet, found before anything of the folder is written. */
+function checkImportable(store: RuntimeStore, p: PreparedRun): void {
+  const existing = store.getRun(p.state.run_id);
+  if (!existing) return;
+  const rowAt = (store as { ledgerRowAt?: (runId: string, seq: number) => ChainRow | null }).ledgerRowAt;
+  if (rowAt) planLedgerImport(p.state.run_id, { head: existing.ledger_head, rowAt: (seq) => rowAt.call(store, p.state.run_id, seq) }, p.rows);
+  else if (existing.ledger_head?.hash !== p.state.ledger_head?.hash)
+    throw new ImportError(`run ${p.state.run_id} already exists here with a different ledger`, { runId: p.state.run_id });
 }
 
 function readRunFile(path: string): JsonObject {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as JsonValue;
+    // Python's json writes NaN and ±Infinity; the lossless parser reads them (JSON.parse cannot).
+    const v = toPlainJson(parseJsonLossless(readFileSync(path, 'utf8')));
     if (!isJsonObject(v)) throw new Error('not a JSON object');
     return v;
   } catch (err) {
@@ -108,8 +174,17 @@ export function pythonState(py: JsonObject, rows: ChainRow[], files: PythonRunFi
     created_at: str(py.created_at) ?? now.toISOString(),
     updated_at: str(py.updated_at) ?? now.toISOString(),
     actor_id: str(py.actor_id),
+    session_id: str(py.session_id) ?? sessionOfRecords(rows),
     origin: { kind: 'import', source: 'abstractruntime-py', imported_at: now.toISOString(), path: files.ledgerPath },
   };
+}
+
+/** Python records carry the run's session too; a ledger without its run file still tells it. */
+function sessionOfRecords(rows: ChainRow[]): string | null {
+  const first = rows[0];
+  if (!first) return null;
+  const body = parsePlainJson(first.body);
+  return isJsonObject(body) && typeof body.session_id === 'string' ? body.session_id : null;
 }
 
 function inferStatus(lastBody: JsonObject): RunStatus {
@@ -142,8 +217,9 @@ function pythonWait(w: JsonObject): WaitState {
     prompt: s(w.prompt),
     choices: Array.isArray(w.choices) ? w.choices.filter((c): c is string => typeof c === 'string') : null,
     allow_free_text: w.allow_free_text !== false,
-    // Python resumes event waits by their wait_key: that is the event's name here.
-    event_name: reason === 'event' ? (s(w.event_name) ?? s(w.wait_key)) : null,
+    // Python keeps no event name: a wait exported from here carries it in details.event_name
+    // (docs/interop-python.md); a wait Python created is resumed by its wait_key.
+    event_name: reason === 'event' ? (s(details?.event_name) ?? s(w.event_name) ?? s(w.wait_key)) : null,
     tool_calls: null,
     child_run_id: s(w.child_run_id),
     details: known ? details : { ...(details ?? {}), python_reason: w.reason ?? null },

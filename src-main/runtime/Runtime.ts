@@ -3,6 +3,7 @@
  * writes through one atomic `store.commit` per step (pure transitions are grouped).
  * Everything it touches is injected: store, workflows, effect handlers, clock, ids.
  */
+import { readOnlyReason } from './readOnlyRun';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -365,6 +366,8 @@ export class Runtime {
   }
 
   private workflowOf(state: RunState): WorkflowDefinition {
+    const readOnly = readOnlyReason(state);
+    if (readOnly) throw new RunNotResumableError(`run ${state.run_id}: ${readOnly}`, { runId: state.run_id });
     const wf = this.k.workflows.get(state.workflow_id, state.workflow_version);
     if (!wf)
       throw new RunNotResumableError(

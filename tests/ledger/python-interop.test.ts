@@ -84,8 +84,8 @@ describe('importing Python runs', () => {
   it('imports a folder of runs, shown like ours and marked with their origin', () => {
     const store = SqliteStore.open(join(dir, 'runs.db'));
     try {
-      const results = importPythonFolder(store, PY_FIXTURES, new Date('2026-12-01T00:00:00Z'));
-      expect(results.map((r) => r.imported)).toEqual([true, true]);
+      const results = importPythonFolder(store, PY_FIXTURES, { now: new Date('2026-12-01T00:00:00Z') });
+      expect(results.runs.map((r) => r.imported)).toEqual([true, true]);
       const waiting = store.getRun(WAITING)!;
       expect(waiting).toMatchObject({
         workflow_id: 'py.agent_demo',

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import { resolve } from 'node:path';
 import { BundleInvalidError, ImportError } from '../../../src-shared/errors';
 import type { VerifyReport } from '../../../src-shared/types';
-import { findPythonRuns, importBundle, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
+import { findPythonRuns, importBundle, type FolderImportResult, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatVerify } from '../format';
@@ -28,14 +28,24 @@ export const provenanceCommands: Command[] = [
   },
   {
     name: 'import',
-    usage: '<FILE | DIR>',
-    summary: "import a bundle, or a Python runtime's run folder / ledger_<id>.jsonl (verified first)",
+    usage: '<FILE | DIR> [--skip-invalid]',
+    summary: "import a bundle, or a Python runtime's run folder / ledger_<id>.jsonl (verified first; a folder all or nothing)",
+    options: {
+      'skip-invalid': { type: 'boolean', description: 'import the runs of a folder that can be, and list the others' },
+    },
     args: { min: 1, max: 1 },
-    async run(ctx, { positionals }) {
-      const results = await importPath(ctx, resolve(positionals[0]!));
-      ctx.out.result({ imported: results }, () =>
-        results.map((r) => (r.imported ? `imported run ${r.runId}` : `run ${r.runId} is already in this database (nothing written)`)),
-      );
+    async run(ctx, { values, positionals }) {
+      const { runs, skipped } = await importPath(ctx, resolve(positionals[0]!), values['skip-invalid'] === true);
+      ctx.out.result({ imported: runs, skipped }, () => [
+        ...runs.map((r) =>
+          r.appended !== undefined
+            ? `run ${r.runId}: appended ${r.appended} new verified records`
+            : r.imported
+              ? `imported run ${r.runId}`
+              : `run ${r.runId} is already in this database (nothing written)`,
+        ),
+        ...skipped.map((s) => `skipped run ${s.runId}: ${s.code}: ${s.message}`),
+      ]);
     },
   },
   {
@@ -52,17 +62,17 @@ export const provenanceCommands: Command[] = [
   },
 ];
 
-async function importPath(ctx: CliContext, path: string) {
+async function importPath(ctx: CliContext, path: string, skipInvalid: boolean): Promise<FolderImportResult> {
   if (!existsSync(path)) throw new ImportError(`${path} does not exist`, { path });
   const host = await ctx.host();
-  const results = statSync(path).isDirectory()
-    ? importPythonFolder(host.store, path)
+  const result: FolderImportResult = statSync(path).isDirectory()
+    ? importPythonFolder(host.store, path, { skipInvalid })
     : path.endsWith('.jsonl')
-      ? [importPythonRun(host.store, path)]
-      : [importBundle(host.store, readJsonFile(path), { path })];
-  if (results.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
-  for (const r of results) host.publishRun(r.runId);
-  return results;
+      ? { runs: [importPythonRun(host.store, path)], skipped: [] }
+      : { runs: [importBundle(host.store, readJsonFile(path), { path })], skipped: [] };
+  if (result.runs.length + result.skipped.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
+  for (const r of result.runs) host.publishRun(r.runId);
+  return result;
 }
 
 async function verifyTarget(ctx: CliContext, target: string): Promise<{ report: VerifyReport; subject: string }> {
@@ -94,7 +104,8 @@ function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport 
   if (runs.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${dir}`, { path: dir });
   const reports = runs.map((r) => ({ runId: r.runId, ...verifyPythonLedgerFile(r.ledgerPath) }));
   if (reports.length === 1) return reports[0]!;
-  const bad = reports.find((r) => !r.valid);
+  // A broken chain outweighs one that merely has no hashes.
+  const bad = reports.find((r) => !r.valid && r.reason !== 'unchained') ?? reports.find((r) => !r.valid);
   return {
     valid: !bad,
     records: reports.reduce((n, r) => n + r.records, 0),
