@@ -79,6 +79,8 @@ export type RunOrigin =
       path: string | null;
       /** False when the ledger came without record hashes: shown, never continued here. */
       hash_chain?: boolean;
+      /** Python artifact id → our `sha256:` reference of the same bytes (Python imports). */
+      artifacts?: Record<string, string>;
     };
 
 export interface RunState {

@@ -24,7 +24,7 @@ export function formatRun(run: RunState): string[] {
   }
   if (run.output !== null && run.status === 'completed') lines.push(`output    ${compact(run.output)}`);
   if (run.error) lines.push(`error     ${run.error.code}: ${run.error.message}`);
-  if (run.origin) lines.push(`origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source})`}`);
+  if (run.origin) lines.push(`origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source}${run.origin.hash_chain === false ? ', no hash chain' : ''})`}`);
   if (run.session_id) lines.push(`session   ${run.session_id}`);
   return lines;
 }

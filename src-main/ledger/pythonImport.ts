@@ -9,12 +9,15 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ImportError, LedgerInvalidError, RuntimeError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
-import { RUN_STATUSES, type RunState, type RunStatus, type VerifyReport, type WaitReason, type WaitState } from '../../src-shared/types';
-import type { RuntimeStore } from '../runtime/contracts';
+import { RUN_STATUSES, type RunState, type RunStatus, type Snapshot, type VerifyReport } from '../../src-shared/types';
+import type { ArtifactStore, RuntimeStore, SnapshotStore } from '../runtime/contracts';
 import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 import { writeImportedRun, type ImportResult } from './importRun';
 import { planLedgerImport } from './ledgerExtension';
+import { fromPythonWait } from './pythonWaitMapping';
+import { pythonArtifactIds, pythonArtifactIdsOfRun, readPythonArtifacts, type PythonArtifact } from './pythonArtifacts';
+import { pythonSnapshotTexts, readPythonSnapshots } from './pythonSnapshots';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';
 
 export interface PythonRunFiles {
@@ -53,7 +56,8 @@ export function importPythonRun(store: RuntimeStore, path: string, opts: { runId
       { path },
     );
   const prepared = preparePythonRun(runs[0]!, opts.now ?? new Date());
-  return writeImportedRun(store, prepared.state, prepared.rows);
+  checkImportable(store, prepared);
+  return writePrepared(store, prepared);
 }
 
 /** A run of the folder that was not imported, and why (a typed error's code and message). */
@@ -100,13 +104,27 @@ export function importPythonFolder(
         .join('; ')}); fix them or import the others with --skip-invalid`,
       { path: dir, failed: skipped.map((s) => ({ ...s })) },
     );
-  return { runs: ready.map((p) => writeImportedRun(store, p.state, p.rows)), skipped };
+  return { runs: ready.map((p) => writePrepared(store, p)), skipped };
 }
 
 interface PreparedRun {
   files: PythonRunFiles;
   state: RunState;
   rows: ChainRow[];
+  artifacts: PythonArtifact[];
+  snapshots: Snapshot[];
+}
+
+type ImportTarget = RuntimeStore & Partial<ArtifactStore> & Partial<SnapshotStore>;
+
+/** Artifacts first (content-addressed, harmless if the run then fails), the run, its snapshots. */
+function writePrepared(store: ImportTarget, p: PreparedRun): ImportResult {
+  if (p.artifacts.length && !store.putArtifact)
+    throw new ImportError(`run ${p.state.run_id} has artifacts but this store keeps none`, { runId: p.state.run_id });
+  for (const a of p.artifacts) store.putArtifact!(a.bytes, a.mime);
+  const result = writeImportedRun(store, p.state, p.rows);
+  for (const s of p.snapshots) if (store.getSnapshot && store.saveSnapshot && !store.getSnapshot(s.snapshot_id)) store.saveSnapshot(s);
+  return result;
 }
 
 /** Reads and verifies one run; throws the typed error that stops it being imported. */
@@ -122,10 +140,22 @@ function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
       reason: report.reason,
     });
   const { rows } = parsePythonLedger(text);
-  const py = files.runPath ? readRunFile(files.runPath) : {};
-  const state = pythonState(py, rows, files, now);
-  if (report.reason === 'unchained' && state.origin?.kind === 'import') state.origin.hash_chain = false;
-  return { files, state, rows };
+  const runText = files.runPath ? readRunText(files.runPath) : '{}';
+  const py = files.runPath ? readRunFile(files.runPath, runText) : {};
+  const storeDir = dirname(files.ledgerPath);
+  const snapshotTexts = pythonSnapshotTexts(storeDir, files.runId);
+  const named = pythonArtifactIds([runText, ...rows.map((r) => r.body), ...snapshotTexts]);
+  const artifacts = readPythonArtifacts(storeDir, [...new Set([...named, ...pythonArtifactIdsOfRun(storeDir, files.runId)])].sort());
+  const stateOf = (runState: JsonObject, upTo: ChainRow[]) => {
+    const state = pythonState(runState, upTo, files, now);
+    if (state.origin?.kind === 'import') {
+      if (report.reason === 'unchained') state.origin.hash_chain = false;
+      if (artifacts.length) state.origin.artifacts = Object.fromEntries(artifacts.map((a) => [a.artifactId, a.ref]));
+    }
+    return state;
+  };
+  const snapshots = readPythonSnapshots(storeDir, files.runId, rows, stateOf);
+  return { files, state: stateOf(py, rows), rows, artifacts, snapshots };
 }
 
 /** The conflict writeImportedRun would meet, found before anything of the folder is written. */
@@ -138,10 +168,18 @@ function checkImportable(store: RuntimeStore, p: PreparedRun): void {
     throw new ImportError(`run ${p.state.run_id} already exists here with a different ledger`, { runId: p.state.run_id });
 }
 
-function readRunFile(path: string): JsonObject {
+function readRunText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ImportError(`${path} cannot be read: ${(err as Error).message}`, { path });
+  }
+}
+
+function readRunFile(path: string, text: string): JsonObject {
   try {
     // Python's json writes NaN and ±Infinity; the lossless parser reads them (JSON.parse cannot).
-    const v = toPlainJson(parseJsonLossless(readFileSync(path, 'utf8')));
+    const v = toPlainJson(parseJsonLossless(text));
     if (!isJsonObject(v)) throw new Error('not a JSON object');
     return v;
   } catch (err) {
@@ -165,7 +203,7 @@ export function pythonState(py: JsonObject, rows: ChainRow[], files: PythonRunFi
     vars: isJsonObject(py.vars) ? py.vars : {},
     output: py.output ?? null,
     error: pythonError(py.error, str(py.current_node)),
-    waiting: status === 'waiting' && isJsonObject(py.waiting) ? pythonWait(py.waiting) : null,
+    waiting: status === 'waiting' && isJsonObject(py.waiting) ? fromPythonWait(py.waiting) : null,
     paused: false,
     step_count: rows.length,
     visits: {},
@@ -199,29 +237,4 @@ function pythonError(err: JsonValue | undefined, nodeId: string | null): RunStat
   if (isJsonObject(err) && typeof err.message === 'string')
     return { code: typeof err.code === 'string' ? err.code : 'PYTHON_ERROR', message: err.message, node_id: nodeId };
   return { code: 'PYTHON_ERROR', message: typeof err === 'string' ? err : JSON.stringify(err), node_id: nodeId };
-}
-
-const WAIT_REASONS: WaitReason[] = ['user', 'event', 'until', 'tool_calls', 'subworkflow', 'recovery'];
-
-function pythonWait(w: JsonObject): WaitState {
-  const s = (v: JsonValue | undefined) => (typeof v === 'string' ? v : null);
-  const known = WAIT_REASONS.includes(w.reason as WaitReason);
-  const reason = known ? (w.reason as WaitReason) : 'event';
-  const details = isJsonObject(w.details) ? w.details : null;
-  return {
-    reason,
-    wait_key: s(w.wait_key) ?? '',
-    result_key: s(w.result_key),
-    resume_to_node: s(w.resume_to_node),
-    until: s(w.until),
-    prompt: s(w.prompt),
-    choices: Array.isArray(w.choices) ? w.choices.filter((c): c is string => typeof c === 'string') : null,
-    allow_free_text: w.allow_free_text !== false,
-    // Python keeps no event name: a wait exported from here carries it in details.event_name
-    // (docs/interop-python.md); a wait Python created is resumed by its wait_key.
-    event_name: reason === 'event' ? (s(details?.event_name) ?? s(w.event_name) ?? s(w.wait_key)) : null,
-    tool_calls: null,
-    child_run_id: s(w.child_run_id),
-    details: known ? details : { ...(details ?? {}), python_reason: w.reason ?? null },
-  };
 }

@@ -34,7 +34,7 @@ export function parsePythonLedger(text: string): ParsedPythonLedger {
   return { rows, malformed: null };
 }
 
-function rowFromPythonRecord(value: CanonicalInput, seq: number): ChainRow {
+export function rowFromPythonRecord(value: CanonicalInput, seq: number): ChainRow {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('a record must be a JSON object');
   const { record_hash, signature, ...body } = value as Record<string, CanonicalInput>;
   if (record_hash === null && body.prev_hash === null) return { seq, record_hash: NO_RECORD_HASH, signature: null, body: canonicalJson(body), foreign: true };

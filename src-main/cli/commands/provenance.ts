@@ -1,29 +1,60 @@
 /** Provenance: export, import, verify (runs, bundles, Python ledgers and run folders). */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BundleInvalidError, ImportError } from '../../../src-shared/errors';
+import { BundleInvalidError, ImportError, LedgerInvalidError } from '../../../src-shared/errors';
 import type { VerifyReport } from '../../../src-shared/types';
+import { parsePlainJson } from '../../../src-shared/losslessJson';
+import {
+  importRunHistory,
+  isRunHistoryBundle,
+  readRunHistory,
+  writePythonStore,
+  writeRunHistory,
+} from '../../ledger/index';
 import { findPythonRuns, importBundle, type FolderImportResult, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatVerify } from '../format';
 import { UsageError } from '../usageError';
 
+const EXPORT_FORMATS = ['bundle', 'python-store', 'python-history'];
+
 export const provenanceCommands: Command[] = [
   {
     name: 'export',
-    usage: '<runId> -o FILE',
-    summary: 'write a self-verifying bundle of a run (state, ledger, snapshots, artifacts)',
-    options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'where to write the bundle (.bundle.json)' } },
+    usage: '<runId> -o FILE|DIR [--format bundle|python-store|python-history]',
+    summary: "write a run: our self-verifying bundle (default), a Python store folder, or Python's RunHistoryBundle v1",
+    options: {
+      output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write (a folder for python-store)' },
+      format: { type: 'string', valueName: 'FORMAT', description: 'bundle (default), python-store (run_<id>.json + ledger_<id>.jsonl + artifacts) or python-history' },
+    },
     args: { min: 1, max: 1 },
     async run(ctx, { values, positionals }) {
       const file = values.output as string | undefined;
-      if (!file) throw new UsageError('export needs -o FILE');
-      const { bundle } = await ctx.call('exportRun', { runId: positionals[0]! });
+      const format = (values.format as string | undefined) ?? 'bundle';
+      if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${format}"`);
+      if (!file) throw new UsageError('export needs -o FILE (or -o DIR for --format python-store)');
+      const runId = positionals[0]!;
       const path = resolve(file);
+      if (format === 'python-store') {
+        const host = await ctx.host();
+        const done = writePythonStore(host.store, runId, path, host.clock.now());
+        ctx.out.result({ runId, dir: path, format, records: done.records, artifacts: done.artifacts }, () => [
+          `exported run ${runId} (${done.records} records, ${done.artifacts} artifacts) as a Python store to ${path}`,
+        ]);
+        return;
+      }
+      if (format === 'python-history') {
+        const host = await ctx.host();
+        const text = writeRunHistory(host.store, runId, host.clock.now());
+        writeAtomically(path, text);
+        ctx.out.result({ runId, file: path, format }, () => [`exported run ${runId} as a RunHistoryBundle v1 to ${path}`]);
+        return;
+      }
+      const { bundle } = await ctx.call('exportRun', { runId });
       writeAtomically(path, JSON.stringify(bundle, null, 1) + '\n');
       const records = (bundle as { records?: unknown[] }).records?.length ?? 0;
-      ctx.out.result({ runId: positionals[0], file: path, records }, () => [`exported run ${positionals[0]} (${records} records) to ${path}`]);
+      ctx.out.result({ runId, file: path, records }, () => [`exported run ${runId} (${records} records) to ${path}`]);
     },
   },
   {
@@ -69,7 +100,7 @@ async function importPath(ctx: CliContext, path: string, skipInvalid: boolean): 
     ? importPythonFolder(host.store, path, { skipInvalid })
     : path.endsWith('.jsonl')
       ? { runs: [importPythonRun(host.store, path)], skipped: [] }
-      : { runs: [importBundle(host.store, readJsonFile(path), { path })], skipped: [] };
+      : importJsonFile(host.store, path);
   if (result.runs.length + result.skipped.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
   for (const r of result.runs) host.publishRun(r.runId);
   return result;
@@ -91,12 +122,30 @@ function verifyFileContents(path: string): VerifyReport {
   const text = readFileSync(path, 'utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parsePlainJson(text);
   } catch {
     if (text.trimStart().startsWith('{')) return verifyPythonLedgerText(text);
     throw new BundleInvalidError(`${path} is neither a bundle (JSON) nor a ledger (JSON lines)`, { path });
   }
+  if (isRunHistoryBundle(parsed)) return verifyRunHistoryFile(path);
   return verifyBundle(parsed);
+}
+
+/** Every ledger of a RunHistoryBundle; the verdict of the first that does not verify. */
+function verifyRunHistoryFile(path: string): VerifyReport {
+  let runs;
+  try {
+    runs = readRunHistory(path);
+  } catch (err) {
+    if (err instanceof LedgerInvalidError)
+      return { valid: false, records: 0, firstBadSeq: (err.details?.seq as number | null) ?? null, reason: (err.details?.reason as VerifyReport['reason']) ?? 'malformed', message: err.message, signed: null };
+    throw err;
+  }
+  const records = runs.reduce((n, r) => n + r.rows.length, 0);
+  const unchained = runs.find((r) => r.state.origin?.kind === 'import' && r.state.origin.hash_chain === false);
+  if (unchained)
+    return { valid: false, records, firstBadSeq: null, reason: 'unchained', message: `run ${unchained.runId}: no hash chain: integrity cannot be checked`, signed: null };
+  return { valid: true, records, firstBadSeq: null, reason: null, message: `valid: ${runs.length} ledger${runs.length === 1 ? '' : 's'}, ${records} records, hash chains intact`, signed: null };
 }
 
 function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport & { runId: string })[] } {
@@ -117,9 +166,17 @@ function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport 
   };
 }
 
+/** Our bundle, or Python's RunHistoryBundle (told apart by their fields). */
+function importJsonFile(store: Parameters<typeof importBundle>[0], path: string): FolderImportResult {
+  const parsed = readJsonFile(path);
+  if (isRunHistoryBundle(parsed)) return importRunHistory(store, path);
+  return { runs: [importBundle(store, parsed, { path })], skipped: [] };
+}
+
 function readJsonFile(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    // parsePlainJson: a RunHistoryBundle may hold Python's NaN / Infinity.
+    return parsePlainJson(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new BundleInvalidError(`${path} is not a JSON bundle: ${(err as Error).message}`, { path });
   }
