@@ -110,6 +110,9 @@ export const requestSchemas = {
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
   verifyBundle: z.object({ bundle: z.unknown() }).strict(),
   importBundle: z.object({ bundle: z.unknown() }).strict(),
+  /** A Python store folder to look at, read-only (nothing is imported); `watch` follows its files. */
+  openFolder: z.object({ path: z.string().min(1).max(4096), watch: z.boolean().optional() }).strict(),
+  listFolders: z.object({}).strict(),
   getSettings: z.object({}).strict(),
   setSettings: z
     .object({
@@ -152,6 +155,16 @@ export interface RunView {
   stepMode: boolean;
   breakpoints: string[];
   children: RunSummary[];
+  /** Set for a run seen in an open Python store folder (read-only, not in this database). */
+  foreign?: { path: string } | null;
+}
+
+/** An open Python store folder: its runs, and the ones that cannot be shown and why. */
+export interface ForeignFolderInfo {
+  path: string;
+  watching: boolean;
+  runs: RunSummary[];
+  skipped: { runId: string; path: string; code: string; message: string }[];
 }
 
 export interface LedgerPageResponse {
@@ -197,6 +210,8 @@ export interface ApiResponses {
   exportRun: ExportBundleResponse;
   verifyBundle: VerifyReport & { runId: string | null; workflowId: string | null };
   importBundle: { runId: string };
+  openFolder: ForeignFolderInfo;
+  listFolders: ForeignFolderInfo[];
   getSettings: Settings;
   setSettings: Settings;
 }

@@ -272,7 +272,8 @@ export interface WorkflowInfo {
   entry: string;
   nodes: WorkflowNodeInfo[];
   default_vars: JsonObject;
-  source: 'builtin' | 'module';
+  /** `ledger`: not a definition, the nodes a run visited (its workflow is not known here). */
+  source: 'builtin' | 'module' | 'ledger';
 }
 
 export type LlmMode = 'local' | 'remote' | 'hybrid';

@@ -4,6 +4,7 @@
  * (pause BEFORE a node), timers, event ingress, parent/child links, snapshots, and it
  * publishes `runUpdated` / `ledgerAppended` / `attentionNeeded` after every commit it causes.
  */
+import { ForeignFolders } from './foreignFolders';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -93,6 +94,8 @@ export class RuntimeHost {
   /** Found on open by checking the anchor file: runs rolled back or cut short below a signed head. */
   integrityProblems: AnchorProblem[] = [];
   readonly settings: HostSettingsAccess | null;
+  /** Python store folders opened to look at (never written to `store`). */
+  readonly foreign: ForeignFolders;
   private readonly catalog: WorkflowCatalog;
   private readonly queues = new RunQueues();
   private readonly prefs: DebugPrefs;
@@ -146,6 +149,7 @@ export class RuntimeHost {
 
   constructor(parts: HostParts) {
     this.events = parts.events;
+    this.foreign = new ForeignFolders(parts.events);
     this.store = parts.store;
     this.runtime = parts.runtime;
     this.clock = parts.clock;
@@ -670,6 +674,7 @@ export class RuntimeHost {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    this.foreign.close();
     await this.whenIdle();
     this.onClose?.();
   }

@@ -206,7 +206,7 @@ export function pythonState(py: JsonObject, rows: ChainRow[], files: PythonRunFi
     waiting: status === 'waiting' && isJsonObject(py.waiting) ? fromPythonWait(py.waiting) : null,
     paused: false,
     step_count: rows.length,
-    visits: {},
+    visits: visitsOf(rows),
     pending_effect: null,
     ledger_head: last ? { seq: last.seq, hash: last.record_hash } : null,
     created_at: str(py.created_at) ?? now.toISOString(),
@@ -215,6 +215,19 @@ export function pythonState(py: JsonObject, rows: ChainRow[], files: PythonRunFi
     session_id: str(py.session_id) ?? sessionOfRecords(rows),
     origin: { kind: 'import', source: 'abstractruntime-py', imported_at: now.toISOString(), path: files.ledgerPath },
   };
+}
+
+/** Visits per node as the ledger shows them: Python keeps one step_id per visit. */
+function visitsOf(rows: ChainRow[]): Record<string, number> {
+  const steps = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const body = parsePlainJson(row.body);
+    if (!isJsonObject(body) || typeof body.node_id !== 'string' || !body.node_id) continue;
+    let set = steps.get(body.node_id);
+    if (!set) steps.set(body.node_id, (set = new Set()));
+    set.add(typeof body.step_id === 'string' ? body.step_id : `#${row.seq}`);
+  }
+  return Object.fromEntries([...steps].map(([node, set]) => [node, set.size]));
 }
 
 /** Python records carry the run's session too; a ledger without its run file still tells it. */

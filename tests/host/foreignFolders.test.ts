@@ -1,0 +1,82 @@
+/** Python store folders opened in the host: looked at where they are, followed as Python appends. */
+import { appendFileSync, cpSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RuntimeHost } from '../../src-main/host/RuntimeHost';
+import { createApiHandlers } from '../../src-main/host/apiHandlers';
+import { FakeClock } from '../../src-main/runtime/index';
+import { START, memoryHost, recordEvents, tempDir } from './hostFixture';
+
+const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
+const ASK_WAITING = '2f982b71-c70f-4e97-9c3f-c0a1bddc8459';
+
+/** A record as HashChainedLedgerStore appends it (prev_hash = the last record_hash). */
+export function pythonRecordAfter(ledgerPath: string, rec: Record<string, unknown>): string {
+  const last = JSON.parse(readFileSync(ledgerPath, 'utf8').trim().split('\n').pop()!);
+  const body = { ...rec, prev_hash: last.record_hash };
+  const canonical = JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1))));
+  return JSON.stringify({ ...body, record_hash: createHash('sha256').update(canonical).digest('hex'), signature: null }) + '\n';
+}
+
+describe('open Python store folders', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('shows a folder run read-only, with a graph from its visited nodes, and follows appended records', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const folder = join(t.dir, 'py');
+    cpSync(join(PY, 'ask_waiting'), folder, { recursive: true });
+    const host = await RuntimeHost.open({ dataDir: t.dir, dbPath: join(t.dir, 'runtime.db'), clock: new FakeClock(START), env: {}, projectFile: null });
+    cleanups.push(() => host.close());
+    const api = createApiHandlers(host);
+    const events = recordEvents(host);
+    cleanups.push(events.stop);
+
+    const opened = await api.openFolder({ path: folder, watch: true });
+    expect(opened).toMatchObject({ path: folder, watching: true, skipped: [] });
+    expect(opened.runs.map((r) => [r.run_id, r.status])).toEqual([[ASK_WAITING, 'waiting']]);
+    expect(host.store.listRuns({}).total).toBe(0);
+
+    const view = await api.getRun({ runId: ASK_WAITING });
+    expect(view).toMatchObject({ resumable: false, foreign: { path: folder }, workflow: { source: 'ledger', nodes: [{ id: 'ask' }] } });
+    expect(view.notResumableReason).toMatch(/foreign run \(read-only\)/);
+    expect(await api.verifyRun({ runId: ASK_WAITING })).toMatchObject({ valid: true, records: 2 });
+    await expect(api.answer({ runId: ASK_WAITING, text: 'yes' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+
+    const ledger = join(folder, `ledger_${ASK_WAITING}.jsonl`);
+    appendFileSync(ledger, pythonRecordAfter(ledger, {
+      run_id: ASK_WAITING, step_id: 'py-2', node_id: 'done', status: 'completed', effect: null, result: { ok: 1.0 }, error: null,
+      started_at: '2026-12-01T21:00:00.000001+00:00', ended_at: '2026-12-01T21:00:00.000002+00:00', actor_id: null, session_id: null,
+      attempt: 1, idempotency_key: null,
+    }));
+    for (let i = 0; i < 200 && events.seen.ledgerAppended.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(events.seen.ledgerAppended.map((e) => [e.runId, e.records.map((r) => [r.seq, r.node_id])])).toEqual([[ASK_WAITING, [[2, 'done']]]]);
+    expect((await api.getLedger({ runId: ASK_WAITING })).total).toBe(3);
+    expect(await api.verifyRun({ runId: ASK_WAITING })).toMatchObject({ valid: true, records: 3 });
+    expect((await api.getRun({ runId: ASK_WAITING })).workflow!.nodes.map((n) => [n.id, n.next])).toEqual([['ask', ['done']], ['done', []]]);
+    expect(host.store.listRuns({}).total).toBe(0);
+  });
+
+  it('does not take a record that breaks the chain', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const folder = join(t.dir, 'py');
+    cpSync(join(PY, 'ask_waiting'), folder, { recursive: true });
+    const { host } = await memoryHost();
+    cleanups.push(() => host.close());
+    const api = createApiHandlers(host);
+    await api.openFolder({ path: folder });
+    const ledger = join(folder, `ledger_${ASK_WAITING}.jsonl`);
+    const line = pythonRecordAfter(ledger, { run_id: ASK_WAITING, step_id: 'x', node_id: 'done', status: 'completed' });
+    appendFileSync(ledger, line.replace('"node_id":"done"', '"node_id":"evil"'));
+    const view = host.foreign.refresh(folder);
+    // What was verified stays shown; the bad continuation is named, not taken.
+    expect(view.runs.map((r) => [r.run_id, r.ledger_seq])).toEqual([[ASK_WAITING, 1]]);
+    expect(view.skipped).toMatchObject([{ runId: ASK_WAITING, code: 'LEDGER_INVALID' }]);
+    expect((await api.getLedger({ runId: ASK_WAITING })).total).toBe(2);
+  });
+});
