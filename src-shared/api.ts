@@ -229,7 +229,8 @@ export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];
 // ---------------------------------------------------------------- events
 
 export interface ApiEvents {
-  runUpdated: { run: RunSummary };
+  /** `foreign`: a run of an open Python store folder, not of this database. */
+  runUpdated: { run: RunSummary; foreign?: boolean };
   ledgerAppended: { runId: string; records: LedgerRecord[] };
   /** A run started waiting for a person (ask_user, tool approval, recovery). */
   attentionNeeded: { runId: string; workflowId: string; reason: string; prompt: string | null };

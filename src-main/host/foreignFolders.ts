@@ -111,7 +111,7 @@ export class ForeignFolders {
       const records = f.store.readLedger(r.runId, { afterSeq: after, limit: 100_000 }).records;
       const summary = f.store.listRuns({ search: r.runId, limit: 1 }).runs[0];
       if (records.length) this.events?.emit('ledgerAppended', { runId: r.runId, records });
-      if (summary) this.events?.emit('runUpdated', { run: summary });
+      if (summary) this.events?.emit('runUpdated', { run: summary, foreign: true });
     }
   }
 
