@@ -80,3 +80,28 @@ describe('open Python store folders', () => {
     expect((await api.getLedger({ runId: ASK_WAITING })).total).toBe(2);
   });
 });
+
+describe('an event wait across a hop through the Python store format', () => {
+  it('keeps its event name: emit wakes the run after export → import', async () => {
+    const t = tempDir();
+    const { writePythonStore, importPythonFolder } = await import('../../src-main/ledger/index');
+    const a = await RuntimeHost.open({ dataDir: join(t.dir, 'a'), dbPath: join(t.dir, 'a', 'runtime.db'), clock: new FakeClock(START), env: {}, projectFile: null });
+    const b = await RuntimeHost.open({ dataDir: join(t.dir, 'b'), dbPath: join(t.dir, 'b', 'runtime.db'), clock: new FakeClock(START), env: {}, projectFile: null });
+    try {
+      const run = await createApiHandlers(a).startRun({ workflowId: 'examples.event', vars: { eventName: 'deploy.done' } });
+      expect(run.waiting).toMatchObject({ reason: 'event', event_name: 'deploy.done' });
+      expect(run.waiting!.wait_key).not.toBe('deploy.done');
+      writePythonStore(a.store, run.run_id, join(t.dir, 'py'));
+      expect(JSON.parse(readFileSync(join(t.dir, 'py', `run_${run.run_id}.json`), 'utf8')).waiting.details).toEqual({ abstractruntime_desktop: { event_name: 'deploy.done' } });
+      importPythonFolder(b.store, join(t.dir, 'py'));
+      const api = createApiHandlers(b);
+      expect((await api.getRun({ runId: run.run_id })).state.waiting).toMatchObject({ event_name: 'deploy.done', wait_key: run.waiting!.wait_key });
+      expect(await api.emitEvent({ name: 'deploy.done', payload: { ok: true } })).toMatchObject({ delivered: [run.run_id] });
+      expect((await api.getRun({ runId: run.run_id })).state).toMatchObject({ status: 'completed', output: { event: { ok: true } } });
+    } finally {
+      await a.close();
+      await b.close();
+      t.cleanup();
+    }
+  });
+});
