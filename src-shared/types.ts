@@ -81,6 +81,11 @@ export type RunOrigin =
       hash_chain?: boolean;
       /** Python artifact id → our `sha256:` reference of the same bytes (Python imports). */
       artifacts?: Record<string, string>;
+      /**
+       * The Python run file as it was read (an artifact), and the ledger seq it went with:
+       * exported again unchanged while the run has not moved, so its exact numbers survive.
+       */
+      python_run_file?: { ref: string; ledger_seq: number };
     };
 
 export interface RunState {

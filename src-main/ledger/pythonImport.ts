@@ -18,6 +18,7 @@ import { planLedgerImport } from './ledgerExtension';
 import { fromPythonWait } from './pythonWaitMapping';
 import { pythonArtifactIds, pythonArtifactIdsOfRun, readPythonArtifacts, type PythonArtifact } from './pythonArtifacts';
 import { pythonSnapshotTexts, readPythonSnapshots } from './pythonSnapshots';
+import { sha256Hex } from '../runtime/sha256';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';
 
 export interface PythonRunFiles {
@@ -113,6 +114,8 @@ interface PreparedRun {
   rows: ChainRow[];
   artifacts: PythonArtifact[];
   snapshots: Snapshot[];
+  /** The run file's bytes, kept as an artifact so an unchanged run exports them exactly. */
+  runFile: Uint8Array | null;
 }
 
 type ImportTarget = RuntimeStore & Partial<ArtifactStore> & Partial<SnapshotStore>;
@@ -122,6 +125,7 @@ function writePrepared(store: ImportTarget, p: PreparedRun): ImportResult {
   if (p.artifacts.length && !store.putArtifact)
     throw new ImportError(`run ${p.state.run_id} has artifacts but this store keeps none`, { runId: p.state.run_id });
   for (const a of p.artifacts) store.putArtifact!(a.bytes, a.mime);
+  if (p.runFile && store.putArtifact) store.putArtifact(p.runFile, 'application/json');
   const result = writeImportedRun(store, p.state, p.rows);
   for (const s of p.snapshots) if (store.getSnapshot && store.saveSnapshot && !store.getSnapshot(s.snapshot_id)) store.saveSnapshot(s);
   return result;
@@ -155,7 +159,11 @@ function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
     return state;
   };
   const snapshots = readPythonSnapshots(storeDir, files.runId, rows, stateOf);
-  return { files, state: stateOf(py, rows), rows, artifacts, snapshots };
+  const state = stateOf(py, rows);
+  const runFile = files.runPath ? new TextEncoder().encode(runText) : null;
+  if (runFile && state.origin?.kind === 'import')
+    state.origin.python_run_file = { ref: `sha256:${sha256Hex(runFile)}`, ledger_seq: rows.length - 1 };
+  return { files, state, rows, artifacts, snapshots, runFile };
 }
 
 /** The conflict writeImportedRun would meet, found before anything of the folder is written. */

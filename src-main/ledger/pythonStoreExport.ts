@@ -38,8 +38,20 @@ export function writePythonStore(store: Source, runId: string, dir: string, now 
     writeAtomically(join(dir, 'artifacts', 'refs', `${a.artifactId}.meta`), `${JSON.stringify(a.meta, null, 2)}\n`);
   }
   writeAtomically(join(dir, `ledger_${runId}.jsonl`), ledger);
-  writeAtomically(join(dir, `run_${runId}.json`), pythonRunFileText(state));
+  writeAtomically(join(dir, `run_${runId}.json`), unchangedRunFile(store, state) ?? pythonRunFileText(state));
   return { runId, dir, records: ledger ? ledger.split('\n').length - 1 : 0, artifacts: artifacts.length };
+}
+
+/**
+ * The Python run file exactly as it was imported, while the run has not moved since: its
+ * numbers (`1.0`, `-0.0`, 2^53+1, `NaN`) are kept as Python wrote them, which our state
+ * (plain JSON) cannot do.
+ */
+function unchangedRunFile(store: Source, state: RunState): Uint8Array | null {
+  const kept = state.origin?.kind === 'import' ? state.origin.python_run_file : undefined;
+  if (!kept || !store.getArtifact || !store.hasArtifact || (state.ledger_head?.seq ?? -1) !== kept.ledger_seq) return null;
+  // A run that came through a bundle may not carry the file: then it is written from state.
+  return store.hasArtifact(kept.ref) ? store.getArtifact(kept.ref).bytes : null;
 }
 
 /** `run_<id>.json` as Python's JsonFileRunStore writes it (`json.dump(asdict(run), indent=2)`). */

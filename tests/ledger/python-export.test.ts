@@ -85,6 +85,20 @@ describe('Python → here → Python store folder → here', () => {
   });
 });
 
+describe('exact numbers of a Python run file', () => {
+  it('an imported run that has not moved exports its run file byte for byte (1.0, -0.0, 2^53+1, NaN kept)', () => {
+    const store = open('a');
+    for (const [folder, runId] of [['stress', '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb'], ['nan', '5dcc6b8d-5203-44b2-8e54-a6f709d33535']] as const) {
+      importPythonFolder(store, join(PY, folder));
+      const out = join(dir, 'out', folder);
+      writePythonStore(store, runId, out);
+      const original = readFileSync(join(PY, folder, `run_${runId}.json`));
+      expect(readFileSync(join(out, `run_${runId}.json`))).toEqual(original);
+    }
+    expect(readFileSync(join(dir, 'out', 'stress', 'run_84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb.json'), 'utf8')).toContain('9007199254740993');
+  });
+});
+
 describe('Python artifacts and snapshots', () => {
   it('imports blobs + refs and resolves every {"$artifact": id} of vars and records to bytes matching their blob id', () => {
     const store = open('a');
