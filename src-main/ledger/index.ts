@@ -45,3 +45,4 @@ export { writePythonStore, pythonRunFileText, isoForPython, type PythonStoreExpo
 export { importRunHistory, readRunHistory, writeRunHistory, isRunHistoryBundle, RUN_HISTORY_VERSION } from './pythonHistory';
 export { resolveArtifact, pythonArtifactsOf, readPythonArtifacts, pythonArtifactIds } from './pythonArtifacts';
 export { toPythonWait, fromPythonWait, DESKTOP_WAIT_KEY } from './pythonWaitMapping';
+export { exactRecordsJson } from './exactRecordsJson';

@@ -50,7 +50,12 @@ describe('abstractruntime over Python store folders', () => {
     const unchained = await cli('show', '64478f0d-1ce0-4587-b801-a4f425f2167d');
     expect(unchained.stdout).toMatch(/imported \(abstractruntime-py, no hash chain\)/);
     expect(unchained.stdout).toMatch(/read-only .*no hash chain/);
-    const ledger = jsonOf(await cli('--json', 'ledger', STRESS));
+    const raw = await cli('--json', 'ledger', STRESS);
+    // The numbers as Python wrote (and hashed) them, not as doubles.
+    expect(raw.stdout).toContain('"int_2_53_plus1":9007199254740993');
+    expect(raw.stdout).toContain('"f_negzero":-0.0');
+    expect(raw.stdout).toContain('"f_one":1.0');
+    const ledger = jsonOf(raw);
     expect(ledger).toHaveLength(7);
     expect(ledger.map((r: { seq: number }) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });

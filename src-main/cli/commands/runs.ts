@@ -1,5 +1,6 @@
 /** Reading and starting runs: workflows, run, runs, show, ledger. */
 import { RUN_STATUSES, type LedgerRecord, type RunStatus } from '../../../src-shared/types';
+import { exactRecordsJson } from '../../ledger/index';
 import type { Command } from '../command';
 import { formatLedger, formatRun, formatRunView, formatRuns, formatWorkflows } from '../format';
 import { parseJsonObjectArg } from '../jsonArg';
@@ -71,6 +72,8 @@ export const runCommands: Command[] = [
     args: { min: 1, max: 1 },
     async run(ctx, { positionals }) {
       const records = await readWholeLedger(ctx, positionals[0]!);
+      // --json: the numbers as they were hashed (a Python run's 1.0, -0.0, 2^53+1), not as doubles.
+      if (ctx.out.json) return void ctx.out.lines([exactRecordsJson((await ctx.host()).store, positionals[0]!)]);
       ctx.out.result(records, () => formatLedger(records));
     },
   },
