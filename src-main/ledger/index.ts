@@ -41,7 +41,7 @@ export {
 export { planLedgerImport, type LedgerImportPlan } from './ledgerExtension';
 export { NO_RECORD_HASH } from './chainRow';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';
-export { writePythonStore, pythonRunFileText, isoForPython, type PythonStoreExport } from './pythonStoreExport';
+export { writePythonStore, pythonRunFileText, isoForPython, exactPythonValues, type PythonStoreExport } from './pythonStoreExport';
 export { importRunHistory, readRunHistory, writeRunHistory, isRunHistoryBundle, RUN_HISTORY_VERSION } from './pythonHistory';
 export { resolveArtifact, pythonArtifactsOf, readPythonArtifacts, pythonArtifactIds } from './pythonArtifacts';
 export { toPythonWait, fromPythonWait, DESKTOP_WAIT_KEY } from './pythonWaitMapping';

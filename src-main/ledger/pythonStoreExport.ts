@@ -9,7 +9,9 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalJson, RawNumber, type CanonicalInput } from '../../src-shared/canonicalJson';
 import { BundleInvalidError, RunNotFoundError } from '../../src-shared/errors';
+import { parseJsonLossless } from '../../src-shared/losslessJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { RunState } from '../../src-shared/types';
 import type { ArtifactStore, LedgerStore, RunStore } from '../runtime/contracts';
@@ -140,4 +142,25 @@ function writeAtomically(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, data, { mode: 0o644 });
   renameSync(tmp, path);
+}
+
+/**
+ * `vars` and `output` of an imported Python run as JSON text with the numbers Python wrote
+ * (`1.0`, `-0.0`, 2^53+1), while the run has not moved since it was imported; null when it
+ * has, when the file is not here, or when a value is one JSON cannot hold (NaN, Infinity).
+ */
+export function exactPythonValues(store: Source, state: RunState): { vars: string; output: string } | null {
+  const bytes = unchangedRunFile(store, state);
+  if (!bytes) return null;
+  const doc = parseJsonLossless(new TextDecoder().decode(bytes));
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc instanceof RawNumber) return null;
+  const { vars = {}, output = null } = doc as { [k: string]: CanonicalInput };
+  const text = { vars: canonicalJson(vars), output: canonicalJson(output) };
+  try {
+    JSON.parse(text.vars);
+    JSON.parse(text.output);
+  } catch {
+    return null;
+  }
+  return text;
 }
