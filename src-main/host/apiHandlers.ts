@@ -5,7 +5,7 @@
 import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
-import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
+import { createExportBundle, exactPythonValues, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
@@ -31,6 +31,7 @@ export function runView(host: RuntimeHost, runId: string): RunView {
     stepMode: host.stepMode(runId),
     breakpoints: host.breakpoints(runId),
     children: host.listChildren(runId),
+    exactValues: exactPythonValues(host.store, state),
   };
 }
 
@@ -53,6 +54,7 @@ function foreignRunView(host: RuntimeHost, store: SqliteStore, runId: string): R
     breakpoints: [],
     children: store.listRuns({ parentRunId: runId, limit: 1000 }).runs,
     foreign: { path },
+    exactValues: exactPythonValues(store, state),
   };
 }
 

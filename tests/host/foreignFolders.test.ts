@@ -61,6 +61,17 @@ describe('open Python store folders', () => {
     expect(host.store.listRuns({}).total).toBe(0);
   });
 
+  it("gives an unchanged Python run's vars with the numbers Python wrote (exactValues)", async () => {
+    const { host } = await memoryHost();
+    cleanups.push(() => host.close());
+    const api = createApiHandlers(host);
+    await api.openFolder({ path: join(PY, 'stress') });
+    const view = await api.getRun({ runId: '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb' });
+    expect(view.exactValues!.vars).toContain('"int_2_53_plus1":9007199254740993');
+    expect(view.exactValues!.vars).toContain('"f_negzero":-0.0');
+    expect(view.state.vars).toMatchObject({ stress: { int_2_53_plus1: 9007199254740992 } });
+  });
+
   it('does not take a record that breaks the chain', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
