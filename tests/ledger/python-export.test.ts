@@ -4,7 +4,7 @@
  * exports load under the Python rules (restated in support/python_store_check.py).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,10 @@ describe('Python → here → Python store folder → here', () => {
       const { origin: _b, ...b } = second.getRun(runId)!;
       // Times come back in Python's microsecond form; everything else is the same.
       expect({ ...b, created_at: a.created_at, updated_at: a.updated_at }).toEqual(a);
+      // And as a RunHistoryBundle: the same records again.
+      const hist = join(dir, 'out', `${folder}-${runId}.history.json`);
+      writeFileSync(hist, writeRunHistory(first, runId));
+      expect(readRunHistory(hist)[0]!.rows.map((r) => [r.seq, r.record_hash, r.body])).toEqual(rowsOf(first, runId));
     }
   });
 
@@ -120,7 +124,7 @@ describe('Python artifacts and snapshots', () => {
   });
 
   it('refuses a run whose artifact blob was changed, naming it, and stores nothing', async () => {
-    const { cpSync, writeFileSync } = await import('node:fs');
+    const { cpSync } = await import('node:fs');
     const folder = join(dir, 'offload');
     cpSync(join(PY, 'offload'), folder, { recursive: true });
     const blobs = join(folder, 'artifacts', 'blobs');
@@ -174,8 +178,7 @@ describe("Python's RunHistoryBundle v1", () => {
     expect(verifyRunLedger(store, runs[0]!.runId)).toMatchObject({ valid: false, reason: 'unchained' });
   });
 
-  it('refuses a bundle with a changed record, naming the run and seq, and stores nothing', async () => {
-    const { writeFileSync } = await import('node:fs');
+  it('refuses a bundle with a changed record, naming the run and seq, and stores nothing', () => {
     const file = join(dir, 'h.json');
     const text = readFileSync(join(PY, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json'), 'utf8');
     writeFileSync(file, text.replace('"node_id": "seed"', '"node_id": "seeD"'));
@@ -188,7 +191,6 @@ describe("Python's RunHistoryBundle v1", () => {
     const store = open('a');
     importPythonFolder(store, join(PY, 'stress'));
     const runId = '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb';
-    const { writeFileSync } = require('node:fs') as typeof import('node:fs');
     const file = join(dir, 'history.json');
     writeFileSync(file, writeRunHistory(store, runId, new Date('2026-12-01T00:00:00Z')));
     const doc = JSON.parse(readFileSync(file, 'utf8'));
