@@ -133,7 +133,7 @@ function writePrepared(store: ImportTarget, p: PreparedRun): ImportResult {
 
 /** Reads and verifies one run; throws the typed error that stops it being imported. */
 function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
-  const text = readFileSync(files.ledgerPath, 'utf8');
+  const text = readText(files.ledgerPath);
   const report = verifyPythonLedgerText(text);
   // An unchained ledger cannot be checked, but it is how many Python hosts write: imported
   // read-only and shown as such, never taken for a verified one.
@@ -144,7 +144,7 @@ function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
       reason: report.reason,
     });
   const { rows } = parsePythonLedger(text);
-  const runText = files.runPath ? readRunText(files.runPath) : '{}';
+  const runText = files.runPath ? readText(files.runPath) : '{}';
   const py = files.runPath ? readRunFile(files.runPath, runText) : {};
   const storeDir = dirname(files.ledgerPath);
   const snapshotTexts = pythonSnapshotTexts(storeDir, files.runId);
@@ -176,7 +176,7 @@ function checkImportable(store: RuntimeStore, p: PreparedRun): void {
     throw new ImportError(`run ${p.state.run_id} already exists here with a different ledger`, { runId: p.state.run_id });
 }
 
-function readRunText(path: string): string {
+function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
