@@ -150,6 +150,9 @@ export const apiMethods = {
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
   verifyBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<VerifyReport & { runId: string | null; workflowId: string | null }>(),
   importBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<{ runId: string }>(),
+  /** A Python store folder to look at, read-only (nothing is imported); `watch` follows its files. */
+  openFolder: request(z.object({ path: z.string().min(1).max(4096), watch: z.boolean().optional() }).strict()).returns<ForeignFolderInfo>(),
+  listFolders: request(z.object({}).strict()).returns<ForeignFolderInfo[]>(),
   getSettings: request(z.object({}).strict()).returns<Settings>(),
   setSettings: request(
     z
@@ -210,6 +213,21 @@ export interface RunView {
   children: RunSummary[];
   /** Runnable for a while and held by no live process: why nothing advances it (null: not stalled). */
   stalled?: StalledInfo | null;
+  /** Set for a run seen in an open Python store folder (read-only, not in this database). */
+  foreign?: { path: string } | null;
+  /**
+   * `vars` and `output` as JSON text with the numbers exactly as a Python run file has them
+   * (`1.0`, `-0.0`, 2^53+1), for an imported Python run that has not moved; else absent.
+   */
+  exactValues?: { vars: string; output: string } | null;
+}
+
+/** An open Python store folder: its runs, and the ones that cannot be shown and why. */
+export interface ForeignFolderInfo {
+  path: string;
+  watching: boolean;
+  runs: RunSummary[];
+  skipped: { runId: string; path: string; code: string; message: string }[];
 }
 
 export interface StalledInfo {
@@ -259,7 +277,8 @@ export type ApiHandlers = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<Ap
 // ---------------------------------------------------------------- events
 
 export interface ApiEvents {
-  runUpdated: { run: RunSummary };
+  /** `foreign`: a run of an open Python store folder, not of this database. */
+  runUpdated: { run: RunSummary; foreign?: boolean };
   ledgerAppended: { runId: string; records: LedgerRecord[] };
   /** A run started waiting for a person (ask_user, tool approval, recovery). */
   attentionNeeded: { runId: string; workflowId: string; reason: string; prompt: string | null };

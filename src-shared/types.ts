@@ -72,7 +72,21 @@ export interface PendingEffect {
 
 export type RunOrigin =
   | { kind: 'fork'; run_id: string; seq: number; hash: string; snapshot_id: string }
-  | { kind: 'import'; source: 'abstractruntime-py' | 'bundle'; imported_at: string; path: string | null };
+  | {
+      kind: 'import';
+      source: 'abstractruntime-py' | 'bundle';
+      imported_at: string;
+      path: string | null;
+      /** False when the ledger came without record hashes: shown, never continued here. */
+      hash_chain?: boolean;
+      /** Python artifact id → our `sha256:` reference of the same bytes (Python imports). */
+      artifacts?: Record<string, string>;
+      /**
+       * The Python run file as it was read (an artifact), and the ledger seq it went with:
+       * exported again unchanged while the run has not moved, so its exact numbers survive.
+       */
+      python_run_file?: { ref: string; ledger_seq: number };
+    };
 
 export interface RunState {
   run_id: string;
@@ -95,6 +109,8 @@ export interface RunState {
   created_at: string;
   updated_at: string;
   actor_id: string | null;
+  /** The Python runtime's session (kept from imported runs; ours have none). */
+  session_id?: string | null;
   origin: RunOrigin | null;
 }
 
@@ -207,7 +223,9 @@ export type VerifyFailureReason =
   | 'reorder'
   | 'bad_signature'
   | 'truncated'
-  | 'malformed';
+  | 'malformed'
+  /** Written without a hash chain (Python's JsonlLedgerStore alone): nothing to check against. */
+  | 'unchained';
 
 export interface VerifyReport {
   valid: boolean;
@@ -253,7 +271,8 @@ export interface WorkflowInfo {
   default_vars: JsonObject;
   /** The JSON Schema the workflow declares for its vars (null: any JSON object is accepted). */
   input_schema?: JsonObject | null;
-  source: 'builtin' | 'module';
+  /** `ledger`: not a definition, the nodes a run visited (its workflow is not known here). */
+  source: 'builtin' | 'module' | 'ledger';
 }
 
 export type LlmMode = 'local' | 'remote' | 'hybrid';

@@ -24,7 +24,8 @@ export function formatRun(run: RunState): string[] {
   }
   if (run.output !== null && run.status === 'completed') lines.push(`output    ${compact(run.output)}`);
   if (run.error) lines.push(`error     ${run.error.code}: ${run.error.message}`);
-  if (run.origin) lines.push(`origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source})`}`);
+  if (run.origin) lines.push(`origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source}${run.origin.hash_chain === false ? ', no hash chain' : ''})`}`);
+  if (run.session_id) lines.push(`session   ${run.session_id}`);
   return lines;
 }
 
@@ -67,7 +68,9 @@ export function formatSnapshots(snapshots: SnapshotSummary[]): string[] {
 export function formatVerify(report: VerifyReport, subject: string): string[] {
   const head = report.valid
     ? `valid: ${subject}: ${report.records} records, hash chain intact`
-    : `INVALID: ${subject}: ${report.reason ?? 'invalid'}${report.firstBadSeq !== null ? ` at seq ${report.firstBadSeq}` : ''}`;
+    : report.reason === 'unchained'
+      ? `UNCHECKED: ${subject}: no hash chain: integrity cannot be checked`
+      : `INVALID: ${subject}: ${report.reason ?? 'invalid'}${report.firstBadSeq !== null ? ` at seq ${report.firstBadSeq}` : ''}`;
   const lines = report.valid ? [head] : [head, report.message];
   if (report.trustMessage) lines.push(report.trustMessage);
   else if (report.signed) lines.push(`signed by key ${report.signed.keyId} up to seq ${report.signed.signedSeq}`);

@@ -4,6 +4,7 @@
  * (pause BEFORE a node), timers, event ingress, parent/child links, snapshots, and it
  * publishes `runUpdated` / `ledgerAppended` / `attentionNeeded` after every commit it causes.
  */
+import { ForeignFolders } from './foreignFolders';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -102,6 +103,8 @@ export class RuntimeHost {
   /** Found on open by checking the anchor file: runs rolled back or cut short below a signed head. */
   integrityProblems: AnchorProblem[] = [];
   readonly settings: HostSettingsAccess | null;
+  /** Python store folders opened to look at (never written to `store`). */
+  readonly foreign: ForeignFolders;
   private readonly catalog: WorkflowCatalog;
   private readonly queues = new RunQueues();
   private readonly prefs: DebugPrefs;
@@ -158,6 +161,7 @@ export class RuntimeHost {
 
   constructor(parts: HostParts) {
     this.events = parts.events;
+    this.foreign = new ForeignFolders(parts.events);
     this.store = parts.store;
     this.runtime = parts.runtime;
     this.clock = parts.clock;
@@ -441,7 +445,7 @@ export class RuntimeHost {
 
   async cancelRun(runId: string, reason?: string): Promise<RunState> {
     const state = this.getRun(runId);
-    if (state.origin?.kind === 'import' && !this.workflowFor(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
+    if (state.origin?.kind === 'import' && this.notResumableReason(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
     this.publisher.mark(state);
     // Not queued behind an in-flight advance: the kernel aborts that run's running effect.
     try {
@@ -832,6 +836,7 @@ export class RuntimeHost {
     this.scheduler.stop();
     this.changeFeed.stop();
     await this.worker?.stop();
+    this.foreign.close();
     await this.whenIdle();
     this.onClose?.();
   }

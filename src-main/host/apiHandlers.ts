@@ -4,13 +4,15 @@
  */
 import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
-import { createExportBundle, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
+import { createExportBundle, exactPythonValues, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { readArtifact } from './artifactContent';
 import { assertBundleState, withBundleState } from './bundleState';
 import { databaseProblem } from './databaseProblem';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
+import { workflowFromLedger } from './workflowFromLedger';
+import type { SqliteStore } from '../store/sqlite/SqliteStore';
 
 export interface ApiHandlerOptions {
   transport?: AppInfo['transport'];
@@ -18,6 +20,8 @@ export interface ApiHandlerOptions {
 }
 
 export function runView(host: RuntimeHost, runId: string): RunView {
+  const foreign = foreignStore(host, runId);
+  if (foreign) return foreignRunView(host, foreign, runId);
   const state = host.getRun(runId);
   const wf = host.workflowFor(state);
   const reason = host.notResumableReason(state);
@@ -30,6 +34,31 @@ export function runView(host: RuntimeHost, runId: string): RunView {
     breakpoints: host.breakpoints(runId),
     children: host.listChildren(runId),
     stalled: host.stalled(state),
+    exactValues: exactPythonValues(host.store, state),
+  };
+}
+
+/** The private store of the open Python folder that shows this run, when it is not one of ours. */
+function foreignStore(host: RuntimeHost, runId: string): SqliteStore | null {
+  if (host.store.getRun(runId)) return null;
+  return host.foreign.storeOf(runId);
+}
+
+function foreignRunView(host: RuntimeHost, store: SqliteStore, runId: string): RunView {
+  const state = store.getRun(runId)!;
+  const path = host.foreign.folderOf(runId) ?? '';
+  const wf = host.workflowFor(state);
+  return {
+    state,
+    workflow: wf ? toWorkflowInfo(wf.definition, wf.source) : workflowFromLedger(state.workflow_id, store.iterateLedger(runId)),
+    resumable: false,
+    notResumableReason: `foreign run (read-only): followed from the Python store ${path}`,
+    stepMode: false,
+    breakpoints: [],
+    children: store.listRuns({ parentRunId: runId, limit: 1000 }).runs,
+    stalled: null,
+    foreign: { path },
+    exactValues: exactPythonValues(store, state),
   };
 }
 
@@ -59,17 +88,24 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
     },
     getRun: (req) => runView(host, req.runId),
     getLedger: (req) => {
-      host.getRun(req.runId);
+      const store = foreignStore(host, req.runId) ?? host.store;
+      if (store === host.store) host.getRun(req.runId);
       const limit = req.limit ?? 200;
-      return host.store.readLedger(req.runId, {
+      return store.readLedger(req.runId, {
         limit,
         ...(req.afterSeq !== undefined ? { afterSeq: req.afterSeq } : {}),
         ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}),
         ...(req.fromEnd !== undefined ? { fromEnd: req.fromEnd } : {}),
       });
     },
-    getStateAt: (req) => states.stateAt(host.getRun(req.runId), req.seq),
+    getStateAt: (req) => {
+      const foreign = foreignStore(host, req.runId);
+      if (foreign) return new StateAtIndex(foreign).stateAt(foreign.getRun(req.runId)!, req.seq);
+      return states.stateAt(host.getRun(req.runId), req.seq);
+    },
     verifyRun: (req) => {
+      const foreign = foreignStore(host, req.runId);
+      if (foreign) return verifyRunLedger(foreign, req.runId);
       host.getRun(req.runId);
       return withTrust(verifyRunLedger(host.store, req.runId, host.verifyOptions()), trustContext(host));
     },
@@ -122,6 +158,8 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       host.publishRun(runId);
       return { runId };
     },
+    openFolder: (req) => host.foreign.open(req.path, { watch: req.watch ?? false }),
+    listFolders: () => host.foreign.list(),
     getSettings: () => requireSettings(host).view(),
     setSettings: (req) => requireSettings(host).update(req),
   };

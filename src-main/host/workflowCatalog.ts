@@ -1,4 +1,5 @@
 /** The workflows a host knows (built-ins + project modules), and what a run needs from them. */
+import { readOnlyReason } from '../runtime/readOnlyRun';
 import { WorkflowNotFoundError } from '../../src-shared/errors';
 import type { RunState, WorkflowInfo } from '../../src-shared/types';
 import type { WorkflowDefinition } from '../runtime/contracts';
@@ -23,6 +24,8 @@ export class WorkflowCatalog {
 
   /** Why a run cannot be resumed here, or null when it can. */
   notResumableReason(state: RunState): string | null {
+    const readOnly = readOnlyReason(state);
+    if (readOnly) return readOnly;
     if (this.find(state)) return null;
     const known = this.versionsOf(state.workflow_id);
     const imported = state.origin?.kind === 'import' ? 'imported run (read-only): ' : '';

@@ -12,6 +12,13 @@ import type { StoredRecordRow } from '../runtime/storeContract';
 
 export type ChainRow = StoredRecordRow;
 
+/**
+ * The `record_hash` of a record written without a hash chain (Python's `JsonlLedgerStore`
+ * without `HashChainedLedgerStore` writes `null`). Kept as '' so stores need no nullable
+ * column; exports write it back as `null`.
+ */
+export const NO_RECORD_HASH = '';
+
 /** A row from a record object (stores without raw rows, e.g. MemoryStore). */
 export function chainRowFromRecord(record: LedgerRecord): ChainRow {
   const { record_hash, signature, ...body } = record;

@@ -10,7 +10,7 @@ import type { LedgerRecord, RunState, SignedHead } from '../../src-shared/types'
 import type { ImportExtras, ProvenanceStore, RuntimeStore, SnapshotStore } from '../runtime/storeContract';
 import { importPlan } from './importPlan';
 import { parsePlainJson } from '../../src-shared/losslessJson';
-import type { ChainRow } from './chainRow';
+import { chainRowFromRecord, type ChainRow } from './chainRow';
 
 type RawImportTarget = Pick<ProvenanceStore, 'importRun'>;
 
@@ -20,14 +20,21 @@ export interface ImportResult {
   runId: string;
   /** False when the same run was already here (nothing written). */
   imported: boolean;
+  /** Records appended to a run that was already here (a longer ledger of it). */
+  appended?: number;
 }
 
 export function writeImportedRun(store: ImportTarget, state: RunState, rows: ChainRow[], extras: Omit<ImportExtras, 'plan'> = {}): ImportResult {
   if (!isValidRunId(state.run_id))
     throw new ImportError(`refusing to import run ${JSON.stringify(state.run_id).slice(0, 120)}: a run id is ${RUN_ID_RULE}`, { runId: state.run_id });
-  if (isRawTarget(store)) return { runId: state.run_id, imported: store.importRun(state, rows, statusOf, { ...extras, plan: importPlan }) };
+  if (isRawTarget(store)) {
+    // Read before the write only to say how many records were new; the store decides inside its transaction.
+    const headBefore = store.getRun(state.run_id)?.ledger_head?.seq;
+    const imported = store.importRun(state, rows, statusOf, { ...extras, plan: importPlan });
+    return appendedResult(state.run_id, imported, headBefore, rows);
+  }
   const existing = store.getRun(state.run_id);
-  const plan = importPlan(existing, rows);
+  const plan = importPlan(existing, rows, (seq) => storedRow(store, state.run_id, seq));
   if (plan.kind === 'same') return { runId: state.run_id, imported: false };
   if (rows.some((r) => r.foreign))
     throw new ImportError('this store cannot hold records from another runtime; import into a SQLite database', { runId: state.run_id });
@@ -37,7 +44,12 @@ export function writeImportedRun(store: ImportTarget, state: RunState, rows: Cha
   store.commit({ state, records, expectedHeadSeq: existing?.ledger_head?.seq ?? null, isNew: !existing });
   for (const s of extras.snapshots ?? []) if (store.getSnapshot && !store.getSnapshot(s.snapshot_id)) store.saveSnapshot?.(s);
   if (extras.signedHead && store.saveSignedHead && !store.getSignedHead?.(state.run_id)) store.saveSignedHead(extras.signedHead);
-  return { runId: state.run_id, imported: true };
+  return appendedResult(state.run_id, true, existing?.ledger_head?.seq, rows);
+}
+
+function appendedResult(runId: string, imported: boolean, headBefore: number | undefined, rows: ChainRow[]): ImportResult {
+  if (!imported || headBefore === undefined) return { runId, imported };
+  return { runId, imported, appended: rows.length - 1 - headBefore };
 }
 
 function statusOf(row: ChainRow): { status: string; key: string | null } {
@@ -50,4 +62,10 @@ function statusOf(row: ChainRow): { status: string; key: string | null } {
 
 function isRawTarget(store: object): store is RawImportTarget {
   return typeof (store as Partial<RawImportTarget>).importRun === 'function';
+}
+
+/** A store without raw rows holds only our own records: their hashed bytes are their canonical form. */
+function storedRow(store: RuntimeStore, runId: string, seq: number): ChainRow | null {
+  const record = store.readLedger(runId, { afterSeq: seq - 1, limit: 1 }).records[0];
+  return record && record.seq === seq ? chainRowFromRecord(record) : null;
 }

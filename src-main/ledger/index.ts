@@ -8,6 +8,18 @@ export { anchorPathFor, anchorRun } from './anchors';
 export { createExportBundle, verifyBundle, type ExportBundle } from './bundle';
 export { importBundle } from './importBundle';
 export { parsePythonLedger, verifyPythonLedgerText, verifyPythonLedgerFile, toPythonLedgerJsonl } from './pythonLedger';
-export { importPythonRun, importPythonFolder, verifyPythonRuns, findPythonRuns } from './pythonImport';
+export {
+  importPythonRun,
+  importPythonFolder,
+  verifyPythonRuns,
+  findPythonRuns,
+  type FolderImportResult,
+  type SkippedRun,
+} from './pythonImport';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';
 export { TrustList, ownPublicKey, withTrust, isTrusted } from './trust';
+export { writePythonStore, exactPythonValues } from './pythonStoreExport';
+export { importRunHistory, readRunHistory, writeRunHistory, isRunHistoryBundle } from './pythonHistory';
+export { resolveArtifact } from './pythonArtifacts';
+export { toPythonWait, fromPythonWait } from './pythonWaitMapping';
+export { exactRecordsJson } from './exactRecordsJson';

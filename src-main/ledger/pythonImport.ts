@@ -7,13 +7,18 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ImportError, LedgerInvalidError } from '../../src-shared/errors';
+import { ImportError, LedgerInvalidError, RuntimeError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
-import { RUN_STATUSES, type RunState, type RunStatus, type VerifyReport, type WaitReason, type WaitState } from '../../src-shared/types';
-import type { RuntimeStore } from '../runtime/contracts';
-import { parsePlainJson } from '../../src-shared/losslessJson';
+import { RUN_STATUSES, type RunState, type RunStatus, type Snapshot, type VerifyReport } from '../../src-shared/types';
+import type { ArtifactStore, RuntimeStore, SnapshotStore } from '../runtime/contracts';
+import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
 import type { ChainRow } from './chainRow';
 import { writeImportedRun, type ImportResult } from './importRun';
+import { planLedgerImport } from './ledgerExtension';
+import { fromPythonWait } from './pythonWaitMapping';
+import { pythonArtifactIds, pythonArtifactIdsOfRun, readPythonArtifacts, type PythonArtifact } from './pythonArtifacts';
+import { pythonSnapshotTexts, readPythonSnapshots } from './pythonSnapshots';
+import { sha256Hex } from '../runtime/sha256';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';
 
 export interface PythonRunFiles {
@@ -51,31 +56,138 @@ export function importPythonRun(store: RuntimeStore, path: string, opts: { runId
       runs.length ? `${path} holds ${runs.length} runs (${runs.map((r) => r.runId).join(', ')}): name one` : `no Python run found at ${path}`,
       { path },
     );
-  return importPythonFiles(store, runs[0]!, opts.now ?? new Date());
+  const prepared = preparePythonRun(runs[0]!, opts.now ?? new Date());
+  checkImportable(store, prepared);
+  return writePrepared(store, prepared);
 }
 
-export function importPythonFolder(store: RuntimeStore, dir: string, now = new Date()): ImportResult[] {
-  return findPythonRuns(dir).map((files) => importPythonFiles(store, files, now));
+/** A run of the folder that was not imported, and why (a typed error's code and message). */
+export interface SkippedRun {
+  runId: string;
+  path: string;
+  code: string;
+  message: string;
 }
 
-function importPythonFiles(store: RuntimeStore, files: PythonRunFiles, now: Date): ImportResult {
-  const text = readFileSync(files.ledgerPath, 'utf8');
+export interface FolderImportResult {
+  runs: ImportResult[];
+  skipped: SkippedRun[];
+}
+
+/**
+ * Imports every run in a Python store folder, all or nothing: each run is read, verified and
+ * checked against what is stored before anything is written, and if one fails the error
+ * names every failing run and why. With `skipInvalid` the good runs are imported and the
+ * others listed in `skipped`.
+ */
+export function importPythonFolder(
+  store: RuntimeStore,
+  dir: string,
+  opts: { now?: Date; skipInvalid?: boolean } = {},
+): FolderImportResult {
+  const now = opts.now ?? new Date();
+  const ready: PreparedRun[] = [];
+  const skipped: SkippedRun[] = [];
+  for (const files of findPythonRuns(dir)) {
+    try {
+      const prepared = preparePythonRun(files, now);
+      checkImportable(store, prepared);
+      ready.push(prepared);
+    } catch (err) {
+      if (!(err instanceof RuntimeError)) throw err;
+      skipped.push({ runId: files.runId, path: files.ledgerPath, code: err.code, message: err.message });
+    }
+  }
+  if (skipped.length && !opts.skipInvalid)
+    throw new ImportError(
+      `nothing imported from ${dir}: ${skipped.length} of ${skipped.length + ready.length} runs cannot be imported (${skipped
+        .map((s) => `${s.runId}: ${s.code}: ${s.message}`)
+        .join('; ')}); fix them or import the others with --skip-invalid`,
+      { path: dir, failed: skipped.map((s) => ({ ...s })) },
+    );
+  return { runs: ready.map((p) => writePrepared(store, p)), skipped };
+}
+
+interface PreparedRun {
+  files: PythonRunFiles;
+  state: RunState;
+  rows: ChainRow[];
+  artifacts: PythonArtifact[];
+  snapshots: Snapshot[];
+  /** The run file's bytes, kept as an artifact so an unchanged run exports them exactly. */
+  runFile: Uint8Array | null;
+}
+
+type ImportTarget = RuntimeStore & Partial<ArtifactStore> & Partial<SnapshotStore>;
+
+/** Artifacts first (content-addressed, harmless if the run then fails), the run, its snapshots. */
+function writePrepared(store: ImportTarget, p: PreparedRun): ImportResult {
+  if (p.artifacts.length && !store.putArtifact)
+    throw new ImportError(`run ${p.state.run_id} has artifacts but this store keeps none`, { runId: p.state.run_id });
+  for (const a of p.artifacts) store.putArtifact!(a.bytes, a.mime);
+  if (p.runFile && store.putArtifact) store.putArtifact(p.runFile, 'application/json');
+  const result = writeImportedRun(store, p.state, p.rows);
+  for (const s of p.snapshots) if (store.getSnapshot && store.saveSnapshot && !store.getSnapshot(s.snapshot_id)) store.saveSnapshot(s);
+  return result;
+}
+
+/** Reads and verifies one run; throws the typed error that stops it being imported. */
+function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
+  const text = readText(files.ledgerPath);
   const report = verifyPythonLedgerText(text);
-  if (!report.valid)
+  // An unchained ledger cannot be checked, but it is how many Python hosts write: imported
+  // read-only and shown as such, never taken for a verified one.
+  if (!report.valid && report.reason !== 'unchained')
     throw new LedgerInvalidError(`${files.ledgerPath} does not verify: ${report.message}`, {
       path: files.ledgerPath,
       seq: report.firstBadSeq,
       reason: report.reason,
     });
   const { rows } = parsePythonLedger(text);
-  const py = files.runPath ? readRunFile(files.runPath) : {};
-  const state = pythonState(py, rows, files, now);
-  return writeImportedRun(store, state, rows);
+  const runText = files.runPath ? readText(files.runPath) : '{}';
+  const py = files.runPath ? readRunFile(files.runPath, runText) : {};
+  const storeDir = dirname(files.ledgerPath);
+  const snapshotTexts = pythonSnapshotTexts(storeDir, files.runId);
+  const named = pythonArtifactIds([runText, ...rows.map((r) => r.body), ...snapshotTexts]);
+  const artifacts = readPythonArtifacts(storeDir, [...new Set([...named, ...pythonArtifactIdsOfRun(storeDir, files.runId)])].sort());
+  const stateOf = (runState: JsonObject, upTo: ChainRow[]) => {
+    const state = pythonState(runState, upTo, files, now);
+    if (state.origin?.kind === 'import') {
+      if (report.reason === 'unchained') state.origin.hash_chain = false;
+      if (artifacts.length) state.origin.artifacts = Object.fromEntries(artifacts.map((a) => [a.artifactId, a.ref]));
+    }
+    return state;
+  };
+  const snapshots = readPythonSnapshots(storeDir, files.runId, rows, stateOf);
+  const state = stateOf(py, rows);
+  const runFile = files.runPath ? new TextEncoder().encode(runText) : null;
+  if (runFile && state.origin?.kind === 'import')
+    state.origin.python_run_file = { ref: `sha256:${sha256Hex(runFile)}`, ledger_seq: rows.length - 1 };
+  return { files, state, rows, artifacts, snapshots, runFile };
 }
 
-function readRunFile(path: string): JsonObject {
+/** The conflict writeImportedRun would meet, found before anything of the folder is written. */
+function checkImportable(store: RuntimeStore, p: PreparedRun): void {
+  const existing = store.getRun(p.state.run_id);
+  if (!existing) return;
+  const rowAt = (store as { ledgerRowAt?: (runId: string, seq: number) => ChainRow | null }).ledgerRowAt;
+  if (rowAt) planLedgerImport(p.state.run_id, { head: existing.ledger_head, rowAt: (seq) => rowAt.call(store, p.state.run_id, seq) }, p.rows);
+  else if (existing.ledger_head?.hash !== p.state.ledger_head?.hash)
+    throw new ImportError(`run ${p.state.run_id} already exists here with a different ledger`, { runId: p.state.run_id });
+}
+
+function readText(path: string): string {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as JsonValue;
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ImportError(`${path} cannot be read: ${(err as Error).message}`, { path });
+  }
+}
+
+function readRunFile(path: string, text: string): JsonObject {
+  try {
+    // Python's json writes NaN and ±Infinity; the lossless parser reads them (JSON.parse cannot).
+    const v = toPlainJson(parseJsonLossless(text));
     if (!isJsonObject(v)) throw new Error('not a JSON object');
     return v;
   } catch (err) {
@@ -99,17 +211,39 @@ export function pythonState(py: JsonObject, rows: ChainRow[], files: PythonRunFi
     vars: isJsonObject(py.vars) ? py.vars : {},
     output: py.output ?? null,
     error: pythonError(py.error, str(py.current_node)),
-    waiting: status === 'waiting' && isJsonObject(py.waiting) ? pythonWait(py.waiting) : null,
+    waiting: status === 'waiting' && isJsonObject(py.waiting) ? fromPythonWait(py.waiting) : null,
     paused: false,
     step_count: rows.length,
-    visits: {},
+    visits: visitsOf(rows),
     pending_effect: null,
     ledger_head: last ? { seq: last.seq, hash: last.record_hash } : null,
     created_at: str(py.created_at) ?? now.toISOString(),
     updated_at: str(py.updated_at) ?? now.toISOString(),
     actor_id: str(py.actor_id),
+    session_id: str(py.session_id) ?? sessionOfRecords(rows),
     origin: { kind: 'import', source: 'abstractruntime-py', imported_at: now.toISOString(), path: files.ledgerPath },
   };
+}
+
+/** Visits per node as the ledger shows them: Python keeps one step_id per visit. */
+function visitsOf(rows: ChainRow[]): Record<string, number> {
+  const steps = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const body = parsePlainJson(row.body);
+    if (!isJsonObject(body) || typeof body.node_id !== 'string' || !body.node_id) continue;
+    let set = steps.get(body.node_id);
+    if (!set) steps.set(body.node_id, (set = new Set()));
+    set.add(typeof body.step_id === 'string' ? body.step_id : `#${row.seq}`);
+  }
+  return Object.fromEntries([...steps].map(([node, set]) => [node, set.size]));
+}
+
+/** Python records carry the run's session too; a ledger without its run file still tells it. */
+function sessionOfRecords(rows: ChainRow[]): string | null {
+  const first = rows[0];
+  if (!first) return null;
+  const body = parsePlainJson(first.body);
+  return isJsonObject(body) && typeof body.session_id === 'string' ? body.session_id : null;
 }
 
 function inferStatus(lastBody: JsonObject): RunStatus {
@@ -124,28 +258,4 @@ function pythonError(err: JsonValue | undefined, nodeId: string | null): RunStat
   if (isJsonObject(err) && typeof err.message === 'string')
     return { code: typeof err.code === 'string' ? err.code : 'PYTHON_ERROR', message: err.message, node_id: nodeId };
   return { code: 'PYTHON_ERROR', message: typeof err === 'string' ? err : JSON.stringify(err), node_id: nodeId };
-}
-
-const WAIT_REASONS: WaitReason[] = ['user', 'event', 'until', 'tool_calls', 'subworkflow', 'recovery'];
-
-function pythonWait(w: JsonObject): WaitState {
-  const s = (v: JsonValue | undefined) => (typeof v === 'string' ? v : null);
-  const known = WAIT_REASONS.includes(w.reason as WaitReason);
-  const reason = known ? (w.reason as WaitReason) : 'event';
-  const details = isJsonObject(w.details) ? w.details : null;
-  return {
-    reason,
-    wait_key: s(w.wait_key) ?? '',
-    result_key: s(w.result_key),
-    resume_to_node: s(w.resume_to_node),
-    until: s(w.until),
-    prompt: s(w.prompt),
-    choices: Array.isArray(w.choices) ? w.choices.filter((c): c is string => typeof c === 'string') : null,
-    allow_free_text: w.allow_free_text !== false,
-    // Python resumes event waits by their wait_key: that is the event's name here.
-    event_name: reason === 'event' ? (s(w.event_name) ?? s(w.wait_key)) : null,
-    tool_calls: null,
-    child_run_id: s(w.child_run_id),
-    details: known ? details : { ...(details ?? {}), python_reason: w.reason ?? null },
-  };
 }

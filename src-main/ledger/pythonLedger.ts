@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { canonicalJson, type CanonicalInput } from '../../src-shared/canonicalJson';
 import type { VerifyReport } from '../../src-shared/types';
 import type { LedgerStore } from '../runtime/contracts';
-import type { ChainRow } from './chainRow';
+import { NO_RECORD_HASH, type ChainRow } from './chainRow';
 import { parseJsonLossless } from '../../src-shared/losslessJson';
 import { verifyChain } from './verifyChain';
 import { ledgerRows } from './verifyRunLedger';
 
 export interface ParsedPythonLedger {
   rows: ChainRow[];
-  /** The first line that is not a JSON object with a string record_hash. */
+  /** The first line that is not a JSON object with a string (or, unchained, null) record_hash. */
   malformed: { seq: number; line: number; message: string } | null;
 }
 
@@ -34,10 +34,11 @@ export function parsePythonLedger(text: string): ParsedPythonLedger {
   return { rows, malformed: null };
 }
 
-function rowFromPythonRecord(value: CanonicalInput, seq: number): ChainRow {
+export function rowFromPythonRecord(value: CanonicalInput, seq: number): ChainRow {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('a record must be a JSON object');
   const { record_hash, signature, ...body } = value as Record<string, CanonicalInput>;
-  if (typeof record_hash !== 'string') throw new Error('the record has no record_hash');
+  if (record_hash === null && body.prev_hash === null) return { seq, record_hash: NO_RECORD_HASH, signature: null, body: canonicalJson(body), foreign: true };
+  if (typeof record_hash !== 'string' || record_hash === NO_RECORD_HASH) throw new Error('the record has no record_hash');
   return {
     seq,
     record_hash,
@@ -74,7 +75,8 @@ export function verifyPythonLedgerFile(path: string): VerifyReport {
 export function toPythonLedgerJsonl(store: LedgerStore, runId: string): string {
   const out: string[] = [];
   for (const row of ledgerRows(store, runId)) {
-    const tail = `"record_hash":${JSON.stringify(row.record_hash)},"signature":${row.signature === null ? 'null' : JSON.stringify(row.signature)}`;
+    const hash = row.record_hash === NO_RECORD_HASH ? 'null' : JSON.stringify(row.record_hash);
+    const tail = `"record_hash":${hash},"signature":${row.signature === null ? 'null' : JSON.stringify(row.signature)}`;
     out.push(row.body === '{}' ? `{${tail}}` : `${row.body.slice(0, -1)},${tail}}`);
   }
   return out.length ? `${out.join('\n')}\n` : '';

@@ -8,7 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { SignedHead, VerifyFailureReason, VerifyReport } from '../../src-shared/types';
 import { sha256Hex } from '../runtime/sha256';
-import { bodyLinksTo, bodyRunIdIs, readBodyLink, type ChainRow } from './chainRow';
+import { NO_RECORD_HASH, bodyLinksTo, bodyRunIdIs, readBodyLink, type ChainRow } from './chainRow';
 import { keyIdOf, publicKeyFromBase64, verifyRecordSignature, verifySignedHead } from './signing';
 
 export interface VerifyChainOptions {
@@ -44,6 +44,8 @@ class ChainWalk {
   lastSeq = -1;
   prevHash: string | null = null;
   hashAtHead: string | null = null;
+  /** Decided by the first record: a ledger is chained throughout or not at all. */
+  unchained: boolean | null = null;
 
   constructor(
     private readonly key: KeyObject | null,
@@ -74,6 +76,17 @@ class ChainWalk {
     const expected = this.lastSeq + 1;
     if (row.seq > expected) return fail(expected, 'gap', `record ${expected} is missing (next record is ${row.seq})`);
     if (row.seq < expected) return fail(row.seq, 'reorder', `record ${row.seq} appears after record ${this.lastSeq}`);
+    const noHash = row.record_hash === NO_RECORD_HASH;
+    this.unchained ??= noHash;
+    if (noHash !== this.unchained)
+      return fail(
+        row.seq,
+        'malformed',
+        noHash
+          ? `record ${row.seq} has no record_hash although the records before it are hash-chained`
+          : `record ${row.seq} has a record_hash although the records before it were written without one`,
+      );
+    if (noHash) return null;
     if (!row.foreign && bodyLinksTo(row.body, this.prevHash, row.seq)) {
       if (sha256Hex(row.body) !== row.record_hash)
         return fail(row.seq, 'hash_mismatch', `record ${row.seq} does not match its record_hash: its content was changed`);
@@ -119,7 +132,7 @@ export function verifyChain(rows: ChainRowSource, opts: VerifyChainOptions = {})
   const walk = new ChainWalk(publicKey ? publicKeyFromBase64(publicKey) : null, head?.seq ?? null, opts.runId ?? null);
   if (typeof rows === 'function') rows((row) => walk.visit(row));
   else for (const row of rows) walk.visit(row);
-  const failure = walk.failure ?? checkReachesHead(walk, head) ?? checkStateHead(walk, opts.stateHead);
+  const failure = walk.failure ?? checkReachesHead(walk, head) ?? checkStateHead(walk, opts.stateHead) ?? checkChained(walk);
   const signed =
     publicKey && (head || walk.signedRecords > 0)
       ? { publicKey, signedSeq: head ? head.seq : walk.lastSignedSeq, keyId: keyIdOf(publicKey) }
@@ -158,6 +171,16 @@ function checkStateHead(walk: ChainWalk, stateHead: VerifyChainOptions['stateHea
   if (seq >= 0 && walk.prevHash !== stateHead!.hash)
     return fail(seq, 'hash_mismatch', `record ${seq} differs from the head recorded in the run's state`);
   return null;
+}
+
+/** Not broken, not valid either: without hashes nothing can tell a changed record from the original. */
+function checkChained(walk: ChainWalk): Failure | null {
+  if (!walk.unchained) return null;
+  return fail(
+    null,
+    'unchained',
+    `no hash chain: integrity cannot be checked (${walk.count} record${walk.count === 1 ? '' : 's'} written without record_hash)`,
+  );
 }
 
 function report(

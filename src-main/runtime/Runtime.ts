@@ -5,6 +5,7 @@
  */
 import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
 import { findUnstorable } from '../../src-shared/storableJson';
+import { readOnlyReason } from './readOnlyRun';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -460,6 +461,8 @@ export class Runtime {
   }
 
   private workflowOf(state: RunState): WorkflowDefinition {
+    const readOnly = readOnlyReason(state);
+    if (readOnly) throw new RunNotResumableError(`run ${state.run_id}: ${readOnly}`, { runId: state.run_id });
     const wf = this.k.workflows.get(state.workflow_id, state.workflow_version);
     if (!wf)
       throw new RunNotResumableError(

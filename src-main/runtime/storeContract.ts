@@ -171,7 +171,7 @@ export type ImportPlanResult = { kind: 'same' } | { kind: 'write'; appendFrom: n
 
 export interface ImportExtras {
   /** Decides against the run already stored (null: none); throws to refuse. */
-  plan?: (existing: RunState | null, rows: StoredRecordRow[]) => ImportPlanResult;
+  plan?: (existing: RunState | null, rows: StoredRecordRow[], storedRowAt: (seq: number) => StoredRecordRow | null) => ImportPlanResult;
   /** Saved with the run, in the same transaction; ids already present are kept as they are. */
   snapshots?: Snapshot[];
   /** Saved only when the store holds no signed head for the run (an import never replaces one). */

@@ -28,7 +28,7 @@ export function ControlsBar() {
         Breakpoints: {view.breakpoints.length ? view.breakpoints.join(', ') : 'none (select a node to set one)'}
       </span>
       <span className="spacer" />
-      <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={terminal || busy}>
+      <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={terminal || busy || !!view.foreign}>
         Cancel run
       </button>
       {!view.resumable && view.notResumableReason ? <span className="muted">Read-only: {view.notResumableReason}</span> : null}

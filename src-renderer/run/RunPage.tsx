@@ -40,6 +40,10 @@ export function RunPage({ runId }: { runId: string }) {
         <StatusPill status={st.status} paused={st.paused} />
         <span className="muted mono" title="Run id">{st.run_id}</span>
         <span className="muted">node <strong>{st.current_node}</strong> · {st.step_count} step{st.step_count === 1 ? '' : 's'}</span>
+        {view.foreign ? (
+          <span className="badge badge-foreign" title={view.foreign.path}>foreign · read-only · Python store {view.foreign.path}</span>
+        ) : null}
+        {st.session_id ? <span className="muted" title="Python session">session {st.session_id}</span> : null}
         <span className="spacer" />
         <VerifyBadge />
       </header>

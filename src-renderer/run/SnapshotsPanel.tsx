@@ -17,7 +17,8 @@ export function SnapshotsPanel() {
   return (
     <section className="panel snapshots" aria-label="Snapshots">
       <h2>Snapshots</h2>
-      <CreateSnapshotForm disabled={busy} />
+      {/* A foreign run is not in this database: nothing can be written for it. */}
+      <CreateSnapshotForm disabled={busy || !!view.foreign} />
       <form
         role="search"
         onSubmit={(e) => {

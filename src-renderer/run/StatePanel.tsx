@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiResponses } from '../../src-shared/api';
 import { JsonView } from '../shell/JsonView';
+import { indentJsonText } from '../shell/exactJson';
 import { runtimeClient } from '../state/clientRef';
 import { useRunViewStore } from '../state/runViewStore';
 import { describeError } from '../state/toastStore';
@@ -41,8 +42,18 @@ export function StatePanel() {
       <section className="panel state-panel" aria-label="State">
         <h2>State (now)</h2>
         <p className="muted">Select a ledger record to see vars at that step and the diff against an earlier one.</p>
-        <JsonView value={view.state.vars} label="Current vars" />
-        {view.state.output !== null ? (<><h3>Output</h3><JsonView value={view.state.output} label="Output" /></>) : null}
+        {view.exactValues ? (
+          <>
+            {/* Numbers exactly as the Python run file has them (a double would round them). */}
+            <pre className="json" aria-label="Current vars" tabIndex={0}>{indentJsonText(view.exactValues.vars)}</pre>
+            {view.state.output !== null ? (<><h3>Output</h3><pre className="json" aria-label="Output" tabIndex={0}>{indentJsonText(view.exactValues.output)}</pre></>) : null}
+          </>
+        ) : (
+          <>
+            <JsonView value={view.state.vars} label="Current vars" />
+            {view.state.output !== null ? (<><h3>Output</h3><JsonView value={view.state.output} label="Output" /></>) : null}
+          </>
+        )}
       </section>
     );
   }

@@ -4,12 +4,16 @@ import { useRunViewStore } from '../state/runViewStore';
 
 export function VerifyBadge() {
   const { verify, verifying, runVerify } = useRunViewStore(useShallow((s) => ({ verify: s.verify, verifying: s.verifying, runVerify: s.runVerify })));
+  // An unchained ledger (Python without HashChainedLedgerStore) is neither valid nor broken.
+  const unchained = verify?.reason === 'unchained';
   const text = !verify
     ? 'Not verified yet'
     : verify.valid
       ? 'Chain valid'
-      : `Chain broken at seq ${verify.firstBadSeq ?? '?'} (${verify.reason ?? 'unknown'})`;
-  const cls = !verify ? 'badge' : verify.valid ? 'badge badge-ok' : 'badge badge-bad';
+      : unchained
+        ? 'No hash chain: integrity cannot be checked'
+        : `Chain broken at seq ${verify.firstBadSeq ?? '?'} (${verify.reason ?? 'unknown'})`;
+  const cls = !verify ? 'badge' : verify.valid ? 'badge badge-ok' : unchained ? 'badge badge-warn' : 'badge badge-bad';
   return (
     <div className="verify">
       <span className={cls} role="status" aria-label="Verification" title={verify?.message}>

@@ -6,6 +6,8 @@ import { StatusPill } from '../shell/StatusPill';
 import { navigate, runHref } from '../state/hashRoute';
 import { useRunsStore, waitsForPerson } from '../state/runsStore';
 import { StartRunDialog } from './StartRunDialog';
+import { ForeignFolders } from '../foreign/ForeignFolders';
+import { OpenFolderDialog } from '../foreign/OpenFolderDialog';
 
 export function RunsPage() {
   const { runs, total, filters, workflows, error, loading } = useRunsStore(
@@ -13,6 +15,7 @@ export function RunsPage() {
   );
   const setFilters = useRunsStore((s) => s.setFilters);
   const [starting, setStarting] = useState(false);
+  const [openingFolder, setOpeningFolder] = useState(false);
   const [search, setSearch] = useState(filters.search);
 
   useEffect(() => {
@@ -29,7 +32,10 @@ export function RunsPage() {
     <section className="page runs-page" aria-label="Runs">
       <header className="page-header">
         <h1>Runs</h1>
-        <button type="button" className="primary" onClick={() => setStarting(true)}>Start run</button>
+        <span className="header-actions">
+          <button type="button" onClick={() => setOpeningFolder(true)}>Open folder…</button>
+          <button type="button" className="primary" onClick={() => setStarting(true)}>Start run</button>
+        </span>
       </header>
       <div className="filters" role="search">
         <label>
@@ -54,7 +60,9 @@ export function RunsPage() {
       </div>
       {error ? <p className="inline-error" role="alert">{error}</p> : null}
       <RunsTable runs={runs} />
+      <ForeignFolders />
       {starting ? <StartRunDialog onClose={() => setStarting(false)} /> : null}
+      {openingFolder ? <OpenFolderDialog onClose={() => setOpeningFolder(false)} /> : null}
     </section>
   );
 }

@@ -9,12 +9,16 @@ import { runtimeClient } from './clientRef';
 import { useLedgerStore } from './ledgerStore';
 import { useRunsStore } from './runsStore';
 import { useRunViewStore } from './runViewStore';
+import { useForeignFoldersStore } from '../foreign/foreignFoldersStore';
 
 export function handleEvent(m: ApiEventMessage, opts: { systemNotifications: boolean }): void {
   switch (m.event) {
     case 'runUpdated':
-      useRunsStore.getState().applyRunUpdated(m.data.run);
-      useAttentionStore.getState().applyRun(m.data.run);
+      if (m.data.foreign) useForeignFoldersStore.getState().applyRunUpdated(m.data.run);
+      else {
+        useRunsStore.getState().applyRunUpdated(m.data.run);
+        useAttentionStore.getState().applyRun(m.data.run);
+      }
       if (useRunViewStore.getState().runId === m.data.run.run_id) void useRunViewStore.getState().refresh();
       break;
     case 'ledgerAppended':

@@ -149,6 +149,28 @@ describe('importing bundles', () => {
     }
   });
 
+  it('a longer bundle of a run already here appends only its new verified records (the rule Python folders use)', () => {
+    const first = fresh();
+    const target = SqliteStore.open(join(dir, 'other.db'));
+    try {
+      importBundle(target, first);
+      let head = store.getRun('r1')!.ledger_head!;
+      for (let i = 0; i < 2; i++) {
+        const r = makeRecord('r1', head, {}, keys.signer());
+        store.commit({ state: makeState('r1', { seq: r.seq, hash: r.record_hash }), records: [r], expectedHeadSeq: head.seq, isNew: false });
+        head = { seq: r.seq, hash: r.record_hash };
+      }
+      const longer = JSON.parse(JSON.stringify(createExportBundle(store, 'r1')));
+      expect(importBundle(target, longer)).toEqual({ runId: 'r1', imported: true, appended: 2 });
+      expect(verifyRunLedger(target, 'r1')).toMatchObject({ valid: true, records: 8 });
+      // The shorter one again: nothing written.
+      expect(importBundle(target, first)).toEqual({ runId: 'r1', imported: false });
+      expect(target.readLedger('r1', { limit: 100 }).total).toBe(8);
+    } finally {
+      target.close();
+    }
+  });
+
   it('works with the in-memory store for runs written here', () => {
     const mem = new MemoryStore();
     expect(importBundle(mem, fresh())).toEqual({ runId: 'r1', imported: true });

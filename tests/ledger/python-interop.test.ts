@@ -23,7 +23,7 @@ import {
 import { writeRun } from './support/runFactory';
 
 const repoRoot = resolve(__dirname, '../..');
-const PY_FIXTURES = resolve(repoRoot, '../shared/fixtures/abstractruntime-py');
+const PY_FIXTURES = resolve(repoRoot, 'tests/fixtures/abstractruntime-py');
 const NUMBERS = resolve(repoRoot, 'tests/fixtures/python-numbers');
 const COMPLETED = '81db30e2-6a8a-4a4c-bf88-508603b56a9e';
 const WAITING = '5f39ee0b-054c-4d05-b56e-e4134e2cdcf7';
@@ -84,8 +84,8 @@ describe('importing Python runs', () => {
   it('imports a folder of runs, shown like ours and marked with their origin', () => {
     const store = SqliteStore.open(join(dir, 'runs.db'));
     try {
-      const results = importPythonFolder(store, PY_FIXTURES, new Date('2026-12-01T00:00:00Z'));
-      expect(results.map((r) => r.imported)).toEqual([true, true]);
+      const results = importPythonFolder(store, PY_FIXTURES, { now: new Date('2026-12-01T00:00:00Z') });
+      expect(results.runs.map((r) => r.imported)).toEqual([true, true]);
       const waiting = store.getRun(WAITING)!;
       expect(waiting).toMatchObject({
         workflow_id: 'py.agent_demo',

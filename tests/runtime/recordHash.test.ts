@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../src-shared/types';
 import { canonicalJson } from '../../src-shared/canonicalJson';
 import { canonicalBodyOf, hashRecord, makeActor, sealRecord, hashCanonical, type RecordBody } from '../../src-main/runtime';
 import { sealKernelRecord } from '../../src-main/runtime/recordHash';
 
-const FIXTURE = '/work/shared/fixtures/abstractruntime-py/ledger_5f39ee0b-054c-4d05-b56e-e4134e2cdcf7.jsonl';
+const FIXTURE = resolve(__dirname, '../fixtures/abstractruntime-py/ledger_5f39ee0b-054c-4d05-b56e-e4134e2cdcf7.jsonl');
 
 describe('record hashing (Python-compatible)', () => {
   it('reproduces record_hash of records written by the Python runtime', () => {

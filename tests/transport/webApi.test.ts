@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, type ApiMethod } from '../../src-shared/api';
 import { httpRequest, postApi } from './httpClient';
@@ -146,6 +147,18 @@ describe('every API call over real HTTP against a real host', () => {
       expect(body.error).toMatchObject({ code: 'NUMBER_NOT_EXACT', details: { path: 'vars.big', lexeme, becomes } });
     }
     expect((await call('listRuns', { workflowId: 'examples.counter' })).total).toBe(before);
+  });
+
+  it('opens a Python store folder to look at, without importing it', async () => {
+    const folder = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28/pure');
+    const opened = await call('openFolder', { path: folder });
+    expect(opened.runs.map((r: { run_id: string }) => r.run_id)).toEqual(['f3e03579-a4b2-43ce-af45-9e008b0aabb3']);
+    const folders = await call('listFolders', {});
+    expect(folders.map((f: { path: string }) => f.path)).toEqual([folder]);
+    const view = await call('getRun', { runId: 'f3e03579-a4b2-43ce-af45-9e008b0aabb3' });
+    expect(view).toMatchObject({ resumable: false, foreign: { path: folder } });
+    const missing = await postApi(fx.web.url, 'openFolder', { path: '/no/such/folder' });
+    expect(missing.result.error?.code).toBe('IMPORT_FAILED');
   });
 
   it('covered every method of the API', () => {

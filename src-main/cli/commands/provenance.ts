@@ -1,11 +1,19 @@
 /** Provenance: export, import, verify (runs, bundles, Python ledgers and run folders). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { BundleInvalidError, ImportError } from '../../../src-shared/errors';
+import { join, resolve } from 'node:path';
+import { BundleInvalidError, ImportError, LedgerInvalidError } from '../../../src-shared/errors';
 import type { VerifyReport } from '../../../src-shared/types';
 import { isTrusted, ownPublicKey, TrustList, withTrust } from '../../ledger/index';
 import { keyIdOf } from '../../ledger/signing';
-import { findPythonRuns, importBundle, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
+import { parsePlainJson } from '../../../src-shared/losslessJson';
+import {
+  importRunHistory,
+  isRunHistoryBundle,
+  readRunHistory,
+  writePythonStore,
+  writeRunHistory,
+} from '../../ledger/index';
+import { findPythonRuns, importBundle, type FolderImportResult, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatVerify } from '../format';
@@ -14,37 +22,70 @@ import { UsageError } from '../usageError';
 import { assertBundleState, withBundleState } from '../../host/bundleState';
 import { isValidRunId } from '../../../src-shared/runId';
 
+const EXPORT_FORMATS = ['bundle', 'python-store', 'python-history'];
+
 export const provenanceCommands: Command[] = [
   {
     name: 'export',
-    usage: '<runId> -o FILE [--force]',
-    summary: 'write a self-verifying bundle of a run (state, ledger, snapshots, artifacts)',
+    usage: '<runId> -o FILE|DIR [--format bundle|python-store|python-history] [--force]',
+    summary: "write a run: our self-verifying bundle (default), a Python store folder, or Python's RunHistoryBundle v1",
     options: {
-      output: { type: 'string', short: 'o', valueName: 'FILE', description: 'where to write the bundle (.bundle.json)' },
-      force: { type: 'boolean', description: 'replace FILE if it exists (never a database)' },
+      output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write (a folder for python-store)' },
+      format: { type: 'string', valueName: 'FORMAT', description: 'bundle (default), python-store (run_<id>.json + ledger_<id>.jsonl + artifacts) or python-history' },
+      force: { type: 'boolean', description: 'replace files that exist (never a database)' },
     },
     args: { min: 1, max: 1 },
     async run(ctx, { values, positionals }) {
       const file = values.output as string | undefined;
-      if (!file) throw new UsageError('export needs -o FILE');
+      const format = (values.format as string | undefined) ?? 'bundle';
+      if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${format}"`);
+      if (!file) throw new UsageError('export needs -o FILE (or -o DIR for --format python-store)');
+      const runId = positionals[0]!;
       const target = { force: values.force === true, dbPath: ctx.paths.dbPath };
+      if (format === 'python-store') {
+        const dir = resolve(file);
+        // The run's two files are replaced only with --force; the folder may hold other runs.
+        for (const name of [`run_${runId}.json`, `ledger_${runId}.jsonl`]) checkOutputFile(join(dir, name), target);
+        const host = await ctx.host();
+        const done = writePythonStore(host.store, runId, dir, host.clock.now());
+        ctx.out.result({ runId, dir, format, records: done.records, artifacts: done.artifacts }, () => [
+          `exported run ${runId} (${done.records} records, ${done.artifacts} artifacts) as a Python store to ${dir}`,
+        ]);
+        return;
+      }
       checkOutputFile(file, target); // before the export: refused without touching the database
-      const { bundle } = await ctx.call('exportRun', { runId: positionals[0]! });
+      if (format === 'python-history') {
+        const host = await ctx.host();
+        const path = writeOutputFile(file, writeRunHistory(host.store, runId, host.clock.now()), target);
+        ctx.out.result({ runId, file: path, format }, () => [`exported run ${runId} as a RunHistoryBundle v1 to ${path}`]);
+        return;
+      }
+      const { bundle } = await ctx.call('exportRun', { runId });
       const path = writeOutputFile(file, JSON.stringify(bundle, null, 1) + '\n', target);
       const records = (bundle as { records?: unknown[] }).records?.length ?? 0;
-      ctx.out.result({ runId: positionals[0], file: path, records }, () => [`exported run ${positionals[0]} (${records} records) to ${path}`]);
+      ctx.out.result({ runId, file: path, records }, () => [`exported run ${runId} (${records} records) to ${path}`]);
     },
   },
   {
     name: 'import',
-    usage: '<FILE | DIR>',
-    summary: "import a bundle, or a Python runtime's run folder / ledger_<id>.jsonl (verified first)",
+    usage: '<FILE | DIR> [--skip-invalid]',
+    summary: "import a bundle, or a Python runtime's run folder / ledger_<id>.jsonl (verified first; a folder all or nothing)",
+    options: {
+      'skip-invalid': { type: 'boolean', description: 'import the runs of a folder that can be, and list the others' },
+    },
     args: { min: 1, max: 1 },
-    async run(ctx, { positionals }) {
-      const results = await importPath(ctx, resolve(positionals[0]!));
-      ctx.out.result({ imported: results }, () =>
-        results.map((r) => (r.imported ? `imported run ${r.runId}` : `run ${r.runId} is already in this database (nothing written)`)),
-      );
+    async run(ctx, { values, positionals }) {
+      const { runs, skipped } = await importPath(ctx, resolve(positionals[0]!), values['skip-invalid'] === true);
+      ctx.out.result({ imported: runs, skipped }, () => [
+        ...runs.map((r) =>
+          r.appended !== undefined
+            ? `run ${r.runId}: appended ${r.appended} new verified records`
+            : r.imported
+              ? `imported run ${r.runId}`
+              : `run ${r.runId} is already in this database (nothing written)`,
+        ),
+        ...skipped.map((s) => `skipped run ${s.runId}: ${s.code}: ${s.message}`),
+      ]);
     },
   },
   {
@@ -99,17 +140,17 @@ export const provenanceCommands: Command[] = [
   },
 ];
 
-async function importPath(ctx: CliContext, path: string) {
+async function importPath(ctx: CliContext, path: string, skipInvalid: boolean): Promise<FolderImportResult> {
   if (!existsSync(path)) throw new ImportError(`${path} does not exist`, { path });
   const host = await ctx.host();
-  const results = statSync(path).isDirectory()
-    ? importPythonFolder(host.store, path)
+  const result: FolderImportResult = statSync(path).isDirectory()
+    ? importPythonFolder(host.store, path, { skipInvalid })
     : path.endsWith('.jsonl')
-      ? [importPythonRun(host.store, path)]
-      : [importCheckedBundle(host.store, readJsonFile(path), path)];
-  if (results.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
-  for (const r of results) host.publishRun(r.runId);
-  return results;
+      ? { runs: [importPythonRun(host.store, path)], skipped: [] }
+      : importJsonFile(host.store, path);
+  if (result.runs.length + result.skipped.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
+  for (const r of result.runs) host.publishRun(r.runId);
+  return result;
 }
 
 /**
@@ -133,11 +174,12 @@ function verifyFileContents(path: string): VerifyReport {
   const text = readFileSync(path, 'utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parsePlainJson(text);
   } catch {
     if (text.trimStart().startsWith('{')) return verifyPythonLedgerText(text);
     throw new BundleInvalidError(`${path} is neither a bundle (JSON) nor a ledger (JSON lines)`, { path });
   }
+  if (isRunHistoryBundle(parsed)) return verifyRunHistoryFile(path);
   return withBundleState(verifyBundle(parsed), parsed);
 }
 
@@ -146,12 +188,30 @@ function importCheckedBundle(store: Parameters<typeof importBundle>[0], bundle: 
   return importBundle(store, bundle, { path });
 }
 
+/** Every ledger of a RunHistoryBundle; the verdict of the first that does not verify. */
+function verifyRunHistoryFile(path: string): VerifyReport {
+  let runs;
+  try {
+    runs = readRunHistory(path);
+  } catch (err) {
+    if (err instanceof LedgerInvalidError)
+      return { valid: false, records: 0, firstBadSeq: (err.details?.seq as number | null) ?? null, reason: (err.details?.reason as VerifyReport['reason']) ?? 'malformed', message: err.message, signed: null };
+    throw err;
+  }
+  const records = runs.reduce((n, r) => n + r.rows.length, 0);
+  const unchained = runs.find((r) => r.state.origin?.kind === 'import' && r.state.origin.hash_chain === false);
+  if (unchained)
+    return { valid: false, records, firstBadSeq: null, reason: 'unchained', message: `run ${unchained.runId}: no hash chain: integrity cannot be checked`, signed: null };
+  return { valid: true, records, firstBadSeq: null, reason: null, message: `valid: ${runs.length} ledger${runs.length === 1 ? '' : 's'}, ${records} records, hash chains intact`, signed: null };
+}
+
 function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport & { runId: string })[] } {
   const runs = findPythonRuns(dir);
   if (runs.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${dir}`, { path: dir });
   const reports = runs.map((r) => ({ runId: r.runId, ...verifyPythonLedgerFile(r.ledgerPath) }));
   if (reports.length === 1) return reports[0]!;
-  const bad = reports.find((r) => !r.valid);
+  // A broken chain outweighs one that merely has no hashes.
+  const bad = reports.find((r) => !r.valid && r.reason !== 'unchained') ?? reports.find((r) => !r.valid);
   return {
     valid: !bad,
     records: reports.reduce((n, r) => n + r.records, 0),
@@ -178,9 +238,17 @@ function keyArgument(arg: string): string {
   }
 }
 
+/** Our bundle, or Python's RunHistoryBundle (told apart by their fields). */
+function importJsonFile(store: Parameters<typeof importBundle>[0], path: string): FolderImportResult {
+  const parsed = readJsonFile(path);
+  if (isRunHistoryBundle(parsed)) return importRunHistory(store, path);
+  return { runs: [importCheckedBundle(store, parsed, path)], skipped: [] };
+}
+
 function readJsonFile(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    // parsePlainJson: a RunHistoryBundle may hold Python's NaN / Infinity.
+    return parsePlainJson(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new BundleInvalidError(`${path} is not a JSON bundle: ${(err as Error).message}`, { path });
   }

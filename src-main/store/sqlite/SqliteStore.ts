@@ -53,7 +53,7 @@ import { checkBatch } from '../checkBatch';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
-import { recordFromRow, rowFromRecord } from './ledgerRows';
+import { recordFromRow, rowFromRecord } from '../../runtime/recordRows';
 import { DatabaseFileIdentity } from './fileIdentity';
 import { groupsCommits, openDatabase, type OpenOptions } from './openDatabase';
 import { GroupFsync } from './groupFsync';
@@ -487,10 +487,17 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return stored;
   }
 
+  /** One stored row (hashed bytes included), or null. */
+  ledgerRowAt(runId: string, seq: number): StoredRecordRow | null {
+    const rows = this.run(() => this.st.ledgerAfter.all(runId, seq - 1, 1)) as LedgerTuple[];
+    const row = rows[0] ? toStored(rows[0]) : null;
+    return row && row.seq === seq ? row : null;
+  }
+
   private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras): boolean {
       const head = this.st.runHead.get(state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
       const existing = head ? this.getRun(state.run_id) : null;
-      const plan = (extras.plan ?? refuseExisting)(existing, rows);
+      const plan = (extras.plan ?? refuseExisting)(existing, rows, (seq) => this.ledgerRowAt(state.run_id, seq));
       if (plan.kind === 'same') return false;
       rows.forEach((row, i) => {
         if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });

@@ -4,15 +4,14 @@
  * never re-canonicalizes. Rows from another runtime (`foreign`) keep their own body, which
  * has no `seq` / `kind` / `actor`: those are filled in for display, never hashed.
  */
-import { canonicalJson } from '../../../src-shared/canonicalJson';
-import { StoreError } from '../../../src-shared/errors';
-import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
-import type { StoredRecordRow } from '../../runtime/storeContract';
-import { canonicalBodyOf } from '../../runtime/recordHash';
-import { sha256Hex } from '../../runtime/sha256';
-import { parsePlainJson } from '../../../src-shared/losslessJson';
+import { canonicalJson } from '../../src-shared/canonicalJson';
+import { StoreError } from '../../src-shared/errors';
+import type { LedgerRecord, RecordKind } from '../../src-shared/types';
+import type { StoredRecordRow } from './storeContract';
+import { canonicalBodyOf } from './recordHash';
+import { sha256Hex } from './sha256';
+import { parsePlainJson } from '../../src-shared/losslessJson';
 
-export type { StoredRecordRow } from '../../runtime/storeContract';
 
 export function bodyOf(record: LedgerRecord): string {
   const { record_hash: _h, signature: _s, ...body } = record;
