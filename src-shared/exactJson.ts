@@ -12,15 +12,18 @@
  * must stay exact beyond that is sent as a string.
  */
 import { canonicalJson, formatJsNumber, formatRawNumber, RawNumber, type CanonicalInput } from './canonicalJson';
-import { NumberNotExactError, ValidationError } from './errors';
+import { NonJsonValueError, NumberNotExactError, ValidationError } from './errors';
 import type { JsonValue } from './json';
 import { JsonSyntaxError, parseJsonLossless } from './losslessJson';
+import { jsonTextDepth, MAX_JSON_DEPTH } from './storableJson';
 
 /**
  * Parses JSON text under the number policy. `root` names the value in error paths: `vars`
  * gives `vars.big`; '' (a request body) gives `vars.big` for `{"vars": {"big": ...}}`.
  */
 export function parseJsonExact(text: string, root = ''): JsonValue {
+  if (jsonTextDepth(text) > MAX_JSON_DEPTH)
+    throw new NonJsonValueError(`${root || 'the value'} is nested deeper than ${MAX_JSON_DEPTH} levels`, { path: root, problem: 'too_deep' });
   let raw: CanonicalInput;
   try {
     raw = parseJsonLossless(text);

@@ -53,3 +53,26 @@ export function findUnstorable(value: unknown, rootPath = '$', maxDepth = MAX_JS
 function found(path: string, problem: Unstorable['problem'], message: string): Unstorable {
   return { path, problem, message };
 }
+
+/**
+ * How deeply JSON text nests, found by scanning the text (no parse, no recursion), or
+ * `max + 1` as soon as it goes past `max`: parsers are recursive, so the depth is checked
+ * before any of them sees the text.
+ */
+export function jsonTextDepth(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > max) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}

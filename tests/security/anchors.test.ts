@@ -49,7 +49,7 @@ describe('anchors with many hosts', () => {
     {
       const host = await RuntimeHost.open({ dbPath: db, dataDir: data, env: {}, projectFile: null });
       await createApiHandlers(host).setSettings({ signing: { enabled: true } });
-      runId = (await host.startRun('examples.counter', { target: 2 })).run_id;
+      runId = (await host.startRun('examples.counter', { n: 2 })).run_id;
       await host.close();
     }
     writeFileSync(anchorPathFor(db), 'garbage appended by someone\n');

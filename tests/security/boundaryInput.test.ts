@@ -66,7 +66,7 @@ describe('boundaries refuse what cannot be stored exactly', () => {
     expect(res.body.error?.code).toBe('NON_JSON_VALUE');
     expect(res.body.error?.message).toMatch(new RegExp(`deeper than ${MAX_JSON_DEPTH}`));
     // Within the limit is accepted and kept exactly.
-    const ok = await postRaw('startRun', `{"workflowId":"examples.counter","vars":{"x":${deep(100)}}}`);
+    const ok = await postRaw('emitEvent', `{"name":"deep-but-allowed","payload":${deep(100)}}`);
     expect(ok.status).toBe(200);
   });
 

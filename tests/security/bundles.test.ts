@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 async function completedRun(): Promise<string> {
-  const run = await host.startRun('examples.counter', { target: 2 });
+  const run = await host.startRun('examples.counter', { n: 2 });
   expect(run.status).toBe('completed');
   return run.run_id;
 }

@@ -115,7 +115,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   static open(path: string, opts: OpenOptions = {}): SqliteStore {
     const db = openDatabase(path, opts);
     try {
-      return new SqliteStore(db, path, !!opts.readonly, groupsCommits(opts));
+      return new SqliteStore(db, path, !!opts.readonly, groupsCommits(opts, path));
     } catch (err) {
       db.close();
       throw err;

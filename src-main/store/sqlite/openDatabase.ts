@@ -27,8 +27,9 @@ export interface OpenOptions {
 }
 
 /** Whether the store itself must fsync the WAL to keep the 'full' promise. */
-export function groupsCommits(opts: OpenOptions): boolean {
-  return opts.durability !== 'process' && opts.groupCommit !== false && !opts.readonly;
+export function groupsCommits(opts: OpenOptions, file: string): boolean {
+  // An in-memory database has no WAL file to fsync: nothing to group.
+  return opts.durability !== 'process' && opts.groupCommit !== false && !opts.readonly && !isInMemory(file);
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
@@ -89,7 +90,7 @@ function configure(db: Database.Database, file: string, opts: OpenOptions): void
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode syncs the WAL before each checkpoint and the database after it; the
   // commits between checkpoints are fsynced by the store in groups (see groupsCommits).
-  db.pragma(`synchronous = ${opts.durability === 'process' || groupsCommits(opts) ? 'NORMAL' : 'FULL'}`);
+  db.pragma(`synchronous = ${opts.durability === 'process' || groupsCommits(opts, file) ? 'NORMAL' : 'FULL'}`);
   // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: each checkpoint fsyncs, and a
   // run's commit writes 12-15 frames, so the default checkpointed (and fsynced) every ~70
   // commits; measured +15-20% steps/s. Hot pages are also copied back once, not ten times.
@@ -119,4 +120,8 @@ function ensureWritableFolder(file: string): void {
       { file, reason },
     );
   }
+}
+
+function isInMemory(file: string): boolean {
+  return file === ':memory:' || file === '' || file.startsWith('file::memory:');
 }
