@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import type { LedgerSearchHit } from './ledgerFilter';
 import type {
   LedgerRecord,
   LlmMode,
@@ -19,6 +20,8 @@ import type {
 const runId = z.string().min(1, 'runId is required').max(200);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
 const jsonObject = z.record(z.string(), z.json());
+/** Matches a filter returns at most (a whole 100k-record run fits). */
+export const FIND_LEDGER_MAX = 200_000;
 const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']);
 
 export const requestSchemas = {
@@ -57,6 +60,20 @@ export const requestSchemas = {
   /** The run's state as it was right after the record `seq` (for the state inspector). */
   getStateAt: z.object({ runId, seq: z.number().int().min(0) }).strict(),
   verifyRun: z.object({ runId }).strict(),
+  /** The seqs of the run's records that pass the ledger filters (src-shared/ledgerFilter.ts), in order. */
+  findLedger: z
+    .object({
+      runId,
+      kind: z.string().max(100).optional(),
+      nodeId: z.string().max(200).optional(),
+      status: z.enum(['started', 'completed', 'waiting', 'failed']).optional(),
+      show: z.enum(['all', 'effects', 'waits', 'errors']).optional(),
+      text: z.string().max(500).optional(),
+      limit: z.number().int().min(1).max(FIND_LEDGER_MAX).optional(),
+    })
+    .strict(),
+  /** Records of any run containing every word of `text` (full-text index, best matches first). */
+  searchLedgers: z.object({ text: z.string().min(1, 'type something to search for').max(500), limit: z.number().int().min(1).max(500).optional() }).strict(),
   answer: z.object({ runId, text: z.string(), waitKey: z.string().optional() }).strict(),
   resume: z.object({ runId, waitKey: z.string().min(1), payload: z.json() }).strict(),
   decideToolCalls: z
@@ -179,6 +196,8 @@ export interface ApiResponses {
   getLedger: LedgerPageResponse;
   getStateAt: { seq: number; vars: unknown; status: string; current_node: string | null };
   verifyRun: VerifyReport;
+  findLedger: { seqs: number[]; truncated: boolean };
+  searchLedgers: { hits: LedgerSearchHit[] };
   answer: RunState;
   resume: RunState;
   decideToolCalls: RunState;

@@ -2,11 +2,12 @@
  * The API (src-shared/api.ts) implemented once over a RuntimeHost. Transports validate
  * requests with `requestSchemas` before calling these; the CLI calls them directly.
  */
-import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
+import { FIND_LEDGER_MAX, type ApiHandlers, type AppInfo, type RunView } from '../../src-shared/api';
 import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
+import { findInLedger, searchLedgers } from './ledgerFind';
 import { StateAtIndex } from './stateAt';
 import { toWorkflowInfo } from './workflowInfo';
 
@@ -65,6 +66,13 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       host.getRun(req.runId);
       return verifyRunLedger(host.store, req.runId, host.verifyOptions());
     },
+    findLedger: (req) => {
+      host.getRun(req.runId);
+      const { runId, limit = FIND_LEDGER_MAX, ...filter } = req;
+      const seqs = findInLedger(host.store, runId, filter, limit + 1);
+      return { seqs: seqs.slice(0, limit), truncated: seqs.length > limit };
+    },
+    searchLedgers: (req) => ({ hits: searchLedgers(host.store, req.text, req.limit ?? 100) }),
     answer: (req) => host.answer(req.runId, req.text, req.waitKey),
     resume: (req) => host.resume(req.runId, req.waitKey, req.payload as never),
     decideToolCalls: (req) => host.decideToolCalls(req.runId, req.waitKey, req.decisions as never),

@@ -48,8 +48,8 @@ describe('schema versions', () => {
   });
 
   it('lists its migrations in order, ending at the current version', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(SCHEMA_VERSION).toBe(3);
   });
 
   it('refuses a file from a newer version, saying which version each side has', () => {
@@ -59,7 +59,7 @@ describe('schema versions', () => {
     raw.pragma('user_version = 7');
     raw.close();
     expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
-    expect(() => SqliteStore.open(file)).toThrow(/schema version 7.*supports schema version 2/);
+    expect(() => SqliteStore.open(file)).toThrow(/schema version 7.*supports schema version 3/);
   });
 
   it("refuses someone else's SQLite database instead of adding tables to it", () => {

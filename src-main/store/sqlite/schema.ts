@@ -94,9 +94,17 @@ UPDATE runs SET origin_kind = json_extract(state, '$.origin.kind');
 CREATE INDEX runs_by_due_timer ON runs(wait_until_ms) WHERE status = 'waiting' AND waiting_reason = 'until';
 `;
 
+// v3: full-text search over every ledger (ledgerSearch.ts says how it keeps in step).
+const V3 = `
+CREATE VIRTUAL TABLE ledger_fts USING fts5(body, content='ledger', content_rowid='rowid', tokenize='unicode61');
+CREATE TABLE ledger_fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_rowid INTEGER NOT NULL);
+INSERT INTO ledger_fts_state (id, indexed_rowid) VALUES (1, 0);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, ledger, leases, snapshots, artifacts', up: (db) => db.exec(V1) },
   { version: 2, description: 'signed heads, run origin column, due-timer index', up: (db) => db.exec(V2) },
+  { version: 3, description: 'full-text index of ledger bodies', up: (db) => db.exec(V3) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
