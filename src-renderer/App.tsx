@@ -5,6 +5,7 @@ import { RunPage } from './run/RunPage';
 import { RunsPage } from './runs/RunsPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { Toasts } from './shell/Toasts';
+import { useToastStore } from './state/toastStore';
 import { titleFor, useAttentionStore } from './state/attentionStore';
 import { useHashRoute, type Route } from './state/hashRoute';
 
@@ -14,6 +15,8 @@ export function App() {
   useEffect(() => {
     document.title = titleFor(waitingCount);
   }, [waitingCount]);
+  const openRun = route.page === 'run' ? route.runId : null;
+  useEffect(() => useToastStore.getState().leftRun(openRun), [openRun]);
   return (
     <div className="app">
       <nav className="topnav" aria-label="Main">
@@ -35,12 +38,12 @@ export function App() {
 function Page({ route }: { route: Route }) {
   switch (route.page) {
     case 'run':
-      return <RunPage runId={route.runId} />;
+      return <RunPage runId={route.runId} seq={route.seq} />;
     case 'settings':
       return <SettingsPage />;
     case 'audit':
       return <AuditPage />;
     default:
-      return <RunsPage />;
+      return <RunsPage query={route.page === 'runs' ? route.query : new URLSearchParams()} />;
   }
 }

@@ -43,6 +43,10 @@ export const requestSchemas = {
       status: z.union([runStatus, z.array(runStatus)]).optional(),
       workflowId: z.string().optional(),
       search: z.string().max(500).optional(),
+      /** Created at or after this ISO time. */
+      createdFrom: z.string().max(100).optional(),
+      /** Created before this ISO time. */
+      createdTo: z.string().max(100).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
       offset: z.number().int().min(0).optional(),
     })

@@ -213,6 +213,12 @@ export interface RunSummary {
   created_at: string;
   updated_at: string;
   origin_kind: RunOrigin['kind'] | null;
+  /** What the run waits for, when waiting: the event's name, the timer's ISO time, the child run. */
+  wait_event_name?: string | null;
+  wait_until?: string | null;
+  wait_child_run_id?: string | null;
+  /** Why a failed run failed (its error, without the stack). */
+  error_summary?: { code: string; message: string; node_id: string | null } | null;
 }
 
 export type VerifyFailureReason =

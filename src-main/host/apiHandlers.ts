@@ -49,7 +49,12 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.stepMode !== undefined ? { stepMode: req.stepMode } : {}),
         ...(req.breakpoints ? { breakpoints: req.breakpoints } : {}),
       }),
-    listRuns: (req) => host.store.listRuns(req),
+    listRuns: (req) =>
+      host.store.listRuns({
+        ...req,
+        ...(req.createdFrom !== undefined ? { createdFrom: isoTime('createdFrom', req.createdFrom) } : {}),
+        ...(req.createdTo !== undefined ? { createdTo: isoTime('createdTo', req.createdTo) } : {}),
+      }),
     getRun: (req) => runView(host, req.runId),
     getLedger: (req) => {
       host.getRun(req.runId);

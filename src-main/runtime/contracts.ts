@@ -148,6 +148,9 @@ export interface RunFilter {
   /** Text over run id, workflow id and current node. */
   search?: string;
   parentRunId?: string;
+  /** Runs created at or after / before this ISO time (normalised to toISOString by the API). */
+  createdFrom?: string;
+  createdTo?: string;
   limit?: number;
   offset?: number;
 }

@@ -1,6 +1,7 @@
 /** One record, expanded: effect, result, actor, hashes, signature; LLM and tool calls made readable. */
 import type { LedgerRecord } from '../../src-shared/types';
 import { JsonView } from '../shell/JsonView';
+import { recordHref } from '../state/hashRoute';
 import { latencyMs, llmInsight, toolInsight } from './recordInsight';
 
 export function RecordDetail({ record }: { record: LedgerRecord }) {
@@ -9,6 +10,10 @@ export function RecordDetail({ record }: { record: LedgerRecord }) {
   const ms = latencyMs(record);
   return (
     <div className="record-detail" aria-label={`Record ${record.seq}`}>
+      <div className="record-links">
+        <a href={recordHref(record.run_id, record.seq)}>Link to record #{record.seq}</a>
+        <button type="button" className="link" onClick={() => void copyLink(record)}>Copy link</button>
+      </div>
       <dl className="kv">
         <dt>kind</dt><dd>{record.kind} · {record.status} · attempt {record.attempt}</dd>
         <dt>step</dt><dd>{record.step_id}</dd>
@@ -51,4 +56,9 @@ export function RecordDetail({ record }: { record: LedgerRecord }) {
       {record.error ? (<><h4>Error</h4><JsonView value={record.error} label="Error" /></>) : null}
     </div>
   );
+}
+
+function copyLink(record: LedgerRecord): Promise<void> {
+  const url = `${window.location.href.split('#')[0]}${recordHref(record.run_id, record.seq)}`;
+  return navigator.clipboard?.writeText(url).catch(() => undefined) ?? Promise.resolve();
 }

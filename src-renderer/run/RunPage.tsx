@@ -2,7 +2,9 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { StatusPill } from '../shell/StatusPill';
-import { runHref } from '../state/hashRoute';
+import { ErrorText } from '../shell/ErrorText';
+import { count } from '../shell/plural';
+import { recordHref, replaceHash, runHref } from '../state/hashRoute';
 import { useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { AttentionPanel } from './AttentionPanel';
@@ -14,18 +16,29 @@ import { StatePanel } from './StatePanel';
 import { VerifyBadge } from './VerifyBadge';
 import { WorkflowGraph } from './WorkflowGraph';
 
-export function RunPage({ runId }: { runId: string }) {
-  const { view, error } = useRunViewStore(useShallow((s) => ({ view: s.view, error: s.error })));
+export function RunPage({ runId, seq }: { runId: string; seq: number | null }) {
+  const { view, error, selectedSeq } = useRunViewStore(useShallow((s) => ({ view: s.view, error: s.error, selectedSeq: s.selectedSeq })));
   useEffect(() => {
-    void useRunViewStore.getState().open(runId);
+    void useRunViewStore.getState().open(runId, seq);
     void useLedgerStore.getState().open(runId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the seq of the link that opened the run; later ones are handled below
   }, [runId]);
+  // The address names the selected record (`#/runs/<id>/records/<seq>`), both ways.
+  useEffect(() => {
+    const s = useRunViewStore.getState();
+    if (s.runId === runId && s.view && seq !== null && seq !== s.selectedSeq) s.selectSeq(seq);
+  }, [seq, runId]);
+  const loaded = view?.state.run_id === runId;
+  useEffect(() => {
+    if (useRunViewStore.getState().runId !== runId || !loaded) return;
+    replaceHash(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq));
+  }, [selectedSeq, runId, loaded]);
   useKeyboardShortcuts();
 
   if (error && !view) {
     return (
       <section className="page">
-        <p className="inline-error" role="alert">{error}</p>
+        <ErrorText text={error} />
         <a href="#/runs">Back to runs</a>
       </section>
     );
@@ -39,12 +52,12 @@ export function RunPage({ runId }: { runId: string }) {
         <h1>{view.workflow?.label ?? st.workflow_id}</h1>
         <StatusPill status={st.status} paused={st.paused} />
         <span className="muted mono" title="Run id">{st.run_id}</span>
-        <span className="muted">node <strong>{st.current_node}</strong> · {st.step_count} step{st.step_count === 1 ? '' : 's'}</span>
+        <span className="muted">node <strong>{st.current_node}</strong> · {count(st.step_count, 'step')}</span>
         <span className="spacer" />
         <VerifyBadge />
       </header>
       <RunLinks />
-      {st.error ? <p className="inline-error" role="alert">{st.error.code}: {st.error.message}</p> : null}
+      {st.error ? <ErrorText text={`${st.error.code}: ${st.error.message}`} /> : null}
       <ControlsBar />
       <div className="run-grid">
         <div className="col graph-col">

@@ -1,29 +1,45 @@
-/** The runs list: filters, search, a start button, and runs waiting for a person marked. */
+/**
+ * The runs list: filters kept in the address (`#/runs?status=…&workflow=…&q=…&from=…&to=…`),
+ * runs shown as a parent/child tree with what each waits for or why it failed, runs waiting
+ * for a person marked, a start button, and the search inside every ledger.
+ */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../src-shared/types';
+import { count } from '../shell/plural';
 import { StatusPill } from '../shell/StatusPill';
-import { navigate, runHref } from '../state/hashRoute';
-import { useRunsStore, waitsForPerson } from '../state/runsStore';
+import { ErrorText } from '../shell/ErrorText';
+import { navigate, replaceHash, runHref, runsHref } from '../state/hashRoute';
+import { filtersFromQuery, queryFromFilters, useRunsStore, waitsForPerson, type RunFilters } from '../state/runsStore';
+import { LedgerSearch } from './LedgerSearch';
+import { RunId } from './RunId';
 import { StartRunDialog } from './StartRunDialog';
+import { runTree, waitingFor } from './runTree';
 
-export function RunsPage() {
+export function RunsPage({ query }: { query: URLSearchParams }) {
   const { runs, total, filters, workflows, error, loading } = useRunsStore(
     useShallow((s) => ({ runs: s.runs, total: s.total, filters: s.filters, workflows: s.workflows, error: s.error, loading: s.loading })),
   );
-  const setFilters = useRunsStore((s) => s.setFilters);
   const [starting, setStarting] = useState(false);
-  const [search, setSearch] = useState(filters.search);
+  const fromUrl = filtersFromQuery(query);
+  const urlKey = queryFromFilters(fromUrl).toString();
+  const [search, setSearch] = useState(fromUrl.search);
 
+  // The address is the source of the filters: a link or Back restores them.
   useEffect(() => {
-    void useRunsStore.getState().load();
+    useRunsStore.getState().setFilters(filtersFromQuery(new URLSearchParams(urlKey)));
+    setSearch(filtersFromQuery(new URLSearchParams(urlKey)).search);
+  }, [urlKey]);
+  useEffect(() => {
     void useRunsStore.getState().loadWorkflows();
   }, []);
+  const change = (patch: Partial<RunFilters>) => replaceHash(runsHref(queryFromFilters({ ...fromUrl, ...patch })));
   useEffect(() => {
-    if (search === filters.search) return;
-    const t = setTimeout(() => setFilters({ search }), 250);
+    if (search === fromUrl.search) return;
+    const t = setTimeout(() => change({ search }), 250);
     return () => clearTimeout(t);
-  }, [search, filters.search, setFilters]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search, fromUrl.search]);
 
   return (
     <section className="page runs-page" aria-label="Runs">
@@ -31,29 +47,38 @@ export function RunsPage() {
         <h1>Runs</h1>
         <button type="button" className="primary" onClick={() => setStarting(true)}>Start run</button>
       </header>
-      <div className="filters" role="search">
+      <div className="filters" role="search" aria-label="Run filters">
         <label>
           Status
-          <select value={filters.status} onChange={(e) => setFilters({ status: e.target.value as RunStatus | 'all' })}>
+          <select value={filters.status} onChange={(e) => change({ status: e.target.value as RunStatus | 'all' })}>
             <option value="all">all</option>
             {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
         <label>
           Workflow
-          <select value={filters.workflowId} onChange={(e) => setFilters({ workflowId: e.target.value })}>
+          <select value={filters.workflowId} onChange={(e) => change({ workflowId: e.target.value })}>
             <option value="">all</option>
             {workflows.map((w) => <option key={w.id} value={w.id}>{w.id}</option>)}
           </select>
         </label>
-        <label className="grow">
-          Search
-          <input type="search" value={search} placeholder="run id, node, prompt…" onChange={(e) => setSearch(e.target.value)} />
+        <label>
+          Started from
+          <input type="date" value={filters.from} onChange={(e) => change({ from: e.target.value })} />
         </label>
-        <span className="muted">{loading ? 'Loading…' : `${total} run${total === 1 ? '' : 's'}`}</span>
+        <label>
+          to
+          <input type="date" value={filters.to} onChange={(e) => change({ to: e.target.value })} />
+        </label>
+        <label className="grow">
+          Filter runs
+          <input type="search" value={search} placeholder="run id, workflow, node…" onChange={(e) => setSearch(e.target.value)} />
+        </label>
+        <span className="muted" aria-live="polite">{loading ? 'Loading…' : count(total, 'run')}</span>
       </div>
-      {error ? <p className="inline-error" role="alert">{error}</p> : null}
+      {error ? <ErrorText text={error} /> : null}
       <RunsTable runs={runs} />
+      <LedgerSearch />
       {starting ? <StartRunDialog onClose={() => setStarting(false)} /> : null}
     </section>
   );
@@ -62,22 +87,23 @@ export function RunsPage() {
 function RunsTable({ runs }: { runs: RunSummary[] }) {
   if (runs.length === 0) return <p className="empty">No runs match. Start one with “Start run”.</p>;
   return (
-    <table className="runs-table">
+    <table className="runs-table" aria-label="Runs list">
       <thead>
         <tr>
-          <th>Status</th><th>Workflow</th><th>Run</th><th>Node</th><th>Steps</th><th>Started</th><th>Updated</th>
+          <th>Status</th><th>Workflow</th><th>Run</th><th>Node</th><th>Waiting for / outcome</th><th className="num">Steps</th><th>Started</th><th>Updated</th>
         </tr>
       </thead>
       <tbody>
-        {runs.map((r) => <RunRow key={r.run_id} run={r} />)}
+        {runTree(runs).map(({ run, depth, orphan }) => <RunRow key={run.run_id} run={run} depth={depth} orphan={orphan} />)}
       </tbody>
     </table>
   );
 }
 
-function RunRow({ run }: { run: RunSummary }) {
+function RunRow({ run, depth, orphan }: { run: RunSummary; depth: number; orphan: boolean }) {
   const person = waitsForPerson(run);
   const open = () => navigate(runHref(run.run_id));
+  const outcome = waitingFor(run);
   return (
     <tr
       className={person ? 'needs-person' : undefined}
@@ -89,15 +115,22 @@ function RunRow({ run }: { run: RunSummary }) {
         if (e.key === 'ArrowUp') (e.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
       }}
       data-run-id={run.run_id}
+      data-depth={depth}
     >
       <td>
         <StatusPill status={run.status} paused={run.paused} />
         {person ? <span className="attention-mark" title={run.wait_prompt ?? 'Waiting for you'}>needs you</span> : null}
       </td>
-      <td>{run.workflow_id}</td>
-      <td><a href={runHref(run.run_id)} onClick={(e) => e.stopPropagation()}>{run.run_id.slice(0, 12)}</a></td>
-      <td>{run.current_node}</td>
-      <td className="num">{run.step_count}</td>
+      <td>
+        <span className="tree" style={{ paddingLeft: depth * 18 }}>
+          {depth > 0 || orphan ? <span className="tree-mark" title={orphan ? `Child of ${run.parent_run_id}` : 'Child run'}>↳ </span> : null}
+          {run.workflow_id}
+        </span>
+      </td>
+      <td><RunId id={run.run_id} /></td>
+      <td className="cell-text" title={run.current_node}>{run.current_node}</td>
+      <td className={`cell-text${run.status === 'failed' ? ' bad' : ''}`} title={outcome ?? undefined}>{outcome ?? ''}</td>
+      <td className="num">{run.step_count.toLocaleString('en-US')}</td>
       <td>{formatTime(run.created_at)}</td>
       <td>{formatTime(run.updated_at)}</td>
     </tr>

@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import type { RunSummary } from '../../src-shared/types';
+import { parseHash } from './hashRoute';
 import { waitsForPerson } from './runsStore';
 import { useToastStore } from './toastStore';
 
@@ -36,6 +37,9 @@ export const useAttentionStore = create<AttentionState>()((set, get) => ({
   },
   notify(runId, workflowId, prompt, useSystem) {
     const message = prompt ?? 'A run needs your decision.';
+    // The person is looking at this run: its panel already asks; a toast would only cover it.
+    const route = parseHash(globalThis.location?.hash ?? '');
+    if (route.page === 'run' && route.runId === runId && globalThis.document?.visibilityState !== 'hidden') return;
     useToastStore.getState().push({ kind: 'attention', title: `${workflowId} is waiting for you`, message, href: `#/runs/${runId}` });
     if (useSystem) systemNotification(`${workflowId} is waiting`, message);
   },

@@ -5,6 +5,7 @@
  * `ledgerAppended` are appended. Seqs are contiguous from 0, so list index = seq.
  */
 import { create } from 'zustand';
+import { isFilterActive, type LedgerFilter } from '../../src-shared/ledgerFilter';
 import type { LedgerRecord } from '../../src-shared/types';
 import { runtimeClient } from './clientRef';
 import { describeError } from './toastStore';
@@ -23,8 +24,16 @@ interface LedgerState {
   error: string | null;
   /** Follow live: the list sticks to the newest record. */
   follow: boolean;
+  filter: LedgerFilter;
+  /** Seqs passing the filter, in order (null: no filter, every record shows). */
+  matches: number[] | null;
+  /** The host stopped counting matches at its limit. */
+  matchesTruncated: boolean;
   open(runId: string): Promise<void>;
   ensureRange(firstSeq: number, lastSeq: number): void;
+  /** Loads the pages holding these seqs (a filtered list shows scattered seqs). */
+  ensureSeqs(seqs: number[]): void;
+  setFilter(patch: Partial<LedgerFilter>): Promise<void>;
   appendLive(runId: string, records: LedgerRecord[]): void;
   setFollow(follow: boolean): void;
   reset(): void;
@@ -41,6 +50,9 @@ const empty = {
   inflight: new Set<number>(),
   error: null,
   follow: true,
+  filter: {} as LedgerFilter,
+  matches: null as number[] | null,
+  matchesTruncated: false,
 };
 
 export const useLedgerStore = create<LedgerState>()((set, get) => ({
@@ -65,12 +77,25 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
       if (!s.loadedPages.includes(p) && !s.inflight.has(p)) void fetchPage(s.runId, p);
     }
   },
+  ensureSeqs(seqs) {
+    const s = get();
+    if (!s.runId || seqs.length === 0) return;
+    const pages = [...new Set(seqs.map((q) => Math.floor(q / LEDGER_PAGE)))];
+    focusPage = pages[Math.floor(pages.length / 2)]!;
+    for (const p of pages) if (!s.loadedPages.includes(p) && !s.inflight.has(p)) void fetchPage(s.runId, p);
+  },
+  async setFilter(patch) {
+    const filter = { ...get().filter, ...patch };
+    set({ filter });
+    await refilter();
+  },
   appendLive(runId, records) {
     if (get().runId !== runId || records.length === 0) return;
     set((s) => {
       const lastSeq = records[records.length - 1]!.seq;
       return { ...merge(s, records, []), total: Math.max(s.total, lastSeq + 1) };
     });
+    if (get().matches) void refilter();
   },
   setFollow(follow) {
     if (get().follow !== follow) set({ follow });
@@ -79,6 +104,46 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
     set({ ...empty, records: new Map(), inflight: new Set() });
   },
 }));
+
+let filtering = false;
+let filterAgain = false;
+
+/** Asks the host which records pass the filter; live records and quick typing coalesce into one request at a time. */
+async function refilter(): Promise<void> {
+  const st = useLedgerStore;
+  if (filtering) {
+    filterAgain = true;
+    return;
+  }
+  filtering = true;
+  try {
+    do {
+      filterAgain = false;
+      const { runId, filter } = st.getState();
+      if (!runId) return;
+      if (!isFilterActive(filter)) {
+        st.setState({ matches: null, matchesTruncated: false, error: null });
+        continue;
+      }
+      const req = {
+        runId,
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.nodeId ? { nodeId: filter.nodeId } : {}),
+        ...(filter.status ? { status: filter.status as 'completed' } : {}),
+        ...(filter.show && filter.show !== 'all' ? { show: filter.show } : {}),
+        ...(filter.text?.trim() ? { text: filter.text.trim() } : {}),
+      };
+      try {
+        const res = await runtimeClient().call('findLedger', req);
+        if (st.getState().runId === runId && st.getState().filter === filter) st.setState({ matches: res.seqs, matchesTruncated: res.truncated, error: null });
+      } catch (err) {
+        if (st.getState().runId === runId) st.setState({ error: describeError(err) });
+      }
+    } while (filterAgain);
+  } finally {
+    filtering = false;
+  }
+}
 
 async function fetchPage(runId: string, page: number): Promise<void> {
   const st = useLedgerStore;

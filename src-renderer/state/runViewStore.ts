@@ -22,7 +22,8 @@ interface RunViewState {
   /** The ledger record the inspector focuses (state at this seq, detail pane). */
   selectedSeq: number | null;
   busy: boolean;
-  open(runId: string): Promise<void>;
+  /** Opens a run, optionally with a record selected (a `#/runs/<id>/records/<seq>` link). */
+  open(runId: string, selectedSeq?: number | null): Promise<void>;
   refresh(): Promise<void>;
   selectNode(nodeId: string | null): void;
   selectSeq(seq: number | null): void;
@@ -62,7 +63,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
       const out = await fn();
       return out;
     } catch (err) {
-      toastError(err, title);
+      toastError(err, title, get().runId ?? undefined);
       return null;
     } finally {
       set({ busy: false });
@@ -74,11 +75,11 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
 
   return {
     ...initial,
-    async open(runId) {
+    async open(runId, selectedSeq = null) {
       refreshing = false;
       dirty = false;
       verifyAgain = false;
-      set({ ...initial, runId });
+      set({ ...initial, runId, selectedSeq });
       await Promise.all([get().refresh(), get().runVerify(), get().searchSnapshots()]);
     },
     async refresh() {
@@ -136,7 +137,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         const verify = await api().call('verifyRun', { runId });
         if (get().runId === runId) set({ verify });
       } catch (err) {
-        toastError(err, 'Verification failed to run');
+        toastError(err, 'Verification failed to run', runId);
       } finally {
         set({ verifying: false });
       }
@@ -152,7 +153,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         const snapshots = await api().call('searchSnapshots', { runId, ...(text ? { text } : {}) });
         if (get().runId === runId) set({ snapshots });
       } catch (err) {
-        toastError(err, 'Snapshot search failed');
+        toastError(err, 'Snapshot search failed', runId);
       }
     },
     async createSnapshot(name, tags, description) {
@@ -160,14 +161,14 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         api().call('createSnapshot', { runId: id(), name, tags, ...(description ? { description } : {}) }),
       );
       if (snap) {
-        useToastStore.getState().push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}` });
+        useToastStore.getState().push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}`, runId: id() });
         await get().searchSnapshots();
       }
       return snap;
     },
     async restore(snapshotId) {
       const ok = (await control('Restore failed', () => api().call('restoreSnapshot', { snapshotId }))) !== null;
-      if (ok) useToastStore.getState().push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.' });
+      if (ok) useToastStore.getState().push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.', runId: id() });
       return ok;
     },
     fork: (snapshotId, vars) =>

@@ -39,7 +39,7 @@ beforeEach(() => {
   useLedgerStore.getState().reset();
   useToastStore.setState({ toasts: [] });
   useAttentionStore.setState({ waiting: new Set() });
-  useRunsStore.setState({ runs: [], total: 0, workflows: [], filters: { status: 'all', workflowId: '', search: '' }, error: null });
+  useRunsStore.setState({ runs: [], total: 0, workflows: [], filters: { status: 'all', workflowId: '', search: '', from: '', to: '' }, error: null });
   window.location.hash = '';
 });
 
@@ -64,7 +64,8 @@ describe('ask_user panel', () => {
     fireEvent.click(screen.getByLabelText('approve'));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send answer' })));
     expect(client.callsTo('answer')).toEqual([{ runId: 'run-1', text: 'approve', waitKey: 'w1' }]);
-    expect(screen.getByRole('alert').textContent).toContain('WRONG_WAIT_KEY: wait w1 was already answered');
+    expect(screen.getByRole('alert').textContent).toContain('Wait w1 was already answered');
+    expect(screen.getByRole('alert').getAttribute('title')).toBe('Error code WRONG_WAIT_KEY');
   });
 });
 
@@ -229,10 +230,29 @@ describe('app shell', () => {
     expect(screen.getByRole('status', { name: 'Verification' }).textContent).toContain('Chain valid');
   });
 
-  it('shows the error code of a run that cannot be opened', async () => {
+  it('says in words why a run cannot be opened, with its error code on hover', async () => {
     setup({ getRun: () => { throw new RunNotFoundError('run nope not found'); } });
     window.location.hash = '#/runs/nope';
     render(<App />);
-    expect((await screen.findByRole('alert')).textContent).toContain('RUN_NOT_FOUND: run nope not found');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Run nope not found');
+    expect(alert.textContent).not.toContain('RUN_NOT_FOUND');
+    expect(alert.getAttribute('title')).toBe('Error code RUN_NOT_FOUND');
+  });
+});
+
+describe('toasts', () => {
+  it('do not announce the run the person is looking at, and leave with the run that raised them', () => {
+    window.location.hash = '#/runs/here';
+    useAttentionStore.getState().notify('here', 'examples.approval', 'Approve?', false);
+    expect(useToastStore.getState().toasts).toHaveLength(0);
+    useAttentionStore.getState().notify('elsewhere', 'examples.approval', 'Approve?', false);
+    expect(useToastStore.getState().toasts.map((t) => t.href)).toEqual(['#/runs/elsewhere']);
+
+    useToastStore.getState().push({ kind: 'error', title: 'Step failed', message: 'RUN_TERMINAL: run here is completed', runId: 'here' });
+    useToastStore.getState().leftRun('here');
+    expect(useToastStore.getState().toasts).toHaveLength(2);
+    useToastStore.getState().leftRun(null);
+    expect(useToastStore.getState().toasts.map((t) => t.title)).toEqual(['examples.approval is waiting for you']);
   });
 });

@@ -3,18 +3,39 @@ import { graphModel, layoutWorkflow, nodeStatus } from '../../src-renderer/run/g
 import { diffJson } from '../../src-renderer/run/jsonDiff';
 import { latencyMs, llmInsight, toolInsight } from '../../src-renderer/run/recordInsight';
 import { parseVarsObject } from '../../src-renderer/shell/jsonInput';
-import { parseHash, runHref } from '../../src-renderer/state/hashRoute';
+import { parseHash, recordHref, runHref } from '../../src-renderer/state/hashRoute';
 import { titleFor } from '../../src-renderer/state/attentionStore';
-import { matchesFilters, waitsForPerson } from '../../src-renderer/state/runsStore';
+import { filtersFromQuery, matchesFilters, NO_FILTERS, queryFromFilters, waitsForPerson } from '../../src-renderer/state/runsStore';
+import { runTree, shortId } from '../../src-renderer/runs/runTree';
 import { approvalWorkflow, record, runState, summary, wait } from './support/fixtures';
 
 describe('hash routes', () => {
   it('parses every page and deep links to a run', () => {
-    expect(parseHash('#/runs')).toEqual({ page: 'runs' });
-    expect(parseHash('')).toEqual({ page: 'runs' });
+    expect(parseHash('#/runs')).toMatchObject({ page: 'runs' });
+    expect(parseHash('')).toMatchObject({ page: 'runs' });
     expect(parseHash('#/settings')).toEqual({ page: 'settings' });
     expect(parseHash('#/audit')).toEqual({ page: 'audit' });
-    expect(parseHash(runHref('run 1/x'))).toEqual({ page: 'run', runId: 'run 1/x' });
+    expect(parseHash(runHref('run 1/x'))).toEqual({ page: 'run', runId: 'run 1/x', seq: null });
+  });
+  it('keeps routing with a ?query and addresses a single record', () => {
+    expect(parseHash('#/settings?x=1')).toEqual({ page: 'settings' });
+    expect(parseHash(`${runHref('r1')}?tab=ledger`)).toEqual({ page: 'run', runId: 'r1', seq: null });
+    expect(parseHash(recordHref('run 1/x', 42))).toEqual({ page: 'run', runId: 'run 1/x', seq: 42 });
+    const runs = parseHash('#/runs?status=failed&q=paris');
+    expect(runs.page === 'runs' && runs.query.get('status')).toBe('failed');
+    expect(parseHash('#/runs/100%')).toEqual({ page: 'run', runId: '100%', seq: null });
+  });
+  it('lists children under their parent, and short ids that tell them apart', () => {
+    const parent = summary({ run_id: 'aaaaaaaa-1111-2222-3333-000000000001' });
+    const child = summary({ run_id: 'aaaaaaaa-1111-2222-3333-000000000002', parent_run_id: parent.run_id });
+    const other = summary({ run_id: 'other' });
+    expect(runTree([child, other, parent]).map((r) => [r.run.run_id, r.depth])).toEqual([
+      ['other', 0],
+      [parent.run_id, 0],
+      [child.run_id, 1],
+    ]);
+    expect(shortId(parent.run_id)).not.toBe(shortId(child.run_id));
+    expect(runTree([child])[0]).toMatchObject({ depth: 0, orphan: true });
   });
 });
 
@@ -90,10 +111,18 @@ describe('runs list rules', () => {
     expect(waitsForPerson(summary({ status: 'waiting', waiting_reason: 'until' }))).toBe(false);
   });
   it('filters by status, workflow and text', () => {
-    const f = { status: 'waiting' as const, workflowId: '', search: '' };
+    const f = { ...NO_FILTERS, status: 'waiting' as const };
     expect(matchesFilters(summary({ status: 'running' }), f)).toBe(false);
-    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { status: 'all', workflowId: '', search: 'deploy' })).toBe(true);
-    expect(matchesFilters(summary(), { status: 'all', workflowId: 'examples.counter', search: '' })).toBe(false);
+    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { ...NO_FILTERS, search: 'deploy' })).toBe(true);
+    expect(matchesFilters(summary(), { ...NO_FILTERS, workflowId: 'examples.counter' })).toBe(false);
+  });
+  it('keeps the runs filters in the address and back', () => {
+    const f = { ...NO_FILTERS, status: 'failed' as const, workflowId: 'examples.agent', search: 'paris', from: '2026-11-01', to: '2026-11-30' };
+    expect(filtersFromQuery(queryFromFilters(f))).toEqual(f);
+    expect(filtersFromQuery(new URLSearchParams('status=bogus&from=yesterday'))).toEqual(NO_FILTERS);
+    const day = new Date(2026, 10, 29, 12).toISOString();
+    expect(matchesFilters(summary({ created_at: day }), { ...NO_FILTERS, from: '2026-11-29', to: '2026-11-29' })).toBe(true);
+    expect(matchesFilters(summary({ created_at: day }), { ...NO_FILTERS, from: '2026-11-30' })).toBe(false);
   });
   it('puts the waiting count in the window title', () => {
     expect(titleFor(0)).toBe('AbstractRuntime');
