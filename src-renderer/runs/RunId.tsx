@@ -16,7 +16,7 @@ export function RunId({ id }: { id: string }) {
           void navigator.clipboard?.writeText(id).catch(() => undefined);
         }}
       >
-        ⧉
+        copy
       </button>
     </span>
   );

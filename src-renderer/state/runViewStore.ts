@@ -34,6 +34,12 @@ interface RunViewState {
   toggleBreakpoint(nodeId: string): Promise<void>;
   answer(text: string, waitKey: string): Promise<boolean>;
   decide(waitKey: string, decisions: Decision[]): Promise<boolean>;
+  /** Answers the current wait (event, timer…) with this payload. */
+  resume(waitKey: string, payload: unknown, doneTitle: string): Promise<boolean>;
+  /** Sends an event to every run waiting for it (this one included). */
+  emitEvent(name: string, payload: unknown): Promise<string[] | null>;
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
   runVerify(): Promise<void>;
   searchSnapshots(text?: string): Promise<void>;
   createSnapshot(name: string, tags: string[], description?: string): Promise<SnapshotSummary | null>;
@@ -125,6 +131,21 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
     answer: async (text, waitKey) => (await control('Answer failed', () => api().call('answer', { runId: id(), text, waitKey }))) !== null,
     decide: async (waitKey, decisions) =>
       (await control('Decision failed', () => api().call('decideToolCalls', { runId: id(), waitKey, decisions }))) !== null,
+    async resume(waitKey, payload, doneTitle) {
+      const ok = (await control('Sending failed', () => api().call('resume', { runId: id(), waitKey, payload: payload as never }))) !== null;
+      if (ok) useToastStore.getState().push({ kind: 'info', title: doneTitle, message: 'The run continues.', runId: id() });
+      return ok;
+    },
+    async emitEvent(name, payload) {
+      const res = await control('Sending failed', () => api().call('emitEvent', { name, payload: payload as never }));
+      if (res) {
+        const n = res.delivered.length;
+        useToastStore.getState().push({ kind: 'info', title: `Event “${name}” sent`, message: n === 0 ? 'No run was waiting for it.' : `Delivered to ${n} run${n === 1 ? '' : 's'}.`, runId: id() });
+      }
+      return res ? res.delivered : null;
+    },
+    pause: async () => void (await control('Pause failed', () => api().call('pauseRun', { runId: id() }))),
+    unpause: async () => void (await control('Unpause failed', () => api().call('unpauseRun', { runId: id() }))),
     async runVerify() {
       const runId = get().runId;
       if (!runId) return;

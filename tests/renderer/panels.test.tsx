@@ -74,6 +74,31 @@ describe('tool approval panel', () => {
     { name: 'write_file', arguments: { path: '/tmp/a' }, call_id: 'c1' },
     { name: 'http_get', arguments: { url: 'http://x' }, call_id: 'c2' },
   ];
+  it('approves all calls, or denies all, in one click', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', wait_key: 'tk', tool_calls: calls }) });
+    const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
+    render(<AttentionPanel />);
+    fireEvent.change(screen.getByLabelText('Arguments for http_get'), { target: { value: '{"url": "http://y"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Approve all' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Deny all' })));
+    expect(client.callsTo('decideToolCalls')).toEqual([
+      { runId: 'run-1', waitKey: 'tk', decisions: [{ call_id: 'c1', approved: true }, { call_id: 'c2', approved: true, arguments: { url: 'http://y' } }] },
+      { runId: 'run-1', waitKey: 'tk', decisions: [{ call_id: 'c1', approved: false, reason: 'denied in the inspector' }, { call_id: 'c2', approved: false, reason: 'denied in the inspector' }] },
+    ]);
+  });
+
+  it('refuses an event payload whose number JavaScript would round, naming its path', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'event', event_name: 'approved', wait_key: 'ek' }) });
+    const client = await openRun({ getRun: () => waiting, resume: () => runState() });
+    render(<AttentionPanel />);
+    fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"id": 12345678901234567890}' } });
+    expect(screen.getByRole('alert').textContent).toContain('$.id (12345678901234567890) would be rounded');
+    expect((screen.getByRole('button', { name: 'Send to this run' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"ok": true, "by": "ana"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send to this run' })));
+    expect(client.callsTo('resume')).toEqual([{ runId: 'run-1', waitKey: 'ek', payload: { ok: true, by: 'ana' } }]);
+  });
+
   it('approves one call with edited arguments and denies the other', async () => {
     const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', wait_key: 'tk', tool_calls: calls }) });
     const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
