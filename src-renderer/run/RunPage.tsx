@@ -9,6 +9,7 @@ import { useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { AttentionPanel } from './AttentionPanel';
 import { ControlsBar } from './ControlsBar';
+import { ExportButton } from './ExportButton';
 import { LedgerView } from './LedgerView';
 import { NodePanel } from './NodePanel';
 import { SnapshotsPanel } from './SnapshotsPanel';
@@ -54,6 +55,7 @@ export function RunPage({ runId, seq }: { runId: string; seq: number | null }) {
         <span className="muted mono" title="Run id">{st.run_id}</span>
         <span className="muted">node <strong>{st.current_node}</strong> · {count(st.step_count, 'step')}</span>
         <span className="spacer" />
+        <ExportButton runId={runId} />
         <VerifyBadge />
       </header>
       <RunLinks />

@@ -11,6 +11,9 @@ import { StatusPill } from '../shell/StatusPill';
 import { ErrorText } from '../shell/ErrorText';
 import { navigate, replaceHash, runHref, runsHref } from '../state/hashRoute';
 import { filtersFromQuery, queryFromFilters, useRunsStore, waitsForPerson, type RunFilters } from '../state/runsStore';
+import { exportRunToFile, type ExportResult } from '../shell/exportBundles';
+import { runtimeClient } from '../state/clientRef';
+import { toastError } from '../state/toastStore';
 import { LedgerSearch } from './LedgerSearch';
 import { RunId } from './RunId';
 import { StartRunDialog } from './StartRunDialog';
@@ -21,6 +24,7 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
     useShallow((s) => ({ runs: s.runs, total: s.total, filters: s.filters, workflows: s.workflows, error: s.error, loading: s.loading })),
   );
   const [starting, setStarting] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const fromUrl = filtersFromQuery(query);
   const urlKey = queryFromFilters(fromUrl).toString();
   const [search, setSearch] = useState(fromUrl.search);
@@ -77,30 +81,78 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
         <span className="muted" aria-live="polite">{loading ? 'Loading…' : count(total, 'run')}</span>
       </div>
       {error ? <ErrorText text={error} /> : null}
-      <RunsTable runs={runs} />
+      <ExportSelected selected={selected} onDone={() => setSelected(new Set())} />
+      <RunsTable runs={runs} selected={selected} onToggle={(id) => setSelected((s) => toggled(s, id))} />
       <LedgerSearch />
       {starting ? <StartRunDialog onClose={() => setStarting(false)} /> : null}
     </section>
   );
 }
 
-function RunsTable({ runs }: { runs: RunSummary[] }) {
+function toggled(s: ReadonlySet<string>, id: string): Set<string> {
+  const next = new Set(s);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  return next;
+}
+
+/** Exports the chosen runs, one verified bundle file each. */
+function ExportSelected({ selected, onDone }: { selected: ReadonlySet<string>; onDone(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [results, setResults] = useState<ExportResult[] | null>(null);
+  if (selected.size === 0 && !results) return null;
+  const bad = results?.filter((r) => !r.report.valid) ?? [];
+  return (
+    <div className="row export-selected">
+      {selected.size > 0 ? (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            const out: ExportResult[] = [];
+            try {
+              for (const id of selected) out.push(await exportRunToFile(runtimeClient(), id));
+              onDone();
+            } catch (err) {
+              toastError(err, 'Export failed');
+            } finally {
+              setResults(out);
+              setBusy(false);
+            }
+          }}
+        >
+          {busy ? 'Exporting…' : `Export ${count(selected.size, 'selected run')}`}
+        </button>
+      ) : null}
+      {results ? (
+        <span className={`badge ${bad.length ? 'badge-bad' : 'badge-ok'}`} role="status" aria-label="Export result">
+          {bad.length ? `${count(bad.length, 'bundle')} of ${results.length} do not verify` : `Exported ${count(results.length, 'bundle')}, each verifies`}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function RunsTable({ runs, selected, onToggle }: { runs: RunSummary[]; selected: ReadonlySet<string>; onToggle(id: string): void }) {
   if (runs.length === 0) return <p className="empty">No runs match. Start one with “Start run”.</p>;
   return (
     <table className="runs-table" aria-label="Runs list">
       <thead>
         <tr>
-          <th>Status</th><th>Workflow</th><th>Run</th><th>Node</th><th>Waiting for / outcome</th><th className="num">Steps</th><th>Started</th><th>Updated</th>
+          <th><span className="sr-only">Select</span></th><th>Status</th><th>Workflow</th><th>Run</th><th>Node</th><th>Waiting for / outcome</th><th className="num">Steps</th><th>Started</th><th>Updated</th>
         </tr>
       </thead>
       <tbody>
-        {runTree(runs).map(({ run, depth, orphan }) => <RunRow key={run.run_id} run={run} depth={depth} orphan={orphan} />)}
+        {runTree(runs).map(({ run, depth, orphan }) => (
+          <RunRow key={run.run_id} run={run} depth={depth} orphan={orphan} selected={selected.has(run.run_id)} onToggle={() => onToggle(run.run_id)} />
+        ))}
       </tbody>
     </table>
   );
 }
 
-function RunRow({ run, depth, orphan }: { run: RunSummary; depth: number; orphan: boolean }) {
+function RunRow({ run, depth, orphan, selected, onToggle }: { run: RunSummary; depth: number; orphan: boolean; selected: boolean; onToggle(): void }) {
   const person = waitsForPerson(run);
   const open = () => navigate(runHref(run.run_id));
   const outcome = waitingFor(run);
@@ -117,6 +169,9 @@ function RunRow({ run, depth, orphan }: { run: RunSummary; depth: number; orphan
       data-run-id={run.run_id}
       data-depth={depth}
     >
+      <td onClick={(e) => e.stopPropagation()}>
+        <input type="checkbox" checked={selected} onChange={onToggle} aria-label={`Select run ${run.run_id}`} />
+      </td>
       <td>
         <StatusPill status={run.status} paused={run.paused} />
         {person ? <span className="attention-mark" title={run.wait_prompt ?? 'Waiting for you'}>needs you</span> : null}

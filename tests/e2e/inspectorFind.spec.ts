@@ -96,7 +96,7 @@ test('runs list: filters in the address, parent/child tree, what each run waits 
   const table = page.getByRole('table', { name: 'Runs list' });
   await expect(page.getByLabel('Workflow')).toHaveValue('examples.counter');
   await expect(page.getByLabel('Status')).toHaveValue('completed');
-  for (const w of await table.locator('tbody tr td:nth-child(2)').allTextContents()) expect(w).toContain('examples.counter');
+  for (const w of await table.locator('tbody tr td:nth-child(3)').allTextContents()) expect(w).toContain('examples.counter');
 
   await page.getByLabel('Workflow').selectOption('');
   await page.getByLabel('Status').selectOption('waiting');
