@@ -38,7 +38,7 @@ export function App() {
 function Page({ route }: { route: Route }) {
   switch (route.page) {
     case 'run':
-      return <RunPage runId={route.runId} seq={route.seq} />;
+      return <RunPage runId={route.runId} seq={route.seq} view={route.view} />;
     case 'settings':
       return <SettingsPage />;
     case 'audit':

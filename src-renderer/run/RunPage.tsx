@@ -4,7 +4,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { StatusPill } from '../shell/StatusPill';
 import { ErrorText } from '../shell/ErrorText';
 import { count } from '../shell/plural';
-import { recordHref, replaceHash, runHref } from '../state/hashRoute';
+import { recordHref, replaceHash, runHref, withView, type RunTab } from '../state/hashRoute';
+import { TimelineView } from './TimelineView';
 import { useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { AttentionPanel } from './AttentionPanel';
@@ -17,7 +18,7 @@ import { StatePanel } from './StatePanel';
 import { VerifyBadge } from './VerifyBadge';
 import { WorkflowGraph } from './WorkflowGraph';
 
-export function RunPage({ runId, seq }: { runId: string; seq: number | null }) {
+export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number | null; view: RunTab }) {
   const { view, error, selectedSeq } = useRunViewStore(useShallow((s) => ({ view: s.view, error: s.error, selectedSeq: s.selectedSeq })));
   useEffect(() => {
     void useRunViewStore.getState().open(runId, seq);
@@ -32,8 +33,8 @@ export function RunPage({ runId, seq }: { runId: string; seq: number | null }) {
   const loaded = view?.state.run_id === runId;
   useEffect(() => {
     if (useRunViewStore.getState().runId !== runId || !loaded) return;
-    replaceHash(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq));
-  }, [selectedSeq, runId, loaded]);
+    replaceHash(withView(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq), tab));
+  }, [selectedSeq, runId, loaded, tab]);
   useKeyboardShortcuts();
 
   if (error && !view) {
@@ -66,7 +67,16 @@ export function RunPage({ runId, seq }: { runId: string; seq: number | null }) {
           <WorkflowGraph />
           <NodePanel />
         </div>
-        <div className="col ledger-col"><LedgerView /></div>
+        <div className="col ledger-col">
+          <nav className="ledger-tabs" aria-label="Run views">
+            {(['ledger', 'timeline'] as const).map((t) => (
+              <a key={t} href={withView(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq), t)} aria-current={tab === t ? 'page' : undefined}>
+                {t === 'ledger' ? 'Ledger' : 'Timeline'}
+              </a>
+            ))}
+          </nav>
+          {tab === 'timeline' ? <section className="panel timeline-panel" aria-label="Timeline view"><TimelineView /></section> : <LedgerView />}
+        </div>
         <div className="col side-col">
           <AttentionPanel />
           <StatePanel />

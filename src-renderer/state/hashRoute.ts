@@ -5,9 +5,12 @@
  */
 import { useSyncExternalStore } from 'react';
 
+/** What the run page's middle column shows (`?view=timeline`). */
+export type RunTab = 'ledger' | 'timeline';
+
 export type Route =
   | { page: 'runs'; query: URLSearchParams }
-  | { page: 'run'; runId: string; seq: number | null }
+  | { page: 'run'; runId: string; seq: number | null; view: RunTab }
   | { page: 'settings' }
   | { page: 'audit' };
 
@@ -17,9 +20,10 @@ export function parseHash(hash: string): Route {
   const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '');
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
   const record = /^\/runs\/([^/]+)\/records\/(\d+)$/.exec(path);
-  if (record) return { page: 'run', runId: decode(record[1]!), seq: Number(record[2]) };
+  const view: RunTab = query.get('view') === 'timeline' ? 'timeline' : 'ledger';
+  if (record) return { page: 'run', runId: decode(record[1]!), seq: Number(record[2]), view };
   const run = /^\/runs\/([^/]+)$/.exec(path);
-  if (run) return { page: 'run', runId: decode(run[1]!), seq: null };
+  if (run) return { page: 'run', runId: decode(run[1]!), seq: null, view };
   if (path === '/settings') return { page: 'settings' };
   if (path === '/audit') return { page: 'audit' };
   return { page: 'runs', query };
@@ -39,6 +43,11 @@ export function runHref(runId: string): string {
 
 export function recordHref(runId: string, seq: number): string {
   return `${runHref(runId)}/records/${seq}`;
+}
+
+/** A run page address showing `view` (the ledger is the default and needs no query). */
+export function withView(href: string, view: RunTab): string {
+  return view === 'ledger' ? href : `${href}?view=${view}`;
 }
 
 export function runsHref(query: URLSearchParams): string {
