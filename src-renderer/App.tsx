@@ -1,6 +1,7 @@
 /** The shell: navigation, the routed page, toasts, and the waiting-runs title count. */
 import { useEffect } from 'react';
 import { AuditPage } from './audit/AuditPage';
+import { ComparePage } from './compare/ComparePage';
 import { RunPage } from './run/RunPage';
 import { RunsPage } from './runs/RunsPage';
 import { SettingsPage } from './settings/SettingsPage';
@@ -24,6 +25,7 @@ export function App() {
         <a href="#/runs" aria-current={route.page === 'runs' || route.page === 'run' ? 'page' : undefined}>
           Runs{waitingCount ? <span className="count" aria-label={`${waitingCount} waiting for you`}>{waitingCount}</span> : null}
         </a>
+        <a href="#/compare" aria-current={route.page === 'compare' ? 'page' : undefined}>Compare</a>
         <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>Audit</a>
         <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>Settings</a>
       </nav>
@@ -43,6 +45,8 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'audit':
       return <AuditPage />;
+    case 'compare':
+      return <ComparePage query={route.query} />;
     default:
       return <RunsPage query={route.page === 'runs' ? route.query : new URLSearchParams()} />;
   }

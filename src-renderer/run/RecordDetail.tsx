@@ -1,7 +1,7 @@
 /** One record, expanded: effect, result, actor, hashes, signature; LLM and tool calls made readable. */
 import type { LedgerRecord } from '../../src-shared/types';
 import { JsonView } from '../shell/JsonView';
-import { recordHref } from '../state/hashRoute';
+import { compareHref, recordHref } from '../state/hashRoute';
 import { latencyMs, llmInsight, toolInsight } from './recordInsight';
 
 export function RecordDetail({ record }: { record: LedgerRecord }) {
@@ -13,6 +13,7 @@ export function RecordDetail({ record }: { record: LedgerRecord }) {
       <div className="record-links">
         <a href={recordHref(record.run_id, record.seq)}>Link to record #{record.seq}</a>
         <button type="button" className="link" onClick={() => void copyLink(record)}>Copy link</button>
+        <a href={compareHref(`${record.run_id}@${record.seq}`, record.run_id)}>Compare this state with now</a>
       </div>
       <dl className="kv">
         <dt>kind</dt><dd>{record.kind} · {record.status} · attempt {record.attempt}</dd>

@@ -9,7 +9,7 @@ import { RUN_STATUSES, type RunStatus, type RunSummary } from '../../src-shared/
 import { count } from '../shell/plural';
 import { StatusPill } from '../shell/StatusPill';
 import { ErrorText } from '../shell/ErrorText';
-import { navigate, replaceHash, runHref, runsHref } from '../state/hashRoute';
+import { compareHref, navigate, replaceHash, runHref, runsHref } from '../state/hashRoute';
 import { filtersFromQuery, queryFromFilters, useRunsStore, waitsForPerson, type RunFilters } from '../state/runsStore';
 import { exportRunToFile, type ExportResult } from '../shell/exportBundles';
 import { runtimeClient } from '../state/clientRef';
@@ -101,6 +101,7 @@ function ExportSelected({ selected, onDone }: { selected: ReadonlySet<string>; o
   const [busy, setBusy] = useState(false);
   const [results, setResults] = useState<ExportResult[] | null>(null);
   if (selected.size === 0 && !results) return null;
+  // (Export and compare act on the same selection.)
   const bad = results?.filter((r) => !r.report.valid) ?? [];
   return (
     <div className="row export-selected">
@@ -125,6 +126,7 @@ function ExportSelected({ selected, onDone }: { selected: ReadonlySet<string>; o
           {busy ? 'Exporting…' : `Export ${count(selected.size, 'selected run')}`}
         </button>
       ) : null}
+      {selected.size === 2 ? <a className="button-link" href={compareHref(...([...selected] as [string, string]))}>Compare these 2 runs</a> : null}
       {results ? (
         <span className={`badge ${bad.length ? 'badge-bad' : 'badge-ok'}`} role="status" aria-label="Export result">
           {bad.length ? `${count(bad.length, 'bundle')} of ${results.length} do not verify` : `Exported ${count(results.length, 'bundle')}, each verifies`}

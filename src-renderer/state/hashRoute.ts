@@ -12,7 +12,8 @@ export type Route =
   | { page: 'runs'; query: URLSearchParams }
   | { page: 'run'; runId: string; seq: number | null; view: RunTab }
   | { page: 'settings' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'compare'; query: URLSearchParams };
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -26,6 +27,7 @@ export function parseHash(hash: string): Route {
   if (run) return { page: 'run', runId: decode(run[1]!), seq: null, view };
   if (path === '/settings') return { page: 'settings' };
   if (path === '/audit') return { page: 'audit' };
+  if (path === '/compare') return { page: 'compare', query };
   return { page: 'runs', query };
 }
 
@@ -48,6 +50,10 @@ export function recordHref(runId: string, seq: number): string {
 /** A run page address showing `view` (the ledger is the default and needs no query). */
 export function withView(href: string, view: RunTab): string {
   return view === 'ledger' ? href : `${href}?view=${view}`;
+}
+
+export function compareHref(a: string, b: string): string {
+  return `#/compare?${new URLSearchParams({ a, b }).toString()}`;
 }
 
 export function runsHref(query: URLSearchParams): string {
