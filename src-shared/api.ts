@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import type { LedgerSearchHit } from './ledgerFilter';
+import type { TimeTravelPreview } from './timeTravel';
 import type {
   LedgerRecord,
   LlmMode,
@@ -126,6 +127,12 @@ export const requestSchemas = {
     })
     .strict(),
   restoreSnapshot: z.object({ snapshotId }).strict(),
+  /** What restoring to / forking from the state right after record `seq` will do. */
+  previewTimeTravel: z.object({ runId, seq: z.number().int().min(0) }).strict(),
+  /** The run goes back to the state right after record `seq` (a `restored` record; later records are superseded). */
+  restoreToRecord: z.object({ runId, seq: z.number().int().min(0) }).strict(),
+  /** A new run from the state right after record `seq`, optionally with edited vars. */
+  forkFromRecord: z.object({ runId, seq: z.number().int().min(0), vars: jsonObject.optional() }).strict(),
   forkSnapshot: z.object({ snapshotId, vars: jsonObject.optional() }).strict(),
   exportRun: z.object({ runId }).strict(),
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
@@ -216,6 +223,9 @@ export interface ApiResponses {
   createSnapshot: SnapshotSummary;
   searchSnapshots: SnapshotSummary[];
   restoreSnapshot: RunState;
+  previewTimeTravel: TimeTravelPreview;
+  restoreToRecord: RunState;
+  forkFromRecord: RunState;
   forkSnapshot: RunState;
   exportRun: ExportBundleResponse;
   verifyBundle: VerifyReport & { runId: string | null; workflowId: string | null };

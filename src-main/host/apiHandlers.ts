@@ -3,12 +3,13 @@
  * requests with `requestSchemas` before calling these; the CLI calls them directly.
  */
 import { FIND_LEDGER_MAX, type ApiHandlers, type AppInfo, type RunView } from '../../src-shared/api';
-import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
+import { BundleInvalidError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
 import { createExportBundle, importBundle, verifyBundle, verifyRunLedger } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { findInLedger, searchLedgers } from './ledgerFind';
 import { StateAtIndex } from './stateAt';
+import { previewTimeTravel, snapshotAfter } from './timeTravel';
 import { toWorkflowInfo } from './workflowInfo';
 
 export interface ApiHandlerOptions {
@@ -109,6 +110,20 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.to !== undefined ? { to: isoTime('to', req.to) } : {}),
       }),
     restoreSnapshot: (req) => host.restoreSnapshot(req.snapshotId),
+    previewTimeTravel: (req) => previewTimeTravel(host.store, states, host.getRun(req.runId), req.seq),
+    restoreToRecord: (req) => {
+      const run = host.getRun(req.runId);
+      const reason = host.notResumableReason(run);
+      if (reason) throw new RunNotResumableError(`run ${run.run_id} cannot be restored: ${reason}`, { runId: run.run_id });
+      return host.restoreSnapshot(snapshotAfter(host.store, states, run, req.seq, host.clock.now()).snapshot_id);
+    },
+    forkFromRecord: (req) => {
+      const run = host.getRun(req.runId);
+      const reason = host.notResumableReason(run);
+      if (reason) throw new RunNotResumableError(`run ${run.run_id} cannot be forked here: ${reason}`, { runId: run.run_id });
+      const snap = snapshotAfter(host.store, states, run, req.seq, host.clock.now());
+      return host.forkSnapshot(snap.snapshot_id, req.vars as JsonObject | undefined);
+    },
     forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars as JsonObject | undefined),
     exportRun: (req) => {
       const state = host.getRun(req.runId);
