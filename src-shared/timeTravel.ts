@@ -1,5 +1,5 @@
 /** What restoring to, or forking from, a ledger record will do (host/timeTravel.ts computes it). */
-import type { WaitState } from './types';
+import type { LedgerRecord, WaitState } from './types';
 
 export interface TimeTravelPreview {
   seq: number;
@@ -16,4 +16,15 @@ export interface TimeTravelPreview {
   waitReArms: Pick<WaitState, 'reason' | 'event_name' | 'until' | 'prompt'> | null;
   /** Records a restore leaves behind (superseded, still in the ledger). */
   superseded: number;
+}
+
+const ENDS_SOMETHING = ['run_started', 'forked', 'transition', 'resumed', 'restored'];
+
+/**
+ * Whether the run's state right after this record can be rebuilt: after a record that ends
+ * something (the start or a fork, a transition, a resume, a restore) or begins a wait — not
+ * inside a step, where an effect is under way.
+ */
+export function canRebuildAfter(r: Pick<LedgerRecord, 'kind' | 'status'>): boolean {
+  return (ENDS_SOMETHING.includes(r.kind) && r.status === 'completed') || (r.kind === 'effect' && r.status === 'waiting');
 }

@@ -11,7 +11,7 @@ import type { LedgerShow } from '../../src-shared/ledgerFilter';
 import type { LedgerRecord } from '../../src-shared/types';
 import { ErrorText } from '../shell/ErrorText';
 import { count } from '../shell/plural';
-import { useLedgerStore } from '../state/ledgerStore';
+import { supersededBy, useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { RecordDetail } from './RecordDetail';
 import { recordTitle } from './recordInsight';
@@ -27,8 +27,8 @@ const SHOWS: { value: LedgerShow; label: string }[] = [
 ];
 
 export function LedgerView() {
-  const { total, records, follow, error, matches } = useLedgerStore(
-    useShallow((s) => ({ total: s.total, records: s.records, follow: s.follow, error: s.error, matches: s.matches })),
+  const { total, records, follow, error, matches, superseded } = useLedgerStore(
+    useShallow((s) => ({ total: s.total, records: s.records, follow: s.follow, error: s.error, matches: s.matches, superseded: s.superseded })),
   );
   const { selectedSeq, selectSeq, badSeq } = useRunViewStore(
     useShallow((s) => ({ selectedSeq: s.selectedSeq, selectSeq: s.selectSeq, badSeq: s.verify?.valid === false ? s.verify.firstBadSeq : null })),
@@ -101,7 +101,7 @@ export function LedgerView() {
                 style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
                 role="listitem"
               >
-                <LedgerRow seq={seq} record={r} selected={selectedSeq === seq} broken={badSeq === seq} onSelect={() => selectSeq(selectedSeq === seq ? null : seq)} />
+                <LedgerRow seq={seq} record={r} selected={selectedSeq === seq} broken={badSeq === seq} superseded={supersededBy(superseded, seq)} onSelect={() => selectSeq(selectedSeq === seq ? null : seq)} />
                 {selectedSeq === seq && r ? <RecordDetail record={r} /> : null}
               </div>
             );
@@ -199,25 +199,38 @@ function LedgerFilters() {
         <option value="">any status</option>
         {['started', 'completed', 'waiting', 'failed'].map((s) => <option key={s} value={s}>{s}</option>)}
       </select>
+      <SupersededToggle />
       <input type="search" className="grow" aria-label="Search in records" placeholder="search payloads…" value={text} onChange={(e) => setText(e.target.value)} />
     </div>
   );
 }
 
-function LedgerRow(props: { seq: number; record: LedgerRecord | undefined; selected: boolean; broken: boolean; onSelect(): void }) {
-  const { seq, record, selected, broken, onSelect } = props;
+function SupersededToggle() {
+  const { ranges, hide, setHide } = useLedgerStore(useShallow((s) => ({ ranges: s.superseded, hide: s.hideSuperseded, setHide: s.setHideSuperseded })));
+  if (ranges.length === 0) return null;
+  return (
+    <label className="checkbox">
+      <input type="checkbox" checked={hide} onChange={(e) => void setHide(e.target.checked)} />
+      Hide superseded
+    </label>
+  );
+}
+
+function LedgerRow(props: { seq: number; record: LedgerRecord | undefined; selected: boolean; broken: boolean; superseded: [number, number] | null; onSelect(): void }) {
+  const { seq, record, selected, broken, superseded, onSelect } = props;
   if (!record) {
     return <div className="ledger-row placeholder" data-seq={seq}><span className="seq">#{seq}</span><span className="muted">loading…</span></div>;
   }
   return (
     <button
       type="button"
-      className={`ledger-row status-${record.status}${selected ? ' selected' : ''}${broken ? ' broken' : ''}`}
+      className={`ledger-row status-${record.status}${selected ? ' selected' : ''}${broken ? ' broken' : ''}${superseded ? ' superseded' : ''}`}
       data-seq={seq}
+      data-superseded={superseded ? 'true' : undefined}
       onClick={onSelect}
       aria-expanded={selected}
       tabIndex={-1}
-      title={broken ? 'Verification fails at this record' : undefined}
+      title={broken ? 'Verification fails at this record' : superseded ? `Superseded: the run was restored to #${superseded[0]} at #${superseded[1]}` : undefined}
     >
       <span className="seq">#{seq}</span>
       <span className="time">{record.started_at.slice(11, 23)}</span>

@@ -29,6 +29,10 @@ interface LedgerState {
   matches: number[] | null;
   /** The host stopped counting matches at its limit. */
   matchesTruncated: boolean;
+  /** Records left behind by restores: seqs strictly between [restored-to, restored-at]. */
+  superseded: [number, number][];
+  hideSuperseded: boolean;
+  setHideSuperseded(hide: boolean): Promise<void>;
   open(runId: string): Promise<void>;
   ensureRange(firstSeq: number, lastSeq: number): void;
   /** Loads the pages holding these seqs (a filtered list shows scattered seqs). */
@@ -53,7 +57,13 @@ const empty = {
   filter: {} as LedgerFilter,
   matches: null as number[] | null,
   matchesTruncated: false,
+  superseded: [] as [number, number][],
+  hideSuperseded: false,
 };
+
+export function supersededBy(ranges: readonly [number, number][], seq: number): [number, number] | null {
+  return ranges.find(([from, at]) => seq > from && seq < at) ?? null;
+}
 
 export const useLedgerStore = create<LedgerState>()((set, get) => ({
   ...empty,
@@ -63,6 +73,7 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
       const page = await runtimeClient().call('getLedger', { runId, fromEnd: true, limit: LEDGER_PAGE });
       if (get().runId !== runId) return;
       set((s) => ({ ...merge(s, page.records, fullPagesIn(page.records)), total: Math.max(page.total, s.total) }));
+      void loadSuperseded(runId);
     } catch (err) {
       if (get().runId === runId) set({ error: describeError(err) });
     }
@@ -95,7 +106,12 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
       const lastSeq = records[records.length - 1]!.seq;
       return { ...merge(s, records, []), total: Math.max(s.total, lastSeq + 1) };
     });
-    if (get().matches) void refilter();
+    if (records.some((r) => r.kind === 'restored')) void loadSuperseded(runId).then(() => get().matches && refilter());
+    else if (get().matches) void refilter();
+  },
+  async setHideSuperseded(hide) {
+    set({ hideSuperseded: hide });
+    await refilter();
   },
   setFollow(follow) {
     if (get().follow !== follow) set({ follow });
@@ -119,10 +135,12 @@ async function refilter(): Promise<void> {
   try {
     do {
       filterAgain = false;
-      const { runId, filter } = st.getState();
+      const { runId, filter, hideSuperseded, superseded, total } = st.getState();
       if (!runId) return;
+      const hiding = hideSuperseded && superseded.length > 0;
+      const keep = (seqs: number[]) => (hiding ? seqs.filter((q) => !supersededBy(superseded, q)) : seqs);
       if (!isFilterActive(filter)) {
-        st.setState({ matches: null, matchesTruncated: false, error: null });
+        st.setState({ matches: hiding ? keep(Array.from({ length: total }, (_, i) => i)) : null, matchesTruncated: false, error: null });
         continue;
       }
       const req = {
@@ -135,13 +153,30 @@ async function refilter(): Promise<void> {
       };
       try {
         const res = await runtimeClient().call('findLedger', req);
-        if (st.getState().runId === runId && st.getState().filter === filter) st.setState({ matches: res.seqs, matchesTruncated: res.truncated, error: null });
+        if (st.getState().runId === runId && st.getState().filter === filter) st.setState({ matches: keep(res.seqs), matchesTruncated: res.truncated, error: null });
       } catch (err) {
         if (st.getState().runId === runId) st.setState({ error: describeError(err) });
       }
     } while (filterAgain);
   } finally {
     filtering = false;
+  }
+}
+
+/** Where each restore went back to (its `restored` record names the seq), so the rows between are marked. */
+async function loadSuperseded(runId: string): Promise<void> {
+  try {
+    const client = runtimeClient();
+    const { seqs } = await client.call('findLedger', { runId, kind: 'restored' });
+    const ranges: [number, number][] = [];
+    for (const seq of seqs) {
+      const rec = (await client.call('getLedger', { runId, afterSeq: seq - 1, limit: 1 })).records[0];
+      const to = (rec?.result as { snapshot_seq?: unknown } | null)?.snapshot_seq;
+      if (typeof to === 'number' && to < seq) ranges.push([to, seq]);
+    }
+    if (useLedgerStore.getState().runId === runId) useLedgerStore.setState({ superseded: ranges });
+  } catch {
+    // Marking is a courtesy: the rows still show; a failure of the main read is reported there.
   }
 }
 
