@@ -11,6 +11,7 @@ import { useRunViewStore } from '../state/runViewStore';
 import { AttentionPanel } from './AttentionPanel';
 import { ControlsBar } from './ControlsBar';
 import { ExportButton } from './ExportButton';
+import { FailedRunPanel } from './FailedRunPanel';
 import { LedgerView } from './LedgerView';
 import { NodePanel } from './NodePanel';
 import { SnapshotsPanel } from './SnapshotsPanel';
@@ -60,7 +61,8 @@ export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number 
         <VerifyBadge />
       </header>
       <RunLinks />
-      {st.error ? <ErrorText text={`${st.error.code}: ${st.error.message}`} /> : null}
+      {/* A failed run's error is in its panel (with the retry); other errors (a cancelled run's) show here. */}
+      {st.error && st.status !== 'failed' ? <ErrorText text={`${st.error.code}: ${st.error.message}`} /> : null}
       <ControlsBar />
       <div className="run-grid">
         <div className="col graph-col">
@@ -79,6 +81,7 @@ export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number 
         </div>
         <div className="col side-col">
           <AttentionPanel />
+          <FailedRunPanel />
           <StatePanel />
           <SnapshotsPanel />
         </div>

@@ -31,6 +31,8 @@ export function CopyCode({ code }: { code: string }) {
   );
 }
 
+/** Sentence case — unless the message starts with an identifier (`llm_call failed`), kept as written. */
 export function capitalise(s: string): string {
-  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+  if (!s || /^[^\s]*[_.]/.test(s)) return s;
+  return s[0]!.toUpperCase() + s.slice(1);
 }

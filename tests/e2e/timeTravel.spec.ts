@@ -69,3 +69,28 @@ test('a record inside a step offers no time travel and says why', async ({ page 
   await expect(page.getByLabel('Record 1')).toContainText('no time travel from inside a step');
   await expect(page.getByLabel('Record 1').getByRole('button', { name: 'Fork from here…' })).toHaveCount(0);
 });
+
+test('a failed run says why and retries its failed step (a restore with its preview)', async ({ page }) => {
+  const { startScriptedOpenAiServer } = await import('../support/scriptedOpenAiServer');
+  const llm = await startScriptedOpenAiServer([
+    { status: 400, body: { error: { message: 'the model is not available' } } },
+    { content: 'Hello again.', usage: { prompt_tokens: 5, completion_tokens: 3 }, model: 'scripted-model' },
+  ]);
+  try {
+    await host.api('setSettings', { llm: { mode: 'local', baseUrl: llm.baseUrlV1, model: 'scripted-model' } });
+    const run = await host.api<Run>('startRun', { workflowId: 'examples.agent' });
+    expect(run.status).toBe('failed');
+    await page.goto(`${host.url}/#/runs/${run.run_id}`);
+    const panel = page.getByRole('region', { name: 'Why the run failed' });
+    await expect(panel).toContainText('The run failed at “plan”');
+    await expect(panel).toContainText('the model is not available');
+    await panel.getByRole('button', { name: 'Retry the failed step…' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByRole('list', { name: 'Effects that will run again' })).toContainText('llm_call at plan');
+    await screenshot(page, 'failed-run-retry');
+    await dialog.getByRole('button', { name: /^Restore to #\d+$/ }).click();
+    await expect(page.locator('.run-header .pill')).toHaveText('completed');
+  } finally {
+    await llm.close();
+  }
+});
