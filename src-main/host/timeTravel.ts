@@ -16,13 +16,12 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
-import type { TimeTravelPreview } from '../../src-shared/timeTravel';
+import { canRebuildAfter, type TimeTravelPreview } from '../../src-shared/timeTravel';
 import type { LedgerRecord, RunState, Snapshot, WaitState } from '../../src-shared/types';
 import { buildSnapshot } from '../runtime/index';
 import type { RuntimeStore, SnapshotStore } from '../runtime/contracts';
 import type { StateAtIndex } from './stateAt';
 
-const REBUILDABLE = new Set(['run_started', 'forked', 'transition', 'resumed', 'restored']);
 const PAGE = 1000;
 
 
@@ -35,8 +34,7 @@ export function recordAt(store: RuntimeStore, runId: string, seq: number): Ledge
 }
 
 export function checkRebuildable(r: LedgerRecord): void {
-  const ok = (REBUILDABLE.has(r.kind) && r.status === 'completed') || (r.kind === 'effect' && r.status === 'waiting');
-  if (!ok)
+  if (!canRebuildAfter(r))
     throw new ValidationError(
       `record #${r.seq} (${r.kind}${r.effect ? ` ${r.effect.type}` : ''}, ${r.status}) is inside a step: travel from the record that ends the step (its transition or wait)`,
       { seq: r.seq, kind: r.kind },

@@ -22,8 +22,10 @@ export function findLedgerSeqs(db: Database.Database, runId: string, f: LedgerFi
   const where: string[] = ['run_id = ?'];
   const args: unknown[] = [runId];
   if (f.kind) {
-    where.push(`${KIND} = ?`);
-    args.push(f.kind);
+    // Our bodies are canonical JSON ("kind":"x", no spaces): a text probe skips json_extract on
+    // most rows; imported (foreign) bodies have no kind and go to the exact test.
+    where.push(`(foreign_body = 1 OR instr(body, ?) > 0) AND ${KIND} = ?`);
+    args.push(`"kind":${JSON.stringify(f.kind)}`, f.kind);
   }
   if (f.nodeId) {
     where.push(`json_extract(body, '$.node_id') = ?`);
