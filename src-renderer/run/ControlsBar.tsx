@@ -70,19 +70,20 @@ function HaltNotice() {
   let action: { label: string; run(): void } | null = null;
   if (st.paused && !TERMINAL_STATUSES.includes(st.status)) {
     text = `Paused at “${st.current_node}”: nothing runs, resumes or fires until you unpause.`;
-    action = { label: 'Unpause', run: () => void s.unpause() };
+    action = { label: 'Unpause the run', run: () => void s.unpause() };
   } else if (st.status === 'running' && view.stepMode) {
     text = `Halted in step mode before “${st.current_node}”.`;
-    action = { label: 'Step (s)', run: () => void s.step() };
+    action = { label: 'Run the next step', run: () => void s.step() };
   } else if (st.status === 'running' && view.breakpoints.includes(st.current_node)) {
     text = `Halted at the breakpoint before “${st.current_node}”.`;
-    action = { label: 'Continue (c)', run: () => void s.continueRun() };
+    action = { label: 'Continue past the breakpoint', run: () => void s.continueRun() };
   }
   if (!text) return null;
   return (
     <div className="halt-notice" role="status" aria-label="Why the run is halted">
       <span>{text}</span>
       {action && view.resumable ? <button type="button" className="primary" onClick={action.run}>{action.label}</button> : null}
+      <span className="muted">{st.paused ? '' : 'Keys: s steps, c continues.'}</span>
     </div>
   );
 }

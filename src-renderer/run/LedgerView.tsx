@@ -57,8 +57,11 @@ export function LedgerView() {
     // Load the record itself too: the detail must not wait for the scroll to settle.
     useLedgerStore.getState().ensureRange(selectedSeq, selectedSeq);
     const i = matches ? matches.indexOf(selectedSeq) : selectedSeq;
-    // Centred, so the chosen row (and the detail it opens) is in view, not parked at an edge.
-    if (i >= 0) v.scrollToIndex(i, { align: 'center' });
+    // At the top of the list, so the chosen row and the detail it opens below it are in view
+    // (centring a tall expanded row would push the row itself out of sight).
+    if (i >= 0) v.scrollToIndex(i, { align: 'start' });
+    // On a short window the ledger itself may be below the fold: bring it into view too.
+    scrollRef.current?.scrollIntoView({ block: 'nearest' });
     // Not on every refilter (live records): only when the selection or the kind of list changes.
   }, [selectedSeq, v, filterOn]); // eslint-disable-line react-hooks/exhaustive-deps
 

@@ -43,7 +43,7 @@ test('a timer wait counts down and can be fired now; pause holds it, unpause rel
   await expect(page.getByRole('status', { name: 'Why the run is halted' })).toContainText('Paused at “wait”');
   await expect(panel.getByRole('button', { name: 'Fire timer now' })).toBeDisabled();
   await screenshot(page, 'wait-timer-paused');
-  await page.getByRole('status', { name: 'Why the run is halted' }).getByRole('button', { name: 'Unpause' }).click();
+  await page.getByRole('status', { name: 'Why the run is halted' }).getByRole('button', { name: 'Unpause the run' }).click();
   await expect(page.locator('.run-header .pill')).toHaveText('waiting');
 
   await panel.getByRole('button', { name: 'Fire timer now' }).click();
@@ -60,6 +60,6 @@ test('a run halted in step mode says so and offers the next step', async ({ page
   await screenshot(page, 'run-halted-step-mode');
   const steps = async () => Number(/(\d+) steps?/.exec((await page.locator('.run-header').textContent()) ?? '')?.[1]);
   const before = await steps();
-  await notice.getByRole('button', { name: 'Step (s)' }).click();
+  await notice.getByRole('button', { name: 'Run the next step' }).click();
   await expect.poll(steps).toBe(before + 1);
 });
