@@ -1,5 +1,6 @@
 /** In-app notices. Errors are kept as `CODE: message`; the toast shows the words and offers the code. */
 import { create } from 'zustand';
+import { runHref } from './hashRoute';
 
 export interface Toast {
   id: number;
@@ -16,7 +17,7 @@ interface ToastState {
   toasts: Toast[];
   push(t: Omit<Toast, 'id'>): number;
   dismiss(id: number): void;
-  /** Drops the toasts raised by the view of any run other than `runId` (null: no run open). */
+  /** Drops the toasts raised by the view of any run other than `runId` (null: no run open), and the call to attention for `runId`. */
   leftRun(runId: string | null): void;
 }
 
@@ -37,7 +38,9 @@ export const useToastStore = create<ToastState>()((set) => ({
     set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
   },
   leftRun(runId) {
-    const keep = useToastStore.getState().toasts.filter((t) => !t.runId || t.runId === runId);
+    // Also gone: a call to attention for the run now open (its panel asks already).
+    const openHref = runId === null ? null : runHref(runId);
+    const keep = useToastStore.getState().toasts.filter((t) => (!t.runId || t.runId === runId) && !(t.kind === 'attention' && t.href === openHref));
     if (keep.length !== useToastStore.getState().toasts.length) set({ toasts: keep });
   },
 }));

@@ -279,5 +279,7 @@ describe('toasts', () => {
     expect(useToastStore.getState().toasts).toHaveLength(2);
     useToastStore.getState().leftRun(null);
     expect(useToastStore.getState().toasts.map((t) => t.title)).toEqual(['examples.approval is waiting for you']);
+    useToastStore.getState().leftRun('elsewhere'); // opening the run the toast calls for
+    expect(useToastStore.getState().toasts).toHaveLength(0);
   });
 });
