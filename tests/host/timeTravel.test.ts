@@ -52,6 +52,8 @@ describe('time travel from any record', () => {
     const restored = await api.restoreToRecord({ runId: run.run_id, seq: waiting.seq });
     expect(restored.status).toBe('waiting');
     expect(restored.waiting?.event_name).toBe('approved');
+    // The inspector finds the restore (through the partial index) to mark what it superseded.
+    expect((await api.findLedger({ runId: run.run_id, kind: 'restored' })).seqs).toEqual([restored.ledger_head!.seq]);
     expect(restored.waiting?.wait_key).not.toBe((waiting.result as { wait_key: string }).wait_key);
     await host.emitEvent('approved', { second: true });
     expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', output: { event: { second: true } } });

@@ -21,7 +21,11 @@ const KIND = `coalesce(json_extract(body, '$.kind'), CASE WHEN json_extract(body
 export function findLedgerSeqs(db: Database.Database, runId: string, f: LedgerFilter, limit: number): number[] {
   const where: string[] = ['run_id = ?'];
   const args: unknown[] = [runId];
-  if (f.kind) {
+  if (f.kind === 'restored') {
+    // The exact expression of the partial index `ledger_restored` (schema v3), so SQLite uses
+    // it; records imported from Python are never restores.
+    where.push(`instr(body, '"kind":"restored"') > 0`);
+  } else if (f.kind) {
     // Our bodies are canonical JSON ("kind":"x", no spaces): a text probe skips json_extract on
     // most rows; imported (foreign) bodies have no kind and go to the exact test.
     where.push(`(foreign_body = 1 OR instr(body, ?) > 0) AND ${KIND} = ?`);
