@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import type { JsonObject, JsonValue } from './json';
+import type { LedgerSearchHit } from './ledgerFilter';
 import { RUN_ID_PATTERN, RUN_ID_RULE } from './runId';
+import type { TimeTravelPreview } from './timeTravel';
 import type {
   LedgerRecord,
   LlmMode,
@@ -22,6 +24,8 @@ const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
 // Typed as our JsonValue so handlers pass payloads on without casts.
 const jsonValue: z.ZodType<JsonValue> = z.json();
 const jsonObject: z.ZodType<JsonObject> = z.record(z.string(), jsonValue);
+/** Matches a filter returns at most (a whole 100k-record run fits). */
+export const FIND_LEDGER_MAX = 200_000;
 const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']);
 
 /**
@@ -69,6 +73,10 @@ export const apiMethods = {
         offset: z.number().int().min(0).optional(),
         /** The `nextCursor` of the previous page: the next page at the same cost at any depth. */
         cursor: z.string().min(1).max(1000).optional(),
+        /** Created at or after this ISO time. */
+        createdFrom: z.string().max(100).optional(),
+        /** Created before this ISO time. */
+        createdTo: z.string().max(100).optional(),
       })
       .strict()
   ).returns<{ runs: RunSummary[]; total: number; nextCursor?: string | null }>(),
@@ -84,6 +92,24 @@ export const apiMethods = {
       })
       .strict()
   ).returns<LedgerPageResponse>(),
+  /** The seqs of the run's records that pass the ledger filters (src-shared/ledgerFilter.ts), in order. */
+  findLedger: request(
+    z
+      .object({
+        runId,
+        kind: z.string().max(100).optional(),
+        nodeId: z.string().max(200).optional(),
+        status: z.enum(['started', 'completed', 'waiting', 'failed']).optional(),
+        show: z.enum(['all', 'effects', 'waits', 'errors']).optional(),
+        text: z.string().max(500).optional(),
+        limit: z.number().int().min(1).max(FIND_LEDGER_MAX).optional(),
+      })
+      .strict()
+  ).returns<{ seqs: number[]; truncated: boolean }>(),
+  /** Records of any run containing every word of `text` (full-text index, best matches first). */
+  searchLedgers: request(
+    z.object({ text: z.string().min(1, 'type something to search for').max(500), limit: z.number().int().min(1).max(500).optional() }).strict()
+  ).returns<{ hits: LedgerSearchHit[] }>(),
   /** The run's state as it was right after the record `seq` (for the state inspector). */
   getStateAt: request(z.object({ runId, seq: z.number().int().min(0) }).strict()).returns<{ seq: number; vars: unknown; status: string; current_node: string | null }>(),
   verifyRun: request(z.object({ runId }).strict()).returns<VerifyReport>(),
@@ -144,6 +170,12 @@ export const apiMethods = {
   ).returns<SnapshotSummary[]>(),
   restoreSnapshot: request(z.object({ snapshotId }).strict()).returns<RunState>(),
   forkSnapshot: request(z.object({ snapshotId, vars: jsonObject.optional() }).strict()).returns<RunState>(),
+  /** What restoring to / forking from the state right after record `seq` will do. */
+  previewTimeTravel: request(z.object({ runId, seq: z.number().int().min(0) }).strict()).returns<TimeTravelPreview>(),
+  /** The run goes back to the state right after record `seq` (a `restored` record; later records are superseded). */
+  restoreToRecord: request(z.object({ runId, seq: z.number().int().min(0) }).strict()).returns<RunState>(),
+  /** A new run from the state right after record `seq`, optionally with edited vars. */
+  forkFromRecord: request(z.object({ runId, seq: z.number().int().min(0), vars: jsonObject.optional() }).strict()).returns<RunState>(),
   exportRun: request(z.object({ runId }).strict()).returns<ExportBundleResponse>(),
   /** The content of a stored artifact (a large value kept out of vars and records), by its hash. */
   getArtifact: request(z.object({ ref: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'ref must look like sha256:<64 hex digits>') }).strict()).returns<ArtifactContent>(),

@@ -214,6 +214,12 @@ export interface RunSummary {
   origin_kind: RunOrigin['kind'] | null;
   /** Set by a host in run lists: why a runnable run is not advancing (see RunView.stalled). */
   stalled?: string;
+  /** What the run waits for, when waiting: the event's name, the timer's ISO time, the child run. */
+  wait_event_name?: string | null;
+  wait_until?: string | null;
+  wait_child_run_id?: string | null;
+  /** Why a failed run failed (its error, without the stack). */
+  error_summary?: { code: string; message: string; node_id: string | null } | null;
 }
 
 export type VerifyFailureReason =

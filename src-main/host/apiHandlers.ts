@@ -2,14 +2,16 @@
  * The API (src-shared/api.ts) implemented once over a RuntimeHost. Transports validate
  * requests with the `apiMethods` schemas before calling these; the CLI calls them directly.
  */
-import type { ApiHandlers, AppInfo, RunView } from '../../src-shared/api';
-import { BundleInvalidError, ValidationError } from '../../src-shared/errors';
+import { FIND_LEDGER_MAX, type ApiHandlers, type AppInfo, type RunView } from '../../src-shared/api';
+import { BundleInvalidError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
 import { createExportBundle, exactPythonValues, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { readArtifact } from './artifactContent';
 import { assertBundleState, withBundleState } from './bundleState';
 import { databaseProblem } from './databaseProblem';
+import { findInLedger, searchLedgers } from './ledgerFind';
 import { StateAtIndex } from './stateAt';
+import { previewTimeTravel, snapshotAfter } from './timeTravel';
 import { toWorkflowInfo } from './workflowInfo';
 import { workflowFromLedger } from './workflowFromLedger';
 import type { SqliteStore } from '../store/sqlite/SqliteStore';
@@ -83,7 +85,11 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.detach ? { detach: true } : {}),
       }),
     listRuns: (req) => {
-      const page = host.store.listRuns(req);
+      const page = host.store.listRuns({
+        ...req,
+        ...(req.createdFrom !== undefined ? { createdFrom: isoTime('createdFrom', req.createdFrom) } : {}),
+        ...(req.createdTo !== undefined ? { createdTo: isoTime('createdTo', req.createdTo) } : {}),
+      });
       return { ...page, runs: host.withStalled(page.runs) };
     },
     getRun: (req) => runView(host, req.runId),
@@ -109,6 +115,13 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
       host.getRun(req.runId);
       return withTrust(verifyRunLedger(host.store, req.runId, host.verifyOptions()), trustContext(host));
     },
+    findLedger: (req) => {
+      host.getRun(req.runId);
+      const { runId, limit = FIND_LEDGER_MAX, ...filter } = req;
+      const seqs = findInLedger(host.store, runId, filter, limit + 1);
+      return { seqs: seqs.slice(0, limit), truncated: seqs.length > limit };
+    },
+    searchLedgers: (req) => ({ hits: searchLedgers(host.store, req.text, req.limit ?? 100) }),
     answer: (req) => host.answer(req.runId, req.text, req.waitKey),
     resume: (req) => host.resume(req.runId, req.waitKey, req.payload),
     decideToolCalls: (req) => host.decideToolCalls(req.runId, req.waitKey, req.decisions),
@@ -140,6 +153,20 @@ export function createApiHandlers(host: RuntimeHost, opts: ApiHandlerOptions = {
         ...(req.to !== undefined ? { to: isoTime('to', req.to) } : {}),
       }),
     restoreSnapshot: (req) => host.restoreSnapshot(req.snapshotId),
+    previewTimeTravel: (req) => previewTimeTravel(host.store, states, host.getRun(req.runId), req.seq),
+    restoreToRecord: (req) => {
+      const run = host.getRun(req.runId);
+      const reason = host.notResumableReason(run);
+      if (reason) throw new RunNotResumableError(`run ${run.run_id} cannot be restored: ${reason}`, { runId: run.run_id });
+      return host.restoreSnapshot(snapshotAfter(host.store, states, run, req.seq, host.clock.now()).snapshot_id);
+    },
+    forkFromRecord: (req) => {
+      const run = host.getRun(req.runId);
+      const reason = host.notResumableReason(run);
+      if (reason) throw new RunNotResumableError(`run ${run.run_id} cannot be forked here: ${reason}`, { runId: run.run_id });
+      const snap = snapshotAfter(host.store, states, run, req.seq, host.clock.now());
+      return host.forkSnapshot(snap.snapshot_id, req.vars);
+    },
     forkSnapshot: (req) => host.forkSnapshot(req.snapshotId, req.vars),
     exportRun: (req) => {
       const state = host.getRun(req.runId);

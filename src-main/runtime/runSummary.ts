@@ -17,5 +17,9 @@ export function toRunSummary(s: RunState): RunSummary {
     created_at: s.created_at,
     updated_at: s.updated_at,
     origin_kind: s.origin?.kind ?? null,
+    wait_event_name: s.status === 'waiting' ? (s.waiting?.event_name ?? null) : null,
+    wait_until: s.status === 'waiting' ? (s.waiting?.until ?? null) : null,
+    wait_child_run_id: s.status === 'waiting' ? (s.waiting?.child_run_id ?? null) : null,
+    error_summary: s.error ? { code: s.error.code, message: s.error.message, node_id: s.error.node_id } : null,
   };
 }

@@ -19,6 +19,9 @@ export interface RunFilter {
   /** Text over run id, workflow id and current node. */
   search?: string;
   parentRunId?: string;
+  /** Runs created at or after / before this ISO time (normalised to toISOString by the API). */
+  createdFrom?: string;
+  createdTo?: string;
   limit?: number;
   /**
    * The page after this one (a `nextCursor` from the previous page): a keyset range on the

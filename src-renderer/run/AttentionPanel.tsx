@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { WaitState } from '../../src-shared/types';
 import { useRunViewStore } from '../state/runViewStore';
 import { ToolApprovalPanel } from './ToolApprovalPanel';
+import { EventWaitPanel, TimerWaitPanel } from './WaitPanels';
 
 export function AttentionPanel() {
   const view = useRunViewStore((s) => s.view);
@@ -10,9 +11,11 @@ export function AttentionPanel() {
   if (!waiting || !view) return null;
   if (waiting.reason === 'user') return <AskUserPanel wait={waiting} disabled={!view.resumable} />;
   if (waiting.reason === 'tool_calls') return <ToolApprovalPanel wait={waiting} disabled={!view.resumable} />;
+  if (waiting.reason === 'event') return <EventWaitPanel wait={waiting} disabled={!view.resumable || view.state.paused} />;
+  if (waiting.reason === 'until') return <TimerWaitPanel wait={waiting} disabled={!view.resumable} paused={view.state.paused} />;
   return (
     <section className="panel attention" aria-label="Waiting">
-      <h2>Waiting: {waiting.reason}</h2>
+      <h2>{waiting.reason === 'subworkflow' ? 'Waiting for a child run' : waiting.reason === 'recovery' ? 'Waiting for a recovery decision' : `Waiting: ${waiting.reason}`}</h2>
       {waiting.event_name ? <p>For event “{waiting.event_name}”.</p> : null}
       {waiting.until ? <p>Until {new Date(waiting.until).toLocaleString()}.</p> : null}
       {waiting.child_run_id ? (

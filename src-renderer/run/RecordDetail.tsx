@@ -1,14 +1,36 @@
 /** One record, expanded: effect, result, actor, hashes, signature; LLM and tool calls made readable. */
 import type { LedgerRecord } from '../../src-shared/types';
 import { JsonView } from '../shell/JsonView';
+import { useState } from 'react';
+import { canRebuildAfter } from '../../src-shared/timeTravel';
+import { compareHref, recordHref } from '../state/hashRoute';
+import { useRunViewStore } from '../state/runViewStore';
+import { TimeTravelDialog, type TravelAction } from './TimeTravelDialog';
 import { latencyMs, llmInsight, toolInsight } from './recordInsight';
 
 export function RecordDetail({ record }: { record: LedgerRecord }) {
+  const [travel, setTravel] = useState<TravelAction | null>(null);
+  const resumable = useRunViewStore((s) => s.view?.resumable ?? false);
   const llm = llmInsight(record);
   const tools = toolInsight(record);
   const ms = latencyMs(record);
   return (
     <div className="record-detail" aria-label={`Record ${record.seq}`}>
+      <div className="record-links">
+        <a href={recordHref(record.run_id, record.seq)}>Link to record #{record.seq}</a>
+        <button type="button" className="link" onClick={() => void copyLink(record)}>Copy link</button>
+        <a href={compareHref(`${record.run_id}@${record.seq}`, record.run_id)}>Compare this state with now</a>
+        <span className="spacer" />
+        {canRebuildAfter(record) ? (
+          <>
+            <button type="button" disabled={!resumable} onClick={() => setTravel('restore')}>Restore to here…</button>
+            <button type="button" disabled={!resumable} onClick={() => setTravel('fork')}>Fork from here…</button>
+          </>
+        ) : (
+          <span className="muted" title="Inside a step the state cannot be rebuilt: use the record that ends the step">no time travel from inside a step</span>
+        )}
+      </div>
+      {travel ? <TimeTravelDialog runId={record.run_id} seq={record.seq} action={travel} onClose={() => setTravel(null)} /> : null}
       <dl className="kv">
         <dt>kind</dt><dd>{record.kind} · {record.status} · attempt {record.attempt}</dd>
         <dt>step</dt><dd>{record.step_id}</dd>
@@ -52,3 +74,9 @@ export function RecordDetail({ record }: { record: LedgerRecord }) {
     </div>
   );
 }
+
+function copyLink(record: LedgerRecord): Promise<void> {
+  const url = `${window.location.href.split('#')[0]}${recordHref(record.run_id, record.seq)}`;
+  return navigator.clipboard?.writeText(url).catch(() => undefined) ?? Promise.resolve();
+}
+

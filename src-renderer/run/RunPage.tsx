@@ -2,11 +2,16 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { StatusPill } from '../shell/StatusPill';
-import { runHref } from '../state/hashRoute';
+import { ErrorText } from '../shell/ErrorText';
+import { count } from '../shell/plural';
+import { recordHref, replaceHash, runHref, withView, type RunTab } from '../state/hashRoute';
+import { TimelineView } from './TimelineView';
 import { useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { AttentionPanel } from './AttentionPanel';
 import { ControlsBar } from './ControlsBar';
+import { ExportButton } from './ExportButton';
+import { FailedRunPanel } from './FailedRunPanel';
 import { LedgerView } from './LedgerView';
 import { NodePanel } from './NodePanel';
 import { SnapshotsPanel } from './SnapshotsPanel';
@@ -14,18 +19,29 @@ import { StatePanel } from './StatePanel';
 import { VerifyBadge } from './VerifyBadge';
 import { WorkflowGraph } from './WorkflowGraph';
 
-export function RunPage({ runId }: { runId: string }) {
-  const { view, error } = useRunViewStore(useShallow((s) => ({ view: s.view, error: s.error })));
+export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number | null; view: RunTab }) {
+  const { view, error, selectedSeq } = useRunViewStore(useShallow((s) => ({ view: s.view, error: s.error, selectedSeq: s.selectedSeq })));
   useEffect(() => {
-    void useRunViewStore.getState().open(runId);
+    void useRunViewStore.getState().open(runId, seq);
     void useLedgerStore.getState().open(runId);
+    // Deliberately not a dependency: the seq of the link that opened the run; later ones are handled below
   }, [runId]);
+  // The address names the selected record (`#/runs/<id>/records/<seq>`), both ways.
+  useEffect(() => {
+    const s = useRunViewStore.getState();
+    if (s.runId === runId && s.view && seq !== null && seq !== s.selectedSeq) s.selectSeq(seq);
+  }, [seq, runId]);
+  const loaded = view?.state.run_id === runId;
+  useEffect(() => {
+    if (useRunViewStore.getState().runId !== runId || !loaded) return;
+    replaceHash(withView(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq), tab));
+  }, [selectedSeq, runId, loaded, tab]);
   useKeyboardShortcuts();
 
   if (error && !view) {
     return (
       <section className="page">
-        <p className="inline-error" role="alert">{error}</p>
+        <ErrorText text={error} />
         <a href="#/runs">Back to runs</a>
       </section>
     );
@@ -39,25 +55,37 @@ export function RunPage({ runId }: { runId: string }) {
         <h1>{view.workflow?.label ?? st.workflow_id}</h1>
         <StatusPill status={st.status} paused={st.paused} />
         <span className="muted mono" title="Run id">{st.run_id}</span>
-        <span className="muted">node <strong>{st.current_node}</strong> · {st.step_count} step{st.step_count === 1 ? '' : 's'}</span>
+        <span className="muted">node <strong>{st.current_node}</strong> · {count(st.step_count, 'step')}</span>
         {view.foreign ? (
           <span className="badge badge-foreign" title={view.foreign.path}>foreign · read-only · Python store {view.foreign.path}</span>
         ) : null}
         {st.session_id ? <span className="muted" title="Python session">session {st.session_id}</span> : null}
         <span className="spacer" />
+        <ExportButton runId={runId} />
         <VerifyBadge />
       </header>
       <RunLinks />
-      {st.error ? <p className="inline-error" role="alert">{st.error.code}: {st.error.message}</p> : null}
+      {/* A failed run's error is in its panel (with the retry); other errors (a cancelled run's) show here. */}
+      {st.error && st.status !== 'failed' ? <ErrorText text={`${st.error.code}: ${st.error.message}`} /> : null}
       <ControlsBar />
       <div className="run-grid">
         <div className="col graph-col">
           <WorkflowGraph />
           <NodePanel />
         </div>
-        <div className="col ledger-col"><LedgerView /></div>
+        <div className="col ledger-col">
+          <nav className="ledger-tabs" aria-label="Run views">
+            {(['ledger', 'timeline'] as const).map((t) => (
+              <a key={t} href={withView(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq), t)} aria-current={tab === t ? 'page' : undefined}>
+                {t === 'ledger' ? 'Ledger' : 'Timeline'}
+              </a>
+            ))}
+          </nav>
+          {tab === 'timeline' ? <section className="panel timeline-panel" aria-label="Timeline view"><TimelineView /></section> : <LedgerView />}
+        </div>
         <div className="col side-col">
           <AttentionPanel />
+          <FailedRunPanel />
           <StatePanel />
           <SnapshotsPanel />
         </div>

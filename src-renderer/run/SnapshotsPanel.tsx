@@ -5,6 +5,7 @@ import type { SnapshotSummary } from '../../src-shared/types';
 import { ConfirmDialog } from '../shell/ConfirmDialog';
 import { parseVarsObject } from '../shell/jsonInput';
 import { navigate, runHref } from '../state/hashRoute';
+import { compareHref } from '../state/hashRoute';
 import { useRunViewStore } from '../state/runViewStore';
 
 type Pending = { action: 'restore' | 'fork'; snap: SnapshotSummary } | null;
@@ -30,7 +31,7 @@ export function SnapshotsPanel() {
       </form>
       {snapshots.length === 0 ? <p className="muted">No snapshots yet.</p> : null}
       <ul className="snapshot-list">
-        {snapshots.map((s) => (
+        {snapshots.map((s, i) => (
           <li key={s.snapshot_id} data-snapshot-id={s.snapshot_id}>
             <div>
               <strong>{s.name}</strong> <span className="muted">seq {s.ledger_seq} · {new Date(s.created_at).toLocaleString()}</span>
@@ -39,6 +40,9 @@ export function SnapshotsPanel() {
             <div className="row">
               <button type="button" disabled={busy || !view.resumable} onClick={() => setPending({ action: 'restore', snap: s })} aria-label="Restore" title={`Restore ${s.name}`}>Restore</button>
               <button type="button" disabled={busy} onClick={() => setPending({ action: 'fork', snap: s })} aria-label="Fork" title={`Fork ${s.name}`}>Fork</button>
+              {snapshots[i + 1] ? (
+                <a href={compareHref(`${snapshots[i + 1]!.run_id}@${snapshots[i + 1]!.ledger_seq}`, `${s.run_id}@${s.ledger_seq}`)} title={`Compare ${s.name} with ${snapshots[i + 1]!.name}`}>vs previous</a>
+              ) : null}
             </div>
           </li>
         ))}

@@ -81,7 +81,7 @@ function shortJson(v: unknown): string {
   return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}… (${s.length} chars)` : s;
 }
 
-function DiffTable({ entries }: { entries: ReturnType<typeof diffJson> }) {
+export function DiffTable({ entries }: { entries: ReturnType<typeof diffJson> }) {
   if (entries.length === 0) return <p className="muted" aria-label="Diff">No change in vars.</p>;
   return (
     <ul className="diff" aria-label="Diff">

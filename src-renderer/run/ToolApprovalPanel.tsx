@@ -26,6 +26,13 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
   };
   const ready = calls.length > 0 && calls.every((c) => drafts[c.call_id]?.decision && parseVarsObject(drafts[c.call_id]!.args).ok);
 
+  const allParse = calls.every((c) => parseVarsObject(drafts[c.call_id]!.args).ok);
+  /** Every call decided the same way (edited arguments and reasons kept). */
+  const every = (decision: 'approve' | 'deny'): Record<string, Draft> => {
+    const next = Object.fromEntries(calls.map((c) => [c.call_id, { ...drafts[c.call_id]!, decision }]));
+    setDrafts(next);
+    return next;
+  };
   const submit = (all: Record<string, Draft> = drafts) => {
     void decide(wait.wait_key, calls.map((c) => decisionFor(c, all[c.call_id]!)));
   };
@@ -38,9 +45,14 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
         <ToolCallDraft key={c.call_id} call={c} draft={drafts[c.call_id]!} disabled={disabled} onChange={(p) => update(c.call_id, p)} />
       ))}
       {calls.length > 1 ? (
-        <button type="button" className="primary" disabled={disabled || !ready} onClick={() => submit()}>
-          Submit decisions
-        </button>
+        <div className="row">
+          <button type="button" className="primary" disabled={disabled || !ready} onClick={() => submit()}>
+            Submit decisions
+          </button>
+          <span className="spacer" />
+          <button type="button" disabled={disabled || !allParse} onClick={() => submit(every('approve'))}>Approve all</button>
+          <button type="button" disabled={disabled} onClick={() => submit(every('deny'))}>Deny all</button>
+        </div>
       ) : null}
     </section>
   );

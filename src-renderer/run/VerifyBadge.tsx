@@ -1,5 +1,6 @@
 /** The chain verdict from the main process (`verifyRun`), re-run on demand. */
 import { useShallow } from 'zustand/react/shallow';
+import { count } from '../shell/plural';
 import { useRunViewStore } from '../state/runViewStore';
 
 export function VerifyBadge() {
@@ -18,7 +19,7 @@ export function VerifyBadge() {
     <div className="verify">
       <span className={cls} role="status" aria-label="Verification" title={verify?.message}>
         {text}
-        {verify?.valid ? ` · ${verify.records} records` : ''}
+        {verify?.valid ? ` · ${count(verify.records, 'record')}` : ''}
       </span>
       {verify?.signed ? (
         <span className="badge badge-signed" title={verify.signed.publicKey}>

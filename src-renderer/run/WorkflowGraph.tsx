@@ -58,6 +58,7 @@ export function WorkflowGraph() {
 
   if (!workflow) return <div className="panel graph-empty">The workflow of this run is not registered here: no graph to draw.</div>;
   return (
+    <>
     <div className="graph" aria-label="Workflow graph">
       <ReactFlow
         nodes={nodes}
@@ -75,5 +76,28 @@ export function WorkflowGraph() {
         <Controls showInteractive={false} position="top-right" />
       </ReactFlow>
     </div>
+    <GraphLegend />
+    </>
+  );
+}
+
+function GraphLegend() {
+  const items: [string, string][] = [
+    ['status-current', 'current'],
+    ['status-waiting', 'waiting'],
+    ['status-completed', 'ended here'],
+    ['status-failed', 'failed'],
+    ['status-visited', 'visited'],
+    ['status-idle', 'not reached'],
+    ['edge-taken', 'path taken'],
+  ];
+  return (
+    <ul className="graph-legend" aria-label="Graph legend" style={{ listStyle: 'none', padding: 0 }}>
+      {items.map(([cls, label]) => (
+        <li key={cls}><span className={`swatch ${cls}`} />{label}</li>
+      ))}
+      <li><span className="bp-dot" style={{ display: 'inline-block', marginRight: 4 }} />breakpoint</li>
+      <li>×n visits</li>
+    </ul>
   );
 }

@@ -22,3 +22,17 @@ export function parseVarsObject(
   }
   return { ok: true, value: value as Record<string, unknown> };
 }
+
+/**
+ * Parses a JSON payload box (any JSON value) under the same number policy: a number that
+ * would not be kept exactly is refused with its path, so what is sent is what was typed.
+ */
+export function parseJsonPayload(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (!text.trim()) return { ok: true, value: null };
+  try {
+    return { ok: true, value: parseJsonExact(text, 'payload') };
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    return { ok: false, message: e.code === 'NUMBER_NOT_EXACT' || e.code === 'NON_JSON_VALUE' ? e.message : `Not valid JSON: ${e.message.replace(/^\S+ is not valid JSON: /, '')}` };
+  }
+}

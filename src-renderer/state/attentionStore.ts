@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import type { RunSummary } from '../../src-shared/types';
+import { parseHash, runHref } from './hashRoute';
 import { waitsForPerson } from './runsStore';
 import { useToastStore } from './toastStore';
 
@@ -36,14 +37,17 @@ export const useAttentionStore = create<AttentionState>()((set, get) => ({
   },
   notify(runId, workflowId, prompt, useSystem) {
     const message = prompt ?? 'A run needs your decision.';
-    useToastStore.getState().push({ kind: 'attention', title: `${workflowId} is waiting for you`, message, href: `#/runs/${runId}` });
+    // The person is looking at this run: its panel already asks; a toast would only cover it.
+    const route = parseHash(globalThis.location?.hash ?? '');
+    if (route.page === 'run' && route.runId === runId && globalThis.document?.visibilityState !== 'hidden') return;
+    useToastStore.getState().push({ kind: 'attention', title: `${workflowId} is waiting for you`, message, href: runHref(runId) });
     if (useSystem) systemNotification(`${workflowId} is waiting`, message);
   },
 }));
 
 function dismissAttentionToasts(runId: string): void {
   const toasts = useToastStore.getState();
-  for (const t of toasts.toasts) if (t.kind === 'attention' && t.href === `#/runs/${runId}`) toasts.dismiss(t.id);
+  for (const t of toasts.toasts) if (t.kind === 'attention' && t.href === runHref(runId)) toasts.dismiss(t.id);
 }
 
 export function titleFor(count: number): string {

@@ -5,6 +5,7 @@
  * `ledgerAppended` are appended. Seqs are contiguous from 0, so list index = seq.
  */
 import { create } from 'zustand';
+import { isFilterActive, type LedgerFilter } from '../../src-shared/ledgerFilter';
 import type { LedgerRecord } from '../../src-shared/types';
 import { runtimeClient } from './clientRef';
 import { describeError } from './toastStore';
@@ -23,8 +24,20 @@ interface LedgerState {
   error: string | null;
   /** Follow live: the list sticks to the newest record. */
   follow: boolean;
+  filter: LedgerFilter;
+  /** Seqs passing the filter, in order (null: no filter, every record shows). */
+  matches: number[] | null;
+  /** The host stopped counting matches at its limit. */
+  matchesTruncated: boolean;
+  /** Records left behind by restores: seqs strictly between [restored-to, restored-at]. */
+  superseded: [number, number][];
+  hideSuperseded: boolean;
+  setHideSuperseded(hide: boolean): Promise<void>;
   open(runId: string): Promise<void>;
   ensureRange(firstSeq: number, lastSeq: number): void;
+  /** Loads the pages holding these seqs (a filtered list shows scattered seqs). */
+  ensureSeqs(seqs: number[]): void;
+  setFilter(patch: Partial<LedgerFilter>): Promise<void>;
   appendLive(runId: string, records: LedgerRecord[]): void;
   setFollow(follow: boolean): void;
   reset(): void;
@@ -41,7 +54,16 @@ const empty = {
   inflight: new Set<number>(),
   error: null,
   follow: true,
+  filter: {} as LedgerFilter,
+  matches: null as number[] | null,
+  matchesTruncated: false,
+  superseded: [] as [number, number][],
+  hideSuperseded: false,
 };
+
+export function supersededBy(ranges: readonly [number, number][], seq: number): [number, number] | null {
+  return ranges.find(([from, at]) => seq > from && seq < at) ?? null;
+}
 
 export const useLedgerStore = create<LedgerState>()((set, get) => ({
   ...empty,
@@ -51,6 +73,7 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
       const page = await runtimeClient().call('getLedger', { runId, fromEnd: true, limit: LEDGER_PAGE });
       if (get().runId !== runId) return;
       set((s) => ({ ...merge(s, page.records, fullPagesIn(page.records)), total: Math.max(page.total, s.total) }));
+      void loadSuperseded(runId);
     } catch (err) {
       if (get().runId === runId) set({ error: describeError(err) });
     }
@@ -65,12 +88,30 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
       if (!s.loadedPages.includes(p) && !s.inflight.has(p)) void fetchPage(s.runId, p);
     }
   },
+  ensureSeqs(seqs) {
+    const s = get();
+    if (!s.runId || seqs.length === 0) return;
+    const pages = [...new Set(seqs.map((q) => Math.floor(q / LEDGER_PAGE)))];
+    focusPage = pages[Math.floor(pages.length / 2)]!;
+    for (const p of pages) if (!s.loadedPages.includes(p) && !s.inflight.has(p)) void fetchPage(s.runId, p);
+  },
+  async setFilter(patch) {
+    const filter = { ...get().filter, ...patch };
+    set({ filter });
+    await refilter();
+  },
   appendLive(runId, records) {
     if (get().runId !== runId || records.length === 0) return;
     set((s) => {
       const lastSeq = records[records.length - 1]!.seq;
       return { ...merge(s, records, []), total: Math.max(s.total, lastSeq + 1) };
     });
+    if (records.some((r) => r.kind === 'restored')) void loadSuperseded(runId).then(() => get().matches && refilter());
+    else if (get().matches) void refilter();
+  },
+  async setHideSuperseded(hide) {
+    set({ hideSuperseded: hide });
+    await refilter();
   },
   setFollow(follow) {
     if (get().follow !== follow) set({ follow });
@@ -79,6 +120,65 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
     set({ ...empty, records: new Map(), inflight: new Set() });
   },
 }));
+
+let filtering = false;
+let filterAgain = false;
+
+/** Asks the host which records pass the filter; live records and quick typing coalesce into one request at a time. */
+async function refilter(): Promise<void> {
+  const st = useLedgerStore;
+  if (filtering) {
+    filterAgain = true;
+    return;
+  }
+  filtering = true;
+  try {
+    do {
+      filterAgain = false;
+      const { runId, filter, hideSuperseded, superseded, total } = st.getState();
+      if (!runId) return;
+      const hiding = hideSuperseded && superseded.length > 0;
+      const keep = (seqs: number[]) => (hiding ? seqs.filter((q) => !supersededBy(superseded, q)) : seqs);
+      if (!isFilterActive(filter)) {
+        st.setState({ matches: hiding ? keep(Array.from({ length: total }, (_, i) => i)) : null, matchesTruncated: false, error: null });
+        continue;
+      }
+      const req = {
+        runId,
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.nodeId ? { nodeId: filter.nodeId } : {}),
+        ...(filter.status ? { status: filter.status as 'completed' } : {}),
+        ...(filter.show && filter.show !== 'all' ? { show: filter.show } : {}),
+        ...(filter.text?.trim() ? { text: filter.text.trim() } : {}),
+      };
+      try {
+        const res = await runtimeClient().call('findLedger', req);
+        if (st.getState().runId === runId && st.getState().filter === filter) st.setState({ matches: keep(res.seqs), matchesTruncated: res.truncated, error: null });
+      } catch (err) {
+        if (st.getState().runId === runId) st.setState({ error: describeError(err) });
+      }
+    } while (filterAgain);
+  } finally {
+    filtering = false;
+  }
+}
+
+/** Where each restore went back to (its `restored` record names the seq), so the rows between are marked. */
+async function loadSuperseded(runId: string): Promise<void> {
+  try {
+    const client = runtimeClient();
+    const { seqs } = await client.call('findLedger', { runId, kind: 'restored' });
+    const ranges: [number, number][] = [];
+    for (const seq of seqs) {
+      const rec = (await client.call('getLedger', { runId, afterSeq: seq - 1, limit: 1 })).records[0];
+      const to = (rec?.result as { snapshot_seq?: unknown } | null)?.snapshot_seq;
+      if (typeof to === 'number' && to < seq) ranges.push([to, seq]);
+    }
+    if (useLedgerStore.getState().runId === runId) useLedgerStore.setState({ superseded: ranges });
+  } catch {
+    // Marking is a courtesy: the rows still show; a failure of the main read is reported there.
+  }
+}
 
 async function fetchPage(runId: string, page: number): Promise<void> {
   const st = useLedgerStore;

@@ -22,7 +22,8 @@ interface RunViewState {
   /** The ledger record the inspector focuses (state at this seq, detail pane). */
   selectedSeq: number | null;
   busy: boolean;
-  open(runId: string): Promise<void>;
+  /** Opens a run, optionally with a record selected (a `#/runs/<id>/records/<seq>` link). */
+  open(runId: string, selectedSeq?: number | null): Promise<void>;
   refresh(): Promise<void>;
   selectNode(nodeId: string | null): void;
   selectSeq(seq: number | null): void;
@@ -33,6 +34,12 @@ interface RunViewState {
   toggleBreakpoint(nodeId: string): Promise<void>;
   answer(text: string, waitKey: string): Promise<boolean>;
   decide(waitKey: string, decisions: Decision[]): Promise<boolean>;
+  /** Answers the current wait (event, timer…) with this payload. */
+  resume(waitKey: string, payload: unknown, doneTitle: string): Promise<boolean>;
+  /** Sends an event to every run waiting for it (this one included). */
+  emitEvent(name: string, payload: unknown): Promise<string[] | null>;
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
   runVerify(): Promise<void>;
   searchSnapshots(text?: string): Promise<void>;
   createSnapshot(name: string, tags: string[], description?: string): Promise<SnapshotSummary | null>;
@@ -62,7 +69,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
       const out = await fn();
       return out;
     } catch (err) {
-      toastError(err, title);
+      toastError(err, title, get().runId ?? undefined);
       return null;
     } finally {
       set({ busy: false });
@@ -74,11 +81,11 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
 
   return {
     ...initial,
-    async open(runId) {
+    async open(runId, selectedSeq = null) {
       refreshing = false;
       dirty = false;
       verifyAgain = false;
-      set({ ...initial, runId });
+      set({ ...initial, runId, selectedSeq });
       await Promise.all([get().refresh(), get().runVerify(), get().searchSnapshots()]);
     },
     async refresh() {
@@ -124,6 +131,21 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
     answer: async (text, waitKey) => (await control('Answer failed', () => api().call('answer', { runId: id(), text, waitKey }))) !== null,
     decide: async (waitKey, decisions) =>
       (await control('Decision failed', () => api().call('decideToolCalls', { runId: id(), waitKey, decisions }))) !== null,
+    async resume(waitKey, payload, doneTitle) {
+      const ok = (await control('Sending failed', () => api().call('resume', { runId: id(), waitKey, payload: payload as never }))) !== null;
+      if (ok) useToastStore.getState().push({ kind: 'info', title: doneTitle, message: 'The run continues.', runId: id() });
+      return ok;
+    },
+    async emitEvent(name, payload) {
+      const res = await control('Sending failed', () => api().call('emitEvent', { name, payload: payload as never }));
+      if (res) {
+        const n = res.delivered.length;
+        useToastStore.getState().push({ kind: 'info', title: `Event “${name}” sent`, message: n === 0 ? 'No run was waiting for it.' : `Delivered to ${n} run${n === 1 ? '' : 's'}.`, runId: id() });
+      }
+      return res ? res.delivered : null;
+    },
+    pause: async () => void (await control('Pause failed', () => api().call('pauseRun', { runId: id() }))),
+    unpause: async () => void (await control('Unpause failed', () => api().call('unpauseRun', { runId: id() }))),
     async runVerify() {
       const runId = get().runId;
       if (!runId) return;
@@ -136,7 +158,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         const verify = await api().call('verifyRun', { runId });
         if (get().runId === runId) set({ verify });
       } catch (err) {
-        toastError(err, 'Verification failed to run');
+        toastError(err, 'Verification failed to run', runId);
       } finally {
         set({ verifying: false });
       }
@@ -152,7 +174,7 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         const snapshots = await api().call('searchSnapshots', { runId, ...(text ? { text } : {}) });
         if (get().runId === runId) set({ snapshots });
       } catch (err) {
-        toastError(err, 'Snapshot search failed');
+        toastError(err, 'Snapshot search failed', runId);
       }
     },
     async createSnapshot(name, tags, description) {
@@ -160,14 +182,14 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         api().call('createSnapshot', { runId: id(), name, tags, ...(description ? { description } : {}) }),
       );
       if (snap) {
-        useToastStore.getState().push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}` });
+        useToastStore.getState().push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}`, runId: id() });
         await get().searchSnapshots();
       }
       return snap;
     },
     async restore(snapshotId) {
       const ok = (await control('Restore failed', () => api().call('restoreSnapshot', { snapshotId }))) !== null;
-      if (ok) useToastStore.getState().push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.' });
+      if (ok) useToastStore.getState().push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.', runId: id() });
       return ok;
     },
     fork: (snapshotId, vars) =>

@@ -1,6 +1,6 @@
 /** The runs list: filters, the current page and live updates from `runUpdated`. */
 import { create } from 'zustand';
-import type { RunStatus, RunSummary, WorkflowInfo } from '../../src-shared/types';
+import { RUN_STATUSES, type RunStatus, type RunSummary, type WorkflowInfo } from '../../src-shared/types';
 import { runtimeClient } from './clientRef';
 import { describeError } from './toastStore';
 
@@ -8,6 +8,41 @@ export interface RunFilters {
   status: RunStatus | 'all';
   workflowId: string;
   search: string;
+  /** Created on or after this day (YYYY-MM-DD, local time), '' for no bound. */
+  from: string;
+  /** Created on or before this day (inclusive), '' for no bound. */
+  to: string;
+}
+
+export const NO_FILTERS: RunFilters = { status: 'all', workflowId: '', search: '', from: '', to: '' };
+
+/** The runs list's filters as they appear in the address (`#/runs?status=failed&q=…`). */
+export function filtersFromQuery(q: URLSearchParams): RunFilters {
+  const status = q.get('status') ?? 'all';
+  const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : '');
+  return {
+    status: (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : 'all',
+    workflowId: q.get('workflow') ?? '',
+    search: q.get('q') ?? '',
+    from: day(q.get('from')),
+    to: day(q.get('to')),
+  };
+}
+
+export function queryFromFilters(f: RunFilters): URLSearchParams {
+  const q = new URLSearchParams();
+  if (f.status !== 'all') q.set('status', f.status);
+  if (f.workflowId) q.set('workflow', f.workflowId);
+  if (f.search.trim()) q.set('q', f.search.trim());
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  return q;
+}
+
+/** Local midnight of a YYYY-MM-DD day, as an ISO instant (`to` is inclusive: the next midnight). */
+function dayStart(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).toISOString();
 }
 
 interface RunsState {
@@ -28,12 +63,14 @@ const PAGE = 500;
 export const useRunsStore = create<RunsState>()((set, get) => ({
   runs: [],
   total: 0,
-  filters: { status: 'all', workflowId: '', search: '' },
+  filters: NO_FILTERS,
   workflows: [],
   loading: false,
   error: null,
   setFilters(f) {
-    set((s) => ({ filters: { ...s.filters, ...f } }));
+    const next = { ...get().filters, ...f };
+    if (JSON.stringify(next) === JSON.stringify(get().filters) && get().runs.length) return;
+    set({ filters: next });
     void get().load();
   },
   async load() {
@@ -45,6 +82,8 @@ export const useRunsStore = create<RunsState>()((set, get) => ({
         ...(filters.status !== 'all' ? { status: filters.status } : {}),
         ...(filters.workflowId ? { workflowId: filters.workflowId } : {}),
         ...(filters.search.trim() ? { search: filters.search.trim() } : {}),
+        ...(filters.from ? { createdFrom: dayStart(filters.from) } : {}),
+        ...(filters.to ? { createdTo: dayStart(filters.to, 1) } : {}),
       });
       set({ runs: res.runs, total: res.total, loading: false, error: null });
     } catch (err) {
@@ -75,6 +114,8 @@ export const useRunsStore = create<RunsState>()((set, get) => ({
 export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
   if (f.status !== 'all' && run.status !== f.status) return false;
   if (f.workflowId && run.workflow_id !== f.workflowId) return false;
+  if (f.from && run.created_at < dayStart(f.from)) return false;
+  if (f.to && run.created_at >= dayStart(f.to, 1)) return false;
   const q = f.search.trim().toLowerCase();
   if (q && !`${run.run_id} ${run.workflow_id} ${run.current_node} ${run.wait_prompt ?? ''}`.toLowerCase().includes(q)) return false;
   return true;

@@ -1,5 +1,6 @@
-/** In-app notices: errors always show their stable code next to the message. */
+/** In-app notices. Errors are kept as `CODE: message`; the toast shows the words and offers the code. */
 import { create } from 'zustand';
+import { runHref } from './hashRoute';
 
 export interface Toast {
   id: number;
@@ -8,12 +9,16 @@ export interface Toast {
   message: string;
   /** Deep link the toast offers (e.g. the waiting run). */
   href?: string;
+  /** Raised by the view of this run: it goes when the person leaves that run. */
+  runId?: string;
 }
 
 interface ToastState {
   toasts: Toast[];
   push(t: Omit<Toast, 'id'>): number;
   dismiss(id: number): void;
+  /** Drops the toasts raised by the view of any run other than `runId` (null: no run open), and the call to attention for `runId`. */
+  leftRun(runId: string | null): void;
 }
 
 let nextId = 1;
@@ -32,11 +37,17 @@ export const useToastStore = create<ToastState>()((set) => ({
   dismiss(id) {
     set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
   },
+  leftRun(runId) {
+    // Also gone: a call to attention for the run now open (its panel asks already).
+    const openHref = runId === null ? null : runHref(runId);
+    const keep = useToastStore.getState().toasts.filter((t) => (!t.runId || t.runId === runId) && !(t.kind === 'attention' && t.href === openHref));
+    if (keep.length !== useToastStore.getState().toasts.length) set({ toasts: keep });
+  },
 }));
 
 /** Shows any thrown value as an error toast (`CODE: message`). */
-export function toastError(err: unknown, title = 'Request failed'): void {
-  useToastStore.getState().push({ kind: 'error', title, message: describeError(err) });
+export function toastError(err: unknown, title = 'Request failed', runId?: string): void {
+  useToastStore.getState().push({ kind: 'error', title, message: describeError(err), ...(runId ? { runId } : {}) });
 }
 
 export function describeError(err: unknown): string {

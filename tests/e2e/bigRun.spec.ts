@@ -39,3 +39,24 @@ test('a 100,000-record run opens at its end, scrolls, and jumps, loading only pa
   for (const c of ledgerCalls) expect((c as { limit: number }).limit).toBeLessThanOrEqual(200);
   await expect(page.getByRole('status', { name: 'Verification' })).toContainText('Chain valid');
 });
+
+test('filters on the 100,000-record run: one kind, then a kind and text inside payloads', async ({ page }) => {
+  await page.goto(`${host.url}/#/runs/${runId}`);
+  const ledger = page.getByRole('region', { name: 'Ledger' });
+  await expect(ledger.getByLabel('Record count')).toHaveText('100,000 records');
+  await ledger.getByLabel('Record kind').selectOption('completed');
+  await expect(ledger.getByLabel('Record count')).toHaveText('1 of 100,000 records');
+  await expect(ledger.locator('[data-seq] .title')).toHaveText('completed');
+  await ledger.getByLabel('Record kind').selectOption('transition');
+  await ledger.getByLabel('Search in records').fill('"i":54321');
+  // Exactly one transition set i to 54321.
+  const hit = ledger.locator('[data-seq]:not(.placeholder)').filter({ hasText: 'transition' });
+  await expect(hit).toHaveCount(1);
+  await expect(ledger.getByLabel('Record count')).toHaveText('1 of 100,000 records');
+  const seqs = await ledger.locator('[data-seq]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+  expect(seqs.length).toBeGreaterThan(0);
+  expect(seqs.length).toBeLessThan(100);
+  await hit.first().click();
+  await expect(page.locator('.record-detail')).toContainText('54321');
+  await screenshot(page, 'run-100k-filtered');
+});

@@ -18,17 +18,17 @@ test('step through examples.counter and stop at a breakpoint', async ({ page }) 
 
   const steps = async () => Number(/(\d+) steps?/.exec((await header.textContent()) ?? '')?.[1]);
   const before = await steps();
-  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(steps).toBe(before + 1);
 
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await expect(header).toContainText('node done');
   await expect(header.locator('.pill')).toHaveText('running');
   await expect(page.locator('[data-node-id="count"]')).toContainText('×4');
   await screenshot(page, 'run-breakpoint');
 
   await page.getByLabel('Breakpoint before done').uncheck();
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await expect(header.locator('.pill')).toHaveText('completed');
 });
 

@@ -13,7 +13,7 @@ test('create a snapshot, restore it, fork it with changed vars', async ({ page }
   const steps = async () => Number(/(\d+) steps?/.exec((await header.textContent()) ?? '')?.[1]);
   const step = async () => {
     const n = await steps();
-    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
     await expect.poll(steps).toBe(n + 1);
   };
   await step();

@@ -39,7 +39,7 @@ beforeEach(() => {
   useLedgerStore.getState().reset();
   useToastStore.setState({ toasts: [] });
   useAttentionStore.setState({ waiting: new Set() });
-  useRunsStore.setState({ runs: [], total: 0, workflows: [], filters: { status: 'all', workflowId: '', search: '' }, error: null });
+  useRunsStore.setState({ runs: [], total: 0, workflows: [], filters: { status: 'all', workflowId: '', search: '', from: '', to: '' }, error: null });
   window.location.hash = '';
 });
 
@@ -64,7 +64,8 @@ describe('ask_user panel', () => {
     fireEvent.click(screen.getByLabelText('approve'));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send answer' })));
     expect(client.callsTo('answer')).toEqual([{ runId: 'run-1', text: 'approve', waitKey: 'w1' }]);
-    expect(screen.getByRole('alert').textContent).toContain('WRONG_WAIT_KEY: wait w1 was already answered');
+    expect(screen.getByRole('alert').textContent).toContain('Wait w1 was already answered');
+    expect(screen.getByRole('alert').getAttribute('title')).toBe('Error code WRONG_WAIT_KEY');
   });
 });
 
@@ -73,6 +74,31 @@ describe('tool approval panel', () => {
     { name: 'write_file', arguments: { path: '/tmp/a' }, call_id: 'c1' },
     { name: 'http_get', arguments: { url: 'http://x' }, call_id: 'c2' },
   ];
+  it('approves all calls, or denies all, in one click', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', wait_key: 'tk', tool_calls: calls }) });
+    const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
+    render(<AttentionPanel />);
+    fireEvent.change(screen.getByLabelText('Arguments for http_get'), { target: { value: '{"url": "http://y"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Approve all' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Deny all' })));
+    expect(client.callsTo('decideToolCalls')).toEqual([
+      { runId: 'run-1', waitKey: 'tk', decisions: [{ call_id: 'c1', approved: true }, { call_id: 'c2', approved: true, arguments: { url: 'http://y' } }] },
+      { runId: 'run-1', waitKey: 'tk', decisions: [{ call_id: 'c1', approved: false, reason: 'denied in the inspector' }, { call_id: 'c2', approved: false, reason: 'denied in the inspector' }] },
+    ]);
+  });
+
+  it('refuses an event payload whose number JavaScript would round, naming its path', async () => {
+    const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'event', event_name: 'approved', wait_key: 'ek' }) });
+    const client = await openRun({ getRun: () => waiting, resume: () => runState() });
+    render(<AttentionPanel />);
+    fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"id": 12345678901234567890}' } });
+    expect(screen.getByRole('alert').textContent).toContain('payload.id: the number 12345678901234567890 cannot be kept exactly');
+    expect((screen.getByRole('button', { name: 'Send to this run' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"ok": true, "by": "ana"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send to this run' })));
+    expect(client.callsTo('resume')).toEqual([{ runId: 'run-1', waitKey: 'ek', payload: { ok: true, by: 'ana' } }]);
+  });
+
   it('approves one call with edited arguments and denies the other', async () => {
     const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'tool_calls', wait_key: 'tk', tool_calls: calls }) });
     const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
@@ -290,10 +316,31 @@ describe('app shell', () => {
     expect(screen.getByRole('status', { name: 'Verification' }).textContent).toContain('Chain valid');
   });
 
-  it('shows the error code of a run that cannot be opened', async () => {
+  it('says in words why a run cannot be opened, with its error code on hover', async () => {
     setup({ getRun: () => { throw new RunNotFoundError('run nope not found'); } });
     window.location.hash = '#/runs/nope';
     render(<App />);
-    expect((await screen.findByRole('alert')).textContent).toContain('RUN_NOT_FOUND: run nope not found');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Run nope not found');
+    expect(alert.textContent).not.toContain('RUN_NOT_FOUND');
+    expect(alert.getAttribute('title')).toBe('Error code RUN_NOT_FOUND');
+  });
+});
+
+describe('toasts', () => {
+  it('do not announce the run the person is looking at, and leave with the run that raised them', () => {
+    window.location.hash = '#/runs/here';
+    useAttentionStore.getState().notify('here', 'examples.approval', 'Approve?', false);
+    expect(useToastStore.getState().toasts).toHaveLength(0);
+    useAttentionStore.getState().notify('elsewhere', 'examples.approval', 'Approve?', false);
+    expect(useToastStore.getState().toasts.map((t) => t.href)).toEqual(['#/runs/elsewhere']);
+
+    useToastStore.getState().push({ kind: 'error', title: 'Step failed', message: 'RUN_TERMINAL: run here is completed', runId: 'here' });
+    useToastStore.getState().leftRun('here');
+    expect(useToastStore.getState().toasts).toHaveLength(2);
+    useToastStore.getState().leftRun(null);
+    expect(useToastStore.getState().toasts.map((t) => t.title)).toEqual(['examples.approval is waiting for you']);
+    useToastStore.getState().leftRun('elsewhere'); // opening the run the toast calls for
+    expect(useToastStore.getState().toasts).toHaveLength(0);
   });
 });

@@ -2,20 +2,70 @@ import type { LedgerRecord } from '../../src-shared/types';
 import { describe, expect, it } from 'vitest';
 import { erroredNodes, graphModel, layoutWorkflow, nodeStatus } from '../../src-renderer/run/graphModel';
 import { diffJson } from '../../src-renderer/run/jsonDiff';
+import { buildTimeline, formatMs } from '../../src-renderer/run/timelineModel';
 import { latencyMs, llmInsight, recordTitle, toolInsight } from '../../src-renderer/run/recordInsight';
 import { parseVarsObject } from '../../src-renderer/shell/jsonInput';
-import { parseHash, runHref } from '../../src-renderer/state/hashRoute';
+import { parseHash, recordHref, runHref } from '../../src-renderer/state/hashRoute';
 import { titleFor } from '../../src-renderer/state/attentionStore';
-import { matchesFilters, waitsForPerson } from '../../src-renderer/state/runsStore';
+import { filtersFromQuery, matchesFilters, NO_FILTERS, queryFromFilters, waitsForPerson } from '../../src-renderer/state/runsStore';
+import { runTree, shortId } from '../../src-renderer/runs/runTree';
 import { approvalWorkflow, record, runState, summary, wait } from './support/fixtures';
 
 describe('hash routes', () => {
   it('parses every page and deep links to a run', () => {
-    expect(parseHash('#/runs')).toEqual({ page: 'runs' });
-    expect(parseHash('')).toEqual({ page: 'runs' });
+    expect(parseHash('#/runs')).toMatchObject({ page: 'runs' });
+    expect(parseHash('')).toMatchObject({ page: 'runs' });
     expect(parseHash('#/settings')).toEqual({ page: 'settings' });
     expect(parseHash('#/audit')).toEqual({ page: 'audit' });
-    expect(parseHash(runHref('run 1/x'))).toEqual({ page: 'run', runId: 'run 1/x' });
+    expect(parseHash(runHref('run 1/x'))).toEqual({ page: 'run', runId: 'run 1/x', seq: null, view: 'ledger' });
+  });
+  it('keeps routing with a ?query and addresses a single record', () => {
+    expect(parseHash('#/settings?x=1')).toEqual({ page: 'settings' });
+    expect(parseHash(`${runHref('r1')}?tab=ledger`)).toEqual({ page: 'run', runId: 'r1', seq: null, view: 'ledger' });
+    expect(parseHash(recordHref('run 1/x', 42))).toEqual({ page: 'run', runId: 'run 1/x', seq: 42, view: 'ledger' });
+    const runs = parseHash('#/runs?status=failed&q=paris');
+    expect(runs.page === 'runs' && runs.query.get('status')).toBe('failed');
+    expect(parseHash(`${recordHref('r1', 3)}?view=timeline`)).toEqual({ page: 'run', runId: 'r1', seq: 3, view: 'timeline' });
+    expect(parseHash('#/runs/100%')).toEqual({ page: 'run', runId: '100%', seq: null, view: 'ledger' });
+  });
+  it('lists children under their parent, and short ids that tell them apart', () => {
+    const parent = summary({ run_id: 'aaaaaaaa-1111-2222-3333-000000000001' });
+    const child = summary({ run_id: 'aaaaaaaa-1111-2222-3333-000000000002', parent_run_id: parent.run_id });
+    const other = summary({ run_id: 'other' });
+    expect(runTree([child, other, parent]).map((r) => [r.run.run_id, r.depth])).toEqual([
+      ['other', 0],
+      [parent.run_id, 0],
+      [child.run_id, 1],
+    ]);
+    expect(shortId(parent.run_id)).not.toBe(shortId(child.run_id));
+    expect(runTree([child])[0]).toMatchObject({ depth: 0, orphan: true });
+  });
+});
+
+describe('timeline model', () => {
+  it('draws effect attempts, retries and failures, waits until resumed (or now), and node steps', () => {
+    const at = (ms: number) => new Date(Date.parse('2026-11-29T04:00:00.000Z') + ms).toISOString();
+    const eff = (seq: number, status: 'started' | 'completed' | 'failed' | 'waiting', t0: number, t1: number | null, attempt = 1, extra = {}) =>
+      record(seq, { kind: 'effect', status, node_id: 'plan', step_id: 's1', attempt, effect: { type: 'llm_call', payload: {}, result_key: 'r' }, started_at: at(t0), ended_at: t1 === null ? null : at(t1), ...extra });
+    const records = [
+      record(0, { kind: 'run_started', started_at: at(0), ended_at: at(0) }),
+      eff(1, 'started', 10, null),
+      eff(2, 'failed', 10, 110),
+      eff(3, 'started', 200, null, 2),
+      eff(4, 'completed', 200, 650, 2),
+      record(5, { kind: 'transition', node_id: 'plan', started_at: at(660), ended_at: at(661) }),
+      record(6, { kind: 'effect', status: 'waiting', node_id: 'ask', step_id: 's2', effect: { type: 'wait_event', payload: {}, result_key: 'e' }, result: { reason: 'event', event_name: 'go', wait_key: 'wk' }, started_at: at(700), ended_at: at(700) }),
+      record(7, { kind: 'resumed', node_id: 'ask', idempotency_key: 'wk', started_at: at(5700), ended_at: at(5700) }),
+    ];
+    const t = buildTimeline(records, Date.parse(at(9000)));
+    const effects = t.spans.filter((s) => s.kind === 'effect');
+    expect(effects.map((s) => [s.attempt, s.end - s.start, s.failed])).toEqual([[1, 100, true], [2, 450, false], [1, 0, false]]);
+    expect(t.spans.find((s) => s.kind === 'wait')).toMatchObject({ label: 'waiting: event go', start: 700, end: 5700, open: false });
+    expect(t.spans.find((s) => s.kind === 'step')).toMatchObject({ label: 'step plan', start: 10, end: 661 });
+    const stillWaiting = buildTimeline(records.slice(0, 7), Date.parse(at(9000)));
+    expect(stillWaiting.spans.find((s) => s.kind === 'wait')).toMatchObject({ end: 9000, open: true });
+    expect(formatMs(450)).toBe('450 ms');
+    expect(formatMs(5000)).toBe('5.00 s');
   });
 });
 
@@ -107,10 +157,18 @@ describe('runs list rules', () => {
     expect(waitsForPerson(summary({ status: 'waiting', waiting_reason: 'until' }))).toBe(false);
   });
   it('filters by status, workflow and text', () => {
-    const f = { status: 'waiting' as const, workflowId: '', search: '' };
+    const f = { ...NO_FILTERS, status: 'waiting' as const };
     expect(matchesFilters(summary({ status: 'running' }), f)).toBe(false);
-    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { status: 'all', workflowId: '', search: 'deploy' })).toBe(true);
-    expect(matchesFilters(summary(), { status: 'all', workflowId: 'examples.counter', search: '' })).toBe(false);
+    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { ...NO_FILTERS, search: 'deploy' })).toBe(true);
+    expect(matchesFilters(summary(), { ...NO_FILTERS, workflowId: 'examples.counter' })).toBe(false);
+  });
+  it('keeps the runs filters in the address and back', () => {
+    const f = { ...NO_FILTERS, status: 'failed' as const, workflowId: 'examples.agent', search: 'paris', from: '2026-11-01', to: '2026-11-30' };
+    expect(filtersFromQuery(queryFromFilters(f))).toEqual(f);
+    expect(filtersFromQuery(new URLSearchParams('status=bogus&from=yesterday'))).toEqual(NO_FILTERS);
+    const day = new Date(2026, 10, 29, 12).toISOString();
+    expect(matchesFilters(summary({ created_at: day }), { ...NO_FILTERS, from: '2026-11-29', to: '2026-11-29' })).toBe(true);
+    expect(matchesFilters(summary({ created_at: day }), { ...NO_FILTERS, from: '2026-11-30' })).toBe(false);
   });
   it('puts the waiting count in the window title', () => {
     expect(titleFor(0)).toBe('AbstractRuntime');

@@ -17,7 +17,7 @@ beforeEach(() => {
   useRunViewStore.getState().reset();
   useToastStore.setState({ toasts: [] });
   useAttentionStore.setState({ waiting: new Set() });
-  useRunsStore.setState({ runs: [], total: 0, filters: { status: 'all', workflowId: '', search: '' }, error: null });
+  useRunsStore.setState({ runs: [], total: 0, filters: { status: 'all', workflowId: '', search: '', from: '', to: '' }, error: null });
 });
 
 describe('ledger window', () => {

@@ -117,6 +117,21 @@ describe('every API call over real HTTP against a real host', () => {
     expect(bogus.result.error?.code).toBe('BUNDLE_INVALID');
   });
 
+  it('filters a ledger, searches every ledger, previews time travel, restores to and forks from a record', async () => {
+    const run = await call('startRun', { workflowId: 'examples.event', vars: { eventName: 'web-travel' } });
+    await call('emitEvent', { name: 'web-travel', payload: { note: 'wombat' } });
+    const found = await call('findLedger', { runId: run.run_id, kind: 'resumed' });
+    expect(found.seqs).toHaveLength(1);
+    const hits = await call('searchLedgers', { text: 'wombat' });
+    expect(hits.hits.some((h: { runId: string }) => h.runId === run.run_id)).toBe(true);
+    const preview = await call('previewTimeTravel', { runId: run.run_id, seq: 0 });
+    expect(preview.effectsAgain.map((e: { type: string }) => e.type)).toEqual(['wait_event']);
+    const fork = await call('forkFromRecord', { runId: run.run_id, seq: 0, vars: { eventName: 'web-fork' } });
+    expect(fork.waiting.event_name).toBe('web-fork');
+    const restored = await call('restoreToRecord', { runId: run.run_id, seq: 0 });
+    expect(restored.status).toBe('waiting');
+  });
+
   it('reads and writes settings without ever returning the API key', async () => {
     const updated = await call('setSettings', { llm: { model: 'qwen-test', apiKey: 'sk-secret-123' } });
     expect(updated.llm.model).toBe('qwen-test');

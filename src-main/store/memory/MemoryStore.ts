@@ -84,6 +84,8 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         (!statuses || statuses.includes(s.status)) &&
         (!filter.workflowId || s.workflow_id === filter.workflowId) &&
         (filter.parentRunId === undefined || s.parent_run_id === filter.parentRunId) &&
+        (!filter.createdFrom || s.created_at >= filter.createdFrom) &&
+        (!filter.createdTo || s.created_at < filter.createdTo) &&
         (!text || [s.run_id, s.workflow_id, s.current_node].some((f) => f.toLowerCase().includes(text))),
     );
     matched.sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.run_id, a.run_id));

@@ -47,6 +47,14 @@ export function runWhere(f: RunFilter): { where: string; params: unknown[] } {
     parts.push('parent_run_id = ?');
     params.push(f.parentRunId);
   }
+  if (f.createdFrom) {
+    parts.push('created_at >= ?');
+    params.push(f.createdFrom);
+  }
+  if (f.createdTo) {
+    parts.push('created_at < ?');
+    params.push(f.createdTo);
+  }
   if (f.search) {
     parts.push('(instr(lower(run_id), ?) > 0 OR instr(lower(workflow_id), ?) > 0 OR instr(lower(current_node), ?) > 0)');
     const text = f.search.toLowerCase();

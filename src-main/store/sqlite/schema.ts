@@ -158,10 +158,21 @@ CREATE TABLE workers (
 );
 `;
 
+// v4: full-text search over every ledger (ledgerSearch.ts says how it keeps in step).
+const V4 = `
+CREATE VIRTUAL TABLE ledger_fts USING fts5(body, content='ledger', content_rowid='rowid', tokenize='unicode61');
+CREATE TABLE ledger_fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_rowid INTEGER NOT NULL);
+INSERT INTO ledger_fts_state (id, indexed_rowid) VALUES (1, 0);
+-- The inspector looks up a run's restores on every open (to mark superseded records): this
+-- partial index holds only those rows, so the lookup never reads a long ledger.
+CREATE INDEX ledger_restored ON ledger(run_id, seq) WHERE instr(body, '"kind":"restored"') > 0;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'runs, ledger, leases, snapshots, artifacts', up: (db) => db.exec(V1) },
   { version: 2, description: 'signed heads, run origin column, due-timer index', up: (db) => db.exec(V2) },
   { version: 3, description: 'work queue: runnable index, awaited child, workers', up: (db) => db.exec(V3) },
+  { version: 4, description: 'full-text index of ledger bodies, index of restore records', up: (db) => db.exec(V4) },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
