@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import { findNonJsonPath, type JsonValue } from './json';
 import type {
   LedgerRecord,
   LlmMode,
@@ -18,7 +19,10 @@ import type {
 
 const runId = z.string().min(1, 'runId is required').max(200);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
-const jsonObject = z.record(z.string(), z.json());
+// Not z.json(): that rebuilds values and refuses a RawNumber (a number kept exactly as
+// written, src-shared/exactJson.ts); this checks the value and passes it through as it is.
+const jsonValue = z.custom<JsonValue>((v) => findNonJsonPath(v) === null, { message: 'must be plain JSON' });
+const jsonObject = z.record(z.string(), jsonValue);
 const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']);
 
 export const requestSchemas = {
@@ -58,7 +62,7 @@ export const requestSchemas = {
   getStateAt: z.object({ runId, seq: z.number().int().min(0) }).strict(),
   verifyRun: z.object({ runId }).strict(),
   answer: z.object({ runId, text: z.string(), waitKey: z.string().optional() }).strict(),
-  resume: z.object({ runId, waitKey: z.string().min(1), payload: z.json() }).strict(),
+  resume: z.object({ runId, waitKey: z.string().min(1), payload: jsonValue }).strict(),
   decideToolCalls: z
     .object({
       runId,
@@ -77,7 +81,7 @@ export const requestSchemas = {
         .min(1),
     })
     .strict(),
-  emitEvent: z.object({ name: z.string().min(1).max(200), payload: z.json().optional() }).strict(),
+  emitEvent: z.object({ name: z.string().min(1).max(200), payload: jsonValue.optional() }).strict(),
   cancelRun: z.object({ runId, reason: z.string().max(1000).optional() }).strict(),
   pauseRun: z.object({ runId }).strict(),
   unpauseRun: z.object({ runId }).strict(),

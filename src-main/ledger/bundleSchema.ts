@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BundleInvalidError } from '../../src-shared/errors';
 import type { ExportBundle } from './bundle';
+import { parseJsonExact } from '../../src-shared/exactJson';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 
@@ -43,7 +44,7 @@ export function parseBundle(input: unknown): ExportBundle {
   let value = input;
   if (typeof input === 'string') {
     try {
-      value = JSON.parse(input);
+      value = parseJsonExact(input, 'bundle');
     } catch (err) {
       throw new BundleInvalidError(`the bundle is not JSON: ${(err as Error).message}`);
     }

@@ -4,7 +4,7 @@
  * approval/passthrough wait) and `observe` feeds the results back; otherwise `done`.
  * Bounded by vars.maxTurns LLM calls (default 5).
  */
-import type { JsonObject, JsonValue } from '../../src-shared/json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import type { StepPlan } from '../runtime/contracts';
 import { defineWorkflow } from '../runtime/index';
 import { addTool, currentTimeTool } from '../effects/tools/builtins/index';
@@ -110,12 +110,12 @@ function conversation(vars: JsonObject): JsonValue[] {
 }
 
 function toolCallsOf(llm: JsonValue | undefined): JsonValue[] {
-  if (!llm || typeof llm !== 'object' || Array.isArray(llm)) return [];
+  if (!isJsonObject(llm)) return [];
   return Array.isArray(llm.tool_calls) ? llm.tool_calls : [];
 }
 
 function toolMessages(tools: JsonValue | undefined): JsonObject[] {
-  const results = tools && typeof tools === 'object' && !Array.isArray(tools) && Array.isArray(tools.results) ? tools.results : [];
+  const results = isJsonObject(tools) && Array.isArray(tools.results) ? tools.results : [];
   return results.map((r) => {
     const res = (r ?? {}) as JsonObject;
     const content = res.success ? JSON.stringify(res.output ?? null) : `error: ${String(res.error ?? 'failed')}`;

@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonValue } from '../../src-shared/json';
+import { isJsonObject, type JsonValue } from '../../src-shared/json';
 import { defineWorkflow } from '../runtime/index';
 
 export const toolApprovalWorkflow = defineWorkflow({
@@ -49,6 +49,6 @@ function noteText(v: JsonValue): string {
 }
 
 function resultsOf(tool: JsonValue | undefined): JsonValue {
-  if (tool && typeof tool === 'object' && !Array.isArray(tool) && Array.isArray(tool.results)) return tool.results;
+  if (isJsonObject(tool) && Array.isArray(tool.results)) return tool.results;
   return [];
 }

@@ -1,7 +1,7 @@
 /** Provenance: export, import, verify (runs, bundles, Python ledgers and run folders). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BundleInvalidError, ImportError } from '../../../src-shared/errors';
+import { BundleInvalidError, ImportError, NumberNotExactError } from '../../../src-shared/errors';
 import type { VerifyReport } from '../../../src-shared/types';
 import { findPythonRuns, importBundle, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
 import type { Command } from '../command';
@@ -9,6 +9,7 @@ import type { CliContext } from '../context';
 import { formatVerify } from '../format';
 import { checkOutputFile, writeOutputFile } from '../outputFile';
 import { UsageError } from '../usageError';
+import { parseJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 
 export const provenanceCommands: Command[] = [
   {
@@ -26,7 +27,7 @@ export const provenanceCommands: Command[] = [
       const target = { force: values.force === true, dbPath: ctx.paths.dbPath };
       checkOutputFile(file, target); // before the export: refused without touching the database
       const { bundle } = await ctx.call('exportRun', { runId: positionals[0]! });
-      const path = writeOutputFile(file, JSON.stringify(bundle, null, 1) + '\n', target);
+      const path = writeOutputFile(file, stringifyExact(bundle, 1) + '\n', target);
       const records = (bundle as { records?: unknown[] }).records?.length ?? 0;
       ctx.out.result({ runId: positionals[0], file: path, records }, () => [`exported run ${positionals[0]} (${records} records) to ${path}`]);
     },
@@ -86,8 +87,9 @@ function verifyFileContents(path: string): VerifyReport {
   const text = readFileSync(path, 'utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
+    parsed = parseJsonExact(text, 'bundle');
+  } catch (err) {
+    if (err instanceof NumberNotExactError) throw err;
     if (text.trimStart().startsWith('{')) return verifyPythonLedgerText(text);
     throw new BundleInvalidError(`${path} is neither a bundle (JSON) nor a ledger (JSON lines)`, { path });
   }
@@ -113,7 +115,8 @@ function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport 
 
 function readJsonFile(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    // Exact: a bundle's 98765432109876543210 or 1.0 imports as written; NaN is refused by path.
+    return parseJsonExact(readFileSync(path, 'utf8'), 'bundle');
   } catch (err) {
     throw new BundleInvalidError(`${path} is not a JSON bundle: ${(err as Error).message}`, { path });
   }

@@ -20,8 +20,10 @@ import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkLease } from '../leaseRule';
 import { checkBatch } from './checkBatch';
+import { cloneJson } from '../../runtime/cloneJson';
 
-const clone = <T>(v: T): T => structuredClone(v);
+// cloneJson, not structuredClone: a RawNumber must keep its class.
+const clone = <T>(v: T): T => cloneJson(v);
 
 export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore {
   private runs = new Map<string, RunState>();

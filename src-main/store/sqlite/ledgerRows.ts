@@ -10,6 +10,7 @@ import type { LedgerRecord, RecordKind } from '../../../src-shared/types';
 import { canonicalBodyOf } from '../../runtime/recordHash';
 import { sha256Hex } from '../../runtime/sha256';
 import { parsePlainJson } from '../../../src-shared/losslessJson';
+import { readJsonExact } from '../../../src-shared/exactJson';
 
 /** One stored record as the verifier and exporter read it. */
 export interface StoredRecordRow {
@@ -41,7 +42,7 @@ export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
 }
 
 export function recordFromRow(row: StoredRecordRow): LedgerRecord {
-  if (!row.foreign) return { ...(JSON.parse(row.body) as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
+  if (!row.foreign) return { ...(readJsonExact(row.body) as unknown as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
   const body = parsePlainJson(row.body) as Partial<LedgerRecord>;
   return {
     ...(body as LedgerRecord),
