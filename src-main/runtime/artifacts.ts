@@ -82,7 +82,7 @@ export function internalize(value: JsonValue, artifacts: ArtifactStore): JsonVal
  * so code that works on values (node handlers, effect handlers) never sees storage details.
  */
 export function resolveArtifacts<T>(value: T, artifacts: ArtifactStore | undefined): T {
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null || value instanceof RawNumber) return value;
   if (Array.isArray(value)) return value.map((v) => resolveArtifacts(v, artifacts)) as T;
   if (artifacts && isArtifactRef(value)) {
     const resolved = internalize(value as JsonValue, artifacts);

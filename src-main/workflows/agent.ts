@@ -9,6 +9,7 @@ import type { StepPlan } from '../runtime/contracts';
 import { defineWorkflow } from '../runtime/index';
 import { addTool, currentTimeTool } from '../effects/tools/builtins/index';
 import type { ToolDefinition, ToolRegistry, ToolSpec } from '../effects/tools/index';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 export const AGENT_WORKFLOW_ID = 'examples.agent';
 const DEFAULT_MAX_TURNS = 5;
@@ -118,7 +119,7 @@ function toolMessages(tools: JsonValue | undefined): JsonObject[] {
   const results = isJsonObject(tools) && Array.isArray(tools.results) ? tools.results : [];
   return results.map((r) => {
     const res = (r ?? {}) as JsonObject;
-    const content = res.success ? JSON.stringify(res.output ?? null) : `error: ${String(res.error ?? 'failed')}`;
+    const content = res.success ? stringifyExact(res.output ?? null) : `error: ${String(res.error ?? 'failed')}`;
     return { role: 'tool', tool_call_id: String(res.call_id ?? ''), content };
   });
 }
