@@ -55,20 +55,20 @@ export function stringifyExact(value: unknown, indent?: number): string {
   const text = JSON.stringify(
     value,
     function (this: Record<string, unknown>, key: string, v: unknown) {
+      // Only numbers need a look (a RawNumber's toJSON gives one): keeps the common path fast.
+      if (typeof v !== 'number') return v;
       const original = this[key];
       if (original instanceof RawNumber) {
         raws.push(original.text);
         return `${RAW_MARK}${raws.length - 1}`;
       }
-      // Spell floats as the ledger does (`1e-07`, not JS's `1e-7`): the same text everywhere.
-      if (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v)) {
-        const canonical = formatJsNumber(v);
-        if (canonical !== String(v)) {
-          raws.push(canonical);
-          return `${RAW_MARK}${raws.length - 1}`;
-        }
-      }
-      return v;
+      // Spell floats as the ledger does (`1e-07`, not JS's `1e-7`). Both spell integers and
+      // floats from 1e-4 up the same way (larger doubles are all integers).
+      if (Number.isInteger(v) || !Number.isFinite(v) || Math.abs(v) >= 1e-4) return v;
+      const canonical = formatJsNumber(v);
+      if (canonical === String(v)) return v;
+      raws.push(canonical);
+      return `${RAW_MARK}${raws.length - 1}`;
     },
     indent,
   );
