@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
-import type { JsonObject, JsonValue } from './json';
+import { findNonJsonPath, type JsonObject, type JsonValue } from './json';
 import type { LedgerSearchHit } from './ledgerFilter';
 import { RUN_ID_PATTERN, RUN_ID_RULE } from './runId';
 import type { TimeTravelPreview } from './timeTravel';
@@ -21,8 +21,9 @@ import type {
 
 const runId = z.string().min(1, 'runId is required').max(200).regex(RUN_ID_PATTERN, `runId must be ${RUN_ID_RULE}`);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
-// Typed as our JsonValue so handlers pass payloads on without casts.
-const jsonValue: z.ZodType<JsonValue> = z.json();
+// Not z.json(): that rebuilds values and refuses a RawNumber (a number kept exactly as
+// written, src-shared/exactJson.ts); this checks the value and passes it through as it is.
+const jsonValue = z.custom<JsonValue>((v) => findNonJsonPath(v) === null, { message: 'must be plain JSON' });
 const jsonObject: z.ZodType<JsonObject> = z.record(z.string(), jsonValue);
 /** Matches a filter returns at most (a whole 100k-record run fits). */
 export const FIND_LEDGER_MAX = 200_000;

@@ -9,9 +9,37 @@
  */
 import type { JsonValue } from './json';
 
-/** A JSON number kept as its source lexeme (produced by the lossless parser). */
+/**
+ * A JSON number kept as its source lexeme: what the lossless parser gives for every number,
+ * and what run values hold wherever a JS number would not keep the number as written
+ * (`98765432109876543210`, `-0.0`, `1.0`, `2.5e+20`; see src-shared/exactJson.ts). It is
+ * immutable, so copies share it; structuredClone would drop its class (use cloneJson).
+ */
 export class RawNumber {
-  constructor(readonly lexeme: string) {}
+  constructor(readonly lexeme: string) {
+    Object.freeze(this);
+  }
+  /** The number as the ledger's canonical JSON writes it (Python's re-emission). */
+  get text(): string {
+    return formatRawNumber(this.lexeme);
+  }
+  /** Whether it is an integer as written (no fraction or exponent): `toBigInt()` holds it. */
+  get isInteger(): boolean {
+    return !/[.eE]/.test(this.lexeme);
+  }
+  /** The integer exactly; a RangeError for a float (`1.0` is a float, as in Python). */
+  toBigInt(): bigint {
+    if (!this.isInteger) throw new RangeError(`${this.lexeme} is not an integer`);
+    return BigInt(this.lexeme);
+  }
+  /** The nearest double: may round (that is why the value is a RawNumber). */
+  toNumber(): number {
+    return Number(this.lexeme);
+  }
+  toString(): string {
+    return this.text;
+  }
+  // JSON.stringify would otherwise write `{}`; stringifyExact (exactJson.ts) writes the text.
   toJSON(): number {
     return Number(this.lexeme);
   }

@@ -1,15 +1,18 @@
 /**
- * The one number policy for JSON that comes in as text (CLI --vars/--payload, HTTP request
- * bodies, the inspector's JSON editors): a number is accepted when a JS number keeps it
- * exactly, meaning it re-encodes to the same canonical JSON the ledger would hash (Python's
- * `json.dumps`); anything else is refused, naming its path, instead of being rounded.
+ * The one number policy for JSON text coming in (CLI --vars/--payload, HTTP request bodies,
+ * bundles being imported, the inspector's JSON editors) and for JSON text the runtime writes
+ * (the store's state column, CLI --json output, exports, API responses): every number is
+ * kept exactly as the ledger's canonical JSON (Python's `json.dumps`) writes it.
  *
- * Kept: integers up to 2^53 - 1, and floats whose shortest repr is what was written
- * (`1.5`, `1e-07`, `2.5e-05`). Refused: larger integers (`98765432109876543210` would
- * become `98765432109876543488`), `-0.0` (would become `0`), floats with an integral
- * value (`1.0`, `2.5e+20` would become the integers `1`, `250000000000000000000`), more
- * digits than a 64-bit float holds, out-of-range values, and NaN / Infinity. A value that
- * must stay exact beyond that is sent as a string.
+ * In memory a number is a plain JS number whenever that number re-encodes to the same
+ * canonical JSON (integers up to 2^53 - 1, `1.5`, `1e-07`), so most workflow code sees
+ * ordinary numbers. Anything else that has an exact canonical form is a `RawNumber`
+ * (integers of any size such as `98765432109876543210`; floats with an integral value such
+ * as `-0.0`, `1.0`, `2.5e+20`): a handler reads it with `.text`, `.toBigInt()` (integers)
+ * or `.toNumber()` (the nearest double, may round). Refused with NUMBER_NOT_EXACT naming
+ * the path: what has no exact canonical form — NaN / Infinity, out-of-range exponents,
+ * floats with more digits than a 64-bit float holds (Python would round them too).
+ * `1.50` is kept as `1.5` and `1e-7` as `1e-07`: the same value, in canonical spelling.
  */
 import { canonicalJson, formatJsNumber, formatRawNumber, RawNumber, type CanonicalInput } from './canonicalJson';
 import { NonJsonValueError, NumberNotExactError, ValidationError } from './errors';
@@ -34,6 +37,52 @@ export function parseJsonExact(text: string, root = ''): JsonValue {
   return exact(raw, root);
 }
 
+/**
+ * Reads JSON text the runtime wrote itself (stored state, ledger bodies, API responses):
+ * JSON.parse when re-encoding gives back the same text (no number could have changed),
+ * else the lossless parse, so a RawNumber written out comes back a RawNumber.
+ */
+export function readJsonExact(text: string, root = ''): JsonValue {
+  const fast = JSON.parse(text) as JsonValue;
+  if (JSON.stringify(fast) === text) return fast;
+  return parseJsonExact(text, root);
+}
+
+/**
+ * JSON text with every number spelled as the ledger's canonical JSON spells it (a RawNumber
+ * as its text, which JSON.stringify would round; `1e-07` rather than `1e-7`), otherwise
+ * exactly JSON.stringify's output (key order, `indent`).
+ */
+export function stringifyExact(value: unknown, indent?: number): string {
+  const raws: string[] = [];
+  const text = JSON.stringify(
+    value,
+    function (this: Record<string, unknown>, key: string, v: unknown) {
+      // Only numbers need a look (a RawNumber's toJSON gives one): keeps the common path fast.
+      if (typeof v !== 'number') return v;
+      const original = this[key];
+      if (original instanceof RawNumber) {
+        raws.push(original.text);
+        return `${RAW_MARK}${raws.length - 1}`;
+      }
+      // Spell floats as the ledger does (`1e-07`, not JS's `1e-7`). Both spell integers and
+      // floats from 1e-4 up the same way (larger doubles are all integers).
+      if (Number.isInteger(v) || !Number.isFinite(v) || Math.abs(v) >= 1e-4) return v;
+      const canonical = formatJsNumber(v);
+      if (canonical === String(v)) return v;
+      raws.push(canonical);
+      return `${RAW_MARK}${raws.length - 1}`;
+    },
+    indent,
+  );
+  if (raws.length === 0) return text;
+  return text.replace(RAW_MARK_RE, (_, i: string) => raws[Number(i)]!);
+}
+
+// A placeholder no value holds: a noncharacter plus a per-process nonce nobody can guess.
+const RAW_MARK = `\uFDD0raw${Math.random().toString(36).slice(2)}#`;
+const RAW_MARK_RE = new RegExp(`"${RAW_MARK}(\\d+)"`, 'g');
+
 /** The JS number a written number stands for, or null when no JS number keeps it exactly. */
 export function exactNumber(lexeme: string): number | null {
   const n = Number(lexeme);
@@ -44,9 +93,23 @@ export function exactNumber(lexeme: string): number | null {
   return sameDecimal(lexeme, formatRawNumber(lexeme)) ? n : null;
 }
 
+/**
+ * A written number as it is kept in memory: a JS number when that is exact, else a
+ * RawNumber when its canonical form has the value written, else null (refused).
+ */
+export function keptNumber(lexeme: string): number | RawNumber | null {
+  const n = exactNumber(lexeme);
+  if (n !== null) return n;
+  if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(lexeme)) return null; // NaN, Infinity
+  if (!/[.eE]/.test(lexeme)) return new RawNumber(formatRawNumber(lexeme));
+  const canonical = formatRawNumber(lexeme);
+  if (!Number.isFinite(Number(lexeme)) || !sameDecimal(lexeme, canonical)) return null;
+  return new RawNumber(canonical);
+}
+
 function exact(v: CanonicalInput, path: string): JsonValue {
   if (v instanceof RawNumber) {
-    const n = exactNumber(v.lexeme);
+    const n = keptNumber(v.lexeme);
     if (n === null) throw notExact(v.lexeme, path || '(the value)');
     return n;
   }

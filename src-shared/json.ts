@@ -1,11 +1,17 @@
-/** Plain JSON values: what run vars, effect payloads and results may hold. */
-export type JsonPrimitive = null | boolean | number | string;
+import { RawNumber } from './canonicalJson';
+
+/**
+ * Plain JSON values: what run vars, effect payloads and results may hold. A number a JS
+ * number cannot keep exactly (`98765432109876543210`, `1.0`, `-0.0`) is a RawNumber
+ * (src-shared/exactJson.ts has the policy).
+ */
+export type JsonPrimitive = null | boolean | number | string | RawNumber;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
- * Returns the path of the first value that would not survive
- * `JSON.parse(JSON.stringify(x))` unchanged, or null when the value is plain JSON.
+ * Returns the path of the first value that would not survive a round trip through JSON text
+ * (stringifyExact / readJsonExact) unchanged, or null when the value is plain JSON.
  * Paths look like `vars.items[2].when`.
  */
 export function findNonJsonPath(value: unknown, path = '$'): string | null {
@@ -25,6 +31,7 @@ function walk(value: unknown, path: string, seen: Set<object>): string | null {
     default:
       return path;
   }
+  if (value instanceof RawNumber) return null;
   const obj = value as object;
   if (seen.has(obj)) return path;
   seen.add(obj);
@@ -50,5 +57,5 @@ function walk(value: unknown, path: string, seen: Set<object>): string | null {
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof RawNumber);
 }

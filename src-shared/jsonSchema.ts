@@ -3,7 +3,8 @@
  * properties, required, additionalProperties, items, enum, const, minimum/maximum,
  * minLength/maxLength, minItems/maxItems. Unknown keywords are ignored, as the spec says.
  */
-import type { JsonValue } from './json';
+import { canonicalJson, RawNumber } from './canonicalJson';
+import { isJsonObject, type JsonValue } from './json';
 
 export type JsonSchema = { [key: string]: JsonValue };
 
@@ -22,13 +23,15 @@ function check(v: JsonValue, s: JsonSchema, path: string, errors: string[]): voi
   }
   if (Array.isArray(s.enum) && !s.enum.some((e) => sameJson(e, v))) errors.push(`${path}: must be one of ${JSON.stringify(s.enum)}`);
   if (s.const !== undefined && !sameJson(s.const, v)) errors.push(`${path}: must be ${JSON.stringify(s.const)}`);
-  if (typeof v === 'number') checkNumber(v, s, path, errors);
+  if (typeof v === 'number' || v instanceof RawNumber) checkNumber(v, s, path, errors);
   if (typeof v === 'string') checkLength(v.length, s.minLength, s.maxLength, 'characters', path, errors);
   if (Array.isArray(v)) checkArray(v, s, path, errors);
-  else if (v !== null && typeof v === 'object') checkObject(v, s, path, errors);
+  else if (isJsonObject(v)) checkObject(v, s, path, errors);
 }
 
-function checkNumber(v: number, s: JsonSchema, path: string, errors: string[]): void {
+function checkNumber(exact: number | RawNumber, s: JsonSchema, path: string, errors: string[]): void {
+  // A RawNumber's bounds are checked on its nearest double: close enough for a bound.
+  const v = typeof exact === 'number' ? exact : exact.toNumber();
   if (typeof s.minimum === 'number' && v < s.minimum) errors.push(`${path}: must be ≥ ${s.minimum}`);
   if (typeof s.maximum === 'number' && v > s.maximum) errors.push(`${path}: must be ≤ ${s.maximum}`);
 }
@@ -62,13 +65,13 @@ function matchesType(v: JsonValue, type: JsonValue): boolean {
   return types.some((t) => {
     switch (t) {
       case 'integer':
-        return typeof v === 'number' && Number.isInteger(v);
+        return (typeof v === 'number' && Number.isInteger(v)) || (v instanceof RawNumber && v.isInteger);
       case 'number':
-        return typeof v === 'number';
+        return typeof v === 'number' || v instanceof RawNumber;
       case 'array':
         return Array.isArray(v);
       case 'object':
-        return v !== null && typeof v === 'object' && !Array.isArray(v);
+        return isJsonObject(v);
       case 'null':
         return v === null;
       default:
@@ -80,6 +83,7 @@ function matchesType(v: JsonValue, type: JsonValue): boolean {
 function typeName(v: JsonValue): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
+  if (v instanceof RawNumber) return v.isInteger ? 'integer' : 'number';
   return typeof v;
 }
 
@@ -88,5 +92,5 @@ function isSchema(v: JsonValue | undefined): boolean {
 }
 
 function sameJson(a: JsonValue, b: JsonValue): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }

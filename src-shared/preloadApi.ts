@@ -3,12 +3,16 @@
  * API as data (`ApiResult`, because errors lose their class across IPC) and the event stream.
  * Nothing else of Node or Electron reaches the page.
  */
-import type { ApiEventMessage, ApiMethod, ApiRequest, ApiResponses, ApiResult } from './api';
+import type { ApiMethod } from './api';
 
 export interface PreloadApi {
-  invoke<M extends ApiMethod>(method: M, payload: ApiRequest<M>): Promise<ApiResult<ApiResponses[M]>>;
-  /** Returns the unsubscribe function. */
-  onEvent(listener: (message: ApiEventMessage) => void): () => void;
+  /**
+   * `payloadJson` is the request as JSON text and the promise gives the ApiResult as JSON
+   * text: numbers cross exactly (a structured clone would drop a RawNumber's class).
+   */
+  invoke(method: ApiMethod, payloadJson: string): Promise<string>;
+  /** Each message is an ApiEventMessage as JSON text. Returns the unsubscribe function. */
+  onEvent(listener: (messageJson: string) => void): () => void;
 }
 
 /** The `window` property the preload defines. */
@@ -17,7 +21,7 @@ export const PRELOAD_GLOBAL = 'abstractRuntime';
 /** The message the renderer sends on IPC_INVOKE_CHANNEL. */
 export interface IpcInvokeRequest {
   method: string;
-  payload: unknown;
+  payloadJson: string;
 }
 
 declare global {

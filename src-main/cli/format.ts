@@ -2,10 +2,11 @@
 import type { RunView } from '../../src-shared/api';
 import type { LedgerRecord, RunState, RunSummary, SnapshotSummary, VerifyReport, WorkflowInfo } from '../../src-shared/types';
 import { table } from './output';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 const short = (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '-');
 const compact = (value: unknown, max = 200) => {
-  const text = JSON.stringify(value);
+  const text = stringifyExact(value);
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 };
 

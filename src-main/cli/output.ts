@@ -2,6 +2,8 @@
  * Everything the CLI prints goes through here: with `--json` exactly one JSON document on
  * stdout, otherwise human-readable lines; errors are one line on stderr either way.
  */
+import { stringifyExact } from '../../src-shared/exactJson';
+
 export interface CliStreams {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -15,7 +17,8 @@ export class Output {
 
   /** The command's result: `value` as JSON, or the human lines. */
   result(value: unknown, human: () => string[]): void {
-    if (this.json) this.streams.stdout(JSON.stringify(value, null, 2) + '\n');
+    // stringifyExact: numbers print as the ledger holds them (98765432109876543210, 1.0, -0.0).
+    if (this.json) this.streams.stdout(stringifyExact(value, 2) + '\n');
     else this.lines(human());
   }
 

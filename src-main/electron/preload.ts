@@ -4,7 +4,7 @@
  * require only `electron`, so this file imports nothing else at run time (types only).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiEventMessage, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/api';
+import type { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/api';
 import type { IpcInvokeRequest, PRELOAD_GLOBAL, PreloadApi } from '../../src-shared/preloadApi';
 
 // Literal copies, checked against src-shared by their types: importing api.ts would bundle zod.
@@ -13,9 +13,9 @@ const EVENT: typeof IPC_EVENT_CHANNEL = 'abstractruntime:event';
 const GLOBAL: typeof PRELOAD_GLOBAL = 'abstractRuntime';
 
 export const preloadApi: PreloadApi = {
-  invoke: (method, payload) => ipcRenderer.invoke(INVOKE, { method, payload } satisfies IpcInvokeRequest),
+  invoke: (method, payloadJson) => ipcRenderer.invoke(INVOKE, { method, payloadJson } satisfies IpcInvokeRequest) as Promise<string>,
   onEvent: (listener) => {
-    const relay = (_event: IpcRendererEvent, message: ApiEventMessage) => listener(message);
+    const relay = (_event: IpcRendererEvent, messageJson: string) => listener(messageJson);
     ipcRenderer.on(EVENT, relay);
     return () => {
       ipcRenderer.removeListener(EVENT, relay);

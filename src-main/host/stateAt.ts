@@ -14,6 +14,7 @@ import { ValidationError } from '../../src-shared/errors';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { LedgerRecord, RunState, RunStatus, WaitState } from '../../src-shared/types';
 import type { RuntimeStore, SnapshotStore } from '../runtime/contracts';
+import { cloneJson } from '../runtime/cloneJson';
 
 export interface StateAt {
   seq: number;
@@ -94,7 +95,7 @@ export function stateAt(store: RuntimeStore & SnapshotStore, run: RunState, seq:
 }
 
 function cloneReplay(r: Replay): Replay {
-  return { vars: structuredClone(r.vars), status: r.status, wait: r.wait ? structuredClone(r.wait) : null };
+  return { vars: cloneJson(r.vars), status: r.status, wait: r.wait ? cloneJson(r.wait) : null };
 }
 
 function apply(store: SnapshotStore, r: Replay, rec: LedgerRecord): void {
@@ -152,7 +153,7 @@ function applyRestored(store: SnapshotStore, r: Replay, result: Record<string, J
   const id = typeof result?.snapshot_id === 'string' ? result.snapshot_id : null;
   const snap = id ? store.getSnapshot(id) : null;
   if (!snap) return;
-  r.vars = structuredClone(snap.state.vars);
+  r.vars = cloneJson(snap.state.vars);
   r.status = snap.state.status;
   r.wait = snap.state.waiting;
 }

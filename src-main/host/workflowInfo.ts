@@ -1,6 +1,7 @@
 /** Workflow definitions as the inspector draws them (WorkflowInfo). */
 import type { WorkflowInfo } from '../../src-shared/types';
 import type { WorkflowDefinition } from '../runtime/contracts';
+import { cloneJson } from '../runtime/cloneJson';
 
 export function toWorkflowInfo(def: WorkflowDefinition, source: 'builtin' | 'module'): WorkflowInfo {
   return {
@@ -15,8 +16,8 @@ export function toWorkflowInfo(def: WorkflowDefinition, source: 'builtin' | 'mod
       kind: node.kind ?? 'step',
       next: [...(node.next ?? [])],
     })),
-    default_vars: structuredClone(def.defaultVars ?? {}),
-    input_schema: def.inputSchema ? structuredClone(def.inputSchema) : null,
+    default_vars: cloneJson(def.defaultVars ?? {}),
+    input_schema: def.inputSchema ? cloneJson(def.inputSchema) : null,
     source,
   };
 }

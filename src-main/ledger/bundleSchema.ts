@@ -4,6 +4,7 @@ import { BundleInvalidError } from '../../src-shared/errors';
 import { RUN_ID_PATTERN, RUN_ID_RULE } from '../../src-shared/runId';
 import { findUnstorable } from '../../src-shared/storableJson';
 import type { ExportBundle } from './bundleFormat';
+import { parseJsonExact } from '../../src-shared/exactJson';
 
 const runId = z.string().regex(RUN_ID_PATTERN, `must be a run id (${RUN_ID_RULE})`);
 
@@ -47,7 +48,7 @@ export function parseBundle(input: unknown): ExportBundle {
   let value = input;
   if (typeof input === 'string') {
     try {
-      value = JSON.parse(input);
+      value = parseJsonExact(input, 'bundle');
     } catch (err) {
       throw new BundleInvalidError(`the bundle is not JSON: ${(err as Error).message}`);
     }

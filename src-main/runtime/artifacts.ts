@@ -1,4 +1,5 @@
-import { canonicalJson } from '../../src-shared/canonicalJson';
+import { canonicalJson, RawNumber } from '../../src-shared/canonicalJson';
+import { readJsonExact } from '../../src-shared/exactJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { ArtifactRef, RunState } from '../../src-shared/types';
 import type { ArtifactStore } from './contracts';
@@ -12,7 +13,7 @@ export const DEFAULT_ARTIFACT_THRESHOLD = 64 * 1024;
  * record of decisions with one long reason keeps the decisions and stores only the reason.
  */
 export function externalize(value: JsonValue, artifacts: ArtifactStore | undefined, threshold: number): JsonValue {
-  if (!artifacts || value === null || typeof value === 'number' || typeof value === 'boolean' || isArtifactRef(value)) return value;
+  if (!artifacts || value === null || typeof value === 'number' || typeof value === 'boolean' || value instanceof RawNumber || isArtifactRef(value)) return value;
   // A string's canonical JSON is at most 6 bytes per UTF-16 unit (\u00xx) plus quotes: short ones need no encoding.
   if (typeof value === 'string' && value.length * 6 + 2 <= threshold) return value;
   if (jsonBytes(value) <= threshold) return value;
@@ -73,7 +74,7 @@ export function internalize(value: JsonValue, artifacts: ArtifactStore): JsonVal
   const { bytes, mime } = artifacts.getArtifact(value.$artifact);
   const text = new TextDecoder().decode(bytes);
   // Only JSON artifacts are values; any other kind (an image a tool saved) stays a reference.
-  return mime === 'application/json' ? (JSON.parse(text) as JsonValue) : value;
+  return mime === 'application/json' ? readJsonExact(text) : value;
 }
 
 /**
@@ -81,7 +82,7 @@ export function internalize(value: JsonValue, artifacts: ArtifactStore): JsonVal
  * so code that works on values (node handlers, effect handlers) never sees storage details.
  */
 export function resolveArtifacts<T>(value: T, artifacts: ArtifactStore | undefined): T {
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null || value instanceof RawNumber) return value;
   if (Array.isArray(value)) return value.map((v) => resolveArtifacts(v, artifacts)) as T;
   if (artifacts && isArtifactRef(value)) {
     const resolved = internalize(value as JsonValue, artifacts);

@@ -11,6 +11,7 @@ import type { StoredRecordRow } from './storeContract';
 import { canonicalBodyOf } from './recordHash';
 import { sha256Hex } from './sha256';
 import { parsePlainJson } from '../../src-shared/losslessJson';
+import { readJsonExact } from '../../src-shared/exactJson';
 
 
 export function bodyOf(record: LedgerRecord): string {
@@ -32,7 +33,7 @@ export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
 }
 
 export function recordFromRow(row: StoredRecordRow): LedgerRecord {
-  if (!row.foreign) return { ...(JSON.parse(row.body) as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
+  if (!row.foreign) return { ...(readJsonExact(row.body) as unknown as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
   const body = parsePlainJson(row.body) as Partial<LedgerRecord>;
   return {
     ...(body as LedgerRecord),

@@ -4,6 +4,7 @@ import type { JsonObject } from '../../src-shared/json';
 import type { RunState, Snapshot } from '../../src-shared/types';
 import { hashCanonical } from './sha256';
 import { rekeyWait } from './waitState';
+import { cloneJson } from './cloneJson';
 
 export interface SnapshotInput {
   name: string;
@@ -24,7 +25,7 @@ export function buildSnapshot(state: RunState, input: SnapshotInput, snapshotId:
     created_at: now,
     ledger_seq: state.ledger_head?.seq ?? -1,
     state_hash: hashCanonical(state),
-    state: structuredClone(state),
+    state: cloneJson(state),
   };
 }
 
@@ -40,7 +41,7 @@ export function checkSnapshot(snapshot: Snapshot): void {
  * fresh idempotency keys: a rollback is made to do things again, not to replay them.
  */
 export function restoredState(current: RunState, snapshot: Snapshot, rekeyTag: string): RunState {
-  const s = structuredClone(snapshot.state);
+  const s = cloneJson(snapshot.state);
   const visits = { ...s.visits };
   for (const [node, n] of Object.entries(current.visits)) visits[node] = Math.max(n, visits[node] ?? 0);
   return {
@@ -58,7 +59,7 @@ export function restoredState(current: RunState, snapshot: Snapshot, rekeyTag: s
 
 /** A new run from a snapshot: own id, own chain, linked to where it came from. */
 export function forkedState(snapshot: Snapshot, runId: string, vars: JsonObject | undefined, now: string): RunState {
-  const s = structuredClone(snapshot.state);
+  const s = cloneJson(snapshot.state);
   const waiting = s.waiting
     ? { ...s.waiting, wait_key: `${s.waiting.reason}:${runId}:${s.current_node}:${s.visits[s.current_node] ?? 1}@fork` }
     : null;

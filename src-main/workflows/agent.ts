@@ -4,11 +4,12 @@
  * approval/passthrough wait) and `observe` feeds the results back; otherwise `done`.
  * Bounded by vars.maxTurns LLM calls (default 5).
  */
-import type { JsonObject, JsonValue } from '../../src-shared/json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import type { StepPlan } from '../runtime/contracts';
 import { defineWorkflow } from '../runtime/index';
 import { addTool, currentTimeTool } from '../effects/tools/builtins/index';
 import type { ToolDefinition, ToolRegistry, ToolSpec } from '../effects/tools/index';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 export const AGENT_WORKFLOW_ID = 'examples.agent';
 const DEFAULT_MAX_TURNS = 5;
@@ -115,20 +116,20 @@ function conversation(vars: JsonObject): JsonValue[] {
 }
 
 function toolCallsOf(llm: JsonValue | undefined): JsonValue[] {
-  if (!llm || typeof llm !== 'object' || Array.isArray(llm)) return [];
+  if (!isJsonObject(llm)) return [];
   return Array.isArray(llm.tool_calls) ? llm.tool_calls : [];
 }
 
 function offeredTools(llm: JsonValue | undefined): string[] {
-  if (!llm || typeof llm !== 'object' || Array.isArray(llm) || !Array.isArray(llm.offered_tools)) return [];
+  if (!isJsonObject(llm) || !Array.isArray(llm.offered_tools)) return [];
   return llm.offered_tools.filter((n): n is string => typeof n === 'string');
 }
 
 function toolMessages(tools: JsonValue | undefined): JsonObject[] {
-  const results = tools && typeof tools === 'object' && !Array.isArray(tools) && Array.isArray(tools.results) ? tools.results : [];
+  const results = isJsonObject(tools) && Array.isArray(tools.results) ? tools.results : [];
   return results.map((r) => {
     const res = (r ?? {}) as JsonObject;
-    const content = res.success ? JSON.stringify(res.output ?? null) : `error: ${String(res.error ?? 'failed')}`;
+    const content = res.success ? stringifyExact(res.output ?? null) : `error: ${String(res.error ?? 'failed')}`;
     return { role: 'tool', tool_call_id: String(res.call_id ?? ''), content };
   });
 }

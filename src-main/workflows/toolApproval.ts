@@ -6,8 +6,9 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonValue } from '../../src-shared/json';
+import { isJsonObject, type JsonValue } from '../../src-shared/json';
 import { defineWorkflow } from '../runtime/index';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 export const toolApprovalWorkflow = defineWorkflow({
   id: 'examples.toolapproval',
@@ -45,10 +46,11 @@ export const toolApprovalWorkflow = defineWorkflow({
 });
 
 function noteText(v: JsonValue): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  // stringifyExact: a note 98765432109876543210 or 1.0 is written as given, not rounded.
+  return typeof v === 'string' ? v : stringifyExact(v);
 }
 
 function resultsOf(tool: JsonValue | undefined): JsonValue {
-  if (tool && typeof tool === 'object' && !Array.isArray(tool) && Array.isArray(tool.results)) return tool.results;
+  if (isJsonObject(tool) && Array.isArray(tool.results)) return tool.results;
   return [];
 }

@@ -9,6 +9,7 @@ import type { ApiEventMessage, ApiResult } from '../../src-shared/api';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/transportPaths';
 import { errorFromPayload } from '../../src-shared/errors';
 import { unwrapResult, type EventListener, type RuntimeClient } from './RuntimeClient';
+import { readJsonExact, stringifyExact } from '../../src-shared/exactJson';
 
 export interface WebClientOptions {
   /** Page origin, e.g. `http://127.0.0.1:8080` (default: `location.origin`). */
@@ -39,7 +40,7 @@ export function createWebClient(opts: WebClientOptions = {}): RuntimeClient {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(req ?? {}),
+        body: stringifyExact(req ?? {}),
       });
       return unwrapResult((await readResult(res)) as ApiResult<never>);
     },
@@ -59,7 +60,8 @@ export function createWebClient(opts: WebClientOptions = {}): RuntimeClient {
 async function readResult(res: Response): Promise<ApiResult<unknown>> {
   const text = await res.text();
   try {
-    const parsed = JSON.parse(text) as ApiResult<unknown>;
+    // Exact: numbers a JS number cannot hold arrive as RawNumbers, not rounded.
+    const parsed = readJsonExact(text) as unknown as ApiResult<unknown>;
     if (parsed && typeof parsed === 'object' && 'ok' in parsed) return parsed;
   } catch {
     // fall through: a proxy or crash page is not an ApiResult
@@ -109,7 +111,7 @@ class EventSocket {
     if (typeof data !== 'string') return;
     let message: ApiEventMessage;
     try {
-      message = JSON.parse(data) as ApiEventMessage;
+      message = readJsonExact(data) as unknown as ApiEventMessage;
     } catch {
       return; // a malformed frame must not kill the stream
     }

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import type { ApiResponses } from '../../src-shared/api';
+import { parseJsonExact, readJsonExact } from '../../src-shared/exactJson';
 import type { LedgerRecord } from '../../src-shared/types';
 import { JsonView } from '../shell/JsonView';
 import { runtimeClient } from '../state/clientRef';
@@ -29,7 +30,7 @@ export function bundleRecords(bundle: unknown): LedgerRecord[] {
   return b.records.map((row: { seq?: number; record_hash?: string; signature?: string | null; body?: unknown }, i: number) => {
     let body: Record<string, unknown> = {};
     try {
-      body = typeof row.body === 'string' ? (JSON.parse(row.body) as Record<string, unknown>) : {};
+      body = typeof row.body === 'string' ? (readJsonExact(row.body) as Record<string, unknown>) : {};
     } catch {
       // a malformed body still gets a row: verification names it
     }
@@ -63,7 +64,7 @@ export function AuditPage() {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseJsonExact(text, 'bundle');
     } catch (err) {
       setBundle(null);
       return setError(`BUNDLE_INVALID: not JSON (${(err as Error).message})`);

@@ -7,6 +7,7 @@ import { runtimeClient } from '../state/clientRef';
 import { useRunViewStore } from '../state/runViewStore';
 import { describeError } from '../state/toastStore';
 import { diffJson } from './jsonDiff';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 type StateAt = ApiResponses['getStateAt'];
 
@@ -77,7 +78,7 @@ export function StatePanel() {
 const SHOWN_CHARS = 400;
 
 function shortJson(v: unknown): string {
-  const s = JSON.stringify(v) ?? 'undefined';
+  const s = v === undefined ? 'undefined' : stringifyExact(v);
   return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}… (${s.length} chars)` : s;
 }
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ToolCall, WaitState } from '../../src-shared/types';
 import { parseVarsObject } from '../shell/jsonInput';
 import { useRunViewStore } from '../state/runViewStore';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 interface Draft {
   args: string;
@@ -16,7 +17,7 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
   const decide = useRunViewStore((s) => s.decide);
   const calls = wait.tool_calls ?? [];
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
-    Object.fromEntries(calls.map((c) => [c.call_id, { args: JSON.stringify(c.arguments, null, 2), reason: '', decision: null }])),
+    Object.fromEntries(calls.map((c) => [c.call_id, { args: stringifyExact(c.arguments, 2), reason: '', decision: null }])),
   );
   const update = (id: string, patch: Partial<Draft>) => {
     const next = { ...drafts, [id]: { ...drafts[id]!, ...patch } };
@@ -62,7 +63,7 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
 function decisionFor(call: ToolCall, d: Draft) {
   const parsed = parseVarsObject(d.args, 'Arguments');
   if (d.decision !== 'approve') return { call_id: call.call_id, approved: false, reason: d.reason.trim() || DEFAULT_DENIAL };
-  const edited = parsed.ok && JSON.stringify(parsed.value) !== JSON.stringify(call.arguments);
+  const edited = parsed.ok && stringifyExact(parsed.value) !== stringifyExact(call.arguments);
   return { call_id: call.call_id, approved: true, ...(edited ? { arguments: parsed.value as never } : {}) };
 }
 

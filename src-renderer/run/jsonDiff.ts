@@ -1,4 +1,7 @@
 /** The difference between two vars objects, path by path (for the state inspector). */
+import { RawNumber } from '../../src-shared/canonicalJson';
+import { stringifyExact } from '../../src-shared/exactJson';
+
 export interface DiffEntry {
   path: string;
   kind: 'added' | 'removed' | 'changed';
@@ -7,7 +10,7 @@ export interface DiffEntry {
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RawNumber);
 }
 
 export function diffJson(before: unknown, after: unknown, path = ''): DiffEntry[] {
@@ -20,6 +23,6 @@ export function diffJson(before: unknown, after: unknown, path = ''): DiffEntry[
       return diffJson(before[k], after[k], p);
     });
   }
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (stringifyExact(before) === stringifyExact(after)) return [];
   return [{ path: path || '(root)', kind: 'changed', before, after }];
 }

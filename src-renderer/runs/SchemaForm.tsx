@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
-import { parseJsonExact } from '../../src-shared/exactJson';
+import { parseJsonExact, stringifyExact } from '../../src-shared/exactJson';
 
 type Schema = { [k: string]: JsonValue };
 
@@ -36,13 +36,13 @@ function Field(props: { name: string; schema: Schema; required: boolean; value: 
   const help = typeof schema.description === 'string' ? <span className="field-help">{schema.description}</span> : null;
   if (Array.isArray(schema.enum)) {
     const options = schema.enum;
-    const index = options.findIndex((o) => JSON.stringify(o) === JSON.stringify(value));
+    const index = options.findIndex((o) => stringifyExact(o) === stringifyExact(value));
     return (
       <label>
         {title}
         <select aria-label={name} value={index} onChange={(e) => onChange(Number(e.target.value) < 0 ? undefined : options[Number(e.target.value)])}>
           <option value={-1}>(not set)</option>
-          {options.map((o, i) => <option key={i} value={i}>{JSON.stringify(o)}</option>)}
+          {options.map((o, i) => <option key={i} value={i}>{stringifyExact(o)}</option>)}
         </select>
         {help}
       </label>
@@ -71,7 +71,7 @@ function Field(props: { name: string; schema: Schema; required: boolean; value: 
 
 function JsonField(props: { title: string; name: string; value: JsonValue | undefined; help: React.ReactNode; numeric: boolean; onChange(v: JsonValue | undefined): void }) {
   const { title, name, value, help, numeric, onChange } = props;
-  const shown = value === undefined ? '' : JSON.stringify(value);
+  const shown = value === undefined ? '' : stringifyExact(value);
   const [draft, setDraft] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const text = draft ?? shown;

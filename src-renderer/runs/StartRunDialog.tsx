@@ -12,6 +12,7 @@ import { navigate, runHref } from '../state/hashRoute';
 import { useRunsStore } from '../state/runsStore';
 import { describeError } from '../state/toastStore';
 import { SchemaForm } from './SchemaForm';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 type Mode = 'form' | 'json';
 
@@ -26,7 +27,7 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
   const [workflowId, setWorkflowId] = useState(workflows[0]?.id ?? '');
   const wf = workflows.find((w) => w.id === workflowId);
   const schema = wf?.input_schema ?? null;
-  const [varsText, setVarsText] = useState(() => JSON.stringify(workflows[0]?.default_vars ?? {}, null, 2));
+  const [varsText, setVarsText] = useState(() => stringifyExact(workflows[0]?.default_vars ?? {}, 2));
   const [mode, setMode] = useState<Mode>(() => (workflows[0]?.input_schema ? 'form' : 'json'));
   const [stepMode, setStepMode] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +38,7 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
   const pick = (id: string) => {
     const next = workflows.find((w) => w.id === id);
     setWorkflowId(id);
-    setVarsText(JSON.stringify(next?.default_vars ?? {}, null, 2));
+    setVarsText(stringifyExact(next?.default_vars ?? {}, 2));
     setMode(next?.input_schema ? 'form' : 'json');
   };
   const start = async () => {
@@ -69,7 +70,7 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
           </div>
         ) : null}
         {mode === 'form' && schema && parsed.ok ? (
-          <SchemaForm key={workflowId} schema={schema} vars={parsed.value as JsonObject} onChange={(v) => setVarsText(JSON.stringify(v, null, 2))} />
+          <SchemaForm key={workflowId} schema={schema} vars={parsed.value as JsonObject} onChange={(v) => setVarsText(stringifyExact(v, 2))} />
         ) : (
           <label>
             Vars (JSON)

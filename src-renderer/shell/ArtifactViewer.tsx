@@ -7,6 +7,7 @@ import type { ArtifactContent } from '../../src-shared/api';
 import { canonicalJson } from '../../src-shared/canonicalJson';
 import { runtimeClient } from '../state/clientRef';
 import { describeError } from '../state/toastStore';
+import { readJsonExact, stringifyExact } from '../../src-shared/exactJson';
 
 const PREVIEW_CHARS = 200_000;
 
@@ -59,9 +60,9 @@ function previewText(c: ArtifactContent): { shown: string; truncated: boolean } 
   let shown = c.data;
   if (c.mime === 'application/json' && c.data.length <= PREVIEW_CHARS) {
     try {
-      const parsed: unknown = JSON.parse(c.data);
-      // Pretty only when re-encoding gives the stored text back (no number would change).
-      if (canonicalJson(parsed) === c.data) shown = JSON.stringify(parsed, null, 2);
+      const parsed = readJsonExact(c.data);
+      // Pretty only when re-encoding gives the stored text back (a duplicate key would not).
+      if (canonicalJson(parsed) === c.data) shown = stringifyExact(parsed, 2);
     } catch {
       /* shown as stored */
     }

@@ -1,13 +1,14 @@
-/** Pretty JSON in a scrollable block (values already came through JSON, so stringify is safe), with any artifacts it references one click away. */
+/** Pretty JSON in a scrollable block, every number as stored (1.0, -0.0, 98765432109876543210), with any artifacts it references one click away. */
 import { useMemo, useState } from 'react';
 import { findArtifactRefs } from './artifactRefs';
 import { ArtifactViewer } from './ArtifactViewer';
+import { stringifyExact } from '../../src-shared/exactJson';
 
 export function JsonView({ value, label }: { value: unknown; label?: string }) {
   return (
     <>
       <pre className="json" aria-label={label} tabIndex={0}>
-        {value === undefined ? '—' : JSON.stringify(value, null, 2)}
+        {value === undefined ? '—' : stringifyExact(value, 2)}
       </pre>
       <ArtifactLinks value={value} />
     </>

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { screenshot } from './support/screens';
 import { startWebHost, type WebHost } from './support/webHost';
+import { BIN, ROOT } from '../cli/cliRunner';
 
 let host: WebHost;
 test.beforeAll(async () => (host = await startWebHost()));
@@ -84,4 +86,34 @@ test('the start dialog renders a form from the workflow input schema and refuses
   await dialog.getByRole('button', { name: 'Start' }).click();
   await expect(page).toHaveURL(/#\/runs\/.+/);
   await expect(page.locator('.run-header .pill')).toHaveText('completed');
+});
+
+test('numbers kept exactly: CLI --vars → store → export → import over HTTP → the State view shows them as written', async ({ page }) => {
+  const exact = '[98765432109876543210,-0.0,1.0,1e-07,2.5e+20]';
+  // The CLI writes into its own database; the host only sees the run through the bundle.
+  const elsewhere = join(host.home, 'elsewhere.db');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, '--db', elsewhere, '--json', ...args], { cwd: ROOT, env: { ...process.env, ABSTRACTRUNTIME_HOME: host.home }, encoding: 'utf8' });
+  const started = cli('run', 'examples.toolapproval', '--vars', `{"notes":${exact}}`);
+  expect(started.status, started.stderr).toBe(0);
+  const runId = /"run_id": "([^"]+)"/.exec(started.stdout)![1]!;
+  const file = join(host.home, 'exact.bundle.json');
+  expect(cli('export', runId, '-o', file).status).toBe(0);
+  const res = await page.request.post(`${host.url}/api/importBundle`, {
+    headers: { 'content-type': 'application/json' },
+    data: `{"bundle":${readFileSync(file, 'utf8')}}`,
+  });
+  expect(res.ok(), await res.text()).toBe(true);
+
+  await page.goto(`${host.url}/#/runs/${runId}`);
+  const state = page.getByRole('region', { name: 'State' });
+  await expect(state).toContainText('98765432109876543210');
+  const shown = (await state.locator('pre.json').first().textContent())!.replace(/\s+/g, '');
+  expect(shown).toContain(`"notes":${exact}`);
+  // The workflow's handler read them too: each proposed note's text is the number as written.
+  const args = page.getByLabel('Arguments for write_note');
+  await expect(args.nth(0)).toHaveValue(/"text": "98765432109876543210"/);
+  await expect(args.nth(1)).toHaveValue(/"text": "-0\.0"/);
+  await expect(args.nth(4)).toHaveValue(/"text": "2\.5e\+20"/);
+  await state.scrollIntoViewIfNeeded();
+  await screenshot(page, 'exact-numbers');
 });

@@ -26,9 +26,11 @@ function setup() {
   return { ...created, win: created.window as unknown as FakeBrowserWindow };
 }
 
-function invoke(win: FakeBrowserWindow, request: unknown, frame: { url: string; parent: unknown } | null = { url: appUrl, parent: null }, senderId = win.webContents.id) {
+/** A call as the preload sends it (`{method, payloadJson}`); the JSON text answer, parsed. */
+async function invoke(win: FakeBrowserWindow, request: unknown, frame: { url: string; parent: unknown } | null = { url: appUrl, parent: null }, senderId = win.webContents.id) {
   const handler = fake.current!.handlers.get(IPC_INVOKE_CHANNEL)!;
-  return handler({ sender: { id: senderId }, senderFrame: frame }, request);
+  const wire = request && typeof request === 'object' && 'payload' in request ? { method: (request as unknown as { method: unknown }).method, payloadJson: JSON.stringify((request as { payload: unknown }).payload) } : request;
+  return JSON.parse((await handler({ sender: { id: senderId }, senderFrame: frame }, wire)) as string) as unknown;
 }
 
 let current: ReturnType<typeof setup>;
@@ -83,7 +85,7 @@ describe('IPC API', () => {
 
   it('streams host events to the page and stops when the window closes', () => {
     events.emit('runUpdated', { run: { run_id: 'r1' } as never });
-    expect(current.win.webContents.sent).toContainEqual({ channel: IPC_EVENT_CHANNEL, message: { event: 'runUpdated', data: { run: { run_id: 'r1' } } } });
+    expect(current.win.webContents.sent).toContainEqual({ channel: IPC_EVENT_CHANNEL, message: '{"event":"runUpdated","data":{"run":{"run_id":"r1"}}}' });
     current.win.close();
     expect(fake.current!.handlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
     expect(events.count()).toBe(0);

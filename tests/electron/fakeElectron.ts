@@ -99,7 +99,7 @@ export function makeFakeElectron() {
     ipcRenderer: {
       invoke: (channel: string, ...args: unknown[]) => {
         ipcRendererCalls.push({ channel, args });
-        return Promise.resolve({ ok: true, value: null });
+        return Promise.resolve('{"ok":true,"value":null}');
       },
       on: (channel: string, fn: (...a: any[]) => void) => {
         const set = rendererListeners.get(channel) ?? new Set();

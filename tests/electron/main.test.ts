@@ -58,9 +58,9 @@ describe('Electron main', () => {
     expect(win.loaded.file).toBe(indexHtml);
     const invoke = electron.handlers.get(IPC_INVOKE_CHANNEL)!;
     const event = { sender: { id: win.webContents.id }, senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } };
-    const info = await invoke(event, { method: 'getInfo', payload: {} });
+    const info = JSON.parse((await invoke(event, { method: 'getInfo', payloadJson: '{}' })) as string);
     expect(info).toMatchObject({ ok: true, value: { transport: 'electron', dbPath: join(dir, 'ok', 'runtime.db'), version: '0.1.0-test' } });
-    const started = await invoke(event, { method: 'startRun', payload: { workflowId: 'examples.approval' } });
+    const started = JSON.parse((await invoke(event, { method: 'startRun', payloadJson: '{"workflowId":"examples.approval"}' })) as string);
     expect(started).toMatchObject({ ok: true, value: { status: 'waiting' } });
     await vi.waitFor(() => expect(win.title).toBe('AbstractRuntime — 1 waiting'));
 

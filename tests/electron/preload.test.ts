@@ -17,18 +17,18 @@ describe('preload', () => {
     expect(Object.keys(fake.current!.exposed.abstractRuntime).sort()).toEqual(['invoke', 'onEvent']);
   });
 
-  it('invoke sends {method, payload} on the invoke channel', async () => {
-    const result = await fake.current!.exposed.abstractRuntime.invoke('getRun', { runId: 'r1' });
-    expect(result).toEqual({ ok: true, value: null });
-    expect(fake.current!.ipcRendererCalls).toContainEqual({ channel: IPC_INVOKE_CHANNEL, args: [{ method: 'getRun', payload: { runId: 'r1' } }] });
+  it('invoke sends {method, payloadJson} on the invoke channel and gives back the JSON text', async () => {
+    const result = await fake.current!.exposed.abstractRuntime.invoke('getRun', '{"runId":"r1"}');
+    expect(result).toBe('{"ok":true,"value":null}');
+    expect(fake.current!.ipcRendererCalls).toContainEqual({ channel: IPC_INVOKE_CHANNEL, args: [{ method: 'getRun', payloadJson: '{"runId":"r1"}' }] });
   });
 
   it('onEvent relays messages without the IPC event object and unsubscribes', () => {
     const got: unknown[] = [];
     const off = fake.current!.exposed.abstractRuntime.onEvent((m: unknown) => got.push(m));
     const listeners = fake.current!.rendererListeners.get(IPC_EVENT_CHANNEL)!;
-    for (const l of listeners) l({ sender: 'secret' }, { event: 'runUpdated', data: { run: {} } });
-    expect(got).toEqual([{ event: 'runUpdated', data: { run: {} } }]);
+    for (const l of listeners) l({ sender: 'secret' }, '{"event":"runUpdated","data":{"run":{}}}');
+    expect(got).toEqual(['{"event":"runUpdated","data":{"run":{}}}']);
     off();
     expect(listeners.size).toBe(0);
   });

@@ -110,7 +110,8 @@ describe('fuzzing the API boundary', () => {
       { sender: { id: 1 }, senderFrame: { url: APP, parent: {} } },
       { sender: { id: 1 }, senderFrame: null },
     ];
-    const dispatch = async (method: unknown, payload: unknown) => (await invoke(trusted, { method, payload })) as ApiResult<unknown>;
+    const call = async (event: IpcInvokeEvent, request: unknown) => JSON.parse((await invoke(event, request)) as string) as ApiResult<unknown>;
+    const dispatch = (method: unknown, payload: unknown) => call(trusted, { method, payloadJson: payload === undefined ? undefined : JSON.stringify(payload) });
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
     const rand = seededRandom(seed);
     const runIds = [...committed.keys()];
@@ -129,12 +130,12 @@ describe('fuzzing the API boundary', () => {
     }
     for (const [i, stranger] of strangers.entries()) {
       const before = host.store.listRuns({}).total;
-      const refused = (await invoke(stranger, { method: 'startRun', payload: { workflowId: 'examples.counter' } })) as ApiResult<unknown>;
+      const refused = await call(stranger, { method: 'startRun', payloadJson: '{"workflowId":"examples.counter"}' });
       expect(refused.ok ? 'ok' : refused.error.code, `stranger ${i}`).toBe('FORBIDDEN');
       expect(host.store.listRuns({}).total).toBe(before);
     }
-    for (const envelope of [null, 42, 'getInfo', [], {}, { method: 7 }, { payload: {} }]) {
-      const r = (await invoke(trusted, envelope)) as ApiResult<unknown>;
+    for (const envelope of [null, 42, 'getInfo', [], {}, { method: 7 }, { payloadJson: '{}' }, { method: 'getRun', payloadJson: {} }, { method: 'getRun', payloadJson: '{nope' }]) {
+      const r = await call(trusted, envelope);
       expect(r.ok ? 'ok' : r.error.code).toBe('VALIDATION_ERROR');
     }
     await host.whenIdle();

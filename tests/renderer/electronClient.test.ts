@@ -1,25 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiEventMessage } from '../../src-shared/api';
+import { handleInvoke } from '../../src-main/transport/ipc/ipcBridge';
+import type { ApiEventMessage, ApiHandlers } from '../../src-shared/api';
+import { canonicalJson, RawNumber } from '../../src-shared/canonicalJson';
+import { parseJsonExact } from '../../src-shared/exactJson';
 import { SnapshotNotFoundError } from '../../src-shared/errors';
 import type { PreloadApi } from '../../src-shared/preloadApi';
 import { pickClient } from '../../src-renderer/api/pickClient';
 import { summary } from './support/fixtures';
 
+/** A preload stand-in speaking the real bridge protocol: JSON text each way. */
 function bridge(): PreloadApi & { emit(m: ApiEventMessage): void; sent: unknown[] } {
-  const listeners = new Set<(m: ApiEventMessage) => void>();
+  const listeners = new Set<(json: string) => void>();
   const sent: unknown[] = [];
   return {
     sent,
-    async invoke(method, payload) {
-      sent.push({ method, payload });
-      if (method === 'restoreSnapshot') return { ok: false, error: { code: 'SNAPSHOT_NOT_FOUND', message: 'no snapshot s9', retryable: false } };
-      return { ok: true, value: { runs: [], total: 0 } } as never;
+    async invoke(method, payloadJson) {
+      sent.push({ method, payload: JSON.parse(payloadJson) });
+      if (method === 'restoreSnapshot') return JSON.stringify({ ok: false, error: { code: 'SNAPSHOT_NOT_FOUND', message: 'no snapshot s9', retryable: false } });
+      return JSON.stringify({ ok: true, value: { runs: [], total: 0 } });
     },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    emit: (m) => listeners.forEach((l) => l(m)),
+    emit: (m) => listeners.forEach((l) => l(JSON.stringify(m))),
   };
 }
 
@@ -47,5 +51,29 @@ describe('electron RuntimeClient', () => {
     off();
     b.emit({ event: 'runUpdated', data: { run: summary() } });
     expect(got).toHaveLength(1);
+  });
+
+  it('numbers cross IPC exactly, both ways, through the real main-side handler and structured clones', async () => {
+    let seen: unknown;
+    const handlers = {
+      startRun: async (req: { vars?: Record<string, unknown> }) => {
+        seen = req.vars;
+        return { vars: req.vars };
+      },
+    } as unknown as ApiHandlers;
+    const event = { sender: { id: 1 }, senderFrame: { url: 'app://index.html', parent: null } };
+    const real: PreloadApi = {
+      // Electron structured-clones what crosses: a class would not survive, text does.
+      invoke: async (method, payloadJson) => structuredClone(await handleInvoke(handlers, () => true, event, structuredClone({ method, payloadJson }))),
+      onEvent: () => () => {},
+    };
+    const client = pickClient({ abstractRuntime: real });
+    const vars = parseJsonExact('{"big":98765432109876543210,"z":-0.0,"one":1.0,"e":1e-07,"x":2.5e+20}', 'vars') as Record<string, unknown>;
+    const back = (await client.call('startRun', { workflowId: 'examples.counter', vars: vars as never })) as unknown as { vars: Record<string, RawNumber | number> };
+    expect(canonicalJson(seen)).toBe('{"big":98765432109876543210,"e":1e-07,"one":1.0,"x":2.5e+20,"z":-0.0}');
+    expect(back.vars.big).toBeInstanceOf(RawNumber);
+    expect(canonicalJson(back.vars)).toBe('{"big":98765432109876543210,"e":1e-07,"one":1.0,"x":2.5e+20,"z":-0.0}');
+    const nan = await handleInvoke(handlers, () => true, event, { method: 'startRun', payloadJson: '{"workflowId":"w","vars":{"n":NaN}}' });
+    expect(JSON.parse(nan)).toMatchObject({ ok: false, error: { code: 'NUMBER_NOT_EXACT', details: { path: 'vars.n' } } });
   });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src-shared/canonicalJson';
+import { cloneJson } from '../../src-main/runtime/cloneJson';
+import { canonicalJson, RawNumber } from '../../src-shared/canonicalJson';
 import { NumberNotExactError, ValidationError } from '../../src-shared/errors';
-import { parseJsonExact } from '../../src-shared/exactJson';
+import { parseJsonExact, readJsonExact, stringifyExact } from '../../src-shared/exactJson';
+import { findNonJsonPath } from '../../src-shared/json';
+import { validateJsonSchema } from '../../src-shared/jsonSchema';
 
-describe('the one number policy for JSON text coming in', () => {
+describe('the one number policy: JSON text in and out keeps every number exactly', () => {
   it('keeps every number a JS number holds exactly, re-encoding to the canonical bytes the ledger hashes', () => {
     const text = '{"a":1,"b":-17,"c":1.5,"d":1e-07,"e":2.5e-05,"f":9007199254740991,"g":0.1,"h":-0,"i":1152921504606846976}';
     const v = parseJsonExact(text) as Record<string, number>;
@@ -13,15 +16,52 @@ describe('the one number policy for JSON text coming in', () => {
   });
 
   it.each([
-    ['98765432109876543210', 'it would become 98765432109876543488'],
-    ['9007199254740993', 'it would become 9007199254740992'],
-    ['-0.0', 'it would become 0'],
-    ['1.0', 'it would become 1'],
-    ['2.5e+20', 'it would become 250000000000000000000'],
+    ['98765432109876543210', '98765432109876543210'],
+    ['9007199254740993', '9007199254740993'],
+    ['-0.0', '-0.0'],
+    ['1.0', '1.0'],
+    ['1.00', '1.0'],
+    ['2.5e+20', '2.5e+20'],
+    ['-12345678901234567890123456789', '-12345678901234567890123456789'],
+  ])('keeps %s exactly as a RawNumber (canonical text %s), through text, clone and schema', (lexeme, text) => {
+    const v = parseJsonExact(`{"x":{"list":[0,${lexeme}]}}`, 'vars') as { x: { list: [number, RawNumber] } };
+    const kept = v.x.list[1];
+    expect(kept).toBeInstanceOf(RawNumber);
+    expect(kept.text).toBe(text);
+    expect(canonicalJson(v)).toBe(`{"x":{"list":[0,${text}]}}`);
+    expect(stringifyExact(v)).toBe(`{"x":{"list":[0,${text}]}}`);
+    const back = readJsonExact(stringifyExact(v, 2)) as typeof v;
+    expect(back.x.list[1]).toBeInstanceOf(RawNumber);
+    expect(canonicalJson(back)).toBe(canonicalJson(v));
+    expect(cloneJson(v).x.list[1]).toBe(kept); // immutable: copies share it
+    expect(findNonJsonPath(v)).toBeNull();
+    expect(validateJsonSchema(v, { type: 'object', properties: { x: { type: 'object', properties: { list: { type: 'array', items: { type: 'number' } } } } } })).toEqual([]);
+  });
+
+  it('a handler reads a RawNumber as text, as a bigint (integers) or as the nearest double', () => {
+    const v = parseJsonExact('{"big":98765432109876543210,"one":1.0}') as { big: RawNumber; one: RawNumber };
+    expect(v.big.toBigInt()).toBe(98765432109876543210n);
+    expect(v.big.isInteger).toBe(true);
+    expect(v.one.isInteger).toBe(false);
+    expect(() => v.one.toBigInt()).toThrow(RangeError);
+    expect(v.one.toNumber()).toBe(1);
+    expect(String(v.one)).toBe('1.0');
+    expect(validateJsonSchema(v, { type: 'object', properties: { big: { type: 'integer' }, one: { type: 'integer' } } })).toEqual(['$.one: expected integer, got number']);
+  });
+
+  it('stringifyExact spells floats as the ledger does, and a string that looks like its placeholder stays a string', () => {
+    expect(stringifyExact({ a: 1e-7, b: 1e21, c: 0.5 })).toBe('{"a":1e-07,"b":1e+21,"c":0.5}');
+    expect(readJsonExact('{"a":1e-07}')).toEqual({ a: 1e-7 });
+    const tricky = { s: '\uFDD0raw#0', n: parseJsonExact('1.0') };
+    expect(readJsonExact(stringifyExact(tricky))).toEqual(tricky);
+  });
+
+  it.each([
     ['3.14159265358979323846', 'it would become 3.141592653589793'],
     ['1e400', 'it is not a finite JSON number'],
     ['NaN', 'it is not a finite JSON number'],
-  ])('refuses %s, naming the path and what it would have become', (lexeme, why) => {
+    ['-Infinity', 'it is not a finite JSON number'],
+  ])('refuses %s, which has no exact canonical form, naming the path and what it would have become', (lexeme, why) => {
     const parse = () => parseJsonExact(`{"x":{"list":[0,${lexeme}]}}`, 'vars');
     expect(parse).toThrow(NumberNotExactError);
     expect(parse).toThrow(`vars.x.list[1]: the number ${lexeme} cannot be kept exactly (${why}); send it as a string to keep it as written`);

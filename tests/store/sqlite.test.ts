@@ -11,6 +11,9 @@ import {
   RunLeasedError,
   StoreError,
 } from '../../src-shared/errors';
+import { canonicalJson, RawNumber } from '../../src-shared/canonicalJson';
+import { parseJsonExact } from '../../src-shared/exactJson';
+import type { JsonObject } from '../../src-shared/json';
 import type { Snapshot } from '../../src-shared/types';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import { COMPLETED_BY_KEY_SQL } from '../../src-main/store/sqlite/statements';
@@ -52,6 +55,24 @@ describe('SqliteStore: runs and ledger', () => {
     store = SqliteStore.open(file, { groupCommit: false });
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(store.groupFsync).toBeNull();
+  });
+
+  it('keeps numbers a JS number cannot hold exactly across a reopen: state, records and snapshots', () => {
+    const vars = parseJsonExact('{"big":98765432109876543210,"z":-0.0,"one":1.0,"e":1e-07,"x":2.5e+20,"plain":3}') as JsonObject;
+    const r0 = makeRecord('r1', null, { result: { vars } });
+    const state = makeState('r1', { seq: 0, hash: r0.record_hash }, { vars });
+    store.commit({ state, records: [r0], expectedHeadSeq: null, isNew: true });
+    store.saveSnapshot({ snapshot_id: 's1', run_id: 'r1', name: 'n', description: null, tags: [], created_at: iso(0), ledger_seq: 0, state_hash: 'h', state } as Snapshot);
+    store.close();
+    store = SqliteStore.open(file);
+    const exact = '{"big":98765432109876543210,"e":1e-07,"one":1.0,"plain":3,"x":2.5e+20,"z":-0.0}';
+    const back = store.getRun('r1')!;
+    expect(back.vars.big).toBeInstanceOf(RawNumber);
+    expect(back.vars.plain).toBe(3);
+    expect(canonicalJson(back.vars)).toBe(exact);
+    const [record] = [...store.iterateLedger('r1')];
+    expect(canonicalJson((record!.result as JsonObject).vars)).toBe(exact);
+    expect(canonicalJson(store.getSnapshot('s1')!.state.vars)).toBe(exact);
   });
 
   it("uses synchronous=NORMAL with durability 'process'", () => {

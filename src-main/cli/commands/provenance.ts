@@ -1,7 +1,7 @@
 /** Provenance: export, import, verify (runs, bundles, Python ledgers and run folders). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BundleInvalidError, ImportError, LedgerInvalidError } from '../../../src-shared/errors';
+import { BundleInvalidError, ImportError, LedgerInvalidError, NumberNotExactError } from '../../../src-shared/errors';
 import type { VerifyReport } from '../../../src-shared/types';
 import { isTrusted, ownPublicKey, TrustList, withTrust } from '../../ledger/index';
 import { keyIdOf } from '../../ledger/signing';
@@ -23,6 +23,7 @@ import { assertBundleState, withBundleState } from '../../host/bundleState';
 import { isValidRunId } from '../../../src-shared/runId';
 
 const EXPORT_FORMATS = ['bundle', 'python-store', 'python-history'];
+import { parseJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 
 export const provenanceCommands: Command[] = [
   {
@@ -61,7 +62,7 @@ export const provenanceCommands: Command[] = [
         return;
       }
       const { bundle } = await ctx.call('exportRun', { runId });
-      const path = writeOutputFile(file, JSON.stringify(bundle, null, 1) + '\n', target);
+      const path = writeOutputFile(file, stringifyExact(bundle, 1) + '\n', target);
       const records = (bundle as { records?: unknown[] }).records?.length ?? 0;
       ctx.out.result({ runId, file: path, records }, () => [`exported run ${runId} (${records} records) to ${path}`]);
     },
@@ -174,8 +175,9 @@ function verifyFileContents(path: string): VerifyReport {
   const text = readFileSync(path, 'utf8');
   let parsed: unknown;
   try {
-    parsed = parsePlainJson(text);
-  } catch {
+    parsed = parseJsonExact(text, 'bundle');
+  } catch (err) {
+    if (err instanceof NumberNotExactError) throw err;
     if (text.trimStart().startsWith('{')) return verifyPythonLedgerText(text);
     throw new BundleInvalidError(`${path} is neither a bundle (JSON) nor a ledger (JSON lines)`, { path });
   }

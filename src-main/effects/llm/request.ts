@@ -4,6 +4,7 @@
  */
 import { ValidationError } from '../../../src-shared/errors';
 import type { JsonObject, JsonValue } from '../../../src-shared/json';
+import { stringifyExact } from '../../../src-shared/exactJson';
 
 export interface LlmCallPayload {
   messages: JsonObject[];
@@ -64,7 +65,7 @@ function toWireToolCall(c: JsonValue, where: string): JsonObject {
   if (!isObject(c)) throw new ValidationError(`llm_call ${where} must be an object`);
   if (isObject(c.function)) return c;
   if (typeof c.name !== 'string') throw new ValidationError(`llm_call ${where} needs a name`);
-  const args = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {});
+  const args = typeof c.arguments === 'string' ? c.arguments : stringifyExact(c.arguments ?? {});
   return { id: String(c.call_id ?? c.id ?? ''), type: 'function', function: { name: c.name, arguments: args } };
 }
 

@@ -1,5 +1,5 @@
 /** The `llm_call` result as recorded in the ledger (snake_case, JSON only). */
-import type { JsonObject, JsonValue } from '../../../src-shared/json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../src-shared/json';
 
 export interface LlmToolCall {
   name: string;
@@ -51,7 +51,7 @@ function parseArguments(raw: string | undefined): JsonObject | string {
   if (raw === undefined || raw.trim() === '') return {};
   try {
     const v = JSON.parse(raw) as JsonValue;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : raw;
+    return isJsonObject(v) ? v : raw;
   } catch {
     return raw;
   }

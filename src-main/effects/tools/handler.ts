@@ -4,7 +4,7 @@
  * the wait; `resume` applies decisions/results and completes with every result, aligned
  * position by position with the request: `{mode: "executed", results: [...]}`.
  */
-import type { JsonObject, JsonValue } from '../../../src-shared/json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../src-shared/json';
 import type { LlmMode, ToolCall, ToolCallResult, WaitState } from '../../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest } from '../../runtime/contracts';
 import { readResumePayload, type Decision, type ExternalResult, type ResumeInput } from './decisions';
@@ -172,7 +172,7 @@ function failureOf(results: Result[]): { code: string; message: string } | null 
 
 function isDenied(r: Result): boolean {
   const a = r.approval;
-  return !!a && typeof a === 'object' && !Array.isArray(a) && a.approved === false;
+  return isJsonObject(a) && a.approved === false;
 }
 
 function promptFor(pending: ParsedCall[], p: Progress): string {
@@ -216,5 +216,5 @@ function parseOrFail(effect: EffectRequest): ParsedCall[] | EffectOutcome {
 }
 
 function asObject(v: JsonValue): JsonObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : { _raw: v };
+  return isJsonObject(v) ? v : { _raw: v };
 }

@@ -3,7 +3,7 @@
  * shape `{id, function: {name, arguments: "<json>"}}` is accepted too).
  */
 import { ValidationError } from '../../../src-shared/errors';
-import type { JsonObject, JsonValue } from '../../../src-shared/json';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../src-shared/json';
 import type { ToolCallResult } from '../../../src-shared/types';
 
 export interface ParsedCall {
@@ -33,8 +33,8 @@ export function parseToolCalls(payload: JsonObject): ParsedCall[] {
 }
 
 function parseCall(raw: JsonValue, index: number): ParsedCall {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError(`tool_calls[${index}] must be an object`);
-  const fn = raw.function && typeof raw.function === 'object' && !Array.isArray(raw.function) ? raw.function : null;
+  if (!isJsonObject(raw)) throw new ValidationError(`tool_calls[${index}] must be an object`);
+  const fn = isJsonObject(raw.function) ? raw.function : null;
   const name = fn ? fn.name : raw.name;
   if (typeof name !== 'string' || !name) throw new ValidationError(`tool_calls[${index}] needs a name`);
   const args = fn ? fn.arguments : raw.arguments;
@@ -76,7 +76,7 @@ export function normalizeToolCallsPayload(payload: JsonObject): JsonObject {
  * request at hand, position by position.
  */
 export function realignToolResults(result: JsonValue, payload: JsonObject): JsonValue {
-  if (!result || typeof result !== 'object' || Array.isArray(result) || !Array.isArray(result.results)) return result;
+  if (!isJsonObject(result) || !Array.isArray(result.results)) return result;
   let calls: ParsedCall[];
   try {
     calls = parseToolCalls(payload);
@@ -84,7 +84,7 @@ export function realignToolResults(result: JsonValue, payload: JsonObject): Json
     return result;
   }
   const results = result.results.map((r, i) =>
-    r && typeof r === 'object' && !Array.isArray(r) && calls[i] ? { ...r, call_id: calls[i]!.call_id } : r,
+    isJsonObject(r) && calls[i] ? { ...r, call_id: calls[i]!.call_id } : r,
   );
   return { ...result, results };
 }

@@ -8,6 +8,7 @@ import type { ToolCallResult } from '../../../src-shared/types';
 import { validateJsonSchema } from './jsonSchema';
 import { errorResult, type ParsedCall } from './payload';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolContext, type ToolDefinition } from './registry';
+import { cloneJson } from '../../runtime/cloneJson';
 
 export interface RunToolEnv {
   signal: AbortSignal;
@@ -63,7 +64,7 @@ export async function runToolCall(tool: ToolDefinition, call: ParsedCall, args: 
 
 async function invoke(tool: ToolDefinition, args: JsonObject, ctx: ToolContext): Promise<{ output: JsonValue } | { error: string }> {
   try {
-    const raw = await tool.execute!(structuredClone(args), ctx);
+    const raw = await tool.execute!(cloneJson(args), ctx);
     const output = (raw === undefined ? null : raw) as JsonValue;
     const bad = findNonJsonPath(output, 'output');
     if (bad) return { error: `returned a value that is not plain JSON at ${bad}` };

@@ -30,8 +30,10 @@ import { sha256Hex } from '../../runtime/sha256';
 import { checkLease } from '../leaseRule';
 import { checkBatch } from '../checkBatch';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
+import { cloneJson } from '../../runtime/cloneJson';
 
-const clone = <T>(v: T): T => structuredClone(v);
+// cloneJson, not structuredClone: a RawNumber must keep its class.
+const clone = <T>(v: T): T => cloneJson(v);
 
 export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, WorkQueueStore, ChangeFeedStore {
   private runs = new Map<string, RunState>();

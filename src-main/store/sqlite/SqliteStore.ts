@@ -52,6 +52,7 @@ import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../checkBatch';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
+import { readJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord } from '../../runtime/recordRows';
 import { DatabaseFileIdentity } from './fileIdentity';
@@ -150,7 +151,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     const bad = findNonJsonPath(batch.state, 'state');
     if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
     const rows = batch.records.map(rowFromRecord);
-    const state = JSON.stringify(batch.state);
+    const state = stringifyExact(batch.state);
     this.file?.assertWritable();
     this.run(() => this.commitTx.immediate(batch, rows, state));
     this.ownWrites++;
@@ -419,7 +420,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     const bad = findNonJsonPath(s, 'snapshot');
     if (bad) throw new NonJsonValueError(`cannot store snapshot: ${bad} is not plain JSON`, { path: bad });
     const info = this.run(() =>
-      this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, JSON.stringify(s)),
+      this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, stringifyExact(s)),
     );
     if (info.changes === 0) throw new StoreError(`snapshot ${s.snapshot_id} already exists`, { snapshotId: s.snapshot_id });
   }
@@ -505,9 +506,9 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         const { status, key } = statusOf(row);
         this.insertRow(state.run_id, row, status, key);
       });
-      this.st.upsertRun.run(runColumns(state, JSON.stringify(state)));
+      this.st.upsertRun.run(runColumns(state, stringifyExact(state)));
       for (const s of extras.snapshots ?? []) {
-        this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, JSON.stringify(s));
+        this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, stringifyExact(s));
       }
       const signed = extras.signedHead;
       if (signed && !this.st.getSignedHead.get(state.run_id)) this.st.putSignedHead.run(signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key);
@@ -547,10 +548,10 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 }
 
-/** Stored JSON that no longer parses was damaged on disk. */
+/** Stored JSON that no longer parses was damaged on disk. Read exactly: numbers stay as written. */
 function parseStored<T>(text: string, file: string, what: string): T {
   try {
-    return JSON.parse(text) as T;
+    return readJsonExact(text) as T;
   } catch (err) {
     throw new DatabaseCorruptError(`${file}: ${what} is damaged (${(err as Error).message})`, { file });
   }

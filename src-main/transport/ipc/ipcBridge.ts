@@ -1,10 +1,13 @@
 /**
  * The API over Electron IPC, written against the few members of `ipcMain` / `webContents`
  * it uses, so it is tested without Electron. Every invoke is checked for its sender first:
- * only our own window's top frame, showing our own page, may call the runtime.
+ * only our own window's top frame, showing our own page, may call the runtime. Requests and
+ * results cross as JSON text (stringifyExact / parseJsonExact), not structured clones: a
+ * clone would turn a RawNumber (98765432109876543210, 1.0 kept as written) into `{lexeme}`.
  */
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type ApiEventMessage, type ApiHandlers, type ApiResult } from '../../../src-shared/api';
-import { ForbiddenError, ValidationError } from '../../../src-shared/errors';
+import { ForbiddenError, RuntimeError, ValidationError } from '../../../src-shared/errors';
+import { parseJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 import { dispatch } from '../dispatch';
 import { subscribeAll, type EventSource } from '../eventSource';
 
@@ -45,14 +48,27 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: ApiHandlers, isTrust
   return () => ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
 }
 
-export async function handleInvoke(handlers: ApiHandlers, isTrustedSender: TrustedSenderCheck, event: IpcInvokeEvent, request: unknown): Promise<ApiResult<unknown>> {
+/** One call: the request `{method, payloadJson?}` in, the ApiResult out, as JSON text. */
+export async function handleInvoke(handlers: ApiHandlers, isTrustedSender: TrustedSenderCheck, event: IpcInvokeEvent, request: unknown): Promise<string> {
+  return stringifyExact(await invokeResult(handlers, isTrustedSender, event, request));
+}
+
+async function invokeResult(handlers: ApiHandlers, isTrustedSender: TrustedSenderCheck, event: IpcInvokeEvent, request: unknown): Promise<ApiResult<unknown>> {
   if (!safeCheck(isTrustedSender, event)) {
     return { ok: false, error: new ForbiddenError(`IPC call refused: sender ${JSON.stringify(event.senderFrame?.url ?? '(no frame)')} is not this app's window`).toPayload() };
   }
   if (typeof request !== 'object' || request === null || typeof (request as { method?: unknown }).method !== 'string') {
-    return { ok: false, error: new ValidationError('IPC request must be {method: string, payload}').toPayload() };
+    return { ok: false, error: new ValidationError('IPC request must be {method: string, payloadJson?: string}').toPayload() };
   }
-  const { method, payload } = request as { method: string; payload?: unknown };
+  const { method, payloadJson } = request as { method: string; payloadJson?: unknown };
+  if (payloadJson !== undefined && typeof payloadJson !== 'string') return { ok: false, error: new ValidationError('IPC payloadJson must be JSON text').toPayload() };
+  let payload: unknown;
+  try {
+    payload = payloadJson === undefined ? undefined : parseJsonExact(payloadJson);
+  } catch (err) {
+    if (err instanceof RuntimeError) return { ok: false, error: err.toPayload() };
+    throw err;
+  }
   return dispatch(handlers, method, payload);
 }
 
@@ -68,7 +84,7 @@ function safeCheck(check: TrustedSenderCheck, event: IpcInvokeEvent): boolean {
 export function forwardEvents(events: EventSource, contents: WebContentsLike): () => void {
   const off = subscribeAll(events, (msg: ApiEventMessage) => {
     if (contents.isDestroyed()) return off();
-    contents.send(IPC_EVENT_CHANNEL, msg);
+    contents.send(IPC_EVENT_CHANNEL, stringifyExact(msg));
   });
   return off;
 }

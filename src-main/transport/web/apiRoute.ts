@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTP_API_PREFIX, type ApiHandlers, type ApiResult } from '../../../src-shared/api';
-import { parseJsonExact } from '../../../src-shared/exactJson';
+import { parseJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 import { ValidationError, type RuntimeError } from '../../../src-shared/errors';
 import { dispatch } from '../dispatch';
 import { SECURITY_HEADERS } from './csp';
@@ -84,7 +84,8 @@ function failure(err: RuntimeError): ApiResult<never> {
 function sendResult(res: ServerResponse, result: ApiResult<unknown>, status: number, extra: Record<string, string> = {}): void {
   let body: string;
   try {
-    body = JSON.stringify(result);
+    // Exact: a client reads 98765432109876543210 or 1.0 as stored (see src-shared/exactJson.ts).
+    body = stringifyExact(result);
   } catch (err) {
     status = 500;
     body = JSON.stringify({ ok: false, error: { code: 'INTERNAL_ERROR', message: `response is not JSON: ${(err as Error).message}`, retryable: false } });

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEventMessage } from '../../../src-shared/api';
 import { subscribeAll, type EventSource } from '../eventSource';
+import { stringifyExact } from '../../../src-shared/exactJson';
 
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Close code 1013 "try again later": the client fell too far behind. */
@@ -47,6 +48,6 @@ export class EventsSocket {
       ws.close(CLOSE_TOO_SLOW, 'event stream too far behind: reconnect and refetch');
       return;
     }
-    ws.send(JSON.stringify(msg));
+    ws.send(stringifyExact(msg));
   }
 }
