@@ -12,7 +12,6 @@ import { cliEnv } from '../cli/cliRunner';
 const root = resolve(__dirname, '../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
 const home = mkdtempSync(join(tmpdir(), 'ar-readme-cli-'));
-const db = join(home, 'demo.db');
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function demoLines(): string[] {
@@ -38,12 +37,18 @@ async function serveOnce(line: string, runId: string): Promise<{ url: string; bo
       let out = '';
       child.stdout!.on('data', (d) => {
         out += d;
-        const m = /on (http:\/\/127\.0\.0\.1:\d+\/?)/.exec(out);
+        // The session link `serve` prints carries this launch's API token (docs/security.md).
+        const m = /open (http:\/\/127\.0\.0\.1:\d+\/session\/([^/\s]+)\/)/.exec(out);
         if (m) res(m[1]!);
       });
       child.on('exit', (code) => rej(new Error(`serve exited ${code} before listening:\n${out}`)));
     });
-    const res = await fetch(new URL('api/getRun', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runId }) });
+    const token = /\/session\/([^/]+)\//.exec(url)![1]!;
+    const res = await fetch(new URL('/api/getRun', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ runId }),
+    });
     return { url, body: await res.json() };
   } finally {
     process.kill(-child.pid!, 'SIGTERM');
@@ -57,7 +62,8 @@ describe('README.md command-line demo', () => {
     let runId: string | null = null;
     for (const written of lines) {
       expect(written, 'each demo line is an `npm run cli --` call').toMatch(/^npm run cli -- /);
-      const line = written.replaceAll('/tmp/demo.db', db).replaceAll('<runId>', runId ?? '<runId>');
+      // Every /tmp/demo… path the README names (the database, the bundle) lands in this test's folder.
+      const line = written.replaceAll('/tmp/demo', join(home, 'demo')).replaceAll('<runId>', runId ?? '<runId>');
       if (line.includes(' serve ')) {
         const served = await serveOnce(`${line} --port 0`, runId!);
         expect(served.body, served.url).toMatchObject({ ok: true, value: { state: { run_id: runId, status: 'completed' } } });

@@ -48,7 +48,7 @@ test('a Python store folder opens live: a line appended to its ledger appears in
   await expect(page.locator('[data-node-id="ask"]')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Cancel run' })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Create snapshot' })).toBeDisabled();
-  const rows = page.locator('.ledger-row:not(.placeholder)');
+  const rows = page.getByRole('list', { name: 'Ledger records' }).locator('.ledger-row:not(.placeholder)');
   await expect(rows).toHaveCount(2);
   // Nothing of the folder went into the database.
   expect((await host.api<{ total: number }>('listRuns', {})).total).toBe(0);

@@ -12,7 +12,7 @@ function callsUnknownTool(onEffectError?: 'continue' | 'fail') {
         next: ['done'],
         ...(onEffectError ? { onEffectError } : {}),
         handler: () => ({
-          effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'ok' }, { name: 'no_such_tool', arguments: {}, call_id: 'bad' }] } },
+          effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'ok' }, { name: 'no_such_tool', arguments: {}, call_id: 'bad' }], allowed_tools: ['add', 'no_such_tool'] } },
           resultKey: 'tools',
           next: 'done',
         }),
