@@ -8,17 +8,24 @@ import { LAYER_RULES } from './scripts/lint/layerRules.mjs';
 const root = import.meta.dirname;
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'dist-web/', '.tmp/', 'test-results/', 'playwright-report/', 'bench/results/'] },
+  {
+    ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'dist-web/', '.tmp/', 'test-results/', 'playwright-report/', 'bench/results/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx,mts,mjs}'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
     plugins: { layers: importBoundariesPlugin(LAYER_RULES, root) },
     rules: {
       'layers/import-boundaries': 'error',
       // `_name` marks a deliberately unused binding (destructuring a field away, a fixed signature).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

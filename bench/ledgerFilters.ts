@@ -46,7 +46,8 @@ try {
   const again = median(() => searchAllLedgers(store.db, 'done', 100, { readonly: false }));
   store.close();
   console.log(`ledger filters on a ${records.toLocaleString('en-US')}-record run (median of 5, ms):`);
-  for (const [name, ms, n] of rows) console.log(`  ${name.padEnd(26)} ${ms.toFixed(1).padStart(7)} ms   ${n.toLocaleString('en-US')} matches`);
+  for (const [name, ms, n] of rows)
+    console.log(`  ${name.padEnd(26)} ${ms.toFixed(1).padStart(7)} ms   ${n.toLocaleString('en-US')} matches`);
   console.log(`  search across runs, first (indexes ${records.toLocaleString('en-US')} records): ${firstMs.toFixed(0)} ms (${first} hits)`);
   console.log(`  search across runs, index up to date: ${again.toFixed(1)} ms`);
 } finally {

@@ -39,7 +39,10 @@ function parseArgs(argv: string[]): Args & { out: string } {
 }
 
 function parseSections(list: string): Section[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n}; choose from ${SECTIONS.join(', ')}`);
   }
@@ -128,6 +131,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });

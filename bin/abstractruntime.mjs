@@ -35,7 +35,8 @@ let main;
 if (reason === undefined) {
   ({ main } = await import(pathToFileURL(bundle).href));
 } else {
-  if (reason) console.error(`abstractruntime: ${reason}; running the TypeScript sources with tsx (slower start; \`npm run build:cli\` rebuilds it)`);
+  if (reason)
+    console.error(`abstractruntime: ${reason}; running the TypeScript sources with tsx (slower start; \`npm run build:cli\` rebuilds it)`);
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src-main/cli/main.ts'));

@@ -37,7 +37,11 @@ else totals.failed += 1;
 
 const vitestJson = resolve(reports, 'vitest.json');
 step('unit + integration tests (vitest)', npx, [
-  'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`,
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
 ]);
 const v = readJson(vitestJson);
 if (v) {
@@ -67,9 +71,14 @@ if (step('build the renderer for the web host', 'npm', ['run', '--silent', 'buil
 
 // The desktop app end to end: skips, saying why, where no Electron binary or display exists.
 const electronJson = resolve(reports, 'electron.json');
-step('desktop end-to-end (Playwright, Electron)', npx, ['playwright', 'test', '--config', 'tests/electron/playwright.electron.config.ts', '--reporter=list,json'], {
-  PLAYWRIGHT_JSON_OUTPUT_FILE: electronJson,
-});
+step(
+  'desktop end-to-end (Playwright, Electron)',
+  npx,
+  ['playwright', 'test', '--config', 'tests/electron/playwright.electron.config.ts', '--reporter=list,json'],
+  {
+    PLAYWRIGHT_JSON_OUTPUT_FILE: electronJson,
+  },
+);
 const e = existsSync(electronJson) ? readJson(electronJson) : null;
 if (e?.stats) {
   totals.passed += (e.stats.expected ?? 0) + (e.stats.flaky ?? 0);

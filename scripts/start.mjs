@@ -36,9 +36,11 @@ function findElectron() {
 
 /** Downloads the binary with Electron's installer; returns null on success, else why not. */
 function fetchElectron() {
-  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'the Electron binary has not been downloaded, and ELECTRON_SKIP_BINARY_DOWNLOAD is set';
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD)
+    return 'the Electron binary has not been downloaded, and ELECTRON_SKIP_BINARY_DOWNLOAD is set';
   console.log("the Electron binary is missing: downloading it with Electron's installer (node node_modules/electron/install.js)…");
-  if (!run(process.execPath, [join(electronPkgDir, 'install.js')])) return 'the Electron binary could not be downloaded (no internet access?)';
+  if (!run(process.execPath, [join(electronPkgDir, 'install.js')]))
+    return 'the Electron binary could not be downloaded (no internet access?)';
   const found = findElectron();
   return found.missing ?? null;
 }
@@ -60,12 +62,27 @@ function rebuildForElectron(electronVersion) {
   const source = dirname(require.resolve('better-sqlite3/package.json'));
   const buildDir = join(source, 'build');
   cpSync(source, electronNativeDir, { recursive: true, filter: (p) => p !== buildDir && !p.startsWith(buildDir + sep) });
-  const prebuilt = run(process.execPath, [require.resolve('prebuild-install/bin.js'), '--runtime=electron', `--target=${electronVersion}`, '--verbose'], { cwd: electronNativeDir });
+  const prebuilt = run(
+    process.execPath,
+    [require.resolve('prebuild-install/bin.js'), '--runtime=electron', `--target=${electronVersion}`, '--verbose'],
+    { cwd: electronNativeDir },
+  );
   const built =
     prebuilt ||
-    run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], {
-      cwd: electronNativeDir,
-    });
+    run(
+      process.execPath,
+      [
+        require.resolve('node-gyp/bin/node-gyp.js'),
+        'rebuild',
+        '--release',
+        `--target=${electronVersion}`,
+        '--dist-url=https://electronjs.org/headers',
+        '--runtime=electron',
+      ],
+      {
+        cwd: electronNativeDir,
+      },
+    );
   if (!built || !existsSync(electronNativeBinary)) {
     rmSync(electronNativeDir, { recursive: true, force: true });
     return false;
@@ -96,7 +113,10 @@ function serveInstead() {
     console.log('building the inspector for the browser (npm run build:web)…');
     if (!run('npm', ['run', 'build:web'])) console.log('the build failed: the web host will serve the API and a page saying how to build.');
   }
-  const child = spawn(process.execPath, [join(root, 'bin', 'abstractruntime.mjs'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, [join(root, 'bin', 'abstractruntime.mjs'), 'serve', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   forwardSignals(child);
 }
 
@@ -107,7 +127,7 @@ function forwardSignals(child) {
 
 function startDesktop(electron) {
   if (!existsSync(electronNativeBinary) && !rebuildForElectron(electron.version)) {
-    return explainNoDesktop('better-sqlite3 could not be built for Electron (no internet access?)'), serveInstead();
+    return (explainNoDesktop('better-sqlite3 could not be built for Electron (no internet access?)'), serveInstead());
   }
   if (!run('npx', ['electron-vite', 'build'])) process.exit(1);
   const env = { ...process.env };

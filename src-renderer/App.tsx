@@ -24,11 +24,22 @@ export function App() {
       <nav className="topnav" aria-label="Main">
         <span className="brand">AbstractRuntime</span>
         <a href="#/runs" aria-current={route.page === 'runs' || route.page === 'run' ? 'page' : undefined}>
-          Runs{waitingCount ? <span className="count" aria-label={`${waitingCount} waiting for you`}>{waitingCount}</span> : null}
+          Runs
+          {waitingCount ? (
+            <span className="count" aria-label={`${waitingCount} waiting for you`}>
+              {waitingCount}
+            </span>
+          ) : null}
         </a>
-        <a href="#/compare" aria-current={route.page === 'compare' ? 'page' : undefined}>Compare</a>
-        <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>Audit</a>
-        <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>Settings</a>
+        <a href="#/compare" aria-current={route.page === 'compare' ? 'page' : undefined}>
+          Compare
+        </a>
+        <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
+          Audit
+        </a>
+        <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
+          Settings
+        </a>
       </nav>
       <DatabaseBanner />
       <main>

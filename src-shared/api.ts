@@ -9,15 +9,7 @@ import { findNonJsonPath, type JsonObject, type JsonValue } from './json';
 import type { LedgerSearchHit } from './ledgerFilter';
 import { RUN_ID_PATTERN, RUN_ID_RULE } from './runId';
 import type { TimeTravelPreview } from './timeTravel';
-import type {
-  LedgerRecord,
-  LlmMode,
-  RunState,
-  RunSummary,
-  SnapshotSummary,
-  VerifyReport,
-  WorkflowInfo,
-} from './types';
+import type { LedgerRecord, LlmMode, RunState, RunSummary, SnapshotSummary, VerifyReport, WorkflowInfo } from './types';
 
 const runId = z.string().min(1, 'runId is required').max(200).regex(RUN_ID_PATTERN, `runId must be ${RUN_ID_RULE}`);
 const snapshotId = z.string().min(1, 'snapshotId is required').max(200);
@@ -61,7 +53,7 @@ export const apiMethods = {
         /** Only create the run (its `run_started` record): a worker on the database advances it. */
         detach: z.boolean().optional(),
       })
-      .strict()
+      .strict(),
   ).returns<RunState>(),
   listRuns: request(
     z
@@ -79,7 +71,7 @@ export const apiMethods = {
         /** Created before this ISO time. */
         createdTo: z.string().max(100).optional(),
       })
-      .strict()
+      .strict(),
   ).returns<{ runs: RunSummary[]; total: number; nextCursor?: string | null }>(),
   getRun: request(z.object({ runId }).strict()).returns<RunView>(),
   getLedger: request(
@@ -91,7 +83,7 @@ export const apiMethods = {
         fromEnd: z.boolean().optional(),
         limit: z.number().int().min(1).max(5000).optional(),
       })
-      .strict()
+      .strict(),
   ).returns<LedgerPageResponse>(),
   /** The seqs of the run's records that pass the ledger filters (src-shared/ledgerFilter.ts), in order. */
   findLedger: request(
@@ -105,14 +97,21 @@ export const apiMethods = {
         text: z.string().max(500).optional(),
         limit: z.number().int().min(1).max(FIND_LEDGER_MAX).optional(),
       })
-      .strict()
+      .strict(),
   ).returns<{ seqs: number[]; truncated: boolean }>(),
   /** Records of any run containing every word of `text` (full-text index, best matches first). */
   searchLedgers: request(
-    z.object({ text: z.string().min(1, 'type something to search for').max(500), limit: z.number().int().min(1).max(500).optional() }).strict()
+    z
+      .object({ text: z.string().min(1, 'type something to search for').max(500), limit: z.number().int().min(1).max(500).optional() })
+      .strict(),
   ).returns<{ hits: LedgerSearchHit[] }>(),
   /** The run's state as it was right after the record `seq` (for the state inspector). */
-  getStateAt: request(z.object({ runId, seq: z.number().int().min(0) }).strict()).returns<{ seq: number; vars: unknown; status: string; current_node: string | null }>(),
+  getStateAt: request(z.object({ runId, seq: z.number().int().min(0) }).strict()).returns<{
+    seq: number;
+    vars: unknown;
+    status: string;
+    current_node: string | null;
+  }>(),
   verifyRun: request(z.object({ runId }).strict()).returns<VerifyReport>(),
   answer: request(z.object({ runId, text: z.string(), waitKey: z.string().optional() }).strict()).returns<RunState>(),
   resume: request(z.object({ runId, waitKey: z.string().min(1), payload: jsonValue }).strict()).returns<RunState>(),
@@ -134,9 +133,11 @@ export const apiMethods = {
           )
           .min(1),
       })
-      .strict()
+      .strict(),
   ).returns<RunState>(),
-  emitEvent: request(z.object({ name: z.string().min(1).max(200), payload: jsonValue.optional() }).strict()).returns<{ delivered: string[] }>(),
+  emitEvent: request(z.object({ name: z.string().min(1).max(200), payload: jsonValue.optional() }).strict()).returns<{
+    delivered: string[];
+  }>(),
   cancelRun: request(z.object({ runId, reason: z.string().max(1000).optional() }).strict()).returns<RunState>(),
   pauseRun: request(z.object({ runId }).strict()).returns<RunState>(),
   unpauseRun: request(z.object({ runId }).strict()).returns<RunState>(),
@@ -154,7 +155,7 @@ export const apiMethods = {
         description: z.string().max(5000).optional(),
         tags: z.array(z.string().min(1).max(100)).max(50).optional(),
       })
-      .strict()
+      .strict(),
   ).returns<SnapshotSummary>(),
   searchSnapshots: request(
     z
@@ -165,9 +166,12 @@ export const apiMethods = {
         to: z.string().optional(),
         limit: z.number().int().min(1).max(1000).optional(),
         /** The last snapshot of the previous page: the next page, at the same cost at any depth. */
-        after: z.object({ created_at: z.string().min(1), snapshot_id: z.string().min(1) }).strict().optional(),
+        after: z
+          .object({ created_at: z.string().min(1), snapshot_id: z.string().min(1) })
+          .strict()
+          .optional(),
       })
-      .strict()
+      .strict(),
   ).returns<SnapshotSummary[]>(),
   restoreSnapshot: request(z.object({ snapshotId }).strict()).returns<RunState>(),
   forkSnapshot: request(z.object({ snapshotId, vars: jsonObject.optional() }).strict()).returns<RunState>(),
@@ -179,9 +183,13 @@ export const apiMethods = {
   forkFromRecord: request(z.object({ runId, seq: z.number().int().min(0), vars: jsonObject.optional() }).strict()).returns<RunState>(),
   exportRun: request(z.object({ runId }).strict()).returns<ExportBundleResponse>(),
   /** The content of a stored artifact (a large value kept out of vars and records), by its hash. */
-  getArtifact: request(z.object({ ref: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'ref must look like sha256:<64 hex digits>') }).strict()).returns<ArtifactContent>(),
+  getArtifact: request(
+    z.object({ ref: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'ref must look like sha256:<64 hex digits>') }).strict(),
+  ).returns<ArtifactContent>(),
   /** A bundle (as produced by exportRun) to verify offline, without importing it. */
-  verifyBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<VerifyReport & { runId: string | null; workflowId: string | null }>(),
+  verifyBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<
+    VerifyReport & { runId: string | null; workflowId: string | null }
+  >(),
   importBundle: request(z.object({ bundle: z.unknown() }).strict()).returns<{ runId: string }>(),
   /** A Python store folder to look at, read-only (nothing is imported); `watch` follows its files. */
   openFolder: request(z.object({ path: z.string().min(1).max(4096), watch: z.boolean().optional() }).strict()).returns<ForeignFolderInfo>(),
@@ -203,9 +211,12 @@ export const apiMethods = {
           .optional(),
         signing: z.object({ enabled: z.boolean() }).strict().optional(),
         /** Folders the file tools may use (absolute paths; null: the defaults). The data folder stays out of reach whatever is listed. */
-        tools: z.object({ allowedFolders: z.array(z.string().min(1).max(4096)).max(64).nullable() }).strict().optional(),
+        tools: z
+          .object({ allowedFolders: z.array(z.string().min(1).max(4096)).max(64).nullable() })
+          .strict()
+          .optional(),
       })
-      .strict()
+      .strict(),
   ).returns<Settings>(),
 } as const;
 

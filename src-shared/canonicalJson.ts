@@ -92,7 +92,9 @@ function write(value: unknown, out: string[]): void {
   const obj = value as Record<string, unknown>;
   // Python sorts str keys by code point; JS default sort compares UTF-16 units, which
   // differs for astral characters, so compare code points explicitly.
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort(compareCodePoints);
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort(compareCodePoints);
   out.push('{');
   for (let i = 0; i < keys.length; i++) {
     if (i) out.push(',');

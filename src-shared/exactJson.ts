@@ -26,12 +26,16 @@ import { jsonTextDepth, MAX_JSON_DEPTH } from './storableJson';
  */
 export function parseJsonExact(text: string, root = ''): JsonValue {
   if (jsonTextDepth(text) > MAX_JSON_DEPTH)
-    throw new NonJsonValueError(`${root || 'the value'} is nested deeper than ${MAX_JSON_DEPTH} levels`, { path: root, problem: 'too_deep' });
+    throw new NonJsonValueError(`${root || 'the value'} is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      path: root,
+      problem: 'too_deep',
+    });
   let raw: CanonicalInput;
   try {
     raw = parseJsonLossless(text);
   } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new ValidationError(`${root || 'the text'} is not valid JSON: ${err.message}`, { path: root });
+    if (err instanceof JsonSyntaxError)
+      throw new ValidationError(`${root || 'the text'} is not valid JSON: ${err.message}`, { path: root });
     throw err;
   }
   return exact(raw, root);
@@ -117,7 +121,12 @@ function exact(v: CanonicalInput, path: string): JsonValue {
   if (v !== null && typeof v === 'object') {
     const out: { [k: string]: JsonValue } = {};
     for (const [k, child] of Object.entries(v)) {
-      Object.defineProperty(out, k, { value: exact(child, path ? `${path}.${k}` : k), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: exact(child, path ? `${path}.${k}` : k),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -128,11 +137,14 @@ function notExact(lexeme: string, path: string): NumberNotExactError {
   const n = Number(lexeme);
   const becomes = Number.isFinite(n) ? canonicalJson(n) : null;
   const why = becomes === null ? 'it is not a finite JSON number' : `it would become ${becomes}`;
-  return new NumberNotExactError(`${path}: the number ${lexeme} cannot be kept exactly (${why}); send it as a string to keep it as written`, {
-    path,
-    lexeme,
-    ...(becomes !== null ? { becomes } : {}),
-  });
+  return new NumberNotExactError(
+    `${path}: the number ${lexeme} cannot be kept exactly (${why}); send it as a string to keep it as written`,
+    {
+      path,
+      lexeme,
+      ...(becomes !== null ? { becomes } : {}),
+    },
+  );
 }
 
 /** Whether two decimal lexemes have the same value (digits and exponent, trailing zeros aside). */

@@ -36,7 +36,14 @@ function checkNumber(exact: number | RawNumber, s: JsonSchema, path: string, err
   if (typeof s.maximum === 'number' && v > s.maximum) errors.push(`${path}: must be ≤ ${s.maximum}`);
 }
 
-function checkLength(n: number, min: JsonValue | undefined, max: JsonValue | undefined, unit: string, path: string, errors: string[]): void {
+function checkLength(
+  n: number,
+  min: JsonValue | undefined,
+  max: JsonValue | undefined,
+  unit: string,
+  path: string,
+  errors: string[],
+): void {
   if (typeof min === 'number' && n < min) errors.push(`${path}: needs at least ${min} ${unit}`);
   if (typeof max === 'number' && n > max) errors.push(`${path}: allows at most ${max} ${unit}`);
 }

@@ -29,7 +29,8 @@ export function findUnstorable(value: unknown, rootPath = '$', maxDepth = MAX_JS
   while (stack.length > 0) {
     const { value: v, path, depth } = stack.pop()!;
     if (typeof v === 'string') {
-      if (hasLoneSurrogate(v)) return found(path, 'lone_surrogate', `${path} holds a lone UTF-16 surrogate, which cannot be stored as UTF-8`);
+      if (hasLoneSurrogate(v))
+        return found(path, 'lone_surrogate', `${path} holds a lone UTF-16 surrogate, which cannot be stored as UTF-8`);
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -43,7 +44,8 @@ export function findUnstorable(value: unknown, rootPath = '$', maxDepth = MAX_JS
       const k = keys[i]!;
       const at = `${path}.${k}`;
       if (k === '__proto__') return found(at, 'proto_key', `${at}: the key "__proto__" cannot be kept exactly; rename it`);
-      if (hasLoneSurrogate(k)) return found(path, 'lone_surrogate', `a key in ${path} holds a lone UTF-16 surrogate, which cannot be stored as UTF-8`);
+      if (hasLoneSurrogate(k))
+        return found(path, 'lone_surrogate', `a key in ${path} holds a lone UTF-16 surrogate, which cannot be stored as UTF-8`);
       stack.push({ value: (v as Record<string, unknown>)[k], path: at, depth: depth + 1 });
     }
   }
@@ -66,7 +68,8 @@ export function jsonTextDepth(text: string, max = MAX_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

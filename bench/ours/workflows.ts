@@ -37,7 +37,6 @@ export function askWorkflow(): WorkflowDefinition {
   });
 }
 
-
 /** One node visited `vars.n` times: a long ledger made by the real runtime. */
 export function loopWorkflow(): WorkflowDefinition {
   return defineWorkflow({

@@ -61,10 +61,7 @@ export async function peerLinearSteps(
   const graph = buildLinearGraph(opts.nodes, saver);
   const t0 = performance.now();
   for (let r = 0; r < opts.runs; r++) {
-    const out = await graph.invoke(
-      { count: 0, trail: '' },
-      { configurable: { thread_id: randomUUID() }, durability: opts.durability },
-    );
+    const out = await graph.invoke({ count: 0, trail: '' }, { configurable: { thread_id: randomUUID() }, durability: opts.durability });
     if (out.count !== opts.nodes) throw new Error(`peer run ended with count ${String(out.count)}`);
   }
   const ms = performance.now() - t0;

@@ -80,7 +80,10 @@ export function rawSqliteLimit(file: string, opts: { transactions: number; synch
  * SHA-256 throughput (hashes per second) over the given byte strings, hex digests, with the
  * fastest API (`oneShot`, the default) or with createHash per item (for comparison).
  */
-export function rawSha256Rate(items: readonly Uint8Array[], api: 'fastest' | 'createHash' = 'fastest'): { hashes: number; ms: number; perSec: number } {
+export function rawSha256Rate(
+  items: readonly Uint8Array[],
+  api: 'fastest' | 'createHash' = 'fastest',
+): { hashes: number; ms: number; perSec: number } {
   const hash = api === 'fastest' ? rawSha256Hex : (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
   const t0 = performance.now();
   for (const b of items) hash(b);

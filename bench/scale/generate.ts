@@ -68,7 +68,12 @@ function appendRecords(store: SqliteStore, runId: string, count: number, from: L
     }
     done += n;
     const status = last && done === count ? 'completed' : 'running';
-    store.commit({ state: runState(runId, head, status, done), records, expectedHeadSeq: startHead?.seq ?? null, isNew: startHead === null });
+    store.commit({
+      state: runState(runId, head, status, done),
+      records,
+      expectedHeadSeq: startHead?.seq ?? null,
+      isNew: startHead === null,
+    });
   }
   return head;
 }

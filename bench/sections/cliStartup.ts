@@ -28,7 +28,8 @@ function timedMs(args: string[], env: NodeJS.ProcessEnv): number {
   return ms;
 }
 
-const spread = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)} / max ${Math.max(...xs).toFixed(0)} ms`;
+const spread = (xs: number[]) =>
+  `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)} / max ${Math.max(...xs).toFixed(0)} ms`;
 
 export async function benchCliStartup(o: CliStartupOptions): Promise<Figure[]> {
   await buildCli();
@@ -48,13 +49,25 @@ export async function benchCliStartup(o: CliStartupOptions): Promise<Figure[]> {
   const ref = median(reference);
   const shape = `fresh process per call, ${o.repeats} alternating repeats, bundle ${CLI_BUNDLE.replace(resolve('.') + '/', '')}; reference node -e "require('better-sqlite3')" ${spread(reference)}`;
   return [
-    durationFigure('abstractruntime --help start-up vs node + better-sqlite3', 'ms', median(help), { limit: ref }, {
-      target: '≥ 0.33× (within 3×)',
-      note: `${shape}; --help ${spread(help)}`,
-    }),
-    durationFigure('abstractruntime runs (empty database) vs node + better-sqlite3', 'ms', median(runs), { limit: ref }, {
-      target: '≥ 0.33× (within 3×)',
-      note: `${shape}; runs ${spread(runs)}`,
-    }),
+    durationFigure(
+      'abstractruntime --help start-up vs node + better-sqlite3',
+      'ms',
+      median(help),
+      { limit: ref },
+      {
+        target: '≥ 0.33× (within 3×)',
+        note: `${shape}; --help ${spread(help)}`,
+      },
+    ),
+    durationFigure(
+      'abstractruntime runs (empty database) vs node + better-sqlite3',
+      'ms',
+      median(runs),
+      { limit: ref },
+      {
+        target: '≥ 0.33× (within 3×)',
+        note: `${shape}; runs ${spread(runs)}`,
+      },
+    ),
   ];
 }

@@ -31,7 +31,11 @@ export async function benchFeed(o: FeedOptions): Promise<Figure[]> {
   host.changeFeed.start();
   try {
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', join('bench', 'queue', 'feedWriter.ts'), file, String(o.commits), String(o.gapMs)], (err) => (err ? reject(err) : resolve())),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join('bench', 'queue', 'feedWriter.ts'), file, String(o.commits), String(o.gapMs)],
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
     for (let i = 0; i < 100 && latencies.length < o.commits; i++) await new Promise((r) => setTimeout(r, 20));
   } finally {
@@ -42,6 +46,12 @@ export async function benchFeed(o: FeedOptions): Promise<Figure[]> {
   const note = `${o.commits} commits by another process, ${o.gapMs} ms apart; feed polls PRAGMA data_version every 25 ms`;
   return [
     durationFigure('change feed: commit in process A → event in B, p50', 'ms', median(latencies), { limit: 100 }, { target: '—', note }),
-    durationFigure('change feed: commit in process A → event in B, p95', 'ms', percentile(latencies, 95), { limit: 100 }, { target: 'p95 < 100 ms', note }),
+    durationFigure(
+      'change feed: commit in process A → event in B, p95',
+      'ms',
+      percentile(latencies, 95),
+      { limit: 100 },
+      { target: 'p95 < 100 ms', note },
+    ),
   ];
 }

@@ -72,9 +72,15 @@ export async function benchInflight(o: InflightOptions): Promise<Figure[]> {
   return o.widths.map((w) => {
     const rs = ratios.get(w)!;
     const one = median(rates.get(o.widths[0]!)!);
-    return rateFigure(`in flight: steps/s at full, ${w} run(s) in flight`, 'steps/s', median(rates.get(w)!), w === o.widths[0] ? {} : { limit: one }, {
-      target: w === 100 ? '≥ 5× one run' : '—',
-      note: `one commit per step, fsyncs shared by the runs in flight (group commit); ${o.totalSteps} steps in all; ratio to 1 in flight per repeat min/median/max ${Math.min(...rs).toFixed(2)}/${median(rs).toFixed(2)}/${Math.max(...rs).toFixed(2)} over ${o.repeats}`,
-    });
+    return rateFigure(
+      `in flight: steps/s at full, ${w} run(s) in flight`,
+      'steps/s',
+      median(rates.get(w)!),
+      w === o.widths[0] ? {} : { limit: one },
+      {
+        target: w === 100 ? '≥ 5× one run' : '—',
+        note: `one commit per step, fsyncs shared by the runs in flight (group commit); ${o.totalSteps} steps in all; ratio to 1 in flight per repeat min/median/max ${Math.min(...rs).toFixed(2)}/${median(rs).toFixed(2)}/${Math.max(...rs).toFixed(2)} over ${o.repeats}`,
+      },
+    );
   });
 }

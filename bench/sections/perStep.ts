@@ -28,7 +28,9 @@ function linear(nodes: number) {
     spec[`n${i}`] = {
       ...(next ? { next: [next] } : {}),
       handler: ((run: { vars: { count?: number } }) =>
-        next ? { next, set: { count: (run.vars.count ?? 0) + 1, trail: `n${i}` } } : { complete: { count: (run.vars.count ?? 0) + 1 } }) as never,
+        next
+          ? { next, set: { count: (run.vars.count ?? 0) + 1, trail: `n${i}` } }
+          : { complete: { count: (run.vars.count ?? 0) + 1 } }) as never,
     };
   }
   return defineWorkflow({ id: 'bench.linear', version: '1', entry: 'n0', nodes: spec as never });
@@ -83,7 +85,19 @@ export async function benchPerStep(o: PerStepOptions): Promise<Figure[]> {
     const ratios = rows[mode].ours.map((x, i) => x / rows[mode].peer[i]!);
     const spread = `per-repeat ratio min/median/max ${Math.min(...ratios).toFixed(2)}/${median(ratios).toFixed(2)}/${Math.max(...ratios).toFixed(2)} over ${o.repeats}, ours and the peer alternating`;
     return mode === 'step'
-      ? rateFigure('per step: ours one commit per step vs LangGraph durability "sync"', 'steps/s', median(rows.step.ours), { peer: median(rows.step.peer) }, { target: '—', note: `${shape}; ${spread}` })
-      : rateFigure('grouped: ours one commit per run vs LangGraph durability "exit"', 'steps/s', median(rows.grouped.ours), { peer: median(rows.grouped.peer) }, { target: '—', note: `${shape}; ${spread}` });
+      ? rateFigure(
+          'per step: ours one commit per step vs LangGraph durability "sync"',
+          'steps/s',
+          median(rows.step.ours),
+          { peer: median(rows.step.peer) },
+          { target: '—', note: `${shape}; ${spread}` },
+        )
+      : rateFigure(
+          'grouped: ours one commit per run vs LangGraph durability "exit"',
+          'steps/s',
+          median(rows.grouped.ours),
+          { peer: median(rows.grouped.peer) },
+          { target: '—', note: `${shape}; ${spread}` },
+        );
   });
 }

@@ -20,7 +20,11 @@ export interface ResumeOptions {
 async function twoCallRoundTrip(h: OursHarness, workflowId: string): Promise<void> {
   const waiting = await h.runtime.start(workflowId, {}, { advance: { maxSteps: 10 } });
   if (waiting.status !== 'waiting' || !waiting.waiting) throw new Error(`expected a wait, got ${waiting.status}`);
-  const state = await h.runtime.resume(waiting.run_id, { waitKey: waiting.waiting.wait_key, payload: { text: 'yes' }, advance: { maxSteps: 10 } });
+  const state = await h.runtime.resume(waiting.run_id, {
+    waitKey: waiting.waiting.wait_key,
+    payload: { text: 'yes' },
+    advance: { maxSteps: 10 },
+  });
   if (state.status !== 'completed') throw new Error(`expected completion, got ${state.status}`);
 }
 
@@ -70,16 +74,34 @@ export async function benchResume(o: ResumeOptions): Promise<Figure[]> {
   }
   const shape = `${o.rounds} round trips (start → wait → resume → complete), median of ${o.repeats}; ours: two calls (start and resume, each with advance), the peer: two invokes, interrupt() + Command({resume}) with its defaults (synchronous=NORMAL)`;
   return [
-    durationFigure('wait → resume round trip, durability full vs LangGraph', 'ms', median(full), { peer: median(peer) }, {
-      target: '≥ 10×',
-      note: `${shape}; ours synchronous=FULL`,
-    }),
-    durationFigure('wait → resume round trip, durability process vs LangGraph', 'ms', median(proc), { peer: median(peer) }, {
-      target: '≥ 10×',
-      note: `${shape}; ours synchronous=NORMAL (same as the peer)`,
-    }),
-    durationFigure('wait → resume round trip, durability process, four calls vs LangGraph', 'ms', median(procFour), { peer: median(peer) }, {
-      note: `${o.rounds} round trips, median of ${o.repeats}; ours: start, tick, resume, tick (four calls, four commits); synchronous=NORMAL; not a target figure`,
-    }),
+    durationFigure(
+      'wait → resume round trip, durability full vs LangGraph',
+      'ms',
+      median(full),
+      { peer: median(peer) },
+      {
+        target: '≥ 10×',
+        note: `${shape}; ours synchronous=FULL`,
+      },
+    ),
+    durationFigure(
+      'wait → resume round trip, durability process vs LangGraph',
+      'ms',
+      median(proc),
+      { peer: median(peer) },
+      {
+        target: '≥ 10×',
+        note: `${shape}; ours synchronous=NORMAL (same as the peer)`,
+      },
+    ),
+    durationFigure(
+      'wait → resume round trip, durability process, four calls vs LangGraph',
+      'ms',
+      median(procFour),
+      { peer: median(peer) },
+      {
+        note: `${o.rounds} round trips, median of ${o.repeats}; ours: start, tick, resume, tick (four calls, four commits); synchronous=NORMAL; not a target figure`,
+      },
+    ),
   ];
 }

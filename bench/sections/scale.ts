@@ -31,7 +31,9 @@ interface Measured {
 }
 
 function measureOnce(file: string, bigRunId: string): Measured {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join('bench', 'scale', 'measure.ts'), file, bigRunId], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join('bench', 'scale', 'measure.ts'), file, bigRunId], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as Measured;
 }
 
@@ -52,12 +54,42 @@ export async function benchScale(o: ScaleOptions): Promise<Figure[]> {
   const big = o.bigLedger >= 1_000_000 ? `${o.bigLedger / 1_000_000}M` : `${o.bigLedger / 1000}k`;
   return [
     durationFigure('scale: open database', 'ms', m('openMs'), budget, { target: '< 100 ms', note: shape }),
-    durationFigure('scale: list runs (first 50 of all)', 'ms', m('listMs'), budget, { target: '< 100 ms', note: `listRuns({limit: 50}) with total count; ${shape}` }),
-    durationFigure('scale: list runs filtered by status', 'ms', m('filterMs'), budget, { target: '< 100 ms', note: `listRuns({status: 'waiting', limit: 50})` }),
-    durationFigure(`scale: ledger page, last 200 of ${big}`, 'ms', m('lastPageMs'), budget, { target: '< 100 ms', note: 'readLedger({fromEnd: true, limit: 200})' }),
-    durationFigure(`scale: ledger page, middle of ${big}`, 'ms', m('midPageMs'), budget, { target: '< 100 ms', note: `readLedger({afterSeq: ${Math.floor(o.bigLedger / 2)}, limit: 200})` }),
-    durationFigure(`scale: ledger page, first 200 of ${big}`, 'ms', m('firstPageMs'), budget, { target: '< 100 ms', note: 'readLedger({afterSeq: -1, limit: 200})' }),
-    { name: 'scale: RSS after open + list + 3 pages', unit: 'MB', ours: m('rssMB'), ratio: null, better: 'lower', target: 'bounded', note: `RSS of the measuring process; ${m('rssBeforeMB').toFixed(0)} MB of it before opening the database (Node + tsx)` },
-    { name: 'scale: generation (not a target)', unit: 's', ours: gen.ms / 1000, ratio: null, better: 'lower', note: `${gen.records.toLocaleString('en-US')} records through SqliteStore.commit in 5,000-record batches, durability process` },
+    durationFigure('scale: list runs (first 50 of all)', 'ms', m('listMs'), budget, {
+      target: '< 100 ms',
+      note: `listRuns({limit: 50}) with total count; ${shape}`,
+    }),
+    durationFigure('scale: list runs filtered by status', 'ms', m('filterMs'), budget, {
+      target: '< 100 ms',
+      note: `listRuns({status: 'waiting', limit: 50})`,
+    }),
+    durationFigure(`scale: ledger page, last 200 of ${big}`, 'ms', m('lastPageMs'), budget, {
+      target: '< 100 ms',
+      note: 'readLedger({fromEnd: true, limit: 200})',
+    }),
+    durationFigure(`scale: ledger page, middle of ${big}`, 'ms', m('midPageMs'), budget, {
+      target: '< 100 ms',
+      note: `readLedger({afterSeq: ${Math.floor(o.bigLedger / 2)}, limit: 200})`,
+    }),
+    durationFigure(`scale: ledger page, first 200 of ${big}`, 'ms', m('firstPageMs'), budget, {
+      target: '< 100 ms',
+      note: 'readLedger({afterSeq: -1, limit: 200})',
+    }),
+    {
+      name: 'scale: RSS after open + list + 3 pages',
+      unit: 'MB',
+      ours: m('rssMB'),
+      ratio: null,
+      better: 'lower',
+      target: 'bounded',
+      note: `RSS of the measuring process; ${m('rssBeforeMB').toFixed(0)} MB of it before opening the database (Node + tsx)`,
+    },
+    {
+      name: 'scale: generation (not a target)',
+      unit: 's',
+      ours: gen.ms / 1000,
+      ratio: null,
+      better: 'lower',
+      note: `${gen.records.toLocaleString('en-US')} records through SqliteStore.commit in 5,000-record batches, durability process`,
+    },
   ];
 }

@@ -78,21 +78,55 @@ export async function benchSteps(o: StepsOptions): Promise<Figure[]> {
   const shape = `${o.runs} runs × ${o.nodes} nodes, median of ${o.repeats}; ours: one call per run (start with advance: one commit), the peer: one invoke per run`;
   const peerNote = `LangGraph ${peerSyncName(peerSync)} (its default), durability "async" (its default)`;
   return [
-    rateFigure('steps/s, durability full vs LangGraph', 'steps/s', median(full), { peer: median(peer) }, {
-      target: '≥ 20×', note: `${shape}; ours synchronous=FULL; ${peerNote}`,
-    }),
-    rateFigure('steps/s, durability full vs raw limit (FULL)', 'steps/s', median(full), { limit: median(rawFull) }, {
-      target: '≥ 0.5×', note: 'raw: better-sqlite3, WAL, synchronous=FULL, 1 upsert + 1 insert + 1 SHA-256 per transaction',
-    }),
-    rateFigure('steps/s, durability process vs LangGraph', 'steps/s', median(proc), { peer: median(peer) }, {
-      target: '≥ 20×', note: `${shape}; ours synchronous=NORMAL (same as the peer); ${peerNote}`,
-    }),
-    rateFigure('steps/s, durability process vs raw limit (NORMAL)', 'steps/s', median(proc), { limit: median(rawNormal) }, {
-      target: '≥ 0.5×', note: 'raw: better-sqlite3, WAL, synchronous=NORMAL, 1 upsert + 1 insert + 1 SHA-256 per transaction',
-    }),
-    rateFigure('steps/s, durability process, start + tick (two calls) vs LangGraph', 'steps/s', median(procTwoCalls), { peer: median(peer) }, {
-      note: `${o.runs} runs × ${o.nodes} nodes, median of ${o.repeats}; ours: start, then tick (two calls, two commits per run); not a target figure`,
-    }),
+    rateFigure(
+      'steps/s, durability full vs LangGraph',
+      'steps/s',
+      median(full),
+      { peer: median(peer) },
+      {
+        target: '≥ 20×',
+        note: `${shape}; ours synchronous=FULL; ${peerNote}`,
+      },
+    ),
+    rateFigure(
+      'steps/s, durability full vs raw limit (FULL)',
+      'steps/s',
+      median(full),
+      { limit: median(rawFull) },
+      {
+        target: '≥ 0.5×',
+        note: 'raw: better-sqlite3, WAL, synchronous=FULL, 1 upsert + 1 insert + 1 SHA-256 per transaction',
+      },
+    ),
+    rateFigure(
+      'steps/s, durability process vs LangGraph',
+      'steps/s',
+      median(proc),
+      { peer: median(peer) },
+      {
+        target: '≥ 20×',
+        note: `${shape}; ours synchronous=NORMAL (same as the peer); ${peerNote}`,
+      },
+    ),
+    rateFigure(
+      'steps/s, durability process vs raw limit (NORMAL)',
+      'steps/s',
+      median(proc),
+      { limit: median(rawNormal) },
+      {
+        target: '≥ 0.5×',
+        note: 'raw: better-sqlite3, WAL, synchronous=NORMAL, 1 upsert + 1 insert + 1 SHA-256 per transaction',
+      },
+    ),
+    rateFigure(
+      'steps/s, durability process, start + tick (two calls) vs LangGraph',
+      'steps/s',
+      median(procTwoCalls),
+      { peer: median(peer) },
+      {
+        note: `${o.runs} runs × ${o.nodes} nodes, median of ${o.repeats}; ours: start, then tick (two calls, two commits per run); not a target figure`,
+      },
+    ),
   ];
 }
 

@@ -50,14 +50,26 @@ export async function benchVerify(o: VerifyOptions): Promise<Figure[]> {
     const rawNote = `raw = sha256 of each stored canonical body (bytes, in memory) with ${RAW_SHA256_API}; createHash per record would give ${Math.round(median(rawCreateHash)).toLocaleString('en-US')}/s`;
     const shape = `${rows.length.toLocaleString('en-US')} records of one run made by the runtime; ${rawNote}; median of ${o.repeats}`;
     return [
-      rateFigure('verifyChain vs raw SHA-256 of the same bytes', 'records/s', median(chain), { limit: median(raw) }, {
-        target: '≥ 0.5×',
-        note: `${shape}; verifyChain over the rows already in memory`,
-      }),
-      rateFigure('verifyRunLedger (from SQLite) vs raw SHA-256', 'records/s', median(endToEnd), { limit: median(raw) }, {
-        target: '≥ 0.5×',
-        note: `${shape}; end to end: rows paged out of SQLite, then verified`,
-      }),
+      rateFigure(
+        'verifyChain vs raw SHA-256 of the same bytes',
+        'records/s',
+        median(chain),
+        { limit: median(raw) },
+        {
+          target: '≥ 0.5×',
+          note: `${shape}; verifyChain over the rows already in memory`,
+        },
+      ),
+      rateFigure(
+        'verifyRunLedger (from SQLite) vs raw SHA-256',
+        'records/s',
+        median(endToEnd),
+        { limit: median(raw) },
+        {
+          target: '≥ 0.5×',
+          note: `${shape}; end to end: rows paged out of SQLite, then verified`,
+        },
+      ),
     ];
   } finally {
     h.close();

@@ -18,11 +18,13 @@ export function forbiddenTarget(rules, root, fromFile, spec) {
   const rule = rules.find((r) => within(fromFile, r.layer));
   if (!rule) return null;
   if (spec.startsWith('.')) {
-    const target = relative(root, resolve(root, dirname(fromFile), spec)).split(sep).join('/');
+    const target = relative(root, resolve(root, dirname(fromFile), spec))
+      .split(sep)
+      .join('/');
     return rule.forbidden.find((f) => isFolder(f) && within(target, f)) ?? null;
   }
   const name = packageName(spec);
-  return rule.forbidden.find((f) => !isFolder(f) && f === name || (f === 'node:*' && name.startsWith('node:'))) ?? null;
+  return rule.forbidden.find((f) => (!isFolder(f) && f === name) || (f === 'node:*' && name.startsWith('node:'))) ?? null;
 }
 
 export function importBoundariesPlugin(rules, root) {

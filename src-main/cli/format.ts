@@ -18,14 +18,19 @@ export function formatRun(run: RunState): string[] {
   ];
   const w = run.waiting;
   if (run.status === 'waiting' && w) {
-    lines.push(`waiting   ${w.reason}${w.event_name ? ` for event "${w.event_name}"` : ''}${w.until ? ` until ${w.until}` : ''}${w.child_run_id ? ` for child ${w.child_run_id}` : ''}`);
+    lines.push(
+      `waiting   ${w.reason}${w.event_name ? ` for event "${w.event_name}"` : ''}${w.until ? ` until ${w.until}` : ''}${w.child_run_id ? ` for child ${w.child_run_id}` : ''}`,
+    );
     if (w.prompt) lines.push(`prompt    ${w.prompt}${w.choices?.length ? `  [${w.choices.join(' / ')}]` : ''}`);
     if (w.tool_calls?.length) lines.push(`tools     ${w.tool_calls.map((c) => `${c.name}(${c.call_id})`).join(', ')}`);
     lines.push(`wait key  ${w.wait_key}`);
   }
   if (run.output !== null && run.status === 'completed') lines.push(`output    ${compact(run.output)}`);
   if (run.error) lines.push(`error     ${run.error.code}: ${run.error.message}`);
-  if (run.origin) lines.push(`origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source}${run.origin.hash_chain === false ? ', no hash chain' : ''})`}`);
+  if (run.origin)
+    lines.push(
+      `origin    ${run.origin.kind === 'fork' ? `fork of ${run.origin.run_id} at seq ${run.origin.seq}` : `imported (${run.origin.source}${run.origin.hash_chain === false ? ', no hash chain' : ''})`}`,
+    );
   if (run.session_id) lines.push(`session   ${run.session_id}`);
   return lines;
 }
@@ -37,26 +42,47 @@ export function formatRunView(view: RunView): string[] {
   if (view.stepMode) lines.push('step mode on');
   if (view.breakpoints.length) lines.push(`breakpoints ${view.breakpoints.join(', ')}`);
   if (view.stalled) lines.push(`stalled   since ${view.stalled.since}: ${view.stalled.reason}`);
-  for (const child of view.children) lines.push(`child     ${child.run_id}  ${child.workflow_id}  ${child.status}${child.stalled ? ' (stalled)' : ''}`);
+  for (const child of view.children)
+    lines.push(`child     ${child.run_id}  ${child.workflow_id}  ${child.status}${child.stalled ? ' (stalled)' : ''}`);
   return lines;
 }
 
 export function formatRuns(runs: RunSummary[], total: number): string[] {
   if (runs.length === 0) return ['no runs'];
-  const rows = runs.map((r) => [r.run_id, r.workflow_id, r.status + (r.paused ? ' (paused)' : '') + (r.stalled ? ' (stalled)' : ''), r.current_node, String(r.step_count), r.updated_at, r.wait_prompt ?? '']);
+  const rows = runs.map((r) => [
+    r.run_id,
+    r.workflow_id,
+    r.status + (r.paused ? ' (paused)' : '') + (r.stalled ? ' (stalled)' : ''),
+    r.current_node,
+    String(r.step_count),
+    r.updated_at,
+    r.wait_prompt ?? '',
+  ]);
   const lines = table(['RUN', 'WORKFLOW', 'STATUS', 'NODE', 'STEPS', 'UPDATED', 'WAITING FOR'], rows);
   if (total > runs.length) lines.push(`(${runs.length} of ${total} runs shown)`);
   const stalled = runs.filter((r) => r.stalled);
-  if (stalled.length) lines.push(`stalled: ${stalled.length} run(s) nothing is advancing, e.g. ${stalled[0]!.run_id}: ${stalled[0]!.stalled}`);
+  if (stalled.length)
+    lines.push(`stalled: ${stalled.length} run(s) nothing is advancing, e.g. ${stalled[0]!.run_id}: ${stalled[0]!.stalled}`);
   return lines;
 }
 
 export function formatWorkflows(workflows: WorkflowInfo[]): string[] {
-  return table(['WORKFLOW', 'VERSION', 'LABEL'], workflows.map((w) => [w.id, w.version, w.label]));
+  return table(
+    ['WORKFLOW', 'VERSION', 'LABEL'],
+    workflows.map((w) => [w.id, w.version, w.label]),
+  );
 }
 
 export function formatLedger(records: LedgerRecord[]): string[] {
-  const rows = records.map((r) => [String(r.seq), r.kind, r.status, r.node_id ?? '-', r.effect?.type ?? '-', r.actor ? `${r.actor.kind}:${r.actor.id}` : (r.actor_id ?? '-'), short(r.record_hash)]);
+  const rows = records.map((r) => [
+    String(r.seq),
+    r.kind,
+    r.status,
+    r.node_id ?? '-',
+    r.effect?.type ?? '-',
+    r.actor ? `${r.actor.kind}:${r.actor.id}` : (r.actor_id ?? '-'),
+    short(r.record_hash),
+  ]);
   return table(['SEQ', 'KIND', 'STATUS', 'NODE', 'EFFECT', 'ACTOR', 'HASH'], rows);
 }
 

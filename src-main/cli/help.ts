@@ -3,7 +3,7 @@ import type { Command } from './command';
 
 export const GLOBAL_HELP = [
   'global options:',
-  '  --db PATH   the SQLite database (default: the desktop app\'s, or $ABSTRACTRUNTIME_DB)',
+  "  --db PATH   the SQLite database (default: the desktop app's, or $ABSTRACTRUNTIME_DB)",
   '  --json      print exactly one JSON document on stdout',
   '  -h, --help  help for a command',
   '',
@@ -29,7 +29,13 @@ export function commandHelp(c: Command): string[] {
   const lines = [`usage: abstractruntime ${c.name}${c.usage ? ' ' + c.usage : ''}`, '', c.summary];
   const options = Object.entries(c.options ?? {});
   if (options.length) {
-    const shown = options.map(([name, o]) => [`${o.short ? `-${o.short}, ` : ''}--${name}${o.valueName ? ' ' + o.valueName : ''}`, o.description + (o.multiple ? ' (repeatable)' : '')] as const);
+    const shown = options.map(
+      ([name, o]) =>
+        [
+          `${o.short ? `-${o.short}, ` : ''}--${name}${o.valueName ? ' ' + o.valueName : ''}`,
+          o.description + (o.multiple ? ' (repeatable)' : ''),
+        ] as const,
+    );
     const width = Math.max(...shown.map(([flag]) => flag.length));
     lines.push('', 'options:', ...shown.map(([flag, desc]) => `  ${flag.padEnd(width)}  ${desc}`));
   }

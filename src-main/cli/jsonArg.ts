@@ -20,6 +20,7 @@ export function parseJsonArg(option: string, text: string | undefined): unknown 
 export function parseJsonObjectArg(option: string, text: string | undefined): Record<string, unknown> | undefined {
   const value = parseJsonArg(option, text);
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${option} must be a JSON object, like '{"n": 5}'`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${option} must be a JSON object, like '{"n": 5}'`);
   return value as Record<string, unknown>;
 }

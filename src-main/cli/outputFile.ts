@@ -24,7 +24,8 @@ export function checkOutputFile(file: string, opts: OutputFileOptions): string {
   if ([db, `${db}-wal`, `${db}-shm`, `${db}-journal`].includes(target))
     throw new WouldOverwriteDatabaseError(`${path} is the database this command uses: choose another file name`, { path });
   if (!existsSync(path)) return path;
-  if (isSqliteFile(path)) throw new WouldOverwriteDatabaseError(`${path} is a SQLite database: it is never overwritten, even with --force`, { path });
+  if (isSqliteFile(path))
+    throw new WouldOverwriteDatabaseError(`${path} is a SQLite database: it is never overwritten, even with --force`, { path });
   if (!opts.force) throw new FileExistsError(`${path} already exists: pass --force to replace it`, { path });
   return path;
 }
@@ -37,7 +38,8 @@ export function writeOutputFile(file: string, data: string | Uint8Array, opts: O
     if (opts.force) renameSync(tmp, path);
     else linkSync(tmp, path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(`${path} already exists: pass --force to replace it`, { path });
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new FileExistsError(`${path} already exists: pass --force to replace it`, { path });
     throw err;
   } finally {
     if (existsSync(tmp)) unlinkSync(tmp);

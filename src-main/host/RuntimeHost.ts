@@ -75,7 +75,6 @@ export type WorkDone = 'advanced' | 'timer' | 'parent' | null;
 
 export type { StalledInfo };
 
-
 export interface StartRunOptions {
   version?: string;
   stepMode?: boolean;
@@ -211,7 +210,8 @@ export class RuntimeHost {
   /** Run summaries with `stalled` filled in where it applies (a list shows it per row). */
   withStalled(runs: RunSummary[]): RunSummary[] {
     return runs.map((r) => {
-      if (isTerminal(r) || r.paused || (r.status === 'waiting' && r.waiting_reason !== 'until' && r.waiting_reason !== 'subworkflow')) return r;
+      if (isTerminal(r) || r.paused || (r.status === 'waiting' && r.waiting_reason !== 'until' && r.waiting_reason !== 'subworkflow'))
+        return r;
       const state = this.store.getRun(r.run_id);
       const stalled = state ? this.stalled(state) : null;
       return stalled ? { ...r, stalled: stalled.reason } : r;
@@ -308,7 +308,8 @@ export class RuntimeHost {
     const wf = this.workflowFor(state);
     if (wf) {
       const unknown = nodeIds.filter((id) => !Object.hasOwn(wf.definition.nodes, id));
-      if (unknown.length) throw new ValidationError(`workflow ${state.workflow_id} has no node ${unknown.map((u) => `"${u}"`).join(', ')}`, { unknown });
+      if (unknown.length)
+        throw new ValidationError(`workflow ${state.workflow_id} has no node ${unknown.map((u) => `"${u}"`).join(', ')}`, { unknown });
     }
     this.prefs.setBreakpoints(runId, nodeIds);
   }
@@ -433,7 +434,11 @@ export class RuntimeHost {
     if (before.status === 'waiting' && before.waiting?.wait_key === waitKey) {
       const applied = this.store.findCompletedEffect(runId, waitKey);
       // The record may hold parts of the answer as artifacts: compare values, not storage.
-      if (applied?.kind !== 'resumed' || canonicalJson(resolveArtifacts(applied.result, hasArtifacts(this.store) ? this.store : undefined)) === canonicalJson(payload)) return;
+      if (
+        applied?.kind !== 'resumed' ||
+        canonicalJson(resolveArtifacts(applied.result, hasArtifacts(this.store) ? this.store : undefined)) === canonicalJson(payload)
+      )
+        return;
       throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`, {
         runId,
         waitKey,
@@ -515,7 +520,8 @@ export class RuntimeHost {
       if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return parent;
       this.publisher.mark(parent);
       const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
-      if (!(await this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor))) return this.store.getRun(parentRunId);
+      if (!(await this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor)))
+        return this.store.getRun(parentRunId);
       this.publisher.publish(parentRunId);
       return this.advanceNow(parentRunId, { skipFirstBreak: false });
     });
@@ -545,7 +551,7 @@ export class RuntimeHost {
   async runDueTimers(): Promise<string[]> {
     const now = this.clock.now();
     const fired: string[] = [];
-    for (let page = this.store.listDueTimers(now, { limit: WORK_BATCH }); page.length; ) {
+    for (let page = this.store.listDueTimers(now, { limit: WORK_BATCH }); page.length;) {
       await Promise.all(
         page.map(async (due) => {
           if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
@@ -575,7 +581,7 @@ export class RuntimeHost {
   async emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
     const delivered: string[] = [];
     const actor = makeActor('user', 'event-ingress', { event: name, host: this.hostId });
-    for (let page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH }); page.length; ) {
+    for (let page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH }); page.length;) {
       await this.deliverEvent(page, name, payload, actor, delivered);
       page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH, after: page[page.length - 1]! });
     }
@@ -584,7 +590,13 @@ export class RuntimeHost {
     return { delivered };
   }
 
-  private async deliverEvent(page: RunState[], name: string, payload: JsonValue, actor: ActorFingerprint, delivered: string[]): Promise<void> {
+  private async deliverEvent(
+    page: RunState[],
+    name: string,
+    payload: JsonValue,
+    actor: ActorFingerprint,
+    delivered: string[],
+  ): Promise<void> {
     await Promise.all(
       page.map((run) =>
         this.queues.run(run.run_id, async () => {
@@ -608,7 +620,10 @@ export class RuntimeHost {
 
   /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
   async recoverOnStart(): Promise<string[]> {
-    const runnable = this.store.listRunnable().filter((r) => !r.paused && this.workflowFor(r)).map((r) => r.run_id);
+    const runnable = this.store
+      .listRunnable()
+      .filter((r) => !r.paused && this.workflowFor(r))
+      .map((r) => r.run_id);
     for (let i = 0; i < runnable.length; i += WORK_BATCH) {
       await Promise.all(runnable.slice(i, i + WORK_BATCH).map((id) => this.advance(id).catch(logBackground(`recover ${id}`))));
     }
@@ -622,7 +637,11 @@ export class RuntimeHost {
   async tick(): Promise<TickReport> {
     const report: TickReport = { recovered: [], timersFired: [], parentsResumed: [] };
     const seen = new Set<string>();
-    for (let claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id)); claimed.length; claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id))) {
+    for (
+      let claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id));
+      claimed.length;
+      claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id))
+    ) {
       for (const id of claimed) seen.add(id);
       await Promise.all(
         claimed.map(async (id) => {
@@ -733,9 +752,17 @@ export class RuntimeHost {
     if (ws.lease && ws.lease.expiresAt > now && !isDeadLocalOwner(ws.lease.owner)) return null;
     const since = new Date(ws.runnableAt).toISOString();
     const workers = this.store.liveWorkers(this.clock.now());
-    const what = state.status === 'running' ? `run is runnable at node ${state.current_node}` : state.waiting?.reason === 'until' ? 'timer is due' : 'child run has ended';
+    const what =
+      state.status === 'running'
+        ? `run is runnable at node ${state.current_node}`
+        : state.waiting?.reason === 'until'
+          ? 'timer is due'
+          : 'child run has ended';
     if (workers.length === 0)
-      return { since, reason: `its ${what}, but no worker is running on this database (start \`abstractruntime worker\`, \`serve\` or the desktop app)` };
+      return {
+        since,
+        reason: `its ${what}, but no worker is running on this database (start \`abstractruntime worker\`, \`serve\` or the desktop app)`,
+      };
     const key = `${state.workflow_id}@${state.workflow_version}`;
     if (!workers.some((w) => w.workflows.includes(key)))
       return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has workflow ${key} registered` };
@@ -820,12 +847,16 @@ export class RuntimeHost {
 
   private requireWait(state: RunState, reason: 'user' | 'tool_calls') {
     const wait = state.waiting;
-    if (state.status !== 'waiting' || !wait) throw new RunNotWaitingError(`run ${state.run_id} is ${state.status}, not waiting`, { runId: state.run_id });
+    if (state.status !== 'waiting' || !wait)
+      throw new RunNotWaitingError(`run ${state.run_id} is ${state.status}, not waiting`, { runId: state.run_id });
     if (wait.reason !== reason) {
-      throw new RunNotWaitingError(`run ${state.run_id} waits for ${wait.reason}, not ${reason === 'user' ? 'an answer' : 'tool decisions'}`, {
-        runId: state.run_id,
-        reason: wait.reason,
-      });
+      throw new RunNotWaitingError(
+        `run ${state.run_id} waits for ${wait.reason}, not ${reason === 'user' ? 'an answer' : 'tool decisions'}`,
+        {
+          runId: state.run_id,
+          reason: wait.reason,
+        },
+      );
     }
     return wait;
   }

@@ -4,7 +4,16 @@
  */
 import { FIND_LEDGER_MAX, type ApiHandlers, type AppInfo, type RunView } from '../../src-shared/api';
 import { BundleInvalidError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
-import { createExportBundle, exactPythonValues, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
+import {
+  createExportBundle,
+  exactPythonValues,
+  importBundle,
+  ownPublicKey,
+  TrustList,
+  verifyBundle,
+  verifyRunLedger,
+  withTrust,
+} from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { readArtifact } from './artifactContent';
 import { assertBundleState, withBundleState } from './bundleState';

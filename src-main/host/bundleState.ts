@@ -20,7 +20,11 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 /** The first field of `bundle.state` the records contradict, or null. */
 export function bundleStateProblem(bundle: ExportBundle): { field: string; message: string } | null {
   if (bundle.records.length === 0 || bundle.records.some((r) => r.foreign)) return null;
-  const records = bundle.records.map((r) => ({ ...(JSON.parse(r.body) as LedgerRecord), record_hash: r.record_hash, signature: r.signature }));
+  const records = bundle.records.map((r) => ({
+    ...(JSON.parse(r.body) as LedgerRecord),
+    record_hash: r.record_hash,
+    signature: r.signature,
+  }));
   const state = bundle.state;
   const first = records[0]!.result as { workflow_id?: unknown; workflow_version?: unknown } | null;
   if (typeof first?.workflow_id === 'string' && first.workflow_id !== state.workflow_id) return mismatch('workflow_id');
@@ -34,7 +38,8 @@ export function bundleStateProblem(bundle: ExportBundle): { field: string; messa
   }
   const endedAs = lastTerminal(records);
   if ((TERMINAL.has(state.status) || endedAs) && state.status !== (endedAs?.kind ?? replay.status)) return mismatch('status');
-  if (state.status === 'completed' && endedAs?.kind === 'completed' && !same(state.output ?? null, endedAs.result ?? null)) return mismatch('output');
+  if (state.status === 'completed' && endedAs?.kind === 'completed' && !same(state.output ?? null, endedAs.result ?? null))
+    return mismatch('output');
   if (state.status === 'failed' && endedAs?.kind === 'failed' && !sameError(state.error, endedAs.error)) return mismatch('error');
   if (!same(state.vars, replay.vars)) return mismatch('vars');
   return null;
@@ -92,5 +97,6 @@ function recordSource(records: LedgerRecord[], snapshots: Snapshot[]): RuntimeSt
 /** Refuses (before anything is written) a bundle whose state its records contradict. */
 export function assertBundleState(input: unknown): void {
   const problem = bundleStateProblem(parseBundle(input));
-  if (problem) throw new LedgerInvalidError(`the bundle does not verify: ${problem.message}`, { field: problem.field, reason: 'malformed' });
+  if (problem)
+    throw new LedgerInvalidError(`the bundle does not verify: ${problem.message}`, { field: problem.field, reason: 'malformed' });
 }

@@ -18,7 +18,11 @@ export function childRunIdFor(parentRunId: string, idempotencyKey: string): stri
  */
 export function childOutcomePayload(child: RunState): JsonValue {
   if (child.status === 'completed') return child.output ?? null;
-  const error = child.error ?? { code: child.status === 'cancelled' ? 'CANCELLED' : 'FAILED', message: `child run ${child.status}`, node_id: null };
+  const error = child.error ?? {
+    code: child.status === 'cancelled' ? 'CANCELLED' : 'FAILED',
+    message: `child run ${child.status}`,
+    node_id: null,
+  };
   return {
     error: { code: error.code, message: error.message, node_id: error.node_id },
     child_run_id: child.run_id,

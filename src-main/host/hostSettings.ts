@@ -6,7 +6,14 @@ import type { Settings } from '../../src-shared/api';
 import type { LlmSettings } from '../effects/llm/index';
 import { resolveLlmSettings } from '../effects/llm/index';
 import { SettingsError } from '../../src-shared/errors';
-import { bindKeyToBaseUrl, mergeSettings, readSettingsFile, writeSettingsFile, type SettingsFileContent, type SettingsPatch } from './settingsFile';
+import {
+  bindKeyToBaseUrl,
+  mergeSettings,
+  readSettingsFile,
+  writeSettingsFile,
+  type SettingsFileContent,
+  type SettingsPatch,
+} from './settingsFile';
 
 export interface HostSettingsAccess {
   view(): Settings;

@@ -55,7 +55,8 @@ export interface HostDeps {
 export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: HostParts; deps: HostDeps }> {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? null;
-  const projectFile = opts.projectFile !== undefined ? opts.projectFile : env.ABSTRACTRUNTIME_PROJECT ? resolve(env.ABSTRACTRUNTIME_PROJECT) : null;
+  const projectFile =
+    opts.projectFile !== undefined ? opts.projectFile : env.ABSTRACTRUNTIME_PROJECT ? resolve(env.ABSTRACTRUNTIME_PROJECT) : null;
   const modules = await loadWorkflowModules(projectFile);
   const { workflows, errors } = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
   for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);

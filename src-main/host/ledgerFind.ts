@@ -33,7 +33,14 @@ export function searchLedgers(store: RuntimeStore, text: string, limit: number):
         const body = bodyText(r);
         const lower = asciiLower(body);
         if (!words.every((w) => lower.includes(w))) continue;
-        hits.push({ runId: run.run_id, workflowId: run.workflow_id, seq: r.seq, kind: r.kind, nodeId: r.node_id, snippet: excerpt(body, words[0]!) });
+        hits.push({
+          runId: run.run_id,
+          workflowId: run.workflow_id,
+          seq: r.seq,
+          kind: r.kind,
+          nodeId: r.node_id,
+          snippet: excerpt(body, words[0]!),
+        });
         if (hits.length >= limit) return hits;
       }
     }

@@ -52,7 +52,10 @@ export function readSettingsFile(dataDir: string): SettingsFileContent {
   const llm = typeof obj.llm === 'object' && obj.llm !== null ? (obj.llm as LlmFileSettings) : {};
   const signing = typeof obj.signing === 'object' && obj.signing !== null ? (obj.signing as { enabled?: unknown }) : {};
   const tools = typeof obj.tools === 'object' && obj.tools !== null ? (obj.tools as { allowedFolders?: unknown }) : {};
-  const folders = Array.isArray(tools.allowedFolders) && tools.allowedFolders.every((f) => typeof f === 'string') ? (tools.allowedFolders as string[]) : undefined;
+  const folders =
+    Array.isArray(tools.allowedFolders) && tools.allowedFolders.every((f) => typeof f === 'string')
+      ? (tools.allowedFolders as string[])
+      : undefined;
   return { llm: { ...llm }, signing: { enabled: signing.enabled === true }, ...(folders ? { tools: { allowedFolders: folders } } : {}) };
 }
 
@@ -70,7 +73,10 @@ export function mergeSettings(current: SettingsFileContent, patch: SettingsPatch
   const folders = patch.tools?.allowedFolders === undefined ? current.tools?.allowedFolders : patch.tools.allowedFolders;
   if (folders) {
     const relative = folders.find((f) => !isAbsolute(f));
-    if (relative !== undefined) throw new SettingsError(`tools.allowedFolders: ${JSON.stringify(relative)} is not an absolute path`, { field: 'tools.allowedFolders' });
+    if (relative !== undefined)
+      throw new SettingsError(`tools.allowedFolders: ${JSON.stringify(relative)} is not an absolute path`, {
+        field: 'tools.allowedFolders',
+      });
     next.tools = { allowedFolders: [...folders] };
   }
   return next;

@@ -24,7 +24,6 @@ import type { StateAtIndex } from './stateAt';
 
 const PAGE = 1000;
 
-
 const MAX_LISTED = 200;
 
 export function recordAt(store: RuntimeStore, runId: string, seq: number): LedgerRecord {
@@ -93,7 +92,12 @@ function countVisits(store: RuntimeStore, runId: string, seq: number): { visits:
 /** Saves the rebuilt state as a snapshot named after the record (so restore and fork can name it). */
 export function snapshotAfter(store: RuntimeStore & SnapshotStore, states: StateAtIndex, run: RunState, seq: number, now: Date): Snapshot {
   const state = stateAfter(store, states, run, seq);
-  const snap = buildSnapshot(state, { name: `record #${seq}`, description: `state rebuilt from the ledger right after record #${seq}`, tags: ['time-travel'] }, `snap-rec-${randomUUID()}`, now.toISOString());
+  const snap = buildSnapshot(
+    state,
+    { name: `record #${seq}`, description: `state rebuilt from the ledger right after record #${seq}`, tags: ['time-travel'] },
+    `snap-rec-${randomUUID()}`,
+    now.toISOString(),
+  );
   store.saveSnapshot(snap);
   return snap;
 }

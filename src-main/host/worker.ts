@@ -113,7 +113,8 @@ export class Worker {
       this.lastToken = token;
       this.lastClaimAt = now;
       this.claiming = true;
-      for (const runId of this.host.claimWork(room, (id) => this.active.has(id) || (this.failedUntil.get(id) ?? 0) > Date.now())) this.launch(runId);
+      for (const runId of this.host.claimWork(room, (id) => this.active.has(id) || (this.failedUntil.get(id) ?? 0) > Date.now()))
+        this.launch(runId);
     } catch (err) {
       console.error('[abstractruntime] worker claim failed:', (err as Error)?.message ?? err);
     } finally {

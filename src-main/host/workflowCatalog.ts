@@ -41,7 +41,10 @@ export class WorkflowCatalog {
     const chosen = version ?? [...versions].sort((a, b) => compareVersions(b, a))[0]!;
     const found = this.find({ workflow_id: workflowId, workflow_version: chosen });
     if (!found) {
-      throw new WorkflowNotFoundError(`workflow ${workflowId}@${version} is not registered (known versions: ${versions.join(', ')})`, { workflowId, version });
+      throw new WorkflowNotFoundError(`workflow ${workflowId}@${version} is not registered (known versions: ${versions.join(', ')})`, {
+        workflowId,
+        version,
+      });
     }
     return found.definition;
   }

@@ -72,7 +72,8 @@ function workflowsOf(mod: Record<string, unknown>, file: string): WorkflowDefini
   const inner = mod.default as Record<string, unknown> | undefined;
   const candidates = [mod.workflows, mod.default, inner?.workflows, inner?.default];
   const found = candidates.find((c) => c !== undefined && c !== null && (Array.isArray(c) || isSpec(c)));
-  if (found === undefined) throw new Error(`${file} exports no workflows (export default or workflows: a defineWorkflow(...) result or an array of them)`);
+  if (found === undefined)
+    throw new Error(`${file} exports no workflows (export default or workflows: a defineWorkflow(...) result or an array of them)`);
   const list = Array.isArray(found) ? found : [found];
   return list.map((item, i) => {
     if (!isSpec(item)) throw new Error(`${file}: workflows[${i}] is not a workflow definition`);
@@ -85,11 +86,17 @@ function isSpec(v: unknown): v is WorkflowSpec {
 }
 
 /** Built-ins first; a module workflow with the same id+version as an earlier one is refused. */
-export function mergeWorkflows(builtins: WorkflowDefinition[], modules: LoadedModules): { workflows: LoadedWorkflow[]; errors: WorkflowLoadError[] } {
+export function mergeWorkflows(
+  builtins: WorkflowDefinition[],
+  modules: LoadedModules,
+): { workflows: LoadedWorkflow[]; errors: WorkflowLoadError[] } {
   const seen = new Set<string>();
   const workflows: LoadedWorkflow[] = [];
   const errors = [...modules.errors];
-  const all: LoadedWorkflow[] = [...builtins.map((definition) => ({ definition, source: 'builtin' as const, file: null })), ...modules.workflows];
+  const all: LoadedWorkflow[] = [
+    ...builtins.map((definition) => ({ definition, source: 'builtin' as const, file: null })),
+    ...modules.workflows,
+  ];
   for (const w of all) {
     const key = `${w.definition.id}@${w.definition.version}`;
     if (seen.has(key)) {

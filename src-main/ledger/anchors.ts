@@ -84,7 +84,8 @@ function withLock<T>(lockPath: string, fn: () => T): T {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       if (breakStaleLock(lockPath)) continue;
-      if (Date.now() > deadline) throw new StoreError(`the anchor file lock ${lockPath} is held for over ${LOCK_WAIT_MS} ms`, { path: lockPath });
+      if (Date.now() > deadline)
+        throw new StoreError(`the anchor file lock ${lockPath} is held for over ${LOCK_WAIT_MS} ms`, { path: lockPath });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }

@@ -78,7 +78,11 @@ export function verifyBundle(input: unknown): VerifyReport {
   const head = signing?.signed_head;
   if (signing && head && head.public_key !== signing.public_key)
     return {
-      valid: false, records: bundle.records.length, firstBadSeq: head.seq, reason: 'bad_signature', signed: null,
+      valid: false,
+      records: bundle.records.length,
+      firstBadSeq: head.seq,
+      reason: 'bad_signature',
+      signed: null,
       message: 'the bundle names a public key other than the one its signed head was made with',
     };
   const report = verifyChain(bundle.records as ChainRow[], {
@@ -103,11 +107,17 @@ function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyRepor
   for (const a of bundle.artifacts) {
     const bytes = Buffer.from(a.base64, 'base64');
     if (`sha256:${sha256Hex(bytes)}` !== a.ref || bytes.byteLength !== a.size)
-      return invalid(report, firstSeqReferencing(bundle, a.ref), 'hash_mismatch', `artifact ${a.ref} does not match its content: its bytes were changed`);
+      return invalid(
+        report,
+        firstSeqReferencing(bundle, a.ref),
+        'hash_mismatch',
+        `artifact ${a.ref} does not match its content: its bytes were changed`,
+      );
   }
   for (const r of bundle.records)
     for (const ref of referencedArtifacts([r.body]))
-      if (!present.has(ref)) return invalid(report, r.seq, 'malformed', `record ${r.seq} references artifact ${ref}, which is missing from the bundle`);
+      if (!present.has(ref))
+        return invalid(report, r.seq, 'malformed', `record ${r.seq} references artifact ${ref}, which is missing from the bundle`);
   return null;
 }
 

@@ -21,7 +21,11 @@ export function checkAnchors(store: RunStore & LedgerStore, anchorPath: string):
   const problems: AnchorProblem[] = [];
   const { heads, problem } = readAnchorsReport(anchorPath);
   // Reported, never fatal: the database must still open for reading and verification.
-  if (problem) problems.push({ runId: '', report: { valid: false, records: 0, firstBadSeq: null, reason: 'malformed', message: problem, signed: null } });
+  if (problem)
+    problems.push({
+      runId: '',
+      report: { valid: false, records: 0, firstBadSeq: null, reason: 'malformed', message: problem, signed: null },
+    });
   for (const [runId, head] of Object.entries(heads)) {
     const report = checkAnchor(store, runId, head);
     if (report) problems.push({ runId, report });
@@ -31,16 +35,31 @@ export function checkAnchors(store: RunStore & LedgerStore, anchorPath: string):
 
 function checkAnchor(store: RunStore & LedgerStore, runId: string, head: SignedHead): VerifyReport | null {
   if (!store.getRun(runId))
-    return problem(0, 0, 'truncated', `run ${runId} is missing, but a signed head vouches for its seq ${head.seq}: the database was rolled back`);
+    return problem(
+      0,
+      0,
+      'truncated',
+      `run ${runId} is missing, but a signed head vouches for its seq ${head.seq}: the database was rolled back`,
+    );
   if (head.run_id !== runId || !verifySignedHead(head))
     return problem(0, head.seq, 'bad_signature', `the anchored head of run ${runId} (seq ${head.seq}) does not verify`);
   const { records: last, total } = store.readLedger(runId, { fromEnd: true, limit: 1 });
   const lastSeq = last[0]?.seq ?? -1;
   if (lastSeq < head.seq)
-    return problem(total, lastSeq + 1, 'truncated', `the ledger ends at seq ${lastSeq} but a signed head vouches for seq ${head.seq}: records were lost or rolled back`);
+    return problem(
+      total,
+      lastSeq + 1,
+      'truncated',
+      `the ledger ends at seq ${lastSeq} but a signed head vouches for seq ${head.seq}: records were lost or rolled back`,
+    );
   const atHead = store.readLedger(runId, { afterSeq: head.seq - 1, limit: 1 }).records[0];
   if (atHead?.seq !== head.seq || atHead.record_hash !== head.hash)
-    return problem(total, head.seq, 'truncated', `record ${head.seq} differs from the signed head: the ledger was rolled back and rewritten`);
+    return problem(
+      total,
+      head.seq,
+      'truncated',
+      `record ${head.seq} differs from the signed head: the ledger was rolled back and rewritten`,
+    );
   return null;
 }
 

@@ -15,7 +15,9 @@ import { verifyBundle } from './bundle';
 import { parseBundle } from './bundleSchema';
 import { writeImportedRun, type ImportResult } from './importRun';
 
-type ImportStore = RuntimeStore & Partial<SnapshotStore> & Partial<ArtifactStore> & { saveSignedHead?(h: SignedHead): void; getSignedHead?(runId: string): SignedHead | null };
+type ImportStore = RuntimeStore &
+  Partial<SnapshotStore> &
+  Partial<ArtifactStore> & { saveSignedHead?(h: SignedHead): void; getSignedHead?(runId: string): SignedHead | null };
 
 export function importBundle(store: ImportStore, input: unknown, opts: { now?: Date; path?: string | null } = {}): ImportResult {
   const bundle = parseBundle(input);
@@ -25,7 +27,10 @@ export function importBundle(store: ImportStore, input: unknown, opts: { now?: D
   const snapshots = newSnapshots(store, bundle.run_id, bundle.snapshots);
   // Content-addressed (verified against their hashes): storing one touches no other run.
   for (const a of bundle.artifacts) store.putArtifact?.(Buffer.from(a.base64, 'base64'), a.mime);
-  return writeImportedRun(store, importedState(bundle, opts), bundle.records, { snapshots, signedHead: bundle.signing?.signed_head ?? null });
+  return writeImportedRun(store, importedState(bundle, opts), bundle.records, {
+    snapshots,
+    signedHead: bundle.signing?.signed_head ?? null,
+  });
 }
 
 /** The bundle's snapshots not stored yet; refuses one of another run, or one whose id is taken by a different snapshot. */
@@ -33,14 +38,19 @@ function newSnapshots(store: ImportStore, runId: string, snapshots: Snapshot[]):
   const fresh: Snapshot[] = [];
   for (const s of snapshots) {
     if (s.run_id !== runId || (s.state as { run_id?: unknown } | undefined)?.run_id !== runId)
-      throw new ImportError(`snapshot ${s.snapshot_id} belongs to run ${String(s.state?.run_id ?? s.run_id)}, not to the bundle's run ${runId}: nothing was imported`, {
-        snapshotId: s.snapshot_id,
-        runId,
-      });
+      throw new ImportError(
+        `snapshot ${s.snapshot_id} belongs to run ${String(s.state?.run_id ?? s.run_id)}, not to the bundle's run ${runId}: nothing was imported`,
+        {
+          snapshotId: s.snapshot_id,
+          runId,
+        },
+      );
     const stored = store.getSnapshot?.(s.snapshot_id) ?? null;
     if (!stored) fresh.push(s);
     else if (canonicalJson(stored as never) !== canonicalJson(s as never))
-      throw new ImportError(`snapshot ${s.snapshot_id} already exists here with other content: nothing was imported`, { snapshotId: s.snapshot_id });
+      throw new ImportError(`snapshot ${s.snapshot_id} already exists here with other content: nothing was imported`, {
+        snapshotId: s.snapshot_id,
+      });
   }
   return fresh;
 }

@@ -14,7 +14,8 @@ import { chainRowFromRecord, type ChainRow } from './chainRow';
 
 type RawImportTarget = Pick<ProvenanceStore, 'importRun'>;
 
-type ImportTarget = RuntimeStore & Partial<SnapshotStore> & { getSignedHead?(runId: string): SignedHead | null; saveSignedHead?(h: SignedHead): void };
+type ImportTarget = RuntimeStore &
+  Partial<SnapshotStore> & { getSignedHead?(runId: string): SignedHead | null; saveSignedHead?(h: SignedHead): void };
 
 export interface ImportResult {
   runId: string;
@@ -24,9 +25,16 @@ export interface ImportResult {
   appended?: number;
 }
 
-export function writeImportedRun(store: ImportTarget, state: RunState, rows: ChainRow[], extras: Omit<ImportExtras, 'plan'> = {}): ImportResult {
+export function writeImportedRun(
+  store: ImportTarget,
+  state: RunState,
+  rows: ChainRow[],
+  extras: Omit<ImportExtras, 'plan'> = {},
+): ImportResult {
   if (!isValidRunId(state.run_id))
-    throw new ImportError(`refusing to import run ${JSON.stringify(state.run_id).slice(0, 120)}: a run id is ${RUN_ID_RULE}`, { runId: state.run_id });
+    throw new ImportError(`refusing to import run ${JSON.stringify(state.run_id).slice(0, 120)}: a run id is ${RUN_ID_RULE}`, {
+      runId: state.run_id,
+    });
   if (isRawTarget(store)) {
     // Read before the write only to say how many records were new; the store decides inside its transaction.
     const headBefore = store.getRun(state.run_id)?.ledger_head?.seq;

@@ -43,7 +43,9 @@ export function pythonArtifactIdsOfRun(storeDir: string, runId: string): string[
   const refs = join(storeDir, 'artifacts', 'refs');
   if (!existsSync(refs)) return [];
   const ids: string[] = [];
-  for (const f of readdirSync(refs).filter((n) => n.endsWith('.meta')).sort()) {
+  for (const f of readdirSync(refs)
+    .filter((n) => n.endsWith('.meta'))
+    .sort()) {
     try {
       const meta = parsePlainJson(readFileSync(join(refs, f), 'utf8'));
       if (isJsonObject(meta) && meta.run_id === runId && f === `${String(meta.artifact_id)}.meta`) ids.push(meta.artifact_id as string);
@@ -72,14 +74,21 @@ export function readPythonArtifacts(storeDir: string, ids: string[]): PythonArti
       throw new ImportError(`${metaPath} is not JSON: ${(err as Error).message}`, { path: metaPath });
     }
     if (!isJsonObject(meta) || meta.artifact_id !== id || typeof meta.blob_id !== 'string' || !BLOB_ID.test(meta.blob_id))
-      throw new ImportError(`${metaPath} does not describe artifact ${id} (artifact_id and a sha256 blob_id are required)`, { path: metaPath });
+      throw new ImportError(`${metaPath} does not describe artifact ${id} (artifact_id and a sha256 blob_id are required)`, {
+        path: metaPath,
+      });
     const blobPath = join(storeDir, 'artifacts', 'blobs', `${meta.blob_id}.bin`);
     if (!existsSync(blobPath)) throw new ImportError(`artifact ${id}: its blob ${blobPath} is missing`, { artifactId: id, path: blobPath });
     const bytes = new Uint8Array(readFileSync(blobPath));
     if (sha256Hex(bytes) !== meta.blob_id)
-      throw new ImportError(`artifact ${id}: ${blobPath} does not match its blob_id (its bytes were changed)`, { artifactId: id, path: blobPath });
+      throw new ImportError(`artifact ${id}: ${blobPath} does not match its blob_id (its bytes were changed)`, {
+        artifactId: id,
+        path: blobPath,
+      });
     if (typeof meta.size_bytes === 'number' && meta.size_bytes !== bytes.byteLength)
-      throw new ImportError(`artifact ${id}: the blob has ${bytes.byteLength} bytes, its metadata says ${meta.size_bytes}`, { artifactId: id });
+      throw new ImportError(`artifact ${id}: the blob has ${bytes.byteLength} bytes, its metadata says ${meta.size_bytes}`, {
+        artifactId: id,
+      });
     const mime = typeof meta.content_type === 'string' ? meta.content_type : 'application/octet-stream';
     return { artifactId: id, ref: `sha256:${meta.blob_id}`, bytes, mime };
   });

@@ -25,7 +25,13 @@ export const RUN_HISTORY_VERSION = 1;
 
 /** Whether a parsed JSON document is a RunHistoryBundle (and not our export bundle). */
 export function isRunHistoryBundle(v: unknown): boolean {
-  return isJsonObject(v) && v.version === RUN_HISTORY_VERSION && typeof v.root_run_id === 'string' && isJsonObject(v.ledgers) && isJsonObject(v.run);
+  return (
+    isJsonObject(v) &&
+    v.version === RUN_HISTORY_VERSION &&
+    typeof v.root_run_id === 'string' &&
+    isJsonObject(v.ledgers) &&
+    isJsonObject(v.run)
+  );
 }
 
 interface HistoryRun {
@@ -43,18 +49,29 @@ export function readRunHistory(path: string, now = new Date()): HistoryRun[] {
     throw new ImportError(`${path} is not JSON: ${(err as Error).message}`, { path });
   }
   const plain = toPlainJson(doc);
-  if (!isRunHistoryBundle(plain)) throw new ImportError(`${path} is not a RunHistoryBundle v1 (version 1, root_run_id, run, ledgers)`, { path });
+  if (!isRunHistoryBundle(plain))
+    throw new ImportError(`${path} is not a RunHistoryBundle v1 (version 1, root_run_id, run, ledgers)`, { path });
   const bundle = doc as { [k: string]: CanonicalInput };
   const head = plain as JsonObject;
   const rootId = head.root_run_id as string;
   const ledgers = bundle.ledgers as { [runId: string]: CanonicalInput };
   if (!(rootId in ledgers)) throw new ImportError(`${path}: ledgers has no entry for the root run ${rootId}`, { path });
   const out: HistoryRun[] = [];
-  for (const runId of [rootId, ...Object.keys(ledgers).filter((id) => id !== rootId).sort()]) {
+  for (const runId of [
+    rootId,
+    ...Object.keys(ledgers)
+      .filter((id) => id !== rootId)
+      .sort(),
+  ]) {
     const rows = historyRows(path, runId, ledgers[runId]!);
     const report = verifyChain(rows);
     if (!report.valid && report.reason !== 'unchained')
-      throw new LedgerInvalidError(`${path}: the ledger of run ${runId} does not verify: ${report.message}`, { path, runId, seq: report.firstBadSeq, reason: report.reason });
+      throw new LedgerInvalidError(`${path}: the ledger of run ${runId} does not verify: ${report.message}`, {
+        path,
+        runId,
+        seq: report.firstBadSeq,
+        reason: report.reason,
+      });
     const files = { runId, ledgerPath: path, runPath: null };
     const py: JsonObject = runId === rootId ? rootRunState(head) : { run_id: runId, parent_run_id: rootId };
     const state = pythonState(py, rows, files, now);
@@ -75,7 +92,8 @@ function rootRunState(head: JsonObject): JsonObject {
 function historyRows(path: string, runId: string, ledger: CanonicalInput): ChainRow[] {
   const l = ledger as { [k: string]: CanonicalInput };
   const plain = toPlainJson(ledger) as JsonObject;
-  if (!isJsonObject(plain) || !Array.isArray(plain.items)) throw new ImportError(`${path}: ledgers.${runId}.items is not a list`, { path, runId });
+  if (!isJsonObject(plain) || !Array.isArray(plain.items))
+    throw new ImportError(`${path}: ledgers.${runId}.items is not a list`, { path, runId });
   if (plain.cursor_start !== 1 || plain.total !== plain.items.length)
     throw new ImportError(
       `${path}: the ledger of run ${runId} is cut (records ${String(plain.cursor_start)}–${String(plain.cursor_end)} of ${String(plain.total)}); a chain can only be checked whole: export it with ledger_mode="full"`,
@@ -88,7 +106,12 @@ function historyRows(path: string, runId: string, ledger: CanonicalInput): Chain
     try {
       return rowFromPythonRecord(it.record ?? null, i);
     } catch (err) {
-      throw new LedgerInvalidError(`${path}: ledgers.${runId}.items[${i}].record: ${(err as Error).message}`, { path, runId, seq: i, reason: 'malformed' });
+      throw new LedgerInvalidError(`${path}: ledgers.${runId}.items[${i}].record: ${(err as Error).message}`, {
+        path,
+        runId,
+        seq: i,
+        reason: 'malformed',
+      });
     }
   });
 }
@@ -99,7 +122,8 @@ export function importRunHistory(store: RuntimeStore, path: string, now = new Da
   for (const r of runs) {
     const existing = store.getRun(r.runId);
     const rowAt = (store as { ledgerRowAt?: (runId: string, seq: number) => ChainRow | null }).ledgerRowAt;
-    if (existing && rowAt) planLedgerImport(r.runId, { head: existing.ledger_head, rowAt: (seq) => rowAt.call(store, r.runId, seq) }, r.rows);
+    if (existing && rowAt)
+      planLedgerImport(r.runId, { head: existing.ledger_head, rowAt: (seq) => rowAt.call(store, r.runId, seq) }, r.rows);
   }
   return { runs: runs.map((r) => writeImportedRun(store, r.state, r.rows)), skipped: [] };
 }
@@ -132,9 +156,17 @@ export function writeRunHistory(store: HistorySource, runId: string, now = new D
     generated_at: isoForPython(now.toISOString()),
     root_run_id: runId,
     run: {
-      run_id: py.run_id!, workflow_id: py.workflow_id!, status: py.status!, current_node: py.current_node!,
-      created_at: py.created_at!, updated_at: py.updated_at!, actor_id: py.actor_id!, session_id: py.session_id!,
-      parent_run_id: py.parent_run_id!, error: py.error!, waiting: py.waiting!,
+      run_id: py.run_id!,
+      workflow_id: py.workflow_id!,
+      status: py.status!,
+      current_node: py.current_node!,
+      created_at: py.created_at!,
+      updated_at: py.updated_at!,
+      actor_id: py.actor_id!,
+      session_id: py.session_id!,
+      parent_run_id: py.parent_run_id!,
+      error: py.error!,
+      waiting: py.waiting!,
     },
     workflow_snapshot: runtime && isJsonObject(runtime.workflow_snapshot) ? runtime.workflow_snapshot : null,
     input_data: Object.fromEntries(Object.entries(vars).filter(([k]) => !k.startsWith('_'))),
@@ -148,7 +180,8 @@ export function writeRunHistory(store: HistorySource, runId: string, now = new D
 
 function descendants(store: RunStore, runId: string): string[] {
   const out: string[] = [];
-  for (const child of store.listRuns({ parentRunId: runId, limit: 10_000 }).runs) out.push(child.run_id, ...descendants(store, child.run_id));
+  for (const child of store.listRuns({ parentRunId: runId, limit: 10_000 }).runs)
+    out.push(child.run_id, ...descendants(store, child.run_id));
   return out;
 }
 

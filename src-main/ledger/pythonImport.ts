@@ -33,7 +33,10 @@ const LEDGER_FILE = /^ledger_(.+)\.jsonl$/;
 export function findPythonRuns(path: string): PythonRunFiles[] {
   if (!existsSync(path)) throw new ImportError(`${path} does not exist`, { path });
   const files = statSync(path).isDirectory()
-    ? readdirSync(path).filter((f) => LEDGER_FILE.test(f)).sort().map((f) => join(path, f))
+    ? readdirSync(path)
+        .filter((f) => LEDGER_FILE.test(f))
+        .sort()
+        .map((f) => join(path, f))
     : [path];
   return files.map((ledgerPath) => {
     const m = LEDGER_FILE.exec(basename(ledgerPath));
@@ -45,7 +48,11 @@ export function findPythonRuns(path: string): PythonRunFiles[] {
 
 /** Verifies every Python run at `path` (a ledger file or a folder of them), without importing. */
 export function verifyPythonRuns(path: string): { runId: string; ledgerPath: string; report: VerifyReport }[] {
-  return findPythonRuns(path).map((f) => ({ runId: f.runId, ledgerPath: f.ledgerPath, report: verifyPythonLedgerText(readFileSync(f.ledgerPath, 'utf8')) }));
+  return findPythonRuns(path).map((f) => ({
+    runId: f.runId,
+    ledgerPath: f.ledgerPath,
+    report: verifyPythonLedgerText(readFileSync(f.ledgerPath, 'utf8')),
+  }));
 }
 
 /** Imports the one run at `path` (a ledger file, or a folder holding exactly one run unless `runId` picks one). */
@@ -53,7 +60,9 @@ export function importPythonRun(store: RuntimeStore, path: string, opts: { runId
   const runs = findPythonRuns(path).filter((r) => !opts.runId || r.runId === opts.runId);
   if (runs.length !== 1)
     throw new ImportError(
-      runs.length ? `${path} holds ${runs.length} runs (${runs.map((r) => r.runId).join(', ')}): name one` : `no Python run found at ${path}`,
+      runs.length
+        ? `${path} holds ${runs.length} runs (${runs.map((r) => r.runId).join(', ')}): name one`
+        : `no Python run found at ${path}`,
       { path },
     );
   const prepared = preparePythonRun(runs[0]!, opts.now ?? new Date());
@@ -80,11 +89,7 @@ export interface FolderImportResult {
  * names every failing run and why. With `skipInvalid` the good runs are imported and the
  * others listed in `skipped`.
  */
-export function importPythonFolder(
-  store: RuntimeStore,
-  dir: string,
-  opts: { now?: Date; skipInvalid?: boolean } = {},
-): FolderImportResult {
+export function importPythonFolder(store: RuntimeStore, dir: string, opts: { now?: Date; skipInvalid?: boolean } = {}): FolderImportResult {
   const now = opts.now ?? new Date();
   const ready: PreparedRun[] = [];
   const skipped: SkippedRun[] = [];
@@ -171,7 +176,8 @@ function checkImportable(store: RuntimeStore, p: PreparedRun): void {
   const existing = store.getRun(p.state.run_id);
   if (!existing) return;
   const rowAt = (store as { ledgerRowAt?: (runId: string, seq: number) => ChainRow | null }).ledgerRowAt;
-  if (rowAt) planLedgerImport(p.state.run_id, { head: existing.ledger_head, rowAt: (seq) => rowAt.call(store, p.state.run_id, seq) }, p.rows);
+  if (rowAt)
+    planLedgerImport(p.state.run_id, { head: existing.ledger_head, rowAt: (seq) => rowAt.call(store, p.state.run_id, seq) }, p.rows);
   else if (existing.ledger_head?.hash !== p.state.ledger_head?.hash)
     throw new ImportError(`run ${p.state.run_id} already exists here with a different ledger`, { runId: p.state.run_id });
 }

@@ -37,7 +37,8 @@ export function parsePythonLedger(text: string): ParsedPythonLedger {
 export function rowFromPythonRecord(value: CanonicalInput, seq: number): ChainRow {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('a record must be a JSON object');
   const { record_hash, signature, ...body } = value as Record<string, CanonicalInput>;
-  if (record_hash === null && body.prev_hash === null) return { seq, record_hash: NO_RECORD_HASH, signature: null, body: canonicalJson(body), foreign: true };
+  if (record_hash === null && body.prev_hash === null)
+    return { seq, record_hash: NO_RECORD_HASH, signature: null, body: canonicalJson(body), foreign: true };
   if (typeof record_hash !== 'string' || record_hash === NO_RECORD_HASH) throw new Error('the record has no record_hash');
   return {
     seq,

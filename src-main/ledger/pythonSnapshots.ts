@@ -25,7 +25,9 @@ export function readPythonSnapshots(
   const dir = join(storeDir, 'snapshots');
   if (!existsSync(dir)) return [];
   const out: Snapshot[] = [];
-  for (const name of readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => SNAPSHOT_FILE.test(f))
+    .sort()) {
     const path = join(dir, name);
     let py: unknown;
     try {
@@ -57,7 +59,10 @@ export function readPythonSnapshots(
 export function pythonSnapshotTexts(storeDir: string, runId: string): string[] {
   const dir = join(storeDir, 'snapshots');
   if (!existsSync(dir)) return [];
-  const texts = readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
+  const texts = readdirSync(dir)
+    .filter((f) => SNAPSHOT_FILE.test(f))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
   return texts.filter((t) => {
     try {
       const v = parsePlainJson(t);

@@ -165,9 +165,17 @@ function checkStateHead(walk: ChainWalk, stateHead: VerifyChainOptions['stateHea
   if (stateHead === undefined) return null;
   const seq = stateHead?.seq ?? -1;
   if (walk.lastSeq < seq)
-    return fail(walk.lastSeq + 1, 'truncated', `the run's state says its ledger reaches seq ${seq}, but it ends at seq ${walk.lastSeq}: records are missing`);
+    return fail(
+      walk.lastSeq + 1,
+      'truncated',
+      `the run's state says its ledger reaches seq ${seq}, but it ends at seq ${walk.lastSeq}: records are missing`,
+    );
   if (walk.lastSeq > seq)
-    return fail(seq + 1, 'malformed', `the ledger continues past the run's recorded head (seq ${seq}): records were added outside a commit`);
+    return fail(
+      seq + 1,
+      'malformed',
+      `the ledger continues past the run's recorded head (seq ${seq}): records were added outside a commit`,
+    );
   if (seq >= 0 && walk.prevHash !== stateHead!.hash)
     return fail(seq, 'hash_mismatch', `record ${seq} differs from the head recorded in the run's state`);
   return null;
@@ -183,14 +191,8 @@ function checkChained(walk: ChainWalk): Failure | null {
   );
 }
 
-function report(
-  records: number,
-  failure: Failure | null,
-  signed: VerifyReport['signed'],
-  unverifiedSignatures = 0,
-): VerifyReport {
-  if (failure)
-    return { valid: false, records, firstBadSeq: failure.seq, reason: failure.reason, message: failure.message, signed };
+function report(records: number, failure: Failure | null, signed: VerifyReport['signed'], unverifiedSignatures = 0): VerifyReport {
+  if (failure) return { valid: false, records, firstBadSeq: failure.seq, reason: failure.reason, message: failure.message, signed };
   const parts = [`valid: ${records} record${records === 1 ? '' : 's'}, hash chain intact`];
   if (signed) parts.push(`signed by key ${signed.keyId} up to seq ${signed.signedSeq}`);
   if (unverifiedSignatures) parts.push(`${unverifiedSignatures} signatures not checked (no public key given)`);

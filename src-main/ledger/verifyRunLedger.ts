@@ -34,11 +34,9 @@ export function verifyRunLedger(store: LedgerStore, runId: string, opts: VerifyR
 }
 
 function verifyWithHeads(store: LedgerStore, runId: string, opts: VerifyRunOptions, anchored: SignedHead | null): VerifyReport {
-  const heads = [
-    opts.anchor ?? null,
-    anchored,
-    hasSignedHeads(store) ? store.getSignedHead(runId) : null,
-  ].filter((h): h is SignedHead => !!h);
+  const heads = [opts.anchor ?? null, anchored, hasSignedHeads(store) ? store.getSignedHead(runId) : null].filter(
+    (h): h is SignedHead => !!h,
+  );
   const signedHead = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;
   const stateHead = hasRuns(store) ? (store.getRun(runId)?.ledger_head ?? null) : undefined;
   const rows: ChainRowSource = hasRowScan(store) ? (visit) => store.scanLedgerRows(runId, visit) : ledgerRows(store, runId);

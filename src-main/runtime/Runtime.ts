@@ -217,7 +217,9 @@ export class Runtime {
     checkJson(vars, 'vars');
     if (!isJsonObject(vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
     if (opts.runId !== undefined && !isValidRunId(opts.runId))
-      throw new ValidationError(`runId ${JSON.stringify(opts.runId).slice(0, 120)} is not a run id (${RUN_ID_RULE})`, { runId: opts.runId });
+      throw new ValidationError(`runId ${JSON.stringify(opts.runId).slice(0, 120)} is not a run id (${RUN_ID_RULE})`, {
+        runId: opts.runId,
+      });
     const inputWarnings = checkStartVars(wf, { ...(wf.defaultVars ?? {}), ...vars });
     const now = this.now();
     const state = newRunState({
@@ -319,7 +321,8 @@ export class Runtime {
         const tx = new RunTx(this.txEnv(runId), state);
         const outcome = await resumeWait(this.k, tx, wf, opts.payload, opts.actor ?? this.k.actor, controller.signal);
         if (outcome === 'aborted') return this.load(runId);
-        if (opts.advance && tx.state.status === 'running' && !tx.state.paused) return await this.advance(tx, wf, opts.advance, controller.signal);
+        if (opts.advance && tx.state.status === 'running' && !tx.state.paused)
+          return await this.advance(tx, wf, opts.advance, controller.signal);
         tx.flush(true);
         return tx.state;
       } finally {
@@ -387,7 +390,12 @@ export class Runtime {
       tx.append({
         kind: 'snapshot',
         status: 'completed',
-        result: { snapshot_id: snapshot.snapshot_id, name: snapshot.name, ledger_seq: snapshot.ledger_seq, state_hash: snapshot.state_hash },
+        result: {
+          snapshot_id: snapshot.snapshot_id,
+          name: snapshot.name,
+          ledger_seq: snapshot.ledger_seq,
+          state_hash: snapshot.state_hash,
+        },
         actor,
       });
       tx.flush(true);
@@ -403,7 +411,9 @@ export class Runtime {
     const snapshot = this.resolveSnapshot(snapshotOrId);
     checkSnapshot(snapshot);
     if (snapshot.run_id !== runId)
-      throw new ValidationError(`snapshot ${snapshot.snapshot_id} belongs to run ${snapshot.run_id}, not ${runId}: fork it instead`, { runId });
+      throw new ValidationError(`snapshot ${snapshot.snapshot_id} belongs to run ${snapshot.run_id}, not ${runId}: fork it instead`, {
+        runId,
+      });
     this.inflight.get(runId)?.abort(new Error('restored'));
     return this.locks.withRun(runId, async () => {
       const current = this.load(runId);

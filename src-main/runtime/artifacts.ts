@@ -13,7 +13,15 @@ export const DEFAULT_ARTIFACT_THRESHOLD = 64 * 1024;
  * record of decisions with one long reason keeps the decisions and stores only the reason.
  */
 export function externalize(value: JsonValue, artifacts: ArtifactStore | undefined, threshold: number): JsonValue {
-  if (!artifacts || value === null || typeof value === 'number' || typeof value === 'boolean' || value instanceof RawNumber || isArtifactRef(value)) return value;
+  if (
+    !artifacts ||
+    value === null ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value instanceof RawNumber ||
+    isArtifactRef(value)
+  )
+    return value;
   // A string's canonical JSON is at most 6 bytes per UTF-16 unit (\u00xx) plus quotes: short ones need no encoding.
   if (typeof value === 'string' && value.length * 6 + 2 <= threshold) return value;
   if (jsonBytes(value) <= threshold) return value;
@@ -103,6 +111,9 @@ export function handlerView(state: RunState, artifacts: ArtifactStore | undefine
 }
 
 /** The request an effect record stands for: its stored payload with references resolved (what the handler ran with). */
-export function storedRequest(effect: { type: string; payload: JsonObject }, artifacts: ArtifactStore | undefined): { type: string; payload: JsonObject } {
+export function storedRequest(
+  effect: { type: string; payload: JsonObject },
+  artifacts: ArtifactStore | undefined,
+): { type: string; payload: JsonObject } {
   return { type: effect.type, payload: resolveArtifacts(effect.payload, artifacts) };
 }

@@ -19,7 +19,12 @@ const askUser: EffectHandler = {
     const allowFree = payload.allow_free_text ?? payload.allowFreeText ?? true;
     return {
       kind: 'waiting',
-      wait: { reason: 'user', prompt: payload.prompt, choices: (choices as string[] | undefined) ?? null, allow_free_text: allowFree !== false },
+      wait: {
+        reason: 'user',
+        prompt: payload.prompt,
+        choices: (choices as string[] | undefined) ?? null,
+        allow_free_text: allowFree !== false,
+      },
     };
   },
 };

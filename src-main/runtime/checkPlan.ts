@@ -51,10 +51,13 @@ function checkNext(next: unknown, at: string, nodeId: string, node: NodeDefiniti
   if (next === undefined || next === null) return null;
   if (typeof next !== 'string') throw new InvalidPlanError(`${at}: next must be a node id`, { nodeId });
   if (!(node.next ?? []).includes(next))
-    throw new UndeclaredEdgeError(`${at} tried to go to "${next}", which is not one of its declared edges [${(node.next ?? []).join(', ')}]`, {
-      nodeId,
-      target: next,
-    });
+    throw new UndeclaredEdgeError(
+      `${at} tried to go to "${next}", which is not one of its declared edges [${(node.next ?? []).join(', ')}]`,
+      {
+        nodeId,
+        target: next,
+      },
+    );
   return next;
 }
 

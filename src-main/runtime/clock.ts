@@ -27,7 +27,10 @@ export class FakeClock implements Clock {
   /** Every sleep requested, in order (to assert backoff delays). */
   readonly sleeps: number[] = [];
 
-  constructor(start: Date | string = '2026-01-01T00:00:00.000Z', private readonly autoAdvance = true) {
+  constructor(
+    start: Date | string = '2026-01-01T00:00:00.000Z',
+    private readonly autoAdvance = true,
+  ) {
     this.ms = new Date(start).getTime();
   }
 

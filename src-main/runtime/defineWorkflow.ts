@@ -14,8 +14,7 @@ export function defineWorkflow(spec: WorkflowInput): WorkflowDefinition {
   if (!spec || typeof spec !== 'object') throw new InvalidWorkflowError('a workflow spec must be an object');
   const where = `workflow "${spec.id}"`;
   if (typeof spec.id !== 'string' || !spec.id.trim()) throw new InvalidWorkflowError('a workflow needs a non-empty id');
-  if (typeof spec.version !== 'string' || !spec.version.trim())
-    throw new InvalidWorkflowError(`${where} needs a non-empty version`);
+  if (typeof spec.version !== 'string' || !spec.version.trim()) throw new InvalidWorkflowError(`${where} needs a non-empty version`);
   const nodes = normalizeNodes(spec.nodes, where);
   checkNodes(nodes, spec.entry, where);
   if (spec.defaultVars !== undefined) {
@@ -35,10 +34,13 @@ function checkInputSchema(spec: WorkflowInput, where: string): void {
   const bad = findNonJsonPath(schema, 'inputSchema');
   if (bad) throw new InvalidWorkflowError(`${where}: ${bad} is not plain JSON`, { path: bad });
   if (!isJsonObject(schema) || (schema.type !== undefined && schema.type !== 'object'))
-    throw new InvalidWorkflowError(`${where}: inputSchema must be a JSON Schema object describing vars (type "object")`, { path: 'inputSchema' });
+    throw new InvalidWorkflowError(`${where}: inputSchema must be a JSON Schema object describing vars (type "object")`, {
+      path: 'inputSchema',
+    });
   // Defaults the workflow itself gives must be valid input, or every start would be refused.
   const problems = validateJsonSchema(spec.defaultVars ?? {}, schema, 'defaultVars').filter((p) => !p.endsWith('is required'));
-  if (problems.length) throw new InvalidWorkflowError(`${where}: defaultVars do not match inputSchema: ${problems.join('; ')}`, { path: 'defaultVars' });
+  if (problems.length)
+    throw new InvalidWorkflowError(`${where}: defaultVars do not match inputSchema: ${problems.join('; ')}`, { path: 'defaultVars' });
 }
 
 function normalizeNodes(nodes: WorkflowInput['nodes'], where: string): Record<string, NodeDefinition> {
@@ -56,8 +58,7 @@ function normalizeNodes(nodes: WorkflowInput['nodes'], where: string): Record<st
 function checkNodes(nodes: Record<string, NodeDefinition>, entry: string, where: string): void {
   const ids = Object.keys(nodes);
   if (ids.length === 0) throw new InvalidWorkflowError(`${where} has no nodes`);
-  if (!Object.hasOwn(nodes, entry))
-    throw new InvalidWorkflowError(`${where}: entry node "${entry}" does not exist`, { nodeId: entry });
+  if (!Object.hasOwn(nodes, entry)) throw new InvalidWorkflowError(`${where}: entry node "${entry}" does not exist`, { nodeId: entry });
   for (const id of ids) {
     const node = nodes[id]!;
     if (typeof node?.handler !== 'function')

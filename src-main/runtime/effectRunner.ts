@@ -44,7 +44,14 @@ export async function runAttempts(
     const started = tx.append(effectRecordInit(call, attempt, 'started'));
     if (sideEffects) {
       tx.update({
-        pending_effect: { step_id: call.stepId, seq: started.seq, attempt, idempotency_key: call.key, effect: call.record, resume_to_node: call.next },
+        pending_effect: {
+          step_id: call.stepId,
+          seq: started.seq,
+          attempt,
+          idempotency_key: call.key,
+          effect: call.record,
+          resume_to_node: call.next,
+        },
       });
       tx.flush();
       // The intent must be on disk before the effect touches the world (group commit: one
@@ -107,7 +114,14 @@ export function applyCompleted(
   if (partialError && nodePolicy(k, tx, call.nodeId) === 'fail') {
     // The result is kept where the workflow expects it (the inspector shows what each part did).
     if (call.record.result_key) tx.update({ vars: { ...tx.state.vars, [call.record.result_key]: result } });
-    failRun(tx, new EffectFailedError(`${call.request.type} failed: ${partialError.code}: ${partialError.message}`, { effectCode: partialError.code }), call.nodeId, attempt);
+    failRun(
+      tx,
+      new EffectFailedError(`${call.request.type} failed: ${partialError.code}: ${partialError.message}`, {
+        effectCode: partialError.code,
+      }),
+      call.nodeId,
+      attempt,
+    );
     return;
   }
   continueAfter(tx, call.record.result_key, call.next, result, call.nodeId);
@@ -116,7 +130,12 @@ export function applyCompleted(
 /** The failed parts a recorded outcome carried (reused on replay and recovery, so the node's policy applies again). */
 export function recordedPartialError(record: { error: unknown }): { code: string; message: string } | undefined {
   const e = record.error;
-  if (e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { message?: unknown }).message === 'string')
+  if (
+    e &&
+    typeof e === 'object' &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    typeof (e as { message?: unknown }).message === 'string'
+  )
     return { code: (e as { code: string }).code, message: (e as { message: string }).message };
   return undefined;
 }
@@ -170,12 +189,15 @@ function checkOutcome(o: EffectOutcome): EffectOutcome {
   if (!o || typeof o !== 'object') return fail('the effect handler returned no outcome');
   if (o.kind === 'completed') {
     if (o.error !== undefined && (typeof o.error?.code !== 'string' || typeof o.error?.message !== 'string'))
-      return fail('a completed outcome\'s error needs a code and a message');
+      return fail("a completed outcome's error needs a code and a message");
     const bad = findNonJsonPath(o.result, 'result');
-    if (bad) return { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${bad} is not plain JSON` }, retryable: false };
+    if (bad)
+      return { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${bad} is not plain JSON` }, retryable: false };
     // A model reply or tool result that SQLite would store changed (lone surrogate) is refused, not rounded.
     const unstorable = findUnstorable(o.result, 'result');
-    return unstorable ? { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${unstorable.message}` }, retryable: false } : o;
+    return unstorable
+      ? { kind: 'failed', error: { code: 'NON_JSON_VALUE', message: `effect result: ${unstorable.message}` }, retryable: false }
+      : o;
   }
   if (o.kind === 'waiting') {
     if (!o.wait || typeof o.wait.reason !== 'string') return fail('a waiting outcome needs wait.reason');

@@ -9,7 +9,11 @@ export function failRun(tx: RunTx, err: RuntimeError, nodeId: string | null, att
 }
 
 /** Any thrown value as a RuntimeError (unknown errors keep their message). */
-export function asRuntimeError(err: unknown, Wrap: new (m: string, d?: Record<string, unknown>) => RuntimeError, prefix: string): RuntimeError {
+export function asRuntimeError(
+  err: unknown,
+  Wrap: new (m: string, d?: Record<string, unknown>) => RuntimeError,
+  prefix: string,
+): RuntimeError {
   if (err instanceof RuntimeError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new Wrap(`${prefix}${message}`);

@@ -18,7 +18,8 @@ export function withHandlerTimeout<T>(work: T | Promise<T>, ms: number, nodeId: 
   return new Promise<T | 'aborted'>((resolve, reject) => {
     const onAbort = () => settle(() => resolve('aborted'));
     const timer = setTimeout(
-      () => settle(() => reject(new HandlerTimeoutError(`node "${nodeId}" handler did not return within ${ms} ms`, { nodeId, timeoutMs: ms }))),
+      () =>
+        settle(() => reject(new HandlerTimeoutError(`node "${nodeId}" handler did not return within ${ms} ms`, { nodeId, timeoutMs: ms }))),
       ms,
     );
     let done = false;

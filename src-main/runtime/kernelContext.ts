@@ -1,5 +1,14 @@
 import type { ActorFingerprint } from '../../src-shared/types';
-import type { ArtifactStore, Clock, EffectHandler, EffectHandlers, IdGenerator, RetryPolicy, RuntimeStore, WorkflowRegistry } from './contracts';
+import type {
+  ArtifactStore,
+  Clock,
+  EffectHandler,
+  EffectHandlers,
+  IdGenerator,
+  RetryPolicy,
+  RuntimeStore,
+  WorkflowRegistry,
+} from './contracts';
 import type { RecordSigner } from './recordHash';
 import { BUILTIN_EFFECTS } from './builtinEffects';
 

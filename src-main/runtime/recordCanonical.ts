@@ -65,7 +65,8 @@ function hasRecordShape(body: Record<string, unknown>): boolean {
 function actorText(a: Record<string, unknown>): string | undefined {
   const { fingerprint, id, kind } = a;
   if (typeof fingerprint !== 'string' || typeof id !== 'string' || typeof kind !== 'string') return undefined;
-  if (Object.keys(a).length !== 3 || !Object.hasOwn(a, 'fingerprint') || !Object.hasOwn(a, 'id') || !Object.hasOwn(a, 'kind')) return undefined;
+  if (Object.keys(a).length !== 3 || !Object.hasOwn(a, 'fingerprint') || !Object.hasOwn(a, 'id') || !Object.hasOwn(a, 'kind'))
+    return undefined;
   if (!PLAIN_STRING.test(fingerprint) || !PLAIN_STRING.test(id) || !PLAIN_STRING.test(kind)) return undefined;
   return `{"fingerprint":"${fingerprint}","id":"${id}","kind":"${kind}"}`;
 }

@@ -41,17 +41,45 @@ export function sealKernelRecord(b: RecordBody, prevHead: LedgerHead | null, sig
   const seq = prevHead ? prevHead.seq + 1 : 0;
   const prev_hash = prevHead ? prevHead.hash : null;
   const unsealed = {
-    run_id: b.run_id, step_id: b.step_id, node_id: b.node_id, status: b.status, kind: b.kind, effect: b.effect, result: b.result,
-    error: b.error, started_at: b.started_at, ended_at: b.ended_at, actor_id: b.actor_id, actor: b.actor, attempt: b.attempt,
-    idempotency_key: b.idempotency_key, seq, prev_hash,
+    run_id: b.run_id,
+    step_id: b.step_id,
+    node_id: b.node_id,
+    status: b.status,
+    kind: b.kind,
+    effect: b.effect,
+    result: b.result,
+    error: b.error,
+    started_at: b.started_at,
+    ended_at: b.ended_at,
+    actor_id: b.actor_id,
+    actor: b.actor,
+    attempt: b.attempt,
+    idempotency_key: b.idempotency_key,
+    seq,
+    prev_hash,
   };
   const text = writeRecordShape(unsealed);
   const record_hash = sha256Hex(text);
   // The same keys in the same order as `{...unsealed, record_hash, signature}`, without the spread.
   const record: LedgerRecord = {
-    run_id: b.run_id, step_id: b.step_id, node_id: b.node_id, status: b.status, kind: b.kind, effect: b.effect, result: b.result,
-    error: b.error, started_at: b.started_at, ended_at: b.ended_at, actor_id: b.actor_id, actor: b.actor, attempt: b.attempt,
-    idempotency_key: b.idempotency_key, seq, prev_hash, record_hash, signature: signer ? signer(record_hash) : null,
+    run_id: b.run_id,
+    step_id: b.step_id,
+    node_id: b.node_id,
+    status: b.status,
+    kind: b.kind,
+    effect: b.effect,
+    result: b.result,
+    error: b.error,
+    started_at: b.started_at,
+    ended_at: b.ended_at,
+    actor_id: b.actor_id,
+    actor: b.actor,
+    attempt: b.attempt,
+    idempotency_key: b.idempotency_key,
+    seq,
+    prev_hash,
+    record_hash,
+    signature: signer ? signer(record_hash) : null,
   };
   sealedBodies.set(record, { body: text, hash: record_hash, seq, prev: prev_hash, runId: b.run_id });
   return record;
@@ -64,6 +92,7 @@ export function sealKernelRecord(b: RecordBody, prevHead: LedgerHead | null, sig
 export function canonicalBodyOf(record: LedgerRecord): string | undefined {
   const sealed = sealedBodies.get(record);
   if (!sealed) return undefined;
-  const same = sealed.hash === record.record_hash && sealed.seq === record.seq && sealed.prev === record.prev_hash && sealed.runId === record.run_id;
+  const same =
+    sealed.hash === record.record_hash && sealed.seq === record.seq && sealed.prev === record.prev_hash && sealed.runId === record.run_id;
   return same ? sealed.body : undefined;
 }

@@ -13,7 +13,6 @@ import { sha256Hex } from './sha256';
 import { parsePlainJson } from '../../src-shared/losslessJson';
 import { readJsonExact } from '../../src-shared/exactJson';
 
-
 export function bodyOf(record: LedgerRecord): string {
   const { record_hash: _h, signature: _s, ...body } = record;
   return canonicalJson(body);
@@ -33,7 +32,8 @@ export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
 }
 
 export function recordFromRow(row: StoredRecordRow): LedgerRecord {
-  if (!row.foreign) return { ...(readJsonExact(row.body) as unknown as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
+  if (!row.foreign)
+    return { ...(readJsonExact(row.body) as unknown as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
   const body = parsePlainJson(row.body) as Partial<LedgerRecord>;
   return {
     ...(body as LedgerRecord),

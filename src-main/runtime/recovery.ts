@@ -15,14 +15,28 @@ import { completeWait } from './waitState';
 
 export type RecoveryDecision = { action: 'retry' } | { action: 'skip'; result: JsonValue } | { action: 'fail'; message?: string };
 
-export async function recoverPending(k: KernelContext, tx: RunTx, wf: WorkflowDefinition, signal: AbortSignal): Promise<'settled' | 'aborted'> {
+export async function recoverPending(
+  k: KernelContext,
+  tx: RunTx,
+  wf: WorkflowDefinition,
+  signal: AbortSignal,
+): Promise<'settled' | 'aborted'> {
   const pe = tx.state.pending_effect!;
   const nodeId = tx.state.current_node;
   const handler = findHandler(k, pe.effect.type);
   const done = k.store.findCompletedEffect(tx.state.run_id, pe.idempotency_key);
   if (done) {
     tx.append({ kind: 'recovery', status: 'completed', node_id: nodeId, result: { action: 'reuse', step_id: pe.step_id } });
-    applyCompleted(k, tx, callFor(k, tx, pe, wf, handler ?? NOOP_HANDLER), done.result, done.attempt, undefined, undefined, recordedPartialError(done));
+    applyCompleted(
+      k,
+      tx,
+      callFor(k, tx, pe, wf, handler ?? NOOP_HANDLER),
+      done.result,
+      done.attempt,
+      undefined,
+      undefined,
+      recordedPartialError(done),
+    );
     return 'settled';
   }
   if (!handler) {
@@ -31,11 +45,21 @@ export async function recoverPending(k: KernelContext, tx: RunTx, wf: WorkflowDe
   }
   const request = storedRequest(pe.effect, k.artifacts);
   if (handler.isIdempotent(request)) {
-    tx.append({ kind: 'recovery', status: 'completed', node_id: nodeId, result: { action: 'retry', reason: 'idempotent', step_id: pe.step_id } });
+    tx.append({
+      kind: 'recovery',
+      status: 'completed',
+      node_id: nodeId,
+      result: { action: 'retry', reason: 'idempotent', step_id: pe.step_id },
+    });
     return runAttempts(k, tx, callFor(k, tx, pe, wf, handler), pe.attempt + 1, (ctx) => handler.execute(request, ctx), signal);
   }
   const wait = recoveryWait(tx, pe);
-  tx.append({ kind: 'recovery', status: 'waiting', node_id: nodeId, result: { action: 'wait', wait_key: wait.wait_key, step_id: pe.step_id } });
+  tx.append({
+    kind: 'recovery',
+    status: 'waiting',
+    node_id: nodeId,
+    result: { action: 'wait', wait_key: wait.wait_key, step_id: pe.step_id },
+  });
   tx.update({ status: 'waiting', waiting: wait, pending_effect: null });
   return 'settled';
 }
@@ -57,7 +81,11 @@ function recoveryWait(tx: RunTx, pe: PendingEffect): WaitState {
         visit: tx.state.visits[nodeId] ?? 1,
       },
     },
-    { wait_key: `recovery:${tx.state.run_id}:${pe.step_id}:${pe.attempt}`, result_key: pe.effect.result_key, resume_to_node: pe.resume_to_node ?? null },
+    {
+      wait_key: `recovery:${tx.state.run_id}:${pe.step_id}:${pe.attempt}`,
+      result_key: pe.effect.result_key,
+      resume_to_node: pe.resume_to_node ?? null,
+    },
   );
 }
 
@@ -85,11 +113,30 @@ export async function applyRecoveryDecision(
   resumer: ActorFingerprint,
   signal: AbortSignal,
 ): Promise<'settled' | 'aborted'> {
-  const d = wait.details as unknown as { effect: PendingEffect['effect']; step_id: string; idempotency_key: string; node_id: string; attempt: number; visit: number };
-  const pe: PendingEffect = { step_id: d.step_id, seq: -1, attempt: d.attempt, idempotency_key: d.idempotency_key, effect: d.effect, resume_to_node: wait.resume_to_node };
+  const d = wait.details as unknown as {
+    effect: PendingEffect['effect'];
+    step_id: string;
+    idempotency_key: string;
+    node_id: string;
+    attempt: number;
+    visit: number;
+  };
+  const pe: PendingEffect = {
+    step_id: d.step_id,
+    seq: -1,
+    attempt: d.attempt,
+    idempotency_key: d.idempotency_key,
+    effect: d.effect,
+    resume_to_node: wait.resume_to_node,
+  };
   tx.update({ status: 'running', waiting: null, current_node: d.node_id });
   if (decision.action === 'fail') {
-    failRun(tx, new EffectFailedError(decision.message ?? `the interrupted "${d.effect.type}" effect was marked failed`), d.node_id, d.attempt);
+    failRun(
+      tx,
+      new EffectFailedError(decision.message ?? `the interrupted "${d.effect.type}" effect was marked failed`),
+      d.node_id,
+      d.attempt,
+    );
     return 'settled';
   }
   const handler = findHandler(k, d.effect.type);
@@ -119,4 +166,3 @@ function callFor(k: KernelContext, tx: RunTx, pe: PendingEffect, wf: WorkflowDef
     retry: wf.nodes[nodeId]?.retry ?? NO_RETRY,
   };
 }
-

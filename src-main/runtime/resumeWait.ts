@@ -52,7 +52,14 @@ export async function resumeWait(
     };
     tx.update({ status: 'running', waiting: null });
     const resumeFn = handler.resume.bind(handler);
-    return runAttempts(k, tx, call, details.attempt + 1, (ctx) => resumeFn(request, wait, rawPayload, { ...ctx, resumedBy: resumer }), signal);
+    return runAttempts(
+      k,
+      tx,
+      call,
+      details.attempt + 1,
+      (ctx) => resumeFn(request, wait, rawPayload, { ...ctx, resumedBy: resumer }),
+      signal,
+    );
   }
   continueAfter(tx, wait.result_key, wait.resume_to_node, payload, tx.state.current_node);
   return 'settled';

@@ -73,6 +73,12 @@ export function forkedState(snapshot: Snapshot, runId: string, vars: JsonObject 
     ledger_head: null,
     created_at: now,
     updated_at: now,
-    origin: { kind: 'fork', run_id: snapshot.run_id, seq: snapshot.ledger_seq, hash: snapshot.state.ledger_head?.hash ?? '', snapshot_id: snapshot.snapshot_id },
+    origin: {
+      kind: 'fork',
+      run_id: snapshot.run_id,
+      seq: snapshot.ledger_seq,
+      hash: snapshot.state.ledger_head?.hash ?? '',
+      snapshot_id: snapshot.snapshot_id,
+    },
   };
 }

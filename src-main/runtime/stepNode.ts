@@ -24,7 +24,12 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
   let plan: CheckedPlan | null = null;
   for (let tries = 1; plan === null; tries++) {
     try {
-      const raw = await withHandlerTimeout(node.handler(handlerView(tx.state, k.artifacts), { nodeId, visit, now: k.clock.now() }), k.handlerTimeoutMs, nodeId, signal);
+      const raw = await withHandlerTimeout(
+        node.handler(handlerView(tx.state, k.artifacts), { nodeId, visit, now: k.clock.now() }),
+        k.handlerTimeoutMs,
+        nodeId,
+        signal,
+      );
       if (raw === 'aborted') return 'aborted';
       plan = checkPlan(raw, nodeId, node);
     } catch (err) {
@@ -103,7 +108,16 @@ async function runEffectPlan(
     // Replay: the recorded result is reused, never re-executed. The reuse record keeps the
     // original step_id, attempt and key (a step_id seen twice in a chain marks a reuse).
     const reused = handler?.adaptReusedResult?.(done.result, effect) ?? done.result;
-    applyCompleted(k, tx, { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id }, reused, done.attempt, undefined, undefined, recordedPartialError(done));
+    applyCompleted(
+      k,
+      tx,
+      { ...call, handler: handler ?? NOOP_HANDLER, stepId: done.step_id },
+      reused,
+      done.attempt,
+      undefined,
+      undefined,
+      recordedPartialError(done),
+    );
     return 'settled';
   }
   if (!handler) {
@@ -117,7 +131,6 @@ async function runEffectPlan(
   const full: EffectCall = { ...call, handler, stepId: k.ids.stepId() };
   return runAttempts(k, tx, full, 1, (ctx) => handler.execute(effect, ctx), signal);
 }
-
 
 function externalizePayload(payload: JsonObject, k: KernelContext): JsonObject {
   return externalize(payload, k.artifacts, k.artifactThreshold) as JsonObject;

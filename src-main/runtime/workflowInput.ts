@@ -39,7 +39,8 @@ export function checkForkVars(wf: WorkflowDefinition, edited: JsonObject, curren
   const problems: string[] = [];
   for (const [key, value] of Object.entries(edited)) {
     if (Object.hasOwn(props, key)) problems.push(...validateJsonSchema(value, props[key]!, `vars.${key}`));
-    else if (schema.additionalProperties === false && !Object.hasOwn(current, key)) problems.push(`vars.${key}: is not an input of ${wf.id}`);
+    else if (schema.additionalProperties === false && !Object.hasOwn(current, key))
+      problems.push(`vars.${key}: is not an input of ${wf.id}`);
   }
   refuse(wf, problems);
 }

@@ -14,11 +14,22 @@ export function isApiMethod(method: unknown): method is ApiMethod {
 
 export async function dispatch(handlers: ApiHandlers, method: unknown, rawPayload: unknown): Promise<ApiResult<unknown>> {
   if (!isApiMethod(method)) {
-    return fail(new UnknownMethodError(`unknown API method ${JSON.stringify(String(method)).slice(0, 120)}`, { method: String(method).slice(0, 200) }));
+    return fail(
+      new UnknownMethodError(`unknown API method ${JSON.stringify(String(method)).slice(0, 120)}`, {
+        method: String(method).slice(0, 200),
+      }),
+    );
   }
   // Before the schema: its recursive walk is what a hostile depth would overflow.
   const unstorable = findUnstorable(rawPayload, 'payload');
-  if (unstorable) return fail(new NonJsonValueError(`invalid ${method} request: ${unstorable.message}`, { method, path: unstorable.path, problem: unstorable.problem }));
+  if (unstorable)
+    return fail(
+      new NonJsonValueError(`invalid ${method} request: ${unstorable.message}`, {
+        method,
+        path: unstorable.path,
+        problem: unstorable.problem,
+      }),
+    );
   const parsed = apiMethods[method].request.safeParse(rawPayload === undefined ? {} : rawPayload);
   if (!parsed.success) return fail(validationError(method, parsed.error));
   try {

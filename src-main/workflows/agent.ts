@@ -17,7 +17,11 @@ const DEFAULT_SYSTEM = 'You are a careful assistant. Use the tools when they hel
 
 /** The tools the agent offers the model by default (both are built-ins). */
 export const AGENT_TOOLS: ToolDefinition[] = [addTool, currentTimeTool];
-export const AGENT_TOOL_SPECS: ToolSpec[] = AGENT_TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
+export const AGENT_TOOL_SPECS: ToolSpec[] = AGENT_TOOLS.map((t) => ({
+  name: t.name,
+  description: t.description,
+  parameters: t.parameters,
+}));
 
 /** Registers the agent's default tools where a registry lacks them (they are built-ins already). */
 export function registerAgentTools(registry: ToolRegistry): void {
@@ -36,7 +40,7 @@ export const agentWorkflow = defineWorkflow({
       task: { type: 'string', minLength: 1, description: 'What the agent is asked to do.' },
       maxTurns: { type: 'integer', minimum: 1, description: 'LLM turns at most.' },
       system: { type: 'string', description: 'The system prompt (a default one otherwise).' },
-      model: { type: 'string', description: 'The model name (the settings\' model otherwise).' },
+      model: { type: 'string', description: "The model name (the settings' model otherwise)." },
       tools: { type: 'array', description: 'Tool specs offered to the model (the example tools otherwise).' },
     },
     required: ['task'],
@@ -72,7 +76,11 @@ export const agentWorkflow = defineWorkflow({
         if (calls.length === 0) return { next: 'done', set: { turns } };
         if (turns >= num(run.vars.maxTurns, DEFAULT_MAX_TURNS)) return { next: 'done', set: { turns, stopped_reason: 'max_turns' } };
         const llm = run.vars.llm as JsonObject;
-        const assistant: JsonObject = { role: 'assistant', content: typeof llm.content === 'string' && llm.content ? llm.content : null, tool_calls: calls };
+        const assistant: JsonObject = {
+          role: 'assistant',
+          content: typeof llm.content === 'string' && llm.content ? llm.content : null,
+          tool_calls: calls,
+        };
         return { next: 'act', set: { turns, messages: [...conversation(run.vars), assistant] } };
       },
     },

@@ -45,7 +45,10 @@ export const approvalWorkflow = defineWorkflow({
       kind: 'tool_calls',
       next: ['done'],
       handler: () => ({
-        effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'current_time', arguments: {}, call_id: 'approval-1' }], allowed_tools: ['current_time'] } },
+        effect: {
+          type: 'tool_calls',
+          payload: { tool_calls: [{ name: 'current_time', arguments: {}, call_id: 'approval-1' }], allowed_tools: ['current_time'] },
+        },
         resultKey: 'tool',
         next: 'done',
       }),

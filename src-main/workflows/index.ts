@@ -13,5 +13,14 @@ export { approvalWorkflow, counterWorkflow, eventWorkflow, parentWorkflow, sideE
 export { registerExampleTools } from './exampleTools';
 
 export function builtinWorkflows(): WorkflowDefinition[] {
-  return [approvalWorkflow, timerWorkflow, eventWorkflow, counterWorkflow, sideEffectWorkflow, agentWorkflow, parentWorkflow, toolApprovalWorkflow];
+  return [
+    approvalWorkflow,
+    timerWorkflow,
+    eventWorkflow,
+    counterWorkflow,
+    sideEffectWorkflow,
+    agentWorkflow,
+    parentWorkflow,
+    toolApprovalWorkflow,
+  ];
 }

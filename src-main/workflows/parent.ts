@@ -45,7 +45,12 @@ export const parentWorkflow = defineWorkflow({
       handler: (run) => {
         const child = run.vars.child;
         if (isObject(child) && isObject(child.error) && 'child_status' in child) {
-          return { fail: { code: 'CHILD_RUN_FAILED', message: `child run ${String(child.child_run_id)} ${String(child.child_status)}: ${String(child.error.message)}` } };
+          return {
+            fail: {
+              code: 'CHILD_RUN_FAILED',
+              message: `child run ${String(child.child_run_id)} ${String(child.child_status)}: ${String(child.error.message)}`,
+            },
+          };
         }
         return { complete: { child: child ?? null } };
       },

@@ -36,7 +36,10 @@ export const sideEffectWorkflow = defineWorkflow({
         return {
           effect: {
             type: 'tool_calls',
-            payload: { tool_calls: [{ name: 'append_line', arguments: { path, line: `step ${i + 1}` }, call_id: `append-${i + 1}` }], allowed_tools: ['append_line'] },
+            payload: {
+              tool_calls: [{ name: 'append_line', arguments: { path, line: `step ${i + 1}` }, call_id: `append-${i + 1}` }],
+              allowed_tools: ['append_line'],
+            },
           },
           resultKey: 'last',
           next: 'advance',

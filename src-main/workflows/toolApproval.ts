@@ -33,8 +33,16 @@ export const toolApprovalWorkflow = defineWorkflow({
       handler: (run) => {
         const path = typeof run.vars.path === 'string' ? run.vars.path : '';
         const notes = Array.isArray(run.vars.notes) ? run.vars.notes : [];
-        const toolCalls = notes.map((text, i) => ({ name: 'write_note', arguments: { path, text: noteText(text) }, call_id: `note-${i + 1}` }));
-        return { effect: { type: 'tool_calls', payload: { tool_calls: toolCalls, allowed_tools: ['write_note'] } }, resultKey: 'tool', next: 'done' };
+        const toolCalls = notes.map((text, i) => ({
+          name: 'write_note',
+          arguments: { path, text: noteText(text) },
+          call_id: `note-${i + 1}`,
+        }));
+        return {
+          effect: { type: 'tool_calls', payload: { tool_calls: toolCalls, allowed_tools: ['write_note'] } },
+          resultKey: 'tool',
+          next: 'done',
+        };
       },
     },
     done: {

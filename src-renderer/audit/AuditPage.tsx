@@ -34,13 +34,31 @@ export function bundleRecords(bundle: unknown): LedgerRecord[] {
     } catch {
       // a malformed body still gets a row: verification names it
     }
-    return { ...emptyRecord, ...body, seq: row.seq ?? i, record_hash: row.record_hash ?? '', signature: row.signature ?? null } as LedgerRecord;
+    return {
+      ...emptyRecord,
+      ...body,
+      seq: row.seq ?? i,
+      record_hash: row.record_hash ?? '',
+      signature: row.signature ?? null,
+    } as LedgerRecord;
   });
 }
 
 const emptyRecord: Partial<LedgerRecord> = {
-  kind: 'effect', status: 'completed', node_id: null, step_id: '', effect: null, result: null, error: null,
-  started_at: '', ended_at: null, actor: null, actor_id: null, attempt: 1, idempotency_key: null, prev_hash: null,
+  kind: 'effect',
+  status: 'completed',
+  node_id: null,
+  step_id: '',
+  effect: null,
+  result: null,
+  error: null,
+  started_at: '',
+  ended_at: null,
+  actor: null,
+  actor_id: null,
+  attempt: 1,
+  idempotency_key: null,
+  prev_hash: null,
 };
 
 export function AuditPage() {
@@ -87,8 +105,16 @@ export function AuditPage() {
         Bundle file
         <input type="file" accept=".json,application/json" onChange={(e) => e.target.files?.[0] && void load(e.target.files[0])} />
       </label>
-      {fileName ? <p>File: <span className="mono">{fileName}</span></p> : null}
-      {error ? <p className="inline-error" role="alert">{error}</p> : null}
+      {fileName ? (
+        <p>
+          File: <span className="mono">{fileName}</span>
+        </p>
+      ) : null}
+      {error ? (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {report ? (
         <p className={report.valid ? 'badge badge-ok' : 'badge badge-bad'} role="status" aria-label="Verification">
           {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} ·{' '}
@@ -97,11 +123,19 @@ export function AuditPage() {
         </p>
       ) : null}
       {report?.valid ? (
-        <p className={report.trust === 'own_key' || report.trust === 'trusted_key' ? 'badge badge-ok' : 'badge badge-warn'} aria-label="Trust">
-          {report.trustMessage ?? (report.signed ? `signed by key ${report.signed.keyId} (not checked against a trust list)` : 'unsigned: integrity only')}
+        <p
+          className={report.trust === 'own_key' || report.trust === 'trusted_key' ? 'badge badge-ok' : 'badge badge-warn'}
+          aria-label="Trust"
+        >
+          {report.trustMessage ??
+            (report.signed ? `signed by key ${report.signed.keyId} (not checked against a trust list)` : 'unsigned: integrity only')}
         </p>
       ) : null}
-      {report?.valid ? <p className="muted">Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {records.length} records</p> : null}
+      {report?.valid ? (
+        <p className="muted">
+          Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {records.length} records
+        </p>
+      ) : null}
       <ul className="audit-records">
         {records.slice(0, 2000).map((r, i) => (
           <li key={i}>

@@ -71,7 +71,9 @@ export function ComparePage({ query }: { query: URLSearchParams }) {
 
   return (
     <section className="page compare-page" aria-label="Compare">
-      <header className="page-header"><h1>Compare</h1></header>
+      <header className="page-header">
+        <h1>Compare</h1>
+      </header>
       <form
         className="filters"
         onSubmit={(e) => {
@@ -82,11 +84,23 @@ export function ComparePage({ query }: { query: URLSearchParams }) {
           replaceHash(`#/compare?${q.toString()}`);
         }}
       >
-        <label className="grow">Left (run id, or run id@seq)<input value={aText} onChange={(e) => setAText(e.target.value)} /></label>
-        <label className="grow">Right (run id, or run id@seq)<input value={bText} onChange={(e) => setBText(e.target.value)} /></label>
-        <button type="submit" className="primary">Compare</button>
+        <label className="grow">
+          Left (run id, or run id@seq)
+          <input value={aText} onChange={(e) => setAText(e.target.value)} />
+        </label>
+        <label className="grow">
+          Right (run id, or run id@seq)
+          <input value={bText} onChange={(e) => setBText(e.target.value)} />
+        </label>
+        <button type="submit" className="primary">
+          Compare
+        </button>
       </form>
-      {!ready ? <p className="muted">Pick two runs (select two in the runs list), or one run at two records (<span className="mono">id@12</span>).</p> : null}
+      {!ready ? (
+        <p className="muted">
+          Pick two runs (select two in the runs list), or one run at two records (<span className="mono">id@12</span>).
+        </p>
+      ) : null}
       {error ? <ErrorText text={error} /> : null}
       {ready && !sides && !error ? <p className="muted">Loading…</p> : null}
       {sides ? <Comparison left={sides[0]} right={sides[1]} /> : null}
@@ -101,7 +115,9 @@ function Comparison({ left, right }: { left: Loaded; right: Loaded }) {
   return (
     <div className="compare-grid">
       <section className="panel" aria-label="State diff">
-        <h2>State: {left.label} → {right.label}</h2>
+        <h2>
+          State: {left.label} → {right.label}
+        </h2>
         <DiffTable entries={diff} />
       </section>
       <section className="panel" aria-label="Path diff">
@@ -118,11 +134,14 @@ function Comparison({ left, right }: { left: Loaded; right: Loaded }) {
 function PathList({ side, split }: { side: Loaded; split: number }) {
   return (
     <div>
-      <h3><a href={side.side.seq === null ? runHref(side.side.runId) : recordHref(side.side.runId, side.side.seq)}>{side.label}</a></h3>
+      <h3>
+        <a href={side.side.seq === null ? runHref(side.side.runId) : recordHref(side.side.runId, side.side.seq)}>{side.label}</a>
+      </h3>
       <ol className="path-list" aria-label={`Path of ${sideText(side.side)}`}>
         {side.path.map((s, i) => (
           <li key={i} className={i >= split ? 'path-differs' : undefined}>
-            {s.node}{s.times > 1 ? ` ×${s.times}` : ''}
+            {s.node}
+            {s.times > 1 ? ` ×${s.times}` : ''}
           </li>
         ))}
       </ol>

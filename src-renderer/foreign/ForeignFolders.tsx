@@ -21,12 +21,15 @@ export function ForeignFolders() {
           <ul className="foreign-runs">
             {f.runs.map((r) => (
               <li key={r.run_id}>
-                <StatusPill status={r.status} paused={false} /> <a href={runHref(r.run_id)}>{r.run_id.slice(0, 12)}</a> {r.workflow_id} · node {r.current_node} · {r.ledger_seq + 1} records
+                <StatusPill status={r.status} paused={false} /> <a href={runHref(r.run_id)}>{r.run_id.slice(0, 12)}</a> {r.workflow_id} ·
+                node {r.current_node} · {r.ledger_seq + 1} records
               </li>
             ))}
           </ul>
           {f.skipped.map((s) => (
-            <p key={s.runId} className="inline-error">cannot show run {s.runId}: {s.code}: {s.message}</p>
+            <p key={s.runId} className="inline-error">
+              cannot show run {s.runId}: {s.code}: {s.message}
+            </p>
           ))}
         </section>
       ))}

@@ -13,8 +13,8 @@ export function OpenFolderDialog({ onClose }: { onClose(): void }) {
       <div className="modal" role="dialog" aria-modal="true" aria-label="Open a Python store folder">
         <h2>Open a Python store folder</h2>
         <p className="muted">
-          A folder the Python AbstractRuntime writes (<code>run_&lt;id&gt;.json</code> + <code>ledger_&lt;id&gt;.jsonl</code>).
-          Its runs are shown read-only and followed as Python appends; nothing is imported.
+          A folder the Python AbstractRuntime writes (<code>run_&lt;id&gt;.json</code> + <code>ledger_&lt;id&gt;.jsonl</code>). Its runs are
+          shown read-only and followed as Python appends; nothing is imported.
         </p>
         <label>
           Folder path
@@ -28,10 +28,18 @@ export function OpenFolderDialog({ onClose }: { onClose(): void }) {
             onKeyDown={(e) => e.key === 'Enter' && void submit()}
           />
         </label>
-        {error ? <p className="inline-error" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="inline-error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <div className="modal-actions">
-          <button type="button" onClick={onClose}>Close</button>
-          <button type="button" className="primary" disabled={!path.trim()} onClick={() => void submit()}>Open</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+          <button type="button" className="primary" disabled={!path.trim()} onClick={() => void submit()}>
+            Open
+          </button>
         </div>
       </div>
     </div>

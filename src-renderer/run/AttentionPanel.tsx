@@ -15,11 +15,19 @@ export function AttentionPanel() {
   if (waiting.reason === 'until') return <TimerWaitPanel wait={waiting} disabled={!view.resumable} paused={view.state.paused} />;
   return (
     <section className="panel attention" aria-label="Waiting">
-      <h2>{waiting.reason === 'subworkflow' ? 'Waiting for a child run' : waiting.reason === 'recovery' ? 'Waiting for a recovery decision' : `Waiting: ${waiting.reason}`}</h2>
+      <h2>
+        {waiting.reason === 'subworkflow'
+          ? 'Waiting for a child run'
+          : waiting.reason === 'recovery'
+            ? 'Waiting for a recovery decision'
+            : `Waiting: ${waiting.reason}`}
+      </h2>
       {waiting.event_name ? <p>For event “{waiting.event_name}”.</p> : null}
       {waiting.until ? <p>Until {new Date(waiting.until).toLocaleString()}.</p> : null}
       {waiting.child_run_id ? (
-        <p>For child run <a href={`#/runs/${encodeURIComponent(waiting.child_run_id)}`}>{waiting.child_run_id}</a>.</p>
+        <p>
+          For child run <a href={`#/runs/${encodeURIComponent(waiting.child_run_id)}`}>{waiting.child_run_id}</a>.
+        </p>
       ) : null}
       {waiting.prompt ? <p>{waiting.prompt}</p> : null}
     </section>

@@ -14,50 +14,69 @@ export function ControlsBar() {
   const blocked = terminal || !view.resumable || busy;
   return (
     <>
-    <HaltNotice />
-    <div className="controls" role="toolbar" aria-label="Run controls">
-      <button type="button" onClick={() => void s.step()} disabled={blocked || view.state.status === 'waiting'} title="Run exactly one step (s)">
-        Step
-      </button>
-      <button type="button" onClick={() => void s.continueRun()} disabled={blocked || view.state.status === 'waiting'} title="Run until a wait, the end or a breakpoint (c)">
-        Continue
-      </button>
-      <label className="checkbox">
-        <input type="checkbox" checked={view.stepMode} disabled={blocked} onChange={(e) => void s.setStepMode(e.target.checked)} />
-        Step mode
-      </label>
-      <span className="muted">
-        Breakpoints: {view.breakpoints.length ? view.breakpoints.join(', ') : 'none (select a node to set one)'}
-      </span>
-      <span className="spacer" />
-      {view.state.paused ? (
-        <button type="button" onClick={() => void s.unpause()} disabled={terminal || !view.resumable || busy}>Unpause</button>
-      ) : (
-        <button type="button" onClick={() => void s.pause()} disabled={terminal || !view.resumable || busy} title="Nothing runs, resumes or fires until you unpause">Pause</button>
-      )}
-      <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={terminal || busy || !!view.foreign}>
-        Cancel run
-      </button>
-      {!view.resumable && view.notResumableReason ? <span className="muted">Read-only: {view.notResumableReason}</span> : null}
-      {view.stalled ? (
-        <span className="stalled-mark" role="status" title={`runnable since ${view.stalled.since}`}>
-          Stalled: {view.stalled.reason}
-        </span>
-      ) : null}
-      {confirmCancel ? (
-        <ConfirmDialog
-          title="Cancel this run?"
-          confirmLabel="Cancel the run"
-          onCancel={() => setConfirmCancel(false)}
-          onConfirm={() => {
-            setConfirmCancel(false);
-            void s.cancel('cancelled from the inspector');
-          }}
+      <HaltNotice />
+      <div className="controls" role="toolbar" aria-label="Run controls">
+        <button
+          type="button"
+          onClick={() => void s.step()}
+          disabled={blocked || view.state.status === 'waiting'}
+          title="Run exactly one step (s)"
         >
-          The run stops for good at node “{view.state.current_node}”. Its ledger and snapshots stay; you can still fork a snapshot later.
-        </ConfirmDialog>
-      ) : null}
-    </div>
+          Step
+        </button>
+        <button
+          type="button"
+          onClick={() => void s.continueRun()}
+          disabled={blocked || view.state.status === 'waiting'}
+          title="Run until a wait, the end or a breakpoint (c)"
+        >
+          Continue
+        </button>
+        <label className="checkbox">
+          <input type="checkbox" checked={view.stepMode} disabled={blocked} onChange={(e) => void s.setStepMode(e.target.checked)} />
+          Step mode
+        </label>
+        <span className="muted">
+          Breakpoints: {view.breakpoints.length ? view.breakpoints.join(', ') : 'none (select a node to set one)'}
+        </span>
+        <span className="spacer" />
+        {view.state.paused ? (
+          <button type="button" onClick={() => void s.unpause()} disabled={terminal || !view.resumable || busy}>
+            Unpause
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() => void s.pause()}
+            disabled={terminal || !view.resumable || busy}
+            title="Nothing runs, resumes or fires until you unpause"
+          >
+            Pause
+          </button>
+        )}
+        <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={terminal || busy || !!view.foreign}>
+          Cancel run
+        </button>
+        {!view.resumable && view.notResumableReason ? <span className="muted">Read-only: {view.notResumableReason}</span> : null}
+        {view.stalled ? (
+          <span className="stalled-mark" role="status" title={`runnable since ${view.stalled.since}`}>
+            Stalled: {view.stalled.reason}
+          </span>
+        ) : null}
+        {confirmCancel ? (
+          <ConfirmDialog
+            title="Cancel this run?"
+            confirmLabel="Cancel the run"
+            onCancel={() => setConfirmCancel(false)}
+            onConfirm={() => {
+              setConfirmCancel(false);
+              void s.cancel('cancelled from the inspector');
+            }}
+          >
+            The run stops for good at node “{view.state.current_node}”. Its ledger and snapshots stay; you can still fork a snapshot later.
+          </ConfirmDialog>
+        ) : null}
+      </div>
     </>
   );
 }
@@ -87,7 +106,11 @@ function HaltNotice() {
   return (
     <div className="halt-notice" role="status" aria-label="Why the run is halted">
       <span>{text}</span>
-      {action && view.resumable ? <button type="button" className="primary" onClick={action.run}>{action.label}</button> : null}
+      {action && view.resumable ? (
+        <button type="button" className="primary" onClick={action.run}>
+          {action.label}
+        </button>
+      ) : null}
       <span className="muted">{st.paused ? '' : 'Keys: s steps, c continues.'}</span>
     </div>
   );

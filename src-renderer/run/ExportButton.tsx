@@ -27,8 +27,15 @@ export function ExportButton({ runId }: { runId: string }) {
         {busy ? 'Exporting…' : 'Export bundle'}
       </button>
       {done && done.runId === runId ? (
-        <span className={`badge ${done.report.valid ? 'badge-ok' : 'badge-bad'}`} role="status" aria-label="Exported bundle" title={`${done.fileName}: ${done.report.message}`}>
-          {done.report.valid ? `Exported · bundle verifies (${count(done.report.records, 'record')})` : `Exported, but the bundle does not verify: ${done.report.message}`}
+        <span
+          className={`badge ${done.report.valid ? 'badge-ok' : 'badge-bad'}`}
+          role="status"
+          aria-label="Exported bundle"
+          title={`${done.fileName}: ${done.report.message}`}
+        >
+          {done.report.valid
+            ? `Exported · bundle verifies (${count(done.report.records, 'record')})`
+            : `Exported, but the bundle does not verify: ${done.report.message}`}
         </span>
       ) : null}
     </span>

@@ -44,7 +44,9 @@ export function FailedRunPanel() {
           Retry the failed step…
         </button>
       ) : null}
-      {open && retrySeq !== null ? <TimeTravelDialog runId={failed.run_id} seq={retrySeq} action="restore" onClose={() => setOpen(false)} /> : null}
+      {open && retrySeq !== null ? (
+        <TimeTravelDialog runId={failed.run_id} seq={retrySeq} action="restore" onClose={() => setOpen(false)} />
+      ) : null}
     </section>
   );
 }

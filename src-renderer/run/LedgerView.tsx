@@ -18,7 +18,21 @@ import { hasError, recordTitle } from './recordInsight';
 
 const ROW = 30;
 const NO_NODES: never[] = [];
-const RECORD_KINDS = ['run_started', 'transition', 'effect', 'resumed', 'completed', 'failed', 'cancelled', 'paused', 'unpaused', 'snapshot', 'restored', 'forked', 'recovery'];
+const RECORD_KINDS = [
+  'run_started',
+  'transition',
+  'effect',
+  'resumed',
+  'completed',
+  'failed',
+  'cancelled',
+  'paused',
+  'unpaused',
+  'snapshot',
+  'restored',
+  'forked',
+  'recovery',
+];
 const SHOWS: { value: LedgerShow; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'effects', label: 'Effects' },
@@ -28,10 +42,21 @@ const SHOWS: { value: LedgerShow; label: string }[] = [
 
 export function LedgerView() {
   const { total, records, follow, error, matches, superseded } = useLedgerStore(
-    useShallow((s) => ({ total: s.total, records: s.records, follow: s.follow, error: s.error, matches: s.matches, superseded: s.superseded })),
+    useShallow((s) => ({
+      total: s.total,
+      records: s.records,
+      follow: s.follow,
+      error: s.error,
+      matches: s.matches,
+      superseded: s.superseded,
+    })),
   );
   const { selectedSeq, selectSeq, badSeq } = useRunViewStore(
-    useShallow((s) => ({ selectedSeq: s.selectedSeq, selectSeq: s.selectSeq, badSeq: s.verify?.valid === false ? s.verify.firstBadSeq : null })),
+    useShallow((s) => ({
+      selectedSeq: s.selectedSeq,
+      selectSeq: s.selectSeq,
+      badSeq: s.verify?.valid === false ? s.verify.firstBadSeq : null,
+    })),
   );
   const rows = matches ? matches.length : total;
   const filterOn = matches !== null;
@@ -87,9 +112,22 @@ export function LedgerView() {
       <LedgerFilters />
       {error ? <ErrorText text={error} /> : null}
       <div className="ledger-row ledger-head" role="presentation" aria-hidden="true">
-        <span className="seq">Seq</span><span className="time">Time</span><span className="node">Node</span><span className="title">Record</span><span className="actor">Actor</span><span className="hash">Hash</span>
+        <span className="seq">Seq</span>
+        <span className="time">Time</span>
+        <span className="node">Node</span>
+        <span className="title">Record</span>
+        <span className="actor">Actor</span>
+        <span className="hash">Hash</span>
       </div>
-      <div className="ledger-scroll" ref={scrollRef} onScroll={onScroll} tabIndex={0} onKeyDown={onKeyDown} role="list" aria-label="Ledger records">
+      <div
+        className="ledger-scroll"
+        ref={scrollRef}
+        onScroll={onScroll}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        role="list"
+        aria-label="Ledger records"
+      >
         {matches && matches.length === 0 ? <p className="empty">No record matches these filters.</p> : null}
         <div style={{ height: v.getTotalSize(), position: 'relative', width: '100%' }}>
           {items.map((item) => {
@@ -104,7 +142,14 @@ export function LedgerView() {
                 style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
                 role="listitem"
               >
-                <LedgerRow seq={seq} record={r} selected={selectedSeq === seq} broken={badSeq === seq} superseded={supersededBy(superseded, seq)} onSelect={() => selectSeq(selectedSeq === seq ? null : seq)} />
+                <LedgerRow
+                  seq={seq}
+                  record={r}
+                  selected={selectedSeq === seq}
+                  broken={badSeq === seq}
+                  superseded={supersededBy(superseded, seq)}
+                  onSelect={() => selectSeq(selectedSeq === seq ? null : seq)}
+                />
                 {selectedSeq === seq && r ? <RecordDetail record={r} /> : null}
               </div>
             );
@@ -126,7 +171,9 @@ function LedgerToolbar({ total, follow, onTop }: { total: number; follow: boolea
       <span className="muted" aria-label="Record count">
         {matches ? `${matches.length.toLocaleString('en-US')}${truncated ? '+' : ''} of ${count(total, 'record')}` : count(total, 'record')}
       </span>
-      <button type="button" onClick={onTop}>Oldest</button>
+      <button type="button" onClick={onTop}>
+        Oldest
+      </button>
       <button
         type="button"
         aria-pressed={follow}
@@ -145,7 +192,8 @@ function LedgerToolbar({ total, follow, onTop }: { total: number; follow: boolea
           const n = Number(text);
           if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) return setGotoError(`“${goto}” is not a record number`);
           if (n >= total) return setGotoError(`No record #${n}: this run has records #0–#${Math.max(0, total - 1)}`);
-          if (matches && !matches.includes(n)) useLedgerStore.getState().setFilter({ kind: '', nodeId: '', status: '', show: 'all', text: '' });
+          if (matches && !matches.includes(n))
+            useLedgerStore.getState().setFilter({ kind: '', nodeId: '', status: '', show: 'all', text: '' });
           setGotoError(null);
           selectSeq(n);
         }}
@@ -163,7 +211,11 @@ function LedgerToolbar({ total, follow, onTop }: { total: number; follow: boolea
           aria-invalid={gotoError ? true : undefined}
           aria-describedby={gotoError ? 'goto-error' : undefined}
         />
-        {gotoError ? <span id="goto-error" className="field-error" role="alert">{gotoError}</span> : null}
+        {gotoError ? (
+          <span id="goto-error" className="field-error" role="alert">
+            {gotoError}
+          </span>
+        ) : null}
       </form>
     </div>
   );
@@ -192,24 +244,45 @@ function LedgerFilters() {
       </div>
       <select aria-label="Record kind" value={filter.kind ?? ''} onChange={(e) => void setFilter({ kind: e.target.value })}>
         <option value="">any kind</option>
-        {RECORD_KINDS.map((k) => <option key={k} value={k}>{k.replace('_', ' ')}</option>)}
+        {RECORD_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {k.replace('_', ' ')}
+          </option>
+        ))}
       </select>
       <select aria-label="Node" value={filter.nodeId ?? ''} onChange={(e) => void setFilter({ nodeId: e.target.value })}>
         <option value="">any node</option>
-        {nodes.map((n) => <option key={n.id} value={n.id}>{n.label || n.id}</option>)}
+        {nodes.map((n) => (
+          <option key={n.id} value={n.id}>
+            {n.label || n.id}
+          </option>
+        ))}
       </select>
       <select aria-label="Record status" value={filter.status ?? ''} onChange={(e) => void setFilter({ status: e.target.value })}>
         <option value="">any status</option>
-        {['started', 'completed', 'waiting', 'failed'].map((s) => <option key={s} value={s}>{s}</option>)}
+        {['started', 'completed', 'waiting', 'failed'].map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
       </select>
       <SupersededToggle />
-      <input type="search" className="grow" aria-label="Search in records" placeholder="search payloads…" value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        type="search"
+        className="grow"
+        aria-label="Search in records"
+        placeholder="search payloads…"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
     </div>
   );
 }
 
 function SupersededToggle() {
-  const { ranges, hide, setHide } = useLedgerStore(useShallow((s) => ({ ranges: s.superseded, hide: s.hideSuperseded, setHide: s.setHideSuperseded })));
+  const { ranges, hide, setHide } = useLedgerStore(
+    useShallow((s) => ({ ranges: s.superseded, hide: s.hideSuperseded, setHide: s.setHideSuperseded })),
+  );
   if (ranges.length === 0) return null;
   return (
     <label className="checkbox">
@@ -219,10 +292,22 @@ function SupersededToggle() {
   );
 }
 
-function LedgerRow(props: { seq: number; record: LedgerRecord | undefined; selected: boolean; broken: boolean; superseded: [number, number] | null; onSelect(): void }) {
+function LedgerRow(props: {
+  seq: number;
+  record: LedgerRecord | undefined;
+  selected: boolean;
+  broken: boolean;
+  superseded: [number, number] | null;
+  onSelect(): void;
+}) {
   const { seq, record, selected, broken, superseded, onSelect } = props;
   if (!record) {
-    return <div className="ledger-row placeholder" data-seq={seq}><span className="seq">#{seq}</span><span className="muted">loading…</span></div>;
+    return (
+      <div className="ledger-row placeholder" data-seq={seq}>
+        <span className="seq">#{seq}</span>
+        <span className="muted">loading…</span>
+      </div>
+    );
   }
   return (
     <button
@@ -233,14 +318,26 @@ function LedgerRow(props: { seq: number; record: LedgerRecord | undefined; selec
       onClick={onSelect}
       aria-expanded={selected}
       tabIndex={-1}
-      title={broken ? 'Verification fails at this record' : superseded ? `Superseded: the run was restored to #${superseded[0]} at #${superseded[1]}` : undefined}
+      title={
+        broken
+          ? 'Verification fails at this record'
+          : superseded
+            ? `Superseded: the run was restored to #${superseded[0]} at #${superseded[1]}`
+            : undefined
+      }
     >
       <span className="seq">#{seq}</span>
       <span className="time">{record.started_at.slice(11, 23)}</span>
-      <span className="node" title={record.node_id ?? undefined}>{record.node_id ?? '—'}</span>
-      <span className="title" title={recordTitle(record)}>{recordTitle(record)}</span>
+      <span className="node" title={record.node_id ?? undefined}>
+        {record.node_id ?? '—'}
+      </span>
+      <span className="title" title={recordTitle(record)}>
+        {recordTitle(record)}
+      </span>
       <span className="actor">{record.actor?.kind ?? ''}</span>
-      <span className="hash" title={record.record_hash}>{record.record_hash.slice(0, 10)}</span>
+      <span className="hash" title={record.record_hash}>
+        {record.record_hash.slice(0, 10)}
+      </span>
     </button>
   );
 }

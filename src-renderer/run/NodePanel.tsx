@@ -7,7 +7,13 @@ import { recordTitle } from './recordInsight';
 
 export function NodePanel() {
   const { view, selectedNode, selectNode, selectSeq, toggleBreakpoint } = useRunViewStore(
-    useShallow((s) => ({ view: s.view, selectedNode: s.selectedNode, selectNode: s.selectNode, selectSeq: s.selectSeq, toggleBreakpoint: s.toggleBreakpoint })),
+    useShallow((s) => ({
+      view: s.view,
+      selectedNode: s.selectedNode,
+      selectNode: s.selectNode,
+      selectSeq: s.selectSeq,
+      toggleBreakpoint: s.toggleBreakpoint,
+    })),
   );
   const records = useLedgerStore((s) => s.records);
   const steps = useMemo(() => {
@@ -25,7 +31,11 @@ export function NodePanel() {
         Node
         <select value={selectedNode ?? ''} onChange={(e) => selectNode(e.target.value || null)}>
           <option value="">(select a node)</option>
-          {nodes.map((n) => <option key={n.id} value={n.id}>{n.label} ({n.id})</option>)}
+          {nodes.map((n) => (
+            <option key={n.id} value={n.id}>
+              {n.label} ({n.id})
+            </option>
+          ))}
         </select>
       </label>
       {selectedNode ? (
@@ -40,7 +50,9 @@ export function NodePanel() {
           <ul className="node-steps">
             {steps.map((r) => (
               <li key={r.seq}>
-                <button type="button" className="link" onClick={() => selectSeq(r.seq)}>#{r.seq} {recordTitle(r)}</button>
+                <button type="button" className="link" onClick={() => selectSeq(r.seq)}>
+                  #{r.seq} {recordTitle(r)}
+                </button>
               </li>
             ))}
           </ul>

@@ -46,20 +46,37 @@ export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number 
       </section>
     );
   }
-  if (!view || view.state.run_id !== runId) return <section className="page"><p className="muted">Loading run…</p></section>;
+  if (!view || view.state.run_id !== runId)
+    return (
+      <section className="page">
+        <p className="muted">Loading run…</p>
+      </section>
+    );
   const st = view.state;
   return (
     <section className="page run-page" aria-label={`Run ${runId}`}>
       <header className="run-header">
-        <a href="#/runs" className="back">← Runs</a>
+        <a href="#/runs" className="back">
+          ← Runs
+        </a>
         <h1>{view.workflow?.label ?? st.workflow_id}</h1>
         <StatusPill status={st.status} paused={st.paused} />
-        <span className="muted mono" title="Run id">{st.run_id}</span>
-        <span className="muted">node <strong>{st.current_node}</strong> · {count(st.step_count, 'step')}</span>
+        <span className="muted mono" title="Run id">
+          {st.run_id}
+        </span>
+        <span className="muted">
+          node <strong>{st.current_node}</strong> · {count(st.step_count, 'step')}
+        </span>
         {view.foreign ? (
-          <span className="badge badge-foreign" title={view.foreign.path}>foreign · read-only · Python store {view.foreign.path}</span>
+          <span className="badge badge-foreign" title={view.foreign.path}>
+            foreign · read-only · Python store {view.foreign.path}
+          </span>
         ) : null}
-        {st.session_id ? <span className="muted" title="Python session">session {st.session_id}</span> : null}
+        {st.session_id ? (
+          <span className="muted" title="Python session">
+            session {st.session_id}
+          </span>
+        ) : null}
         <span className="spacer" />
         <ExportButton runId={runId} />
         <VerifyBadge />
@@ -76,12 +93,22 @@ export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number 
         <div className="col ledger-col">
           <nav className="ledger-tabs" aria-label="Run views">
             {(['ledger', 'timeline'] as const).map((t) => (
-              <a key={t} href={withView(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq), t)} aria-current={tab === t ? 'page' : undefined}>
+              <a
+                key={t}
+                href={withView(selectedSeq === null ? runHref(runId) : recordHref(runId, selectedSeq), t)}
+                aria-current={tab === t ? 'page' : undefined}
+              >
                 {t === 'ledger' ? 'Ledger' : 'Timeline'}
               </a>
             ))}
           </nav>
-          {tab === 'timeline' ? <section className="panel timeline-panel" aria-label="Timeline view"><TimelineView /></section> : <LedgerView />}
+          {tab === 'timeline' ? (
+            <section className="panel timeline-panel" aria-label="Timeline view">
+              <TimelineView />
+            </section>
+          ) : (
+            <LedgerView />
+          )}
         </div>
         <div className="col side-col">
           <AttentionPanel />
@@ -103,9 +130,15 @@ function RunLinks() {
   return (
     <nav className="run-links" aria-label="Related runs">
       {parent_run_id ? <a href={runHref(parent_run_id)}>↑ Parent run {parent_run_id.slice(0, 12)}</a> : null}
-      {origin?.kind === 'fork' ? <a href={runHref(origin.run_id)}>Forked from {origin.run_id.slice(0, 12)} at seq {origin.seq}</a> : null}
+      {origin?.kind === 'fork' ? (
+        <a href={runHref(origin.run_id)}>
+          Forked from {origin.run_id.slice(0, 12)} at seq {origin.seq}
+        </a>
+      ) : null}
       {view.children.map((c) => (
-        <a key={c.run_id} href={runHref(c.run_id)}>↓ Child {c.workflow_id} ({c.status})</a>
+        <a key={c.run_id} href={runHref(c.run_id)}>
+          ↓ Child {c.workflow_id} ({c.status})
+        </a>
       ))}
     </nav>
   );

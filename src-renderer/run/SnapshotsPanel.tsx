@@ -27,27 +27,67 @@ export function SnapshotsPanel() {
           void useRunViewStore.getState().searchSnapshots(query.trim() || undefined);
         }}
       >
-        <input type="search" aria-label="Search snapshots" placeholder="Search name, tag…" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Search snapshots"
+          placeholder="Search name, tag…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
       </form>
       {snapshots.length === 0 ? <p className="muted">No snapshots yet.</p> : null}
       <ul className="snapshot-list">
         {snapshots.map((s, i) => (
           <li key={s.snapshot_id} data-snapshot-id={s.snapshot_id}>
             <div>
-              <strong>{s.name}</strong> <span className="muted">seq {s.ledger_seq} · {new Date(s.created_at).toLocaleString()}</span>
-              {s.tags.length ? <div className="tags">{s.tags.map((t) => <span key={t} className="tag">{t}</span>)}</div> : null}
+              <strong>{s.name}</strong>{' '}
+              <span className="muted">
+                seq {s.ledger_seq} · {new Date(s.created_at).toLocaleString()}
+              </span>
+              {s.tags.length ? (
+                <div className="tags">
+                  {s.tags.map((t) => (
+                    <span key={t} className="tag">
+                      {t}
+                    </span>
+                  ))}
+                </div>
+              ) : null}
             </div>
             <div className="row">
-              <button type="button" disabled={busy || !view.resumable} onClick={() => setPending({ action: 'restore', snap: s })} aria-label="Restore" title={`Restore ${s.name}`}>Restore</button>
-              <button type="button" disabled={busy} onClick={() => setPending({ action: 'fork', snap: s })} aria-label="Fork" title={`Fork ${s.name}`}>Fork</button>
+              <button
+                type="button"
+                disabled={busy || !view.resumable}
+                onClick={() => setPending({ action: 'restore', snap: s })}
+                aria-label="Restore"
+                title={`Restore ${s.name}`}
+              >
+                Restore
+              </button>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => setPending({ action: 'fork', snap: s })}
+                aria-label="Fork"
+                title={`Fork ${s.name}`}
+              >
+                Fork
+              </button>
               {snapshots[i + 1] ? (
-                <a href={compareHref(`${snapshots[i + 1]!.run_id}@${snapshots[i + 1]!.ledger_seq}`, `${s.run_id}@${s.ledger_seq}`)} title={`Compare ${s.name} with ${snapshots[i + 1]!.name}`}>vs previous</a>
+                <a
+                  href={compareHref(`${snapshots[i + 1]!.run_id}@${snapshots[i + 1]!.ledger_seq}`, `${s.run_id}@${s.ledger_seq}`)}
+                  title={`Compare ${s.name} with ${snapshots[i + 1]!.name}`}
+                >
+                  vs previous
+                </a>
               ) : null}
             </div>
           </li>
         ))}
       </ul>
-      {pending ? <SnapshotConfirm pending={pending} currentSeq={view.state.ledger_head?.seq ?? -1} onDone={() => setPending(null)} /> : null}
+      {pending ? (
+        <SnapshotConfirm pending={pending} currentSeq={view.state.ledger_head?.seq ?? -1} onDone={() => setPending(null)} />
+      ) : null}
     </section>
   );
 }
@@ -60,13 +100,27 @@ function CreateSnapshotForm({ disabled }: { disabled: boolean }) {
       className="create-snapshot"
       onSubmit={(e) => {
         e.preventDefault();
-        const tagList = tags.split(',').map((t) => t.trim()).filter(Boolean);
-        void useRunViewStore.getState().createSnapshot(name.trim(), tagList).then((s) => s && (setName(''), setTags('')));
+        const tagList = tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
+        void useRunViewStore
+          .getState()
+          .createSnapshot(name.trim(), tagList)
+          .then((s) => s && (setName(''), setTags('')));
       }}
     >
-      <label>Snapshot name<input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} /></label>
-      <label>Tags (comma separated)<input value={tags} onChange={(e) => setTags(e.target.value)} /></label>
-      <button type="submit" disabled={disabled || !name.trim()}>Create snapshot</button>
+      <label>
+        Snapshot name
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+      </label>
+      <label>
+        Tags (comma separated)
+        <input value={tags} onChange={(e) => setTags(e.target.value)} />
+      </label>
+      <button type="submit" disabled={disabled || !name.trim()}>
+        Create snapshot
+      </button>
     </form>
   );
 }
@@ -95,20 +149,30 @@ function SnapshotConfirm({ pending, currentSeq, onDone }: { pending: NonNullable
     >
       {action === 'restore' ? (
         <p>
-          This run goes back to its state at seq {snap.ledger_seq} (it is now at seq {currentSeq}). Nothing is deleted: the ledger
-          appends a “restored” record, and the steps after seq {snap.ledger_seq} stay in the history.
+          This run goes back to its state at seq {snap.ledger_seq} (it is now at seq {currentSeq}). Nothing is deleted: the ledger appends a
+          “restored” record, and the steps after seq {snap.ledger_seq} stay in the history.
         </p>
       ) : (
         <>
           <p>
-            A new run starts from this snapshot’s state (seq {snap.ledger_seq}); this run is not changed. The new run’s ledger
-            records where it was forked from.
+            A new run starts from this snapshot’s state (seq {snap.ledger_seq}); this run is not changed. The new run’s ledger records where
+            it was forked from.
           </p>
           <label>
             Vars to change in the fork (optional JSON object)
-            <textarea rows={4} value={varsText} onChange={(e) => setVarsText(e.target.value)} aria-invalid={!parsed.ok} spellCheck={false} />
+            <textarea
+              rows={4}
+              value={varsText}
+              onChange={(e) => setVarsText(e.target.value)}
+              aria-invalid={!parsed.ok}
+              spellCheck={false}
+            />
           </label>
-          {!parsed.ok ? <p className="inline-error" role="alert">{parsed.message}</p> : null}
+          {!parsed.ok ? (
+            <p className="inline-error" role="alert">
+              {parsed.message}
+            </p>
+          ) : null}
         </>
       )}
     </ConfirmDialog>

@@ -46,13 +46,27 @@ export function StatePanel() {
         {view.exactValues ? (
           <>
             {/* Numbers exactly as the Python run file has them (a double would round them). */}
-            <pre className="json" aria-label="Current vars" tabIndex={0}>{indentJsonText(view.exactValues.vars)}</pre>
-            {view.state.output !== null ? (<><h3>Output</h3><pre className="json" aria-label="Output" tabIndex={0}>{indentJsonText(view.exactValues.output)}</pre></>) : null}
+            <pre className="json" aria-label="Current vars" tabIndex={0}>
+              {indentJsonText(view.exactValues.vars)}
+            </pre>
+            {view.state.output !== null ? (
+              <>
+                <h3>Output</h3>
+                <pre className="json" aria-label="Output" tabIndex={0}>
+                  {indentJsonText(view.exactValues.output)}
+                </pre>
+              </>
+            ) : null}
           </>
         ) : (
           <>
             <JsonView value={view.state.vars} label="Current vars" />
-            {view.state.output !== null ? (<><h3>Output</h3><JsonView value={view.state.output} label="Output" /></>) : null}
+            {view.state.output !== null ? (
+              <>
+                <h3>Output</h3>
+                <JsonView value={view.state.output} label="Output" />
+              </>
+            ) : null}
           </>
         )}
       </section>
@@ -62,8 +76,16 @@ export function StatePanel() {
   return (
     <section className="panel state-panel" aria-label="State">
       <h2>State after #{selectedSeq}</h2>
-      {at.error ? <p className="inline-error" role="alert">{at.error}</p> : null}
-      {at.state ? <p className="muted">status {at.state.status} · node {at.state.current_node ?? '—'}</p> : null}
+      {at.error ? (
+        <p className="inline-error" role="alert">
+          {at.error}
+        </p>
+      ) : null}
+      {at.state ? (
+        <p className="muted">
+          status {at.state.status} · node {at.state.current_node ?? '—'}
+        </p>
+      ) : null}
       <JsonView value={at.state?.vars} label={`Vars at ${selectedSeq}`} />
       <label className="inline">
         Diff against seq
@@ -83,14 +105,29 @@ function shortJson(v: unknown): string {
 }
 
 export function DiffTable({ entries }: { entries: ReturnType<typeof diffJson> }) {
-  if (entries.length === 0) return <p className="muted" aria-label="Diff">No change in vars.</p>;
+  if (entries.length === 0)
+    return (
+      <p className="muted" aria-label="Diff">
+        No change in vars.
+      </p>
+    );
   return (
     <ul className="diff" aria-label="Diff">
       {entries.map((d) => (
         <li key={d.path} className={`diff-${d.kind}`}>
-          <div><span className="mono">{d.path}</span> <span className="muted">{d.kind}</span></div>
-          {d.kind !== 'added' ? <div className="mono diff-before" title="before">− {shortJson(d.before)}</div> : null}
-          {d.kind !== 'removed' ? <div className="mono diff-after" title="after">+ {shortJson(d.after)}</div> : null}
+          <div>
+            <span className="mono">{d.path}</span> <span className="muted">{d.kind}</span>
+          </div>
+          {d.kind !== 'added' ? (
+            <div className="mono diff-before" title="before">
+              − {shortJson(d.before)}
+            </div>
+          ) : null}
+          {d.kind !== 'removed' ? (
+            <div className="mono diff-after" title="after">
+              + {shortJson(d.after)}
+            </div>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -44,7 +44,12 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
     try {
       if (action === 'restore') {
         await runtimeClient().call('restoreToRecord', { runId, seq });
-        useToastStore.getState().push({ kind: 'info', title: `Restored to record #${seq}`, message: 'Later records stay in the ledger, marked superseded.', runId });
+        useToastStore.getState().push({
+          kind: 'info',
+          title: `Restored to record #${seq}`,
+          message: 'Later records stay in the ledger, marked superseded.',
+          runId,
+        });
         onClose();
         // The record's state is kept as a snapshot ("record #n"): it joins the list.
         await Promise.all([useRunViewStore.getState().refresh(), useRunViewStore.getState().searchSnapshots()]);
@@ -72,16 +77,29 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
           <section aria-label="Consequences">
             <p>
               The {action === 'restore' ? 'run' : 'new run'} continues at <strong>{preview.node}</strong> ({preview.status}).
-              {action === 'restore' ? ` ${count(preview.superseded, 'later record')} stay in the ledger, marked superseded.` : ' This run is left as it is.'}
+              {action === 'restore'
+                ? ` ${count(preview.superseded, 'later record')} stay in the ledger, marked superseded.`
+                : ' This run is left as it is.'}
             </p>
-            <h3>Effects that will run again: {preview.effectsAgain.length}{preview.moreEffects ? '+' : ''}</h3>
+            <h3>
+              Effects that will run again: {preview.effectsAgain.length}
+              {preview.moreEffects ? '+' : ''}
+            </h3>
             {preview.effectsAgain.length ? (
               <ul className="consequences" aria-label="Effects that will run again">
-                {preview.effectsAgain.map((e) => <li key={e.seq}>#{e.seq} {e.type}{e.node_id ? ` at ${e.node_id}` : ''}</li>)}
+                {preview.effectsAgain.map((e) => (
+                  <li key={e.seq}>
+                    #{e.seq} {e.type}
+                    {e.node_id ? ` at ${e.node_id}` : ''}
+                  </li>
+                ))}
               </ul>
-            ) : <p className="muted">None were recorded after this point.</p>}
+            ) : (
+              <p className="muted">None were recorded after this point.</p>
+            )}
             <p aria-label="Results reused">
-              Results reused from the ledger: {preview.reusedResults} — {action === 'restore' ? 'a restore' : 'a fork'} gives every effect a new idempotency key, so each one is done again (LLM calls re-asked, tools re-run).
+              Results reused from the ledger: {preview.reusedResults} — {action === 'restore' ? 'a restore' : 'a fork'} gives every effect a
+              new idempotency key, so each one is done again (LLM calls re-asked, tools re-run).
             </p>
             <p aria-label="Wait that re-arms">
               {preview.waitReArms
@@ -92,11 +110,23 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
               <>
                 <label>
                   Vars of the new run (JSON; edit before forking)
-                  <textarea rows={8} value={varsText} onChange={(e) => setVarsText(e.target.value)} aria-invalid={edited ? !edited.ok : undefined} spellCheck={false} />
+                  <textarea
+                    rows={8}
+                    value={varsText}
+                    onChange={(e) => setVarsText(e.target.value)}
+                    aria-invalid={edited ? !edited.ok : undefined}
+                    spellCheck={false}
+                  />
                 </label>
-                {edited && !edited.ok ? <p className="inline-error" role="alert">{edited.message}</p> : null}
+                {edited && !edited.ok ? (
+                  <p className="inline-error" role="alert">
+                    {edited.message}
+                  </p>
+                ) : null}
                 {edited?.ok && Object.keys(edited.value).length ? (
-                  <p className="muted" aria-label="Edited vars">Edited: {Object.keys(edited.value).join(', ')} (recorded in the fork's first record)</p>
+                  <p className="muted" aria-label="Edited vars">
+                    Edited: {Object.keys(edited.value).join(', ')} (recorded in the fork's first record)
+                  </p>
                 ) : null}
                 <p className="muted">Workflows here declare no input schema: vars are checked as a JSON object with exact numbers.</p>
               </>
@@ -104,8 +134,15 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
           </section>
         ) : null}
         <div className="modal-actions">
-          <button type="button" onClick={onClose}>Back</button>
-          <button type="button" className="primary" disabled={!preview || busy || (edited ? !edited.ok : false)} onClick={() => void confirm()}>
+          <button type="button" onClick={onClose}>
+            Back
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={!preview || busy || (edited ? !edited.ok : false)}
+            onClick={() => void confirm()}
+          >
             {action === 'restore' ? `Restore to #${seq}` : 'Fork the new run'}
           </button>
         </div>

@@ -47,7 +47,11 @@ export function TimelineView() {
           {timeline.spans.length > MAX_ROWS ? ` · first ${MAX_ROWS} shown` : ''}
         </span>
         <span className="timeline-key">
-          <span className="bar-key span-step" />step <span className="bar-key span-effect" />effect <span className="bar-key span-wait" />wait <span className="bar-key span-failed" />failed
+          <span className="bar-key span-step" />
+          step <span className="bar-key span-effect" />
+          effect <span className="bar-key span-wait" />
+          wait <span className="bar-key span-failed" />
+          failed
         </span>
       </div>
       {pending ? (
@@ -81,7 +85,10 @@ function TimelineRow({ span, total, onSelect }: { span: Span; total: number; onS
           title={`${what}: ${dur}${span.open ? ' so far' : ''}`}
         />
       </span>
-      <span className="timeline-dur" aria-label={`Duration of ${what}`}>{dur}{span.open ? '…' : ''}</span>
+      <span className="timeline-dur" aria-label={`Duration of ${what}`}>
+        {dur}
+        {span.open ? '…' : ''}
+      </span>
     </li>
   );
 }

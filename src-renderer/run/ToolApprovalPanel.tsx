@@ -35,7 +35,10 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
     return next;
   };
   const submit = (all: Record<string, Draft> = drafts) => {
-    void decide(wait.wait_key, calls.map((c) => decisionFor(c, all[c.call_id]!)));
+    void decide(
+      wait.wait_key,
+      calls.map((c) => decisionFor(c, all[c.call_id]!)),
+    );
   };
 
   return (
@@ -51,8 +54,12 @@ export function ToolApprovalPanel({ wait, disabled }: { wait: WaitState; disable
             Submit decisions
           </button>
           <span className="spacer" />
-          <button type="button" disabled={disabled || !allParse} onClick={() => submit(every('approve'))}>Approve all</button>
-          <button type="button" disabled={disabled} onClick={() => submit(every('deny'))}>Deny all</button>
+          <button type="button" disabled={disabled || !allParse} onClick={() => submit(every('approve'))}>
+            Approve all
+          </button>
+          <button type="button" disabled={disabled} onClick={() => submit(every('deny'))}>
+            Deny all
+          </button>
         </div>
       ) : null}
     </section>
@@ -79,18 +86,40 @@ function ToolCallDraft(props: { call: ToolCall; draft: Draft; disabled: boolean;
       </div>
       <label>
         Arguments for {call.name}
-        <textarea rows={rows} value={draft.args} spellCheck={false} onChange={(e) => props.onChange({ args: e.target.value })} aria-invalid={!parsed.ok} />
+        <textarea
+          rows={rows}
+          value={draft.args}
+          spellCheck={false}
+          onChange={(e) => props.onChange({ args: e.target.value })}
+          aria-invalid={!parsed.ok}
+        />
       </label>
       {!parsed.ok ? <p className="inline-error">{parsed.message}</p> : null}
       <label>
         Reason if denied
-        <input type="text" value={draft.reason} placeholder={`optional (default: ${DEFAULT_DENIAL})`} disabled={props.disabled} onChange={(e) => props.onChange({ reason: e.target.value })} />
+        <input
+          type="text"
+          value={draft.reason}
+          placeholder={`optional (default: ${DEFAULT_DENIAL})`}
+          disabled={props.disabled}
+          onChange={(e) => props.onChange({ reason: e.target.value })}
+        />
       </label>
       <div className="row">
-        <button type="button" aria-pressed={draft.decision === 'approve'} disabled={props.disabled || !parsed.ok} onClick={() => props.onChange({ decision: 'approve' })}>
+        <button
+          type="button"
+          aria-pressed={draft.decision === 'approve'}
+          disabled={props.disabled || !parsed.ok}
+          onClick={() => props.onChange({ decision: 'approve' })}
+        >
           Approve
         </button>
-        <button type="button" aria-pressed={draft.decision === 'deny'} disabled={props.disabled} onClick={() => props.onChange({ decision: 'deny' })}>
+        <button
+          type="button"
+          aria-pressed={draft.decision === 'deny'}
+          disabled={props.disabled}
+          onClick={() => props.onChange({ decision: 'deny' })}
+        >
           Deny
         </button>
       </div>

@@ -4,7 +4,9 @@ import { count } from '../shell/plural';
 import { useRunViewStore } from '../state/runViewStore';
 
 export function VerifyBadge() {
-  const { verify, verifying, runVerify } = useRunViewStore(useShallow((s) => ({ verify: s.verify, verifying: s.verifying, runVerify: s.runVerify })));
+  const { verify, verifying, runVerify } = useRunViewStore(
+    useShallow((s) => ({ verify: s.verify, verifying: s.verifying, runVerify: s.runVerify })),
+  );
   // An unchained ledger (Python without HashChainedLedgerStore) is neither valid nor broken.
   const unchained = verify?.reason === 'unchained';
   const text = !verify

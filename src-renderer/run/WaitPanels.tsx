@@ -17,14 +17,25 @@ export function EventWaitPanel({ wait, disabled }: { wait: WaitState; disabled: 
   return (
     <section className="panel attention" aria-label="Waiting for an event">
       <h2>Waiting for the event “{name}”</h2>
-      <p className="muted">Send it from here: the payload becomes the wait's result{wait.result_key ? ` (vars.${wait.result_key})` : ''}.</p>
+      <p className="muted">
+        Send it from here: the payload becomes the wait's result{wait.result_key ? ` (vars.${wait.result_key})` : ''}.
+      </p>
       <label>
         Event payload (JSON)
         <textarea rows={4} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} aria-invalid={!parsed.ok} />
       </label>
-      {!parsed.ok ? <p className="inline-error" role="alert">{parsed.message}</p> : null}
+      {!parsed.ok ? (
+        <p className="inline-error" role="alert">
+          {parsed.message}
+        </p>
+      ) : null}
       <div className="row">
-        <button type="button" className="primary" disabled={disabled || busy || !parsed.ok} onClick={() => parsed.ok && void resume(wait.wait_key, parsed.value, `Event “${name}” sent to this run`)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={disabled || busy || !parsed.ok}
+          onClick={() => parsed.ok && void resume(wait.wait_key, parsed.value, `Event “${name}” sent to this run`)}
+        >
           Send to this run
         </button>
         <button type="button" disabled={disabled || busy || !parsed.ok || !name} onClick={() => parsed.ok && void emit(name, parsed.value)}>
@@ -44,13 +55,27 @@ export function TimerWaitPanel({ wait, disabled, paused }: { wait: WaitState; di
     <section className="panel attention" aria-label="Waiting for a timer">
       <h2>Waiting for a timer</h2>
       {wait.until ? <p>Due {new Date(wait.until).toLocaleString()}</p> : null}
-      <p className="countdown" aria-label="Time left">{left === null ? 'no due time' : left > 0 ? `fires in ${formatDuration(left)}` : paused ? 'due — the run is paused' : 'due now — firing at the next scheduler tick'}</p>
+      <p className="countdown" aria-label="Time left">
+        {left === null
+          ? 'no due time'
+          : left > 0
+            ? `fires in ${formatDuration(left)}`
+            : paused
+              ? 'due — the run is paused'
+              : 'due now — firing at the next scheduler tick'}
+      </p>
       <button
         type="button"
         className="primary"
         disabled={disabled || busy || paused}
         title={paused ? 'Unpause the run first' : undefined}
-        onClick={() => void resume(wait.wait_key, { firedAt: new Date().toISOString(), firedEarly: left !== null && left > 0, by: 'inspector' }, 'Timer fired now')}
+        onClick={() =>
+          void resume(
+            wait.wait_key,
+            { firedAt: new Date().toISOString(), firedEarly: left !== null && left > 0, by: 'inspector' },
+            'Timer fired now',
+          )
+        }
       >
         Fire timer now
       </button>

@@ -22,8 +22,18 @@ const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
         {data.label}
       </div>
       <div className="wf-node-meta">
-        <span>{data.kind}{data.selfLoop ? <span className="loop" title="Loops back to itself"> ↻</span> : null}</span>
-        <span className="visits" title="Visits">×{data.visits}</span>
+        <span>
+          {data.kind}
+          {data.selfLoop ? (
+            <span className="loop" title="Loops back to itself">
+              {' '}
+              ↻
+            </span>
+          ) : null}
+        </span>
+        <span className="visits" title="Visits">
+          ×{data.visits}
+        </span>
       </div>
       <Handle type="source" position={Position.Bottom} />
     </div>
@@ -59,24 +69,24 @@ export function WorkflowGraph() {
   if (!workflow) return <div className="panel graph-empty">The workflow of this run is not registered here: no graph to draw.</div>;
   return (
     <>
-    <div className="graph" aria-label="Workflow graph">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        onNodeClick={(_, n) => selectNode(n.id)}
-        minZoom={0.2}
-        colorMode="system"
-      >
-        <Background />
-        <Controls showInteractive={false} position="top-right" />
-      </ReactFlow>
-    </div>
-    <GraphLegend />
+      <div className="graph" aria-label="Workflow graph">
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          onNodeClick={(_, n) => selectNode(n.id)}
+          minZoom={0.2}
+          colorMode="system"
+        >
+          <Background />
+          <Controls showInteractive={false} position="top-right" />
+        </ReactFlow>
+      </div>
+      <GraphLegend />
     </>
   );
 }
@@ -94,9 +104,15 @@ function GraphLegend() {
   return (
     <ul className="graph-legend" aria-label="Graph legend" style={{ listStyle: 'none', padding: 0 }}>
       {items.map(([cls, label]) => (
-        <li key={cls}><span className={`swatch ${cls}`} />{label}</li>
+        <li key={cls}>
+          <span className={`swatch ${cls}`} />
+          {label}
+        </li>
       ))}
-      <li><span className="bp-dot" style={{ display: 'inline-block', marginRight: 4 }} />breakpoint</li>
+      <li>
+        <span className="bp-dot" style={{ display: 'inline-block', marginRight: 4 }} />
+        breakpoint
+      </li>
       <li>×n visits</li>
     </ul>
   );

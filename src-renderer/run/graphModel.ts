@@ -88,12 +88,14 @@ export function graphModel(
     ...(positions.get(n.id) ?? { x: 0, y: 0 }),
   }));
   const edges = wf.nodes.flatMap((n) =>
-    n.next.filter((t) => t !== n.id).map((t) => ({
-      id: `${n.id}->${t}`,
-      source: n.id,
-      target: t,
-      taken: visited(n.id) && visited(t),
-    })),
+    n.next
+      .filter((t) => t !== n.id)
+      .map((t) => ({
+        id: `${n.id}->${t}`,
+        source: n.id,
+        target: t,
+        taken: visited(n.id) && visited(t),
+      })),
   );
   return { nodes, edges };
 }

@@ -41,7 +41,8 @@ export function llmInsight(r: LedgerRecord): LlmInsight | null {
   const usage = obj(res?.usage);
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
-    prompt: typeof p.system === 'string' ? { system: p.system, messages: p.messages ?? p.prompt ?? null } : (p.messages ?? p.prompt ?? null),
+    prompt:
+      typeof p.system === 'string' ? { system: p.system, messages: p.messages ?? p.prompt ?? null } : (p.messages ?? p.prompt ?? null),
     reply: res ? replyOf(res) : null,
     tokens: usage
       ? {

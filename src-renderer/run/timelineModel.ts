@@ -41,19 +41,46 @@ export function buildTimeline(records: readonly LedgerRecord[], nowMs: number): 
     if (!stepStart && (r.kind === 'effect' || r.kind === 'transition')) stepStart = r;
     if (r.kind === 'transition' && stepStart) {
       const end = ms(r.ended_at ?? r.started_at) - origin;
-      spans.push({ kind: 'step', label: `step ${stepStart.node_id ?? r.node_id ?? '?'}`, start: ms(stepStart.started_at) - origin, end, seq: stepStart.seq, attempt: 1, failed: r.status === 'failed', open: false });
+      spans.push({
+        kind: 'step',
+        label: `step ${stepStart.node_id ?? r.node_id ?? '?'}`,
+        start: ms(stepStart.started_at) - origin,
+        end,
+        seq: stepStart.seq,
+        attempt: 1,
+        failed: r.status === 'failed',
+        open: false,
+      });
       stepStart = null;
     }
     if (r.kind === 'effect' && r.effect) {
       const key = `${r.step_id}#${r.attempt}`;
       if (r.status === 'started') {
-        const s: Span = { kind: 'effect', label: r.effect.type, start: ms(r.started_at) - origin, end: nowMs - origin, seq: r.seq, attempt: r.attempt, failed: false, open: true };
+        const s: Span = {
+          kind: 'effect',
+          label: r.effect.type,
+          start: ms(r.started_at) - origin,
+          end: nowMs - origin,
+          seq: r.seq,
+          attempt: r.attempt,
+          failed: false,
+          open: true,
+        };
         startedEffects.set(key, s);
         spans.push(s);
         continue;
       }
       const s = startedEffects.get(key);
-      const span: Span = s ?? { kind: 'effect', label: r.effect.type, start: ms(r.started_at) - origin, end: 0, seq: r.seq, attempt: r.attempt, failed: false, open: false };
+      const span: Span = s ?? {
+        kind: 'effect',
+        label: r.effect.type,
+        start: ms(r.started_at) - origin,
+        end: 0,
+        seq: r.seq,
+        attempt: r.attempt,
+        failed: false,
+        open: false,
+      };
       span.end = ms(r.ended_at ?? r.started_at) - origin;
       // The span leads to the record holding the outcome (result, error or wait).
       span.seq = r.seq;
@@ -86,7 +113,10 @@ export function buildTimeline(records: readonly LedgerRecord[], nowMs: number): 
       }
     }
   }
-  const end = Math.max(...spans.map((s) => s.end), ms(records[records.length - 1]!.ended_at ?? records[records.length - 1]!.started_at) - origin);
+  const end = Math.max(
+    ...spans.map((s) => s.end),
+    ms(records[records.length - 1]!.ended_at ?? records[records.length - 1]!.started_at) - origin,
+  );
   spans.sort((a, b) => a.start - b.start || a.seq - b.seq);
   return { origin, spanMs: Math.max(1, end), spans };
 }

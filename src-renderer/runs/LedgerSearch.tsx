@@ -35,8 +35,17 @@ export function LedgerSearch() {
           void search();
         }}
       >
-        <input type="search" className="grow" aria-label="Words to find in any ledger" placeholder="words in prompts, tool results, payloads, errors…" value={text} onChange={(e) => setText(e.target.value)} />
-        <button type="submit" disabled={busy || !text.trim()}>Search</button>
+        <input
+          type="search"
+          className="grow"
+          aria-label="Words to find in any ledger"
+          placeholder="words in prompts, tool results, payloads, errors…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" disabled={busy || !text.trim()}>
+          Search
+        </button>
       </form>
       {error ? <ErrorText text={error} /> : null}
       {hits ? (
@@ -44,16 +53,35 @@ export function LedgerSearch() {
           <p className="muted">No record contains every one of these words.</p>
         ) : (
           <>
-            <p className="muted">{count(hits.length, 'matching record')}{hits.length >= 100 ? ' (first 100)' : ''}</p>
+            <p className="muted">
+              {count(hits.length, 'matching record')}
+              {hits.length >= 100 ? ' (first 100)' : ''}
+            </p>
             <table className="runs-table hits" aria-label="Matching records">
-              <thead><tr><th>Run</th><th>Workflow</th><th>Record</th><th>Match</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Run</th>
+                  <th>Workflow</th>
+                  <th>Record</th>
+                  <th>Match</th>
+                </tr>
+              </thead>
               <tbody>
                 {hits.map((h) => (
                   <tr key={`${h.runId}:${h.seq}`}>
-                    <td className="mono" title={h.runId}>{shortId(h.runId)}</td>
+                    <td className="mono" title={h.runId}>
+                      {shortId(h.runId)}
+                    </td>
                     <td>{h.workflowId ?? '—'}</td>
-                    <td><a href={recordHref(h.runId, h.seq)}>#{h.seq} {h.kind}{h.nodeId ? ` · ${h.nodeId}` : ''}</a></td>
-                    <td className="snippet"><Snippet text={h.snippet} /></td>
+                    <td>
+                      <a href={recordHref(h.runId, h.seq)}>
+                        #{h.seq} {h.kind}
+                        {h.nodeId ? ` · ${h.nodeId}` : ''}
+                      </a>
+                    </td>
+                    <td className="snippet">
+                      <Snippet text={h.snippet} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -68,5 +96,7 @@ export function LedgerSearch() {
 /** The host marks matched words with [brackets]; they show highlighted. */
 function Snippet({ text }: { text: string }) {
   const parts = text.split(/(\[[^\]]*\])/g);
-  return <>{parts.map((p, i) => (p.startsWith('[') && p.endsWith(']') ? <mark key={i}>{p.slice(1, -1)}</mark> : <span key={i}>{p}</span>))}</>;
+  return (
+    <>{parts.map((p, i) => (p.startsWith('[') && p.endsWith(']') ? <mark key={i}>{p.slice(1, -1)}</mark> : <span key={i}>{p}</span>))}</>
+  );
 }

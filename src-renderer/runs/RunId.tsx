@@ -5,7 +5,9 @@ import { shortId } from './runTree';
 export function RunId({ id }: { id: string }) {
   return (
     <span className="run-id">
-      <a href={runHref(id)} onClick={(e) => e.stopPropagation()} title={id} className="mono">{shortId(id)}</a>
+      <a href={runHref(id)} onClick={(e) => e.stopPropagation()} title={id} className="mono">
+        {shortId(id)}
+      </a>
       <button
         type="button"
         className="link copy"

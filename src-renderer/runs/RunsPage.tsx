@@ -52,8 +52,12 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
       <header className="page-header">
         <h1>Runs</h1>
         <span className="header-actions">
-          <button type="button" onClick={() => setOpeningFolder(true)}>Open folder…</button>
-          <button type="button" className="primary" onClick={() => setStarting(true)}>Start run</button>
+          <button type="button" onClick={() => setOpeningFolder(true)}>
+            Open folder…
+          </button>
+          <button type="button" className="primary" onClick={() => setStarting(true)}>
+            Start run
+          </button>
         </span>
       </header>
       <div className="filters" role="search" aria-label="Run filters">
@@ -61,14 +65,22 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
           Status
           <select value={filters.status} onChange={(e) => change({ status: e.target.value as RunStatus | 'all' })}>
             <option value="all">all</option>
-            {RUN_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Workflow
           <select value={filters.workflowId} onChange={(e) => change({ workflowId: e.target.value })}>
             <option value="">all</option>
-            {workflows.map((w) => <option key={w.id} value={w.id}>{w.id}</option>)}
+            {workflows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.id}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -83,7 +95,9 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
           Filter runs
           <input type="search" value={search} placeholder="run id, workflow, node…" onChange={(e) => setSearch(e.target.value)} />
         </label>
-        <span className="muted" aria-live="polite">{loading ? 'Loading…' : count(total, 'run')}</span>
+        <span className="muted" aria-live="polite">
+          {loading ? 'Loading…' : count(total, 'run')}
+        </span>
       </div>
       {error ? <ErrorText text={error} /> : null}
       <ExportSelected selected={selected} onDone={() => setSelected(new Set())} />
@@ -133,10 +147,16 @@ function ExportSelected({ selected, onDone }: { selected: ReadonlySet<string>; o
           {busy ? 'Exporting…' : `Export ${count(selected.size, 'selected run')}`}
         </button>
       ) : null}
-      {selected.size === 2 ? <a className="button-link" href={compareHref(...([...selected] as [string, string]))}>Compare these 2 runs</a> : null}
+      {selected.size === 2 ? (
+        <a className="button-link" href={compareHref(...([...selected] as [string, string]))}>
+          Compare these 2 runs
+        </a>
+      ) : null}
       {results ? (
         <span className={`badge ${bad.length ? 'badge-bad' : 'badge-ok'}`} role="status" aria-label="Export result">
-          {bad.length ? `${count(bad.length, 'bundle')} of ${results.length} do not verify` : `Exported ${count(results.length, 'bundle')}, each verifies`}
+          {bad.length
+            ? `${count(bad.length, 'bundle')} of ${results.length} do not verify`
+            : `Exported ${count(results.length, 'bundle')}, each verifies`}
         </span>
       ) : null}
     </div>
@@ -149,19 +169,48 @@ function RunsTable({ runs, selected, onToggle }: { runs: RunSummary[]; selected:
     <table className="runs-table" aria-label="Runs list">
       <thead>
         <tr>
-          <th><span className="sr-only">Select</span></th><th>Status</th><th>Workflow</th><th>Run</th><th>Node</th><th>Waiting for / outcome</th><th className="num">Steps</th><th>Started</th><th>Updated</th>
+          <th>
+            <span className="sr-only">Select</span>
+          </th>
+          <th>Status</th>
+          <th>Workflow</th>
+          <th>Run</th>
+          <th>Node</th>
+          <th>Waiting for / outcome</th>
+          <th className="num">Steps</th>
+          <th>Started</th>
+          <th>Updated</th>
         </tr>
       </thead>
       <tbody>
         {runTree(runs).map(({ run, depth, orphan }) => (
-          <RunRow key={run.run_id} run={run} depth={depth} orphan={orphan} selected={selected.has(run.run_id)} onToggle={() => onToggle(run.run_id)} />
+          <RunRow
+            key={run.run_id}
+            run={run}
+            depth={depth}
+            orphan={orphan}
+            selected={selected.has(run.run_id)}
+            onToggle={() => onToggle(run.run_id)}
+          />
         ))}
       </tbody>
     </table>
   );
 }
 
-function RunRow({ run, depth, orphan, selected, onToggle }: { run: RunSummary; depth: number; orphan: boolean; selected: boolean; onToggle(): void }) {
+function RunRow({
+  run,
+  depth,
+  orphan,
+  selected,
+  onToggle,
+}: {
+  run: RunSummary;
+  depth: number;
+  orphan: boolean;
+  selected: boolean;
+  onToggle(): void;
+}) {
   const person = waitsForPerson(run);
   const open = () => navigate(runHref(run.run_id));
   const outcome = waitingFor(run);
@@ -183,18 +232,36 @@ function RunRow({ run, depth, orphan, selected, onToggle }: { run: RunSummary; d
       </td>
       <td>
         <StatusPill status={run.status} paused={run.paused} />
-        {person ? <span className="attention-mark" title={run.wait_prompt ?? 'Waiting for you'}>needs you</span> : null}
-        {run.stalled ? <span className="stalled-mark" title={run.stalled}>stalled</span> : null}
+        {person ? (
+          <span className="attention-mark" title={run.wait_prompt ?? 'Waiting for you'}>
+            needs you
+          </span>
+        ) : null}
+        {run.stalled ? (
+          <span className="stalled-mark" title={run.stalled}>
+            stalled
+          </span>
+        ) : null}
       </td>
       <td>
         <span className="tree" style={{ paddingLeft: depth * 18 }}>
-          {depth > 0 || orphan ? <span className="tree-mark" title={orphan ? `Child of ${run.parent_run_id}` : 'Child run'}>↳ </span> : null}
+          {depth > 0 || orphan ? (
+            <span className="tree-mark" title={orphan ? `Child of ${run.parent_run_id}` : 'Child run'}>
+              ↳{' '}
+            </span>
+          ) : null}
           {run.workflow_id}
         </span>
       </td>
-      <td><RunId id={run.run_id} /></td>
-      <td className="cell-text" title={run.current_node}>{run.current_node}</td>
-      <td className={`cell-text${run.status === 'failed' ? ' bad' : ''}`} title={outcome ?? undefined}>{outcome ?? ''}</td>
+      <td>
+        <RunId id={run.run_id} />
+      </td>
+      <td className="cell-text" title={run.current_node}>
+        {run.current_node}
+      </td>
+      <td className={`cell-text${run.status === 'failed' ? ' bad' : ''}`} title={outcome ?? undefined}>
+        {outcome ?? ''}
+      </td>
       <td className="num">{run.step_count.toLocaleString('en-US')}</td>
       <td>{formatTime(run.created_at)}</td>
       <td>{formatTime(run.updated_at)}</td>

@@ -23,13 +23,26 @@ export function SchemaForm({ schema, vars, onChange }: { schema: JsonObject; var
   return (
     <div className="schema-form" role="group" aria-label="Vars form">
       {names.map((name) => (
-        <Field key={`${name}`} name={name} schema={props[name]!} required={required.includes(name)} value={vars[name]} onChange={(v) => set(name, v)} />
+        <Field
+          key={`${name}`}
+          name={name}
+          schema={props[name]!}
+          required={required.includes(name)}
+          value={vars[name]}
+          onChange={(v) => set(name, v)}
+        />
       ))}
     </div>
   );
 }
 
-function Field(props: { name: string; schema: Schema; required: boolean; value: JsonValue | undefined; onChange(v: JsonValue | undefined): void }) {
+function Field(props: {
+  name: string;
+  schema: Schema;
+  required: boolean;
+  value: JsonValue | undefined;
+  onChange(v: JsonValue | undefined): void;
+}) {
   const { name, schema, required, value, onChange } = props;
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   const title = `${name}${required ? ' *' : ''}`;
@@ -40,9 +53,17 @@ function Field(props: { name: string; schema: Schema; required: boolean; value: 
     return (
       <label>
         {title}
-        <select aria-label={name} value={index} onChange={(e) => onChange(Number(e.target.value) < 0 ? undefined : options[Number(e.target.value)])}>
+        <select
+          aria-label={name}
+          value={index}
+          onChange={(e) => onChange(Number(e.target.value) < 0 ? undefined : options[Number(e.target.value)])}
+        >
           <option value={-1}>(not set)</option>
-          {options.map((o, i) => <option key={i} value={i}>{stringifyExact(o)}</option>)}
+          {options.map((o, i) => (
+            <option key={i} value={i}>
+              {stringifyExact(o)}
+            </option>
+          ))}
         </select>
         {help}
       </label>
@@ -60,16 +81,29 @@ function Field(props: { name: string; schema: Schema; required: boolean; value: 
     return (
       <label>
         {title}
-        <input aria-label={name} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' && !required ? undefined : e.target.value)} />
+        <input
+          aria-label={name}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => onChange(e.target.value === '' && !required ? undefined : e.target.value)}
+        />
         {help}
       </label>
     );
   }
   // Numbers, lists, objects and anything else: typed as JSON, parsed under the number policy.
-  return <JsonField title={title} name={name} value={value} help={help} onChange={onChange} numeric={type === 'integer' || type === 'number'} />;
+  return (
+    <JsonField title={title} name={name} value={value} help={help} onChange={onChange} numeric={type === 'integer' || type === 'number'} />
+  );
 }
 
-function JsonField(props: { title: string; name: string; value: JsonValue | undefined; help: React.ReactNode; numeric: boolean; onChange(v: JsonValue | undefined): void }) {
+function JsonField(props: {
+  title: string;
+  name: string;
+  value: JsonValue | undefined;
+  help: React.ReactNode;
+  numeric: boolean;
+  onChange(v: JsonValue | undefined): void;
+}) {
   const { title, name, value, help, numeric, onChange } = props;
   const shown = value === undefined ? '' : stringifyExact(value);
   const [draft, setDraft] = useState<string | null>(null);
@@ -95,7 +129,14 @@ function JsonField(props: { title: string; name: string; value: JsonValue | unde
   return (
     <label>
       {title}
-      <input aria-label={name} value={text} inputMode={numeric ? 'decimal' : undefined} spellCheck={false} onChange={(e) => edit(e.target.value)} aria-invalid={!!problem} />
+      <input
+        aria-label={name}
+        value={text}
+        inputMode={numeric ? 'decimal' : undefined}
+        spellCheck={false}
+        onChange={(e) => edit(e.target.value)}
+        aria-invalid={!!problem}
+      />
       {help}
       {problem ? <span className="inline-error">{problem}</span> : null}
     </label>

@@ -32,8 +32,14 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
   const [stepMode, setStepMode] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const parsed = useMemo(() => parseVarsObject(varsText), [varsText]);
-  const problems = useMemo(() => (parsed.ok && schema ? validateJsonSchema(parsed.value as JsonObject, schema, 'vars') : []), [parsed, schema]);
-  const undeclared = useMemo(() => (parsed.ok && schema && schema.additionalProperties !== false ? undeclaredVars(schema, parsed.value) : []), [parsed, schema]);
+  const problems = useMemo(
+    () => (parsed.ok && schema ? validateJsonSchema(parsed.value as JsonObject, schema, 'vars') : []),
+    [parsed, schema],
+  );
+  const undeclared = useMemo(
+    () => (parsed.ok && schema && schema.additionalProperties !== false ? undeclaredVars(schema, parsed.value) : []),
+    [parsed, schema],
+  );
 
   const pick = (id: string) => {
     const next = workflows.find((w) => w.id === id);
@@ -59,41 +65,83 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
         <label>
           Workflow
           <select value={workflowId} onChange={(e) => pick(e.target.value)} autoFocus>
-            {workflows.map((w) => <option key={w.id} value={w.id}>{w.label} ({w.id})</option>)}
+            {workflows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.label} ({w.id})
+              </option>
+            ))}
           </select>
         </label>
         {wf ? <p className="muted">{wf.description}</p> : null}
         {schema ? (
           <div className="mode-switch" role="radiogroup" aria-label="Vars editor">
-            <label className="radio"><input type="radio" checked={mode === 'form'} onChange={() => setMode('form')} disabled={!parsed.ok} />Form</label>
-            <label className="radio"><input type="radio" checked={mode === 'json'} onChange={() => setMode('json')} />JSON</label>
+            <label className="radio">
+              <input type="radio" checked={mode === 'form'} onChange={() => setMode('form')} disabled={!parsed.ok} />
+              Form
+            </label>
+            <label className="radio">
+              <input type="radio" checked={mode === 'json'} onChange={() => setMode('json')} />
+              JSON
+            </label>
           </div>
         ) : null}
         {mode === 'form' && schema && parsed.ok ? (
-          <SchemaForm key={workflowId} schema={schema} vars={parsed.value as JsonObject} onChange={(v) => setVarsText(stringifyExact(v, 2))} />
+          <SchemaForm
+            key={workflowId}
+            schema={schema}
+            vars={parsed.value as JsonObject}
+            onChange={(v) => setVarsText(stringifyExact(v, 2))}
+          />
         ) : (
           <label>
             Vars (JSON)
-            <textarea rows={8} value={varsText} onChange={(e) => setVarsText(e.target.value)} aria-invalid={!parsed.ok} spellCheck={false} />
+            <textarea
+              rows={8}
+              value={varsText}
+              onChange={(e) => setVarsText(e.target.value)}
+              aria-invalid={!parsed.ok}
+              spellCheck={false}
+            />
           </label>
         )}
-        {!parsed.ok ? <p className="inline-error" role="alert">{parsed.message}</p> : null}
+        {!parsed.ok ? (
+          <p className="inline-error" role="alert">
+            {parsed.message}
+          </p>
+        ) : null}
         {problems.length ? (
           <ul className="inline-error" role="alert" aria-label="Input problems">
-            {problems.map((p) => <li key={p}>{p}</li>)}
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
           </ul>
         ) : null}
         {undeclared.length ? (
-          <p className="muted" role="status" aria-label="Input warnings">Not declared by this workflow (a typo?): {undeclared.map((k) => `vars.${k}`).join(', ')}</p>
+          <p className="muted" role="status" aria-label="Input warnings">
+            Not declared by this workflow (a typo?): {undeclared.map((k) => `vars.${k}`).join(', ')}
+          </p>
         ) : null}
         <label className="checkbox">
           <input type="checkbox" checked={stepMode} onChange={(e) => setStepMode(e.target.checked)} />
           Start in step mode
         </label>
-        {error ? <p className="inline-error" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="inline-error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <div className="modal-actions">
-          <button type="button" onClick={onClose}>Close</button>
-          <button type="button" className="primary" disabled={!parsed.ok || problems.length > 0 || !workflowId} onClick={() => void start()}>Start</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={!parsed.ok || problems.length > 0 || !workflowId}
+            onClick={() => void start()}
+          >
+            Start
+          </button>
         </div>
       </div>
     </div>

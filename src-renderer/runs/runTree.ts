@@ -29,7 +29,10 @@ export function runTree(runs: RunSummary[]): TreeRow[] {
 }
 
 export function waitingFor(run: RunSummary): string | null {
-  if (run.status === 'failed') return run.error_summary ? `Failed${run.error_summary.node_id ? ` at ${run.error_summary.node_id}` : ''}: ${run.error_summary.message}` : 'Failed';
+  if (run.status === 'failed')
+    return run.error_summary
+      ? `Failed${run.error_summary.node_id ? ` at ${run.error_summary.node_id}` : ''}: ${run.error_summary.message}`
+      : 'Failed';
   if (run.status !== 'waiting') return run.paused ? 'Paused' : null;
   switch (run.waiting_reason) {
     case 'user':

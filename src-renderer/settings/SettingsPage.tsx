@@ -34,8 +34,18 @@ export function SettingsPage() {
   return (
     <section className="page settings-page" aria-label="Settings">
       <h1>Settings</h1>
-      {error ? <p className="inline-error" role="alert">{error}</p> : null}
-      <form className="settings-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+      {error ? (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <form
+        className="settings-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
         {/* Disabled until loaded, so a late load cannot overwrite what was typed. */}
         <fieldset disabled={!settings}>
           <legend>LLM</legend>
@@ -47,15 +57,36 @@ export function SettingsPage() {
               <option value="hybrid">hybrid (local first, remote fallback)</option>
             </select>
           </label>
-          <label>Endpoint<input aria-label="Endpoint" type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder="http://127.0.0.1:11434/v1" /></label>
-          <label>Model<input aria-label="Model" value={model} onChange={(e) => setModel(e.target.value)} /></label>
+          <label>
+            Endpoint
+            <input
+              aria-label="Endpoint"
+              type="url"
+              value={baseUrl}
+              onChange={(e) => setBaseUrl(e.target.value)}
+              placeholder="http://127.0.0.1:11434/v1"
+            />
+          </label>
+          <label>
+            Model
+            <input aria-label="Model" value={model} onChange={(e) => setModel(e.target.value)} />
+          </label>
           <label>
             API key
-            <input aria-label="API key" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={settings?.llm.apiKeySet ? 'set (leave empty to keep)' : 'not set'} />
+            <input
+              aria-label="API key"
+              type="password"
+              autoComplete="off"
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              placeholder={settings?.llm.apiKeySet ? 'set (leave empty to keep)' : 'not set'}
+            />
           </label>
           <p className="muted">The key is stored by the host outside vars, the ledger and exports; it is never sent back to this page.</p>
           {settings?.llm.apiKeySet ? (
-            <button type="button" onClick={() => void useSettingsStore.getState().save({ llm: { apiKey: null } })}>Remove API key</button>
+            <button type="button" onClick={() => void useSettingsStore.getState().save({ llm: { apiKey: null } })}>
+              Remove API key
+            </button>
           ) : null}
         </fieldset>
         <fieldset disabled={!settings}>
@@ -64,14 +95,25 @@ export function SettingsPage() {
             <input type="checkbox" checked={signing} onChange={(e) => setSigning(e.target.checked)} />
             Sign ledger records (Ed25519)
           </label>
-          <label>Public key<textarea readOnly rows={3} value={settings?.signing.publicKey ?? '(no key yet)'} /></label>
+          <label>
+            Public key
+            <textarea readOnly rows={3} value={settings?.signing.publicKey ?? '(no key yet)'} />
+          </label>
         </fieldset>
         <fieldset>
           <legend>Storage</legend>
-          <p>Data folder: <span className="mono">{settings?.dataDir ?? info?.dataDir ?? '…'}</span></p>
-          {info ? <p className="muted">Database: <span className="mono">{info.dbPath}</span> · version {info.version} · {info.transport}</p> : null}
+          <p>
+            Data folder: <span className="mono">{settings?.dataDir ?? info?.dataDir ?? '…'}</span>
+          </p>
+          {info ? (
+            <p className="muted">
+              Database: <span className="mono">{info.dbPath}</span> · version {info.version} · {info.transport}
+            </p>
+          ) : null}
         </fieldset>
-        <button type="submit" className="primary" disabled={saving || !settings}>Save settings</button>
+        <button type="submit" className="primary" disabled={saving || !settings}>
+          Save settings
+        </button>
       </form>
     </section>
   );

@@ -29,13 +29,27 @@ export function ArtifactViewer({ artifactRef, onClose }: { artifactRef: string; 
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div className="modal artifact-viewer" role="dialog" aria-modal="true" aria-label="Artifact">
         <h2>Artifact</h2>
-        <p className="mono muted" title={artifactRef}>{artifactRef}</p>
-        {error ? <p className="inline-error" role="alert">{error}</p> : null}
-        {content ? <p className="muted">{content.mime} · {content.size.toLocaleString()} bytes</p> : null}
+        <p className="mono muted" title={artifactRef}>
+          {artifactRef}
+        </p>
+        {error ? (
+          <p className="inline-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {content ? (
+          <p className="muted">
+            {content.mime} · {content.size.toLocaleString()} bytes
+          </p>
+        ) : null}
         {content ? <Preview content={content} /> : !error ? <p className="muted">Loading…</p> : null}
         <div className="modal-actions">
-          <button type="button" onClick={onClose} autoFocus>Close</button>
-          <button type="button" className="primary" disabled={!content} onClick={() => content && save(content)}>Save…</button>
+          <button type="button" onClick={onClose} autoFocus>
+            Close
+          </button>
+          <button type="button" className="primary" disabled={!content} onClick={() => content && save(content)}>
+            Save…
+          </button>
         </div>
       </div>
     </div>
@@ -50,8 +64,12 @@ function Preview({ content }: { content: ArtifactContent }) {
   if (text === null) return <p className="muted">Binary content: save it to open it.</p>;
   return (
     <>
-      <pre className="json artifact-preview" aria-label="Artifact content" tabIndex={0}>{text.shown}</pre>
-      {text.truncated ? <p className="muted">Showing the first {PREVIEW_CHARS.toLocaleString()} characters: save to see all of it.</p> : null}
+      <pre className="json artifact-preview" aria-label="Artifact content" tabIndex={0}>
+        {text.shown}
+      </pre>
+      {text.truncated ? (
+        <p className="muted">Showing the first {PREVIEW_CHARS.toLocaleString()} characters: save to see all of it.</p>
+      ) : null}
     </>
   );
 }

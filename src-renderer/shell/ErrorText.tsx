@@ -10,7 +10,12 @@ export function splitError(text: string): { code: string | null; message: string
 export function ErrorText({ text, alert = true }: { text: string; alert?: boolean }) {
   const { code, message } = splitError(text);
   return (
-    <p className="inline-error" role={alert ? 'alert' : undefined} title={code ? `Error code ${code}` : undefined} data-code={code ?? undefined}>
+    <p
+      className="inline-error"
+      role={alert ? 'alert' : undefined}
+      title={code ? `Error code ${code}` : undefined}
+      data-code={code ?? undefined}
+    >
       <span>{capitalise(message)}</span>
       {code ? <CopyCode code={code} /> : null}
     </p>

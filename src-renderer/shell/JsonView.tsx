@@ -21,17 +21,19 @@ function ArtifactLinks({ value }: { value: unknown }) {
   if (refs.length === 0) return null;
   return (
     <>
-    <ul className="artifact-links" aria-label="Artifacts">
-      {refs.map((r) => (
-        <li key={r.ref}>
-          <button type="button" className="link" onClick={() => setOpen(r.ref)} title={r.ref}>
-            Open artifact {r.ref.slice(7, 19)}…
-          </button>{' '}
-          <span className="muted">{r.path} · {r.mime} · {r.size.toLocaleString()} bytes</span>
-        </li>
-      ))}
-    </ul>
-    {open ? <ArtifactViewer artifactRef={open} onClose={() => setOpen(null)} /> : null}
+      <ul className="artifact-links" aria-label="Artifacts">
+        {refs.map((r) => (
+          <li key={r.ref}>
+            <button type="button" className="link" onClick={() => setOpen(r.ref)} title={r.ref}>
+              Open artifact {r.ref.slice(7, 19)}…
+            </button>{' '}
+            <span className="muted">
+              {r.path} · {r.mime} · {r.size.toLocaleString()} bytes
+            </span>
+          </li>
+        ))}
+      </ul>
+      {open ? <ArtifactViewer artifactRef={open} onClose={() => setOpen(null)} /> : null}
     </>
   );
 }

@@ -26,7 +26,12 @@ function walk(v: unknown, path: string, out: ArtifactRefView[], seen: Set<string
   if (typeof o.$artifact === 'string' && /^sha256:[0-9a-f]{64}$/.test(o.$artifact)) {
     if (!seen.has(o.$artifact)) {
       seen.add(o.$artifact);
-      out.push({ ref: o.$artifact, size: typeof o.size === 'number' ? o.size : 0, mime: typeof o.mime === 'string' ? o.mime : 'application/octet-stream', path: path || '(the value)' });
+      out.push({
+        ref: o.$artifact,
+        size: typeof o.size === 'number' ? o.size : 0,
+        mime: typeof o.mime === 'string' ? o.mime : 'application/octet-stream',
+        path: path || '(the value)',
+      });
     }
     return;
   }

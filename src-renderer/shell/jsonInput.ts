@@ -15,7 +15,10 @@ export function parseVarsObject(
     value = parseJsonExact(text, what === 'Vars' ? 'vars' : 'arguments');
   } catch (err) {
     const e = err as { code?: string; message: string };
-    return { ok: false, message: e.code === 'NUMBER_NOT_EXACT' ? e.message : `Not valid JSON: ${e.message.replace(/^\S+ is not valid JSON: /, '')}` };
+    return {
+      ok: false,
+      message: e.code === 'NUMBER_NOT_EXACT' ? e.message : `Not valid JSON: ${e.message.replace(/^\S+ is not valid JSON: /, '')}`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: `${what} must be a JSON object, e.g. {"n": 5}` };
@@ -33,6 +36,12 @@ export function parseJsonPayload(text: string): { ok: true; value: unknown } | {
     return { ok: true, value: parseJsonExact(text, 'payload') };
   } catch (err) {
     const e = err as { code?: string; message: string };
-    return { ok: false, message: e.code === 'NUMBER_NOT_EXACT' || e.code === 'NON_JSON_VALUE' ? e.message : `Not valid JSON: ${e.message.replace(/^\S+ is not valid JSON: /, '')}` };
+    return {
+      ok: false,
+      message:
+        e.code === 'NUMBER_NOT_EXACT' || e.code === 'NON_JSON_VALUE'
+          ? e.message
+          : `Not valid JSON: ${e.message.replace(/^\S+ is not valid JSON: /, '')}`,
+    };
   }
 }

@@ -153,7 +153,8 @@ async function refilter(): Promise<void> {
       };
       try {
         const res = await runtimeClient().call('findLedger', req);
-        if (st.getState().runId === runId && st.getState().filter === filter) st.setState({ matches: keep(res.seqs), matchesTruncated: res.truncated, error: null });
+        if (st.getState().runId === runId && st.getState().filter === filter)
+          st.setState({ matches: keep(res.seqs), matchesTruncated: res.truncated, error: null });
       } catch (err) {
         if (st.getState().runId === runId) st.setState({ error: describeError(err) });
       }
@@ -205,7 +206,6 @@ function merge(s: LedgerState, records: LedgerRecord[], pages: number[]): Pick<L
   }
   return { records: map, loadedPages: loaded };
 }
-
 
 /** Pages a fromEnd window covers completely (its first page is usually partial). */
 function fullPagesIn(records: LedgerRecord[]): number[] {

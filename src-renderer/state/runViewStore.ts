@@ -59,7 +59,17 @@ function verdictMayBeStale(before: RunState, view: RunView): boolean {
   return headMoved && (view.state.status !== 'running' || view.stepMode);
 }
 
-const initial = { runId: null, view: null, error: null, verify: null, verifying: false, snapshots: [], selectedNode: null, selectedSeq: null, busy: false };
+const initial = {
+  runId: null,
+  view: null,
+  error: null,
+  verify: null,
+  verifying: false,
+  snapshots: [],
+  selectedNode: null,
+  selectedSeq: null,
+  busy: false,
+};
 
 export const useRunViewStore = create<RunViewState>()((set, get) => {
   /** Runs one control call; a failure becomes a toast and `false`, the view is refetched either way. */
@@ -132,7 +142,8 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
     decide: async (waitKey, decisions) =>
       (await control('Decision failed', () => api().call('decideToolCalls', { runId: id(), waitKey, decisions }))) !== null,
     async resume(waitKey, payload, doneTitle) {
-      const ok = (await control('Sending failed', () => api().call('resume', { runId: id(), waitKey, payload: payload as never }))) !== null;
+      const ok =
+        (await control('Sending failed', () => api().call('resume', { runId: id(), waitKey, payload: payload as never }))) !== null;
       if (ok) useToastStore.getState().push({ kind: 'info', title: doneTitle, message: 'The run continues.', runId: id() });
       return ok;
     },
@@ -140,7 +151,12 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
       const res = await control('Sending failed', () => api().call('emitEvent', { name, payload: payload as never }));
       if (res) {
         const n = res.delivered.length;
-        useToastStore.getState().push({ kind: 'info', title: `Event “${name}” sent`, message: n === 0 ? 'No run was waiting for it.' : `Delivered to ${n} run${n === 1 ? '' : 's'}.`, runId: id() });
+        useToastStore.getState().push({
+          kind: 'info',
+          title: `Event “${name}” sent`,
+          message: n === 0 ? 'No run was waiting for it.' : `Delivered to ${n} run${n === 1 ? '' : 's'}.`,
+          runId: id(),
+        });
       }
       return res ? res.delivered : null;
     },
@@ -182,14 +198,19 @@ export const useRunViewStore = create<RunViewState>()((set, get) => {
         api().call('createSnapshot', { runId: id(), name, tags, ...(description ? { description } : {}) }),
       );
       if (snap) {
-        useToastStore.getState().push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}`, runId: id() });
+        useToastStore
+          .getState()
+          .push({ kind: 'info', title: 'Snapshot created', message: `${snap.name} at seq ${snap.ledger_seq}`, runId: id() });
         await get().searchSnapshots();
       }
       return snap;
     },
     async restore(snapshotId) {
       const ok = (await control('Restore failed', () => api().call('restoreSnapshot', { snapshotId }))) !== null;
-      if (ok) useToastStore.getState().push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.', runId: id() });
+      if (ok)
+        useToastStore
+          .getState()
+          .push({ kind: 'info', title: 'Snapshot restored', message: 'The run continues from the snapshot.', runId: id() });
       return ok;
     },
     fork: (snapshotId, vars) =>

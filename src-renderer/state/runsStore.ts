@@ -123,5 +123,7 @@ export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
 
 /** A run waits for a person when it asks a question, needs a tool approval, or needs recovery. */
 export function waitsForPerson(run: Pick<RunSummary, 'status' | 'waiting_reason'>): boolean {
-  return run.status === 'waiting' && (run.waiting_reason === 'user' || run.waiting_reason === 'tool_calls' || run.waiting_reason === 'recovery');
+  return (
+    run.status === 'waiting' && (run.waiting_reason === 'user' || run.waiting_reason === 'tool_calls' || run.waiting_reason === 'recovery')
+  );
 }

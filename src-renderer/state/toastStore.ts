@@ -40,7 +40,9 @@ export const useToastStore = create<ToastState>()((set) => ({
   leftRun(runId) {
     // Also gone: a call to attention for the run now open (its panel asks already).
     const openHref = runId === null ? null : runHref(runId);
-    const keep = useToastStore.getState().toasts.filter((t) => (!t.runId || t.runId === runId) && !(t.kind === 'attention' && t.href === openHref));
+    const keep = useToastStore
+      .getState()
+      .toasts.filter((t) => (!t.runId || t.runId === runId) && !(t.kind === 'attention' && t.href === openHref));
     if (keep.length !== useToastStore.getState().toasts.length) set({ toasts: keep });
   },
 }));

@@ -21,7 +21,14 @@ describe('artifacts from the command line', () => {
   it('a large var is stored by hash; `artifact` prints and saves it exactly; an export carries it to another database', async () => {
     const db = join(dir, 'runtime.db');
     const note = 'n'.repeat(70_000);
-    const started = await cliOn(db, '--json', 'run', 'examples.toolapproval', '--vars', JSON.stringify({ path: join(dir, 'notes.txt'), notes: [note] }));
+    const started = await cliOn(
+      db,
+      '--json',
+      'run',
+      'examples.toolapproval',
+      '--vars',
+      JSON.stringify({ path: join(dir, 'notes.txt'), notes: [note] }),
+    );
     expect(started.code, started.stderr).toBe(0);
     const run = jsonOf(started);
     const ref = run.vars.notes[0];

@@ -30,7 +30,28 @@ describe('usage', () => {
   it('--help lists every command and exits 0; a command has its own --help', async () => {
     const main = await runCli(['--help'], env);
     expect(main.code).toBe(0);
-    for (const c of ['workflows', 'run', 'runs', 'show', 'ledger', 'answer', 'resume', 'emit', 'cancel', 'tick', 'snapshot', 'snapshots', 'restore', 'fork', 'export', 'import', 'verify', 'pause', 'unpause', 'serve']) {
+    for (const c of [
+      'workflows',
+      'run',
+      'runs',
+      'show',
+      'ledger',
+      'answer',
+      'resume',
+      'emit',
+      'cancel',
+      'tick',
+      'snapshot',
+      'snapshots',
+      'restore',
+      'fork',
+      'export',
+      'import',
+      'verify',
+      'pause',
+      'unpause',
+      'serve',
+    ]) {
       expect(main.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     }
     const run = await runCli(['run', '--help'], env);
@@ -39,7 +60,15 @@ describe('usage', () => {
   });
 
   it('bad usage → exit 2 and one `error USAGE:` line on stderr', async () => {
-    for (const args of [['frobnicate'], ['run'], ['runs', '--bogus'], ['run', 'examples.counter', '--vars', '{nope'], ['runs', '--status', 'sleeping'], ['resume', 'r1', '--payload', '{}'], ['export', 'r1']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['run'],
+      ['runs', '--bogus'],
+      ['run', 'examples.counter', '--vars', '{nope'],
+      ['runs', '--status', 'sleeping'],
+      ['resume', 'r1', '--payload', '{}'],
+      ['export', 'r1'],
+    ]) {
       const r = await cli(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/^error USAGE: .+\n$/);
@@ -63,7 +92,9 @@ describe('runs end to end on a temporary database', () => {
 
   it('lists workflows and runs a counter to completion', async () => {
     const workflows = await cliJson('workflows');
-    expect(workflows.map((w: { id: string }) => w.id)).toEqual(expect.arrayContaining(['examples.counter', 'examples.approval', 'examples.event', 'examples.timer']));
+    expect(workflows.map((w: { id: string }) => w.id)).toEqual(
+      expect.arrayContaining(['examples.counter', 'examples.approval', 'examples.event', 'examples.timer']),
+    );
     const run = await cliJson('run', 'examples.counter', '--vars', '{"n": 3}');
     expect(run).toMatchObject({ status: 'completed', vars: { n: 3, i: 3 } });
     expect(existsSync(db)).toBe(true);

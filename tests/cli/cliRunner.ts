@@ -13,7 +13,8 @@ export interface CliResult {
 
 export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ABSTRACTRUNTIME_HOME: home, ...extra };
-  for (const key of ['ABSTRACTRUNTIME_DB', 'ABSTRACTRUNTIME_PROJECT', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) if (!(key in extra)) delete env[key];
+  for (const key of ['ABSTRACTRUNTIME_DB', 'ABSTRACTRUNTIME_PROJECT', 'OPENAI_API_KEY', 'OPENAI_BASE_URL'])
+    if (!(key in extra)) delete env[key];
   return env;
 }
 

@@ -59,7 +59,9 @@ describe('--vars follows the one number policy: kept exactly, or refused naming 
     const huge = await cli('run', 'examples.toolapproval', '--vars', '{"notes":[1e400]}');
     expect(huge.stderr).toContain('vars.notes[0]: the number 1e400 cannot be kept exactly');
     const digits = await cli('run', 'examples.toolapproval', '--vars', '{"notes":[3.14159265358979323846]}');
-    expect(digits.stderr).toContain('vars.notes[0]: the number 3.14159265358979323846 cannot be kept exactly (it would become 3.141592653589793)');
+    expect(digits.stderr).toContain(
+      'vars.notes[0]: the number 3.14159265358979323846 cannot be kept exactly (it would become 3.141592653589793)',
+    );
     expect(jsonOf(await cli('--json', 'runs')).total).toBe(before);
   });
 

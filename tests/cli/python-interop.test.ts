@@ -38,7 +38,20 @@ describe('abstractruntime over Python store folders', () => {
   it('imports every folder; show and ledger show what Python wrote, session_id included', async () => {
     // One Python store holding every folder's runs (one CLI start, not twelve).
     const all = join(dir, 'all');
-    for (const f of ['ask', 'ask_waiting', 'event', 'event_waiting', 'nan', 'offload', 'pure', 'stress', 'stress2', 'unchained', 'until', 'until_waiting'])
+    for (const f of [
+      'ask',
+      'ask_waiting',
+      'event',
+      'event_waiting',
+      'nan',
+      'offload',
+      'pure',
+      'stress',
+      'stress2',
+      'unchained',
+      'until',
+      'until_waiting',
+    ])
       cpSync(join(PY, f), all, { recursive: true });
     const r = await cli('--json', 'import', all);
     expect(r.code, r.stderr).toBe(0);
@@ -113,12 +126,26 @@ describe('abstractruntime over Python store folders', () => {
       const ledger = join(folder, `ledger_${EVENT}.jsonl`);
       const last = JSON.parse(readFileSync(ledger, 'utf8').trim().split('\n').pop()!);
       const rec: Record<string, unknown> = {
-        run_id: EVENT, step_id: 'live-1', node_id: 'after', status: 'completed', effect: null, result: { n: 2 }, error: null,
-        started_at: '2026-12-01T21:00:00.000001+00:00', ended_at: '2026-12-01T21:00:00.000002+00:00', actor_id: null, session_id: null,
-        attempt: 1, idempotency_key: null, prev_hash: last.record_hash,
+        run_id: EVENT,
+        step_id: 'live-1',
+        node_id: 'after',
+        status: 'completed',
+        effect: null,
+        result: { n: 2 },
+        error: null,
+        started_at: '2026-12-01T21:00:00.000001+00:00',
+        ended_at: '2026-12-01T21:00:00.000002+00:00',
+        actor_id: null,
+        session_id: null,
+        attempt: 1,
+        idempotency_key: null,
+        prev_hash: last.record_hash,
       };
       const sorted = JSON.stringify(Object.fromEntries(Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : 1))));
-      appendFileSync(ledger, JSON.stringify({ ...rec, record_hash: createHash('sha256').update(sorted).digest('hex'), signature: null }) + '\n');
+      appendFileSync(
+        ledger,
+        JSON.stringify({ ...rec, record_hash: createHash('sha256').update(sorted).digest('hex'), signature: null }) + '\n',
+      );
       await waitFor(new RegExp(`run ${EVENT}\\s+seq 5\\s+completed\\s+completed\\s+node after`));
     } finally {
       child.kill('SIGTERM');

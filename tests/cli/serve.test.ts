@@ -74,7 +74,10 @@ describe('abstractruntime serve', () => {
     const refused = await postApi(url, 'startRun', { workflowId: 'examples.counter', vars: { n: 1 } });
     expect(refused.result).toMatchObject({ ok: false, error: { code: 'DATABASE_GONE' } });
     expect((await postApi(url, 'getInfo', {})).result.value.databaseProblem).toMatch(/gone\.db was deleted while this host had it open/);
-    await vi.waitFor(() => expect(server.stderr()).toMatch(/error DATABASE_GONE: the database file .*gone\.db was deleted/), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(() => expect(server.stderr()).toMatch(/error DATABASE_GONE: the database file .*gone\.db was deleted/), {
+      timeout: 20_000,
+      interval: 200,
+    });
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   });

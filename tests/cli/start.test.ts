@@ -18,7 +18,11 @@ const electronBinaryPresent = existsSync(join(ROOT, 'node_modules/electron/path.
 
 /** Runs `npm start` (scripts/start.mjs) until the web host it falls back to answers; returns what it printed. */
 async function startUntilServing(env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--port', '0'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const take = (d: Buffer) => {
@@ -38,7 +42,11 @@ async function startUntilServing(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 function baseEnv(name: string): NodeJS.ProcessEnv {
-  return { ...cliEnv(join(dir, name)), ABSTRACTRUNTIME_DB: join(dir, `${name}.db`), ABSTRACTRUNTIME_WEB_DIR: writeFakeRenderer(join(dir, name)) };
+  return {
+    ...cliEnv(join(dir, name)),
+    ABSTRACTRUNTIME_DB: join(dir, `${name}.db`),
+    ABSTRACTRUNTIME_WEB_DIR: writeFakeRenderer(join(dir, name)),
+  };
 }
 
 describe('npm start without a usable Electron', () => {
@@ -53,19 +61,22 @@ describe('npm start without a usable Electron', () => {
   });
 
   // The download is pointed at a closed local port, so "offline" holds on any machine.
-  it.skipIf(electronBinaryPresent)('with a display but no network: tries Electron\'s installer, then serves the inspector instead', async () => {
-    const env: NodeJS.ProcessEnv = {
-      ...baseEnv('offline'),
-      DISPLAY: ':99',
-      ELECTRON_MIRROR: 'http://127.0.0.1:9/',
-      electron_config_cache: join(dir, 'electron-cache'),
-    };
-    delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-    const out = await startUntilServing(env);
-    expect(out).toContain("downloading it with Electron's installer (node node_modules/electron/install.js)");
-    expect(out).toContain('AbstractRuntime desktop cannot start here: the Electron binary could not be downloaded (no internet access?)');
-    expect(existsSync(join(ROOT, 'node_modules/electron/path.txt'))).toBe(false);
-  });
+  it.skipIf(electronBinaryPresent)(
+    "with a display but no network: tries Electron's installer, then serves the inspector instead",
+    async () => {
+      const env: NodeJS.ProcessEnv = {
+        ...baseEnv('offline'),
+        DISPLAY: ':99',
+        ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+        electron_config_cache: join(dir, 'electron-cache'),
+      };
+      delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+      const out = await startUntilServing(env);
+      expect(out).toContain("downloading it with Electron's installer (node node_modules/electron/install.js)");
+      expect(out).toContain('AbstractRuntime desktop cannot start here: the Electron binary could not be downloaded (no internet access?)');
+      expect(existsSync(join(ROOT, 'node_modules/electron/path.txt'))).toBe(false);
+    },
+  );
 
   it.skipIf(electronBinaryPresent)('ELECTRON_SKIP_BINARY_DOWNLOAD is respected: no download attempt, the web host instead', async () => {
     const out = await startUntilServing({ ...baseEnv('skip'), DISPLAY: ':99', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });

@@ -16,7 +16,10 @@ function documentedRules(): { layer: string; forbidden: string[] }[] {
     .split('\n')
     .filter((line) => /^\| `/.test(line))
     .map((line) => {
-      const [layer, forbidden] = line.split('|').slice(1, 3).map((cell) => cell.trim());
+      const [layer, forbidden] = line
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => cell.trim());
       const names = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
       return { layer: names(layer!)[0]!, forbidden: names(forbidden!) };
     });
@@ -53,7 +56,9 @@ describe('the layer map (docs/proposal.md) and the lint rule', () => {
       for (const target of rule.forbidden) {
         const spec = importOf(file, target);
         const errors = await boundaryErrors(file, `import { x } from '${spec}';\nexport const y = x;\n`);
-        expect(errors, `${file} importing ${spec}`).toEqual([`${rule.layer} may not import ${target} ("${spec}"): see the layer map in docs/proposal.md`]);
+        expect(errors, `${file} importing ${spec}`).toEqual([
+          `${rule.layer} may not import ${target} ("${spec}"): see the layer map in docs/proposal.md`,
+        ]);
       }
     }
   });
@@ -63,7 +68,12 @@ describe('the layer map (docs/proposal.md) and the lint rule', () => {
     expect(await boundaryErrors(file, "export * from '../../store/sqlite/SqliteStore';\n")).toHaveLength(1);
     expect(await boundaryErrors(file, "export const m = () => import('../../host/RuntimeHost');\n")).toHaveLength(1);
     expect(await boundaryErrors(file, "export const e = require('electron');\n")).toHaveLength(1);
-    expect(await boundaryErrors(file, "import { z } from '../../../src-shared/json';\nimport { c } from '../clock';\nexport const v = [z, c];\n")).toEqual([]);
+    expect(
+      await boundaryErrors(
+        file,
+        "import { z } from '../../../src-shared/json';\nimport { c } from '../clock';\nexport const v = [z, c];\n",
+      ),
+    ).toEqual([]);
     expect(await boundaryErrors('src-main/electron/probe.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
   });
 });

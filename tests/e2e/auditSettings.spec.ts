@@ -21,7 +21,9 @@ test('audit: open an exported bundle, verify it offline, browse it', async ({ pa
 
   const bundle = JSON.parse(readFileSync(file, 'utf8')) as { records: { body: string }[] };
   bundle.records[2]!.body = bundle.records[2]!.body.replace(/"started_at":"[^"]+"/, '"started_at":"2000-01-01T00:00:00.000Z"');
-  await page.getByLabel('Bundle file').setInputFiles({ name: 'tampered.bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+  await page
+    .getByLabel('Bundle file')
+    .setInputFiles({ name: 'tampered.bundle.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
   await expect(page.getByRole('status', { name: 'Verification' })).toContainText('Chain broken at seq 2');
 });
 

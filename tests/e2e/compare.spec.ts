@@ -19,7 +19,9 @@ test('compare two runs chosen in the list: state diff and path diff side by side
   await expect(diff).toContainText('n changed');
   const paths = page.getByRole('region', { name: 'Path diff' });
   await expect(paths.getByRole('heading', { level: 2 })).toHaveText('Paths part at step 1');
-  const texts = await Promise.all([three, five].map((r) => paths.getByRole('list', { name: `Path of ${r.run_id}`, exact: true }).textContent()));
+  const texts = await Promise.all(
+    [three, five].map((r) => paths.getByRole('list', { name: `Path of ${r.run_id}`, exact: true }).textContent()),
+  );
   expect(texts[0]).toContain('count ×');
   expect(texts[0]).not.toBe(texts[1]);
   await expect(paths.locator('.path-differs').first()).toBeVisible();

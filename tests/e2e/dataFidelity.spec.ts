@@ -18,7 +18,10 @@ interface Run {
 
 test('the artifact viewer opens a large value kept by hash, previews it and saves its exact bytes', async ({ page }) => {
   const note = `a long note ${'n'.repeat(70_000)}`;
-  const run = await host.api<Run>('startRun', { workflowId: 'examples.toolapproval', vars: { path: join(host.home, 'notes.txt'), notes: [note] } });
+  const run = await host.api<Run>('startRun', {
+    workflowId: 'examples.toolapproval',
+    vars: { path: join(host.home, 'notes.txt'), notes: [note] },
+  });
   const ref = (run.vars.notes as { $artifact: string }[])[0]!.$artifact;
   await page.goto(`${host.url}/#/runs/${run.run_id}`);
 
@@ -92,7 +95,12 @@ test('numbers kept exactly: CLI --vars → store → export → import over HTTP
   const exact = '[98765432109876543210,-0.0,1.0,1e-07,2.5e+20]';
   // The CLI writes into its own database; the host only sees the run through the bundle.
   const elsewhere = join(host.home, 'elsewhere.db');
-  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, '--db', elsewhere, '--json', ...args], { cwd: ROOT, env: { ...process.env, ABSTRACTRUNTIME_HOME: host.home }, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, '--db', elsewhere, '--json', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ABSTRACTRUNTIME_HOME: host.home },
+      encoding: 'utf8',
+    });
   const started = cli('run', 'examples.toolapproval', '--vars', `{"notes":${exact}}`);
   expect(started.status, started.stderr).toBe(0);
   const runId = /"run_id": "([^"]+)"/.exec(started.stdout)![1]!;

@@ -17,7 +17,9 @@ test('export a run from its view, with the bundle verification shown, and a sele
   expect(file.suggestedFilename()).toBe(`run-examples.counter-${run.run_id}.bundle.json`);
   const bundle = JSON.parse(readFileSync((await file.path())!, 'utf8')) as { state: { run_id: string }; records: unknown[] };
   expect(bundle.state.run_id).toBe(run.run_id);
-  await expect(page.getByRole('status', { name: 'Exported bundle' })).toHaveText(`Exported · bundle verifies (${bundle.records.length} records)`);
+  await expect(page.getByRole('status', { name: 'Exported bundle' })).toHaveText(
+    `Exported · bundle verifies (${bundle.records.length} records)`,
+  );
   await screenshot(page, 'run-exported');
 
   await page.goto(`${host.url}/#/runs`);
@@ -27,5 +29,7 @@ test('export a run from its view, with the bundle verification shown, and a sele
   page.on('download', (d) => names.push(d.suggestedFilename()));
   await page.getByRole('button', { name: 'Export 2 selected runs' }).click();
   await expect(page.getByRole('status', { name: 'Export result' })).toHaveText('Exported 2 bundles, each verifies');
-  await expect.poll(() => [...names].sort()).toEqual([`run-examples.counter-${run.run_id}.bundle.json`, `run-examples.counter-${other.run_id}.bundle.json`].sort());
+  await expect
+    .poll(() => [...names].sort())
+    .toEqual([`run-examples.counter-${run.run_id}.bundle.json`, `run-examples.counter-${other.run_id}.bundle.json`].sort());
 });

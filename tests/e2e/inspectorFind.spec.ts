@@ -7,7 +7,11 @@ let host: WebHost;
 let llm: ScriptedOpenAiServer;
 test.beforeAll(async () => {
   llm = await startScriptedOpenAiServer([
-    { toolCalls: [{ name: 'add', arguments: { a: 1234, b: 4321 }, id: 'call-add' }], usage: { prompt_tokens: 61, completion_tokens: 18 }, model: 'scripted-model' },
+    {
+      toolCalls: [{ name: 'add', arguments: { a: 1234, b: 4321 }, id: 'call-add' }],
+      usage: { prompt_tokens: 61, completion_tokens: 18 },
+      model: 'scripted-model',
+    },
     { content: 'The sum is five thousand.', usage: { prompt_tokens: 90, completion_tokens: 9 }, model: 'scripted-model' },
   ]);
   host = await startWebHost();
@@ -91,7 +95,10 @@ test('search across runs finds a word inside a tool result of another run and li
 });
 
 test('runs list: filters in the address, parent/child tree, what each run waits for, full ids on hover', async ({ page }) => {
-  const parent = await host.api<{ run_id: string }>('startRun', { workflowId: 'examples.parent', vars: { childWorkflowId: 'examples.event', childVars: { eventName: 'approved' } } });
+  const parent = await host.api<{ run_id: string }>('startRun', {
+    workflowId: 'examples.parent',
+    vars: { childWorkflowId: 'examples.event', childVars: { eventName: 'approved' } },
+  });
   await page.goto(`${host.url}/#/runs?workflow=examples.counter&status=completed`);
   const table = page.getByRole('table', { name: 'Runs list' });
   await expect(page.getByLabel('Workflow')).toHaveValue('examples.counter');

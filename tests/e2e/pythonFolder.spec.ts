@@ -21,12 +21,26 @@ test.afterAll(async () => {
 function appendPythonRecord(ledger: string): void {
   const last = JSON.parse(readFileSync(ledger, 'utf8').trim().split('\n').pop()!);
   const body: Record<string, unknown> = {
-    run_id: RUN, step_id: 'live-step', node_id: 'done', status: 'completed', effect: null, result: { approved: true, score: 1.0 },
-    error: null, started_at: '2026-12-01T21:30:00.000001+00:00', ended_at: '2026-12-01T21:30:00.000002+00:00', actor_id: null,
-    session_id: null, attempt: 1, idempotency_key: null, prev_hash: last.record_hash,
+    run_id: RUN,
+    step_id: 'live-step',
+    node_id: 'done',
+    status: 'completed',
+    effect: null,
+    result: { approved: true, score: 1.0 },
+    error: null,
+    started_at: '2026-12-01T21:30:00.000001+00:00',
+    ended_at: '2026-12-01T21:30:00.000002+00:00',
+    actor_id: null,
+    session_id: null,
+    attempt: 1,
+    idempotency_key: null,
+    prev_hash: last.record_hash,
   };
   const canonical = JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1))));
-  appendFileSync(ledger, `${JSON.stringify({ ...body, record_hash: createHash('sha256').update(canonical).digest('hex'), signature: null })}\n`);
+  appendFileSync(
+    ledger,
+    `${JSON.stringify({ ...body, record_hash: createHash('sha256').update(canonical).digest('hex'), signature: null })}\n`,
+  );
 }
 
 test('a Python store folder opens live: a line appended to its ledger appears in the open run view without a reload', async ({ page }) => {

@@ -21,11 +21,13 @@ test('fork from a record with an edited var: the preview lists the effect that w
   await expect(dialog.getByLabel('Results reused')).toContainText('Results reused from the ledger: 0');
   const vars = dialog.getByLabel('Vars of the new run (JSON; edit before forking)');
   await vars.fill('{"eventName": "shipped"}');
-  await expect(dialog.getByLabel('Edited vars')).toHaveText('Edited: eventName (recorded in the fork\'s first record)');
+  await expect(dialog.getByLabel('Edited vars')).toHaveText("Edited: eventName (recorded in the fork's first record)");
   await screenshot(page, 'time-travel-fork-preview');
   await dialog.getByRole('button', { name: 'Fork the new run' }).click();
 
-  await expect(page.getByRole('region', { name: 'Waiting for an event' }).getByRole('heading')).toHaveText('Waiting for the event “shipped”');
+  await expect(page.getByRole('region', { name: 'Waiting for an event' }).getByRole('heading')).toHaveText(
+    'Waiting for the event “shipped”',
+  );
   await expect(page.getByRole('navigation', { name: 'Related runs' })).toContainText('Forked from');
   const list = page.getByRole('list', { name: 'Ledger records' });
   await list.locator('[data-seq="0"]').click();
@@ -36,7 +38,10 @@ test('fork from a record with an edited var: the preview lists the effect that w
 test('restore to a record: the wait re-arms, later records are marked superseded and can be hidden', async ({ page }) => {
   const run = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'approved' } });
   await host.api('emitEvent', { name: 'approved', payload: { first: true } });
-  const ledger = await host.api<{ records: { seq: number; kind: string; status: string }[]; total: number }>('getLedger', { runId: run.run_id, limit: 100 });
+  const ledger = await host.api<{ records: { seq: number; kind: string; status: string }[]; total: number }>('getLedger', {
+    runId: run.run_id,
+    limit: 100,
+  });
   const waiting = ledger.records.find((r) => r.kind === 'effect' && r.status === 'waiting')!;
   await page.goto(`${host.url}/#/runs/${run.run_id}/records/${waiting.seq}`);
   await page.getByLabel(`Record ${waiting.seq}`).getByRole('button', { name: 'Restore to here…' }).click();

@@ -7,7 +7,11 @@ let host: WebHost;
 let llm: ScriptedOpenAiServer;
 test.beforeAll(async () => {
   llm = await startScriptedOpenAiServer([
-    { toolCalls: [{ name: 'add', arguments: { a: 17, b: 25 }, id: 'call-add' }], usage: { prompt_tokens: 61, completion_tokens: 18 }, model: 'scripted-model' },
+    {
+      toolCalls: [{ name: 'add', arguments: { a: 17, b: 25 }, id: 'call-add' }],
+      usage: { prompt_tokens: 61, completion_tokens: 18 },
+      model: 'scripted-model',
+    },
     { content: '17 + 25 = 42', usage: { prompt_tokens: 90, completion_tokens: 9 }, model: 'scripted-model' },
   ]);
   host = await startWebHost();

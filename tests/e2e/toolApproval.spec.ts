@@ -12,7 +12,10 @@ test.afterAll(async () => host?.stop());
 test('approve one write_note call with edited arguments, deny the other, see the results in the ledger', async ({ page }) => {
   // In the system temp folder, where file tools may write (never the host's data folder).
   const path = join(mkdtempSync(join(tmpdir(), 'ar-e2e-notes-')), 'notes.txt');
-  const run = await host.api<{ run_id: string }>('startRun', { workflowId: 'examples.toolapproval', vars: { path, notes: ['first', 'second'] } });
+  const run = await host.api<{ run_id: string }>('startRun', {
+    workflowId: 'examples.toolapproval',
+    vars: { path, notes: ['first', 'second'] },
+  });
   await page.goto(`${host.url}/#/runs/${run.run_id}`);
 
   const panel = page.getByRole('region', { name: 'Tool approval' });

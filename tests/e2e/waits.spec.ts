@@ -27,7 +27,10 @@ test('send the awaited event with a JSON payload to this run, then to every run 
   const a = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'shipped' } });
   const b = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'shipped' } });
   await page.goto(`${host.url}/#/runs/${a.run_id}`);
-  await page.getByRole('region', { name: 'Waiting for an event' }).getByRole('button', { name: 'Send to every run waiting for “shipped”' }).click();
+  await page
+    .getByRole('region', { name: 'Waiting for an event' })
+    .getByRole('button', { name: 'Send to every run waiting for “shipped”' })
+    .click();
   await expect(page.getByRole('status').filter({ hasText: 'Delivered to 2 runs.' })).toBeVisible();
   await expect(page.locator('.run-header .pill')).toHaveText('completed');
   expect((await host.api<{ state: Run }>('getRun', { runId: b.run_id })).state.status).toBe('completed');
@@ -48,7 +51,10 @@ test('a timer wait counts down and can be fired now; pause holds it, unpause rel
 
   await panel.getByRole('button', { name: 'Fire timer now' }).click();
   await expect(page.locator('.run-header .pill')).toHaveText('completed');
-  const ledger = await host.api<{ records: { kind: string; actor: { kind: string } | null }[] }>('getLedger', { runId: run.run_id, limit: 100 });
+  const ledger = await host.api<{ records: { kind: string; actor: { kind: string } | null }[] }>('getLedger', {
+    runId: run.run_id,
+    limit: 100,
+  });
   expect(ledger.records.find((r) => r.kind === 'resumed')?.actor?.kind).toBe('user');
 });
 

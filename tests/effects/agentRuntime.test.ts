@@ -21,7 +21,14 @@ afterEach(async () => {
 
 async function setup(mode: LlmMode, script: ScriptedReply[], opts: { registry?: ToolRegistry } = {}) {
   server = await startScriptedOpenAiServer(script);
-  const settings: LlmSettings = { mode, baseUrl: server.baseUrlV1, model: mode === 'local' ? 'qwen3:4b' : 'ollama/qwen3:4b', apiKey: KEY, timeoutMs: 10_000, maxRetries: 0 };
+  const settings: LlmSettings = {
+    mode,
+    baseUrl: server.baseUrlV1,
+    model: mode === 'local' ? 'qwen3:4b' : 'ollama/qwen3:4b',
+    apiKey: KEY,
+    timeoutMs: 10_000,
+    maxRetries: 0,
+  };
   const registry = opts.registry ?? new ToolRegistry();
   if (!opts.registry) registerBuiltinTools(registry);
   registerAgentTools(registry);
@@ -50,12 +57,19 @@ describe('examples.agent end to end', () => {
     const done = await runtime.tick(run.run_id);
     expect(done.status).toBe('completed');
     expect(done.output).toEqual({ answer: 'The answer is 42.', turns: 2, stopped_reason: 'answered' });
-    expect(done.vars.tools).toEqual({ mode: 'executed', results: [{ call_id: 'call_1', name: 'add', arguments: { a: 17, b: 25 }, success: true, output: { sum: 42 }, error: null }] });
+    expect(done.vars.tools).toEqual({
+      mode: 'executed',
+      results: [{ call_id: 'call_1', name: 'add', arguments: { a: 17, b: 25 }, success: true, output: { sum: 42 }, error: null }],
+    });
 
     const [first, second] = server.requests;
     expect(first!.body.tools.map((t: any) => t.function.name)).toEqual(AGENT_TOOL_SPECS.map((t) => t.name));
     expect(second!.body.messages.slice(-2)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'add', arguments: '{"a":17,"b":25}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'add', arguments: '{"a":17,"b":25}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '{"sum":42}' },
     ]);
     expect(first!.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -63,7 +77,11 @@ describe('examples.agent end to end', () => {
 
     const effects = [...store.iterateLedger(run.run_id)].filter((r) => r.kind === 'effect' && r.status === 'completed');
     expect(effects.map((r) => r.effect!.type)).toEqual(['llm_call', 'tool_calls', 'llm_call']);
-    expect(effects[0]!.result).toMatchObject({ finish_reason: 'tool_calls', usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }, model: 'qwen3:4b' });
+    expect(effects[0]!.result).toMatchObject({
+      finish_reason: 'tool_calls',
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      model: 'qwen3:4b',
+    });
     expect(effects[0]!.actor?.kind).toBe('llm');
   });
 
@@ -72,8 +90,14 @@ describe('examples.agent end to end', () => {
     const run = await runtime.start('examples.agent', { task: 'add them' });
     const waiting = await runtime.tick(run.run_id);
     expect(waiting.status).toBe('waiting');
-    expect(waiting.waiting).toMatchObject({ reason: 'tool_calls', tool_calls: [{ name: 'add', arguments: { a: 17, b: 25 }, call_id: 'call_1' }] });
-    await runtime.resume(run.run_id, { waitKey: waiting.waiting!.wait_key, payload: { results: [{ call_id: 'call_1', output: { sum: 42 } }] } });
+    expect(waiting.waiting).toMatchObject({
+      reason: 'tool_calls',
+      tool_calls: [{ name: 'add', arguments: { a: 17, b: 25 }, call_id: 'call_1' }],
+    });
+    await runtime.resume(run.run_id, {
+      waitKey: waiting.waiting!.wait_key,
+      payload: { results: [{ call_id: 'call_1', output: { sum: 42 } }] },
+    });
     const done = await runtime.tick(run.run_id);
     expect(done.output).toMatchObject({ answer: '42', turns: 2 });
 
@@ -110,30 +134,60 @@ describe('examples.agent end to end', () => {
         return { sent: true };
       },
     });
-    const { runtime, store } = await setup('local', [{ toolCalls: [{ name: 'send_email', arguments: { to: 'bob@x' }, id: 'e1' }] }, { content: 'sent' }], { registry });
+    const { runtime, store } = await setup(
+      'local',
+      [{ toolCalls: [{ name: 'send_email', arguments: { to: 'bob@x' }, id: 'e1' }] }, { content: 'sent' }],
+      { registry },
+    );
     const run = await runtime.start('examples.agent', { task: 'email bob', tools: registry.specs(['send_email']) });
     const waiting = await runtime.tick(run.run_id);
-    expect(waiting.waiting).toMatchObject({ reason: 'tool_calls', tool_calls: [{ call_id: 'e1', name: 'send_email' }], details: { pending_modes: ['approval'] } });
+    expect(waiting.waiting).toMatchObject({
+      reason: 'tool_calls',
+      tool_calls: [{ call_id: 'e1', name: 'send_email' }],
+      details: { pending_modes: ['approval'] },
+    });
     expect(sent).toEqual([]);
 
-    await runtime.resume(run.run_id, { waitKey: waiting.waiting!.wait_key, payload: { decisions: [{ call_id: 'e1', approved: true, arguments: { to: 'alice@x' } }] } });
+    await runtime.resume(run.run_id, {
+      waitKey: waiting.waiting!.wait_key,
+      payload: { decisions: [{ call_id: 'e1', approved: true, arguments: { to: 'alice@x' } }] },
+    });
     const done = await runtime.tick(run.run_id);
     expect(done.output).toMatchObject({ answer: 'sent' });
     expect(sent).toEqual(['alice@x']);
-    const toolRecord = [...store.iterateLedger(run.run_id)].find((r) => r.kind === 'effect' && r.status === 'completed' && r.effect!.type === 'tool_calls');
-    expect(toolRecord!.result).toMatchObject({ results: [{ success: true, approval: { approved: true, edited_arguments: { to: 'alice@x' } } }] });
+    const toolRecord = [...store.iterateLedger(run.run_id)].find(
+      (r) => r.kind === 'effect' && r.status === 'completed' && r.effect!.type === 'tool_calls',
+    );
+    expect(toolRecord!.result).toMatchObject({
+      results: [{ success: true, approval: { approved: true, edited_arguments: { to: 'alice@x' } } }],
+    });
   });
 
   it('approval denied: the denial is the tool result the LLM sees', async () => {
     const registry = new ToolRegistry();
-    registry.register({ name: 'wipe', description: 'Wipes.', parameters: { type: 'object' }, trust: 'approval', idempotent: false, execute: () => ({ wiped: true }) });
-    const { server, runtime } = await setup('local', [{ toolCalls: [{ name: 'wipe', arguments: {}, id: 'w1' }] }, { content: 'ok, not wiping' }], { registry });
+    registry.register({
+      name: 'wipe',
+      description: 'Wipes.',
+      parameters: { type: 'object' },
+      trust: 'approval',
+      idempotent: false,
+      execute: () => ({ wiped: true }),
+    });
+    const { server, runtime } = await setup(
+      'local',
+      [{ toolCalls: [{ name: 'wipe', arguments: {}, id: 'w1' }] }, { content: 'ok, not wiping' }],
+      { registry },
+    );
     const run = await runtime.start('examples.agent', { tools: registry.specs(['wipe']) });
     const waiting = await runtime.tick(run.run_id);
     await runtime.resume(run.run_id, { waitKey: waiting.waiting!.wait_key, payload: { approved: false, reason: 'too risky' } });
     const done = await runtime.tick(run.run_id);
     expect(done.status).toBe('completed');
-    expect(server.requests[1]!.body.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'w1', content: 'error: denied by user: too risky' });
+    expect(server.requests[1]!.body.messages.at(-1)).toEqual({
+      role: 'tool',
+      tool_call_id: 'w1',
+      content: 'error: denied by user: too risky',
+    });
   });
 
   it('an approval wait survives a restart: a new Runtime with fresh handlers resumes it from the store alone', async () => {
@@ -151,10 +205,19 @@ describe('examples.agent end to end', () => {
       },
     };
     registry.register(sendEmail);
-    const { server, runtime, store } = await setup('local', [
-      { toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 }, id: 't1' }, { name: 'send_email', arguments: { to: 'bob@x' }, id: 'e1' }] },
-      { content: 'done' },
-    ], { registry });
+    const { server, runtime, store } = await setup(
+      'local',
+      [
+        {
+          toolCalls: [
+            { name: 'add', arguments: { a: 1, b: 2 }, id: 't1' },
+            { name: 'send_email', arguments: { to: 'bob@x' }, id: 'e1' },
+          ],
+        },
+        { content: 'done' },
+      ],
+      { registry },
+    );
     const run = await runtime.start('examples.agent', { tools: registry.specs(['add', 'send_email']) });
     const waiting = await runtime.tick(run.run_id);
     expect(waiting.waiting!.details).toMatchObject({ results: [{ call_id: 't1', output: { sum: 3 } }, null] });
@@ -176,7 +239,10 @@ describe('examples.agent end to end', () => {
     const done = await runtime2.tick(run.run_id);
     expect(done.status).toBe('completed');
     expect(sent).toEqual(['bob@x']);
-    expect((done.vars.tools as any).results.map((r: any) => [r.call_id, r.success])).toEqual([['t1', true], ['e1', true]]);
+    expect((done.vars.tools as any).results.map((r: any) => [r.call_id, r.success])).toEqual([
+      ['t1', true],
+      ['e1', true],
+    ]);
   });
 
   it('stops after maxTurns LLM calls when the model keeps calling tools', async () => {

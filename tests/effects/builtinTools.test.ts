@@ -45,16 +45,26 @@ afterAll(async () => {
 async function call(name: string, args: JsonValue, allowedHosts: string[] = []) {
   const r = new ToolRegistry();
   registerBuiltinTools(r, { allowedFolders: [allowed], allowedHosts });
-  const out = await createToolCallsEffectHandler(r).execute({ type: 'tool_calls', payload: { tool_calls: [{ name, arguments: args, call_id: 'c' }], allowed_tools: [name] } }, effectCtx());
+  const out = await createToolCallsEffectHandler(r).execute(
+    { type: 'tool_calls', payload: { tool_calls: [{ name, arguments: args, call_id: 'c' }], allowed_tools: [name] } },
+    effectCtx(),
+  );
   expect(out.kind).toBe('completed');
   return (out as unknown as { result: { results: any[] } }).result.results[0];
 }
 
 describe('built-in tools', () => {
   it('read_text_file reads inside the allowed folder (absolute or relative paths)', async () => {
-    expect(await call('read_text_file', { path: join(allowed, 'notes.txt') })).toMatchObject({ success: true, output: { content: 'hello tools\n', truncated: false } });
+    expect(await call('read_text_file', { path: join(allowed, 'notes.txt') })).toMatchObject({
+      success: true,
+      output: { content: 'hello tools\n', truncated: false },
+    });
     expect((await call('read_text_file', { path: 'sub/deep.txt' })).output.content).toBe('deep');
-    expect((await call('read_text_file', { path: 'notes.txt', max_bytes: 5 })).output).toMatchObject({ content: 'hello', truncated: true, bytes: 12 });
+    expect((await call('read_text_file', { path: 'notes.txt', max_bytes: 5 })).output).toMatchObject({
+      content: 'hello',
+      truncated: true,
+      bytes: 12,
+    });
   });
 
   it('read_text_file refuses .. escapes, symlinks out, missing files, folders and binary files', async () => {
@@ -83,7 +93,10 @@ describe('built-in tools', () => {
   it('with no allowed folders, file tools refuse every path', async () => {
     const r = new ToolRegistry();
     registerBuiltinTools(r);
-    const out = await createToolCallsEffectHandler(r).execute({ type: 'tool_calls', payload: { tool_calls: [{ name: 'list_folder', arguments: { path: '/' } }], allowed_tools: ['list_folder'] } }, effectCtx());
+    const out = await createToolCallsEffectHandler(r).execute(
+      { type: 'tool_calls', payload: { tool_calls: [{ name: 'list_folder', arguments: { path: '/' } }], allowed_tools: ['list_folder'] } },
+      effectCtx(),
+    );
     expect((out as any).result.results[0].error).toMatch(/no allowed folders/);
   });
 
@@ -92,7 +105,10 @@ describe('built-in tools', () => {
       success: true,
       output: { status: 200, body: 'you asked for /hello', content_type: 'text/plain' },
     });
-    expect((await call('http_get', { url: `http://${host}/redirect` }, [host])).output).toMatchObject({ status: 302, location: 'http://example.invalid/' });
+    expect((await call('http_get', { url: `http://${host}/redirect` }, [host])).output).toMatchObject({
+      status: 302,
+      location: 'http://example.invalid/',
+    });
     expect((await call('http_get', { url: `http://${host}/x` }, ['example.com'])).error).toMatch(/not in the allow-list/);
     expect((await call('http_get', { url: 'file:///etc/passwd' }, [host])).error).toMatch(/only http\(s\)/);
   });

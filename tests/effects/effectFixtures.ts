@@ -5,7 +5,15 @@ import type { LlmSettings } from '../../src-main/effects/llm/index';
 import { newRunState } from '../../src-main/runtime/index';
 
 export function fakeRun(over: Partial<RunState> = {}): RunState {
-  const base = newRunState({ runId: 'run-1', workflowId: 'wf', workflowVersion: '1', entry: 'n', vars: {}, now: '2026-01-01T00:00:00.000Z', actorId: null });
+  const base = newRunState({
+    runId: 'run-1',
+    workflowId: 'wf',
+    workflowVersion: '1',
+    entry: 'n',
+    vars: {},
+    now: '2026-01-01T00:00:00.000Z',
+    actorId: null,
+  });
   return { ...base, ...over };
 }
 

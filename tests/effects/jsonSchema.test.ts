@@ -41,6 +41,8 @@ describe('validateJsonSchema (the subset tools use)', () => {
 
   it('rejects a non-object where an object is expected, and validates additionalProperties schemas', () => {
     expect(validateJsonSchema([1], schema)).toEqual(['$: expected object, got array']);
-    expect(validateJsonSchema({ a: 1, b: 'x' }, { type: 'object', additionalProperties: { type: 'number' } })).toEqual(['$.b: expected number, got string']);
+    expect(validateJsonSchema({ a: 1, b: 'x' }, { type: 'object', additionalProperties: { type: 'number' } })).toEqual([
+      '$.b: expected number, got string',
+    ]);
   });
 });

@@ -23,7 +23,9 @@ function completedResult(o: EffectOutcome): any {
 
 describe('llm_call, local mode', () => {
   it('sends messages, system, tools and params; records content, usage, model, finish reason, latency', async () => {
-    const { server, handler } = await setup([{ content: 'Hello!', usage: { prompt_tokens: 12, completion_tokens: 3 } }], { apiKey: 'sk-local' });
+    const { server, handler } = await setup([{ content: 'Hello!', usage: { prompt_tokens: 12, completion_tokens: 3 } }], {
+      apiKey: 'sk-local',
+    });
     const out = await handler.execute(
       {
         type: 'llm_call',
@@ -66,7 +68,12 @@ describe('llm_call, local mode', () => {
 
   it('returns tool calls with parsed arguments (and the raw text when the model wrote invalid JSON)', async () => {
     const { handler } = await setup([
-      { toolCalls: [{ name: 'add', arguments: { a: 1, b: 2 }, id: 'c1' }, { name: 'add', arguments: '{not json', id: 'c2' }] },
+      {
+        toolCalls: [
+          { name: 'add', arguments: { a: 1, b: 2 }, id: 'c1' },
+          { name: 'add', arguments: '{not json', id: 'c2' },
+        ],
+      },
     ]);
     const r = completedResult(await handler.execute({ type: 'llm_call', payload: { prompt: 'add' } }, effectCtx()));
     expect(r.finish_reason).toBe('tool_calls');
@@ -91,7 +98,9 @@ describe('llm_call, local mode', () => {
       },
       effectCtx(),
     );
-    expect(server.requests[0]!.body.messages[1].tool_calls).toEqual([{ id: 'c1', type: 'function', function: { name: 'add', arguments: '{"a":1}' } }]);
+    expect(server.requests[0]!.body.messages[1].tool_calls).toEqual([
+      { id: 'c1', type: 'function', function: { name: 'add', arguments: '{"a":1}' } },
+    ]);
   });
 
   it('a payload model overrides the settings model; no key means no Authorization header', async () => {
@@ -126,7 +135,9 @@ describe('llm_call, local mode', () => {
   });
 
   it('an error echoing the key never carries it', async () => {
-    const { handler } = await setup([{ status: 401, body: { error: { message: 'invalid key sk-very-secret' } } }], { apiKey: 'sk-very-secret' });
+    const { handler } = await setup([{ status: 401, body: { error: { message: 'invalid key sk-very-secret' } } }], {
+      apiKey: 'sk-very-secret',
+    });
     const out = await handler.execute({ type: 'llm_call', payload: { prompt: 'p' } }, effectCtx());
     expect(JSON.stringify(out)).not.toContain('sk-very-secret');
     expect(out).toMatchObject({ kind: 'failed', error: { message: 'provider returned HTTP 401: invalid key ***' } });
@@ -199,7 +210,9 @@ describe('llm_call, local mode', () => {
   it('a per-call base_url in local mode goes to that endpoint without the configured key', async () => {
     server = await startScriptedOpenAiServer([{ content: 'other provider' }]);
     const handler = createLlmEffectHandler(() => llmSettings({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-local' }));
-    const r = completedResult(await handler.execute({ type: 'llm_call', payload: { prompt: 'p', base_url: server.baseUrlV1 } }, effectCtx()));
+    const r = completedResult(
+      await handler.execute({ type: 'llm_call', payload: { prompt: 'p', base_url: server.baseUrlV1 } }, effectCtx()),
+    );
     expect(r.content).toBe('other provider');
     expect(server.requests[0]!.headers.authorization).toBeUndefined();
     expect(server.requests[0]!.rawBody).not.toContain('sk-local');

@@ -8,7 +8,11 @@ afterEach(async () => {
 });
 
 const chat = (s: ScriptedOpenAiServer, body: unknown = { model: 'm', messages: [] }) =>
-  fetch(`${s.baseUrlV1}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-probe': 'yes' }, body: JSON.stringify(body) });
+  fetch(`${s.baseUrlV1}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-probe': 'yes' },
+    body: JSON.stringify(body),
+  });
 
 interface Completion {
   choices: { finish_reason: string; message: { content: string; tool_calls?: unknown[] } }[];
@@ -34,7 +38,14 @@ describe('scripted OpenAI-compatible server (shared test support)', () => {
   });
 
   it('scripts tool calls (invalid JSON arguments included) and lists a model', async () => {
-    server = await startScriptedOpenAiServer([{ toolCalls: [{ name: 'f', arguments: { x: 1 } }, { name: 'g', arguments: '{oops', id: 'gid' }] }]);
+    server = await startScriptedOpenAiServer([
+      {
+        toolCalls: [
+          { name: 'f', arguments: { x: 1 } },
+          { name: 'g', arguments: '{oops', id: 'gid' },
+        ],
+      },
+    ]);
     const r = await completion(await chat(server));
     expect(r.choices[0]!.finish_reason).toBe('tool_calls');
     expect(r.choices[0]!.message.tool_calls).toEqual([

@@ -29,13 +29,23 @@ function registry(extra: Partial<ToolDefinition>[] = []) {
       return { sent_to: args.to };
     },
   });
-  r.register({ name: 'ask_oracle', description: 'answered from outside', parameters: obj({ q: { type: 'string' } }), trust: 'passthrough', idempotent: true });
-  for (const t of extra) r.register({ description: 'test tool', parameters: obj({}), trust: 'trusted', idempotent: true, ...t } as ToolDefinition);
+  r.register({
+    name: 'ask_oracle',
+    description: 'answered from outside',
+    parameters: obj({ q: { type: 'string' } }),
+    trust: 'passthrough',
+    idempotent: true,
+  });
+  for (const t of extra)
+    r.register({ description: 'test tool', parameters: obj({}), trust: 'trusted', idempotent: true, ...t } as ToolDefinition);
   return { r, calls };
 }
 
 /** The calls with every name they use allowed (the offered-tools rule has its own tests in tests/security). */
-const effect = (calls: JsonValue[]): EffectRequest => ({ type: 'tool_calls', payload: { tool_calls: calls, allowed_tools: namesOf(calls) } });
+const effect = (calls: JsonValue[]): EffectRequest => ({
+  type: 'tool_calls',
+  payload: { tool_calls: calls, allowed_tools: namesOf(calls) },
+});
 function namesOf(calls: JsonValue[]): string[] {
   return calls.map((c) => (c as any)?.name ?? (c as any)?.function?.name).filter((n): n is string => typeof n === 'string');
 }
@@ -43,7 +53,20 @@ function namesOf(calls: JsonValue[]): string[] {
 function asWait(o: EffectOutcome): WaitState {
   expect(o.kind).toBe('waiting');
   const w = (o as { wait: Partial<WaitState> }).wait;
-  return { wait_key: 'k', result_key: 'tools', resume_to_node: null, until: null, prompt: null, choices: null, allow_free_text: true, event_name: null, tool_calls: null, child_run_id: null, details: null, ...w } as WaitState;
+  return {
+    wait_key: 'k',
+    result_key: 'tools',
+    resume_to_node: null,
+    until: null,
+    prompt: null,
+    choices: null,
+    allow_free_text: true,
+    event_name: null,
+    tool_calls: null,
+    child_run_id: null,
+    details: null,
+    ...w,
+  } as WaitState;
 }
 
 function results(o: EffectOutcome): any[] {
@@ -63,13 +86,25 @@ describe('tool_calls: trusted tools', () => {
     );
     expect(results(out)).toEqual([
       { call_id: 'c1', name: 'add', arguments: { a: 2, b: 3 }, success: true, output: { sum: 5 }, error: null },
-      { call_id: 'c2', name: 'current_time', arguments: {}, success: true, output: expect.objectContaining({ iso: '2026-03-04T05:06:07.000Z' }), error: null },
+      {
+        call_id: 'c2',
+        name: 'current_time',
+        arguments: {},
+        success: true,
+        output: expect.objectContaining({ iso: '2026-03-04T05:06:07.000Z' }),
+        error: null,
+      },
     ]);
   });
 
   it('an unknown tool, bad arguments, a throwing tool, a non-JSON result: error results, never a crash', async () => {
     const { r } = registry([
-      { name: 'boom', execute: () => { throw new Error('kaput'); } },
+      {
+        name: 'boom',
+        execute: () => {
+          throw new Error('kaput');
+        },
+      },
       { name: 'weird', execute: () => ({ when: new Date(0) }) },
     ]);
     const out = await createToolCallsEffectHandler(r).execute(
@@ -84,7 +119,14 @@ describe('tool_calls: trusted tools', () => {
       effectCtx(),
     );
     const rs = results(out);
-    expect(rs.map((x) => [x.call_id, x.success])).toEqual([['a', false], ['b', false], ['c', false], ['d', false], ['e', false], ['f', true]]);
+    expect(rs.map((x) => [x.call_id, x.success])).toEqual([
+      ['a', false],
+      ['b', false],
+      ['c', false],
+      ['d', false],
+      ['e', false],
+      ['f', true],
+    ]);
     expect(rs[0].error).toBe('unknown tool "nope"');
     expect(rs[1].error).toMatch(/bad arguments for tool "add": \$\.a: expected number, got string/);
     expect(rs[2].error).toMatch(/arguments must be a JSON object, got invalid JSON/);
@@ -99,7 +141,12 @@ describe('tool_calls: trusted tools', () => {
         name: 'hang',
         timeoutMs: 50,
         execute: (_a, ctx) =>
-          new Promise((resolve) => ctx.signal.addEventListener('abort', () => { aborted = true; resolve(null); })),
+          new Promise((resolve) =>
+            ctx.signal.addEventListener('abort', () => {
+              aborted = true;
+              resolve(null);
+            }),
+          ),
       },
     ]);
     const rs = results(await createToolCallsEffectHandler(r).execute(effect([{ name: 'hang', arguments: {}, call_id: 'h' }]), effectCtx()));
@@ -110,11 +157,17 @@ describe('tool_calls: trusted tools', () => {
   it('accepts the OpenAI wire shape and gives calls without ids positional ids', async () => {
     const rs = results(
       await createToolCallsEffectHandler(registry().r).execute(
-        effect([{ id: 'w1', type: 'function', function: { name: 'add', arguments: '{"a":1,"b":2}' } }, { name: 'add', arguments: { a: 0, b: 0 } }]),
+        effect([
+          { id: 'w1', type: 'function', function: { name: 'add', arguments: '{"a":1,"b":2}' } },
+          { name: 'add', arguments: { a: 0, b: 0 } },
+        ]),
         effectCtx(),
       ),
     );
-    expect(rs.map((x) => [x.call_id, x.output])).toEqual([['w1', { sum: 3 }], ['call_1', { sum: 0 }]]);
+    expect(rs.map((x) => [x.call_id, x.output])).toEqual([
+      ['w1', { sum: 3 }],
+      ['call_1', { sum: 0 }],
+    ]);
   });
 
   it('a payload without a tool_calls array is a non-retryable validation failure', async () => {
@@ -125,7 +178,13 @@ describe('tool_calls: trusted tools', () => {
   it('gives each call a stable idempotency key derived from the effect key', async () => {
     const seen: string[] = [];
     const { r } = registry([{ name: 'spy', execute: (_a, ctx) => void seen.push(ctx.idempotencyKey) }]);
-    await createToolCallsEffectHandler(r).execute(effect([{ name: 'spy', arguments: {} }, { name: 'spy', arguments: {} }]), effectCtx());
+    await createToolCallsEffectHandler(r).execute(
+      effect([
+        { name: 'spy', arguments: {} },
+        { name: 'spy', arguments: {} },
+      ]),
+      effectCtx(),
+    );
     expect(seen).toEqual(['idem-key-1:0', 'idem-key-1:1']);
   });
 });
@@ -141,7 +200,11 @@ describe('tool_calls: approval', () => {
     const wait = asWait(await createToolCallsEffectHandler(r).execute(effect(calls), effectCtx()));
     expect(wait.reason).toBe('tool_calls');
     expect(wait.tool_calls).toEqual([{ name: 'send_email', arguments: { to: 'bob@example.com' }, call_id: 'e1' }]);
-    expect(wait.details).toMatchObject({ modes: ['trusted', 'approval'], pending_modes: ['approval'], results: [{ call_id: 't1', success: true }, null] });
+    expect(wait.details).toMatchObject({
+      modes: ['trusted', 'approval'],
+      pending_modes: ['approval'],
+      results: [{ call_id: 't1', success: true }, null],
+    });
     expect(wait.prompt).toMatch(/Approve, edit or deny: send_email/);
     expect(sent).toEqual([]);
   });
@@ -160,11 +223,24 @@ describe('tool_calls: approval', () => {
     const { r, calls: sent } = registry();
     const h = createToolCallsEffectHandler(r);
     const wait = asWait(await h.execute(effect(calls), effectCtx()));
-    const rs = results(await h.resume!(effect(calls), wait, { decisions: [{ call_id: 'e1', approved: true, arguments: { to: 'alice@example.com' } }] }, effectCtx()));
-    expect(rs[1]).toMatchObject({ success: true, output: { sent_to: 'alice@example.com' }, approval: { approved: true, edited_arguments: { to: 'alice@example.com' } } });
+    const rs = results(
+      await h.resume!(
+        effect(calls),
+        wait,
+        { decisions: [{ call_id: 'e1', approved: true, arguments: { to: 'alice@example.com' } }] },
+        effectCtx(),
+      ),
+    );
+    expect(rs[1]).toMatchObject({
+      success: true,
+      output: { sent_to: 'alice@example.com' },
+      approval: { approved: true, edited_arguments: { to: 'alice@example.com' } },
+    });
     expect(sent).toEqual(['email:alice@example.com']);
 
-    const bad = results(await h.resume!(effect(calls), wait, { decisions: [{ call_id: 'e1', approved: true, arguments: { to: 5 } }] }, effectCtx()));
+    const bad = results(
+      await h.resume!(effect(calls), wait, { decisions: [{ call_id: 'e1', approved: true, arguments: { to: 5 } }] }, effectCtx()),
+    );
     expect(bad[1]).toMatchObject({ success: false, error: expect.stringMatching(/bad arguments/) });
   });
 
@@ -173,7 +249,12 @@ describe('tool_calls: approval', () => {
     const h = createToolCallsEffectHandler(r);
     const wait = asWait(await h.execute(effect(calls), effectCtx()));
     const rs = results(await h.resume!(effect(calls), wait, { approved: false, reason: 'wrong person' }, effectCtx()));
-    expect(rs[1]).toMatchObject({ success: false, output: null, error: 'denied by user: wrong person', approval: { approved: false, reason: 'wrong person' } });
+    expect(rs[1]).toMatchObject({
+      success: false,
+      output: null,
+      error: 'denied by user: wrong person',
+      approval: { approved: false, reason: 'wrong person' },
+    });
     expect(sent).toEqual([]);
   });
 
@@ -188,7 +269,10 @@ describe('tool_calls: approval', () => {
     const again = asWait(await h.resume!(effect(two), wait, { decisions: [{ call_id: 'e2', approved: true }] }, effectCtx()));
     expect(again.tool_calls!.map((c) => c.call_id)).toEqual(['e1']);
     const rs = results(await h.resume!(effect(two), again, { decisions: [{ call_id: 'e1', approved: false }] }, effectCtx()));
-    expect(rs.map((x) => [x.call_id, x.success, x.error])).toEqual([['e1', false, 'denied by user'], ['e2', true, null]]);
+    expect(rs.map((x) => [x.call_id, x.success, x.error])).toEqual([
+      ['e1', false, 'denied by user'],
+      ['e2', true, null],
+    ]);
     expect(sent).toEqual(['email:b@x']);
   });
 
@@ -196,7 +280,11 @@ describe('tool_calls: approval', () => {
     const { r } = registry();
     const h = createToolCallsEffectHandler(r);
     const wait = asWait(await h.execute(effect(calls), effectCtx()));
-    for (const payload of ['yes', { decisions: [{ call_id: 'zzz', approved: true }] }, { decisions: [{ call_id: 'e1', approved: 'sure' }] }] as JsonValue[]) {
+    for (const payload of [
+      'yes',
+      { decisions: [{ call_id: 'zzz', approved: true }] },
+      { decisions: [{ call_id: 'e1', approved: 'sure' }] },
+    ] as JsonValue[]) {
       const again = asWait(await h.resume!(effect(calls), wait, payload, effectCtx()));
       expect(again.tool_calls!.map((c) => c.call_id)).toEqual(['e1']);
       expect(String(again.details!.last_error)).toMatch(/settled none of the pending calls \(pending: e1 \(approval\)\)/);
@@ -213,24 +301,44 @@ describe('tool_calls: passthrough and modes', () => {
     expect(wait.prompt).toMatch(/external results: ask_oracle/);
     const rs = results(await h.resume!(effect(calls), wait, { results: [{ call_id: 'o1', output: 42 }] }, effectCtx()));
     expect(rs).toEqual([{ call_id: 'o1', name: 'ask_oracle', arguments: { q: 'meaning' }, success: true, output: 42, error: null }]);
-    const failed = results(await h.resume!(effect(calls), wait, { results: [{ call_id: 'o1', output: null, error: 'oracle offline' }] }, effectCtx()));
+    const failed = results(
+      await h.resume!(effect(calls), wait, { results: [{ call_id: 'o1', output: null, error: 'oracle offline' }] }, effectCtx()),
+    );
     expect(failed[0]).toMatchObject({ success: false, error: 'oracle offline' });
   });
 
   it('remote mode: every call (even unknown to this app) waits for an external result', async () => {
     const { r, calls: sent } = registry();
     const h = createToolCallsEffectHandler(r, { mode: 'remote' });
-    const calls: JsonValue[] = [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }, { name: 'server_side_tool', arguments: {}, call_id: 'c2' }];
+    const calls: JsonValue[] = [
+      { name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' },
+      { name: 'server_side_tool', arguments: {}, call_id: 'c2' },
+    ];
     const wait = asWait(await h.execute(effect(calls), effectCtx()));
     expect(wait.details).toMatchObject({ modes: ['passthrough', 'passthrough'] });
     expect(h.hasSideEffects!(effect(calls))).toBe(false);
-    const rs = results(await h.resume!(effect(calls), wait, { results: [{ call_id: 'c1', output: { sum: 3 } }, { call_id: 'c2', output: 'ok' }] }, effectCtx()));
+    const rs = results(
+      await h.resume!(
+        effect(calls),
+        wait,
+        {
+          results: [
+            { call_id: 'c1', output: { sum: 3 } },
+            { call_id: 'c2', output: 'ok' },
+          ],
+        },
+        effectCtx(),
+      ),
+    );
     expect(rs.map((x) => x.output)).toEqual([{ sum: 3 }, 'ok']);
     expect(sent).toEqual([]);
   });
 
   it('hybrid mode runs trusted tools locally (like local)', async () => {
-    const out = await createToolCallsEffectHandler(registry().r, { mode: 'hybrid' }).execute(effect([{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }]), effectCtx());
+    const out = await createToolCallsEffectHandler(registry().r, { mode: 'hybrid' }).execute(
+      effect([{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }]),
+      effectCtx(),
+    );
     expect(results(out)[0].output).toEqual({ sum: 3 });
   });
 
@@ -245,9 +353,25 @@ describe('tool_calls: passthrough and modes', () => {
 
   it('isIdempotent only when every locally run tool is idempotent', () => {
     const h = createToolCallsEffectHandler(registry().r);
-    expect(h.isIdempotent(effect([{ name: 'add', arguments: {} }, { name: 'current_time', arguments: {} }]))).toBe(true);
-    expect(h.isIdempotent(effect([{ name: 'add', arguments: {} }, { name: 'send_email', arguments: {} }]))).toBe(false);
-    expect(createToolCallsEffectHandler(registry().r, { mode: 'remote' }).isIdempotent(effect([{ name: 'send_email', arguments: {} }]))).toBe(true);
+    expect(
+      h.isIdempotent(
+        effect([
+          { name: 'add', arguments: {} },
+          { name: 'current_time', arguments: {} },
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      h.isIdempotent(
+        effect([
+          { name: 'add', arguments: {} },
+          { name: 'send_email', arguments: {} },
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      createToolCallsEffectHandler(registry().r, { mode: 'remote' }).isIdempotent(effect([{ name: 'send_email', arguments: {} }])),
+    ).toBe(true);
   });
 });
 
@@ -271,7 +395,14 @@ describe('idempotency keying of tool_calls', () => {
 describe('ToolRegistry', () => {
   it('refuses bad definitions and duplicate names with a ValidationError', () => {
     const r = new ToolRegistry();
-    const ok: ToolDefinition = { name: 'x', description: '', parameters: { type: 'object' }, trust: 'trusted', idempotent: true, execute: () => 1 };
+    const ok: ToolDefinition = {
+      name: 'x',
+      description: '',
+      parameters: { type: 'object' },
+      trust: 'trusted',
+      idempotent: true,
+      execute: () => 1,
+    };
     r.register(ok);
     expect(() => r.register(ok)).toThrow(/already registered/);
     expect(() => r.register({ ...ok, name: 'bad name' })).toThrow(/names are 1-64/);
@@ -285,7 +416,9 @@ describe('ToolRegistry', () => {
   it('specs() gives llm_call tool schemas; an unknown name is a ToolNotFoundError', () => {
     const r = new ToolRegistry();
     registerBuiltinTools(r);
-    expect(r.specs(['add'])).toEqual([{ name: 'add', description: 'Adds two numbers.', parameters: expect.objectContaining({ required: ['a', 'b'] }) }]);
+    expect(r.specs(['add'])).toEqual([
+      { name: 'add', description: 'Adds two numbers.', parameters: expect.objectContaining({ required: ['a', 'b'] }) },
+    ]);
     expect(() => r.specs(['nope'])).toThrow(expect.objectContaining({ code: 'TOOL_NOT_FOUND' }));
   });
 });

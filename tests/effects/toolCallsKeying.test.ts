@@ -18,8 +18,7 @@ const effect = (callId: string) => ({
   type: 'tool_calls',
   payload: { tool_calls: [{ name: 'add', arguments: { a: 2, b: 3 }, call_id: callId }] },
 });
-const keyOf = (callId: string) =>
-  idempotencyKey('run-1', 'act', 'tool_calls', handler.keyPayload!(effect(callId)), 1);
+const keyOf = (callId: string) => idempotencyKey('run-1', 'act', 'tool_calls', handler.keyPayload!(effect(callId)), 1);
 
 describe('tool_calls idempotency keys', () => {
   it('ignore provider call ids but not the calls themselves', () => {

@@ -16,8 +16,10 @@ const exe = existsSync(pathFile) ? join(root, 'node_modules/electron/dist', read
 const nativeForElectron = join(root, 'out/node_modules/better-sqlite3/build/Release/better_sqlite3.node');
 
 function skipReason(): string | null {
-  if (!exe || !existsSync(exe)) return 'Electron binary absent (node_modules/electron/dist missing): run `node node_modules/electron/install.js` on a connected machine';
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display (set DISPLAY, e.g. under xvfb-run)';
+  if (!exe || !existsSync(exe))
+    return 'Electron binary absent (node_modules/electron/dist missing): run `node node_modules/electron/install.js` on a connected machine';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display (set DISPLAY, e.g. under xvfb-run)';
   if (!existsSync(nativeForElectron)) return 'better-sqlite3 not built for Electron: run `npm run rebuild:electron`';
   return null;
 }
@@ -32,7 +34,11 @@ test('the desktop app opens the inspector over IPC on its own database', async (
   testInfo.skip(reason !== null, reason ?? '');
   execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
   const home = mkdtempSync(join(tmpdir(), 'ar-electron-'));
-  const app = await electron.launch({ executablePath: exe!, args: [root], env: { ...process.env, ABSTRACTRUNTIME_HOME: home } as Record<string, string> });
+  const app = await electron.launch({
+    executablePath: exe!,
+    args: [root],
+    env: { ...process.env, ABSTRACTRUNTIME_HOME: home } as Record<string, string>,
+  });
   try {
     const page = await app.firstWindow();
     await expect(page).toHaveTitle(/AbstractRuntime/);

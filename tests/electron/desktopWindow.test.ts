@@ -27,9 +27,20 @@ function setup() {
 }
 
 /** A call as the preload sends it (`{method, payloadJson}`); the JSON text answer, parsed. */
-async function invoke(win: FakeBrowserWindow, request: unknown, frame: { url: string; parent: unknown } | null = { url: appUrl, parent: null }, senderId = win.webContents.id) {
+async function invoke(
+  win: FakeBrowserWindow,
+  request: unknown,
+  frame: { url: string; parent: unknown } | null = { url: appUrl, parent: null },
+  senderId = win.webContents.id,
+) {
   const handler = fake.current!.handlers.get(IPC_INVOKE_CHANNEL)!;
-  const wire = request && typeof request === 'object' && 'payload' in request ? { method: (request as unknown as { method: unknown }).method, payloadJson: JSON.stringify((request as { payload: unknown }).payload) } : request;
+  const wire =
+    request && typeof request === 'object' && 'payload' in request
+      ? {
+          method: (request as unknown as { method: unknown }).method,
+          payloadJson: JSON.stringify((request as { payload: unknown }).payload),
+        }
+      : request;
   return JSON.parse((await handler({ sender: { id: senderId }, senderFrame: frame }, wire)) as string) as unknown;
 }
 
@@ -45,7 +56,13 @@ afterEach(() => {
 describe('Electron window', () => {
   it('is created with isolation, sandbox, no Node and the preload', () => {
     expect(current.win.options.webPreferences).toEqual(secureWebPreferences('/app/out/preload/preload.cjs'));
-    expect(current.win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(current.win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     expect(current.win.loaded.file).toBe(pages.indexHtml);
   });
 
@@ -70,7 +87,10 @@ describe('IPC API', () => {
     expect(await invoke(current.win, { method: 'getRun', payload: {} })).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
     expect(await invoke(current.win, { method: 'rm -rf', payload: {} })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
     expect(await invoke(current.win, 'listRuns')).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
-    expect(await invoke(current.win, { method: 'getRun', payload: { runId: 'x' } })).toMatchObject({ ok: false, error: { code: 'RUN_NOT_FOUND' } });
+    expect(await invoke(current.win, { method: 'getRun', payload: { runId: 'x' } })).toMatchObject({
+      ok: false,
+      error: { code: 'RUN_NOT_FOUND' },
+    });
   });
 
   it('refuses other windows, subframes, foreign pages and frameless senders', async () => {
@@ -85,7 +105,10 @@ describe('IPC API', () => {
 
   it('streams host events to the page and stops when the window closes', () => {
     events.emit('runUpdated', { run: { run_id: 'r1' } as never });
-    expect(current.win.webContents.sent).toContainEqual({ channel: IPC_EVENT_CHANNEL, message: '{"event":"runUpdated","data":{"run":{"run_id":"r1"}}}' });
+    expect(current.win.webContents.sent).toContainEqual({
+      channel: IPC_EVENT_CHANNEL,
+      message: '{"event":"runUpdated","data":{"run":{"run_id":"r1"}}}',
+    });
     current.win.close();
     expect(fake.current!.handlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
     expect(events.count()).toBe(0);

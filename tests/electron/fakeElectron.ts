@@ -118,7 +118,12 @@ export function makeFakeElectron() {
         setPermissionCheckHandler: (fn: any) => (sessionHooks.permissionCheck = fn),
       },
     },
-    dialog: { errors: [] as { title: string; content: string }[], showErrorBox(title: string, content: string) { this.errors.push({ title, content }); } },
+    dialog: {
+      errors: [] as { title: string; content: string }[],
+      showErrorBox(title: string, content: string) {
+        this.errors.push({ title, content });
+      },
+    },
     app: Object.assign(appEvents, {
       badge: 0,
       isPackaged: false,

@@ -59,7 +59,10 @@ describe('Electron main', () => {
     const invoke = electron.handlers.get(IPC_INVOKE_CHANNEL)!;
     const event = { sender: { id: win.webContents.id }, senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } };
     const info = JSON.parse((await invoke(event, { method: 'getInfo', payloadJson: '{}' })) as string);
-    expect(info).toMatchObject({ ok: true, value: { transport: 'electron', dbPath: join(dir, 'ok', 'runtime.db'), version: '0.1.0-test' } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { transport: 'electron', dbPath: join(dir, 'ok', 'runtime.db'), version: '0.1.0-test' },
+    });
     const started = JSON.parse((await invoke(event, { method: 'startRun', payloadJson: '{"workflowId":"examples.approval"}' })) as string);
     expect(started).toMatchObject({ ok: true, value: { status: 'waiting' } });
     await vi.waitFor(() => expect(win.title).toBe('AbstractRuntime — 1 waiting'));

@@ -20,7 +20,10 @@ describe('preload', () => {
   it('invoke sends {method, payloadJson} on the invoke channel and gives back the JSON text', async () => {
     const result = await fake.current!.exposed.abstractRuntime.invoke('getRun', '{"runId":"r1"}');
     expect(result).toBe('{"ok":true,"value":null}');
-    expect(fake.current!.ipcRendererCalls).toContainEqual({ channel: IPC_INVOKE_CHANNEL, args: [{ method: 'getRun', payloadJson: '{"runId":"r1"}' }] });
+    expect(fake.current!.ipcRendererCalls).toContainEqual({
+      channel: IPC_INVOKE_CHANNEL,
+      args: [{ method: 'getRun', payloadJson: '{"runId":"r1"}' }],
+    });
   });
 
   it('onEvent relays messages without the IPC event object and unsubscribes', () => {

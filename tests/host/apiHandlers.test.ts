@@ -55,7 +55,9 @@ describe('createApiHandlers', () => {
     expect((await call(api, 'setStepMode', { runId: stepping.run_id, enabled: true })).stepMode).toBe(true);
 
     const approval = await call(api, 'startRun', { workflowId: 'examples.approval' });
-    await expect(call(api, 'answer', { runId: approval.run_id, text: 'approve', waitKey: 'wrong' })).rejects.toMatchObject({ code: 'WRONG_WAIT_KEY' });
+    await expect(call(api, 'answer', { runId: approval.run_id, text: 'approve', waitKey: 'wrong' })).rejects.toMatchObject({
+      code: 'WRONG_WAIT_KEY',
+    });
     expect((await call(api, 'answer', { runId: approval.run_id, text: 'approve' })).status).toBe('completed');
 
     const ev = await call(api, 'startRun', { workflowId: 'examples.event' });
@@ -75,7 +77,11 @@ describe('createApiHandlers', () => {
     expect(done.output).toEqual({ event: { manual: true } });
     const other = await call(api, 'startRun', { workflowId: 'examples.event', vars: { eventName: 'y' } });
     await expect(
-      call(api, 'decideToolCalls', { runId: other.run_id, waitKey: other.waiting!.wait_key, decisions: [{ call_id: 'c1', approved: true }] }),
+      call(api, 'decideToolCalls', {
+        runId: other.run_id,
+        waitKey: other.waiting!.wait_key,
+        decisions: [{ call_id: 'c1', approved: true }],
+      }),
     ).rejects.toMatchObject({ code: 'RUN_NOT_WAITING' });
   });
 

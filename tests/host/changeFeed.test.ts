@@ -15,7 +15,13 @@ describe('change feed across connections', () => {
   });
 
   async function open(dir: string, owner: string) {
-    const host = await RuntimeHost.open({ dataDir: join(dir, owner), dbPath: join(dir, 'runtime.db'), leaseOwner: owner, env: {}, projectFile: null });
+    const host = await RuntimeHost.open({
+      dataDir: join(dir, owner),
+      dbPath: join(dir, 'runtime.db'),
+      leaseOwner: owner,
+      env: {},
+      projectFile: null,
+    });
     cleanups.push(() => host.close());
     return host;
   }

@@ -31,7 +31,9 @@ describe('a host whose database file is deleted or replaced under it stops writi
 
     const refused = host.startRun('examples.counter', { n: 1 });
     await expect(refused).rejects.toMatchObject({ code: 'DATABASE_GONE', retryable: false });
-    await expect(refused).rejects.toThrow(`the database file ${dbPath} was deleted while this host had it open: nothing more is written to it`);
+    await expect(refused).rejects.toThrow(
+      `the database file ${dbPath} was deleted while this host had it open: nothing more is written to it`,
+    );
     expect((await api.getInfo({})).databaseProblem).toBe(`the database file ${dbPath} was deleted while this host had it open`);
   });
 

@@ -30,7 +30,13 @@ describe('open Python store folders', () => {
     cleanups.push(t.cleanup);
     const folder = join(t.dir, 'py');
     cpSync(join(PY, 'ask_waiting'), folder, { recursive: true });
-    const host = await RuntimeHost.open({ dataDir: t.dir, dbPath: join(t.dir, 'runtime.db'), clock: new FakeClock(START), env: {}, projectFile: null });
+    const host = await RuntimeHost.open({
+      dataDir: t.dir,
+      dbPath: join(t.dir, 'runtime.db'),
+      clock: new FakeClock(START),
+      env: {},
+      projectFile: null,
+    });
     cleanups.push(() => host.close());
     const api = createApiHandlers(host);
     const events = recordEvents(host);
@@ -48,16 +54,34 @@ describe('open Python store folders', () => {
     await expect(api.answer({ runId: ASK_WAITING, text: 'yes' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
 
     const ledger = join(folder, `ledger_${ASK_WAITING}.jsonl`);
-    appendFileSync(ledger, pythonRecordAfter(ledger, {
-      run_id: ASK_WAITING, step_id: 'py-2', node_id: 'done', status: 'completed', effect: null, result: { ok: 1.0 }, error: null,
-      started_at: '2026-12-01T21:00:00.000001+00:00', ended_at: '2026-12-01T21:00:00.000002+00:00', actor_id: null, session_id: null,
-      attempt: 1, idempotency_key: null,
-    }));
+    appendFileSync(
+      ledger,
+      pythonRecordAfter(ledger, {
+        run_id: ASK_WAITING,
+        step_id: 'py-2',
+        node_id: 'done',
+        status: 'completed',
+        effect: null,
+        result: { ok: 1.0 },
+        error: null,
+        started_at: '2026-12-01T21:00:00.000001+00:00',
+        ended_at: '2026-12-01T21:00:00.000002+00:00',
+        actor_id: null,
+        session_id: null,
+        attempt: 1,
+        idempotency_key: null,
+      }),
+    );
     for (let i = 0; i < 200 && events.seen.ledgerAppended.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(events.seen.ledgerAppended.map((e) => [e.runId, e.records.map((r) => [r.seq, r.node_id])])).toEqual([[ASK_WAITING, [[2, 'done']]]]);
+    expect(events.seen.ledgerAppended.map((e) => [e.runId, e.records.map((r) => [r.seq, r.node_id])])).toEqual([
+      [ASK_WAITING, [[2, 'done']]],
+    ]);
     expect((await api.getLedger({ runId: ASK_WAITING })).total).toBe(3);
     expect(await api.verifyRun({ runId: ASK_WAITING })).toMatchObject({ valid: true, records: 3 });
-    expect((await api.getRun({ runId: ASK_WAITING })).workflow!.nodes.map((n) => [n.id, n.next])).toEqual([['ask', ['done']], ['done', []]]);
+    expect((await api.getRun({ runId: ASK_WAITING })).workflow!.nodes.map((n) => [n.id, n.next])).toEqual([
+      ['ask', ['done']],
+      ['done', []],
+    ]);
     expect(host.store.listRuns({}).total).toBe(0);
   });
 
@@ -96,17 +120,34 @@ describe('an event wait across a hop through the Python store format', () => {
   it('keeps its event name: emit wakes the run after export → import', async () => {
     const t = tempDir();
     const { writePythonStore, importPythonFolder } = await import('../../src-main/ledger/index');
-    const a = await RuntimeHost.open({ dataDir: join(t.dir, 'a'), dbPath: join(t.dir, 'a', 'runtime.db'), clock: new FakeClock(START), env: {}, projectFile: null });
-    const b = await RuntimeHost.open({ dataDir: join(t.dir, 'b'), dbPath: join(t.dir, 'b', 'runtime.db'), clock: new FakeClock(START), env: {}, projectFile: null });
+    const a = await RuntimeHost.open({
+      dataDir: join(t.dir, 'a'),
+      dbPath: join(t.dir, 'a', 'runtime.db'),
+      clock: new FakeClock(START),
+      env: {},
+      projectFile: null,
+    });
+    const b = await RuntimeHost.open({
+      dataDir: join(t.dir, 'b'),
+      dbPath: join(t.dir, 'b', 'runtime.db'),
+      clock: new FakeClock(START),
+      env: {},
+      projectFile: null,
+    });
     try {
       const run = await createApiHandlers(a).startRun({ workflowId: 'examples.event', vars: { eventName: 'deploy.done' } });
       expect(run.waiting).toMatchObject({ reason: 'event', event_name: 'deploy.done' });
       expect(run.waiting!.wait_key).not.toBe('deploy.done');
       writePythonStore(a.store, run.run_id, join(t.dir, 'py'));
-      expect(JSON.parse(readFileSync(join(t.dir, 'py', `run_${run.run_id}.json`), 'utf8')).waiting.details).toEqual({ abstractruntime_desktop: { event_name: 'deploy.done' } });
+      expect(JSON.parse(readFileSync(join(t.dir, 'py', `run_${run.run_id}.json`), 'utf8')).waiting.details).toEqual({
+        abstractruntime_desktop: { event_name: 'deploy.done' },
+      });
       importPythonFolder(b.store, join(t.dir, 'py'));
       const api = createApiHandlers(b);
-      expect((await api.getRun({ runId: run.run_id })).state.waiting).toMatchObject({ event_name: 'deploy.done', wait_key: run.waiting!.wait_key });
+      expect((await api.getRun({ runId: run.run_id })).state.waiting).toMatchObject({
+        event_name: 'deploy.done',
+        wait_key: run.waiting!.wait_key,
+      });
       expect(await api.emitEvent({ name: 'deploy.done', payload: { ok: true } })).toMatchObject({ delivered: [run.run_id] });
       expect((await api.getRun({ runId: run.run_id })).state).toMatchObject({ status: 'completed', output: { event: { ok: true } } });
     } finally {

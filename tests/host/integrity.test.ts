@@ -11,7 +11,13 @@ let cleanup: () => void = () => {};
 afterEach(() => cleanup());
 
 async function openHost(dir: string) {
-  return RuntimeHost.open({ dbPath: join(dir, 'runtime.db'), dataDir: dir, env: {}, projectFile: null, settingsOverrides: { signing: { enabled: true } } });
+  return RuntimeHost.open({
+    dbPath: join(dir, 'runtime.db'),
+    dataDir: dir,
+    env: {},
+    projectFile: null,
+    settingsOverrides: { signing: { enabled: true } },
+  });
 }
 
 describe('anchor check on open', () => {

@@ -15,7 +15,10 @@ const bigValues = defineWorkflow({
       handler: () => ({ next: 'wait', set: { rows: Array.from({ length: 20_000 }, (_, i) => `row-${i}-${'x'.repeat(40)}`) } }),
     },
     // A person in between: the big value must survive the wait (and a restart) as a value.
-    wait: { next: ['transform'], handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'go?' } }, resultKey: 'answer', next: 'transform' }) },
+    wait: {
+      next: ['transform'],
+      handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'go?' } }, resultKey: 'answer', next: 'transform' }),
+    },
     transform: {
       next: ['done'],
       handler: (run) => {
@@ -63,7 +66,15 @@ describe('large values are a storage detail: handlers see the value, the store k
     cleanups.push(t.cleanup);
     const clock = new FakeClock(START);
     const open = async (owner: string) => {
-      const h = await RuntimeHost.open({ dataDir: t.dir, dbPath: join(t.dir, 'runtime.db'), clock, leaseOwner: owner, env: {}, projectFile: null, workflows: [bigValues] });
+      const h = await RuntimeHost.open({
+        dataDir: t.dir,
+        dbPath: join(t.dir, 'runtime.db'),
+        clock,
+        leaseOwner: owner,
+        env: {},
+        projectFile: null,
+        workflows: [bigValues],
+      });
       hosts.push(h);
       return h;
     };

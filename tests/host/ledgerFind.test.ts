@@ -34,7 +34,9 @@ describe('ledger filters and search across runs', () => {
       expect(await seqsOf({ show: 'errors' })).toEqual([]);
       const evAll = [...host.store.iterateLedger(ev.run_id)];
       expect(await seqsOf({ show: 'effects' }, ev.run_id)).toEqual(evAll.filter((r) => r.kind === 'effect').map((r) => r.seq));
-      expect(await seqsOf({ show: 'waits' }, ev.run_id)).toEqual(evAll.filter((r) => r.status === 'waiting' || r.kind === 'resumed').map((r) => r.seq));
+      expect(await seqsOf({ show: 'waits' }, ev.run_id)).toEqual(
+        evAll.filter((r) => r.status === 'waiting' || r.kind === 'resumed').map((r) => r.seq),
+      );
       // Text inside a payload, case-insensitive.
       const resumed = evAll.find((r) => r.kind === 'resumed')!;
       expect(await seqsOf({ text: 'zebra' }, ev.run_id)).toContain(resumed.seq);

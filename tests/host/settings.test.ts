@@ -18,7 +18,9 @@ describe('settings and data paths', () => {
   it('writes settings.json atomically with mode 0600 and never returns the key', async () => {
     const dataDir = dir();
     const s = new HostSettings({ dataDir, env: {}, signingPublicKey: () => null });
-    const view = s.update({ llm: { mode: 'remote', baseUrl: 'http://127.0.0.1:9999/v1', model: 'openai/gpt-4o-mini', apiKey: 'sk-secret-123' } });
+    const view = s.update({
+      llm: { mode: 'remote', baseUrl: 'http://127.0.0.1:9999/v1', model: 'openai/gpt-4o-mini', apiKey: 'sk-secret-123' },
+    });
     expect(view.llm).toMatchObject({ mode: 'remote', baseUrl: 'http://127.0.0.1:9999/v1', model: 'openai/gpt-4o-mini', apiKeySet: true });
     expect(JSON.stringify(view)).not.toContain('sk-secret-123');
     const file = join(dataDir, 'settings.json');
@@ -45,7 +47,11 @@ describe('settings and data paths', () => {
   });
 
   it('resolveDataPaths: ABSTRACTRUNTIME_HOME, ABSTRACTRUNTIME_DB and the ~/.abstractruntime default', () => {
-    expect(resolveDataPaths({ ABSTRACTRUNTIME_HOME: '/tmp/ar-home' })).toEqual({ dataDir: '/tmp/ar-home', dbPath: '/tmp/ar-home/runtime.db', projectFile: null });
+    expect(resolveDataPaths({ ABSTRACTRUNTIME_HOME: '/tmp/ar-home' })).toEqual({
+      dataDir: '/tmp/ar-home',
+      dbPath: '/tmp/ar-home/runtime.db',
+      projectFile: null,
+    });
     expect(resolveDataPaths({ ABSTRACTRUNTIME_HOME: '/tmp/ar-home', ABSTRACTRUNTIME_DB: '/tmp/other.db' }).dbPath).toBe('/tmp/other.db');
     expect(resolveDataPaths({}).dataDir).toMatch(/\.abstractruntime$/);
     expect(resolveDataPaths({}, { dataDir: '/tmp/electron-user-data' }).dataDir).toBe('/tmp/electron-user-data');

@@ -39,12 +39,16 @@ describe('examples.sideeffect (non-idempotent trusted tool)', () => {
     expect(run.status).toBe('failed');
     expect(run.output).toBeNull();
     expect(run.error).toMatchObject({ code: 'EFFECT_FAILED', node_id: 'append' });
-    expect(run.error!.message).toMatch(/^tool_calls failed: TOOL_CALLS_FAILED: 1 of 1 tool calls failed: append-1 \(append_line\): .*may only write inside/);
+    expect(run.error!.message).toMatch(
+      /^tool_calls failed: TOOL_CALLS_FAILED: 1 of 1 tool calls failed: append-1 \(append_line\): .*may only write inside/,
+    );
     const ledger = ledgerOf(host, run.run_id);
     const toolRecord = ledger.find((r) => r.effect?.type === 'tool_calls' && r.status === 'completed')!;
     // The ledger row carries the error beside the result (what the inspector shows as failed).
     expect(toolRecord.error).toMatchObject({ code: 'TOOL_CALLS_FAILED' });
-    expect(toolRecord.result).toMatchObject({ results: [{ call_id: 'append-1', success: false, arguments: { path: '/etc/abstractruntime-forbidden.txt', line: 'step 1' } }] });
+    expect(toolRecord.result).toMatchObject({
+      results: [{ call_id: 'append-1', success: false, arguments: { path: '/etc/abstractruntime-forbidden.txt', line: 'step 1' } }],
+    });
     expect(ledger.at(-1)).toMatchObject({ kind: 'failed', node_id: 'append' });
     expect(run.vars.last).toMatchObject({ results: [{ success: false }] });
   });
@@ -69,7 +73,10 @@ describe('examples.sideeffect (non-idempotent trusted tool)', () => {
     expect(ev.seen.attentionNeeded.map((e) => e.reason)).toEqual(['recovery']);
     expect(readFileSync(path, 'utf8')).toBe('step 1\n');
 
-    const skipped = { mode: 'executed', results: [{ call_id: 'append-1', name: 'append_line', success: true, output: 'done before the crash', error: null }] };
+    const skipped = {
+      mode: 'executed',
+      results: [{ call_id: 'append-1', name: 'append_line', success: true, output: 'done before the crash', error: null }],
+    };
     const done = await second.host.resume(run!.run_id, parked.waiting!.wait_key, { action: 'skip', result: skipped });
     expect(done.status).toBe('completed');
     expect(readFileSync(path, 'utf8')).toBe('step 1\nstep 2\n');

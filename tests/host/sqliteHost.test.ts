@@ -109,7 +109,14 @@ describe('RuntimeHost.open on SQLite', () => {
       nodes: { ask: { handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'ok?' } }, resultKey: 'a' }) } },
     });
     const clock = new FakeClock(START);
-    const source = await RuntimeHost.open({ dataDir: t1.dir, dbPath: join(t1.dir, 'runtime.db'), clock, env: {}, projectFile: null, workflows: [custom] });
+    const source = await RuntimeHost.open({
+      dataDir: t1.dir,
+      dbPath: join(t1.dir, 'runtime.db'),
+      clock,
+      env: {},
+      projectFile: null,
+      workflows: [custom],
+    });
     hosts.push(source);
     const api = createApiHandlers(source);
     const run = await api.startRun({ workflowId: 'test.custom' });

@@ -87,7 +87,10 @@ describe('subworkflows (start_subworkflow)', () => {
       entry: 'spawn',
       nodes: {
         spawn: {
-          handler: () => ({ effect: { type: 'start_subworkflow', payload: { workflowId: 'examples.counter', vars: { n: 1 }, wait: false } }, resultKey: 'child' }),
+          handler: () => ({
+            effect: { type: 'start_subworkflow', payload: { workflowId: 'examples.counter', vars: { n: 1 }, wait: false } },
+            resultKey: 'child',
+          }),
         },
       },
     });
@@ -117,7 +120,9 @@ describe('subworkflows (start_subworkflow)', () => {
   it('a crash between starting the child and recording the wait does not start a second child', async () => {
     const store = new CrashBeforeParentWaitStore();
     const first = await memoryHost({ store });
-    await expect(first.host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'c' } })).rejects.toThrow(/simulated crash/);
+    await expect(
+      first.host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'c' } }),
+    ).rejects.toThrow(/simulated crash/);
     await first.host.whenIdle();
     const [parent] = store.listRunnable().filter((r) => r.workflow_id === 'examples.parent');
     expect(parent!.pending_effect).not.toBeNull();
@@ -149,7 +154,11 @@ describe('subworkflows (start_subworkflow)', () => {
 
   it('restore to before the spawn cancels the abandoned child and starts a new one', async () => {
     const { host } = await memoryHost();
-    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'go' } }, { stepMode: true });
+    const parent = await host.startRun(
+      'examples.parent',
+      { childWorkflowId: 'examples.event', childVars: { eventName: 'go' } },
+      { stepMode: true },
+    );
     const snap = await host.createSnapshot(parent.run_id, { name: 'before spawn' });
     await host.continueRun(parent.run_id);
     await host.whenIdle();

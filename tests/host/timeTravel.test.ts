@@ -30,7 +30,12 @@ describe('time travel from any record', () => {
     expect(fromStart.effectsAgain.map((e) => [e.seq, e.type])).toEqual([[waiting.seq, 'wait_event']]);
 
     const atWait = await api.previewTimeTravel({ runId: run.run_id, seq: waiting.seq });
-    expect(atWait).toMatchObject({ status: 'waiting', node: 'wait', waitReArms: { reason: 'event', event_name: 'approved' }, effectsAgain: [] });
+    expect(atWait).toMatchObject({
+      status: 'waiting',
+      node: 'wait',
+      waitReArms: { reason: 'event', event_name: 'approved' },
+      effectsAgain: [],
+    });
 
     const started = ledger.find((r) => r.kind === 'effect' && r.status === 'started')!;
     await expect(async () => api.previewTimeTravel({ runId: run.run_id, seq: started.seq })).rejects.toThrow(/inside a step/);

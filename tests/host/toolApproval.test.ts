@@ -11,7 +11,10 @@ const deploy = defineWorkflow({
   nodes: {
     call: {
       handler: () => ({
-        effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'deploy', arguments: { env: 'staging' }, call_id: 'c1' }], allowed_tools: ['deploy'] } },
+        effect: {
+          type: 'tool_calls',
+          payload: { tool_calls: [{ name: 'deploy', arguments: { env: 'staging' }, call_id: 'c1' }], allowed_tools: ['deploy'] },
+        },
         resultKey: 'deployed',
       }),
     },
@@ -34,9 +37,15 @@ describe('tool approval through the host', () => {
     const ev = recordEvents(host);
     const run = await host.startRun('test.deploy');
     expect(run.waiting).toMatchObject({ reason: 'tool_calls', tool_calls: [{ name: 'deploy', call_id: 'c1' }] });
-    expect(ev.seen.attentionNeeded).toEqual([{ runId: run.run_id, workflowId: 'test.deploy', reason: 'tool_calls', prompt: 'Approve, edit or deny: deploy' }]);
-    await expect(host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'nope', approved: true }])).rejects.toThrow(ValidationError);
-    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'c1', approved: true, arguments: { env: 'prod' } }]);
+    expect(ev.seen.attentionNeeded).toEqual([
+      { runId: run.run_id, workflowId: 'test.deploy', reason: 'tool_calls', prompt: 'Approve, edit or deny: deploy' },
+    ]);
+    await expect(host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'nope', approved: true }])).rejects.toThrow(
+      ValidationError,
+    );
+    const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [
+      { call_id: 'c1', approved: true, arguments: { env: 'prod' } },
+    ]);
     expect(done.status).toBe('completed');
     const result = (done.output as { result: { results: { success: boolean; output: unknown }[] } }).result;
     expect(result.results[0]).toMatchObject({ success: true, output: { deployed_to: 'prod' } });

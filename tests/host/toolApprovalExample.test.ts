@@ -129,7 +129,8 @@ describe('examples.toolapproval through the host', () => {
     const note = 'long '.repeat(20_000);
     const run = await host.startRun('examples.toolapproval', { path, notes: [note] });
     const started = ledgerOf(host, run.run_id).find((r) => r.effect?.type === 'tool_calls' && r.status === 'started')!;
-    const args = (started.effect!.payload as unknown as { tool_calls: { arguments: { path: string; text: unknown } }[] }).tool_calls[0]!.arguments;
+    const args = (started.effect!.payload as unknown as { tool_calls: { arguments: { path: string; text: unknown } }[] }).tool_calls[0]!
+      .arguments;
     expect(args.path).toBe(path); // the small part stays readable
     expect(args.text).toMatchObject({ $artifact: expect.stringMatching(/^sha256:/) });
     const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'note-1', approved: true }]);

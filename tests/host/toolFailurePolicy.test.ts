@@ -12,7 +12,16 @@ function callsUnknownTool(onEffectError?: 'continue' | 'fail') {
         next: ['done'],
         ...(onEffectError ? { onEffectError } : {}),
         handler: () => ({
-          effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'ok' }, { name: 'no_such_tool', arguments: {}, call_id: 'bad' }], allowed_tools: ['add', 'no_such_tool'] } },
+          effect: {
+            type: 'tool_calls',
+            payload: {
+              tool_calls: [
+                { name: 'add', arguments: { a: 1, b: 2 }, call_id: 'ok' },
+                { name: 'no_such_tool', arguments: {}, call_id: 'bad' },
+              ],
+              allowed_tools: ['add', 'no_such_tool'],
+            },
+          },
           resultKey: 'tools',
           next: 'done',
         }),
@@ -29,8 +38,18 @@ describe('a failed tool call is an error on its record; the node says whether th
     const run = await host.startRun(wf.id, {});
     expect(run.status).toBe('completed');
     const record = ledgerOf(host, run.run_id).find((r) => r.effect?.type === 'tool_calls' && r.status === 'completed')!;
-    expect(record.error).toEqual({ code: 'TOOL_CALLS_FAILED', message: '1 of 2 tool calls failed: bad (no_such_tool): unknown tool "no_such_tool"' });
-    expect(run.output).toMatchObject({ tools: { results: [{ call_id: 'ok', success: true }, { call_id: 'bad', success: false }] } });
+    expect(record.error).toEqual({
+      code: 'TOOL_CALLS_FAILED',
+      message: '1 of 2 tool calls failed: bad (no_such_tool): unknown tool "no_such_tool"',
+    });
+    expect(run.output).toMatchObject({
+      tools: {
+        results: [
+          { call_id: 'ok', success: true },
+          { call_id: 'bad', success: false },
+        ],
+      },
+    });
   });
 
   it('fail: the result is kept at its key and the run fails at that node', async () => {
@@ -39,7 +58,12 @@ describe('a failed tool call is an error on its record; the node says whether th
     const run = await host.startRun(wf.id, {});
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ code: 'EFFECT_FAILED', node_id: 'call' });
-    expect(run.vars.tools).toMatchObject({ results: [{ call_id: 'ok', success: true }, { call_id: 'bad', success: false }] });
+    expect(run.vars.tools).toMatchObject({
+      results: [
+        { call_id: 'ok', success: true },
+        { call_id: 'bad', success: false },
+      ],
+    });
   });
 
   it('fail: after a restore to before the call, running it again fails the run again', async () => {

@@ -18,7 +18,9 @@ describe('workflows declare their input: start and fork refuse vars that do not 
   it('an unknown var is refused when the schema says so (examples.agent takes `task`, not `prompt`)', async () => {
     const { host } = await memoryHost();
     await expect(host.startRun('examples.agent', { prompt: 'hello' })).rejects.toThrow(/vars\.prompt: is not an input of examples\.agent/);
-    await expect(host.startRun('examples.counter', { n: 3, count: 5 })).rejects.toThrow(/vars\.count: is not an input of examples\.counter/);
+    await expect(host.startRun('examples.counter', { n: 3, count: 5 })).rejects.toThrow(
+      /vars\.count: is not an input of examples\.counter/,
+    );
   });
 
   it('the API (startRun) refuses the same way, with the field in the error details', async () => {

@@ -20,7 +20,12 @@ describe('workflow loading from a project file', () => {
   }
 
   it('loads .ts and .js modules; a broken module is reported with its file and cause, the rest still load', async () => {
-    const file = projectFile([join(fixtures, 'goodFlow.ts'), join(fixtures, 'brokenFlow.ts'), join(fixtures, 'plainSpecFlow.mjs'), './missing.ts']);
+    const file = projectFile([
+      join(fixtures, 'goodFlow.ts'),
+      join(fixtures, 'brokenFlow.ts'),
+      join(fixtures, 'plainSpecFlow.mjs'),
+      './missing.ts',
+    ]);
     const loaded = await loadWorkflowModules(file);
     expect(loaded.workflows.map((w) => `${w.definition.id}@${w.definition.version}`).sort()).toEqual(['user.hello@1', 'user.plain@3']);
     expect(loaded.errors).toHaveLength(2);
@@ -56,7 +61,16 @@ describe('workflow loading from a project file', () => {
     const { host } = await memoryHost();
     const ids = host.listWorkflows().map((w) => w.id);
     expect(ids).toEqual(
-      expect.arrayContaining(['examples.approval', 'examples.timer', 'examples.event', 'examples.counter', 'examples.sideeffect', 'examples.agent', 'examples.parent', 'examples.toolapproval']),
+      expect.arrayContaining([
+        'examples.approval',
+        'examples.timer',
+        'examples.event',
+        'examples.counter',
+        'examples.sideeffect',
+        'examples.agent',
+        'examples.parent',
+        'examples.toolapproval',
+      ]),
     );
     const counter = host.listWorkflows().find((w) => w.id === 'examples.counter')!;
     expect(counter.nodes).toEqual([

@@ -12,8 +12,21 @@ import { verifyChain } from '../../src-main/ledger/verifyChain';
 
 const T = '2026-01-01T00:00:00.000Z';
 const body = (patch: Partial<RecordBody> = {}): RecordBody => ({
-  run_id: 'r', step_id: 's', node_id: 'n', status: 'completed', kind: 'transition', effect: null, result: null, error: null,
-  started_at: T, ended_at: T, actor_id: 'a', actor: null, attempt: 1, idempotency_key: null, ...patch,
+  run_id: 'r',
+  step_id: 's',
+  node_id: 'n',
+  status: 'completed',
+  kind: 'transition',
+  effect: null,
+  result: null,
+  error: null,
+  started_at: T,
+  ended_at: T,
+  actor_id: 'a',
+  actor: null,
+  attempt: 1,
+  idempotency_key: null,
+  ...patch,
 });
 
 /** A row whose body is `fields` (any shape), with a record_hash that matches it. */
@@ -29,7 +42,11 @@ describe('reading the chain fields of a canonical body', () => {
 
   it('finds the top-level fields whatever nested values and strings say', () => {
     const tricky = { prev_hash: 'f'.repeat(64), seq: 99, 'x","prev_hash': 'g', note: '","prev_hash":"h","seq":7,"started_at":' };
-    const { record_hash: _h, signature: _g, ...b1 } = sealRecord(body({ effect: { type: 't', payload: tricky, result_key: null }, result: tricky }), { seq: 0, hash: h0 });
+    const {
+      record_hash: _h,
+      signature: _g,
+      ...b1
+    } = sealRecord(body({ effect: { type: 't', payload: tricky, result_key: null }, result: tricky }), { seq: 0, hash: h0 });
     const text = canonicalJson(b1);
     expect(readBodyLink(text)).toEqual({ prev: h0, seq: 1 });
     expect(bodyLinksTo(text, h0, 1)).toBe(false); // nested duplicates: the exact path decides
@@ -37,7 +54,11 @@ describe('reading the chain fields of a canonical body', () => {
   });
 
   it('a body relinked at the top level is caught even when a nested key carries the right link', () => {
-    const { record_hash: _h, signature: _g, ...b1 } = sealRecord(body({ result: { prev_hash: h0, seq: 1 } }), { seq: 0, hash: 'e'.repeat(64) });
+    const {
+      record_hash: _h,
+      signature: _g,
+      ...b1
+    } = sealRecord(body({ result: { prev_hash: h0, seq: 1 } }), { seq: 0, hash: 'e'.repeat(64) });
     const report = verifyChain([row0, rowOf(1, b1)]);
     expect(report).toMatchObject({ valid: false, firstBadSeq: 1, reason: 'broken_link' });
   });

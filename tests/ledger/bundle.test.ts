@@ -30,13 +30,24 @@ function writeRichRun(s: SqliteStore): void {
   for (let i = 0; i < 6; i++) {
     const extra = i === 3 ? { result: { $artifact: artifactRef, size: 88000, mime: 'text/plain' } } : {};
     const r = makeRecord('r1', head, extra, keys.signer());
-    const state = makeState('r1', { seq: r.seq, hash: r.record_hash }, { vars: { out: { $artifact: artifactRef, size: 88000, mime: 'text/plain' } } });
+    const state = makeState(
+      'r1',
+      { seq: r.seq, hash: r.record_hash },
+      { vars: { out: { $artifact: artifactRef, size: 88000, mime: 'text/plain' } } },
+    );
     s.commit({ state, records: [r], expectedHeadSeq: head?.seq ?? null, isNew: head === null });
     head = { seq: r.seq, hash: r.record_hash };
   }
   s.saveSnapshot({
-    snapshot_id: 'snap-1', run_id: 'r1', name: 'halfway', description: null, tags: ['t'], created_at: iso(3),
-    ledger_seq: 3, state_hash: 'h', state: makeState('r1', head),
+    snapshot_id: 'snap-1',
+    run_id: 'r1',
+    name: 'halfway',
+    description: null,
+    tags: ['t'],
+    created_at: iso(3),
+    ledger_seq: 3,
+    state_hash: 'h',
+    state: makeState('r1', head),
   });
   anchorRun(s, 'r1', keys, null);
 }
@@ -72,9 +83,17 @@ describe('export bundles', () => {
       f(b);
       return verifyBundle(b);
     };
-    expect(edit((b) => (b.records[2]!.body = b.records[2]!.body.replace('"attempt":1', '"attempt":2')))).toMatchObject({ valid: false, firstBadSeq: 2, reason: 'hash_mismatch' });
+    expect(edit((b) => (b.records[2]!.body = b.records[2]!.body.replace('"attempt":1', '"attempt":2')))).toMatchObject({
+      valid: false,
+      firstBadSeq: 2,
+      reason: 'hash_mismatch',
+    });
     expect(edit((b) => b.records.splice(2, 1))).toMatchObject({ valid: false, firstBadSeq: 2, reason: 'gap' });
-    expect(edit((b) => ([b.records[1], b.records[2]] = [b.records[2]!, b.records[1]!]))).toMatchObject({ valid: false, firstBadSeq: 1, reason: 'reorder' });
+    expect(edit((b) => ([b.records[1], b.records[2]] = [b.records[2]!, b.records[1]!]))).toMatchObject({
+      valid: false,
+      firstBadSeq: 1,
+      reason: 'reorder',
+    });
     expect(edit((b) => b.records.splice(3, 0, { ...b.records[2]! }))).toMatchObject({ valid: false, firstBadSeq: 2, reason: 'reorder' });
     expect(edit((b) => b.records.splice(4))).toMatchObject({ valid: false, firstBadSeq: 4, reason: 'truncated' });
   });
@@ -157,7 +176,12 @@ describe('importing bundles', () => {
       let head = store.getRun('r1')!.ledger_head!;
       for (let i = 0; i < 2; i++) {
         const r = makeRecord('r1', head, {}, keys.signer());
-        store.commit({ state: makeState('r1', { seq: r.seq, hash: r.record_hash }), records: [r], expectedHeadSeq: head.seq, isNew: false });
+        store.commit({
+          state: makeState('r1', { seq: r.seq, hash: r.record_hash }),
+          records: [r],
+          expectedHeadSeq: head.seq,
+          isNew: false,
+        });
         head = { seq: r.seq, hash: r.record_hash };
       }
       const longer = JSON.parse(JSON.stringify(createExportBundle(store, 'r1')));

@@ -97,7 +97,9 @@ function checkInvariants(): RunState | null {
     for (const [seq, hash] of seen) expect(now.get(seq), `record ${seq} was committed, then lost`).toBe(hash);
     for (const [seq, hash] of now) seen.set(seq, hash);
     for (const [step, count] of lineCounts())
-      expect(count, `step ${step} ran ${count} times with ${retries.get(step) ?? 0} retries chosen`).toBeLessThanOrEqual(1 + (retries.get(step) ?? 0));
+      expect(count, `step ${step} ran ${count} times with ${retries.get(step) ?? 0} retries chosen`).toBeLessThanOrEqual(
+        1 + (retries.get(step) ?? 0),
+      );
     return store.getRun(summary.run_id);
   } finally {
     store.close();
@@ -109,7 +111,12 @@ async function decideRecovery(state: RunState): Promise<void> {
   const step = (state.waiting!.details!.effect as { payload: { step: number } }).payload.step;
   const store = SqliteStore.open(db);
   try {
-    const runtime = new Runtime({ store, workflows: crashRegistry(), effects: { append_line: appendLineHandler(lines) }, leaseOwner: LEASE_OWNER });
+    const runtime = new Runtime({
+      store,
+      workflows: crashRegistry(),
+      effects: { append_line: appendLineHandler(lines) },
+      leaseOwner: LEASE_OWNER,
+    });
     const done = (lineCounts().get(step) ?? 0) > 0;
     if (!done) retries.set(step, (retries.get(step) ?? 0) + 1);
     const payload: JsonValue = done ? { action: 'skip', result: { wrote: step } } : { action: 'retry' };
@@ -121,34 +128,30 @@ async function decideRecovery(state: RunState): Promise<void> {
 }
 
 describe('crash recovery on SQLite (SIGKILL mid-step)', () => {
-  it(
-    'keeps every committed step, a valid chain, and never repeats the side effect on its own',
-    async () => {
-      const next = delays(20261129);
-      let kills = 0;
-      let state: RunState | null = null;
-      for (let i = 0; i < KILLS + 40 && kills < KILLS; i++) {
-        const r = await runChild(next());
-        expect(r.code === null || r.code === 0 || r.code === 3, r.stderr).toBe(true);
-        if (r.killed) kills++;
-        state = checkInvariants();
-        if (state?.status === 'completed') break;
-        if (state?.status === 'waiting' && state.waiting?.reason === 'recovery') await decideRecovery(state);
-      }
-      // Then let it finish undisturbed, answering any last recovery.
-      for (let i = 0; i < 5 && state?.status !== 'completed'; i++) {
-        const r = await runChild(null);
-        expect(r.code === 0 || r.code === 3, r.stderr).toBe(true);
-        state = checkInvariants();
-        if (state?.status === 'waiting') await decideRecovery(state);
-      }
-      expect(state).toMatchObject({ status: 'completed', output: { steps: STEPS } });
-      const counts = lineCounts();
-      for (let step = 0; step < STEPS; step++) expect(counts.get(step), `step ${step}`).toBe(1);
-      expect(kills).toBeGreaterThan(0);
-      expect(recoveries, "no kill landed inside an effect").toBeGreaterThan(0);
-      console.log(`crash test: ${kills} kills, ${recoveries} recovery decisions, ${seen.size} records`);
-    },
-    120_000,
-  );
+  it('keeps every committed step, a valid chain, and never repeats the side effect on its own', async () => {
+    const next = delays(20261129);
+    let kills = 0;
+    let state: RunState | null = null;
+    for (let i = 0; i < KILLS + 40 && kills < KILLS; i++) {
+      const r = await runChild(next());
+      expect(r.code === null || r.code === 0 || r.code === 3, r.stderr).toBe(true);
+      if (r.killed) kills++;
+      state = checkInvariants();
+      if (state?.status === 'completed') break;
+      if (state?.status === 'waiting' && state.waiting?.reason === 'recovery') await decideRecovery(state);
+    }
+    // Then let it finish undisturbed, answering any last recovery.
+    for (let i = 0; i < 5 && state?.status !== 'completed'; i++) {
+      const r = await runChild(null);
+      expect(r.code === 0 || r.code === 3, r.stderr).toBe(true);
+      state = checkInvariants();
+      if (state?.status === 'waiting') await decideRecovery(state);
+    }
+    expect(state).toMatchObject({ status: 'completed', output: { steps: STEPS } });
+    const counts = lineCounts();
+    for (let step = 0; step < STEPS; step++) expect(counts.get(step), `step ${step}`).toBe(1);
+    expect(kills).toBeGreaterThan(0);
+    expect(recoveries, 'no kill landed inside an effect').toBeGreaterThan(0);
+    console.log(`crash test: ${kills} kills, ${recoveries} recovery decisions, ${seen.size} records`);
+  }, 120_000);
 });

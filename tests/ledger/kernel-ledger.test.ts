@@ -26,8 +26,18 @@ const workflows = createWorkflowRegistry([
     version: '1',
     entry: 'measure',
     nodes: {
-      measure: { next: ['ask'], handler: () => ({ effect: { type: 'measure', payload: { what: 'température ☕' } }, resultKey: 'm', next: 'ask' }) },
-      ask: { next: ['done'], handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'Ship it?', choices: ['yes', 'no'] } }, resultKey: 'answer', next: 'done' }) },
+      measure: {
+        next: ['ask'],
+        handler: () => ({ effect: { type: 'measure', payload: { what: 'température ☕' } }, resultKey: 'm', next: 'ask' }),
+      },
+      ask: {
+        next: ['done'],
+        handler: () => ({
+          effect: { type: 'ask_user', payload: { prompt: 'Ship it?', choices: ['yes', 'no'] } },
+          resultKey: 'answer',
+          next: 'done',
+        }),
+      },
       done: { handler: (run) => ({ complete: { m: run.vars.m ?? null, answer: run.vars.answer ?? null } }) },
     },
   }),
@@ -37,7 +47,11 @@ const measure = {
   isIdempotent: () => true,
   hasSideEffects: () => true,
   async execute() {
-    return { kind: 'completed' as const, result: { value: 0.1 + 0.2, big: 1e21, tiny: 1e-7, unit: '°C \u2028' }, actor: makeActor('tool', 'thermometer', { model: 'T-1' }) };
+    return {
+      kind: 'completed' as const,
+      result: { value: 0.1 + 0.2, big: 1e21, tiny: 1e-7, unit: '°C \u2028' },
+      actor: makeActor('tool', 'thermometer', { model: 'T-1' }),
+    };
   },
 };
 

@@ -28,7 +28,20 @@ import type { WaitState } from '../../src-shared/types';
 
 const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
 const CHECK = join(__dirname, 'support/python_store_check.py');
-const FOLDERS = ['ask', 'ask_waiting', 'event', 'event_waiting', 'nan', 'offload', 'pure', 'stress', 'stress2', 'unchained', 'until', 'until_waiting'];
+const FOLDERS = [
+  'ask',
+  'ask_waiting',
+  'event',
+  'event_waiting',
+  'nan',
+  'offload',
+  'pure',
+  'stress',
+  'stress2',
+  'unchained',
+  'until',
+  'until_waiting',
+];
 const OFFLOAD = 'fef14bee-8c87-4243-93b7-817f92f95f2b';
 const python = spawnSync('python3', ['--version']).status === 0;
 
@@ -85,14 +98,21 @@ describe('Python → here → Python store folder → here', () => {
     expect(check.stdout.trim()).toBe('ok 6 0');
     expect(importPythonFolder(store, out).runs).toEqual([{ runId, imported: true, appended: 1 }]);
     expect(verifyRunLedger(store, runId)).toMatchObject({ valid: true, records: 6 });
-    expect(store.readLedger(runId, { fromEnd: true, limit: 1 }).records[0]).toMatchObject({ seq: 5, node_id: 'python_continued', result: { continued_by: 'python', x: 1 } });
+    expect(store.readLedger(runId, { fromEnd: true, limit: 1 }).records[0]).toMatchObject({
+      seq: 5,
+      node_id: 'python_continued',
+      result: { continued_by: 'python', x: 1 },
+    });
   });
 });
 
 describe('exact numbers of a Python run file', () => {
   it('an imported run that has not moved exports its run file byte for byte (1.0, -0.0, 2^53+1, NaN kept)', () => {
     const store = open('a');
-    for (const [folder, runId] of [['stress', '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb'], ['nan', '5dcc6b8d-5203-44b2-8e54-a6f709d33535']] as const) {
+    for (const [folder, runId] of [
+      ['stress', '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb'],
+      ['nan', '5dcc6b8d-5203-44b2-8e54-a6f709d33535'],
+    ] as const) {
       importPythonFolder(store, join(PY, folder));
       const out = join(dir, 'out', folder);
       writePythonStore(store, runId, out);
@@ -112,7 +132,9 @@ describe('Python artifacts and snapshots', () => {
     const named = [...new Set([...text.matchAll(/"\$artifact":"([0-9a-f]{32})"/g)].map((m) => m[1]!))].sort();
     expect(named).toHaveLength(3);
     // The store keeps five for this run (two no longer referenced): all come along.
-    const kept = readdirSync(join(PY, 'offload', 'artifacts', 'refs')).map((f) => f.replace('.meta', '')).sort();
+    const kept = readdirSync(join(PY, 'offload', 'artifacts', 'refs'))
+      .map((f) => f.replace('.meta', ''))
+      .sort();
     expect(Object.keys(run.origin?.kind === 'import' ? run.origin.artifacts! : {}).sort()).toEqual(kept);
     for (const id of kept) {
       const meta = JSON.parse(readFileSync(join(PY, 'offload', 'artifacts', 'refs', `${id}.meta`), 'utf8'));
@@ -146,7 +168,7 @@ describe('Python artifacts and snapshots', () => {
     expect(snap.state.ledger_head?.seq).toBe(snap.ledger_seq);
   });
 
-  it.skipIf(!python)('an exported run with imported artifacts carries them in Python\'s layout', () => {
+  it.skipIf(!python)("an exported run with imported artifacts carries them in Python's layout", () => {
     const store = open('a');
     importPythonFolder(store, join(PY, 'offload'));
     const out = join(dir, 'py-store');
@@ -163,7 +185,11 @@ describe("Python's RunHistoryBundle v1", () => {
     const file = join(PY, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json');
     const { runs } = importRunHistory(store, file);
     expect(runs).toEqual([{ runId: '61f70b07-3d99-4966-9feb-a7eaa172d48a', imported: true }]);
-    expect(store.getRun(runs[0]!.runId)).toMatchObject({ workflow_id: 'py.stress', status: 'completed', vars: { answer: { response: 'ok' } } });
+    expect(store.getRun(runs[0]!.runId)).toMatchObject({
+      workflow_id: 'py.stress',
+      status: 'completed',
+      vars: { answer: { response: 'ok' } },
+    });
     expect(verifyRunLedger(store, runs[0]!.runId)).toMatchObject({ valid: true, records: 7 });
     // The same records as the Python store folder of that run.
     const folder = open('b');
@@ -207,12 +233,28 @@ describe("Python's RunHistoryBundle v1", () => {
 
 describe('waits across the hop to Python', () => {
   const base: WaitState = {
-    reason: 'event', wait_key: 'evt:r1:wait:1', result_key: 'event', resume_to_node: 'done', until: null, prompt: null,
-    choices: null, allow_free_text: true, event_name: 'deploy.done', tool_calls: null, child_run_id: null, details: null,
+    reason: 'event',
+    wait_key: 'evt:r1:wait:1',
+    result_key: 'event',
+    resume_to_node: 'done',
+    until: null,
+    prompt: null,
+    choices: null,
+    allow_free_text: true,
+    event_name: 'deploy.done',
+    tool_calls: null,
+    child_run_id: null,
+    details: null,
   };
   it.each([
     base,
-    { ...base, reason: 'tool_calls' as const, event_name: null, tool_calls: [{ name: 'search', arguments: { q: 'x' }, call_id: 'c1' }], details: { mode: 'approve' } },
+    {
+      ...base,
+      reason: 'tool_calls' as const,
+      event_name: null,
+      tool_calls: [{ name: 'search', arguments: { q: 'x' }, call_id: 'c1' }],
+      details: { mode: 'approve' },
+    },
     { ...base, reason: 'subworkflow' as const, event_name: null, child_run_id: 'r1.child-1' },
     { ...base, reason: 'recovery' as const, event_name: null, details: { effect: 'llm_call' } },
   ])('a $reason wait comes back as it left, in a form Python loads', (w) => {

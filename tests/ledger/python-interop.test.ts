@@ -47,13 +47,25 @@ describe('ledgers written by AbstractRuntime (Python)', () => {
   });
 
   it('re-canonicalize every number and string form to the bytes Python hashed', () => {
-    const expected = JSON.parse(readFileSync(join(NUMBERS, 'expected_numbers-utf8.json'), 'utf8')) as { record_hash: string; canonical: string }[];
+    const expected = JSON.parse(readFileSync(join(NUMBERS, 'expected_numbers-utf8.json'), 'utf8')) as {
+      record_hash: string;
+      canonical: string;
+    }[];
     const { rows } = parsePythonLedger(readFileSync(join(NUMBERS, 'ledger_numbers-utf8.jsonl'), 'utf8'));
     expect(rows.map((r) => r.body)).toEqual(expected.map((e) => e.canonical));
     expect(rows.map((r) => sha256Hex(r.body))).toEqual(expected.map((e) => e.record_hash));
     // Spot checks of the forms a double-based parser would lose.
     const body = expected.map((e) => e.canonical).join('\n');
-    for (const lexeme of ['"float_int":1.0', '"neg_zero":-0.0', '"tiny":1e-07', '"big_float":1e+21', '"big_int":12345678901234567890123', '"nan":NaN', '"neg_inf":-Infinity', '\u2028'])
+    for (const lexeme of [
+      '"float_int":1.0',
+      '"neg_zero":-0.0',
+      '"tiny":1e-07',
+      '"big_float":1e+21',
+      '"big_int":12345678901234567890123',
+      '"nan":NaN',
+      '"neg_inf":-Infinity',
+      '\u2028',
+    ])
       expect(body).toContain(lexeme);
   });
 
@@ -74,9 +86,21 @@ describe('ledgers written by AbstractRuntime (Python)', () => {
     const rewritten = [...src];
     rewritten[0] = rewritten[0]!.replace('"float_int": 1.0', '"float_int": 1');
     expect(verifyPythonLedgerText(join_(rewritten))).toMatchObject({ valid: false, firstBadSeq: 0, reason: 'hash_mismatch' });
-    expect(verifyPythonLedgerText(join_([src[0]!, src[1]!, src[3]!, src[4]!]))).toMatchObject({ valid: false, firstBadSeq: 2, reason: 'broken_link' });
-    expect(verifyPythonLedgerText(join_([src[0]!, src[2]!, src[1]!, src[3]!]))).toMatchObject({ valid: false, firstBadSeq: 1, reason: 'broken_link' });
-    expect(verifyPythonLedgerText(join_([src[0]!, src[1]!, '{"run_id": "x", oops', src[2]!]))).toMatchObject({ valid: false, firstBadSeq: 2, reason: 'malformed' });
+    expect(verifyPythonLedgerText(join_([src[0]!, src[1]!, src[3]!, src[4]!]))).toMatchObject({
+      valid: false,
+      firstBadSeq: 2,
+      reason: 'broken_link',
+    });
+    expect(verifyPythonLedgerText(join_([src[0]!, src[2]!, src[1]!, src[3]!]))).toMatchObject({
+      valid: false,
+      firstBadSeq: 1,
+      reason: 'broken_link',
+    });
+    expect(verifyPythonLedgerText(join_([src[0]!, src[1]!, '{"run_id": "x", oops', src[2]!]))).toMatchObject({
+      valid: false,
+      firstBadSeq: 2,
+      reason: 'malformed',
+    });
   });
 });
 
@@ -96,10 +120,17 @@ describe('importing Python runs', () => {
         origin: { kind: 'import', source: 'abstractruntime-py', imported_at: '2026-12-01T00:00:00.000Z' },
       });
       expect(store.getRun(COMPLETED)).toMatchObject({ status: 'completed', output: { sum: 5 }, ledger_head: { seq: 8 } });
-      expect(store.listRuns({ status: 'waiting' }).runs[0]).toMatchObject({ run_id: WAITING, origin_kind: 'import', waiting_reason: 'event' });
+      expect(store.listRuns({ status: 'waiting' }).runs[0]).toMatchObject({
+        run_id: WAITING,
+        origin_kind: 'import',
+        waiting_reason: 'event',
+      });
       const page = store.readLedger(COMPLETED, { fromEnd: true, limit: 2 });
       expect(page.total).toBe(9);
-      expect(page.records.map((r) => [r.seq, r.kind, r.node_id])).toEqual([[7, 'effect', 'wait'], [8, 'completed', 'done']]);
+      expect(page.records.map((r) => [r.seq, r.kind, r.node_id])).toEqual([
+        [7, 'effect', 'wait'],
+        [8, 'completed', 'done'],
+      ]);
       expect(verifyRunLedger(store, COMPLETED)).toMatchObject({ valid: true, records: 9 });
       expect(store.findCompletedEffect(COMPLETED, '6b79e15d2745bacfec74e9181e2f7388')?.node_id).toBe('plan');
     } finally {

@@ -15,7 +15,19 @@ import { createApiHandlers } from '../../src-main/host/apiHandlers';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 
 const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
-const STORE_FOLDERS = ['ask', 'ask_waiting', 'event', 'event_waiting', 'nan', 'offload', 'pure', 'stress', 'stress2', 'until', 'until_waiting'];
+const STORE_FOLDERS = [
+  'ask',
+  'ask_waiting',
+  'event',
+  'event_waiting',
+  'nan',
+  'offload',
+  'pure',
+  'stress',
+  'stress2',
+  'until',
+  'until_waiting',
+];
 const UNCHAINED_DONE = 'd5c364b2-ecd2-4844-91bd-2ff6b6f1915f';
 const UNCHAINED_WAITING = '64478f0d-1ce0-4587-b801-a4f425f2167d';
 const NAN = '5dcc6b8d-5203-44b2-8e54-a6f709d33535';
@@ -49,7 +61,12 @@ describe('runs written by the Python AbstractRuntime 0.4.28', () => {
   it('an unchained ledger is neither valid nor broken: "no hash chain", imported read-only', () => {
     const reports = verifyPythonRuns(join(PY, 'unchained'));
     for (const r of reports)
-      expect(r.report).toMatchObject({ valid: false, reason: 'unchained', firstBadSeq: null, message: expect.stringMatching(/^no hash chain: integrity cannot be checked/) });
+      expect(r.report).toMatchObject({
+        valid: false,
+        reason: 'unchained',
+        firstBadSeq: null,
+        message: expect.stringMatching(/^no hash chain: integrity cannot be checked/),
+      });
     const { runs } = importPythonFolder(store, join(PY, 'unchained'));
     expect(runs.map((r) => r.imported)).toEqual([true, true]);
     expect(store.getRun(UNCHAINED_DONE)).toMatchObject({ status: 'completed', output: { approved: true, answer: 'yes' } });
@@ -63,7 +80,9 @@ describe('runs written by the Python AbstractRuntime 0.4.28', () => {
   it('a record with its hash removed from a chained ledger is malformed, not "unchained"', () => {
     const src = join(PY, 'pure', 'ledger_f3e03579-a4b2-43ce-af45-9e008b0aabb3.jsonl');
     const lines = readFileSync(src, 'utf8').split('\n').filter(Boolean);
-    lines[1] = lines[1]!.replace(/"record_hash": "[0-9a-f]+"/, '"record_hash": null').replace(/"prev_hash": "[0-9a-f]+"/, '"prev_hash": null');
+    lines[1] = lines[1]!
+      .replace(/"record_hash": "[0-9a-f]+"/, '"record_hash": null')
+      .replace(/"prev_hash": "[0-9a-f]+"/, '"prev_hash": null');
     writeFileSync(join(dir, 'ledger_x.jsonl'), lines.join('\n') + '\n');
     expect(verifyPythonRuns(join(dir, 'ledger_x.jsonl'))[0]!.report).toMatchObject({ valid: false, reason: 'malformed', firstBadSeq: 1 });
   });
@@ -126,7 +145,9 @@ describe('importing a folder of Python runs', () => {
 
   it('re-importing a longer chain of the same run appends only the new verified records', () => {
     const id = 'c77227d1-213e-4bb9-9742-b964592de72e';
-    const src = readFileSync(join(PY, 'event', `ledger_${id}.jsonl`), 'utf8').split('\n').filter(Boolean);
+    const src = readFileSync(join(PY, 'event', `ledger_${id}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const folder = join(dir, 'growing');
     cpSync(join(PY, 'event'), folder, { recursive: true });
     writeFileSync(join(folder, `ledger_${id}.jsonl`), src.slice(0, 2).join('\n') + '\n');
@@ -162,7 +183,14 @@ describe('importing a folder of Python runs', () => {
       entry: 'ask',
       nodes: { ask: { handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'Approve?' } }, resultKey: 'answer' }) } },
     });
-    const host = await RuntimeHost.open({ dataDir: hostDir, dbPath: join(hostDir, 'runtime.db'), clock: new FakeClock('2026-12-01T21:00:00.000Z'), env: {}, projectFile: null, workflows: [askUser] });
+    const host = await RuntimeHost.open({
+      dataDir: hostDir,
+      dbPath: join(hostDir, 'runtime.db'),
+      clock: new FakeClock('2026-12-01T21:00:00.000Z'),
+      env: {},
+      projectFile: null,
+      workflows: [askUser],
+    });
     try {
       importPythonFolder(host.store, join(PY, 'unchained'));
       const api = createApiHandlers(host);

@@ -39,7 +39,9 @@ afterEach(() => {
 
 const body = (seq: number) => (raw.prepare("SELECT body FROM ledger WHERE run_id = 'r1' AND seq = ?").get(seq) as { body: string }).body;
 const setBody = (seq: number, b: string, rehash = false) =>
-  raw.prepare(`UPDATE ledger SET body = ?${rehash ? ', record_hash = ?' : ''} WHERE run_id = 'r1' AND seq = ?`).run(...(rehash ? [b, sha256Hex(b), seq] : [b, seq]));
+  raw
+    .prepare(`UPDATE ledger SET body = ?${rehash ? ', record_hash = ?' : ''} WHERE run_id = 'r1' AND seq = ?`)
+    .run(...(rehash ? [b, sha256Hex(b), seq] : [b, seq]));
 const verify = () => verifyRunLedger(store, 'r1');
 
 describe('tampering with a SQLite ledger', () => {
@@ -48,7 +50,14 @@ describe('tampering with a SQLite ledger', () => {
   });
 
   it('leaves an untouched ledger valid', () => {
-    expect(verify()).toEqual({ valid: true, records: 10, firstBadSeq: null, reason: null, message: expect.stringMatching(/valid/), signed: null });
+    expect(verify()).toEqual({
+      valid: true,
+      records: 10,
+      firstBadSeq: null,
+      reason: null,
+      message: expect.stringMatching(/valid/),
+      signed: null,
+    });
   });
 
   it('catches a modified field', () => {
@@ -82,9 +91,15 @@ describe('tampering with a SQLite ledger', () => {
     // A well-formed record chained after seq 3, slipped in at seq 4, pushing the rest up.
     const r3 = (raw.prepare("SELECT record_hash FROM ledger WHERE run_id = 'r1' AND seq = 3").get() as { record_hash: string }).record_hash;
     const forged = makeRecord('r1', { seq: 3, hash: r3 }, { node_id: 'forged' });
-    raw.exec("UPDATE ledger SET seq = seq + 100 WHERE run_id = 'r1' AND seq >= 4; UPDATE ledger SET seq = seq - 99 WHERE run_id = 'r1' AND seq >= 104;");
+    raw.exec(
+      "UPDATE ledger SET seq = seq + 100 WHERE run_id = 'r1' AND seq >= 4; UPDATE ledger SET seq = seq - 99 WHERE run_id = 'r1' AND seq >= 104;",
+    );
     const row = chainRowFromRecord(forged);
-    raw.prepare("INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body) VALUES ('r1', 4, ?, NULL, 'completed', NULL, 0, ?)").run(row.record_hash, row.body);
+    raw
+      .prepare(
+        "INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body) VALUES ('r1', 4, ?, NULL, 'completed', NULL, 0, ?)",
+      )
+      .run(row.record_hash, row.body);
     expect(verify()).toMatchObject({ valid: false, firstBadSeq: 5, reason: 'reorder' });
   });
 
@@ -96,7 +111,11 @@ describe('tampering with a SQLite ledger', () => {
   it('catches a record appended outside a commit', () => {
     const r9 = (raw.prepare("SELECT record_hash FROM ledger WHERE run_id = 'r1' AND seq = 9").get() as { record_hash: string }).record_hash;
     const extra = chainRowFromRecord(makeRecord('r1', { seq: 9, hash: r9 }));
-    raw.prepare("INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body) VALUES ('r1', 10, ?, NULL, 'completed', NULL, 0, ?)").run(extra.record_hash, extra.body);
+    raw
+      .prepare(
+        "INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body) VALUES ('r1', 10, ?, NULL, 'completed', NULL, 0, ?)",
+      )
+      .run(extra.record_hash, extra.body);
     expect(verify()).toMatchObject({ valid: false, firstBadSeq: 10, reason: 'malformed' });
   });
 
@@ -119,13 +138,18 @@ describe('signed ledgers', () => {
     const head = anchorRun(store, 'r1', keys, anchorPathFor(file))!;
     expect(head).toMatchObject({ run_id: 'r1', seq: 9, public_key: keys.publicKeyBase64() });
     const report = verify();
-    expect(report).toMatchObject({ valid: true, records: 10, signed: { publicKey: keys.publicKeyBase64(), signedSeq: 9, keyId: keys.keyId() } });
+    expect(report).toMatchObject({
+      valid: true,
+      records: 10,
+      signed: { publicKey: keys.publicKeyBase64(), signedSeq: 9, keyId: keys.keyId() },
+    });
   });
 
   it('catch a signature that does not verify', () => {
     anchorRun(store, 'r1', keys, null);
     const other = new SigningKeyStore(join(dir, 'other'));
-    const hash = (raw.prepare("SELECT record_hash FROM ledger WHERE run_id = 'r1' AND seq = 2").get() as { record_hash: string }).record_hash;
+    const hash = (raw.prepare("SELECT record_hash FROM ledger WHERE run_id = 'r1' AND seq = 2").get() as { record_hash: string })
+      .record_hash;
     raw.prepare("UPDATE ledger SET signature = ? WHERE run_id = 'r1' AND seq = 2").run(other.sign(hash));
     expect(verify()).toMatchObject({ valid: false, firstBadSeq: 2, reason: 'bad_signature' });
   });
@@ -173,7 +197,9 @@ describe('signed ledgers', () => {
     expect(checkAnchors(store, anchorPathFor(file))).toEqual([]);
     const head = store.getRun('r1')!.ledger_head!;
     raw.prepare("UPDATE ledger SET record_hash = ? WHERE run_id = 'r1' AND seq = ?").run('0'.repeat(64), head.seq);
-    expect(checkAnchors(store, anchorPathFor(file))).toMatchObject([{ runId: 'r1', report: { reason: 'truncated', firstBadSeq: head.seq } }]);
+    expect(checkAnchors(store, anchorPathFor(file))).toMatchObject([
+      { runId: 'r1', report: { reason: 'truncated', firstBadSeq: head.seq } },
+    ]);
   });
 
   it('report a run missing altogether below its anchor', () => {

@@ -44,12 +44,18 @@ beforeAll(async () => {
     { toolCalls: [{ name: 'add', arguments: { a: 17, b: 25 }, id: 'call-1' }] },
     { content: 'The answer is 42.' },
     // A provider that echoes the key it was given in its error (some do).
-    { status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_request_error' } }, headers: { 'x-should-retry': 'false' } },
+    {
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_request_error' } },
+      headers: { 'x-should-retry': 'false' },
+    },
   ]);
   // The key goes where a user puts it: the settings, through the API (as the GUI does).
   const host = await RuntimeHost.open({ dbPath: db, dataDir: data });
   try {
-    const settings = await createApiHandlers(host).setSettings({ llm: { mode: 'local', baseUrl: llm.baseUrlV1, model: 'scripted-model', apiKey: KEY } });
+    const settings = await createApiHandlers(host).setSettings({
+      llm: { mode: 'local', baseUrl: llm.baseUrlV1, model: 'scripted-model', apiKey: KEY },
+    });
     outputs.push({ what: 'setSettings answer', text: JSON.stringify(settings) });
   } finally {
     await host.close();

@@ -22,9 +22,16 @@ const wf = defineWorkflow({
   version: '1',
   entry: 'a',
   nodes: {
-    a: { next: ['a', 'ask'], handler: (run) => ((run.vars.n as number) < 12 ? { next: 'a', set: { n: (run.vars.n as number) + 1, note: 'é ü 😀' } } : { next: 'ask' }) },
+    a: {
+      next: ['a', 'ask'],
+      handler: (run) =>
+        (run.vars.n as number) < 12 ? { next: 'a', set: { n: (run.vars.n as number) + 1, note: 'é ü 😀' } } : { next: 'ask' },
+    },
     // A large answer becomes a content-addressed artifact: the bundle must carry and check it.
-    ask: { next: ['end'], handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'paste a long text' } }, resultKey: 'answer', next: 'end' }) },
+    ask: {
+      next: ['end'],
+      handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'paste a long text' } }, resultKey: 'answer', next: 'end' }),
+    },
     end: { handler: (run) => ({ complete: { n: run.vars.n ?? null } }) },
   },
 });
@@ -130,7 +137,9 @@ describe('export bundles under damage', () => {
       }
       expectImportRefusedOrValid(parsed, verdict);
     }
-    console.info(`bundle flips (seed ${seed}): ${JSON.stringify(tally)}; verified despite changes in: ${[...uncovered].join(', ') || 'nothing'}`);
+    console.info(
+      `bundle flips (seed ${seed}): ${JSON.stringify(tally)}; verified despite changes in: ${[...uncovered].join(', ') || 'nothing'}`,
+    );
   });
 
   it('structural damage is reported with a reason and a seq', () => {
@@ -168,7 +177,16 @@ describe('export bundles under damage', () => {
 
   it('non-bundles give typed errors', () => {
     const rand = seededRandom(7);
-    for (const input of [null, 42, 'bundle', [], {}, { format: 'abstractruntime-bundle' }, { ...bundle, records: 'no' }, { ...bundle, version: 99 }]) {
+    for (const input of [
+      null,
+      42,
+      'bundle',
+      [],
+      {},
+      { format: 'abstractruntime-bundle' },
+      { ...bundle, records: 'no' },
+      { ...bundle, version: 99 },
+    ]) {
       expect(judge(input)).not.toBe('valid');
     }
     for (let i = 0; i < 200; i++) expect(judge(randomJson(rand))).not.toBe('valid');

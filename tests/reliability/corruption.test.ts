@@ -115,7 +115,7 @@ describe('byte flips in the database file', () => {
         tally[exercise(file)]++;
       } catch (e) {
         const kind = e instanceof FalseValid ? 'false valid' : `untyped ${(e as Error).constructor.name}`;
-        const where = ((e as Error).stack ?? "").split("\n").find((l) => l.includes("/src-main/")) ?? "";
+        const where = ((e as Error).stack ?? '').split('\n').find((l) => l.includes('/src-main/')) ?? '';
         failures.push(`flip #${i}: ${kind}: ${(e as Error).message.slice(0, 160)} ${where.trim()}`);
       }
       rmSync(file, { force: true });

@@ -88,7 +88,8 @@ describe('crash loop: SIGKILL the host during side effects', () => {
       const seen = observe();
       expect(seen.invalid, `${why} (seed ${seed})`).toEqual([]);
       for (const [runId, recs] of committed) {
-        for (const [seq, hash] of recs) expect(seen.records.get(runId)?.get(seq), `${why}: run ${runId} record ${seq} lost (seed ${seed})`).toBe(hash);
+        for (const [seq, hash] of recs)
+          expect(seen.records.get(runId)?.get(seq), `${why}: run ${runId} record ${seq} lost (seed ${seed})`).toBe(hash);
       }
       committed = seen.records;
       for (const file of files) {
@@ -145,7 +146,8 @@ describe('crash loop: SIGKILL the host during side effects', () => {
     for (const run of runs) {
       expect(run.status, `run ${run.run_id}`).toBe('completed');
       const counts = lineCounts(String(run.vars.path));
-      for (let s = 1; s <= STEPS; s++) expect(counts.get(`step ${s}`) ?? 0, `${run.vars.path}: step ${s} missing (seed ${seed})`).toBeGreaterThanOrEqual(1);
+      for (let s = 1; s <= STEPS; s++)
+        expect(counts.get(`step ${s}`) ?? 0, `${run.vars.path}: step ${s} missing (seed ${seed})`).toBeGreaterThanOrEqual(1);
     }
 
     // The user's own tools agree: the CLI verifies a run and the bundle it exports.

@@ -33,7 +33,11 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'static'));
   writeFileSync(join(dir, 'static', 'index.html'), '<!doctype html><title>x</title>');
   // No LLM endpoint must be reachable from a fuzzed request.
-  host = await RuntimeHost.open({ dbPath: join(dir, 'runs.db'), dataDir: join(dir, 'data'), settingsOverrides: { llm: { baseUrl: 'http://127.0.0.1:9/v1' } } });
+  host = await RuntimeHost.open({
+    dbPath: join(dir, 'runs.db'),
+    dataDir: join(dir, 'data'),
+    settingsOverrides: { llm: { baseUrl: 'http://127.0.0.1:9/v1' } },
+  });
   handlers = createApiHandlers(host, { transport: 'web' });
   web = await startWebHost({ handlers, events: host.events, port: 0, staticDir: join(dir, 'static') });
   for (const wf of ['examples.counter', 'examples.approval', 'examples.event']) {
@@ -102,7 +106,14 @@ describe('fuzzing the API boundary', () => {
     let invoke!: (event: IpcInvokeEvent, request: unknown) => Promise<unknown>;
     const ipcMain: IpcMainLike = { handle: (_c, listener) => (invoke = listener), removeHandler: () => {} };
     const APP = 'file:///app/index.html';
-    registerIpc(ipcMain, handlers, trustedSender(() => 1, (url) => url === APP));
+    registerIpc(
+      ipcMain,
+      handlers,
+      trustedSender(
+        () => 1,
+        (url) => url === APP,
+      ),
+    );
     const trusted: IpcInvokeEvent = { sender: { id: 1 }, senderFrame: { url: APP, parent: null } };
     const strangers: IpcInvokeEvent[] = [
       { sender: { id: 2 }, senderFrame: { url: APP, parent: null } },
@@ -110,8 +121,10 @@ describe('fuzzing the API boundary', () => {
       { sender: { id: 1 }, senderFrame: { url: APP, parent: {} } },
       { sender: { id: 1 }, senderFrame: null },
     ];
-    const call = async (event: IpcInvokeEvent, request: unknown) => JSON.parse((await invoke(event, request)) as string) as ApiResult<unknown>;
-    const dispatch = (method: unknown, payload: unknown) => call(trusted, { method, payloadJson: payload === undefined ? undefined : JSON.stringify(payload) });
+    const call = async (event: IpcInvokeEvent, request: unknown) =>
+      JSON.parse((await invoke(event, request)) as string) as ApiResult<unknown>;
+    const dispatch = (method: unknown, payload: unknown) =>
+      call(trusted, { method, payloadJson: payload === undefined ? undefined : JSON.stringify(payload) });
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
     const rand = seededRandom(seed);
     const runIds = [...committed.keys()];
@@ -134,7 +147,17 @@ describe('fuzzing the API boundary', () => {
       expect(refused.ok ? 'ok' : refused.error.code, `stranger ${i}`).toBe('FORBIDDEN');
       expect(host.store.listRuns({}).total).toBe(before);
     }
-    for (const envelope of [null, 42, 'getInfo', [], {}, { method: 7 }, { payloadJson: '{}' }, { method: 'getRun', payloadJson: {} }, { method: 'getRun', payloadJson: '{nope' }]) {
+    for (const envelope of [
+      null,
+      42,
+      'getInfo',
+      [],
+      {},
+      { method: 7 },
+      { payloadJson: '{}' },
+      { method: 'getRun', payloadJson: {} },
+      { method: 'getRun', payloadJson: '{nope' },
+    ]) {
       const r = await call(trusted, envelope);
       expect(r.ok ? 'ok' : r.error.code).toBe('VALIDATION_ERROR');
     }
@@ -149,7 +172,11 @@ describe('fuzzing the API boundary', () => {
     const rand = seededRandom(seed + 1);
     const runIds = [...committed.keys()];
     const post = (path: string, body: string | Buffer, type = 'application/json') =>
-      fetch(new URL(path, web.url), { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${web.token}` }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+      fetch(new URL(path, web.url), {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${web.token}` },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      });
     const bodies: (() => string | Buffer)[] = [
       () => JSON.stringify(randomPayload(rand, pick(rand, API_METHODS), runIds)),
       () => randomString(rand),
@@ -169,7 +196,16 @@ describe('fuzzing the API boundary', () => {
       expectTyped(json, `seed ${seed}, request ${i}`);
     }
 
-    for (const path of ['/api/%ZZ', '/api/%E0%A4%A', '/api/getInfo%00', '/api/', '/api//getInfo', '/api/getInfo?x=%', '/%ZZ', '/assets/%E0%A4%A']) {
+    for (const path of [
+      '/api/%ZZ',
+      '/api/%E0%A4%A',
+      '/api/getInfo%00',
+      '/api/',
+      '/api//getInfo',
+      '/api/getInfo?x=%',
+      '/%ZZ',
+      '/assets/%E0%A4%A',
+    ]) {
       const res = await (path.startsWith('/api/') ? post(path, '{}') : fetch(new URL(path, web.url)));
       // Soft: every malformed path is reported, and the checks below still show the host survived.
       expect.soft(res.status, `${path.startsWith('/api/') ? 'POST' : 'GET'} ${path}`).toBeLessThan(500);

@@ -42,7 +42,10 @@ beforeAll(() => {
   mkdirSync(join(dir, 'flows'));
   for (const [name, text] of Object.entries(MODULES)) writeFileSync(join(dir, 'flows', name), text);
   projectFile = join(dir, 'abstractruntime.project.json');
-  writeFileSync(projectFile, JSON.stringify({ workflows: [...Object.keys(MODULES).map((n) => `./flows/${n}`), './flows/does-not-exist.ts'] }));
+  writeFileSync(
+    projectFile,
+    JSON.stringify({ workflows: [...Object.keys(MODULES).map((n) => `./flows/${n}`), './flows/does-not-exist.ts'] }),
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +58,15 @@ describe('malformed workflow modules', () => {
       expect(ids).toContain('user.good');
       expect(ids).toContain('examples.counter');
       const failedFiles = host.workflowErrors.map((e) => e.file.split('/').pop());
-      for (const bad of ['syntax.ts', 'throws-at-import.ts', 'no-exports.ts', 'bad-entry.ts', 'bad-edge.ts', 'not-a-workflow.ts', 'does-not-exist.ts']) {
+      for (const bad of [
+        'syntax.ts',
+        'throws-at-import.ts',
+        'no-exports.ts',
+        'bad-entry.ts',
+        'bad-edge.ts',
+        'not-a-workflow.ts',
+        'does-not-exist.ts',
+      ]) {
         expect(failedFiles, `${bad} should be reported`).toContain(bad);
       }
       for (const e of host.workflowErrors) expect(e.message.length).toBeGreaterThan(5);

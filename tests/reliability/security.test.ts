@@ -50,7 +50,11 @@ function canConnect(address: string, port: number): Promise<boolean> {
 }
 
 const api = (headers: Record<string, string>) =>
-  fetch(new URL('/api/getInfo', web.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${web.token}`, ...headers }, body: '{}' });
+  fetch(new URL('/api/getInfo', web.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${web.token}`, ...headers },
+    body: '{}',
+  });
 
 describe('web host exposure', () => {
   it('listens on 127.0.0.1 only and refuses to bind elsewhere', async () => {
@@ -58,7 +62,9 @@ describe('web host exposure', () => {
     expect(await canConnect('127.0.0.1', web.port)).toBe(true);
     const ext = externalAddress();
     if (ext) expect(await canConnect(ext, web.port), `reachable on ${ext}`).toBe(false);
-    await expect(startWebHost({ handlers: createApiHandlers(host), events: host.events, port: 0, host: '0.0.0.0', staticDir: dir })).rejects.toMatchObject({
+    await expect(
+      startWebHost({ handlers: createApiHandlers(host), events: host.events, port: 0, host: '0.0.0.0', staticDir: dir }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
     });
   });
@@ -74,7 +80,9 @@ describe('web host exposure', () => {
     // DNS rebinding: a foreign name resolving to 127.0.0.1 still carries its own Host header.
     const rebound = await new Promise<number>((resolve, reject) => {
       const s = connect({ host: '127.0.0.1', port: web.port }, () =>
-        s.write(`POST /api/getInfo HTTP/1.1\r\nHost: evil.example:${web.port}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${web.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`),
+        s.write(
+          `POST /api/getInfo HTTP/1.1\r\nHost: evil.example:${web.port}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${web.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+        ),
       );
       let text = '';
       s.on('data', (d) => (text += d.toString()));
@@ -87,7 +95,10 @@ describe('web host exposure', () => {
   it('refuses cross-origin WebSocket event streams', async () => {
     const attempt = (origin: string | undefined) =>
       new Promise<'open' | 'refused'>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${web.port}/events`, { headers: { authorization: `Bearer ${web.token}` }, ...(origin ? { origin } : {}) });
+        const ws = new WebSocket(`ws://127.0.0.1:${web.port}/events`, {
+          headers: { authorization: `Bearer ${web.token}` },
+          ...(origin ? { origin } : {}),
+        });
         ws.once('open', () => (ws.close(), resolve('open')));
         ws.once('error', () => resolve('refused'));
         ws.once('unexpected-response', () => resolve('refused'));
@@ -114,7 +125,13 @@ function sourceFiles(folder: string): string[] {
 describe('renderer isolation', () => {
   it('the Electron window gives the page no Node: isolation, sandbox, no integration', () => {
     const text = readFileSync(join(ROOT, 'src-main/electron/desktopWindow.ts'), 'utf8');
-    for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'nodeIntegrationInWorker: false', 'webviewTag: false']) {
+    for (const setting of [
+      'contextIsolation: true',
+      'sandbox: true',
+      'nodeIntegration: false',
+      'nodeIntegrationInWorker: false',
+      'webviewTag: false',
+    ]) {
       expect(text, setting).toContain(setting);
     }
     const preload = readFileSync(join(ROOT, 'src-main/electron/preload.ts'), 'utf8');

@@ -41,7 +41,14 @@ describe('two hosts on one database', () => {
   it('never advance one run twice', async () => {
     const RUNS = 6;
     const STEPS = 15;
-    const lines = await runDriver('create', ['--db', db, '--data', join(dir, 'data-0'), '--json', JSON.stringify({ count: RUNS, n: STEPS, dir })]);
+    const lines = await runDriver('create', [
+      '--db',
+      db,
+      '--data',
+      join(dir, 'data-0'),
+      '--json',
+      JSON.stringify({ count: RUNS, n: STEPS, dir }),
+    ]);
     const runIds = lines.find((l) => l.event === 'created')!.runIds as string[];
     expect(runIds).toHaveLength(RUNS);
 
@@ -54,7 +61,9 @@ describe('two hosts on one database', () => {
       for (const [i, runId] of runIds.entries()) {
         const state = store.getRun(runId)!;
         expect(state.status, `run ${runId}`).toBe('completed');
-        const appended = readFileSync(join(dir, `lines-${i}.txt`), 'utf8').split('\n').filter(Boolean);
+        const appended = readFileSync(join(dir, `lines-${i}.txt`), 'utf8')
+          .split('\n')
+          .filter(Boolean);
         expect(appended).toEqual(Array.from({ length: STEPS }, (_, s) => `step ${s + 1}`));
         const intents = ledgerOf(store, runId).filter((r) => r.kind === 'effect' && r.status === 'started');
         expect(new Set(intents.map((r) => r.idempotency_key)).size).toBe(intents.length);
@@ -68,7 +77,14 @@ describe('two hosts on one database', () => {
 
   it('fire each due timer once', async () => {
     const TIMERS = 8;
-    const lines = await runDriver('timers', ['--db', db, '--data', join(dir, 'data-0'), '--json', JSON.stringify({ count: TIMERS, delayMs: 1000 })]);
+    const lines = await runDriver('timers', [
+      '--db',
+      db,
+      '--data',
+      join(dir, 'data-0'),
+      '--json',
+      JSON.stringify({ count: TIMERS, delayMs: 1000 }),
+    ]);
     const runIds = lines.find((l) => l.event === 'timers')!.runIds as string[];
     await sleep(1100);
 

@@ -123,12 +123,22 @@ describe('workers on one database', () => {
     const lines = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []);
     for (let i = 0; i < 1200 && !runs.every((r) => lines(r.path).length >= 3); i++) await new Promise((r) => setTimeout(r, 25));
     await stop(first, 'SIGKILL');
-    const before = read((st) => runs.map((r) => ({ id: r.id, seq: st.getRun(r.id)!.ledger_head!.seq, hashes: [...st.iterateLedger(r.id)].map((x) => x.record_hash) })));
+    const before = read((st) =>
+      runs.map((r) => ({
+        id: r.id,
+        seq: st.getRun(r.id)!.ledger_head!.seq,
+        hashes: [...st.iterateLedger(r.id)].map((x) => x.record_hash),
+      })),
+    );
     expect(before.some((b, i) => b.seq > 0 && lines(runs[i]!.path).length < n)).toBe(true); // killed mid-run
 
     await startWorker(4);
     for (const r of runs) {
-      const end = await until(r.id, (s) => s.status === 'completed' || (s.status === 'waiting' && s.waiting?.reason === 'recovery'), 'completed or waiting for a recovery decision');
+      const end = await until(
+        r.id,
+        (s) => s.status === 'completed' || (s.status === 'waiting' && s.waiting?.reason === 'recovery'),
+        'completed or waiting for a recovery decision',
+      );
       const got = lines(r.path);
       // Each append at most once, in order; a run interrupted inside an append waits for a person instead of appending again.
       expect(new Set(got).size).toBe(got.length);
@@ -148,7 +158,10 @@ describe('workers on one database', () => {
     const run = await cliJson('run', 'examples.approval');
     expect(run.status).toBe('waiting');
     const key = run.waiting.wait_key;
-    const [a, b] = await Promise.all([cli('--json', 'answer', run.run_id, 'approve', '--wait-key', key), cli('--json', 'answer', run.run_id, 'reject', '--wait-key', key)]);
+    const [a, b] = await Promise.all([
+      cli('--json', 'answer', run.run_id, 'approve', '--wait-key', key),
+      cli('--json', 'answer', run.run_id, 'reject', '--wait-key', key),
+    ]);
     const results = [a, b];
     const winners = results.filter((r) => r.code === 0);
     const losers = results.filter((r) => r.code !== 0);

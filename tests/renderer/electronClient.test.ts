@@ -16,7 +16,8 @@ function bridge(): PreloadApi & { emit(m: ApiEventMessage): void; sent: unknown[
     sent,
     async invoke(method, payloadJson) {
       sent.push({ method, payload: JSON.parse(payloadJson) });
-      if (method === 'restoreSnapshot') return JSON.stringify({ ok: false, error: { code: 'SNAPSHOT_NOT_FOUND', message: 'no snapshot s9', retryable: false } });
+      if (method === 'restoreSnapshot')
+        return JSON.stringify({ ok: false, error: { code: 'SNAPSHOT_NOT_FOUND', message: 'no snapshot s9', retryable: false } });
       return JSON.stringify({ ok: true, value: { runs: [], total: 0 } });
     },
     onEvent(l) {
@@ -64,12 +65,15 @@ describe('electron RuntimeClient', () => {
     const event = { sender: { id: 1 }, senderFrame: { url: 'app://index.html', parent: null } };
     const real: PreloadApi = {
       // Electron structured-clones what crosses: a class would not survive, text does.
-      invoke: async (method, payloadJson) => structuredClone(await handleInvoke(handlers, () => true, event, structuredClone({ method, payloadJson }))),
+      invoke: async (method, payloadJson) =>
+        structuredClone(await handleInvoke(handlers, () => true, event, structuredClone({ method, payloadJson }))),
       onEvent: () => () => {},
     };
     const client = pickClient({ abstractRuntime: real });
     const vars = parseJsonExact('{"big":98765432109876543210,"z":-0.0,"one":1.0,"e":1e-07,"x":2.5e+20}', 'vars') as Record<string, unknown>;
-    const back = (await client.call('startRun', { workflowId: 'examples.counter', vars: vars as never })) as unknown as { vars: Record<string, RawNumber | number> };
+    const back = (await client.call('startRun', { workflowId: 'examples.counter', vars: vars as never })) as unknown as {
+      vars: Record<string, RawNumber | number>;
+    };
     expect(canonicalJson(seen)).toBe('{"big":98765432109876543210,"e":1e-07,"one":1.0,"x":2.5e+20,"z":-0.0}');
     expect(back.vars.big).toBeInstanceOf(RawNumber);
     expect(canonicalJson(back.vars)).toBe('{"big":98765432109876543210,"e":1e-07,"one":1.0,"x":2.5e+20,"z":-0.0}');

@@ -62,9 +62,29 @@ describe('ledger view', () => {
 
 describe('audit page', () => {
   it('verifies a bundle file in the host and lists its records read-only', async () => {
-    const bundle = { format: 'abstractruntime-bundle', records: [{ seq: 0, record_hash: 'h0', signature: null, foreign: false, body: JSON.stringify({ kind: 'run_started', node_id: 'count', status: 'completed', started_at: '2026-11-29T04:00:00Z' }) }] };
+    const bundle = {
+      format: 'abstractruntime-bundle',
+      records: [
+        {
+          seq: 0,
+          record_hash: 'h0',
+          signature: null,
+          foreign: false,
+          body: JSON.stringify({ kind: 'run_started', node_id: 'count', status: 'completed', started_at: '2026-11-29T04:00:00Z' }),
+        },
+      ],
+    };
     const client = createFakeClient({
-      verifyBundle: () => ({ valid: false, records: 1, firstBadSeq: 0, reason: 'hash_mismatch', message: 'record 0 changed', signed: null, runId: 'r', workflowId: 'examples.counter' }),
+      verifyBundle: () => ({
+        valid: false,
+        records: 1,
+        firstBadSeq: 0,
+        reason: 'hash_mismatch',
+        message: 'record 0 changed',
+        signed: null,
+        runId: 'r',
+        workflowId: 'examples.counter',
+      }),
     });
     setRuntimeClient(client);
     render(<AuditPage />);
@@ -79,10 +99,32 @@ describe('audit page', () => {
   });
 
   it('lists a valid bundle’s records with who vouches for them, in words', async () => {
-    const bundle = { format: 'abstractruntime-bundle', records: [{ seq: 0, record_hash: 'h0', signature: null, foreign: false, body: JSON.stringify({ kind: 'run_started', node_id: 'count', status: 'completed', started_at: '2026-11-29T04:00:00Z' }) }] };
+    const bundle = {
+      format: 'abstractruntime-bundle',
+      records: [
+        {
+          seq: 0,
+          record_hash: 'h0',
+          signature: null,
+          foreign: false,
+          body: JSON.stringify({ kind: 'run_started', node_id: 'count', status: 'completed', started_at: '2026-11-29T04:00:00Z' }),
+        },
+      ],
+    };
     const unsigned = 'unsigned: integrity only (anyone who can edit the file can re-hash it)';
     const client = createFakeClient({
-      verifyBundle: () => ({ valid: true, records: 1, firstBadSeq: null, reason: null, message: 'valid', signed: null, trust: 'unsigned', trustMessage: unsigned, runId: 'r', workflowId: 'examples.counter' }),
+      verifyBundle: () => ({
+        valid: true,
+        records: 1,
+        firstBadSeq: null,
+        reason: null,
+        message: 'valid',
+        signed: null,
+        trust: 'unsigned',
+        trustMessage: unsigned,
+        runId: 'r',
+        workflowId: 'examples.counter',
+      }),
     });
     setRuntimeClient(client);
     render(<AuditPage />);

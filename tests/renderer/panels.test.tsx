@@ -39,7 +39,13 @@ beforeEach(() => {
   useLedgerStore.getState().reset();
   useToastStore.setState({ toasts: [] });
   useAttentionStore.setState({ waiting: new Set() });
-  useRunsStore.setState({ runs: [], total: 0, workflows: [], filters: { status: 'all', workflowId: '', search: '', from: '', to: '' }, error: null });
+  useRunsStore.setState({
+    runs: [],
+    total: 0,
+    workflows: [],
+    filters: { status: 'all', workflowId: '', search: '', from: '', to: '' },
+    error: null,
+  });
   window.location.hash = '';
 });
 
@@ -57,9 +63,22 @@ describe('ask_user panel', () => {
   });
 
   it('offers the choices when free text is not allowed, and shows a wrong-wait-key error as a toast', async () => {
-    const waiting = runView({ status: 'waiting', waiting: wait({ prompt: 'Run the tool now?', choices: ['approve', 'reject'], allow_free_text: false }) });
-    const client = await openRun({ getRun: () => waiting, answer: () => { throw new WrongWaitKeyError('wait w1 was already answered'); } });
-    render(<><AttentionPanel /><Toasts /></>);
+    const waiting = runView({
+      status: 'waiting',
+      waiting: wait({ prompt: 'Run the tool now?', choices: ['approve', 'reject'], allow_free_text: false }),
+    });
+    const client = await openRun({
+      getRun: () => waiting,
+      answer: () => {
+        throw new WrongWaitKeyError('wait w1 was already answered');
+      },
+    });
+    render(
+      <>
+        <AttentionPanel />
+        <Toasts />
+      </>,
+    );
     expect(screen.queryByLabelText('Answer')).toBeNull();
     fireEvent.click(screen.getByLabelText('approve'));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send answer' })));
@@ -82,8 +101,22 @@ describe('tool approval panel', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Approve all' })));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Deny all' })));
     expect(client.callsTo('decideToolCalls')).toEqual([
-      { runId: 'run-1', waitKey: 'tk', decisions: [{ call_id: 'c1', approved: true }, { call_id: 'c2', approved: true, arguments: { url: 'http://y' } }] },
-      { runId: 'run-1', waitKey: 'tk', decisions: [{ call_id: 'c1', approved: false, reason: 'denied in the inspector' }, { call_id: 'c2', approved: false, reason: 'denied in the inspector' }] },
+      {
+        runId: 'run-1',
+        waitKey: 'tk',
+        decisions: [
+          { call_id: 'c1', approved: true },
+          { call_id: 'c2', approved: true, arguments: { url: 'http://y' } },
+        ],
+      },
+      {
+        runId: 'run-1',
+        waitKey: 'tk',
+        decisions: [
+          { call_id: 'c1', approved: false, reason: 'denied in the inspector' },
+          { call_id: 'c2', approved: false, reason: 'denied in the inspector' },
+        ],
+      },
     ]);
   });
 
@@ -104,7 +137,9 @@ describe('tool approval panel', () => {
     const client = await openRun({ getRun: () => waiting, decideToolCalls: () => runState() });
     render(<AttentionPanel />);
     fireEvent.change(screen.getByLabelText('Arguments for write_file'), { target: { value: '{"path": "/tmp/b"}' } });
-    const [first, second] = screen.getAllByText(/write_file|http_get/, { selector: 'strong' }).map((el) => el.closest('.tool-call') as HTMLElement);
+    const [first, second] = screen
+      .getAllByText(/write_file|http_get/, { selector: 'strong' })
+      .map((el) => el.closest('.tool-call') as HTMLElement);
     fireEvent.click(within(first!).getByRole('button', { name: 'Approve' }));
     fireEvent.change(within(second!).getByLabelText('Reason if denied'), { target: { value: 'no network today' } });
     fireEvent.click(within(second!).getByRole('button', { name: 'Deny' }));
@@ -144,7 +179,12 @@ describe('tool approval panel', () => {
 
 describe('controls', () => {
   it('steps, continues, and cancels only after the confirmation', async () => {
-    const client = await openRun({ getRun: () => runView(), stepRun: () => runState(), continueRun: () => runState(), cancelRun: () => runState({ status: 'cancelled' }) });
+    const client = await openRun({
+      getRun: () => runView(),
+      stepRun: () => runState(),
+      continueRun: () => runState(),
+      cancelRun: () => runState({ status: 'cancelled' }),
+    });
     render(<ControlsBar />);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Step' })));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
@@ -188,7 +228,16 @@ describe('verification badge', () => {
 });
 
 describe('snapshots panel', () => {
-  const snap = { snapshot_id: 'snap-1', run_id: 'run-1', name: 'before deploy', description: null, tags: ['prod'], created_at: '2026-11-29T04:00:00Z', ledger_seq: 4, state_hash: 'x' };
+  const snap = {
+    snapshot_id: 'snap-1',
+    run_id: 'run-1',
+    name: 'before deploy',
+    description: null,
+    tags: ['prod'],
+    created_at: '2026-11-29T04:00:00Z',
+    ledger_seq: 4,
+    state_hash: 'x',
+  };
   it('creates a snapshot with name and tags', async () => {
     const client = await openRun({ getRun: () => runView(), createSnapshot: () => snap });
     render(<SnapshotsPanel />);
@@ -208,7 +257,11 @@ describe('snapshots panel', () => {
   });
 
   it('forks with edited vars and opens the new run', async () => {
-    const client = await openRun({ getRun: () => runView(), searchSnapshots: () => [snap], forkSnapshot: () => runState({ run_id: 'run-2' }) });
+    const client = await openRun({
+      getRun: () => runView(),
+      searchSnapshots: () => [snap],
+      forkSnapshot: () => runState({ run_id: 'run-2' }),
+    });
     render(<SnapshotsPanel />);
     fireEvent.click(screen.getByRole('button', { name: 'Fork' }));
     const box = screen.getByLabelText(/Vars to change/);
@@ -243,7 +296,11 @@ describe('start run dialog with an input schema', () => {
     id: 'examples.counter',
     label: 'Counter',
     default_vars: { n: 10 },
-    input_schema: { type: 'object', properties: { n: { type: 'integer', minimum: 0, description: 'How many steps.' } }, additionalProperties: false },
+    input_schema: {
+      type: 'object',
+      properties: { n: { type: 'integer', minimum: 0, description: 'How many steps.' } },
+      additionalProperties: false,
+    },
   };
 
   it('renders a form from the schema, refuses bad input naming the field, and keeps the JSON editor as an alternative', async () => {
@@ -285,7 +342,14 @@ describe('start run dialog with an open schema', () => {
   it('warns (without blocking) about vars the schema does not declare', () => {
     setup({});
     useRunsStore.setState({
-      workflows: [{ ...approvalWorkflow, id: 'test.open', default_vars: {}, input_schema: { type: 'object', properties: { topic: { type: 'string' } } } }],
+      workflows: [
+        {
+          ...approvalWorkflow,
+          id: 'test.open',
+          default_vars: {},
+          input_schema: { type: 'object', properties: { topic: { type: 'string' } } },
+        },
+      ],
     });
     render(<StartRunDialog onClose={() => {}} />);
     fireEvent.click(screen.getByRole('radio', { name: 'JSON' }));
@@ -298,7 +362,13 @@ describe('start run dialog with an open schema', () => {
 describe('app shell', () => {
   it('lists runs with a mark on the ones waiting for a person and counts them in the title', async () => {
     setup({
-      listRuns: () => ({ runs: [summary({ run_id: 'w-1', status: 'waiting', waiting_reason: 'user', wait_prompt: 'OK?' }), summary({ run_id: 'r-2', workflow_id: 'examples.counter' })], total: 2 }),
+      listRuns: () => ({
+        runs: [
+          summary({ run_id: 'w-1', status: 'waiting', waiting_reason: 'user', wait_prompt: 'OK?' }),
+          summary({ run_id: 'r-2', workflow_id: 'examples.counter' }),
+        ],
+        total: 2,
+      }),
       listWorkflows: () => [approvalWorkflow],
     });
     render(<App />);
@@ -310,7 +380,11 @@ describe('app shell', () => {
 
   it('opens a run from its deep link: graph nodes with status, ledger rows, no blank screen on errors', async () => {
     const view = runView({ status: 'waiting', current_node: 'ask', waiting: wait({ prompt: 'Proceed?' }) });
-    setup({ getRun: () => view, getLedger: pagedLedger(2), getStateAt: () => ({ seq: 1, vars: {}, status: 'running', current_node: 'ask' }) });
+    setup({
+      getRun: () => view,
+      getLedger: pagedLedger(2),
+      getStateAt: () => ({ seq: 1, vars: {}, status: 'running', current_node: 'ask' }),
+    });
     window.location.hash = '#/runs/run-1';
     render(<App />);
     await screen.findByText('Proceed?');
@@ -321,7 +395,11 @@ describe('app shell', () => {
   });
 
   it('says in words why a run cannot be opened, with its error code on hover', async () => {
-    setup({ getRun: () => { throw new RunNotFoundError('run nope not found'); } });
+    setup({
+      getRun: () => {
+        throw new RunNotFoundError('run nope not found');
+      },
+    });
     window.location.hash = '#/runs/nope';
     render(<App />);
     const alert = await screen.findByRole('alert');

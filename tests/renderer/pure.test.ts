@@ -45,8 +45,25 @@ describe('hash routes', () => {
 describe('timeline model', () => {
   it('draws effect attempts, retries and failures, waits until resumed (or now), and node steps', () => {
     const at = (ms: number) => new Date(Date.parse('2026-11-29T04:00:00.000Z') + ms).toISOString();
-    const eff = (seq: number, status: 'started' | 'completed' | 'failed' | 'waiting', t0: number, t1: number | null, attempt = 1, extra = {}) =>
-      record(seq, { kind: 'effect', status, node_id: 'plan', step_id: 's1', attempt, effect: { type: 'llm_call', payload: {}, result_key: 'r' }, started_at: at(t0), ended_at: t1 === null ? null : at(t1), ...extra });
+    const eff = (
+      seq: number,
+      status: 'started' | 'completed' | 'failed' | 'waiting',
+      t0: number,
+      t1: number | null,
+      attempt = 1,
+      extra = {},
+    ) =>
+      record(seq, {
+        kind: 'effect',
+        status,
+        node_id: 'plan',
+        step_id: 's1',
+        attempt,
+        effect: { type: 'llm_call', payload: {}, result_key: 'r' },
+        started_at: at(t0),
+        ended_at: t1 === null ? null : at(t1),
+        ...extra,
+      });
     const records = [
       record(0, { kind: 'run_started', started_at: at(0), ended_at: at(0) }),
       eff(1, 'started', 10, null),
@@ -54,12 +71,25 @@ describe('timeline model', () => {
       eff(3, 'started', 200, null, 2),
       eff(4, 'completed', 200, 650, 2),
       record(5, { kind: 'transition', node_id: 'plan', started_at: at(660), ended_at: at(661) }),
-      record(6, { kind: 'effect', status: 'waiting', node_id: 'ask', step_id: 's2', effect: { type: 'wait_event', payload: {}, result_key: 'e' }, result: { reason: 'event', event_name: 'go', wait_key: 'wk' }, started_at: at(700), ended_at: at(700) }),
+      record(6, {
+        kind: 'effect',
+        status: 'waiting',
+        node_id: 'ask',
+        step_id: 's2',
+        effect: { type: 'wait_event', payload: {}, result_key: 'e' },
+        result: { reason: 'event', event_name: 'go', wait_key: 'wk' },
+        started_at: at(700),
+        ended_at: at(700),
+      }),
       record(7, { kind: 'resumed', node_id: 'ask', idempotency_key: 'wk', started_at: at(5700), ended_at: at(5700) }),
     ];
     const t = buildTimeline(records, Date.parse(at(9000)));
     const effects = t.spans.filter((s) => s.kind === 'effect');
-    expect(effects.map((s) => [s.attempt, s.end - s.start, s.failed])).toEqual([[1, 100, true], [2, 450, false], [1, 0, false]]);
+    expect(effects.map((s) => [s.attempt, s.end - s.start, s.failed])).toEqual([
+      [1, 100, true],
+      [2, 450, false],
+      [1, 0, false],
+    ]);
     expect(t.spans.find((s) => s.kind === 'wait')).toMatchObject({ label: 'waiting: event go', start: 700, end: 5700, open: false });
     expect(t.spans.find((s) => s.kind === 'step')).toMatchObject({ label: 'step plan', start: 10, end: 661 });
     const stillWaiting = buildTimeline(records.slice(0, 7), Date.parse(at(9000)));
@@ -102,9 +132,14 @@ describe('graph model', () => {
     const m = graphModel(approvalWorkflow, done, [], layoutWorkflow(approvalWorkflow), errored);
     expect(m.nodes.find((n) => n.id === 'act')!.status).toBe('errored');
     expect(m.nodes.find((n) => n.id === 'route')!.status).toBe('visited');
-    expect(recordTitle({ kind: 'effect', status: 'completed', effect: { type: 'tool_calls' }, error: { code: 'X', message: 'y' } } as unknown as LedgerRecord)).toBe(
-      'tool_calls · completed with errors',
-    );
+    expect(
+      recordTitle({
+        kind: 'effect',
+        status: 'completed',
+        effect: { type: 'tool_calls' },
+        error: { code: 'X', message: 'y' },
+      } as unknown as LedgerRecord),
+    ).toBe('tool_calls · completed with errors');
   });
 });
 
@@ -128,16 +163,36 @@ describe('record insight', () => {
       started_at: '2026-11-29T04:00:00.000Z',
       ended_at: '2026-11-29T04:00:01.250Z',
     });
-    expect(llmInsight(r)).toEqual({ prompt: [{ role: 'user', content: 'hi' }], reply: 'hello', tokens: { prompt: 5, completion: 2, total: 7 }, model: 'm1', latencyMs: 1250, finishReason: null });
+    expect(llmInsight(r)).toEqual({
+      prompt: [{ role: 'user', content: 'hi' }],
+      reply: 'hello',
+      tokens: { prompt: 5, completion: 2, total: 7 },
+      model: 'm1',
+      latencyMs: 1250,
+      finishReason: null,
+    });
     expect(latencyMs(r)).toBe(1250);
   });
   it('shows the tool calls of a reply without text, and the provider latency', () => {
     const r = record(5, {
       kind: 'effect',
       effect: { type: 'llm_call', payload: { prompt: 'add 1 and 2' }, result_key: 'reply' },
-      result: { content: '', tool_calls: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }], model: 'qwen', finish_reason: 'tool_calls', latency_ms: 321, usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } },
+      result: {
+        content: '',
+        tool_calls: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }],
+        model: 'qwen',
+        finish_reason: 'tool_calls',
+        latency_ms: 321,
+        usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+      },
     });
-    expect(llmInsight(r)).toMatchObject({ prompt: 'add 1 and 2', reply: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }], model: 'qwen', latencyMs: 321, finishReason: 'tool_calls' });
+    expect(llmInsight(r)).toMatchObject({
+      prompt: 'add 1 and 2',
+      reply: [{ name: 'add', arguments: { a: 1, b: 2 }, call_id: 'c1' }],
+      model: 'qwen',
+      latencyMs: 321,
+      finishReason: 'tool_calls',
+    });
   });
   it('reads tool call arguments and results', () => {
     const r = record(4, {
@@ -145,7 +200,10 @@ describe('record insight', () => {
       effect: { type: 'tool_calls', payload: { tool_calls: [{ name: 'add', arguments: { a: 1 }, call_id: 'c1' }] }, result_key: 't' },
       result: { results: [{ call_id: 'c1', output: 2 }] },
     });
-    expect(toolInsight(r)).toEqual({ calls: [{ call_id: 'c1', name: 'add', arguments: { a: 1 } }], results: [{ call_id: 'c1', output: 2 }] });
+    expect(toolInsight(r)).toEqual({
+      calls: [{ call_id: 'c1', name: 'add', arguments: { a: 1 } }],
+      results: [{ call_id: 'c1', output: 2 }],
+    });
     expect(llmInsight(r)).toBeNull();
   });
 });
@@ -163,7 +221,14 @@ describe('runs list rules', () => {
     expect(matchesFilters(summary(), { ...NO_FILTERS, workflowId: 'examples.counter' })).toBe(false);
   });
   it('keeps the runs filters in the address and back', () => {
-    const f = { ...NO_FILTERS, status: 'failed' as const, workflowId: 'examples.agent', search: 'paris', from: '2026-11-01', to: '2026-11-30' };
+    const f = {
+      ...NO_FILTERS,
+      status: 'failed' as const,
+      workflowId: 'examples.agent',
+      search: 'paris',
+      from: '2026-11-01',
+      to: '2026-11-30',
+    };
     expect(filtersFromQuery(queryFromFilters(f))).toEqual(f);
     expect(filtersFromQuery(new URLSearchParams('status=bogus&from=yesterday'))).toEqual(NO_FILTERS);
     const day = new Date(2026, 10, 29, 12).toISOString();

@@ -12,7 +12,18 @@ class ResizeObserverStub {
   }
   observe(target: Element): void {
     const rect = { width: 1000, height: 600, top: 0, left: 0, bottom: 600, right: 1000, x: 0, y: 0, toJSON: () => ({}) };
-    this.cb([{ target, contentRect: rect, borderBoxSize: [{ inlineSize: 1000, blockSize: 600 }], contentBoxSize: [], devicePixelContentBoxSize: [] } as unknown as ResizeObserverEntry], this as never);
+    this.cb(
+      [
+        {
+          target,
+          contentRect: rect,
+          borderBoxSize: [{ inlineSize: 1000, blockSize: 600 }],
+          contentBoxSize: [],
+          devicePixelContentBoxSize: [],
+        } as unknown as ResizeObserverEntry,
+      ],
+      this as never,
+    );
   }
   unobserve(): void {}
   disconnect(): void {}

@@ -54,7 +54,10 @@ describe('ledger window', () => {
   it('appends live records of the open run only, growing the total', async () => {
     setRuntimeClient(createFakeClient({ getLedger: pagedLedger(3) }));
     await useLedgerStore.getState().open('run-1');
-    handleEvent({ event: 'ledgerAppended', data: { runId: 'other', records: [record(3, { run_id: 'other' })] } }, { systemNotifications: false });
+    handleEvent(
+      { event: 'ledgerAppended', data: { runId: 'other', records: [record(3, { run_id: 'other' })] } },
+      { systemNotifications: false },
+    );
     expect(useLedgerStore.getState().total).toBe(3);
     handleEvent({ event: 'ledgerAppended', data: { runId: 'run-1', records: [record(3), record(4)] } }, { systemNotifications: false });
     expect(useLedgerStore.getState().total).toBe(5);
@@ -62,7 +65,13 @@ describe('ledger window', () => {
   });
 
   it('shows the error code when a page cannot be read', async () => {
-    setRuntimeClient(createFakeClient({ getLedger: () => { throw new RunNotFoundError('no run gone'); } }));
+    setRuntimeClient(
+      createFakeClient({
+        getLedger: () => {
+          throw new RunNotFoundError('no run gone');
+        },
+      }),
+    );
     await useLedgerStore.getState().open('gone');
     expect(useLedgerStore.getState().error).toBe('RUN_NOT_FOUND: no run gone');
   });
@@ -72,7 +81,11 @@ describe('run view', () => {
   it('coalesces a burst of runUpdated events into few refetches', async () => {
     let calls = 0;
     const client = createFakeClient({
-      getRun: async () => { calls++; await settle(); return runView({ step_count: calls }); },
+      getRun: async () => {
+        calls++;
+        await settle();
+        return runView({ step_count: calls });
+      },
       verifyRun: () => ({ valid: true, records: 2, firstBadSeq: null, reason: null, message: 'ok', signed: null }),
       searchSnapshots: () => [],
     });
@@ -90,7 +103,9 @@ describe('run view', () => {
       getRun: () => runView(),
       verifyRun: () => ({ valid: true, records: 2, firstBadSeq: null, reason: null, message: 'ok', signed: null }),
       searchSnapshots: () => [],
-      stepRun: () => { throw new RunNotFoundError('run-1 vanished'); },
+      stepRun: () => {
+        throw new RunNotFoundError('run-1 vanished');
+      },
     });
     setRuntimeClient(client);
     await useRunViewStore.getState().open('run-1');
@@ -102,18 +117,30 @@ describe('run view', () => {
 
 describe('attention', () => {
   it('counts runs waiting for a person from events, and toasts attentionNeeded with a deep link', () => {
-    handleEvent({ event: 'runUpdated', data: { run: summary({ run_id: 'a', status: 'waiting', waiting_reason: 'user' }) } }, { systemNotifications: false });
-    handleEvent({ event: 'runUpdated', data: { run: summary({ run_id: 'b', status: 'waiting', waiting_reason: 'tool_calls' }) } }, { systemNotifications: false });
+    handleEvent(
+      { event: 'runUpdated', data: { run: summary({ run_id: 'a', status: 'waiting', waiting_reason: 'user' }) } },
+      { systemNotifications: false },
+    );
+    handleEvent(
+      { event: 'runUpdated', data: { run: summary({ run_id: 'b', status: 'waiting', waiting_reason: 'tool_calls' }) } },
+      { systemNotifications: false },
+    );
     expect(useAttentionStore.getState().waiting.size).toBe(2);
     handleEvent({ event: 'runUpdated', data: { run: summary({ run_id: 'a', status: 'completed' }) } }, { systemNotifications: false });
     expect(useAttentionStore.getState().waiting.size).toBe(1);
-    handleEvent({ event: 'attentionNeeded', data: { runId: 'b', workflowId: 'examples.approval', reason: 'tool_calls', prompt: 'Approve rm?' } }, { systemNotifications: true });
+    handleEvent(
+      { event: 'attentionNeeded', data: { runId: 'b', workflowId: 'examples.approval', reason: 'tool_calls', prompt: 'Approve rm?' } },
+      { systemNotifications: true },
+    );
     expect(useToastStore.getState().toasts.at(-1)).toMatchObject({ kind: 'attention', message: 'Approve rm?', href: '#/runs/b' });
   });
 
   it('refetches the list, the open run and its ledger after a reconnect', async () => {
     const client = createFakeClient({
-      listRuns: (req) => ({ runs: req.status === 'waiting' ? [summary({ run_id: 'w', status: 'waiting', waiting_reason: 'user' })] : [summary()], total: 1 }),
+      listRuns: (req) => ({
+        runs: req.status === 'waiting' ? [summary({ run_id: 'w', status: 'waiting', waiting_reason: 'user' })] : [summary()],
+        total: 1,
+      }),
       getRun: () => runView(),
       getLedger: pagedLedger(5),
     });

@@ -21,8 +21,10 @@ async function start(): Promise<string> {
     req.on('end', () => {
       bodies.push({ url: req.url, method: req.method, body: JSON.parse(body || 'null') });
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/api/getRun') res.end(JSON.stringify({ ok: false, error: { code: 'RUN_NOT_FOUND', message: 'no run x', retryable: false } }));
-      else if (req.url === '/api/getInfo') res.end(JSON.stringify({ ok: true, value: { version: '0.1.0', dataDir: '/d', dbPath: '/d/r.db', transport: 'web' } }));
+      if (req.url === '/api/getRun')
+        res.end(JSON.stringify({ ok: false, error: { code: 'RUN_NOT_FOUND', message: 'no run x', retryable: false } }));
+      else if (req.url === '/api/getInfo')
+        res.end(JSON.stringify({ ok: true, value: { version: '0.1.0', dataDir: '/d', dbPath: '/d/r.db', transport: 'web' } }));
       else {
         res.statusCode = 502;
         res.end('<html>bad gateway</html>');
@@ -62,7 +64,10 @@ describe('web RuntimeClient', () => {
 
   it('reports a non-API reply (proxy page) as INTERNAL_ERROR with the HTTP status', async () => {
     client = createWebClient({ origin: await start(), WebSocketImpl: WebSocket as never });
-    await expect(client.call('listWorkflows', {})).rejects.toMatchObject({ code: 'INTERNAL_ERROR', message: expect.stringContaining('HTTP 502') });
+    await expect(client.call('listWorkflows', {})).rejects.toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: expect.stringContaining('HTTP 502'),
+    });
   });
 
   it('streams events from the same-origin /events socket and refetches after a reconnect', async () => {
@@ -71,7 +76,12 @@ describe('web RuntimeClient', () => {
     client = createWebClient({ origin, WebSocketImpl: WebSocket as never, backoffMs: 5 });
     const got: ApiEventMessage[] = [];
     const firstConn = nextConnection();
-    const received = new Promise<void>((r) => client!.onEvent((m) => { got.push(m); r(); }));
+    const received = new Promise<void>((r) =>
+      client!.onEvent((m) => {
+        got.push(m);
+        r();
+      }),
+    );
     const sock = await firstConn;
     sock.send('not json');
     sock.send(JSON.stringify({ event: 'runUpdated', data: { run: summary() } }));

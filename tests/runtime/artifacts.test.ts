@@ -9,7 +9,12 @@ describe('large values go to the artifact store', () => {
 
   it('an effect result above the threshold is stored as an artifact; vars and records hold the reference', async () => {
     const store = new MemoryStore();
-    const { runtime } = setup([effectWorkflow('t')], { store, artifacts: store, artifactThreshold: 1024, effects: { t: scriptedHandler([completed(big)]) } });
+    const { runtime } = setup([effectWorkflow('t')], {
+      store,
+      artifacts: store,
+      artifactThreshold: 1024,
+      effects: { t: scriptedHandler([completed(big)]) },
+    });
     const run = await runtime.start('fx');
     const done = await runtime.tick(run.run_id);
     // Only the large part is stored; the structure around it stays readable.
@@ -35,10 +40,14 @@ describe('large values go to the artifact store', () => {
   it('a list of many small parts that is large as a whole is stored whole', async () => {
     const store = new MemoryStore();
     const many = Array.from({ length: 400 }, (_, i) => `item ${i}`);
-    const { runtime } = setup([effectWorkflow('t')], { store, artifacts: store, artifactThreshold: 1024, effects: { t: scriptedHandler([completed(many)]) } });
+    const { runtime } = setup([effectWorkflow('t')], {
+      store,
+      artifacts: store,
+      artifactThreshold: 1024,
+      effects: { t: scriptedHandler([completed(many)]) },
+    });
     const done = await runtime.tick((await runtime.start('fx')).run_id);
     expect(done.vars.out).toHaveProperty('$artifact');
     expect(internalize(done.vars.out!, store)).toEqual(many);
   });
-
 });

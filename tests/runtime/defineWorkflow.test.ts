@@ -27,12 +27,32 @@ describe('defineWorkflow', () => {
   });
 
   it('accepts nodes as an array of {id, ...}', () => {
-    const wf = defineWorkflow({ id: 'w', version: '1', entry: 'a', nodes: [{ id: 'a', handler: h, next: ['b'] }, { id: 'b', handler: h }] });
+    const wf = defineWorkflow({
+      id: 'w',
+      version: '1',
+      entry: 'a',
+      nodes: [
+        { id: 'a', handler: h, next: ['b'] },
+        { id: 'b', handler: h },
+      ],
+    });
     expect(Object.keys(wf.nodes)).toEqual(['a', 'b']);
   });
 
   it('refuses duplicate node ids in an array, naming the id', () => {
-    rejects({ id: 'w', version: '1', entry: 'a', nodes: [{ id: 'a', handler: h }, { id: 'a', handler: h }] }, /duplicate node id "a"/, 'a');
+    rejects(
+      {
+        id: 'w',
+        version: '1',
+        entry: 'a',
+        nodes: [
+          { id: 'a', handler: h },
+          { id: 'a', handler: h },
+        ],
+      },
+      /duplicate node id "a"/,
+      'a',
+    );
   });
 
   it('refuses an empty id or version', () => {
@@ -45,11 +65,19 @@ describe('defineWorkflow', () => {
   });
 
   it('refuses an edge to a missing node, naming both ends', () => {
-    rejects({ id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h, next: ['ghost'] } } }, /node "a" has an edge to missing node "ghost"/, 'a');
+    rejects(
+      { id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h, next: ['ghost'] } } },
+      /node "a" has an edge to missing node "ghost"/,
+      'a',
+    );
   });
 
   it('refuses unreachable nodes, naming the first', () => {
-    rejects({ id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h }, island: { handler: h } } }, /node "island" is unreachable/, 'island');
+    rejects(
+      { id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h }, island: { handler: h } } },
+      /node "island" is unreachable/,
+      'island',
+    );
   });
 
   it('refuses a node without a handler function and a bad retry policy', () => {
@@ -58,7 +86,10 @@ describe('defineWorkflow', () => {
   });
 
   it('refuses default vars that are not plain JSON', () => {
-    rejects({ id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h } }, defaultVars: { when: new Date() } }, /defaultVars.when is not plain JSON/);
+    rejects(
+      { id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h } }, defaultVars: { when: new Date() } },
+      /defaultVars.when is not plain JSON/,
+    );
   });
 });
 

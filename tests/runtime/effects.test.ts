@@ -11,8 +11,20 @@ describe('effects', () => {
     const done = await runtime.tick(run.run_id);
     expect(done).toMatchObject({ status: 'completed', output: { content: 'hi' }, vars: { out: { content: 'hi' } }, pending_effect: null });
     const [, started, outcome] = ledger(store, run.run_id);
-    expect(started).toMatchObject({ kind: 'effect', status: 'started', ended_at: null, attempt: 1, effect: { type: 'llm_call', payload: { prompt: 'x' }, result_key: 'out' } });
-    expect(outcome).toMatchObject({ kind: 'effect', status: 'completed', result: { content: 'hi' }, step_id: started!.step_id, idempotency_key: started!.idempotency_key });
+    expect(started).toMatchObject({
+      kind: 'effect',
+      status: 'started',
+      ended_at: null,
+      attempt: 1,
+      effect: { type: 'llm_call', payload: { prompt: 'x' }, result_key: 'out' },
+    });
+    expect(outcome).toMatchObject({
+      kind: 'effect',
+      status: 'completed',
+      result: { content: 'hi' },
+      step_id: started!.step_id,
+      idempotency_key: started!.idempotency_key,
+    });
     expect(started!.idempotency_key).toBe(idempotencyKey(run.run_id, 'call', 'llm_call', { prompt: 'x' }, 1));
     expect(llm.calls[0]!.ctx.idempotencyKey).toBe(started!.idempotency_key);
   });
@@ -36,7 +48,12 @@ describe('effects', () => {
   });
 
   it('an effect plan without next completes the run with {success: true, result}', async () => {
-    const wf: WorkflowInput = { id: 'end', version: '1', entry: 'a', nodes: { a: { handler: () => ({ effect: { type: 't', payload: {} }, resultKey: 'r' }) } } };
+    const wf: WorkflowInput = {
+      id: 'end',
+      version: '1',
+      entry: 'a',
+      nodes: { a: { handler: () => ({ effect: { type: 't', payload: {} }, resultKey: 'r' }) } },
+    };
     const { runtime, store } = setup([wf], { effects: { t: scriptedHandler([completed(7)]) } });
     const run = await runtime.start('end');
     const done = await runtime.tick(run.run_id);
@@ -46,7 +63,9 @@ describe('effects', () => {
 
   it('gives each loop visit its own idempotency key', async () => {
     const wf: WorkflowInput = {
-      id: 'loop', version: '1', entry: 'a',
+      id: 'loop',
+      version: '1',
+      entry: 'a',
       nodes: {
         a: { next: ['b'], handler: () => ({ effect: { type: 't', payload: { same: true } }, resultKey: 'r', next: 'b' }) },
         b: { next: ['a', 'c'], handler: (run) => ({ next: (run.visits.a ?? 0) < 3 ? 'a' : 'c' }) },
@@ -58,7 +77,11 @@ describe('effects', () => {
     const run = await runtime.start('loop');
     await runtime.tick(run.run_id);
     expect(t.calls).toHaveLength(3);
-    const keys = new Set(ledger(store, run.run_id).filter((r) => r.kind === 'effect').map((r) => r.idempotency_key));
+    const keys = new Set(
+      ledger(store, run.run_id)
+        .filter((r) => r.kind === 'effect')
+        .map((r) => r.idempotency_key),
+    );
     expect(keys.size).toBe(3);
   });
 
@@ -93,7 +116,13 @@ describe('effects', () => {
 
   it('a throwing effect handler is a failed attempt; the run fails with EFFECT_FAILED keeping the code', async () => {
     const { runtime, store } = setup([effectWorkflow('t')], {
-      effects: { t: scriptedHandler([() => { throw Object.assign(new Error('socket closed'), { code: 'ECONNRESET' }); }]) },
+      effects: {
+        t: scriptedHandler([
+          () => {
+            throw Object.assign(new Error('socket closed'), { code: 'ECONNRESET' });
+          },
+        ]),
+      },
     });
     const run = await runtime.start('fx');
     const done = await runtime.tick(run.run_id);
@@ -121,7 +150,14 @@ describe('effects', () => {
     expect((await runtime.tick(run.run_id)).output).toBe('ok');
     expect(clock.sleeps).toEqual([1000, 3000]);
     const effects = ledger(store, run.run_id).filter((r) => r.kind === 'effect');
-    expect(effects.map((r) => `${r.status}#${r.attempt}`)).toEqual(['started#1', 'failed#1', 'started#2', 'failed#2', 'started#3', 'completed#3']);
+    expect(effects.map((r) => `${r.status}#${r.attempt}`)).toEqual([
+      'started#1',
+      'failed#1',
+      'started#2',
+      'failed#2',
+      'started#3',
+      'completed#3',
+    ]);
     expect(new Set(effects.map((r) => r.step_id)).size).toBe(1);
     expect(t.calls.map((c) => c.ctx.attempt)).toEqual([1, 2, 3]);
   });
@@ -148,11 +184,23 @@ describe('effects', () => {
     const { runtime, store } = setup([effectWorkflow('tool_calls', { tool_calls: [] })], { effects: { tool_calls: tools } });
     const run = await runtime.start('fx');
     const waiting = await runtime.tick(run.run_id);
-    expect(waiting.waiting).toMatchObject({ reason: 'tool_calls', result_key: 'out', resume_to_node: 'done', wait_key: `tool_calls:${run.run_id}:call:1` });
+    expect(waiting.waiting).toMatchObject({
+      reason: 'tool_calls',
+      result_key: 'out',
+      resume_to_node: 'done',
+      wait_key: `tool_calls:${run.run_id}:call:1`,
+    });
     expect(waiting.waiting!.details).toMatchObject({ effect: { type: 'tool_calls', attempt: 1 } });
     const after = await runtime.resume(run.run_id, { waitKey: waiting.waiting!.wait_key, payload: { approve: ['c1'] } });
     expect(resumed).toEqual([{ type: 'tool_calls', reason: 'tool_calls', payload: { approve: ['c1'] }, attempt: 2 }]);
     expect(after).toMatchObject({ status: 'running', current_node: 'done', vars: { out: { mode: 'executed', results: [] } } });
-    expect(kinds(ledger(store, run.run_id))).toEqual(['run_started', 'effect/started', 'effect/waiting', 'resumed', 'effect/started', 'effect/completed']);
+    expect(kinds(ledger(store, run.run_id))).toEqual([
+      'run_started',
+      'effect/started',
+      'effect/waiting',
+      'resumed',
+      'effect/started',
+      'effect/completed',
+    ]);
   });
 });

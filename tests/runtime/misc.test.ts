@@ -15,7 +15,9 @@ describe('signing, parents, pausing mid-tick, cancelling during backoff', () => 
   });
 
   it('start records the parent run id; ending a child does nothing to the parent in the kernel', async () => {
-    const { runtime, store } = setup([{ id: 'c', version: '1', entry: 'a', nodes: { a: { handler: () => ({ complete: 'child done' }) } } }]);
+    const { runtime, store } = setup([
+      { id: 'c', version: '1', entry: 'a', nodes: { a: { handler: () => ({ complete: 'child done' }) } } },
+    ]);
     const child = await runtime.start('c', {}, { parentRunId: 'parent-1' });
     expect(child.parent_run_id).toBe('parent-1');
     expect((await runtime.tick(child.run_id)).status).toBe('completed');
@@ -26,9 +28,17 @@ describe('signing, parents, pausing mid-tick, cancelling during backoff', () => 
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const wf: WorkflowInput = {
-      id: 'p', version: '1', entry: 'a',
+      id: 'p',
+      version: '1',
+      entry: 'a',
       nodes: {
-        a: { next: ['b'], handler: async () => { await gate; return { next: 'b' }; } },
+        a: {
+          next: ['b'],
+          handler: async () => {
+            await gate;
+            return { next: 'b' };
+          },
+        },
         b: { handler: () => ({ complete: 'should not run yet' }) },
       },
     };

@@ -21,8 +21,20 @@ describe('record hashing (Python-compatible)', () => {
 
   it('chains sealed records: seq from 0, prev_hash = previous record_hash, signature outside the hash', () => {
     const body: RecordBody = {
-      run_id: 'r', step_id: 's', node_id: 'n', status: 'completed', kind: 'transition', effect: null, result: { x: 1.5 },
-      error: null, started_at: 't', ended_at: 't', actor_id: 'a', actor: null, attempt: 1, idempotency_key: null,
+      run_id: 'r',
+      step_id: 's',
+      node_id: 'n',
+      status: 'completed',
+      kind: 'transition',
+      effect: null,
+      result: { x: 1.5 },
+      error: null,
+      started_at: 't',
+      ended_at: 't',
+      actor_id: 'a',
+      actor: null,
+      attempt: 1,
+      idempotency_key: null,
     };
     const first = sealRecord(body, null);
     expect(first.seq).toBe(0);
@@ -48,12 +60,29 @@ describe('makeActor', () => {
 
 describe('sealing canonicalizes records exactly as canonicalJson does', () => {
   const base: RecordBody = {
-    run_id: 'r', step_id: 's"1', node_id: null, status: 'completed', kind: 'effect', effect: { type: 't', payload: { b: 1, a: [1e-7, 'é\n'] }, result_key: null },
-    result: { 'z\u0001': true, '😀': 2, e: 1.5 }, error: null, started_at: 't', ended_at: null, actor_id: 'a', actor: makeActor('user', 'ü'), attempt: 2, idempotency_key: 'k',
+    run_id: 'r',
+    step_id: 's"1',
+    node_id: null,
+    status: 'completed',
+    kind: 'effect',
+    effect: { type: 't', payload: { b: 1, a: [1e-7, 'é\n'] }, result_key: null },
+    result: { 'z\u0001': true, '😀': 2, e: 1.5 },
+    error: null,
+    started_at: 't',
+    ended_at: null,
+    actor_id: 'a',
+    actor: makeActor('user', 'ü'),
+    attempt: 2,
+    idempotency_key: 'k',
   };
 
   it('keeps the hashed text for the store (canonicalBodyOf), identical to canonicalJson of the body', () => {
-    const shapes: RecordBody[] = [base, { ...base, result: null, effect: null }, { ...base, extra: 1 } as RecordBody, { ...base, error: undefined } as unknown as RecordBody];
+    const shapes: RecordBody[] = [
+      base,
+      { ...base, result: null, effect: null },
+      { ...base, extra: 1 } as RecordBody,
+      { ...base, error: undefined } as unknown as RecordBody,
+    ];
     for (const body of shapes) {
       const sealed = sealRecord(body, { seq: 4, hash: 'h' });
       const { record_hash: _h, signature: _s, ...rest } = sealed;

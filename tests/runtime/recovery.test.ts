@@ -46,7 +46,14 @@ describe('crash recovery (intent committed, outcome missing)', () => {
     expect(t.calls).toHaveLength(2);
     expect(t.calls[1]!.ctx.idempotencyKey).toBe(t.calls[0]!.ctx.idempotencyKey);
     expect(t.calls[1]!.ctx.attempt).toBe(2);
-    expect(kinds(ledger(store, runId))).toEqual(['run_started', 'effect/started', 'recovery', 'effect/started', 'effect/completed', 'completed']);
+    expect(kinds(ledger(store, runId))).toEqual([
+      'run_started',
+      'effect/started',
+      'recovery',
+      'effect/started',
+      'effect/completed',
+      'completed',
+    ]);
   });
 
   it('puts a non-idempotent effect in a recovery wait instead of repeating it', async () => {
@@ -92,8 +99,12 @@ describe('crash recovery (intent committed, outcome missing)', () => {
     const { store, runtime, runId } = await crashMidEffect(scriptedHandler([completed('x')]));
     const w = await runtime.tick(runId);
     const n = ledger(store, runId).length;
-    await expect(runtime.resume(runId, { waitKey: w.waiting!.wait_key, payload: { action: 'maybe' } })).rejects.toBeInstanceOf(ValidationError);
-    await expect(runtime.resume(runId, { waitKey: w.waiting!.wait_key, payload: { action: 'skip' } })).rejects.toThrow(/needs the effect's result/);
+    await expect(runtime.resume(runId, { waitKey: w.waiting!.wait_key, payload: { action: 'maybe' } })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(runtime.resume(runId, { waitKey: w.waiting!.wait_key, payload: { action: 'skip' } })).rejects.toThrow(
+      /needs the effect's result/,
+    );
     expect(ledger(store, runId)).toHaveLength(n);
   });
 });

@@ -6,11 +6,19 @@ import { completed, kinds, ledger, scriptedHandler, setup } from './support';
 
 // draft → ask (waits) → publish (effect) → done
 const wf: WorkflowInput = {
-  id: 'doc', version: '1', entry: 'draft',
+  id: 'doc',
+  version: '1',
+  entry: 'draft',
   nodes: {
     draft: { next: ['ask'], handler: (run) => ({ next: 'ask', set: { draft: `about ${run.vars.topic}` } }) },
-    ask: { next: ['publish'], handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'Publish?' } }, resultKey: 'ok', next: 'publish' }) },
-    publish: { next: ['done'], handler: (run) => ({ effect: { type: 'publish', payload: { text: run.vars.draft as string } }, resultKey: 'url', next: 'done' }) },
+    ask: {
+      next: ['publish'],
+      handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'Publish?' } }, resultKey: 'ok', next: 'publish' }),
+    },
+    publish: {
+      next: ['done'],
+      handler: (run) => ({ effect: { type: 'publish', payload: { text: run.vars.draft as string } }, resultKey: 'url', next: 'done' }),
+    },
     done: { handler: (run) => ({ complete: run.vars.url ?? null }) },
   },
 };
@@ -28,9 +36,18 @@ describe('snapshots', () => {
     const { runtime, store, runId } = await atQuestion();
     const state = store.getRun(runId)!;
     const snap = await runtime.createSnapshot(runId, { name: 'before publish', description: 'draft ready', tags: ['review'] });
-    expect(snap).toMatchObject({ run_id: runId, name: 'before publish', tags: ['review'], ledger_seq: state.ledger_head!.seq, state_hash: hashCanonical(state) });
+    expect(snap).toMatchObject({
+      run_id: runId,
+      name: 'before publish',
+      tags: ['review'],
+      ledger_seq: state.ledger_head!.seq,
+      state_hash: hashCanonical(state),
+    });
     expect(snap.state).toEqual(state);
-    expect(ledger(store, runId).at(-1)).toMatchObject({ kind: 'snapshot', result: { snapshot_id: snap.snapshot_id, ledger_seq: snap.ledger_seq } });
+    expect(ledger(store, runId).at(-1)).toMatchObject({
+      kind: 'snapshot',
+      result: { snapshot_id: snap.snapshot_id, ledger_seq: snap.ledger_seq },
+    });
     expect(store.searchSnapshots({ text: 'REVIEW' }).map((s) => s.snapshot_id)).toEqual([snap.snapshot_id]);
     await expect(runtime.createSnapshot(runId, { name: ' ' })).rejects.toBeInstanceOf(ValidationError);
   });
@@ -68,7 +85,9 @@ describe('snapshots', () => {
   it('refuses a tampered snapshot, a snapshot of another run, and an unknown id', async () => {
     const { runtime, runId } = await atQuestion();
     const snap = await runtime.createSnapshot(runId, { name: 'q' });
-    await expect(runtime.restore(runId, { ...snap, state: { ...snap.state, vars: { topic: 'dogs' } } })).rejects.toThrow(/does not match its state hash/);
+    await expect(runtime.restore(runId, { ...snap, state: { ...snap.state, vars: { topic: 'dogs' } } })).rejects.toThrow(
+      /does not match its state hash/,
+    );
     await expect(runtime.restore('other-run', snap)).rejects.toThrow(/fork it instead/);
     await expect(runtime.restore(runId, 'nope')).rejects.toBeInstanceOf(SnapshotNotFoundError);
   });
@@ -80,7 +99,10 @@ describe('snapshots', () => {
     const forked = await runtime.fork(snap, { vars: { topic: 'dogs' }, actor: ada });
     expect(forked.run_id).not.toBe(runId);
     expect(forked).toMatchObject({
-      parent_run_id: null, status: 'waiting', current_node: 'ask', vars: { topic: 'dogs', draft: 'about cats' },
+      parent_run_id: null,
+      status: 'waiting',
+      current_node: 'ask',
+      vars: { topic: 'dogs', draft: 'about cats' },
       origin: { kind: 'fork', run_id: runId, seq: snap.ledger_seq, hash: snap.state.ledger_head!.hash, snapshot_id: snap.snapshot_id },
     });
     const records = ledger(store, forked.run_id);

@@ -21,7 +21,14 @@ export function setup(workflows: (WorkflowDefinition | WorkflowInput)[], opts: P
   const store = (opts.store as MemoryStore | undefined) ?? new MemoryStore();
   const clock = (opts.clock as FakeClock | undefined) ?? new FakeClock();
   const defs = workflows.map((w) => ('validated' in w ? (w as WorkflowDefinition) : defineWorkflow(w as WorkflowInput)));
-  const runtime = new Runtime({ ids: sequentialIds(), leaseOwner: 'test-owner', ...opts, store, clock, workflows: createWorkflowRegistry(defs) });
+  const runtime = new Runtime({
+    ids: sequentialIds(),
+    leaseOwner: 'test-owner',
+    ...opts,
+    store,
+    clock,
+    workflows: createWorkflowRegistry(defs),
+  });
   return { runtime, store, clock };
 }
 

@@ -56,7 +56,13 @@ describe('tick', () => {
     const { runtime, store } = setup([counter]);
     const run = await runtime.start('counter');
     const done = await runtime.tick(run.run_id);
-    expect(done).toMatchObject({ status: 'completed', output: { n: 3 }, vars: { n: 3 }, visits: { inc: 3, check: 3, end: 1 }, step_count: 7 });
+    expect(done).toMatchObject({
+      status: 'completed',
+      output: { n: 3 },
+      vars: { n: 3 },
+      visits: { inc: 3, check: 3, end: 1 },
+      step_count: 7,
+    });
     const records = ledger(store, run.run_id);
     expect(kinds(records)).toEqual(['run_started', ...Array(6).fill('transition'), 'completed']);
     records.forEach((r, i) => {
@@ -113,7 +119,9 @@ describe('tick', () => {
   });
 
   it('a {fail} plan fails the run with its code, recorded', async () => {
-    const { runtime, store } = setup([{ id: 'f', version: '1', entry: 'a', nodes: { a: { handler: () => ({ fail: { code: 'NOPE', message: 'no way' } }) } } }]);
+    const { runtime, store } = setup([
+      { id: 'f', version: '1', entry: 'a', nodes: { a: { handler: () => ({ fail: { code: 'NOPE', message: 'no way' } }) } } },
+    ]);
     const run = await runtime.start('f');
     const done = await runtime.tick(run.run_id);
     expect(done).toMatchObject({ status: 'failed', error: { code: 'NOPE', message: 'no way', node_id: 'a' } });
@@ -123,9 +131,17 @@ describe('tick', () => {
   it('handlers see a copy of the state: mutating it changes nothing', async () => {
     const { runtime } = setup([
       {
-        id: 'm', version: '1', entry: 'a',
+        id: 'm',
+        version: '1',
+        entry: 'a',
         nodes: {
-          a: { next: ['b'], handler: (run) => { (run.vars as Record<string, unknown>).hacked = true; return { next: 'b' }; } },
+          a: {
+            next: ['b'],
+            handler: (run) => {
+              (run.vars as Record<string, unknown>).hacked = true;
+              return { next: 'b' };
+            },
+          },
           b: { handler: (run) => ({ complete: run.vars.hacked ?? false }) },
         },
       },
@@ -137,7 +153,9 @@ describe('tick', () => {
 
 describe('failures are typed, recorded, and leave nothing half-written', () => {
   const oneNode = (handler: () => unknown, next: string[] = []): WorkflowInput => ({
-    id: 'x', version: '1', entry: 'a',
+    id: 'x',
+    version: '1',
+    entry: 'a',
     nodes: { a: { handler: handler as never, next }, ...(next.length ? { b: { handler: () => ({ complete: 1 }) } } : {}) },
   });
 
@@ -147,7 +165,14 @@ describe('failures are typed, recorded, and leave nothing half-written', () => {
     ['INVALID_PLAN', () => ({ nothing: true }), [], /none of effect, next, complete, fail/],
     ['NON_JSON_VALUE', () => ({ next: 'b', set: { f: (): number => 1 } }), ['b'], /set: \$.f is not plain JSON/],
     ['NON_JSON_VALUE', () => ({ complete: { big: 10n } }), [], /complete: \$.big is not plain JSON/],
-    ['HANDLER_ERROR', () => { throw new Error('boom'); }, [], /node "a" handler threw: boom/],
+    [
+      'HANDLER_ERROR',
+      () => {
+        throw new Error('boom');
+      },
+      [],
+      /node "a" handler threw: boom/,
+    ],
   ];
   it.each(cases)('%s: %s', async (code, handler, next, message) => {
     const { runtime, store } = setup([oneNode(handler, [...next])]);
@@ -174,11 +199,16 @@ describe('node retry policy', () => {
     let calls = 0;
     const { runtime, store, clock } = setup([
       {
-        id: 'r', version: '1', entry: 'a',
+        id: 'r',
+        version: '1',
+        entry: 'a',
         nodes: {
           a: {
             retry: { maxAttempts: 3, backoffMs: 100, factor: 2 },
-            handler: () => { if (++calls < 3) throw new Error(`flaky ${calls}`); return { complete: calls }; },
+            handler: () => {
+              if (++calls < 3) throw new Error(`flaky ${calls}`);
+              return { complete: calls };
+            },
           },
         },
       },
@@ -194,7 +224,19 @@ describe('node retry policy', () => {
 
   it('fails the run after the last attempt', async () => {
     const { runtime, clock } = setup([
-      { id: 'r', version: '1', entry: 'a', nodes: { a: { retry: { maxAttempts: 2, backoffMs: 50 }, handler: () => { throw new Error('always'); } } } },
+      {
+        id: 'r',
+        version: '1',
+        entry: 'a',
+        nodes: {
+          a: {
+            retry: { maxAttempts: 2, backoffMs: 50 },
+            handler: () => {
+              throw new Error('always');
+            },
+          },
+        },
+      },
     ]);
     const run = await runtime.start('r');
     const done = await runtime.tick(run.run_id);
@@ -204,7 +246,9 @@ describe('node retry policy', () => {
 
   it('does not retry an invalid plan (a workflow bug)', async () => {
     let calls = 0;
-    const { runtime } = setup([{ id: 'r', version: '1', entry: 'a', nodes: { a: { retry: { maxAttempts: 5 }, handler: () => (++calls, { next: 'zz' }) } } }]);
+    const { runtime } = setup([
+      { id: 'r', version: '1', entry: 'a', nodes: { a: { retry: { maxAttempts: 5 }, handler: () => (++calls, { next: 'zz' }) } } },
+    ]);
     const run = await runtime.start('r');
     expect((await runtime.tick(run.run_id)).error?.code).toBe('UNDECLARED_EDGE');
     expect(calls).toBe(1);

@@ -11,8 +11,18 @@ describe('built-in waits', () => {
     const w = await runtime.tick(run.run_id);
     expect(w.status).toBe('waiting');
     expect(w.waiting).toEqual({
-      reason: 'user', wait_key: `user:${run.run_id}:call:1`, result_key: 'out', resume_to_node: 'done', until: null,
-      prompt: 'Go?', choices: ['yes', 'no'], allow_free_text: false, event_name: null, tool_calls: null, child_run_id: null, details: null,
+      reason: 'user',
+      wait_key: `user:${run.run_id}:call:1`,
+      result_key: 'out',
+      resume_to_node: 'done',
+      until: null,
+      prompt: 'Go?',
+      choices: ['yes', 'no'],
+      allow_free_text: false,
+      event_name: null,
+      tool_calls: null,
+      child_run_id: null,
+      details: null,
     });
     expect(w.pending_effect).toBeNull();
     expect(kinds(ledger(store, run.run_id))).toEqual(['run_started', 'effect/started', 'effect/waiting']);
@@ -65,7 +75,14 @@ describe('resume', () => {
     const after = await runtime.resume(runId, { waitKey, payload: { text: 'Ada', extra: [1, 2] }, actor: ada });
     expect(after).toMatchObject({ status: 'running', current_node: 'done', waiting: null, vars: { out: { text: 'Ada', extra: [1, 2] } } });
     const rec = ledger(store, runId).at(-1)!;
-    expect(rec).toMatchObject({ kind: 'resumed', status: 'completed', result: { text: 'Ada', extra: [1, 2] }, idempotency_key: waitKey, actor: ada, actor_id: 'ada' });
+    expect(rec).toMatchObject({
+      kind: 'resumed',
+      status: 'completed',
+      result: { text: 'Ada', extra: [1, 2] },
+      idempotency_key: waitKey,
+      actor: ada,
+      actor_id: 'ada',
+    });
     expect((await runtime.tick(runId)).output).toEqual({ text: 'Ada', extra: [1, 2] });
   });
 
@@ -102,7 +119,12 @@ describe('resume', () => {
   });
 
   it('a wait without resume_to_node completes the run with {success: true, result: payload}', async () => {
-    const wf: WorkflowInput = { id: 'q', version: '1', entry: 'a', nodes: { a: { handler: () => ({ effect: { type: 'ask_user', payload: { prompt: '?' } } }) } } };
+    const wf: WorkflowInput = {
+      id: 'q',
+      version: '1',
+      entry: 'a',
+      nodes: { a: { handler: () => ({ effect: { type: 'ask_user', payload: { prompt: '?' } } }) } },
+    };
     const { runtime, store } = setup([wf]);
     const run = await runtime.start('q');
     const w = await runtime.tick(run.run_id);
@@ -114,9 +136,14 @@ describe('resume', () => {
 
   it('a loop asking twice gets a new wait key each visit; the old key cannot answer the new question', async () => {
     const wf: WorkflowInput = {
-      id: 'ask2', version: '1', entry: 'ask',
+      id: 'ask2',
+      version: '1',
+      entry: 'ask',
       nodes: {
-        ask: { next: ['check'], handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'again?' } }, resultKey: 'a', next: 'check' }) },
+        ask: {
+          next: ['check'],
+          handler: () => ({ effect: { type: 'ask_user', payload: { prompt: 'again?' } }, resultKey: 'a', next: 'check' }),
+        },
         check: { next: ['ask', 'end'], handler: (run) => ({ next: (run.vars.a as { text: string }).text === 'yes' ? 'ask' : 'end' }) },
         end: { handler: () => ({ complete: 'bye' }) },
       },
@@ -128,7 +155,9 @@ describe('resume', () => {
     const w2 = await runtime.tick(run.run_id);
     expect(w2.waiting!.wait_key).not.toBe(w1.waiting!.wait_key);
     // A repeated delivery of the first answer is a no-op, not an answer to the second question.
-    expect((await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'no' } })).waiting!.wait_key).toBe(w2.waiting!.wait_key);
+    expect((await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'no' } })).waiting!.wait_key).toBe(
+      w2.waiting!.wait_key,
+    );
     await runtime.resume(run.run_id, { waitKey: w2.waiting!.wait_key, payload: { text: 'no' } });
     expect((await runtime.tick(run.run_id)).output).toBe('bye');
   });

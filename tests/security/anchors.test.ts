@@ -22,10 +22,23 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function writer(path: string, prefix: string, count: number, startAt: number): Promise<number | null> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/security/support/anchorWriter.ts'), path, prefix, String(count), String(startAt), join(dir, `keys-${prefix}`)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'tests/security/support/anchorWriter.ts'),
+      path,
+      prefix,
+      String(count),
+      String(startAt),
+      join(dir, `keys-${prefix}`),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve) => child.once('exit', resolve));
 }
 

@@ -28,7 +28,12 @@ beforeAll(async () => {
   llm = await startScriptedOpenAiServer([]);
   host = await RuntimeHost.open({ dbPath: join(dir, 'runtime.db'), dataDir: join(dir, 'data'), env: {}, projectFile: null });
   await createApiHandlers(host).setSettings({ llm: { mode: 'local', baseUrl: llm.baseUrlV1, model: 'm', apiKey: 'k' } });
-  web = await startWebHost({ handlers: createApiHandlers(host, { transport: 'web' }), events: host.events, port: 0, staticDir: writeFakeRenderer(dir) });
+  web = await startWebHost({
+    handlers: createApiHandlers(host, { transport: 'web' }),
+    events: host.events,
+    port: 0,
+    staticDir: writeFakeRenderer(dir),
+  });
 });
 
 afterAll(async () => {
@@ -40,8 +45,16 @@ afterAll(async () => {
 
 /** Raw JSON text, so the attacker's exact bytes (escapes, depth, `__proto__`) reach the host. */
 async function postRaw(method: string, text: string) {
-  const res = await httpRequest(web.url, { method: 'POST', path: `/api/${method}`, headers: { 'Content-Type': 'application/json' }, body: text });
-  return { status: res.status, body: JSON.parse(res.body) as { ok: boolean; error?: { code: string; message: string; details?: { path?: string } } } };
+  const res = await httpRequest(web.url, {
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { 'Content-Type': 'application/json' },
+    body: text,
+  });
+  return {
+    status: res.status,
+    body: JSON.parse(res.body) as { ok: boolean; error?: { code: string; message: string; details?: { path?: string } } },
+  };
 }
 
 async function runCount(): Promise<number> {
@@ -82,7 +95,10 @@ describe('boundaries refuse what cannot be stored exactly', () => {
   it('an answer holding a lone surrogate is refused and the run keeps waiting', async () => {
     const run = await host.startRun('examples.approval', {});
     expect(run.status).toBe('waiting');
-    const res = await postRaw('answer', JSON.stringify({ runId: run.run_id, text: 'x', waitKey: run.waiting!.wait_key }).replace('"x"', '"\\ud83d"'));
+    const res = await postRaw(
+      'answer',
+      JSON.stringify({ runId: run.run_id, text: 'x', waitKey: run.waiting!.wait_key }).replace('"x"', '"\\ud83d"'),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe('NON_JSON_VALUE');
     expect(host.getRun(run.run_id).status).toBe('waiting');
@@ -94,15 +110,24 @@ describe('boundaries refuse what cannot be stored exactly', () => {
     const before = await runCount();
     const trusted = () => true;
     const event = { sender: { id: 1 }, senderFrame: { url: 'app://index.html', parent: null } } as never;
-    for (const vars of [{ note: '\ud800' }, JSON.parse('{"__proto__":{"x":1}}'), { deep: JSON.parse('['.repeat(3000) + ']'.repeat(3000)) }]) {
-      const r = await handleInvoke(createApiHandlers(host), trusted, event, { method: 'startRun', payload: { workflowId: 'examples.counter', vars } });
+    for (const vars of [
+      { note: '\ud800' },
+      JSON.parse('{"__proto__":{"x":1}}'),
+      { deep: JSON.parse('['.repeat(3000) + ']'.repeat(3000)) },
+    ]) {
+      const r = await handleInvoke(createApiHandlers(host), trusted, event, {
+        method: 'startRun',
+        payload: { workflowId: 'examples.counter', vars },
+      });
       expect(r).toMatchObject({ ok: false, error: { code: 'NON_JSON_VALUE' } });
     }
     expect(await runCount()).toBe(before);
   });
 
   it('the CLI refuses a lone surrogate in --vars the same way', async () => {
-    const r = await runCli(['--db', join(dir, 'cli.db'), 'run', 'examples.counter', '--vars', '{"note":"\\ud800"}'], { ABSTRACTRUNTIME_HOME: join(dir, 'cli-home') });
+    const r = await runCli(['--db', join(dir, 'cli.db'), 'run', 'examples.counter', '--vars', '{"note":"\\ud800"}'], {
+      ABSTRACTRUNTIME_HOME: join(dir, 'cli-home'),
+    });
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/NON_JSON_VALUE/);
   });
@@ -118,7 +143,14 @@ describe('boundaries refuse what cannot be stored exactly', () => {
   it('a tool result with a lone surrogate is an error result, not stored text', async () => {
     const { createToolCallsEffectHandler, ToolRegistry } = await import('../../src-main/effects/tools/index');
     const registry = new ToolRegistry();
-    registry.register({ name: 'echo', description: 'x', parameters: { type: 'object' }, trust: 'trusted', idempotent: true, execute: () => ({ text: 'a\udfffb' }) });
+    registry.register({
+      name: 'echo',
+      description: 'x',
+      parameters: { type: 'object' },
+      trust: 'trusted',
+      idempotent: true,
+      execute: () => ({ text: 'a\udfffb' }),
+    });
     const out = await createToolCallsEffectHandler(registry).execute(
       { type: 'tool_calls', payload: { tool_calls: [{ name: 'echo', arguments: {}, call_id: 'c' }], allowed_tools: ['echo'] } },
       { signal: new AbortController().signal, idempotencyKey: 'k', now: new Date(), run: { run_id: 'r' } } as never,

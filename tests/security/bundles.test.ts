@@ -55,7 +55,11 @@ async function exported(runId: string): Promise<ExportBundle> {
 }
 
 /** Rewrites the records' bodies with `edit`, re-links and re-hashes them; signs with `keys` (or strips signatures). */
-function rehash(bundle: ExportBundle, edit: (body: Record<string, unknown>, seq: number) => void, keys: SigningKeyStore | null): ExportBundle {
+function rehash(
+  bundle: ExportBundle,
+  edit: (body: Record<string, unknown>, seq: number) => void,
+  keys: SigningKeyStore | null,
+): ExportBundle {
   let prev: string | null = null;
   for (const r of bundle.records) {
     const body = JSON.parse(r.body) as Record<string, unknown>;
@@ -78,7 +82,11 @@ async function cliVerify(bundle: ExportBundle, ...flags: string[]) {
   const file = join(dir, `b-${Math.random().toString(36).slice(2)}.bundle.json`);
   writeFileSync(file, JSON.stringify(bundle));
   const r = await runCli(['--db', db, '--json', 'verify', '--file', file, ...flags], { ABSTRACTRUNTIME_HOME: data });
-  return { code: r.code, report: JSON.parse(r.stdout || '{}') as { valid: boolean; trust: string; trustMessage: string; message: string }, stderr: r.stderr };
+  return {
+    code: r.code,
+    report: JSON.parse(r.stdout || '{}') as { valid: boolean; trust: string; trustMessage: string; message: string },
+    stderr: r.stderr,
+  };
 }
 
 describe('imports touch only their own run (case 4)', () => {
@@ -91,10 +99,16 @@ describe('imports touch only their own run (case 4)', () => {
     // An attacker's run, exported, carrying a "snapshot" that rewrites the victim.
     const other = await completedRun();
     const bundle = await exported(other);
-    const forged = { ...(host.store.getSnapshot(snap.snapshot_id) as object), snapshot_id: 'forged-snap', run_id: other } as Record<string, any>;
+    const forged = { ...(host.store.getSnapshot(snap.snapshot_id) as object), snapshot_id: 'forged-snap', run_id: other } as Record<
+      string,
+      any
+    >;
     forged.state = { ...forged.state, run_id: victim, vars: { pwned: true }, status: 'running' };
     bundle.snapshots = [forged as never];
-    await expect(later(() => api().importBundle({ bundle }))).rejects.toMatchObject({ code: 'IMPORT_FAILED', message: expect.stringContaining('snapshot forged-snap') });
+    await expect(later(() => api().importBundle({ bundle }))).rejects.toMatchObject({
+      code: 'IMPORT_FAILED',
+      message: expect.stringContaining('snapshot forged-snap'),
+    });
     // Same id as the victim's genuine snapshot, labelled as the bundle's run: refused too.
     bundle.snapshots = [{ ...(host.store.getSnapshot(snap.snapshot_id) as object), run_id: other } as never];
     await expect(later(() => api().importBundle({ bundle }))).rejects.toMatchObject({ code: 'IMPORT_FAILED' });
@@ -110,7 +124,11 @@ describe('imports touch only their own run (case 4)', () => {
     // The same records, with a head signed by another key.
     const bundle = await exported(runId);
     const last = bundle.records.at(-1)!;
-    bundle.signing = { public_key: attackerKeys.publicKeyBase64(), key_id: attackerKeys.keyId(), signed_head: attackerKeys.signHead(runId, last.seq, last.record_hash) };
+    bundle.signing = {
+      public_key: attackerKeys.publicKeyBase64(),
+      key_id: attackerKeys.keyId(),
+      signed_head: attackerKeys.signHead(runId, last.seq, last.record_hash),
+    };
     for (const r of bundle.records) r.signature = attackerKeys.sign(r.record_hash);
     await api().importBundle({ bundle });
     expect((host.store as unknown as { getSignedHead(id: string): unknown }).getSignedHead(runId)).toEqual(genuineHead);
@@ -125,7 +143,10 @@ describe('imports touch only their own run (case 4)', () => {
     const bundle = rehash(await exported(runId), (b) => void (b.result = b.result ?? null), null);
     bundle.records[0]!.body = bundle.records[0]!.body.replace('"node_id"', '"node_id_x":1,"node_id"');
     const edited = rehash(bundle, () => undefined, null);
-    await expect(later(() => api().importBundle({ bundle: edited }))).rejects.toMatchObject({ code: 'IMPORT_FAILED', message: expect.stringContaining('different ledger') });
+    await expect(later(() => api().importBundle({ bundle: edited }))).rejects.toMatchObject({
+      code: 'IMPORT_FAILED',
+      message: expect.stringContaining('different ledger'),
+    });
     expect(JSON.stringify(host.getRun(runId))).toBe(state);
   });
 });
@@ -151,8 +172,15 @@ describe('a chain belongs to one run (case 8)', () => {
     try {
       raw.exec('BEGIN');
       raw.prepare('DELETE FROM ledger WHERE run_id = ?').run(victim);
-      raw.prepare('INSERT INTO ledger SELECT ?, seq, record_hash, signature, status, idempotency_key, foreign_body, body FROM ledger WHERE run_id = ?').run(victim, donor);
-      const head = raw.prepare('SELECT head_seq, head_hash FROM runs WHERE run_id = ?').get(donor) as { head_seq: number; head_hash: string };
+      raw
+        .prepare(
+          'INSERT INTO ledger SELECT ?, seq, record_hash, signature, status, idempotency_key, foreign_body, body FROM ledger WHERE run_id = ?',
+        )
+        .run(victim, donor);
+      const head = raw.prepare('SELECT head_seq, head_hash FROM runs WHERE run_id = ?').get(donor) as {
+        head_seq: number;
+        head_hash: string;
+      };
       raw.prepare('UPDATE runs SET head_seq = ?, head_hash = ? WHERE run_id = ?').run(head.head_seq, head.head_hash, victim);
       raw.prepare('DELETE FROM signed_heads WHERE run_id = ?').run(victim);
       raw.exec('COMMIT');
@@ -168,7 +196,10 @@ describe('a chain belongs to one run (case 8)', () => {
     const bundle = await exported(await completedRun());
     bundle.run_id = '../../etc/passwd';
     bundle.state = { ...bundle.state, run_id: '../../etc/passwd' };
-    await expect(later(() => api().importBundle({ bundle }))).rejects.toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringContaining('bundle.run_id') });
+    await expect(later(() => api().importBundle({ bundle }))).rejects.toMatchObject({
+      code: 'BUNDLE_INVALID',
+      message: expect.stringContaining('bundle.run_id'),
+    });
     const viaApi = await dispatch(api(), 'verifyRun', { runId: '../../etc/passwd' });
     expect(viaApi).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
     await expect(later(() => host.startRun('examples.counter', {}, { runId: 'a/b' }))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
@@ -197,9 +228,17 @@ describe('everything a bundle shows is verified (case 5)', () => {
       expect(report.valid).toBe(false);
       expect(report.message).toContain(`state.${field}`);
       // Imported elsewhere (a fresh database), it is refused before anything is written.
-      const other = await RuntimeHost.open({ dbPath: join(dir, `other-${field}.db`), dataDir: join(dir, `other-${field}`), env: {}, projectFile: null });
+      const other = await RuntimeHost.open({
+        dbPath: join(dir, `other-${field}.db`),
+        dataDir: join(dir, `other-${field}`),
+        env: {},
+        projectFile: null,
+      });
       try {
-        await expect(later(() => createApiHandlers(other).importBundle({ bundle }))).rejects.toMatchObject({ code: 'LEDGER_INVALID', message: expect.stringContaining(`state.${field}`) });
+        await expect(later(() => createApiHandlers(other).importBundle({ bundle }))).rejects.toMatchObject({
+          code: 'LEDGER_INVALID',
+          message: expect.stringContaining(`state.${field}`),
+        });
         expect((await createApiHandlers(other).listRuns({})).total).toBe(0);
       } finally {
         await other.close();

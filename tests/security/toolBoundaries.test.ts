@@ -41,7 +41,10 @@ beforeAll(async () => {
   outside = mkdtempSync(join(tmpdir(), 'ar-sec-outside-'));
   llm = await startScriptedOpenAiServer([]);
   host = await RuntimeHost.open({ dbPath: db, dataDir: data, env: {}, projectFile: null, toolFolders: [dir] });
-  await createApiHandlers(host).setSettings({ llm: { mode: 'local', baseUrl: llm.baseUrlV1, model: 'm', apiKey: KEY }, signing: { enabled: true } });
+  await createApiHandlers(host).setSettings({
+    llm: { mode: 'local', baseUrl: llm.baseUrlV1, model: 'm', apiKey: KEY },
+    signing: { enabled: true },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -106,7 +109,10 @@ describe('tools never reach the runtime’s own files (case 1)', () => {
 
   it('files in the allowed folder outside the data folder stay readable', async () => {
     writeFileSync(join(dir, 'notes.txt'), 'hello');
-    const { results } = await agentRun(['read_text_file'], [{ name: 'read_text_file', arguments: { path: join(dir, 'notes.txt') }, id: 'ok' }]);
+    const { results } = await agentRun(
+      ['read_text_file'],
+      [{ name: 'read_text_file', arguments: { path: join(dir, 'notes.txt') }, id: 'ok' }],
+    );
     expect(results[0]).toMatchObject({ success: true, output: { content: 'hello' } });
   });
 });
@@ -116,11 +122,14 @@ describe('only offered tools run (case 2)', () => {
     const anchors = anchorPathFor(db);
     const before = existsSync(anchors) ? readFileSync(anchors, 'utf8') : null;
     const target = join(dir, 'appended.txt');
-    const { run, results } = await agentRun(['add'], [
-      { name: 'append_line', arguments: { path: anchors, line: 'garbage' }, id: 'a1' },
-      { name: 'append_line', arguments: { path: target, line: 'garbage' }, id: 'a2' },
-      { name: 'add', arguments: { a: 1, b: 2 }, id: 'a3' },
-    ]);
+    const { run, results } = await agentRun(
+      ['add'],
+      [
+        { name: 'append_line', arguments: { path: anchors, line: 'garbage' }, id: 'a1' },
+        { name: 'append_line', arguments: { path: target, line: 'garbage' }, id: 'a2' },
+        { name: 'add', arguments: { a: 1, b: 2 }, id: 'a3' },
+      ],
+    );
     expect(results[0]).toMatchObject({ success: false, name: 'append_line', denied: 'not_offered' });
     expect(results[0]!.error).toMatch(/was not offered/);
     expect(results[1]).toMatchObject({ success: false, denied: 'not_offered' });
@@ -154,12 +163,15 @@ describe('writes do not follow symlinks (case 3)', () => {
     writeFileSync(victim, 'original\n');
     symlinkSync(victim, join(dir, 'link.txt'));
     symlinkSync(outside, join(dir, 'link-folder'));
-    const { results } = await agentRun(['append_line'], [
-      { name: 'append_line', arguments: { path: join(dir, 'link.txt'), line: 'pwned' }, id: 's1' },
-      { name: 'append_line', arguments: { path: join(dir, 'link-folder', 'victim.txt'), line: 'pwned' }, id: 's2' },
-      { name: 'append_line', arguments: { path: join(dir, 'link-folder', 'new.txt'), line: 'pwned' }, id: 's3' },
-      { name: 'append_line', arguments: { path: join(data, 'settings.json'), line: 'pwned' }, id: 's4' },
-    ]);
+    const { results } = await agentRun(
+      ['append_line'],
+      [
+        { name: 'append_line', arguments: { path: join(dir, 'link.txt'), line: 'pwned' }, id: 's1' },
+        { name: 'append_line', arguments: { path: join(dir, 'link-folder', 'victim.txt'), line: 'pwned' }, id: 's2' },
+        { name: 'append_line', arguments: { path: join(dir, 'link-folder', 'new.txt'), line: 'pwned' }, id: 's3' },
+        { name: 'append_line', arguments: { path: join(data, 'settings.json'), line: 'pwned' }, id: 's4' },
+      ],
+    );
     for (const r of results) expect(r.success, JSON.stringify(r)).toBe(false);
     expect(results[0]!.error).toMatch(/symlink/);
     expect(results[1]!.error).toMatch(/outside the allowed folders/);
@@ -170,7 +182,10 @@ describe('writes do not follow symlinks (case 3)', () => {
   });
 
   it('a plain file in an allowed folder is appended to', async () => {
-    const { results } = await agentRun(['append_line'], [{ name: 'append_line', arguments: { path: join(dir, 'plain.txt'), line: 'one' }, id: 'p' }]);
+    const { results } = await agentRun(
+      ['append_line'],
+      [{ name: 'append_line', arguments: { path: join(dir, 'plain.txt'), line: 'one' }, id: 'p' }],
+    );
     expect(results[0]).toMatchObject({ success: true });
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toBe('one\n');
   });
@@ -179,10 +194,27 @@ describe('writes do not follow symlinks (case 3)', () => {
 describe('http_get keeps off internal addresses unless a host is listed by name', () => {
   it('classifies loopback, private, link-local, CGNAT, multicast and mapped addresses as internal', async () => {
     const { isInternalAddress, listedExactly } = await import('../../src-main/effects/tools/builtins/httpGet');
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:169.254.169.254',
+    ]) {
       expect(isInternalAddress(a), a).toBe(true);
     }
-    for (const a of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isInternalAddress(a), a).toBe(false);
+    for (const a of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+      expect(isInternalAddress(a), a).toBe(false);
     // Only an exact entry opens an internal address; a wildcard never does.
     expect(listedExactly(new URL('http://intranet.corp/x'), ['*.corp'])).toBe(false);
     expect(listedExactly(new URL('http://intranet.corp/x'), ['intranet.corp'])).toBe(true);

@@ -27,7 +27,12 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'static', 'index.html'), '<!doctype html><title>inspector</title>');
   host = await RuntimeHost.open({ dbPath: join(dir, 'runtime.db'), dataDir: join(dir, 'data'), env: {}, projectFile: null });
   await createApiHandlers(host).setSettings({ llm: { mode: 'local', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-kept' } });
-  web = await startWebHost({ handlers: createApiHandlers(host, { transport: 'web' }), events: host.events, port: 0, staticDir: join(dir, 'static') });
+  web = await startWebHost({
+    handlers: createApiHandlers(host, { transport: 'web' }),
+    events: host.events,
+    port: 0,
+    staticDir: join(dir, 'static'),
+  });
 });
 
 afterAll(async () => {
@@ -37,7 +42,12 @@ afterAll(async () => {
 });
 
 const post = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-  httpRequest(web.origin, { method: 'POST', path: `/api/${method}`, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  httpRequest(web.origin, {
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 function socketStatus(headers: Record<string, string>): Promise<number | 'open'> {
   return new Promise((resolve) => {
@@ -52,8 +62,17 @@ describe('the web API requires this launch’s token', () => {
   it('every method without the token (or with a wrong one) answers 401 UNAUTHORIZED and changes nothing', async () => {
     const before = await createApiHandlers(host).listRuns({});
     for (const method of API_METHODS) {
-      for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Cookie: `ar_session_${web.port}=wrong` }, { Cookie: `ar_session_${web.port + 1}=${web.token}` }] as Record<string, string>[]) {
-        const res = await post(method, method === 'setSettings' ? { llm: { baseUrl: 'http://127.0.0.1:1/v1' } } : { workflowId: 'examples.counter' }, headers);
+      for (const headers of [
+        {},
+        { Authorization: 'Bearer wrong' },
+        { Cookie: `ar_session_${web.port}=wrong` },
+        { Cookie: `ar_session_${web.port + 1}=${web.token}` },
+      ] as Record<string, string>[]) {
+        const res = await post(
+          method,
+          method === 'setSettings' ? { llm: { baseUrl: 'http://127.0.0.1:1/v1' } } : { workflowId: 'examples.counter' },
+          headers,
+        );
         expect(res.status, `${method} ${JSON.stringify(headers)}`).toBe(401);
         expect(JSON.parse(res.body).error.code).toBe('UNAUTHORIZED');
       }
@@ -106,11 +125,27 @@ describe('the web API requires this launch’s token', () => {
 describe('serve --token-file', () => {
   it('writes the token with mode 0600 and prints the session link', async () => {
     const tokenFile = join(dir, 'token');
-    const child = spawn(process.execPath, [join(ROOT, 'bin/abstractruntime.mjs'), '--db', join(dir, 'serve.db'), '--json', 'serve', '--port', '0', '--static', join(dir, 'static'), '--token-file', tokenFile], {
-      cwd: ROOT,
-      env: { ...process.env, ABSTRACTRUNTIME_HOME: join(dir, 'serve-home') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/abstractruntime.mjs'),
+        '--db',
+        join(dir, 'serve.db'),
+        '--json',
+        'serve',
+        '--port',
+        '0',
+        '--static',
+        join(dir, 'static'),
+        '--token-file',
+        tokenFile,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ABSTRACTRUNTIME_HOME: join(dir, 'serve-home') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const doc = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
         let out = '';
@@ -127,9 +162,19 @@ describe('serve --token-file', () => {
       const token = readFileSync(tokenFile, 'utf8').trim();
       expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
       expect(doc.url).toBe(`${doc.origin}/session/${token}/`);
-      const ok = await httpRequest(doc.origin, { method: 'POST', path: '/api/getInfo', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+      const ok = await httpRequest(doc.origin, {
+        method: 'POST',
+        path: '/api/getInfo',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: '{}',
+      });
       expect(ok.status).toBe(200);
-      const refused = await httpRequest(doc.origin, { method: 'POST', path: '/api/getInfo', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const refused = await httpRequest(doc.origin, {
+        method: 'POST',
+        path: '/api/getInfo',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       expect(refused.status).toBe(401);
     } finally {
       const exited = new Promise((r) => child.once('exit', r));

@@ -12,7 +12,9 @@ describe('the one number policy: JSON text in and out keeps every number exactly
     const v = parseJsonExact(text) as Record<string, number>;
     expect(v).toEqual({ a: 1, b: -17, c: 1.5, d: 1e-7, e: 2.5e-5, f: 9007199254740991, g: 0.1, h: 0, i: 1152921504606846976 });
     expect(Object.is(v.h, -0)).toBe(false); // the integer -0 is Python's int 0
-    expect(canonicalJson(v)).toBe('{"a":1,"b":-17,"c":1.5,"d":1e-07,"e":2.5e-05,"f":9007199254740991,"g":0.1,"h":0,"i":1152921504606846976}');
+    expect(canonicalJson(v)).toBe(
+      '{"a":1,"b":-17,"c":1.5,"d":1e-07,"e":2.5e-05,"f":9007199254740991,"g":0.1,"h":0,"i":1152921504606846976}',
+    );
   });
 
   it.each([
@@ -35,7 +37,12 @@ describe('the one number policy: JSON text in and out keeps every number exactly
     expect(canonicalJson(back)).toBe(canonicalJson(v));
     expect(cloneJson(v).x.list[1]).toBe(kept); // immutable: copies share it
     expect(findNonJsonPath(v)).toBeNull();
-    expect(validateJsonSchema(v, { type: 'object', properties: { x: { type: 'object', properties: { list: { type: 'array', items: { type: 'number' } } } } } })).toEqual([]);
+    expect(
+      validateJsonSchema(v, {
+        type: 'object',
+        properties: { x: { type: 'object', properties: { list: { type: 'array', items: { type: 'number' } } } } },
+      }),
+    ).toEqual([]);
   });
 
   it('a handler reads a RawNumber as text, as a bigint (integers) or as the nearest double', () => {
@@ -46,7 +53,9 @@ describe('the one number policy: JSON text in and out keeps every number exactly
     expect(() => v.one.toBigInt()).toThrow(RangeError);
     expect(v.one.toNumber()).toBe(1);
     expect(String(v.one)).toBe('1.0');
-    expect(validateJsonSchema(v, { type: 'object', properties: { big: { type: 'integer' }, one: { type: 'integer' } } })).toEqual(['$.one: expected integer, got number']);
+    expect(validateJsonSchema(v, { type: 'object', properties: { big: { type: 'integer' }, one: { type: 'integer' } } })).toEqual([
+      '$.one: expected integer, got number',
+    ]);
   });
 
   it('stringifyExact spells floats as the ledger does, and a string that looks like its placeholder stays a string', () => {
@@ -64,7 +73,9 @@ describe('the one number policy: JSON text in and out keeps every number exactly
   ])('refuses %s, which has no exact canonical form, naming the path and what it would have become', (lexeme, why) => {
     const parse = () => parseJsonExact(`{"x":{"list":[0,${lexeme}]}}`, 'vars');
     expect(parse).toThrow(NumberNotExactError);
-    expect(parse).toThrow(`vars.x.list[1]: the number ${lexeme} cannot be kept exactly (${why}); send it as a string to keep it as written`);
+    expect(parse).toThrow(
+      `vars.x.list[1]: the number ${lexeme} cannot be kept exactly (${why}); send it as a string to keep it as written`,
+    );
     try {
       parse();
     } catch (err) {

@@ -27,8 +27,21 @@ export function makeState(runId: string, patch: Partial<RunState> = {}): RunStat
 
 function body(runId: string, patch: Partial<RecordBody> = {}): RecordBody {
   return {
-    run_id: runId, step_id: 's', node_id: 'start', status: 'completed', kind: 'transition', effect: null, result: null, error: null,
-    started_at: T0, ended_at: T0, actor_id: 'rt', actor: null, attempt: 1, idempotency_key: null, ...patch,
+    run_id: runId,
+    step_id: 's',
+    node_id: 'start',
+    status: 'completed',
+    kind: 'transition',
+    effect: null,
+    result: null,
+    error: null,
+    started_at: T0,
+    ended_at: T0,
+    actor_id: 'rt',
+    actor: null,
+    attempt: 1,
+    idempotency_key: null,
+    ...patch,
   };
 }
 
@@ -44,7 +57,11 @@ export function chain(state: RunState | null, runId: string, bodies: Partial<Rec
   return { records, state: next, expectedHeadSeq: state?.ledger_head?.seq ?? null };
 }
 
-export function runStoreConformance(name: string, makeStore: () => Promise<ConformanceStore> | ConformanceStore, opts: ConformanceOptions = {}): void {
+export function runStoreConformance(
+  name: string,
+  makeStore: () => Promise<ConformanceStore> | ConformanceStore,
+  opts: ConformanceOptions = {},
+): void {
   describe(`store conformance: ${name}`, () => {
     async function withStore(fn: (s: ConformanceStore) => Promise<void> | void) {
       const store = await makeStore();
@@ -56,7 +73,12 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
     }
 
     function create(store: ConformanceStore, runId: string, patch: Partial<RunState> = {}, n = 1): RunState {
-      const c = chain(null, runId, Array.from({ length: n }, (_, i) => ({ step_id: `s${i}` })), patch);
+      const c = chain(
+        null,
+        runId,
+        Array.from({ length: n }, (_, i) => ({ step_id: `s${i}` })),
+        patch,
+      );
       store.commit({ ...c, isNew: true });
       return c.state;
     }
@@ -75,7 +97,12 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
 
       it('keeps records exactly (hash-relevant fields round-trip)', () =>
         withStore((store) => {
-          const c = chain(null, 'r1', [{ result: { x: 1.5, s: 'café ☕', list: [null, true], big: 12345678901 }, effect: { type: 't', payload: { a: 1 }, result_key: 'k' } }]);
+          const c = chain(null, 'r1', [
+            {
+              result: { x: 1.5, s: 'café ☕', list: [null, true], big: 12345678901 },
+              effect: { type: 't', payload: { a: 1 }, result_key: 'k' },
+            },
+          ]);
           store.commit({ ...c, isNew: true });
           expect([...store.iterateLedger('r1')]).toEqual(c.records);
         }));
@@ -156,7 +183,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           const p2 = store.listRuns({ limit: 2, cursor: p1.nextCursor! });
           expect(p2).toMatchObject({ total: 3, nextCursor: null });
           expect(p2.runs.map((r) => r.run_id)).toEqual(['a1']);
-          expect(store.listRuns({ workflowId: 'alpha', limit: 1, cursor: store.listRuns({ workflowId: 'alpha', limit: 1 }).nextCursor! }).runs.map((r) => r.run_id)).toEqual(['a1']);
+          expect(
+            store
+              .listRuns({ workflowId: 'alpha', limit: 1, cursor: store.listRuns({ workflowId: 'alpha', limit: 1 }).nextCursor! })
+              .runs.map((r) => r.run_id),
+          ).toEqual(['a1']);
           expect(() => store.listRuns({ cursor: 'not-a-cursor' })).toThrow(/cursor/);
           const summary = store.listRuns({ status: 'waiting' }).runs[0]!;
           expect(summary).toMatchObject({ run_id: 'a2', workflow_id: 'alpha', status: 'waiting', ledger_seq: 0, paused: false });
@@ -166,8 +197,19 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
       it('lists due timers (not paused), runs waiting for an event, and runnable runs', () =>
         withStore((store) => {
           const wait = (reason: 'until' | 'event', extra: object) => ({
-            reason, wait_key: `k-${reason}`, result_key: null, resume_to_node: null, until: null, prompt: null, choices: null,
-            allow_free_text: true, event_name: null, tool_calls: null, child_run_id: null, details: null, ...extra,
+            reason,
+            wait_key: `k-${reason}`,
+            result_key: null,
+            resume_to_node: null,
+            until: null,
+            prompt: null,
+            choices: null,
+            allow_free_text: true,
+            event_name: null,
+            tool_calls: null,
+            child_run_id: null,
+            details: null,
+            ...extra,
           });
           create(store, 'due', { status: 'waiting', waiting: wait('until', { until: '2026-01-01T00:00:05.000Z' }) });
           create(store, 'later', { status: 'waiting', waiting: wait('until', { until: '2026-01-02T00:00:00.000Z' }) });
@@ -196,12 +238,14 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
         withStore((store) => {
           const s0 = create(store, 'r1');
           const eff = { type: 't', payload: {}, result_key: 'k' };
-          store.commit(chain(s0, 'r1', [
-            { kind: 'effect', status: 'started', effect: eff, idempotency_key: 'key1', step_id: 'e1' },
-            { kind: 'effect', status: 'failed', effect: eff, idempotency_key: 'key2', step_id: 'e2' },
-            { kind: 'effect', status: 'completed', effect: eff, idempotency_key: 'key1', step_id: 'e1', result: { v: 1 } },
-            { kind: 'resumed', status: 'completed', idempotency_key: 'user:r1:ask:1', result: { text: 'hi' } },
-          ]));
+          store.commit(
+            chain(s0, 'r1', [
+              { kind: 'effect', status: 'started', effect: eff, idempotency_key: 'key1', step_id: 'e1' },
+              { kind: 'effect', status: 'failed', effect: eff, idempotency_key: 'key2', step_id: 'e2' },
+              { kind: 'effect', status: 'completed', effect: eff, idempotency_key: 'key1', step_id: 'e1', result: { v: 1 } },
+              { kind: 'resumed', status: 'completed', idempotency_key: 'user:r1:ask:1', result: { text: 'hi' } },
+            ]),
+          );
           expect(store.findCompletedEffect('r1', 'key1')).toMatchObject({ step_id: 'e1', status: 'completed', result: { v: 1 } });
           expect(store.findCompletedEffect('r1', 'key2')).toBeNull();
           expect(store.findCompletedEffect('r1', 'user:r1:ask:1')).toMatchObject({ kind: 'resumed' });
@@ -256,7 +300,9 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           const c1 = chain(s0, 'r1', [{ step_id: 'a' }]);
           store.commit({ ...c1, lease: { owner: 'a', ttlMs: 1000, now } });
           const stale = chain(s0, 'r1', [{ step_id: 'x' }]);
-          expect(() => store.commit({ ...stale, lease: { owner: 'a', ttlMs: 1000, now }, releaseLease: true })).toThrow(ConcurrentUpdateError);
+          expect(() => store.commit({ ...stale, lease: { owner: 'a', ttlMs: 1000, now }, releaseLease: true })).toThrow(
+            ConcurrentUpdateError,
+          );
           expect(() => store.acquireLease('r1', 'b', 1000, at(10))).toThrow(RunLeasedError);
           const c2 = chain(c1.state, 'r1', [{ step_id: 'b' }]);
           store.commit({ ...c2, lease: { owner: 'a', ttlMs: 1000, now: at(20) }, releaseLease: true });
@@ -274,8 +320,16 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
 
     describe('snapshots', () => {
       const snap = (id: string, runId: string, created: string, extra: Partial<Snapshot> = {}): Snapshot => ({
-        snapshot_id: id, run_id: runId, name: `snap ${id}`, description: null, tags: [], created_at: created, ledger_seq: 0,
-        state_hash: 'h', state: makeState(runId), ...extra,
+        snapshot_id: id,
+        run_id: runId,
+        name: `snap ${id}`,
+        description: null,
+        tags: [],
+        created_at: created,
+        ledger_seq: 0,
+        state_hash: 'h',
+        state: makeState(runId),
+        ...extra,
       });
       it('saves, gets, and searches by text (name, description, tags), run and time range', () =>
         withStore((store) => {
@@ -284,7 +338,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           store.saveSnapshot(snap('s3', 'r2', '2026-01-03T00:00:00.000Z', { tags: ['Review'] }));
           expect(store.getSnapshot('s1')).toMatchObject({ name: 'Before deploy', state: { run_id: 'r1' } });
           expect(store.getSnapshot('nope')).toBeNull();
-          const ids = (q: Parameters<SnapshotStore['searchSnapshots']>[0]) => store.searchSnapshots(q).map((s) => s.snapshot_id).sort();
+          const ids = (q: Parameters<SnapshotStore['searchSnapshots']>[0]) =>
+            store
+              .searchSnapshots(q)
+              .map((s) => s.snapshot_id)
+              .sort();
           expect(ids({ text: 'deploy' })).toEqual(['s1']);
           expect(ids({ text: 'llm' })).toEqual(['s2']);
           expect(ids({ text: 'review' })).toEqual(['s3']);
@@ -296,7 +354,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           const [first] = store.searchSnapshots({ limit: 1 });
           const rest = store.searchSnapshots({ after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } });
           expect([first!.snapshot_id, ...rest.map((x) => x.snapshot_id)]).toEqual(['s3', 's2', 's1']);
-          expect(store.searchSnapshots({ runId: 'r1', limit: 1, after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } }).map((x) => x.snapshot_id)).toEqual(['s2']);
+          expect(
+            store
+              .searchSnapshots({ runId: 'r1', limit: 1, after: { created_at: first!.created_at, snapshot_id: first!.snapshot_id } })
+              .map((x) => x.snapshot_id),
+          ).toEqual(['s2']);
           expect(store.searchSnapshots({ runId: 'r1' })[0]).not.toHaveProperty('state');
         }));
     });
@@ -306,7 +368,11 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
         withStore((store) => {
           const bytes = new TextEncoder().encode('{"big":"value"}');
           const ref = store.putArtifact(bytes, 'application/json');
-          expect(ref).toEqual({ $artifact: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), size: bytes.byteLength, mime: 'application/json' });
+          expect(ref).toEqual({
+            $artifact: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+            size: bytes.byteLength,
+            mime: 'application/json',
+          });
           expect(store.putArtifact(bytes, 'application/json')).toEqual(ref);
           expect(store.hasArtifact(ref.$artifact)).toBe(true);
           const got = store.getArtifact(ref.$artifact);
@@ -320,7 +386,8 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Confo
           const ref = store.putArtifact(new TextEncoder().encode('precious'), 'text/plain');
           await opts.corruptArtifact!(store, ref.$artifact);
           expect(() => store.getArtifact(ref.$artifact)).toThrow(ArtifactCorruptError);
-        }));
+        }),
+      );
     });
   });
 }

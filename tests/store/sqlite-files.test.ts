@@ -4,13 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DatabaseCorruptError,
-  DatabaseLockedError,
-  NotADatabaseError,
-  SchemaTooNewError,
-  StoreError,
-} from '../../src-shared/errors';
+import { DatabaseCorruptError, DatabaseLockedError, NotADatabaseError, SchemaTooNewError, StoreError } from '../../src-shared/errors';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src-main/store/sqlite/schema';
 import { makeRecord, makeState, writeRun } from '../ledger/support/runFactory';
@@ -31,9 +25,27 @@ describe('schema versions', () => {
     migrate(raw, 0, 1);
     expect(raw.pragma('user_version', { simple: true })).toBe(1);
     const r0 = makeRecord('old', null);
-    const state = makeState('old', { seq: 0, hash: r0.record_hash }, { origin: { kind: 'import', source: 'bundle', imported_at: 'x', path: null } });
-    raw.prepare(`INSERT INTO runs (run_id, workflow_id, status, current_node, head_seq, head_hash, created_at, updated_at, state)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run('old', state.workflow_id, state.status, state.current_node, 0, r0.record_hash, state.created_at, state.updated_at, JSON.stringify(state));
+    const state = makeState(
+      'old',
+      { seq: 0, hash: r0.record_hash },
+      { origin: { kind: 'import', source: 'bundle', imported_at: 'x', path: null } },
+    );
+    raw
+      .prepare(
+        `INSERT INTO runs (run_id, workflow_id, status, current_node, head_seq, head_hash, created_at, updated_at, state)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        'old',
+        state.workflow_id,
+        state.status,
+        state.current_node,
+        0,
+        r0.record_hash,
+        state.created_at,
+        state.updated_at,
+        JSON.stringify(state),
+      );
     raw.close();
 
     const store = SqliteStore.open(file);

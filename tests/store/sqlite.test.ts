@@ -62,7 +62,17 @@ describe('SqliteStore: runs and ledger', () => {
     const r0 = makeRecord('r1', null, { result: { vars } });
     const state = makeState('r1', { seq: 0, hash: r0.record_hash }, { vars });
     store.commit({ state, records: [r0], expectedHeadSeq: null, isNew: true });
-    store.saveSnapshot({ snapshot_id: 's1', run_id: 'r1', name: 'n', description: null, tags: [], created_at: iso(0), ledger_seq: 0, state_hash: 'h', state } as Snapshot);
+    store.saveSnapshot({
+      snapshot_id: 's1',
+      run_id: 'r1',
+      name: 'n',
+      description: null,
+      tags: [],
+      created_at: iso(0),
+      ledger_seq: 0,
+      state_hash: 'h',
+      state,
+    } as Snapshot);
     store.close();
     store = SqliteStore.open(file);
     const exact = '{"big":98765432109876543210,"e":1e-07,"one":1.0,"plain":3,"x":2.5e+20,"z":-0.0}';
@@ -98,7 +108,9 @@ describe('SqliteStore: runs and ledger', () => {
     const plan = store.db
       .prepare("EXPLAIN QUERY PLAN SELECT body FROM ledger WHERE run_id = 'r1' AND seq > 10 ORDER BY seq LIMIT 3")
       .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/SEARCH ledger USING (PRIMARY KEY|INDEX sqlite_autoindex_ledger_1) \(run_id=\? AND seq>\?\)/);
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(
+      /SEARCH ledger USING (PRIMARY KEY|INDEX sqlite_autoindex_ledger_1) \(run_id=\? AND seq>\?\)/,
+    );
   });
 
   it('refuses a writer whose head is stale, and a second creation of the same run', () => {
@@ -132,7 +144,12 @@ describe('SqliteStore: runs and ledger', () => {
     const started = makeRecord('r1', head, { status: 'started', kind: 'effect', idempotency_key: 'k1' });
     head = { seq: 0, hash: started.record_hash };
     const done = makeRecord('r1', head, { status: 'completed', kind: 'effect', idempotency_key: 'k1' });
-    store.commit({ state: makeState('r1', { seq: 1, hash: done.record_hash }), records: [started, done], expectedHeadSeq: null, isNew: true });
+    store.commit({
+      state: makeState('r1', { seq: 1, hash: done.record_hash }),
+      records: [started, done],
+      expectedHeadSeq: null,
+      isNew: true,
+    });
     expect(store.findCompletedEffect('r1', 'k1')).toEqual(done);
     expect(store.findCompletedEffect('r1', 'k2')).toBeNull();
     const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${COMPLETED_BY_KEY_SQL}`).all('r1', 'k1') as { detail: string }[];
@@ -156,8 +173,19 @@ describe('SqliteStore: runs and ledger', () => {
     const wait = (reason: 'until' | 'event', extra: object) => ({
       status: 'waiting' as const,
       waiting: {
-        reason, wait_key: 'k', result_key: null, resume_to_node: null, until: null, prompt: null, choices: null,
-        allow_free_text: true, event_name: null, tool_calls: null, child_run_id: null, details: null, ...extra,
+        reason,
+        wait_key: 'k',
+        result_key: null,
+        resume_to_node: null,
+        until: null,
+        prompt: null,
+        choices: null,
+        allow_free_text: true,
+        event_name: null,
+        tool_calls: null,
+        child_run_id: null,
+        details: null,
+        ...extra,
       },
     });
     writeRun(store, 't-due', 1, { state: wait('until', { until: iso(1000) }) });

@@ -24,8 +24,19 @@ const at = (ms: number) => new Date(T + ms);
 
 function wait(patch: Partial<WaitState>): WaitState {
   return {
-    reason: 'user', wait_key: 'w1', result_key: 'r', resume_to_node: 'start', until: null, prompt: null, choices: null,
-    allow_free_text: true, event_name: null, tool_calls: null, child_run_id: null, details: null, ...patch,
+    reason: 'user',
+    wait_key: 'w1',
+    result_key: 'r',
+    resume_to_node: 'start',
+    until: null,
+    prompt: null,
+    choices: null,
+    allow_free_text: true,
+    event_name: null,
+    tool_calls: null,
+    child_run_id: null,
+    details: null,
+    ...patch,
   };
 }
 
@@ -86,7 +97,10 @@ for (const [name, make] of stores) {
       const store = make();
       for (const id of ['r1', 'r2', 'r3', 'r4']) put(store, id, {});
       put(store, 'other', { workflow_id: 'not-here' });
-      expect(claim(store, 'a', at(1), { limit: 2, accepts: (wf, v) => wf === 'wf' && v === '1', busy: (id) => id === 'r1' })).toEqual(['r2', 'r3']);
+      expect(claim(store, 'a', at(1), { limit: 2, accepts: (wf, v) => wf === 'wf' && v === '1', busy: (id) => id === 'r1' })).toEqual([
+        'r2',
+        'r3',
+      ]);
       expect(claim(store, 'b', at(2), { accepts: (wf) => wf === 'wf' })).toEqual(['r1', 'r4']);
     });
 
@@ -152,13 +166,21 @@ describe('work queue: SQLite across connections', () => {
         `SELECT r.run_id FROM runs r INDEXED BY runs_runnable LEFT JOIN leases l ON l.run_id = r.run_id
          WHERE r.runnable_at IS NOT NULL AND r.runnable_at <= ? AND (r.runnable_at > ? OR (r.runnable_at = ? AND r.run_id > ?))
          ORDER BY r.runnable_at, r.run_id LIMIT ?`,
-        1, 0, 0, '', 10,
+        1,
+        0,
+        0,
+        '',
+        10,
       );
       expect(claimPlan).toMatch(/USING (COVERING )?INDEX runs_runnable/);
       expect(claimPlan).not.toMatch(/TEMP B-TREE|SCAN r\b(?! USING)/);
       expect(plan('SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL')).toMatch(/runs_runnable/);
-      expect(plan(`UPDATE runs SET runnable_at = ? WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`, 1, 'c')).toMatch(/runs_by_child/);
-      expect(plan('SELECT run_id FROM runs WHERE change_seq > ? ORDER BY change_seq LIMIT ?', 1, 10)).toMatch(/USING (COVERING )?INDEX runs_by_change/);
+      expect(plan(`UPDATE runs SET runnable_at = ? WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`, 1, 'c')).toMatch(
+        /runs_by_child/,
+      );
+      expect(plan('SELECT run_id FROM runs WHERE change_seq > ? ORDER BY change_seq LIMIT ?', 1, 10)).toMatch(
+        /USING (COVERING )?INDEX runs_by_change/,
+      );
       expect(plan('SELECT max(change_seq) FROM runs')).toMatch(/runs_by_change/);
     } finally {
       store.close();
@@ -168,7 +190,12 @@ describe('work queue: SQLite across connections', () => {
   it('run pages at any depth, due timers and event waiters are index ranges with no sort, and totals are not counted', () => {
     const store = SqliteStore.open(join(dir, 'plans2.db'));
     try {
-      for (let i = 0; i < 300; i++) put(store, `r${i}`, { status: i % 3 === 0 ? 'waiting' : 'completed', updated_at: at(i).toISOString(), waiting: i % 3 === 0 ? wait({ reason: 'until', until: at(i).toISOString(), wait_key: `k${i}` }) : null });
+      for (let i = 0; i < 300; i++)
+        put(store, `r${i}`, {
+          status: i % 3 === 0 ? 'waiting' : 'completed',
+          updated_at: at(i).toISOString(),
+          waiting: i % 3 === 0 ? wait({ reason: 'until', until: at(i).toISOString(), wait_key: `k${i}` }) : null,
+        });
       store.db.exec('ANALYZE');
       const sqlOf = (stmt: { source: string }) => stmt.source;
       const st = (store as unknown as { st: Record<string, { source: string }> }).st;
@@ -202,7 +229,9 @@ describe('work queue: SQLite across connections', () => {
       put(store, 'r0', { status: 'completed', waiting: null });
       expect(store.listRuns({ status: 'waiting', limit: 5 }).total).toBe(99);
       expect(store.listRuns({ status: ['waiting', 'completed'], limit: 5 }).total).toBe(300);
-      expect(plan('SELECT coalesce(sum(n), 0) FROM run_counts WHERE status IN (SELECT value FROM json_each(?))', '["waiting"]')).not.toMatch(/SCAN runs/);
+      expect(
+        plan('SELECT coalesce(sum(n), 0) FROM run_counts WHERE status IN (SELECT value FROM json_each(?))', '["waiting"]'),
+      ).not.toMatch(/SCAN runs/);
     } finally {
       store.close();
     }

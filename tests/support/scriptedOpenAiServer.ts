@@ -68,7 +68,10 @@ export interface ScriptedServerOptions {
   whenEmpty?: ScriptedReply;
 }
 
-export async function startScriptedOpenAiServer(script: ScriptedReply[] = [], opts: ScriptedServerOptions = {}): Promise<ScriptedOpenAiServer> {
+export async function startScriptedOpenAiServer(
+  script: ScriptedReply[] = [],
+  opts: ScriptedServerOptions = {},
+): Promise<ScriptedOpenAiServer> {
   const queue = [...script];
   const requests: RecordedRequest[] = [];
   const waiters: { n: number; resolve: (r: RecordedRequest) => void }[] = [];
@@ -81,16 +84,26 @@ export async function startScriptedOpenAiServer(script: ScriptedReply[] = [], op
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const recorded = await record(req);
     requests.push(recorded);
-    if (req.method === 'GET' && recorded.path.endsWith('/models')) return send(res, 200, { object: 'list', data: [{ id: 'scripted-model', object: 'model' }] });
-    if (req.method !== 'POST' || !recorded.path.endsWith('/chat/completions')) return send(res, 404, { error: { message: `no route ${req.method} ${recorded.path}` } });
+    if (req.method === 'GET' && recorded.path.endsWith('/models'))
+      return send(res, 200, { object: 'list', data: [{ id: 'scripted-model', object: 'model' }] });
+    if (req.method !== 'POST' || !recorded.path.endsWith('/chat/completions'))
+      return send(res, 404, { error: { message: `no route ${req.method} ${recorded.path}` } });
     chatCount++;
     for (const w of waiters.filter((w) => w.n === chatCount)) w.resolve(recorded);
-    const next = queue.shift() ?? opts.whenEmpty ?? { status: 500, body: { error: { message: 'scripted server: script exhausted' } }, headers: { 'x-should-retry': 'false' } };
+    const next = queue.shift() ??
+      opts.whenEmpty ?? {
+        status: 500,
+        body: { error: { message: 'scripted server: script exhausted' } },
+        headers: { 'x-should-retry': 'false' },
+      };
     const reply = typeof next === 'function' ? await next(recorded) : next;
     if (reply.delayMs && !(await delay(reply.delayMs, res))) return;
     if ('status' in reply) {
       const retryHeaders: Record<string, string> = reply.status === 429 || reply.status >= 500 ? { 'retry-after-ms': '1' } : {};
-      return send(res, reply.status, reply.body ?? { error: { message: `scripted ${reply.status}` } }, { ...retryHeaders, ...reply.headers });
+      return send(res, reply.status, reply.body ?? { error: { message: `scripted ${reply.status}` } }, {
+        ...retryHeaders,
+        ...reply.headers,
+      });
     }
     send(res, 200, completionBody(reply, recorded, chatCount), reply.headers);
   }
@@ -131,7 +144,11 @@ function completionBody(reply: ScriptedCompletion, req: RecordedRequest, n: numb
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.content ?? (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: reply.content ?? (toolCalls.length ? null : ''),
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
       },
     ],

@@ -59,7 +59,8 @@ describe('dispatch', () => {
   });
 
   it('refuses a payload that is not an object', async () => {
-    for (const p of [null, 'x', [1], 3]) expect(await dispatch(handlers, 'listRuns', p)).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
+    for (const p of [null, 'x', [1], 3])
+      expect(await dispatch(handlers, 'listRuns', p)).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
   });
 
   it('keeps a typed error as data: code, message, retryable, details', async () => {
@@ -71,7 +72,13 @@ describe('dispatch', () => {
 
   it('turns anything else thrown into INTERNAL_ERROR without a stack', async () => {
     const r = await dispatch(handlers, 'getInfo', {});
-    expect(r).toEqual({ ok: false, error: { code: 'INTERNAL_ERROR', message: "Cannot read properties of undefined (reading 'x')", retryable: false } });
-    expect(await dispatch(handlers, 'pauseRun', { runId: 'r' })).toMatchObject({ ok: false, error: { code: 'INTERNAL_ERROR', message: 'a string' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL_ERROR', message: "Cannot read properties of undefined (reading 'x')", retryable: false },
+    });
+    expect(await dispatch(handlers, 'pauseRun', { runId: 'r' })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL_ERROR', message: 'a string' },
+    });
   });
 });

@@ -51,5 +51,12 @@ export async function postApi(url: string, method: string, payload: unknown, hea
     headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(payload),
   });
-  return { status: res.status, result: JSON.parse(res.body) as { ok: boolean; value?: any; error?: { code: string; message: string; retryable: boolean; details?: any } } };
+  return {
+    status: res.status,
+    result: JSON.parse(res.body) as {
+      ok: boolean;
+      value?: any;
+      error?: { code: string; message: string; retryable: boolean; details?: any };
+    },
+  };
 }

@@ -49,7 +49,9 @@ describe('web host: origin policy', () => {
   it('binds to 127.0.0.1 only and refuses a public bind address', async () => {
     expect(web.origin).toBe(`http://127.0.0.1:${web.port}`);
     expect(web.url).toBe(`http://127.0.0.1:${web.port}/session/${web.token}/`);
-    await expect(startWebHost({ handlers: fakeHandlers(), events, port: 0, host: '0.0.0.0', staticDir: dir })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(startWebHost({ handlers: fakeHandlers(), events, port: 0, host: '0.0.0.0', staticDir: dir })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
   });
 
   it('accepts same-origin API calls and calls without Origin (curl, the CLI)', async () => {
@@ -92,7 +94,12 @@ describe('web host: origin policy', () => {
 
 describe('web host: API errors', () => {
   it('a non-JSON body → 400 VALIDATION_ERROR', async () => {
-    const res = await httpRequest(web.url, { method: 'POST', path: '/api/listRuns', headers: { 'Content-Type': 'application/json' }, body: '{not json' });
+    const res = await httpRequest(web.url, {
+      method: 'POST',
+      path: '/api/listRuns',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{not json',
+    });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error.code).toBe('VALIDATION_ERROR');
   });
@@ -103,7 +110,12 @@ describe('web host: API errors', () => {
   });
 
   it('a body that is not application/json → 415 (a cross-site form cannot call the API)', async () => {
-    const res = await httpRequest(web.url, { method: 'POST', path: '/api/listRuns', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+    const res = await httpRequest(web.url, {
+      method: 'POST',
+      path: '/api/listRuns',
+      headers: { 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(res.status).toBe(415);
     expect(JSON.parse(res.body).error.code).toBe('VALIDATION_ERROR');
   });
@@ -120,7 +132,12 @@ describe('web host: API errors', () => {
   });
 
   it('a handler crash → 500 INTERNAL_ERROR without a stack trace', async () => {
-    const res = await httpRequest(web.url, { method: 'POST', path: '/api/getInfo', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await httpRequest(web.url, {
+      method: 'POST',
+      path: '/api/getInfo',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(500);
     const body = JSON.parse(res.body);
     expect(body.error.code).toBe('INTERNAL_ERROR');
@@ -156,7 +173,14 @@ describe('web host: static renderer', () => {
   });
 
   it('never serves a file outside the folder', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/assets/link.txt', '/%00']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/link.txt',
+      '/%00',
+    ]) {
       const res = await httpRequest(web.url, { path });
       expect(res.body, path).not.toContain('do not serve me');
       expect(res.status, path).not.toBe(500);

@@ -18,7 +18,9 @@ export const artifactCommands: Command[] = [
       const file = values.output as string | undefined;
       if (file) {
         const path = writeOutputFile(file, bytes, { force: values.force === true, dbPath: ctx.paths.dbPath });
-        ctx.out.result({ ref: content.ref, mime: content.mime, size: content.size, file: path }, () => [`saved ${content.ref} (${content.mime}, ${content.size} bytes) to ${path}`]);
+        ctx.out.result({ ref: content.ref, mime: content.mime, size: content.size, file: path }, () => [
+          `saved ${content.ref} (${content.mime}, ${content.size} bytes) to ${path}`,
+        ]);
         return;
       }
       if (content.encoding === 'base64') {

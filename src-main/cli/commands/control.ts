@@ -4,7 +4,8 @@ import { formatRun } from '../format';
 import { parseJsonArg } from '../jsonArg';
 import { UsageError } from '../usageError';
 
-const runReply = (ctx: Parameters<Command['run']>[0], run: import('../../../src-shared/types').RunState) => ctx.out.result(run, () => formatRun(run));
+const runReply = (ctx: Parameters<Command['run']>[0], run: import('../../../src-shared/types').RunState) =>
+  ctx.out.result(run, () => formatRun(run));
 
 export const controlCommands: Command[] = [
   {
@@ -30,7 +31,7 @@ export const controlCommands: Command[] = [
     async run(ctx, { values, positionals }) {
       const waitKey = values['wait-key'] as string | undefined;
       if (!waitKey) throw new UsageError('resume needs --wait-key K (see `abstractruntime show <runId>`)');
-      if (values.payload === undefined) throw new UsageError("resume needs --payload JSON, e.g. --payload '{\"ok\": true}'");
+      if (values.payload === undefined) throw new UsageError('resume needs --payload JSON, e.g. --payload \'{"ok": true}\'');
       const payload = parseJsonArg('--payload', values.payload as string);
       runReply(ctx, await ctx.call('resume', { runId: positionals[0]!, waitKey, payload: payload as never }));
     },
@@ -43,8 +44,15 @@ export const controlCommands: Command[] = [
     args: { min: 1, max: 1 },
     async run(ctx, { values, positionals }) {
       const payload = parseJsonArg('--payload', values.payload as string | undefined);
-      const result = await ctx.call('emitEvent', { name: positionals[0]!, ...(payload !== undefined ? { payload: payload as never } : {}) });
-      ctx.out.result(result, () => (result.delivered.length ? [`delivered to ${result.delivered.length} run(s):`, ...result.delivered] : ['no run was waiting for this event']));
+      const result = await ctx.call('emitEvent', {
+        name: positionals[0]!,
+        ...(payload !== undefined ? { payload: payload as never } : {}),
+      });
+      ctx.out.result(result, () =>
+        result.delivered.length
+          ? [`delivered to ${result.delivered.length} run(s):`, ...result.delivered]
+          : ['no run was waiting for this event'],
+      );
     },
   },
   {

@@ -7,7 +7,15 @@ import { runCommands } from './runs';
 import { serveCommands } from './serve';
 import { snapshotCommands } from './snapshots';
 
-export const COMMANDS: Command[] = [...runCommands, ...controlCommands, ...snapshotCommands, ...provenanceCommands, ...artifactCommands, ...openCommands, ...serveCommands];
+export const COMMANDS: Command[] = [
+  ...runCommands,
+  ...controlCommands,
+  ...snapshotCommands,
+  ...provenanceCommands,
+  ...artifactCommands,
+  ...openCommands,
+  ...serveCommands,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -6,14 +6,17 @@ import type { VerifyReport } from '../../../src-shared/types';
 import { isTrusted, ownPublicKey, TrustList, withTrust } from '../../ledger/index';
 import { keyIdOf } from '../../ledger/signing';
 import { parsePlainJson } from '../../../src-shared/losslessJson';
+import { importRunHistory, isRunHistoryBundle, readRunHistory, writePythonStore, writeRunHistory } from '../../ledger/index';
 import {
-  importRunHistory,
-  isRunHistoryBundle,
-  readRunHistory,
-  writePythonStore,
-  writeRunHistory,
+  findPythonRuns,
+  importBundle,
+  type FolderImportResult,
+  importPythonFolder,
+  importPythonRun,
+  verifyBundle,
+  verifyPythonLedgerFile,
+  verifyPythonLedgerText,
 } from '../../ledger/index';
-import { findPythonRuns, importBundle, type FolderImportResult, importPythonFolder, importPythonRun, verifyBundle, verifyPythonLedgerFile, verifyPythonLedgerText } from '../../ledger/index';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { formatVerify } from '../format';
@@ -32,7 +35,11 @@ export const provenanceCommands: Command[] = [
     summary: "write a run: our self-verifying bundle (default), a Python store folder, or Python's RunHistoryBundle v1",
     options: {
       output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write (a folder for python-store)' },
-      format: { type: 'string', valueName: 'FORMAT', description: 'bundle (default), python-store (run_<id>.json + ledger_<id>.jsonl + artifacts) or python-history' },
+      format: {
+        type: 'string',
+        valueName: 'FORMAT',
+        description: 'bundle (default), python-store (run_<id>.json + ledger_<id>.jsonl + artifacts) or python-history',
+      },
       force: { type: 'boolean', description: 'replace files that exist (never a database)' },
     },
     args: { min: 1, max: 1 },
@@ -101,7 +108,9 @@ export const provenanceCommands: Command[] = [
     async run(ctx, { values, positionals }) {
       const target = positionals[0]!;
       const { report: plain, subject } = await verifyTarget(ctx, target, values.file === true);
-      const report = plain.trust ? plain : withTrust(plain, { ownPublicKey: ownPublicKey(ctx.paths.dataDir), trusted: new TrustList(ctx.paths.dataDir) });
+      const report = plain.trust
+        ? plain
+        : withTrust(plain, { ownPublicKey: ownPublicKey(ctx.paths.dataDir), trusted: new TrustList(ctx.paths.dataDir) });
       ctx.out.result(report, () => formatVerify(report, subject));
       if (!report.valid) return 1;
       return values['require-trusted'] === true && !isTrusted(report) ? 1 : 0;
@@ -121,7 +130,9 @@ export const provenanceCommands: Command[] = [
         const keys = trusted.list();
         ctx.out.result({ own: own ? { public_key: own, key_id: keyIdOf(own) } : null, trusted: keys }, () => [
           own ? `this machine: ${keyIdOf(own)} ${own}` : 'this machine: no signing key yet',
-          ...(keys.length ? keys.map((k) => `trusted: ${k.key_id}${k.public_key ? ` ${k.public_key}` : ''}${k.label ? ` (${k.label})` : ''}`) : ['trusted: none']),
+          ...(keys.length
+            ? keys.map((k) => `trusted: ${k.key_id}${k.public_key ? ` ${k.public_key}` : ''}${k.label ? ` (${k.label})` : ''}`)
+            : ['trusted: none']),
         ]);
         return 0;
       }
@@ -149,7 +160,8 @@ async function importPath(ctx: CliContext, path: string, skipInvalid: boolean): 
     : path.endsWith('.jsonl')
       ? { runs: [importPythonRun(host.store, path)], skipped: [] }
       : importJsonFile(host.store, path);
-  if (result.runs.length + result.skipped.length === 0) throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
+  if (result.runs.length + result.skipped.length === 0)
+    throw new ImportError(`no Python run (ledger_<id>.jsonl) found in ${path}`, { path });
   for (const r of result.runs) host.publishRun(r.runId);
   return result;
 }
@@ -197,14 +209,35 @@ function verifyRunHistoryFile(path: string): VerifyReport {
     runs = readRunHistory(path);
   } catch (err) {
     if (err instanceof LedgerInvalidError)
-      return { valid: false, records: 0, firstBadSeq: (err.details?.seq as number | null) ?? null, reason: (err.details?.reason as VerifyReport['reason']) ?? 'malformed', message: err.message, signed: null };
+      return {
+        valid: false,
+        records: 0,
+        firstBadSeq: (err.details?.seq as number | null) ?? null,
+        reason: (err.details?.reason as VerifyReport['reason']) ?? 'malformed',
+        message: err.message,
+        signed: null,
+      };
     throw err;
   }
   const records = runs.reduce((n, r) => n + r.rows.length, 0);
   const unchained = runs.find((r) => r.state.origin?.kind === 'import' && r.state.origin.hash_chain === false);
   if (unchained)
-    return { valid: false, records, firstBadSeq: null, reason: 'unchained', message: `run ${unchained.runId}: no hash chain: integrity cannot be checked`, signed: null };
-  return { valid: true, records, firstBadSeq: null, reason: null, message: `valid: ${runs.length} ledger${runs.length === 1 ? '' : 's'}, ${records} records, hash chains intact`, signed: null };
+    return {
+      valid: false,
+      records,
+      firstBadSeq: null,
+      reason: 'unchained',
+      message: `run ${unchained.runId}: no hash chain: integrity cannot be checked`,
+      signed: null,
+    };
+  return {
+    valid: true,
+    records,
+    firstBadSeq: null,
+    reason: null,
+    message: `valid: ${runs.length} ledger${runs.length === 1 ? '' : 's'}, ${records} records, hash chains intact`,
+    signed: null,
+  };
 }
 
 function verifyPythonFolder(dir: string): VerifyReport & { runs?: (VerifyReport & { runId: string })[] } {

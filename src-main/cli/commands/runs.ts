@@ -64,7 +64,8 @@ export const runCommands: Command[] = [
     args: { min: 0, max: 0 },
     async run(ctx, { values }) {
       const status = values.status as string | undefined;
-      if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, got "${status}"`);
+      if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus))
+        throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, got "${status}"`);
       const list = await ctx.call('listRuns', {
         ...(status ? { status: status as RunStatus } : {}),
         ...(values.workflow ? { workflowId: values.workflow as string } : {}),
@@ -72,7 +73,10 @@ export const runCommands: Command[] = [
         limit: positiveInt('--limit', values.limit as string | undefined) ?? 100,
         ...(values.cursor ? { cursor: values.cursor as string } : {}),
       });
-      ctx.out.result(list, () => [...formatRuns(list.runs, list.total), ...(list.nextCursor ? [`next page: --cursor ${list.nextCursor}`] : [])]);
+      ctx.out.result(list, () => [
+        ...formatRuns(list.runs, list.total),
+        ...(list.nextCursor ? [`next page: --cursor ${list.nextCursor}`] : []),
+      ]);
     },
   },
   {
@@ -87,10 +91,20 @@ export const runCommands: Command[] = [
       // An unchanged Python run: its vars and output with the numbers Python wrote, not doubles.
       if (ctx.out.json) {
         const marked = { ...view, state: { ...view.state, vars: EXACT_VARS as never, output: EXACT_OUTPUT as never } };
-        const text = JSON.stringify(marked, null, 2).replace(`"${EXACT_VARS}"`, () => exact.vars).replace(`"${EXACT_OUTPUT}"`, () => exact.output);
+        const text = JSON.stringify(marked, null, 2)
+          .replace(`"${EXACT_VARS}"`, () => exact.vars)
+          .replace(`"${EXACT_OUTPUT}"`, () => exact.output);
         return void ctx.out.lines([text]);
       }
-      ctx.out.lines(formatRunView(view).map((l) => (l.startsWith('vars ') ? `vars      ${exact.vars.length > 400 ? `${exact.vars.slice(0, 400)}…` : exact.vars}` : l.startsWith('output ') ? `output    ${exact.output}` : l)));
+      ctx.out.lines(
+        formatRunView(view).map((l) =>
+          l.startsWith('vars ')
+            ? `vars      ${exact.vars.length > 400 ? `${exact.vars.slice(0, 400)}…` : exact.vars}`
+            : l.startsWith('output ')
+              ? `output    ${exact.output}`
+              : l,
+        ),
+      );
     },
   },
   {

@@ -18,7 +18,11 @@ export const serveCommands: Command[] = [
     options: {
       port: { type: 'string', valueName: 'P', description: `port (default ${DEFAULT_WEB_PORT}, 0 = any free port)` },
       static: { type: 'string', valueName: 'DIR', description: 'built renderer folder (default out/web)' },
-      'token-file': { type: 'string', valueName: 'PATH', description: "write this launch's API token there (mode 0600) for scripts: Authorization: Bearer <token>" },
+      'token-file': {
+        type: 'string',
+        valueName: 'PATH',
+        description: "write this launch's API token there (mode 0600) for scripts: Authorization: Bearer <token>",
+      },
     },
     args: { min: 0, max: 0 },
     async run(ctx, { values }) {
@@ -34,13 +38,24 @@ export const serveCommands: Command[] = [
       if (tokenFile) writeTokenFile(resolve(tokenFile), web.token);
       // A worker too: whatever any process leaves runnable on this database is advanced here.
       host.startServices({ kind: 'serve' });
-      ctx.out.result({ url: web.url, origin: web.origin, port: web.port, dbPath: ctx.paths.dbPath, ...(tokenFile ? { tokenFile: resolve(tokenFile) } : {}) }, () => [
-        `AbstractRuntime web host on ${web.origin}/`,
-        `open ${web.url} (the link carries this launch's token; without it the API answers 401)`,
-        `database ${ctx.paths.dbPath}`,
-        'press Ctrl-C to stop',
-      ]);
-      const watch = watchDatabaseFile(host.store, (problem) => ctx.out.note(`error DATABASE_GONE: ${problem}: this host writes nothing more; restart it`));
+      ctx.out.result(
+        {
+          url: web.url,
+          origin: web.origin,
+          port: web.port,
+          dbPath: ctx.paths.dbPath,
+          ...(tokenFile ? { tokenFile: resolve(tokenFile) } : {}),
+        },
+        () => [
+          `AbstractRuntime web host on ${web.origin}/`,
+          `open ${web.url} (the link carries this launch's token; without it the API answers 401)`,
+          `database ${ctx.paths.dbPath}`,
+          'press Ctrl-C to stop',
+        ],
+      );
+      const watch = watchDatabaseFile(host.store, (problem) =>
+        ctx.out.note(`error DATABASE_GONE: ${problem}: this host writes nothing more; restart it`),
+      );
       await untilSignal();
       clearInterval(watch);
       ctx.out.note('stopping…');

@@ -22,7 +22,8 @@ const RESERVED_PARAMS = new Set(['model', 'messages', 'tools', 'stream', 'base_u
 export function parseLlmPayload(payload: JsonObject): LlmCallPayload {
   const params = optionalObject(payload.params, 'params') ?? {};
   for (const k of Object.keys(params)) {
-    if (RESERVED_PARAMS.has(k)) throw new ValidationError(`llm_call params.${k} is not allowed (set it at the payload's top level, or not at all)`);
+    if (RESERVED_PARAMS.has(k))
+      throw new ValidationError(`llm_call params.${k} is not allowed (set it at the payload's top level, or not at all)`);
   }
   const baseUrl = optionalString(payload.base_url ?? payload.baseUrl, 'base_url');
   if (baseUrl !== null) checkUrl(baseUrl);

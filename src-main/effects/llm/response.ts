@@ -25,7 +25,12 @@ interface CompletionLike {
   usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
 }
 
-export function toLlmResult(completion: CompletionLike, requestedModel: string, latencyMs: number, offeredTools: string[] = []): LlmCallResult {
+export function toLlmResult(
+  completion: CompletionLike,
+  requestedModel: string,
+  latencyMs: number,
+  offeredTools: string[] = [],
+): LlmCallResult {
   const choice = completion.choices?.[0];
   const usage = completion.usage ?? {};
   const prompt = usage.prompt_tokens ?? 0;

@@ -42,7 +42,10 @@ export const LLM_ENV = {
  */
 export function resolveLlmSettings(file: Partial<LlmSettings> | undefined, env: NodeJS.ProcessEnv): LlmSettings {
   const f = file ?? {};
-  const mode = parseMode(nonEmpty(env[LLM_ENV.mode]) ?? f.mode ?? 'local', nonEmpty(env[LLM_ENV.mode]) ? LLM_ENV.mode : 'settings.llm.mode');
+  const mode = parseMode(
+    nonEmpty(env[LLM_ENV.mode]) ?? f.mode ?? 'local',
+    nonEmpty(env[LLM_ENV.mode]) ? LLM_ENV.mode : 'settings.llm.mode',
+  );
   const envUrl = nonEmpty(env[LLM_ENV.baseUrl]);
   const baseUrl = parseUrl(envUrl ?? nonEmpty(f.baseUrl) ?? defaultBaseUrl(mode), envUrl ? LLM_ENV.baseUrl : 'settings.llm.baseUrl');
   const model = nonEmpty(env[LLM_ENV.model]) ?? nonEmpty(f.model) ?? (mode === 'local' ? DEFAULT_LOCAL_MODEL : DEFAULT_REMOTE_MODEL);

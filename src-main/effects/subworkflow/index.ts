@@ -36,7 +36,8 @@ export interface SubworkflowPayload {
 export function parseSubworkflowPayload(payload: JsonObject): SubworkflowPayload | { error: string } {
   const { workflowId, vars, wait, version } = payload;
   if (typeof workflowId !== 'string' || workflowId.length === 0) return { error: 'start_subworkflow needs a non-empty string workflowId' };
-  if (version !== undefined && (typeof version !== 'string' || !version)) return { error: 'start_subworkflow version must be a non-empty string' };
+  if (version !== undefined && (typeof version !== 'string' || !version))
+    return { error: 'start_subworkflow version must be a non-empty string' };
   if (vars !== undefined && (typeof vars !== 'object' || vars === null || Array.isArray(vars))) {
     return { error: 'start_subworkflow vars must be a JSON object' };
   }

@@ -48,11 +48,18 @@ export function createToolCallsEffectHandler(registry: ToolRegistry, opts: ToolC
     async execute(effect, ctx) {
       const calls = parseOrFail(effect);
       if (!Array.isArray(calls)) return calls;
-      const progress: Progress = { modes: calls.map((c) => (notOffered(effect, c) ? 'error' : modeOf(registry, mode(), c))), results: calls.map(() => null) };
+      const progress: Progress = {
+        modes: calls.map((c) => (notOffered(effect, c) ? 'error' : modeOf(registry, mode(), c))),
+        results: calls.map(() => null),
+      };
       for (const call of calls) {
         const m = progress.modes[call.index]!;
         if (m === 'error') progress.results[call.index] = notOfferedResult(effect, call) ?? immediateError(registry, call);
-        else if (m === 'trusted') progress.results[call.index] = executed(await runToolCall(registry.get(call.name)!, call, call.arguments, envOf(ctx)), call.arguments);
+        else if (m === 'trusted')
+          progress.results[call.index] = executed(
+            await runToolCall(registry.get(call.name)!, call, call.arguments, envOf(ctx)),
+            call.arguments,
+          );
       }
       return settle(calls, progress, []);
     },
@@ -63,7 +70,8 @@ export function createToolCallsEffectHandler(registry: ToolRegistry, opts: ToolC
       const input = readResumePayload(payload);
       const applied = await applyInput(registry, calls, progress, input, ctx);
       const problems = [...input.problems];
-      if (applied === 0) problems.push('the resume payload settled none of the pending calls (pending: ' + pendingIds(calls, progress) + ')');
+      if (applied === 0)
+        problems.push('the resume payload settled none of the pending calls (pending: ' + pendingIds(calls, progress) + ')');
       return settle(calls, progress, problems);
     },
   };
@@ -100,7 +108,13 @@ function executed(result: Result, args: JsonValue): Result {
   return { ...result, arguments: args };
 }
 
-async function applyInput(registry: ToolRegistry, calls: ParsedCall[], p: Progress, input: ResumeInput, ctx: EffectContext): Promise<number> {
+async function applyInput(
+  registry: ToolRegistry,
+  calls: ParsedCall[],
+  p: Progress,
+  input: ResumeInput,
+  ctx: EffectContext,
+): Promise<number> {
   let applied = 0;
   for (const call of calls) {
     if (p.results[call.index] !== null) continue;
@@ -187,12 +201,16 @@ function promptFor(pending: ParsedCall[], p: Progress): string {
 function readProgress(wait: WaitState, n: number): Progress {
   const d = wait.details ?? {};
   const modes = Array.isArray(d.modes) && d.modes.length === n ? (d.modes as CallMode[]) : Array<CallMode>(n).fill('approval');
-  const results = Array.isArray(d.results) && d.results.length === n ? (d.results as (Result | null)[]) : Array<Result | null>(n).fill(null);
+  const results =
+    Array.isArray(d.results) && d.results.length === n ? (d.results as (Result | null)[]) : Array<Result | null>(n).fill(null);
   return { modes: [...modes], results: [...results] };
 }
 
 function pendingIds(calls: ParsedCall[], p: Progress): string {
-  return calls.filter((c) => p.results[c.index] === null).map((c) => `${c.call_id} (${p.modes[c.index]})`).join(', ');
+  return calls
+    .filter((c) => p.results[c.index] === null)
+    .map((c) => `${c.call_id} (${p.modes[c.index]})`)
+    .join(', ');
 }
 
 function envOf(ctx: EffectContext) {

@@ -21,8 +21,10 @@ export interface ParsedCall {
  */
 export function allowedToolsOf(payload: JsonObject): Set<string> | string {
   const list = payload.allowed_tools;
-  if (list === undefined) return 'the tool_calls payload names no `allowed_tools` (the tools offered to the model, or the ones the workflow runs)';
-  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) return 'the tool_calls payload `allowed_tools` must be an array of tool names';
+  if (list === undefined)
+    return 'the tool_calls payload names no `allowed_tools` (the tools offered to the model, or the ones the workflow runs)';
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string'))
+    return 'the tool_calls payload `allowed_tools` must be an array of tool names';
   return new Set(list as string[]);
 }
 
@@ -83,9 +85,7 @@ export function realignToolResults(result: JsonValue, payload: JsonObject): Json
   } catch {
     return result;
   }
-  const results = result.results.map((r, i) =>
-    isJsonObject(r) && calls[i] ? { ...r, call_id: calls[i]!.call_id } : r,
-  );
+  const results = result.results.map((r, i) => (isJsonObject(r) && calls[i] ? { ...r, call_id: calls[i]!.call_id } : r));
   return { ...result, results };
 }
 

@@ -28,7 +28,12 @@ export function argumentsProblem(tool: ToolDefinition, args: JsonValue): string 
   return problems.length ? `bad arguments for tool "${tool.name}": ${problems.join('; ')}` : null;
 }
 
-export async function runToolCall(tool: ToolDefinition, call: ParsedCall, args: JsonValue, env: RunToolEnv): Promise<ToolCallResult & JsonObject> {
+export async function runToolCall(
+  tool: ToolDefinition,
+  call: ParsedCall,
+  args: JsonValue,
+  env: RunToolEnv,
+): Promise<ToolCallResult & JsonObject> {
   const bad = argumentsProblem(tool, args);
   if (bad) return errorResult(call, bad);
   if (!tool.execute) return errorResult(call, `tool "${tool.name}" has no local implementation`);

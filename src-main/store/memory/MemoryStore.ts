@@ -61,8 +61,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     for (const r of batch.records) {
       const copy = clone(r);
       ledger.push(copy);
-      if (copy.status === 'completed' && copy.idempotency_key)
-        this.completedByKey.set(idemKey(copy.run_id, copy.idempotency_key), copy);
+      if (copy.status === 'completed' && copy.idempotency_key) this.completedByKey.set(idemKey(copy.run_id, copy.idempotency_key), copy);
     }
     this.ledgers.set(batch.state.run_id, ledger);
     this.runs.set(batch.state.run_id, clone(batch.state));
@@ -92,11 +91,14 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     );
     matched.sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.run_id, a.run_id));
     const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
-    const from = after ? matched.filter((s) => cmp(s.updated_at, after[0]) < 0 || (s.updated_at === after[0] && cmp(s.run_id, after[1]) < 0)) : matched;
+    const from = after
+      ? matched.filter((s) => cmp(s.updated_at, after[0]) < 0 || (s.updated_at === after[0] && cmp(s.run_id, after[1]) < 0))
+      : matched;
     const offset = after ? 0 : (filter.offset ?? 0);
     const page = from.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit);
     const last = page[page.length - 1];
-    const nextCursor = filter.limit !== undefined && page.length === filter.limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
+    const nextCursor =
+      filter.limit !== undefined && page.length === filter.limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
     return { runs: page.map(toRunSummary), total: matched.length, nextCursor };
   }
 
@@ -278,8 +280,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   getArtifact(ref: string): { bytes: Uint8Array; mime: string } {
     const a = this.artifacts.get(ref);
     if (!a) throw new ArtifactNotFoundError(`artifact ${ref} not found`, { ref });
-    if (`sha256:${sha256Hex(a.bytes)}` !== ref)
-      throw new ArtifactCorruptError(`artifact ${ref} does not match its hash`, { ref });
+    if (`sha256:${sha256Hex(a.bytes)}` !== ref) throw new ArtifactCorruptError(`artifact ${ref} does not match its hash`, { ref });
     return { bytes: new Uint8Array(a.bytes), mime: a.mime };
   }
 

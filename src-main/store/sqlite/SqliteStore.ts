@@ -15,14 +15,7 @@ import {
   StoreError,
 } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
-import type {
-  ArtifactRef,
-  LedgerRecord,
-  RunState,
-  SignedHead,
-  Snapshot,
-  SnapshotSummary,
-} from '../../../src-shared/types';
+import type { ArtifactRef, LedgerRecord, RunState, SignedHead, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
   ArtifactStore,
   ChangeFeedStore,
@@ -74,9 +67,14 @@ const CLAIM_SCAN = 4096;
 /** Rows of workers whose heartbeat stopped longer ago than this are deleted. */
 const WORKER_HISTORY_MS = 24 * 3600_000;
 
-type RunnableTuple = [runId: string, workflowId: string, version: string | null, runnableAt: number, owner: string | null, expiresAt: number | null];
-
-
+type RunnableTuple = [
+  runId: string,
+  workflowId: string,
+  version: string | null,
+  runnableAt: number,
+  owner: string | null,
+  expiresAt: number | null,
+];
 
 export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, ProvenanceStore, WorkQueueStore, ChangeFeedStore {
   private readonly st: Statements;
@@ -91,7 +89,9 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   /** Commits through this connection (data_version only counts other connections'). */
   private ownWrites = 0;
   private readonly totals = new Map<string, { token: number; n: number }>();
-  private readonly importTx: Database.Transaction<(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras) => boolean>;
+  private readonly importTx: Database.Transaction<
+    (state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras) => boolean
+  >;
   private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
   private readonly file: DatabaseFileIdentity | null;
 
@@ -161,14 +161,17 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   private commitInTx(batch: CommitBatch, rows: StoredRecordRow[], state: string): void {
     const head = this.st.runHead.get(batch.state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
     // checkBatch reads only existence and the head: a stub spares parsing the stored state.
-    const current = head ? ({ ledger_head: head.head_seq === null ? null : { seq: head.head_seq, hash: head.head_hash } } as RunState) : null;
+    const current = head
+      ? ({ ledger_head: head.head_seq === null ? null : { seq: head.head_seq, hash: head.head_hash } } as RunState)
+      : null;
     const lease = batch.lease;
     const held = lease ? this.heldLease(batch.state.run_id) : undefined;
     if (lease) checkLease(batch.state.run_id, held, lease.owner, lease.now.getTime(), this.leaseOwnerGone);
     checkBatch(batch, current);
     batch.records.forEach((r, i) => this.insertRow(r.run_id, rows[i]!, r.status, r.idempotency_key));
     this.st.upsertRun.run(runColumns(batch.state, state, this.childEndedAt(batch.state)));
-    if (batch.state.parent_run_id && isTerminal(batch.state)) this.st.wakeParent.run(Date.parse(batch.state.updated_at), batch.state.run_id);
+    if (batch.state.parent_run_id && isTerminal(batch.state))
+      this.st.wakeParent.run(Date.parse(batch.state.updated_at), batch.state.run_id);
     if (!lease) return;
     // The check above proved any other holder expired or gone: the row can be overwritten or dropped.
     if (batch.releaseLease) {
@@ -335,7 +338,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     const claimed: string[] = [];
     let afterAt = Number.MIN_SAFE_INTEGER;
     let afterId = '';
-    for (let scanned = 0; scanned < CLAIM_SCAN && claimed.length < req.limit; ) {
+    for (let scanned = 0; scanned < CLAIM_SCAN && claimed.length < req.limit;) {
       const rows = this.st.runnablePage.all(now, afterAt, afterAt, afterId, CLAIM_PAGE) as RunnableTuple[];
       for (const [runId, workflowId, version, at, owner, expiresAt] of rows) {
         afterAt = at;
@@ -401,7 +404,16 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   liveWorkers(now: Date): WorkerInfo[] {
-    const rows = this.run(() => this.st.liveWorkers.all(now.getTime())) as [string, string, string, number, number, number, number, string][];
+    const rows = this.run(() => this.st.liveWorkers.all(now.getTime())) as [
+      string,
+      string,
+      string,
+      number,
+      number,
+      number,
+      number,
+      string,
+    ][];
     return rows.map(([workerId, kind, hostname, pid, startedAt, heartbeatAt, expiresAt, workflows]) => ({
       workerId,
       kind,
@@ -496,24 +508,25 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   private importInTx(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras): boolean {
-      const head = this.st.runHead.get(state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
-      const existing = head ? this.getRun(state.run_id) : null;
-      const plan = (extras.plan ?? refuseExisting)(existing, rows, (seq) => this.ledgerRowAt(state.run_id, seq));
-      if (plan.kind === 'same') return false;
-      rows.forEach((row, i) => {
-        if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
-        if (i < plan.appendFrom) return;
-        const { status, key } = statusOf(row);
-        this.insertRow(state.run_id, row, status, key);
-      });
-      this.st.upsertRun.run(runColumns(state, stringifyExact(state)));
-      for (const s of extras.snapshots ?? []) {
-        this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, stringifyExact(s));
-      }
-      const signed = extras.signedHead;
-      if (signed && !this.st.getSignedHead.get(state.run_id)) this.st.putSignedHead.run(signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key);
-      this.ownWrites++;
-      return true;
+    const head = this.st.runHead.get(state.run_id) as { head_seq: number | null; head_hash: string | null } | undefined;
+    const existing = head ? this.getRun(state.run_id) : null;
+    const plan = (extras.plan ?? refuseExisting)(existing, rows, (seq) => this.ledgerRowAt(state.run_id, seq));
+    if (plan.kind === 'same') return false;
+    rows.forEach((row, i) => {
+      if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
+      if (i < plan.appendFrom) return;
+      const { status, key } = statusOf(row);
+      this.insertRow(state.run_id, row, status, key);
+    });
+    this.st.upsertRun.run(runColumns(state, stringifyExact(state)));
+    for (const s of extras.snapshots ?? []) {
+      this.st.insertSnapshot.run(s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, stringifyExact(s));
+    }
+    const signed = extras.signedHead;
+    if (signed && !this.st.getSignedHead.get(state.run_id))
+      this.st.putSignedHead.run(signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key);
+    this.ownWrites++;
+    return true;
   }
 
   // ------------------------------------------------------------ internals

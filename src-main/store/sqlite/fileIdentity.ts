@@ -33,13 +33,17 @@ export class DatabaseFileIdentity {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return null;
       return (this.problem = `the database file ${this.path} was deleted while this host had it open`);
     }
-    if (st.dev !== this.dev || st.ino !== this.ino) this.problem = `the database file ${this.path} was replaced by another file while this host had it open`;
+    if (st.dev !== this.dev || st.ino !== this.ino)
+      this.problem = `the database file ${this.path} was replaced by another file while this host had it open`;
     return this.problem;
   }
 
   /** Throws DatabaseGoneError when the path no longer names the file that was opened. */
   assertWritable(): void {
     const problem = this.currentProblem();
-    if (problem) throw new DatabaseGoneError(`${problem}: nothing more is written to it; restart to open the file now at that path`, { path: this.path });
+    if (problem)
+      throw new DatabaseGoneError(`${problem}: nothing more is written to it; restart to open the file now at that path`, {
+        path: this.path,
+      });
   }
 }

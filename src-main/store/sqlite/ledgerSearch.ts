@@ -41,7 +41,8 @@ export function findLedgerSeqs(db: Database.Database, runId: string, f: LedgerFi
   }
   if (f.show === 'effects') where.push(`${KIND} = 'effect'`);
   if (f.show === 'waits') where.push(`(status = 'waiting' OR ${KIND} IN (${WAIT_KINDS.map((k) => `'${k}'`).join(',')}))`);
-  if (f.show === 'errors') where.push(`(status = 'failed' OR ${KIND} = 'failed' OR coalesce(json_type(body, '$.error'), 'null') <> 'null')`);
+  if (f.show === 'errors')
+    where.push(`(status = 'failed' OR ${KIND} = 'failed' OR coalesce(json_type(body, '$.error'), 'null') <> 'null')`);
   const text = f.text?.trim();
   if (text) {
     // lower() folds ASCII only; recordMatches folds the same way, so both agree.
@@ -49,7 +50,10 @@ export function findLedgerSeqs(db: Database.Database, runId: string, f: LedgerFi
     args.push(asciiLower(text));
   }
   const sql = `SELECT seq FROM ledger WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
-  return (db.prepare(sql).pluck().all(...args, limit) as number[]);
+  return db
+    .prepare(sql)
+    .pluck()
+    .all(...args, limit) as number[];
 }
 
 /** Brings the FTS index up to the newest ledger row (see the header). */
@@ -57,7 +61,9 @@ export function catchUpLedgerIndex(db: Database.Database): number {
   return db
     .transaction(() => {
       const from = db.prepare('SELECT indexed_rowid FROM ledger_fts_state WHERE id = 1').pluck().get() as number;
-      const info = db.prepare('INSERT INTO ledger_fts(rowid, body) SELECT rowid, body FROM ledger WHERE rowid > ? ORDER BY rowid').run(from);
+      const info = db
+        .prepare('INSERT INTO ledger_fts(rowid, body) SELECT rowid, body FROM ledger WHERE rowid > ? ORDER BY rowid')
+        .run(from);
       if (info.changes > 0) {
         const top = db.prepare('SELECT max(rowid) FROM ledger').pluck().get() as number;
         db.prepare('UPDATE ledger_fts_state SET indexed_rowid = ? WHERE id = 1').run(top);
@@ -69,7 +75,10 @@ export function catchUpLedgerIndex(db: Database.Database): number {
 
 /** Words to find, each quoted so FTS5 operators typed by a person are taken literally. */
 export function ftsQuery(text: string): string | null {
-  const words = text.split(/\s+/).filter(Boolean).map((w) => `"${w.replace(/"/g, '""')}"`);
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `"${w.replace(/"/g, '""')}"`);
   return words.length ? words.join(' ') : null;
 }
 

@@ -29,7 +29,9 @@ export function prepareStatements(db: Database.Database) {
         workflow_version = excluded.workflow_version, runnable_at = excluded.runnable_at,
         wait_child_id = excluded.wait_child_id, change_seq = excluded.change_seq, state = excluded.state`),
     // The work queue (schema v3): a child's end wakes the parent waiting on it, in the same commit.
-    childEnded: p(`SELECT CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN updated_at END AS ended FROM runs WHERE run_id = ?`).pluck(),
+    childEnded: p(
+      `SELECT CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN updated_at END AS ended FROM runs WHERE run_id = ?`,
+    ).pluck(),
     wakeParent: p(`UPDATE runs SET runnable_at = ?, change_seq = (SELECT max(change_seq) + 1 FROM runs)
       WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`),
     // The change feed (schema v3).
@@ -41,13 +43,17 @@ export function prepareStatements(db: Database.Database) {
       ORDER BY r.runnable_at, r.run_id LIMIT ?`).raw(true),
     nextRunnable: p('SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL').pluck(),
     holdRun: p('UPDATE runs SET runnable_at = NULL WHERE run_id = ? AND head_seq IS ?'),
-    workState: p(`SELECT r.runnable_at, l.owner, l.expires_at FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id WHERE r.run_id = ?`).raw(true),
+    workState: p(
+      `SELECT r.runnable_at, l.owner, l.expires_at FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id WHERE r.run_id = ?`,
+    ).raw(true),
     putWorker: p(`INSERT INTO workers (worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows)
       VALUES (@workerId, @kind, @hostname, @pid, @startedAt, @heartbeatAt, @expiresAt, @workflows)
       ON CONFLICT(worker_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at,
         workflows = excluded.workflows`),
     deleteWorker: p('DELETE FROM workers WHERE worker_id = ?'),
-    liveWorkers: p('SELECT worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows FROM workers WHERE expires_at > ?').raw(true),
+    liveWorkers: p(
+      'SELECT worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows FROM workers WHERE expires_at > ?',
+    ).raw(true),
     dropDeadWorkers: p('DELETE FROM workers WHERE expires_at <= ?'),
     // INDEXED BY: without statistics the planner reads every waiting run by status and sorts.
     dueTimers: p(`SELECT state FROM runs INDEXED BY runs_by_due_timer WHERE status = 'waiting' AND waiting_reason = 'until'

@@ -49,19 +49,35 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: ApiHandlers, isTrust
 }
 
 /** One call: the request `{method, payloadJson?}` in, the ApiResult out, as JSON text. */
-export async function handleInvoke(handlers: ApiHandlers, isTrustedSender: TrustedSenderCheck, event: IpcInvokeEvent, request: unknown): Promise<string> {
+export async function handleInvoke(
+  handlers: ApiHandlers,
+  isTrustedSender: TrustedSenderCheck,
+  event: IpcInvokeEvent,
+  request: unknown,
+): Promise<string> {
   return stringifyExact(await invokeResult(handlers, isTrustedSender, event, request));
 }
 
-async function invokeResult(handlers: ApiHandlers, isTrustedSender: TrustedSenderCheck, event: IpcInvokeEvent, request: unknown): Promise<ApiResult<unknown>> {
+async function invokeResult(
+  handlers: ApiHandlers,
+  isTrustedSender: TrustedSenderCheck,
+  event: IpcInvokeEvent,
+  request: unknown,
+): Promise<ApiResult<unknown>> {
   if (!safeCheck(isTrustedSender, event)) {
-    return { ok: false, error: new ForbiddenError(`IPC call refused: sender ${JSON.stringify(event.senderFrame?.url ?? '(no frame)')} is not this app's window`).toPayload() };
+    return {
+      ok: false,
+      error: new ForbiddenError(
+        `IPC call refused: sender ${JSON.stringify(event.senderFrame?.url ?? '(no frame)')} is not this app's window`,
+      ).toPayload(),
+    };
   }
   if (typeof request !== 'object' || request === null || typeof (request as { method?: unknown }).method !== 'string') {
     return { ok: false, error: new ValidationError('IPC request must be {method: string, payloadJson?: string}').toPayload() };
   }
   const { method, payloadJson } = request as { method: string; payloadJson?: unknown };
-  if (payloadJson !== undefined && typeof payloadJson !== 'string') return { ok: false, error: new ValidationError('IPC payloadJson must be JSON text').toPayload() };
+  if (payloadJson !== undefined && typeof payloadJson !== 'string')
+    return { ok: false, error: new ValidationError('IPC payloadJson must be JSON text').toPayload() };
   let payload: unknown;
   try {
     payload = payloadJson === undefined ? undefined : parseJsonExact(payloadJson);

@@ -13,14 +13,24 @@ import { httpStatusFor } from './httpStatus';
 
 export class PayloadTooLargeError extends ValidationError {}
 
-export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, handlers: ApiHandlers, maxBodyBytes: number): Promise<void> {
+export async function handleApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handlers: ApiHandlers,
+  maxBodyBytes: number,
+): Promise<void> {
   const method = methodFromUrl(req.url ?? '');
   if (method === null) return sendResult(res, failure(new ValidationError('the API path is not valid percent-encoding')), 400);
-  if (req.method !== 'POST') return sendResult(res, failure(new ValidationError(`use POST for ${HTTP_API_PREFIX}${method}`)), 405, { Allow: 'POST' });
+  if (req.method !== 'POST')
+    return sendResult(res, failure(new ValidationError(`use POST for ${HTTP_API_PREFIX}${method}`)), 405, { Allow: 'POST' });
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/json') {
     req.resume();
-    return sendResult(res, failure(new ValidationError(`Content-Type must be application/json, got ${JSON.stringify(contentType || '(none)')}`)), 415);
+    return sendResult(
+      res,
+      failure(new ValidationError(`Content-Type must be application/json, got ${JSON.stringify(contentType || '(none)')}`)),
+      415,
+    );
   }
   let payload: unknown;
   try {
@@ -72,7 +82,8 @@ function parseBody(text: string): unknown {
   try {
     return parseJsonExact(text);
   } catch (err) {
-    if (err instanceof ValidationError) throw new ValidationError(`request body is not valid JSON: ${err.message.replace(/^the text is not valid JSON: /, '')}`);
+    if (err instanceof ValidationError)
+      throw new ValidationError(`request body is not valid JSON: ${err.message.replace(/^the text is not valid JSON: /, '')}`);
     throw err;
   }
 }
@@ -88,7 +99,10 @@ function sendResult(res: ServerResponse, result: ApiResult<unknown>, status: num
     body = stringifyExact(result);
   } catch (err) {
     status = 500;
-    body = JSON.stringify({ ok: false, error: { code: 'INTERNAL_ERROR', message: `response is not JSON: ${(err as Error).message}`, retryable: false } });
+    body = JSON.stringify({
+      ok: false,
+      error: { code: 'INTERNAL_ERROR', message: `response is not JSON: ${(err as Error).message}`, retryable: false },
+    });
   }
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
   res.end(body);

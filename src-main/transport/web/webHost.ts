@@ -70,7 +70,12 @@ async function route(req: IncomingMessage, res: ServerResponse, port: number, to
   const path = (req.url ?? '').split('?')[0]!;
   const offered = tokenInSessionPath(path);
   if (offered !== null) {
-    if (!sameToken(offered, token)) return sendError(res, 401, new UnauthorizedError('this session link is not the one the running host printed (it changes on every launch)'));
+    if (!sameToken(offered, token))
+      return sendError(
+        res,
+        401,
+        new UnauthorizedError('this session link is not the one the running host printed (it changes on every launch)'),
+      );
     // The fragment of the link (`#/runs/…`) survives the redirect; the token leaves the address bar.
     res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': sessionCookie(port, token), Location: '/', 'Cache-Control': 'no-store' });
     return void res.end();
@@ -78,7 +83,11 @@ async function route(req: IncomingMessage, res: ServerResponse, port: number, to
   if (path.startsWith(HTTP_API_PREFIX)) {
     if (!requestHasToken(req.headers, port, token)) {
       req.resume();
-      return sendError(res, 401, new UnauthorizedError('the web API needs this launch\'s token: open the URL `serve` printed, or send Authorization: Bearer <token>'));
+      return sendError(
+        res,
+        401,
+        new UnauthorizedError("the web API needs this launch's token: open the URL `serve` printed, or send Authorization: Bearer <token>"),
+      );
     }
     return handleApiRequest(req, res, opts.handlers, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   }
@@ -96,7 +105,7 @@ function upgrade(req: IncomingMessage, sock: Duplex, head: Buffer, port: number,
   const unauthorized = !refused && path === WS_EVENTS_PATH && !requestHasToken(req.headers, port, token);
   if (refused || unauthorized || path !== WS_EVENTS_PATH) {
     const status = refused ? '403 Forbidden' : unauthorized ? '401 Unauthorized' : '404 Not Found';
-    const reason = refused ?? (unauthorized ? 'the event socket needs this launch\'s session token' : 'no such socket');
+    const reason = refused ?? (unauthorized ? "the event socket needs this launch's session token" : 'no such socket');
     sock.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}`);
     return;
   }
@@ -106,8 +115,10 @@ function upgrade(req: IncomingMessage, sock: Duplex, head: Buffer, port: number,
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ValidationError(`port ${port} on ${host} is already in use: choose another port (0 picks a free one)`, { port }));
-      else if (err.code === 'EACCES') reject(new ValidationError(`not allowed to listen on port ${port}: choose a port above 1023`, { port }));
+      if (err.code === 'EADDRINUSE')
+        reject(new ValidationError(`port ${port} on ${host} is already in use: choose another port (0 picks a free one)`, { port }));
+      else if (err.code === 'EACCES')
+        reject(new ValidationError(`not allowed to listen on port ${port}: choose a port above 1023`, { port }));
       else reject(err);
     });
     server.listen(port, host, () => {

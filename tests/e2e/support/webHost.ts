@@ -48,7 +48,11 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
   ensureWebBuild();
   const { home, dbPath } = dirs;
   const env = { ...process.env, ABSTRACTRUNTIME_HOME: home };
-  const child = spawn(process.execPath, [BIN, '--db', dbPath, '--json', 'serve', '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--db', dbPath, '--json', 'serve', '--port', '0'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let url: string;
   let origin: string;
   let token: string;
@@ -87,7 +91,10 @@ export async function startWebHost(dirs = makeHome()): Promise<WebHost> {
 
 function readUrl(child: ChildProcess): Promise<{ url: string; origin: string; token: string }> {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web host printed no URL within ${START_TIMEOUT_MS} ms: ${err}${out}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`web host printed no URL within ${START_TIMEOUT_MS} ms: ${err}${out}`)),
+      START_TIMEOUT_MS,
+    );
     let out = '';
     let err = '';
     child.stderr!.on('data', (d) => (err += String(d)));
@@ -109,7 +116,10 @@ function readUrl(child: ChildProcess): Promise<{ url: string; origin: string; to
 
 /** Fills `dbPath` with one completed `examples.counter` run of about `records` ledger records. */
 export function makeBigRun(dbPath: string, records: number): { runId: string; records: number } {
-  const r = spawnSync('npx', ['tsx', join(ROOT, 'tests/e2e/support/makeBigRun.ts'), dbPath, String(records)], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync('npx', ['tsx', join(ROOT, 'tests/e2e/support/makeBigRun.ts'), dbPath, String(records)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`makeBigRun failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { runId: string; records: number };
 }

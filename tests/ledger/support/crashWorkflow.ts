@@ -20,7 +20,11 @@ export function crashRegistry(): WorkflowRegistry {
       nodes: {
         append: {
           next: ['advance'],
-          handler: (run) => ({ effect: { type: 'append_line', payload: { step: run.vars.i as number } }, resultKey: 'last', next: 'advance' }),
+          handler: (run) => ({
+            effect: { type: 'append_line', payload: { step: run.vars.i as number } },
+            resultKey: 'last',
+            next: 'advance',
+          }),
         },
         advance: {
           next: ['append', 'done'],

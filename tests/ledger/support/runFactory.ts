@@ -62,7 +62,12 @@ export function makeRecord(runId: string, prev: LedgerHead | null, extra: Partia
 }
 
 /** Commits `n` records (one per commit) to a new run and returns its final state. */
-export function writeRun(store: RuntimeStore, runId: string, n: number, opts: { signer?: RecordSigner; state?: Partial<RunState> } = {}): RunState {
+export function writeRun(
+  store: RuntimeStore,
+  runId: string,
+  n: number,
+  opts: { signer?: RecordSigner; state?: Partial<RunState> } = {},
+): RunState {
   let head: LedgerHead | null = null;
   let state: RunState | null = null;
   for (let i = 0; i < n; i++) {

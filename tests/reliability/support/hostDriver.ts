@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     // Runs created but not advanced, so that other hosts race to advance them.
     const { count, n, dir } = args.json as { count: number; n: number; dir: string };
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push((await host.runtime.start('examples.sideeffect', { n, path: `${dir}/lines-${i}.txt` })).run_id);
+    for (let i = 0; i < count; i++)
+      ids.push((await host.runtime.start('examples.sideeffect', { n, path: `${dir}/lines-${i}.txt` })).run_id);
     say({ event: 'created', runIds: ids });
   } else if (args.mode === 'timers') {
     const { count, delayMs } = args.json as { count: number; delayMs: number };

@@ -55,7 +55,11 @@ export function spawnDriver(mode: string, args: string[], env: NodeJS.ProcessEnv
       if (found) return res(found);
       waiters.push({ event, resolve: res });
       void exited.then(({ code, signal }) =>
-        rej(new Error(`driver ${mode} ended (code ${code}, signal ${signal}) before "${event}": ${stderr.join('').slice(-2000)} ${JSON.stringify(lines.slice(-3))}`)),
+        rej(
+          new Error(
+            `driver ${mode} ended (code ${code}, signal ${signal}) before "${event}": ${stderr.join('').slice(-2000)} ${JSON.stringify(lines.slice(-3))}`,
+          ),
+        ),
       );
     });
   return { child, lines, stderr, waitFor, exited };

@@ -1,7 +1,24 @@
 /** Random and malformed payloads for fuzzing (seeded, so a failure names its seed). */
 export type Rand = () => number;
 
-const STRINGS = ['', ' ', 'a', '0', '-1', 'null', 'true', '__proto__', 'constructor', '../../etc/passwd', '\u0000', '😀', 'x'.repeat(5000), '<script>alert(1)</script>', "'; DROP TABLE runs; --", '\ud800'];
+const STRINGS = [
+  '',
+  ' ',
+  'a',
+  '0',
+  '-1',
+  'null',
+  'true',
+  '__proto__',
+  'constructor',
+  '../../etc/passwd',
+  '\u0000',
+  '😀',
+  'x'.repeat(5000),
+  '<script>alert(1)</script>',
+  "'; DROP TABLE runs; --",
+  '\ud800',
+];
 
 export function pick<T>(rand: Rand, xs: readonly T[]): T {
   return xs[Math.floor(rand() * xs.length)]!;
@@ -30,7 +47,30 @@ export function randomJson(rand: Rand, depth = 0): unknown {
   return o;
 }
 
-const KEYS = ['runId', 'workflowId', 'vars', 'limit', 'offset', 'afterSeq', 'beforeSeq', 'fromEnd', 'waitKey', 'payload', 'text', 'name', 'snapshotId', 'bundle', 'llm', 'signing', 'decisions', 'nodeIds', 'enabled', 'status', 'seq', '__proto__'];
+const KEYS = [
+  'runId',
+  'workflowId',
+  'vars',
+  'limit',
+  'offset',
+  'afterSeq',
+  'beforeSeq',
+  'fromEnd',
+  'waitKey',
+  'payload',
+  'text',
+  'name',
+  'snapshotId',
+  'bundle',
+  'llm',
+  'signing',
+  'decisions',
+  'nodeIds',
+  'enabled',
+  'status',
+  'seq',
+  '__proto__',
+];
 
 function randomKey(rand: Rand): string {
   return rand() < 0.7 ? pick(rand, KEYS) : randomString(rand);

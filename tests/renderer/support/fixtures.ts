@@ -20,38 +20,101 @@ export const approvalWorkflow: WorkflowInfo = {
 
 export function wait(p: Partial<WaitState>): WaitState {
   return {
-    reason: 'user', wait_key: 'w1', result_key: 'answer', resume_to_node: 'route', until: null, prompt: null, choices: null,
-    allow_free_text: true, event_name: null, tool_calls: null, child_run_id: null, details: null, ...p,
+    reason: 'user',
+    wait_key: 'w1',
+    result_key: 'answer',
+    resume_to_node: 'route',
+    until: null,
+    prompt: null,
+    choices: null,
+    allow_free_text: true,
+    event_name: null,
+    tool_calls: null,
+    child_run_id: null,
+    details: null,
+    ...p,
   };
 }
 
 export function runState(p: Partial<RunState> = {}): RunState {
   return {
-    run_id: 'run-1', workflow_id: 'examples.approval', workflow_version: '1', parent_run_id: null, status: 'running',
-    current_node: 'ask', vars: { question: 'Run the tool now?' }, output: null, error: null, waiting: null, paused: false,
-    step_count: 1, visits: { ask: 1 }, pending_effect: null, ledger_head: { seq: 1, hash: 'h1' },
-    created_at: '2026-11-29T04:00:00.000Z', updated_at: '2026-11-29T04:00:01.000Z', actor_id: null, origin: null, ...p,
+    run_id: 'run-1',
+    workflow_id: 'examples.approval',
+    workflow_version: '1',
+    parent_run_id: null,
+    status: 'running',
+    current_node: 'ask',
+    vars: { question: 'Run the tool now?' },
+    output: null,
+    error: null,
+    waiting: null,
+    paused: false,
+    step_count: 1,
+    visits: { ask: 1 },
+    pending_effect: null,
+    ledger_head: { seq: 1, hash: 'h1' },
+    created_at: '2026-11-29T04:00:00.000Z',
+    updated_at: '2026-11-29T04:00:01.000Z',
+    actor_id: null,
+    origin: null,
+    ...p,
   };
 }
 
 export function runView(p: Partial<RunState> = {}, extra: Partial<RunView> = {}): RunView {
-  return { state: runState(p), workflow: approvalWorkflow, resumable: true, notResumableReason: null, stepMode: false, breakpoints: [], children: [], ...extra };
+  return {
+    state: runState(p),
+    workflow: approvalWorkflow,
+    resumable: true,
+    notResumableReason: null,
+    stepMode: false,
+    breakpoints: [],
+    children: [],
+    ...extra,
+  };
 }
 
 export function summary(p: Partial<RunSummary> = {}): RunSummary {
   return {
-    run_id: 'run-1', workflow_id: 'examples.approval', workflow_version: '1', parent_run_id: null, status: 'running',
-    current_node: 'ask', waiting_reason: null, wait_prompt: null, paused: false, step_count: 1, ledger_seq: 1,
-    created_at: '2026-11-29T04:00:00.000Z', updated_at: '2026-11-29T04:00:01.000Z', origin_kind: null, ...p,
+    run_id: 'run-1',
+    workflow_id: 'examples.approval',
+    workflow_version: '1',
+    parent_run_id: null,
+    status: 'running',
+    current_node: 'ask',
+    waiting_reason: null,
+    wait_prompt: null,
+    paused: false,
+    step_count: 1,
+    ledger_seq: 1,
+    created_at: '2026-11-29T04:00:00.000Z',
+    updated_at: '2026-11-29T04:00:01.000Z',
+    origin_kind: null,
+    ...p,
   };
 }
 
 export function record(seq: number, p: Partial<LedgerRecord> = {}): LedgerRecord {
   return {
-    run_id: 'run-1', step_id: `s${seq}`, node_id: 'count', status: 'completed', kind: 'transition', seq, effect: null,
-    result: null, error: null, started_at: '2026-11-29T04:00:00.000Z', ended_at: '2026-11-29T04:00:00.005Z', actor_id: 'runtime',
-    actor: { kind: 'runtime', id: 'host', fingerprint: 'f'.repeat(64) }, attempt: 1, idempotency_key: null,
-    prev_hash: seq === 0 ? null : `hash${seq - 1}`, record_hash: `hash${seq}`, signature: null, ...p,
+    run_id: 'run-1',
+    step_id: `s${seq}`,
+    node_id: 'count',
+    status: 'completed',
+    kind: 'transition',
+    seq,
+    effect: null,
+    result: null,
+    error: null,
+    started_at: '2026-11-29T04:00:00.000Z',
+    ended_at: '2026-11-29T04:00:00.005Z',
+    actor_id: 'runtime',
+    actor: { kind: 'runtime', id: 'host', fingerprint: 'f'.repeat(64) },
+    attempt: 1,
+    idempotency_key: null,
+    prev_hash: seq === 0 ? null : `hash${seq - 1}`,
+    record_hash: `hash${seq}`,
+    signature: null,
+    ...p,
   };
 }
 

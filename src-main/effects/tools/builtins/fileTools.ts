@@ -78,7 +78,7 @@ async function listFolder(policy: PathPolicy, path: string) {
   const entries = await Promise.all(
     dirents.slice(0, MAX_ENTRIES).map(async (d) => {
       const type = d.isFile() ? 'file' : d.isDirectory() ? 'folder' : d.isSymbolicLink() ? 'symlink' : 'other';
-      const size = d.isFile() ? (await lstat(join(real, d.name)).catch(() => null))?.size ?? null : null;
+      const size = d.isFile() ? ((await lstat(join(real, d.name)).catch(() => null))?.size ?? null) : null;
       return { name: d.name, type, size };
     }),
   );

@@ -18,7 +18,12 @@ export interface BuiltinToolOptions {
 }
 
 export function registerBuiltinTools(registry: ToolRegistry, opts: BuiltinToolOptions = {}): void {
-  for (const tool of [...fileTools(opts.allowedFolders ?? [], opts.forbiddenPaths ?? []), httpGetTool(opts.allowedHosts ?? []), currentTimeTool, addTool]) {
+  for (const tool of [
+    ...fileTools(opts.allowedFolders ?? [], opts.forbiddenPaths ?? []),
+    httpGetTool(opts.allowedHosts ?? []),
+    currentTimeTool,
+    addTool,
+  ]) {
     registry.register(tool);
   }
 }

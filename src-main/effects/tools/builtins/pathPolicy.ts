@@ -54,7 +54,8 @@ export class PathPolicy {
 
   private async checkReal(path: string, real: string, allowRoot: boolean): Promise<void> {
     const realFolders = await Promise.all(this.allowed.map((f) => realpath(f).catch(() => f)));
-    if (!realFolders.some((f) => inside(f, real, allowRoot))) throw new Error(`${path} leads outside the allowed folders (through a symlink)`);
+    if (!realFolders.some((f) => inside(f, real, allowRoot)))
+      throw new Error(`${path} leads outside the allowed folders (through a symlink)`);
     this.refuseForbidden(path, real);
   }
 

@@ -16,7 +16,9 @@ export const currentTimeTool: ToolDefinition = {
     const timezone = (args.timezone as string | undefined) ?? 'UTC';
     let local: string;
     try {
-      local = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' }).format(ctx.now);
+      local = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, dateStyle: 'short', timeStyle: 'medium', hourCycle: 'h23' }).format(
+        ctx.now,
+      );
     } catch {
       throw new Error(`unknown time zone ${JSON.stringify(timezone)}`);
     }
