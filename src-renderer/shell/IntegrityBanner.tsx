@@ -24,7 +24,7 @@ export function IntegrityBanner() {
   if (problems.length === 0) return null;
   return (
     <div className="banner-error" role="alert" aria-label="Integrity problems">
-      <strong>INTEGRITY</strong> The anchor file disagrees with this database; runs below may have been rolled back or edited.
+      <strong>INTEGRITY</strong> Checking this database against its anchor file (the signed heads kept outside it) found:
       <ul>
         {problems.map((p, i) => (
           <li key={`${p.runId}:${i}`}>
