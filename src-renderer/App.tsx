@@ -6,6 +6,7 @@ import { RunPage } from './run/RunPage';
 import { RunsPage } from './runs/RunsPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { DatabaseBanner } from './shell/DatabaseBanner';
+import { IntegrityBanner } from './shell/IntegrityBanner';
 import { Toasts } from './shell/Toasts';
 import { useToastStore } from './state/toastStore';
 import { titleFor, useAttentionStore } from './state/attentionStore';
@@ -42,6 +43,7 @@ export function App() {
         </a>
       </nav>
       <DatabaseBanner />
+      <IntegrityBanner />
       <main>
         <Page route={route} />
       </main>

@@ -102,8 +102,14 @@ function misplaced(bundle: ExportBundle, report: VerifyReport): VerifyReport | n
   return invalid(report, at, 'reorder', `record ${at} is out of order in the bundle`);
 }
 
+/**
+ * An artifact's bytes are checked by their hash; its `mime` and `size` are checked against
+ * the `{$artifact, size, mime}` references the (hashed) records hold, since nothing else
+ * covers them. An artifact no record references has nothing vouching for its metadata.
+ */
 function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {
   const present = new Map(bundle.artifacts.map((a) => [a.ref, a]));
+  const vouched = recordedArtifactRefs(bundle.records);
   for (const a of bundle.artifacts) {
     const bytes = Buffer.from(a.base64, 'base64');
     if (`sha256:${sha256Hex(bytes)}` !== a.ref || bytes.byteLength !== a.size)
@@ -113,12 +119,48 @@ function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyRepor
         'hash_mismatch',
         `artifact ${a.ref} does not match its content: its bytes were changed`,
       );
+    const refs = vouched.get(a.ref);
+    if (!refs)
+      return invalid(report, null, 'malformed', `artifact ${a.ref} is referenced by no record: nothing vouches for its mime and size`);
+    const wrong = refs.find((r) => r.mime !== a.mime || r.size !== a.size);
+    if (wrong)
+      return invalid(
+        report,
+        wrong.seq,
+        'hash_mismatch',
+        `artifact ${a.ref} claims mime ${JSON.stringify(a.mime)} and size ${a.size}, but record ${wrong.seq} references it with mime ${JSON.stringify(wrong.mime)} and size ${JSON.stringify(wrong.size)}: its metadata was changed`,
+      );
   }
   for (const r of bundle.records)
     for (const ref of referencedArtifacts([r.body]))
       if (!present.has(ref))
         return invalid(report, r.seq, 'malformed', `record ${r.seq} references artifact ${ref}, which is missing from the bundle`);
   return null;
+}
+
+interface RecordedRef {
+  seq: number;
+  mime: unknown;
+  size: unknown;
+}
+
+/** Every `{$artifact: ref, ...}` object inside the records' bodies, by ref. */
+function recordedArtifactRefs(records: BundleRecord[]): Map<string, RecordedRef[]> {
+  const out = new Map<string, RecordedRef[]>();
+  const walk = (v: unknown, seq: number): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, seq));
+    const o = v as Record<string, unknown>;
+    if (typeof o.$artifact === 'string') {
+      const list = out.get(o.$artifact) ?? [];
+      list.push({ seq, mime: o.mime, size: o.size });
+      out.set(o.$artifact, list);
+    }
+    for (const x of Object.values(o)) walk(x, seq);
+  };
+  // Bodies without a reference are skipped unparsed: most records carry none.
+  for (const r of records) if (r.body.includes('"$artifact"')) walk(JSON.parse(r.body), r.seq);
+  return out;
 }
 
 function checkState(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {

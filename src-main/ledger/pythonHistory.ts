@@ -6,7 +6,8 @@
  * before writing anything; exporting writes each record with the exact hashed bytes.
  */
 import { readFileSync } from 'node:fs';
-import { ImportError, LedgerInvalidError } from '../../src-shared/errors';
+import { ImportError, LedgerInvalidError, NonJsonValueError } from '../../src-shared/errors';
+import { findUnstorable, jsonTextDepth, MAX_JSON_DEPTH } from '../../src-shared/storableJson';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
 import type { CanonicalInput } from '../../src-shared/canonicalJson';
@@ -43,8 +44,9 @@ interface HistoryRun {
 /** Reads and verifies every ledger of a RunHistoryBundle file; writes nothing. */
 export function readRunHistory(path: string, now = new Date()): HistoryRun[] {
   let doc: CanonicalInput;
+  const text = readText(path);
   try {
-    doc = parseJsonLossless(readFileSync(path, 'utf8'));
+    doc = parseJsonLossless(text);
   } catch (err) {
     throw new ImportError(`${path} is not JSON: ${(err as Error).message}`, { path });
   }
@@ -54,6 +56,15 @@ export function readRunHistory(path: string, now = new Date()): HistoryRun[] {
   const bundle = doc as { [k: string]: CanonicalInput };
   const head = plain as JsonObject;
   const rootId = head.root_run_id as string;
+  // The path names the run inside the bundle (ledgers.<run id>...) when it is not the root's.
+  const bad = findUnstorable(plain, '$');
+  if (bad)
+    throw new NonJsonValueError(`run ${rootId}: ${path}: ${bad.message}`, {
+      runId: rootId,
+      file: path,
+      path: bad.path,
+      problem: bad.problem,
+    });
   const ledgers = bundle.ledgers as { [runId: string]: CanonicalInput };
   if (!(rootId in ledgers)) throw new ImportError(`${path}: ledgers has no entry for the root run ${rootId}`, { path });
   const out: HistoryRun[] = [];
@@ -79,6 +90,19 @@ export function readRunHistory(path: string, now = new Date()): HistoryRun[] {
     out.push({ runId, rows, state });
   }
   return out;
+}
+
+function readText(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ImportError(`${path} cannot be read: ${(err as Error).message}`, { path });
+  }
+  // Measured on the text: the parser that would find it out is recursive.
+  if (jsonTextDepth(text) > MAX_JSON_DEPTH)
+    throw new NonJsonValueError(`${path} is nested deeper than ${MAX_JSON_DEPTH} levels`, { file: path, path: '$', problem: 'too_deep' });
+  return text;
 }
 
 /** The bundle's `run` summary with its `input_data` as vars and the workflow snapshot reference kept. */

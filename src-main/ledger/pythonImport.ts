@@ -20,6 +20,7 @@ import { pythonArtifactIds, pythonArtifactIdsOfRun, readPythonArtifacts, type Py
 import { pythonSnapshotTexts, readPythonSnapshots } from './pythonSnapshots';
 import { sha256Hex } from '../runtime/sha256';
 import { parsePythonLedger, verifyPythonLedgerText } from './pythonLedger';
+import { refuseUnstorableLines, refuseUnstorableText } from './pythonStorable';
 
 export interface PythonRunFiles {
   runId: string;
@@ -139,6 +140,7 @@ function writePrepared(store: ImportTarget, p: PreparedRun): ImportResult {
 /** Reads and verifies one run; throws the typed error that stops it being imported. */
 function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
   const text = readText(files.ledgerPath);
+  refuseUnstorableLines(files.runId, files.ledgerPath, text);
   const report = verifyPythonLedgerText(text);
   // An unchained ledger cannot be checked, but it is how many Python hosts write: imported
   // read-only and shown as such, never taken for a verified one.
@@ -150,9 +152,11 @@ function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
     });
   const { rows } = parsePythonLedger(text);
   const runText = files.runPath ? readText(files.runPath) : '{}';
+  if (files.runPath) refuseUnstorableText(files.runId, files.runPath, runText);
   const py = files.runPath ? readRunFile(files.runPath, runText) : {};
   const storeDir = dirname(files.ledgerPath);
   const snapshotTexts = pythonSnapshotTexts(storeDir, files.runId);
+  snapshotTexts.forEach((t, i) => refuseUnstorableText(files.runId, `${storeDir}/snapshots (snapshot ${i + 1} of the run)`, t));
   const named = pythonArtifactIds([runText, ...rows.map((r) => r.body), ...snapshotTexts]);
   const artifacts = readPythonArtifacts(storeDir, [...new Set([...named, ...pythonArtifactIdsOfRun(storeDir, files.runId)])].sort());
   const stateOf = (runState: JsonObject, upTo: ChainRow[]) => {

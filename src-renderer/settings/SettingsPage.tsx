@@ -1,4 +1,4 @@
-/** LLM mode, endpoint, model, API key (write-only: kept by the host, never in vars or the ledger), signing, data folder. */
+/** LLM mode, endpoint, model, API key (write-only: kept by the host, never in vars or the ledger), signing, the file tools' folders, data folder. */
 import { useEffect, useState } from 'react';
 import type { LlmMode } from '../../src-shared/types';
 import { useSettingsStore } from '../state/settingsStore';
@@ -13,6 +13,7 @@ export function SettingsPage() {
   const [model, setModel] = useState('');
   const [apiKey, setApiKey] = useState('');
   const [signing, setSigning] = useState(false);
+  const [folders, setFolders] = useState('');
 
   useEffect(() => void useSettingsStore.getState().load(), []);
   useEffect(() => {
@@ -21,12 +22,17 @@ export function SettingsPage() {
     setBaseUrl(settings.llm.baseUrl);
     setModel(settings.llm.model);
     setSigning(settings.signing.enabled);
+    setFolders(folderText(settings.tools?.allowedFolders ?? []));
   }, [settings]);
 
   const save = async () => {
+    const typed = folderList(folders);
+    // Sent only when edited: saving the shown defaults would pin them, and later default changes would not apply.
+    const foldersChanged = folderText(typed) !== folderText(settings?.tools?.allowedFolders ?? []);
     const ok = await useSettingsStore.getState().save({
       llm: { mode, baseUrl, model, ...(apiKey ? { apiKey } : {}) },
       signing: { enabled: signing },
+      ...(foldersChanged ? { tools: { allowedFolders: typed } } : {}),
     });
     if (ok) setApiKey('');
   };
@@ -100,6 +106,24 @@ export function SettingsPage() {
             <textarea readOnly rows={3} value={settings?.signing.publicKey ?? '(no key yet)'} />
           </label>
         </fieldset>
+        <fieldset disabled={!settings}>
+          <legend>File tools</legend>
+          <label>
+            Allowed folders
+            <textarea
+              aria-label="Allowed folders"
+              rows={3}
+              className="mono"
+              value={folders}
+              onChange={(e) => setFolders(e.target.value)}
+              placeholder="one absolute path per line"
+            />
+          </label>
+          <p className="muted">One absolute path per line. The data folder stays out of reach whatever is listed here.</p>
+          <button type="button" onClick={() => void useSettingsStore.getState().save({ tools: { allowedFolders: null } })}>
+            Reset folders to defaults
+          </button>
+        </fieldset>
         <fieldset>
           <legend>Storage</legend>
           <p>
@@ -117,4 +141,13 @@ export function SettingsPage() {
       </form>
     </section>
   );
+}
+
+function folderList(text: string): string[] {
+  // Lines kept exactly (a stray space is the host's to refuse, naming the path); blank lines dropped.
+  return text.split('\n').filter((line) => line.trim().length > 0);
+}
+
+function folderText(folders: string[]): string {
+  return folders.join('\n');
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { screenshot } from './support/screens';
-import { startWebHost, type WebHost } from './support/webHost';
+import { makeHome, startWebHost, type WebHost } from './support/webHost';
 
 let host: WebHost;
 test.beforeAll(async () => (host = await startWebHost()));
@@ -41,4 +41,19 @@ test('settings: LLM mode, endpoint, model, write-only key, signing', async ({ pa
   expect(JSON.stringify(settings)).not.toContain('sk-secret-e2e');
   expect(settings.llm).toMatchObject({ mode: 'remote', model: 'test-model', apiKeySet: true });
   await screenshot(page, 'settings');
+});
+
+test('an unreadable anchor file is shown as a banner, and the runs still open', async ({ page }) => {
+  const dirs = makeHome();
+  writeFileSync(`${dirs.dbPath}.anchors.json`, '{ this is not JSON');
+  const broken = await startWebHost(dirs);
+  try {
+    await page.goto(`${broken.url}/#/runs`);
+    const banner = page.getByRole('alert', { name: 'Integrity problems' });
+    await expect(banner).toContainText('anchor file:');
+    await expect(page.getByRole('heading', { name: 'Runs' })).toBeVisible();
+    await screenshot(page, 'integrity-banner');
+  } finally {
+    await broken.stop();
+  }
 });

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDeepStrictEqual } from 'node:util';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,6 +168,33 @@ describe('export bundles under damage', () => {
       }
       expectImportRefusedOrValid(b, verdict);
     }
+  });
+
+  it('an edited artifact mime or size is invalid, naming the artifact, and is not imported', () => {
+    const ref = bundle.artifacts[0]!.ref;
+    const edits: Record<string, (b: ExportBundle) => void> = {
+      // One flipped bit, as seed 949849 of the flip test once did.
+      'mime with one bit flipped': (b) => (b.artifacts[0]!.mime = b.artifacts[0]!.mime.replace('j', 'J')),
+      'another mime': (b) => (b.artifacts[0]!.mime = 'text/html'),
+      'size without the bytes': (b) => (b.artifacts[0]!.size += 1),
+    };
+    for (const [name, edit] of Object.entries(edits)) {
+      const b = structuredClone(bundle);
+      edit(b);
+      const report = verifyBundle(b);
+      expect(report.valid, name).toBe(false);
+      expect(report.message, name).toContain(`artifact ${ref}`);
+      expect(() => importBundle(dest, b), name).toThrowError(RuntimeError);
+    }
+    const extra = structuredClone(bundle);
+    const bytes = Buffer.from('not referenced by any record');
+    extra.artifacts.push({
+      ref: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+      mime: 'text/plain',
+      size: bytes.length,
+      base64: bytes.toString('base64'),
+    });
+    expect(verifyBundle(extra).message).toMatch(/referenced by no record/);
   });
 
   it('reports whether the final state is covered (informational: not a promise today)', () => {

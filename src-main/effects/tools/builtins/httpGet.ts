@@ -2,8 +2,8 @@
  * http_get: trusted (hosts are allow-listed by whoever configures the app) and idempotent
  * (a GET). Redirects are not followed, so a listed host cannot bounce the call elsewhere.
  * Loopback, link-local and private addresses (this machine, the LAN, cloud metadata) are
- * refused unless the host is listed by its exact name: a `*.domain` entry never reaches
- * them. The check runs inside the connection's own DNS lookup, so the address checked is
+ * refused unless the host is listed by its exact name: a `*.domain` or `*` (any host) entry
+ * never reaches them. The check runs inside the connection's own DNS lookup, so the address checked is
  * the address connected to (no DNS-rebinding gap).
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -48,11 +48,11 @@ export function httpGetTool(allowedHosts: string[]): ToolDefinition {
   };
 }
 
-/** `host`, `host:port` or `*.domain` entries; anything else is refused. */
+/** `host`, `host:port`, `*.domain` or `*` (any host) entries; anything else is refused. */
 export function hostAllowed(url: URL, hosts: string[]): boolean {
   const host = url.host.toLowerCase();
   const name = url.hostname.toLowerCase();
-  return hosts.some((h) => h === host || h === name || (h.startsWith('*.') && name.endsWith(h.slice(1))));
+  return hosts.some((h) => h === '*' || h === host || h === name || (h.startsWith('*.') && name.endsWith(h.slice(1))));
 }
 
 /** Listed by its own name (or name:port), not only through a `*.domain` wildcard. */
