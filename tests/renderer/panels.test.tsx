@@ -120,12 +120,12 @@ describe('tool approval panel', () => {
     ]);
   });
 
-  it('refuses an event payload whose number JavaScript would round, naming its path', async () => {
+  it('refuses an event payload whose number cannot be kept exactly, naming its path', async () => {
     const waiting = runView({ status: 'waiting', waiting: wait({ reason: 'event', event_name: 'approved', wait_key: 'ek' }) });
     const client = await openRun({ getRun: () => waiting, resume: () => runState() });
     render(<AttentionPanel />);
-    fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"id": 12345678901234567890}' } });
-    expect(screen.getByRole('alert').textContent).toContain('payload.id: the number 12345678901234567890 cannot be kept exactly');
+    fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"id": 1e400}' } });
+    expect(screen.getByRole('alert').textContent).toContain('payload.id: the number 1e400 cannot be kept exactly');
     expect((screen.getByRole('button', { name: 'Send to this run' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByLabelText('Event payload (JSON)'), { target: { value: '{"ok": true, "by": "ana"}' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Send to this run' })));

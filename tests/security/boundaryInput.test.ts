@@ -115,11 +115,12 @@ describe('boundaries refuse what cannot be stored exactly', () => {
       JSON.parse('{"__proto__":{"x":1}}'),
       { deep: JSON.parse('['.repeat(3000) + ']'.repeat(3000)) },
     ]) {
+      // The IPC protocol carries JSON text (numbers stay exact): the text is what a window sends.
       const r = await handleInvoke(createApiHandlers(host), trusted, event, {
         method: 'startRun',
-        payload: { workflowId: 'examples.counter', vars },
+        payloadJson: JSON.stringify({ workflowId: 'examples.counter', vars }),
       });
-      expect(r).toMatchObject({ ok: false, error: { code: 'NON_JSON_VALUE' } });
+      expect(JSON.parse(r)).toMatchObject({ ok: false, error: { code: 'NON_JSON_VALUE' } });
     }
     expect(await runCount()).toBe(before);
   });
