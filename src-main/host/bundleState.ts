@@ -8,6 +8,7 @@
  * not carry what a replay needs: their state is reported as not derivable, never as checked.
  */
 import { canonicalJson, type CanonicalInput } from '../../src-shared/canonicalJson';
+import { readJsonExact } from '../../src-shared/exactJson';
 import { LedgerInvalidError } from '../../src-shared/errors';
 import type { LedgerRecord, RunState, Snapshot, VerifyReport } from '../../src-shared/types';
 import type { RuntimeStore, SnapshotStore } from '../runtime/contracts';
@@ -21,7 +22,8 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 export function bundleStateProblem(bundle: ExportBundle): { field: string; message: string } | null {
   if (bundle.records.length === 0 || bundle.records.some((r) => r.foreign)) return null;
   const records = bundle.records.map((r) => ({
-    ...(JSON.parse(r.body) as LedgerRecord),
+    // Read exactly, as the state was: 98765432109876543210 in both, not a rounded double in one.
+    ...(readJsonExact(r.body) as unknown as LedgerRecord),
     record_hash: r.record_hash,
     signature: r.signature,
   }));

@@ -16,13 +16,19 @@ let dir: string;
 let data: string;
 let elsewhere: string;
 let host: RuntimeHost;
+let savedTmpdir: string | undefined;
 let llm: ScriptedOpenAiServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ar-sec-folders-'));
   data = join(dir, 'data');
+  // This process's system temp folder is a folder of its own (os.tmpdir() reads TMPDIR), so
+  // `elsewhere` is outside it wherever the checkout lives (CI clones into /tmp).
+  savedTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = join(dir, 'system-tmp');
+  mkdirSync(process.env.TMPDIR, { recursive: true });
   // Outside the system temp folder, so only a Settings change can open it.
-  elsewhere = mkdtempSync(join(process.cwd(), '.ar-sec-folder-'));
+  elsewhere = mkdtempSync(join(dir, 'elsewhere-'));
   writeFileSync(join(elsewhere, 'notes.txt'), 'from elsewhere');
   mkdirSync(data, { recursive: true });
   llm = await startScriptedOpenAiServer([]);
@@ -33,8 +39,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close();
   await llm?.close();
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
   rmSync(dir, { recursive: true, force: true });
-  rmSync(elsewhere, { recursive: true, force: true });
 });
 
 async function read(path: string) {

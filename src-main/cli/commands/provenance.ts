@@ -282,8 +282,11 @@ function importJsonFile(store: Parameters<typeof importBundle>[0], path: string)
 
 function readJsonFile(path: string): unknown {
   try {
-    // parsePlainJson: a RunHistoryBundle may hold Python's NaN / Infinity.
-    return parsePlainJson(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    // A RunHistoryBundle is Python's and may hold NaN / Infinity (kept as Python wrote them);
+    // our bundles are read exactly: 98765432109876543210 or 1.0 import as written, NaN is refused by path.
+    const plain = parsePlainJson(text);
+    return isRunHistoryBundle(plain) ? plain : parseJsonExact(text, 'bundle');
   } catch (err) {
     throw new BundleInvalidError(`${path} is not a JSON bundle: ${(err as Error).message}`, { path });
   }
