@@ -1,7 +1,7 @@
 /** The selected node: its breakpoint and the steps it produced (within the loaded ledger window). */
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useLedgerStore } from '../state/ledgerStore';
+import { liveStepCounts, useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { recordTitle } from './recordInsight';
 
@@ -10,6 +10,7 @@ export function NodePanel() {
     useShallow((s) => ({ view: s.view, selectedNode: s.selectedNode, selectNode: s.selectNode, selectSeq: s.selectSeq, toggleBreakpoint: s.toggleBreakpoint })),
   );
   const records = useLedgerStore((s) => s.records);
+  const superseded = useLedgerStore(useShallow((s) => ({ counts: s.supersededCounts, on: s.countSuperseded })));
   const steps = useMemo(() => {
     if (!selectedNode) return [];
     const out = [];
@@ -35,7 +36,7 @@ export function NodePanel() {
             Breakpoint before {selectedNode}
           </label>
           <p className="muted">
-            {view.state.visits[selectedNode] ?? 0} visits · {steps.length} step{steps.length === 1 ? '' : 's'} in the loaded ledger window
+            {liveStepCounts(view.state, superseded.counts, superseded.on).visits[selectedNode] ?? 0} visits · {steps.length} step{steps.length === 1 ? '' : 's'} in the loaded ledger window
           </p>
           <ul className="node-steps">
             {steps.map((r) => (
