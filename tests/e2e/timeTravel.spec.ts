@@ -33,6 +33,29 @@ test('fork from a record with an edited var: the preview lists the effect that w
   await expect(page.getByLabel('Record 0')).toContainText('"shipped"');
 });
 
+test('fork with edited vars the input schema refuses: the dialog names the field and will not fork', async ({ page }) => {
+  const run = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'approved' } });
+  await page.goto(`${host.url}/#/runs/${run.run_id}/records/0`);
+  await page.getByLabel('Record 0').getByRole('button', { name: 'Fork from here…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Fork a new run from record #0?' });
+  await expect(dialog).toContainText('Edited vars are checked against the input schema of Event wait before forking.');
+  const vars = dialog.getByLabel('Vars of the new run (JSON; edit before forking)');
+  const fork = dialog.getByRole('button', { name: 'Fork the new run' });
+  const refused = dialog.getByRole('alert', { name: 'Vars refused by the input schema' });
+  await vars.fill('{"eventName": ""}');
+  await expect(refused).toContainText('eventName: needs at least 1 characters');
+  await expect(fork).toBeDisabled();
+  await vars.fill('{"eventName": "shipped", "evntName": "typo"}');
+  await expect(refused).toContainText('evntName: is not an input of examples.event');
+  await expect(refused).not.toContainText('eventName:');
+  await expect(fork).toBeDisabled();
+  await screenshot(page, 'time-travel-fork-schema');
+  await vars.fill('{"eventName": "shipped"}');
+  await expect(refused).toHaveCount(0);
+  await fork.click();
+  await expect(page.getByRole('region', { name: 'Waiting for an event' }).getByRole('heading')).toHaveText('Waiting for the event “shipped”');
+});
+
 test('restore to a record: the wait re-arms, later records are marked superseded, left out of the graph and step count, and can be hidden', async ({ page }) => {
   const run = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'approved' } });
   await host.api('emitEvent', { name: 'approved', payload: { first: true } });
