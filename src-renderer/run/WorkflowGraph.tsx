@@ -26,6 +26,9 @@ const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
         <span className="visits" title="Visits">×{data.visits}</span>
       </div>
       <Handle type="source" position={Position.Bottom} />
+      {/* Loops leave and re-enter on the right, so they run beside the column, not through it. */}
+      <Handle type="source" id="loop-out" position={Position.Right} className="loop-handle" />
+      <Handle type="target" id="loop-in" position={Position.Right} className="loop-handle" />
     </div>
   );
 });
@@ -53,7 +56,8 @@ export function WorkflowGraph() {
         source: e.source,
         target: e.target,
         animated: e.taken && view.state.status === 'running',
-        className: e.taken ? 'edge-taken' : 'edge-idle',
+        className: `${e.taken ? 'edge-taken' : 'edge-idle'}${e.loop ? ' edge-loop' : ''}`,
+        ...(e.loop ? { type: 'smoothstep', sourceHandle: 'loop-out', targetHandle: 'loop-in', pathOptions: { offset: e.loopOffset } } : {}),
         markerEnd: { type: MarkerType.ArrowClosed },
       })),
     };

@@ -72,6 +72,16 @@ describe('timeline model', () => {
 });
 
 describe('graph model', () => {
+  it('marks an edge going back up the layout as a loop (drawn round the side), forward edges not', () => {
+    const wf = { ...approvalWorkflow, nodes: [
+      { id: 'plan', label: 'Plan', kind: 'llm_call', next: ['act'] },
+      { id: 'act', label: 'Act', kind: 'tool_calls', next: ['plan', 'done'] },
+      { id: 'done', label: 'Done', kind: 'end', next: [] },
+    ] };
+    const m = graphModel(wf, runState({ visits: {} }), [], layoutWorkflow(wf));
+    expect(m.edges.map((e) => [e.id, e.loop])).toEqual([['plan->act', false], ['act->plan', true], ['act->done', false]]);
+  });
+
   it('lays out every node top-down without overlap', () => {
     const pos = layoutWorkflow(approvalWorkflow);
     expect(pos.size).toBe(4);
