@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
-import { canRebuildAfter, type TimeTravelPreview } from '../../src-shared/timeTravel';
+import { canRebuildAfter, stepCounter, type TimeTravelPreview } from '../../src-shared/timeTravel';
 import type { LedgerRecord, RunState, Snapshot, WaitState } from '../../src-shared/types';
 import { buildSnapshot } from '../runtime/index';
 import type { RuntimeStore, SnapshotStore } from '../runtime/contracts';
@@ -64,11 +64,8 @@ export function stateAfter(store: RuntimeStore, states: StateAtIndex, run: RunSt
   };
 }
 
-/** A step is counted once per node visit: by its transition, or by its effect's step id. */
 function countVisits(store: RuntimeStore, runId: string, seq: number): { visits: Record<string, number>; steps: number } {
-  const visits: Record<string, number> = {};
-  const effectSteps = new Set<string>();
-  let steps = 0;
+  const counter = stepCounter();
   let after = -1;
   while (after < seq) {
     const page = store.readLedger(runId, { afterSeq: after, limit: PAGE }).records;
@@ -76,17 +73,10 @@ function countVisits(store: RuntimeStore, runId: string, seq: number): { visits:
     for (const r of page) {
       if (r.seq > seq) break;
       after = r.seq;
-      const node = r.node_id;
-      if (!node) continue;
-      const counts = (r.kind === 'transition' && r.status === 'completed') || (r.kind === 'effect' && !effectSteps.has(r.step_id));
-      if (r.kind === 'effect') effectSteps.add(r.step_id);
-      if (counts) {
-        visits[node] = (visits[node] ?? 0) + 1;
-        steps++;
-      }
+      counter.add(r);
     }
   }
-  return { visits, steps };
+  return counter.counts;
 }
 
 /** Saves the rebuilt state as a snapshot named after the record (so restore and fork can name it). */

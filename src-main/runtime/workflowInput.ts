@@ -6,6 +6,7 @@
 import { ValidationError } from '../../src-shared/errors';
 import type { JsonObject } from '../../src-shared/json';
 import { validateJsonSchema, type JsonSchema } from '../../src-shared/jsonSchema';
+import { forkVarProblems, isSchema } from '../../src-shared/forkVars';
 import type { WorkflowDefinition } from './contracts';
 
 /**
@@ -27,22 +28,9 @@ export function undeclaredKeys(schema: JsonSchema, vars: JsonObject): string[] {
   return Object.keys(vars).filter((k) => !Object.hasOwn(props, k));
 }
 
-/**
- * Fork: each edited var the schema declares must match its property schema. A key it does
- * not declare may be edited only when the run already holds it (working state such as a
- * counter's `i`) or when the schema allows extra keys; anything else is a typo, refused.
- */
+/** Fork: the edited vars, by the one rule in src-shared/forkVars.ts. */
 export function checkForkVars(wf: WorkflowDefinition, edited: JsonObject, current: JsonObject): void {
-  const schema = wf.inputSchema;
-  if (!schema) return;
-  const props = isSchema(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(edited)) {
-    if (Object.hasOwn(props, key)) problems.push(...validateJsonSchema(value, props[key]!, `vars.${key}`));
-    else if (schema.additionalProperties === false && !Object.hasOwn(current, key))
-      problems.push(`vars.${key}: is not an input of ${wf.id}`);
-  }
-  refuse(wf, problems);
+  refuse(wf, forkVarProblems(wf.id, wf.inputSchema, edited, current));
 }
 
 function refuse(wf: WorkflowDefinition, problems: string[]): void {
@@ -53,8 +41,4 @@ function refuse(wf: WorkflowDefinition, problems: string[]): void {
     path: named[0]!.split(':')[0],
     problems: named,
   });
-}
-
-function isSchema(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -13,6 +13,11 @@ export interface RuntimeClient {
   call<M extends ApiMethod>(method: M, req: ApiRequest<M>): Promise<ApiResponses[M]>;
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void;
+  /**
+   * Verifies a bundle file by streaming its bytes (web host: no request-size limit applies);
+   * absent where the carrier has no such path (the caller posts the parsed bundle instead).
+   */
+  verifyBundleFile?(file: Blob): Promise<ApiResponses['verifyBundle']>;
   /** Called after the event stream reconnects: whatever was missed must be refetched. */
   onReconnect(listener: () => void): () => void;
   close(): void;

@@ -6,7 +6,7 @@
  * `serve` printed; the token itself is never visible to page scripts (HttpOnly).
  */
 import type { ApiEventMessage, ApiResult } from '../../src-shared/api';
-import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../src-shared/transportPaths';
+import { HTTP_API_PREFIX, HTTP_BUNDLE_UPLOAD_PATH, WS_EVENTS_PATH } from '../../src-shared/transportPaths';
 import { errorFromPayload } from '../../src-shared/errors';
 import { unwrapResult, type EventListener, type RuntimeClient } from './RuntimeClient';
 import { readJsonExact, stringifyExact } from '../../src-shared/exactJson';
@@ -41,6 +41,15 @@ export function createWebClient(opts: WebClientOptions = {}): RuntimeClient {
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json' },
         body: stringifyExact(req ?? {}),
+      });
+      return unwrapResult((await readResult(res)) as ApiResult<never>);
+    },
+    async verifyBundleFile(file) {
+      const res = await doFetch(new URL(HTTP_BUNDLE_UPLOAD_PATH, origin).toString(), {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: file,
       });
       return unwrapResult((await readResult(res)) as ApiResult<never>);
     },

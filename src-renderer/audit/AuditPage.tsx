@@ -89,7 +89,9 @@ export function AuditPage() {
     }
     setBundle(parsed);
     try {
-      setReport(await runtimeClient().call('verifyBundle', { bundle: parsed }));
+      // Streamed where the carrier can (a 100 MB bundle exceeds the web API's request limit).
+      const client = runtimeClient();
+      setReport(client.verifyBundleFile ? await client.verifyBundleFile(file) : await client.call('verifyBundle', { bundle: parsed }));
     } catch (err) {
       setError(describeError(err));
     }

@@ -1,7 +1,7 @@
 /** The selected node: its breakpoint and the steps it produced (within the loaded ledger window). */
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useLedgerStore } from '../state/ledgerStore';
+import { liveStepCounts, useLedgerStore } from '../state/ledgerStore';
 import { useRunViewStore } from '../state/runViewStore';
 import { recordTitle } from './recordInsight';
 
@@ -16,6 +16,7 @@ export function NodePanel() {
     })),
   );
   const records = useLedgerStore((s) => s.records);
+  const superseded = useLedgerStore(useShallow((s) => ({ counts: s.supersededCounts, on: s.countSuperseded })));
   const steps = useMemo(() => {
     if (!selectedNode) return [];
     const out = [];
@@ -45,7 +46,8 @@ export function NodePanel() {
             Breakpoint before {selectedNode}
           </label>
           <p className="muted">
-            {view.state.visits[selectedNode] ?? 0} visits · {steps.length} step{steps.length === 1 ? '' : 's'} in the loaded ledger window
+            {liveStepCounts(view.state, superseded.counts, superseded.on).visits[selectedNode] ?? 0} visits · {steps.length} step
+            {steps.length === 1 ? '' : 's'} in the loaded ledger window
           </p>
           <ul className="node-steps">
             {steps.map((r) => (

@@ -6,7 +6,8 @@ import { ErrorText } from '../shell/ErrorText';
 import { count } from '../shell/plural';
 import { recordHref, replaceHash, runHref, withView, type RunTab } from '../state/hashRoute';
 import { TimelineView } from './TimelineView';
-import { useLedgerStore } from '../state/ledgerStore';
+import { liveStepCounts, useLedgerStore } from '../state/ledgerStore';
+import type { RunState } from '../../src-shared/types';
 import { useRunViewStore } from '../state/runViewStore';
 import { AttentionPanel } from './AttentionPanel';
 import { ControlsBar } from './ControlsBar';
@@ -65,7 +66,7 @@ export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number 
           {st.run_id}
         </span>
         <span className="muted">
-          node <strong>{st.current_node}</strong> · {count(st.step_count, 'step')}
+          node <strong>{st.current_node}</strong> · <RunStepCount state={st} />
         </span>
         {view.foreign ? (
           <span className="badge badge-foreign" title={view.foreign.path}>
@@ -122,6 +123,22 @@ export function RunPage({ runId, seq, view: tab }: { runId: string; seq: number 
 }
 
 /** Parent and child runs (subworkflows), and where a fork came from. */
+/** "N steps", leaving out steps a restore rolled back (the graph's toggle counts them again). */
+function RunStepCount({ state }: { state: RunState }) {
+  const { superseded, on } = useLedgerStore(useShallow((s) => ({ superseded: s.supersededCounts, on: s.countSuperseded })));
+  const { steps } = liveStepCounts(state, superseded, on);
+  if (!superseded) return <span data-testid="run-steps">{count(steps, 'step')}</span>;
+  return (
+    <span
+      data-testid="run-steps"
+      title={on ? 'Including the steps restores rolled back' : `${count(superseded.steps, 'step')} rolled back by restores not counted`}
+    >
+      {count(steps, 'step')}
+      {on ? ' (with superseded)' : ''}
+    </span>
+  );
+}
+
 function RunLinks() {
   const view = useRunViewStore((s) => s.view);
   if (!view) return null;

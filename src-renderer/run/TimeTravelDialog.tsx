@@ -5,8 +5,11 @@
  */
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { forkVarProblems } from '../../src-shared/forkVars';
+import type { JsonObject } from '../../src-shared/json';
+import type { JsonSchema } from '../../src-shared/jsonSchema';
 import type { TimeTravelPreview } from '../../src-shared/timeTravel';
-import { ErrorText } from '../shell/ErrorText';
+import { CopyCode, ErrorText, splitError } from '../shell/ErrorText';
 import { parseJsonPayload } from '../shell/jsonInput';
 import { count } from '../shell/plural';
 import { runtimeClient } from '../state/clientRef';
@@ -21,6 +24,10 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
   const [error, setError] = useState<string | null>(null);
   const [varsText, setVarsText] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The host's own refusal of the vars, field by field (when it names them). */
+  const [hostProblems, setHostProblems] = useState<string[] | null>(null);
+  const workflow = useRunViewStore((s) => s.view?.workflow ?? null);
+  const schema = (workflow?.input_schema ?? null) as JsonSchema | null;
   useEffect(() => {
     let live = true;
     runtimeClient()
@@ -36,11 +43,16 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
     };
   }, [runId, seq]);
   const edited = preview ? editedVars(preview.vars, varsText) : null;
+  const problems =
+    action === 'fork' && preview && edited?.ok && workflow
+      ? forkVarProblems(workflow.id, schema, edited.value as JsonObject, (preview.vars ?? {}) as JsonObject)
+      : [];
   const title = action === 'restore' ? `Restore the run to record #${seq}?` : `Fork a new run from record #${seq}?`;
 
   const confirm = async () => {
-    if (!preview || (edited && !edited.ok)) return;
+    if (!preview || (edited && !edited.ok) || problems.length) return;
     setBusy(true);
+    setHostProblems(null);
     try {
       if (action === 'restore') {
         await runtimeClient().call('restoreToRecord', { runId, seq });
@@ -60,6 +72,8 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
         navigate(runHref(fork.run_id));
       }
     } catch (err) {
+      const named = (err as { details?: { problems?: unknown } } | null)?.details?.problems;
+      if (action === 'fork' && Array.isArray(named) && named.every((p) => typeof p === 'string')) setHostProblems(named);
       setError(describeError(err));
     } finally {
       setBusy(false);
@@ -71,7 +85,16 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div className="modal wide" role="dialog" aria-modal="true" aria-label={title}>
         <h2>{title}</h2>
-        {error ? <ErrorText text={error} /> : null}
+        {hostProblems && error ? (
+          <VarProblems
+            title="The runtime refused these vars:"
+            problems={hostProblems}
+            label="Vars refused by the runtime"
+            code={splitError(error).code}
+          />
+        ) : error ? (
+          <ErrorText text={error} />
+        ) : null}
         {!preview && !error ? <p className="muted">Working out what this does…</p> : null}
         {preview ? (
           <section aria-label="Consequences">
@@ -123,12 +146,23 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
                     {edited.message}
                   </p>
                 ) : null}
+                {problems.length ? (
+                  <VarProblems
+                    title={`The input schema of ${workflow?.label ?? workflow?.id} refuses these vars:`}
+                    problems={problems}
+                    label="Vars refused by the input schema"
+                  />
+                ) : null}
                 {edited?.ok && Object.keys(edited.value).length ? (
                   <p className="muted" aria-label="Edited vars">
                     Edited: {Object.keys(edited.value).join(', ')} (recorded in the fork's first record)
                   </p>
                 ) : null}
-                <p className="muted">Workflows here declare no input schema: vars are checked as a JSON object with exact numbers.</p>
+                <p className="muted">
+                  {schema
+                    ? `Edited vars are checked against the input schema of ${workflow?.label ?? workflow?.id} before forking.`
+                    : 'This workflow declares no input schema: vars are checked as a JSON object with exact numbers.'}
+                </p>
               </>
             ) : null}
           </section>
@@ -140,7 +174,7 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
           <button
             type="button"
             className="primary"
-            disabled={!preview || busy || (edited ? !edited.ok : false)}
+            disabled={!preview || busy || (edited ? !edited.ok : false) || problems.length > 0}
             onClick={() => void confirm()}
           >
             {action === 'restore' ? `Restore to #${seq}` : 'Fork the new run'}
@@ -149,6 +183,21 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
       </div>
     </div>,
     document.body,
+  );
+}
+
+/** Problems named by field, in words: `vars.eventName: needs …` reads “eventName: needs …”. */
+function VarProblems({ title, problems, label, code = null }: { title: string; problems: string[]; label: string; code?: string | null }) {
+  return (
+    <div className="inline-error var-problems" role="alert" aria-label={label} title={code ? `Error code ${code}` : undefined}>
+      <span>{title}</span>
+      {code ? <CopyCode code={code} /> : null}
+      <ul>
+        {problems.map((p) => (
+          <li key={p}>{p.replace(/^vars\./, '')}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@ import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edg
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useRunViewStore } from '../state/runViewStore';
-import { useLedgerStore } from '../state/ledgerStore';
+import { liveStepCounts, useLedgerStore } from '../state/ledgerStore';
 import { erroredNodes, graphModel, layoutWorkflow, type GraphNodeModel } from './graphModel';
 
 type WfNodeData = GraphNodeModel & { selected: boolean } & Record<string, unknown>;
@@ -36,6 +36,9 @@ const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
         </span>
       </div>
       <Handle type="source" position={Position.Bottom} />
+      {/* Loops leave and re-enter on the right, so they run beside the column, not through it. */}
+      <Handle type="source" id="loop-out" position={Position.Right} className="loop-handle" />
+      <Handle type="target" id="loop-in" position={Position.Right} className="loop-handle" />
     </div>
   );
 });
@@ -50,9 +53,14 @@ export function WorkflowGraph() {
   const positions = useMemo(() => (workflow ? layoutWorkflow(workflow) : new Map()), [workflow]);
   const records = useLedgerStore((s) => s.records);
   const errored = useMemo(() => erroredNodes(records.values()), [records]);
+  const { supersededCounts, countSuperseded } = useLedgerStore(
+    useShallow((s) => ({ supersededCounts: s.supersededCounts, countSuperseded: s.countSuperseded })),
+  );
   const { nodes, edges } = useMemo(() => {
     if (!view || !workflow) return { nodes: [] as Node<WfNodeData>[], edges: [] as Edge[] };
-    const m = graphModel(workflow, view.state, view.breakpoints, positions, errored);
+    // After a restore the path and visits leave out the rolled-back branch (unless asked for).
+    const { visits } = liveStepCounts(view.state, supersededCounts, countSuperseded);
+    const m = graphModel(workflow, { ...view.state, visits }, view.breakpoints, positions, errored);
     return {
       nodes: m.nodes.map((n) => ({ id: n.id, type: 'wf', position: { x: n.x, y: n.y }, data: { ...n, selected: n.id === selectedNode } })),
       edges: m.edges.map((e) => ({
@@ -60,15 +68,17 @@ export function WorkflowGraph() {
         source: e.source,
         target: e.target,
         animated: e.taken && view.state.status === 'running',
-        className: e.taken ? 'edge-taken' : 'edge-idle',
+        className: `${e.taken ? 'edge-taken' : 'edge-idle'}${e.loop ? ' edge-loop' : ''}`,
+        ...(e.loop ? { type: 'smoothstep', sourceHandle: 'loop-out', targetHandle: 'loop-in', pathOptions: { offset: e.loopOffset } } : {}),
         markerEnd: { type: MarkerType.ArrowClosed },
       })),
     };
-  }, [view, workflow, positions, selectedNode, errored]);
+  }, [view, workflow, positions, selectedNode, errored, supersededCounts, countSuperseded]);
 
   if (!workflow) return <div className="panel graph-empty">The workflow of this run is not registered here: no graph to draw.</div>;
   return (
     <>
+      <SupersededCountToggle />
       <div className="graph" aria-label="Workflow graph">
         <ReactFlow
           nodes={nodes}
@@ -88,6 +98,20 @@ export function WorkflowGraph() {
       </div>
       <GraphLegend />
     </>
+  );
+}
+
+/** Shown once a restore left records behind: the graph and step count leave them out unless asked. */
+function SupersededCountToggle() {
+  const { counts, on, set } = useLedgerStore(
+    useShallow((s) => ({ counts: s.supersededCounts, on: s.countSuperseded, set: s.setCountSuperseded })),
+  );
+  if (!counts) return null;
+  return (
+    <label className="checkbox graph-superseded-toggle">
+      <input type="checkbox" checked={on} onChange={(e) => set(e.target.checked)} />
+      Count superseded steps ({counts.steps.toLocaleString('en-US')} rolled back by restores)
+    </label>
   );
 }
 

@@ -27,6 +27,10 @@ export interface GraphEdgeModel {
   source: string;
   target: string;
   taken: boolean;
+  /** Goes back up the layout (a loop): drawn round the right side, not through the nodes between. */
+  loop: boolean;
+  /** How far right of its ends a loop runs: clear of every node's right edge. */
+  loopOffset: number;
 }
 
 export const NODE_WIDTH = 190;
@@ -87,6 +91,8 @@ export function graphModel(
     selfLoop: n.next.includes(n.id),
     ...(positions.get(n.id) ?? { x: 0, y: 0 }),
   }));
+  const rightmost = Math.max(0, ...wf.nodes.map((n) => (positions.get(n.id)?.x ?? 0) + NODE_WIDTH));
+  const right = (id: string) => (positions.get(id)?.x ?? 0) + NODE_WIDTH;
   const edges = wf.nodes.flatMap((n) =>
     n.next
       .filter((t) => t !== n.id)
@@ -95,6 +101,8 @@ export function graphModel(
         source: n.id,
         target: t,
         taken: visited(n.id) && visited(t),
+        loop: (positions.get(t)?.y ?? 0) < (positions.get(n.id)?.y ?? 0),
+        loopOffset: rightmost - Math.max(right(n.id), right(t)) + 24,
       })),
   );
   return { nodes, edges };

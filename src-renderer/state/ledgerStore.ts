@@ -6,7 +6,8 @@
  */
 import { create } from 'zustand';
 import { isFilterActive, type LedgerFilter } from '../../src-shared/ledgerFilter';
-import type { LedgerRecord } from '../../src-shared/types';
+import { stepCounter, type StepCounter, type StepCounts } from '../../src-shared/timeTravel';
+import type { LedgerRecord, RunState } from '../../src-shared/types';
 import { runtimeClient } from './clientRef';
 import { describeError } from './toastStore';
 
@@ -31,7 +32,12 @@ interface LedgerState {
   matchesTruncated: boolean;
   /** Records left behind by restores: seqs strictly between [restored-to, restored-at]. */
   superseded: [number, number][];
+  /** Visits and steps inside the superseded ranges (null: none, or not counted yet). */
+  supersededCounts: StepCounts | null;
   hideSuperseded: boolean;
+  /** The graph and the step count include the superseded branch (off: they leave it out). */
+  countSuperseded: boolean;
+  setCountSuperseded(count: boolean): void;
   setHideSuperseded(hide: boolean): Promise<void>;
   open(runId: string): Promise<void>;
   ensureRange(firstSeq: number, lastSeq: number): void;
@@ -58,7 +64,9 @@ const empty = {
   matches: null as number[] | null,
   matchesTruncated: false,
   superseded: [] as [number, number][],
+  supersededCounts: null as StepCounts | null,
   hideSuperseded: false,
+  countSuperseded: false,
 };
 
 export function supersededBy(ranges: readonly [number, number][], seq: number): [number, number] | null {
@@ -112,6 +120,9 @@ export const useLedgerStore = create<LedgerState>()((set, get) => ({
   async setHideSuperseded(hide) {
     set({ hideSuperseded: hide });
     await refilter();
+  },
+  setCountSuperseded(count) {
+    set({ countSuperseded: count });
   },
   setFollow(follow) {
     if (get().follow !== follow) set({ follow });
@@ -175,10 +186,63 @@ async function loadSuperseded(runId: string): Promise<void> {
       const to = (rec?.result as { snapshot_seq?: unknown } | null)?.snapshot_seq;
       if (typeof to === 'number' && to < seq) ranges.push([to, seq]);
     }
-    if (useLedgerStore.getState().runId === runId) useLedgerStore.setState({ superseded: ranges });
+    const supersededCounts = ranges.length ? await countSupersededSteps(runId, ranges) : null;
+    if (useLedgerStore.getState().runId === runId) useLedgerStore.setState({ superseded: ranges, supersededCounts });
   } catch {
     // Marking is a courtesy: the rows still show; a failure of the main read is reported there.
   }
+}
+
+/**
+ * The visits the superseded records began: each rolled-back branch counted from the step
+ * open at its restored-to record (a wait there goes on after the restore, so its later
+ * records begin nothing), the rest of the ledger counted as the run lived it.
+ */
+async function countSupersededSteps(runId: string, ranges: [number, number][]): Promise<StepCounts> {
+  const kept = stepCounter();
+  const out: StepCounts = { visits: {}, steps: 0 };
+  // Widened on purpose: assigned inside the loop, which TypeScript's narrowing from `null` does not see.
+  let branch = null as { range: [number, number]; counter: StepCounter } | null;
+  const lastAt = Math.max(...ranges.map(([, at]) => at));
+  for (let after = -1; after < lastAt;) {
+    const page = (await runtimeClient().call('getLedger', { runId, afterSeq: after, limit: 5000 })).records;
+    if (page.length === 0) break;
+    for (const r of page) {
+      const range = supersededBy(ranges, r.seq);
+      if (!range) {
+        kept.add(r);
+        continue;
+      }
+      if (branch?.range !== range) {
+        if (branch) addCounts(out, branch.counter.counts);
+        branch = { range, counter: stepCounter(kept.openStep()) };
+      }
+      branch.counter.add(r);
+    }
+    after = page[page.length - 1]!.seq;
+  }
+  if (branch) addCounts(out, branch.counter.counts);
+  return out;
+}
+
+function addCounts(into: StepCounts, c: StepCounts): void {
+  for (const [node, n] of Object.entries(c.visits)) into.visits[node] = (into.visits[node] ?? 0) + n;
+  into.steps += c.steps;
+}
+
+/**
+ * The run's visits and steps as the graph and header show them: the state's counters (which
+ * never go back) minus what the superseded branches counted, unless those are asked for.
+ */
+export function liveStepCounts(
+  state: Pick<RunState, 'visits' | 'step_count'>,
+  superseded: StepCounts | null,
+  includeSuperseded: boolean,
+): StepCounts {
+  if (!superseded || includeSuperseded) return { visits: state.visits, steps: state.step_count };
+  const visits: Record<string, number> = {};
+  for (const [node, n] of Object.entries(state.visits)) visits[node] = Math.max(0, n - (superseded.visits[node] ?? 0));
+  return { visits, steps: Math.max(0, state.step_count - superseded.steps) };
 }
 
 async function fetchPage(runId: string, page: number): Promise<void> {

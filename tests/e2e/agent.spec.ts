@@ -27,6 +27,10 @@ test('an agent run shows its LLM calls (prompt, reply, tokens, latency) and tool
   await page.goto(`${host.url}/#/runs/${run.run_id}`);
   await expect(page.locator('.run-header .pill')).toHaveText('completed');
   await expect(page.locator('[data-node-id="act"]')).toContainText('×1');
+  // The loop back from observe to plan runs round the side of the column (one edge, drawn as a loop).
+  await expect(page.locator('.react-flow__edge.edge-loop')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge.edge-loop[data-id="observe->plan"]')).toHaveCount(1);
+  await screenshot(page, 'run-agent-loop-edge');
 
   const list = page.getByRole('list', { name: 'Ledger records' });
   await list.getByText('llm_call · completed').first().click();

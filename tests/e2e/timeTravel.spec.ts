@@ -35,7 +35,34 @@ test('fork from a record with an edited var: the preview lists the effect that w
   await expect(page.getByLabel('Record 0')).toContainText('"shipped"');
 });
 
-test('restore to a record: the wait re-arms, later records are marked superseded and can be hidden', async ({ page }) => {
+test('fork with edited vars the input schema refuses: the dialog names the field and will not fork', async ({ page }) => {
+  const run = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'approved' } });
+  await page.goto(`${host.url}/#/runs/${run.run_id}/records/0`);
+  await page.getByLabel('Record 0').getByRole('button', { name: 'Fork from here…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Fork a new run from record #0?' });
+  await expect(dialog).toContainText('Edited vars are checked against the input schema of Event wait before forking.');
+  const vars = dialog.getByLabel('Vars of the new run (JSON; edit before forking)');
+  const fork = dialog.getByRole('button', { name: 'Fork the new run' });
+  const refused = dialog.getByRole('alert', { name: 'Vars refused by the input schema' });
+  await vars.fill('{"eventName": ""}');
+  await expect(refused).toContainText('eventName: needs at least 1 characters');
+  await expect(fork).toBeDisabled();
+  await vars.fill('{"eventName": "shipped", "evntName": "typo"}');
+  await expect(refused).toContainText('evntName: is not an input of examples.event');
+  await expect(refused).not.toContainText('eventName:');
+  await expect(fork).toBeDisabled();
+  await screenshot(page, 'time-travel-fork-schema');
+  await vars.fill('{"eventName": "shipped"}');
+  await expect(refused).toHaveCount(0);
+  await fork.click();
+  await expect(page.getByRole('region', { name: 'Waiting for an event' }).getByRole('heading')).toHaveText(
+    'Waiting for the event “shipped”',
+  );
+});
+
+test('restore to a record: the wait re-arms, later records are marked superseded, left out of the graph and step count, and can be hidden', async ({
+  page,
+}) => {
   const run = await host.api<Run>('startRun', { workflowId: 'examples.event', vars: { eventName: 'approved' } });
   await host.api('emitEvent', { name: 'approved', payload: { first: true } });
   const ledger = await host.api<{ records: { seq: number; kind: string; status: string }[]; total: number }>('getLedger', {
@@ -44,6 +71,10 @@ test('restore to a record: the wait re-arms, later records are marked superseded
   });
   const waiting = ledger.records.find((r) => r.kind === 'effect' && r.status === 'waiting')!;
   await page.goto(`${host.url}/#/runs/${run.run_id}/records/${waiting.seq}`);
+  const steps = page.getByTestId('run-steps');
+  const doneNode = page.locator('.wf-node[data-node-id="done"]');
+  await expect(steps).toHaveText('2 steps');
+  await expect(doneNode).toHaveAttribute('aria-label', 'Node Done: completed, 1 visits');
   await page.getByLabel(`Record ${waiting.seq}`).getByRole('button', { name: 'Restore to here…' }).click();
   const dialog = page.getByRole('dialog', { name: `Restore the run to record #${waiting.seq}?` });
   await expect(dialog.getByLabel('Wait that re-arms')).toContainText('for event “approved”');
@@ -57,7 +88,17 @@ test('restore to a record: the wait re-arms, later records are marked superseded
   await expect(list.locator(`[data-seq="${waiting.seq}"]`)).not.toHaveAttribute('data-superseded', 'true');
   await list.locator(`[data-seq="${waiting.seq}"]`).click(); // collapse the detail: the superseded rows come into view
   await expect(page.getByRole('region', { name: 'Snapshots' })).toContainText(`record #${waiting.seq}`);
+  // The rolled-back step into "done" is not on the path, nor counted; the toggle counts it again.
+  await expect(steps).toHaveText('1 step');
+  await expect(doneNode).toHaveAttribute('aria-label', 'Node Done: idle, 0 visits');
+  await expect(page.locator('.react-flow__edge.edge-taken')).toHaveCount(0);
   await screenshot(page, 'time-travel-superseded');
+  const countSuperseded = page.getByLabel('Count superseded steps (1 rolled back by restores)');
+  await countSuperseded.check();
+  await expect(steps).toHaveText('2 steps (with superseded)');
+  await expect(doneNode).toHaveAttribute('aria-label', 'Node Done: visited, 1 visits');
+  await countSuperseded.uncheck();
+  await expect(steps).toHaveText('1 step');
   await page.getByLabel('Hide superseded').check();
   await expect(superseded).toHaveCount(0);
   await expect(list.locator(`[data-seq="${waiting.seq}"]`)).toBeVisible();
@@ -66,6 +107,8 @@ test('restore to a record: the wait re-arms, later records are marked superseded
   await page.getByRole('region', { name: 'Waiting for an event' }).getByLabel('Event payload (JSON)').fill('{"second": true}');
   await page.getByRole('region', { name: 'Waiting for an event' }).getByRole('button', { name: 'Send to this run' }).click();
   await expect(page.locator('.run-header .pill')).toHaveText('completed');
+  await expect(steps).toHaveText('2 steps');
+  await expect(doneNode).toHaveAttribute('aria-label', 'Node Done: completed, 1 visits');
 });
 
 test('a record inside a step offers no time travel and says why', async ({ page }) => {

@@ -11,6 +11,10 @@ import { SnapshotsPanel } from '../../src-renderer/run/SnapshotsPanel';
 import { VerifyBadge } from '../../src-renderer/run/VerifyBadge';
 import { StartRunDialog } from '../../src-renderer/runs/StartRunDialog';
 import { Toasts } from '../../src-renderer/shell/Toasts';
+import { TimeTravelDialog } from '../../src-renderer/run/TimeTravelDialog';
+import { checkForkVars } from '../../src-main/runtime/workflowInput';
+import { approvalWorkflow as approvalDefinition } from '../../src-main/workflows/approval';
+import type { JsonObject } from '../../src-shared/json';
 import { setRuntimeClient } from '../../src-renderer/state/clientRef';
 import { useAttentionStore } from '../../src-renderer/state/attentionStore';
 import { useLedgerStore } from '../../src-renderer/state/ledgerStore';
@@ -424,5 +428,38 @@ describe('toasts', () => {
     expect(useToastStore.getState().toasts.map((t) => t.title)).toEqual(['examples.approval is waiting for you']);
     useToastStore.getState().leftRun('elsewhere'); // opening the run the toast calls for
     expect(useToastStore.getState().toasts).toHaveLength(0);
+  });
+});
+
+describe('fork dialog', () => {
+  it('shows the runtime refusing edited vars field by field, in words, with the code to copy', async () => {
+    const preview = {
+      seq: 0,
+      node: 'ask',
+      status: 'running',
+      vars: { question: 'Run the tool now?' },
+      effectsAgain: [],
+      moreEffects: false,
+      reusedResults: 0,
+      waitReArms: null,
+      superseded: 0,
+    };
+    await openRun({
+      getRun: () => runView(),
+      previewTimeTravel: () => preview,
+      // The kernel's own check, on the workflow as the host registers it (with its input schema).
+      forkFromRecord: (req) => {
+        checkForkVars(approvalDefinition, req.vars as JsonObject, preview.vars);
+        throw new Error('the kernel accepted vars it should refuse');
+      },
+    });
+    render(<TimeTravelDialog runId="run-1" seq={0} action="fork" onClose={() => undefined} />);
+    const vars = await screen.findByLabelText('Vars of the new run (JSON; edit before forking)');
+    fireEvent.change(vars, { target: { value: '{"question": "Run the tool now?", "qestion": "typo"}' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Fork the new run' })));
+    const refused = await screen.findByRole('alert', { name: 'Vars refused by the runtime' });
+    expect(refused.textContent).toContain('qestion: is not an input of examples.approval');
+    expect(refused.getAttribute('title')).toBe('Error code VALIDATION_ERROR');
+    expect(within(refused).getByRole('button', { name: 'Copy error code VALIDATION_ERROR' })).toBeTruthy();
   });
 });

@@ -9,6 +9,8 @@ import { parseHash, recordHref, runHref } from '../../src-renderer/state/hashRou
 import { titleFor } from '../../src-renderer/state/attentionStore';
 import { filtersFromQuery, matchesFilters, NO_FILTERS, queryFromFilters, waitsForPerson } from '../../src-renderer/state/runsStore';
 import { runTree, shortId } from '../../src-renderer/runs/runTree';
+import { stepCounter } from '../../src-shared/timeTravel';
+import { liveStepCounts } from '../../src-renderer/state/ledgerStore';
 import { approvalWorkflow, record, runState, summary, wait } from './support/fixtures';
 
 describe('hash routes', () => {
@@ -100,6 +102,23 @@ describe('timeline model', () => {
 });
 
 describe('graph model', () => {
+  it('marks an edge going back up the layout as a loop (drawn round the side), forward edges not', () => {
+    const wf = {
+      ...approvalWorkflow,
+      nodes: [
+        { id: 'plan', label: 'Plan', kind: 'llm_call', next: ['act'] },
+        { id: 'act', label: 'Act', kind: 'tool_calls', next: ['plan', 'done'] },
+        { id: 'done', label: 'Done', kind: 'end', next: [] },
+      ],
+    };
+    const m = graphModel(wf, runState({ visits: {} }), [], layoutWorkflow(wf));
+    expect(m.edges.map((e) => [e.id, e.loop])).toEqual([
+      ['plan->act', false],
+      ['act->plan', true],
+      ['act->done', false],
+    ]);
+  });
+
   it('lays out every node top-down without overlap', () => {
     const pos = layoutWorkflow(approvalWorkflow);
     expect(pos.size).toBe(4);
@@ -140,6 +159,50 @@ describe('graph model', () => {
         error: { code: 'X', message: 'y' },
       } as unknown as LedgerRecord),
     ).toBe('tool_calls · completed with errors');
+  });
+});
+
+describe('step counts after a restore', () => {
+  // The event workflow: a wait resumed, then "done"; restored to the wait (#2), answered again.
+  const ledger = [
+    record(0, { kind: 'run_started', node_id: 'wait' }),
+    record(1, { kind: 'effect', status: 'started', node_id: 'wait', step_id: 'w' }),
+    record(2, { kind: 'effect', status: 'waiting', node_id: 'wait', step_id: 'w' }),
+    record(3, { kind: 'resumed', node_id: 'wait' }),
+    record(4, { kind: 'effect', status: 'completed', node_id: 'wait', step_id: 'w' }),
+    record(5, { kind: 'transition', node_id: 'wait' }),
+    record(6, { kind: 'completed', node_id: 'done' }),
+  ];
+
+  it('counts one visit per node step, as the kernel does', () => {
+    const c = stepCounter();
+    for (const r of ledger) c.add(r);
+    expect(c.counts).toEqual({ visits: { wait: 1, done: 1 }, steps: 2 });
+  });
+
+  it('a rolled-back branch counted from the step open at the restored-to record begins only what it began', () => {
+    const kept = stepCounter();
+    for (const r of ledger.slice(0, 3)) kept.add(r);
+    const branch = stepCounter(kept.openStep());
+    for (const r of ledger.slice(3)) branch.add(r);
+    expect(branch.counts).toEqual({ visits: { done: 1 }, steps: 1 });
+    const state = runState({ visits: { wait: 1, done: 2 }, step_count: 3 });
+    expect(liveStepCounts(state, branch.counts, false)).toEqual({ visits: { wait: 1, done: 1 }, steps: 2 });
+    expect(liveStepCounts(state, branch.counts, true)).toEqual({ visits: { wait: 1, done: 2 }, steps: 3 });
+  });
+
+  it('a loop visiting the same node twice counts two visits; failed attempts of one step count once', () => {
+    const c = stepCounter();
+    for (const r of [
+      record(0, { kind: 'transition', status: 'failed', node_id: 'a' }),
+      record(1, { kind: 'transition', node_id: 'a' }),
+      record(2, { kind: 'effect', status: 'started', node_id: 'a', step_id: 'x' }),
+      record(3, { kind: 'effect', status: 'failed', node_id: 'a', step_id: 'x' }),
+      record(4, { kind: 'effect', status: 'completed', node_id: 'a', step_id: 'x' }),
+      record(5, { kind: 'transition', node_id: 'a' }),
+    ])
+      c.add(r);
+    expect(c.counts).toEqual({ visits: { a: 2 }, steps: 2 });
   });
 });
 

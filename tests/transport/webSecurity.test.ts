@@ -224,3 +224,42 @@ describe('web host: event stream', () => {
     expect(res).toBe(404);
   });
 });
+
+describe('web host: the bundle upload path keeps the API token rules', () => {
+  const upload = (headers: Record<string, string>) =>
+    httpRequest(web.url, {
+      method: 'POST',
+      path: '/upload/verify-bundle',
+      headers: { 'Content-Type': 'application/octet-stream', ...headers },
+      body: '{}',
+    });
+
+  it("refuses an upload without this launch's token", async () => {
+    const res = await upload({ Authorization: '' });
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.body).error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('refuses an upload from another site', async () => {
+    const res = await upload({ Origin: 'http://evil.example' });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses a body type a cross-site form could send (text/plain)', async () => {
+    const res = await upload({ 'Content-Type': 'text/plain' });
+    expect(res.status).toBe(415);
+    expect(JSON.parse(res.body).error.message).toContain('application/octet-stream');
+  });
+
+  it('takes bodies larger than the API limit (1 KiB here) and answers through verifyBundle', async () => {
+    const res = await httpRequest(web.url, {
+      method: 'POST',
+      path: '/upload/verify-bundle',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: JSON.stringify({ pad: 'x'.repeat(4096) }),
+    });
+    expect(res.status).not.toBe(413);
+    // The fake API has no runs: its verifyBundle answering at all shows the body got through.
+    expect(JSON.parse(res.body).error.code).toBe('RUN_NOT_FOUND');
+  });
+});

@@ -10,6 +10,8 @@ import { HTTP_API_PREFIX, WS_EVENTS_PATH, type ApiHandlers } from '../../../src-
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../src-shared/errors';
 import type { EventSource } from '../eventSource';
 import { handleApiRequest } from './apiRoute';
+import { handleBundleUpload } from './bundleUpload';
+import { HTTP_BUNDLE_UPLOAD_PATH } from '../../../src-shared/transportPaths';
 import { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 import { EventsSocket } from './eventsSocket';
 import { isLoopbackBindAddress, refusalReason } from './originPolicy';
@@ -90,6 +92,19 @@ async function route(req: IncomingMessage, res: ServerResponse, port: number, to
       );
     }
     return handleApiRequest(req, res, opts.handlers, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  }
+  if (path === HTTP_BUNDLE_UPLOAD_PATH) {
+    if (!requestHasToken(req.headers, port, token)) {
+      req.resume();
+      return sendError(
+        res,
+        401,
+        new UnauthorizedError(
+          "uploading a bundle needs this launch's token: open the URL `serve` printed, or send Authorization: Bearer <token>",
+        ),
+      );
+    }
+    return handleBundleUpload(req, res, opts.handlers);
   }
   return serveStatic(req, res, { staticDir: opts.staticDir, csp: contentSecurityPolicy(port) });
 }
