@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { screenshot } from './support/screens';
-import { makeHome, startWebHost, type WebHost } from './support/webHost';
+import { makeBigArtifactRun, makeHome, startWebHost, type WebHost } from './support/webHost';
 
 let host: WebHost;
 test.beforeAll(async () => (host = await startWebHost()));
@@ -29,20 +28,11 @@ test('audit: open an exported bundle, verify it offline, browse it', async ({ pa
 });
 
 test('audit: a 100 MB bundle opens and verifies (streamed to the host, not posted whole)', async ({ page }) => {
-  const run = host.cli<{ run_id: string }>('run', 'examples.counter', '--vars', '{"n": 3}');
-  const small = join(host.home, 'counter-for-big.bundle.json');
-  host.cli('export', run.run_id, '-o', small);
-  // A real bundle made large by an artifact whose ref is its true sha256, as an export carries them.
-  const bundle = JSON.parse(readFileSync(small, 'utf8')) as { artifacts: { ref: string; mime: string; size: number; base64: string }[] };
-  const bytes = randomBytes(78 * 1024 * 1024);
-  bundle.artifacts.push({
-    ref: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
-    mime: 'application/octet-stream',
-    size: bytes.byteLength,
-    base64: bytes.toString('base64'),
-  });
+  // A genuine export: the run's start vars hold a 78 MB note, stored as an artifact its first record references.
+  const { runId } = makeBigArtifactRun(host.dbPath, 78);
   const big = join(host.home, 'big.bundle.json');
-  writeFileSync(big, JSON.stringify(bundle));
+  host.cli('export', runId, '-o', big);
+  const bundle = JSON.parse(readFileSync(big, 'utf8')) as { artifacts: { base64: string }[] };
   expect(statSync(big).size).toBeGreaterThan(100 * 1024 * 1024);
 
   await page.goto(`${host.url}/#/audit`);

@@ -106,11 +106,13 @@ test('numbers kept exactly: CLI --vars → store → export → import over HTTP
   const runId = /"run_id": "([^"]+)"/.exec(started.stdout)![1]!;
   const file = join(host.home, 'exact.bundle.json');
   expect(cli('export', runId, '-o', file).status).toBe(0);
-  const res = await page.request.post(`${host.url}/api/importBundle`, {
-    headers: { 'content-type': 'application/json' },
+  // Posted as text so the numbers reach the host as written; the API needs this launch's token.
+  const res = await page.request.post(`${host.origin}/api/importBundle`, {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
     data: `{"bundle":${readFileSync(file, 'utf8')}}`,
   });
   expect(res.ok(), await res.text()).toBe(true);
+  expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
 
   await page.goto(`${host.url}/#/runs/${runId}`);
   const state = page.getByRole('region', { name: 'State' });

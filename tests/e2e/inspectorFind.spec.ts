@@ -27,8 +27,11 @@ test('ledger at 1024×700: column headers, the kind column, filters, go-to-seq e
   await page.goto(`${host.url}/#/runs/${run.run_id}`);
   const ledger = page.getByRole('region', { name: 'Ledger' });
   await expect(ledger.locator('.ledger-head')).toContainText('Record');
-  const total = Number(/([\d,]+) records?/.exec((await ledger.getByLabel('Record count').textContent()) ?? '')![1]!.replace(/,/g, ''));
-  expect(total).toBeGreaterThan(6);
+  // The count fills in once the ledger's first page has loaded.
+  const countNow = async () =>
+    Number(/([\d,]+) records?/.exec((await ledger.getByLabel('Record count').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+  await expect.poll(countNow).toBeGreaterThan(6);
+  const total = await countNow();
   const firstTitle = ledger.getByRole('list', { name: 'Ledger records' }).locator('.ledger-row .title').first();
   await expect(firstTitle).toBeVisible();
   expect((await firstTitle.boundingBox())!.width).toBeGreaterThan(60);

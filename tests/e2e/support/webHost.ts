@@ -123,3 +123,13 @@ export function makeBigRun(dbPath: string, records: number): { runId: string; re
   if (r.status !== 0) throw new Error(`makeBigRun failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { runId: string; records: number };
 }
+
+/** Adds to `dbPath` one run whose start vars hold a note of `mb` MB, stored as an artifact its records reference. */
+export function makeBigArtifactRun(dbPath: string, mb: number): { runId: string } {
+  const r = spawnSync('npx', ['tsx', join(ROOT, 'tests/e2e/support/makeBigArtifactRun.ts'), dbPath, String(mb)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`makeBigArtifactRun failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { runId: string };
+}
