@@ -7,6 +7,7 @@ import type { Command } from '../command';
 import { packageRoot } from '../packageRoot';
 import { UsageError } from '../usageError';
 import { positiveInt } from './runs';
+import { untilSignal } from './untilSignal';
 
 const DEFAULT_STATIC_DIR = join(packageRoot(), 'out/web');
 
@@ -114,16 +115,4 @@ function parsePort(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535, got "${text}"`);
   return n;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }
