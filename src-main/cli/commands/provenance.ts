@@ -283,10 +283,17 @@ function importJsonFile(store: Parameters<typeof importBundle>[0], path: string)
 function readJsonFile(path: string): unknown {
   try {
     const text = readFileSync(path, 'utf8');
-    // A RunHistoryBundle is Python's and may hold NaN / Infinity (kept as Python wrote them);
-    // our bundles are read exactly: 98765432109876543210 or 1.0 import as written, NaN is refused by path.
-    const plain = parsePlainJson(text);
-    return isRunHistoryBundle(plain) ? plain : parseJsonExact(text, 'bundle');
+    // Read exactly, once: 98765432109876543210 or 1.0 import as written. Only a number with no
+    // exact form (NaN, Infinity) needs a second look: Python's RunHistoryBundle may hold them,
+    // kept as Python wrote them; in our bundles they are refused by path.
+    try {
+      return parseJsonExact(text, 'bundle');
+    } catch (err) {
+      if (!(err instanceof NumberNotExactError)) throw err;
+      const plain = parsePlainJson(text);
+      if (isRunHistoryBundle(plain)) return plain;
+      throw err;
+    }
   } catch (err) {
     throw new BundleInvalidError(`${path} is not a JSON bundle: ${(err as Error).message}`, { path });
   }
