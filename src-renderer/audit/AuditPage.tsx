@@ -11,6 +11,7 @@ import { runtimeClient } from '../state/clientRef';
 import { describeError } from '../state/toastStore';
 import { RecordDetail } from '../run/RecordDetail';
 import { recordTitle } from '../run/recordInsight';
+import { ErrorText } from '../shell/ErrorText';
 
 type Report = ApiResponses['verifyBundle'];
 
@@ -112,11 +113,7 @@ export function AuditPage() {
           File: <span className="mono">{fileName}</span>
         </p>
       ) : null}
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      {error ? <ErrorText text={error} /> : null}
       {report ? (
         <p className={report.valid ? 'badge badge-ok' : 'badge badge-bad'} role="status" aria-label="Verification">
           {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} ·{' '}

@@ -1,6 +1,7 @@
 /** "Open folder…": a Python store folder to look at where it is, read-only, followed as it grows. */
 import { useState } from 'react';
 import { useForeignFoldersStore } from './foreignFoldersStore';
+import { ErrorText } from '../shell/ErrorText';
 
 export function OpenFolderDialog({ onClose }: { onClose(): void }) {
   const [path, setPath] = useState('');
@@ -28,11 +29,7 @@ export function OpenFolderDialog({ onClose }: { onClose(): void }) {
             onKeyDown={(e) => e.key === 'Enter' && void submit()}
           />
         </label>
-        {error ? (
-          <p className="inline-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        {error ? <ErrorText text={error} /> : null}
         <div className="modal-actions">
           <button type="button" onClick={onClose}>
             Close

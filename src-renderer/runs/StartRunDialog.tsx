@@ -13,6 +13,7 @@ import { useRunsStore } from '../state/runsStore';
 import { describeError } from '../state/toastStore';
 import { SchemaForm } from './SchemaForm';
 import { stringifyExact } from '../../src-shared/exactJson';
+import { ErrorText } from '../shell/ErrorText';
 
 type Mode = 'form' | 'json';
 
@@ -125,11 +126,7 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
           <input type="checkbox" checked={stepMode} onChange={(e) => setStepMode(e.target.checked)} />
           Start in step mode
         </label>
-        {error ? (
-          <p className="inline-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        {error ? <ErrorText text={error} /> : null}
         <div className="modal-actions">
           <button type="button" onClick={onClose}>
             Close

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { LlmMode } from '../../src-shared/types';
 import { useSettingsStore } from '../state/settingsStore';
+import { ErrorText } from '../shell/ErrorText';
 
 export function SettingsPage() {
   const settings = useSettingsStore((s) => s.settings);
@@ -40,11 +41,7 @@ export function SettingsPage() {
   return (
     <section className="page settings-page" aria-label="Settings">
       <h1>Settings</h1>
-      {error ? (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      {error ? <ErrorText text={error} /> : null}
       <form
         className="settings-form"
         onSubmit={(e) => {

@@ -8,6 +8,7 @@ import { canonicalJson } from '../../src-shared/canonicalJson';
 import { runtimeClient } from '../state/clientRef';
 import { describeError } from '../state/toastStore';
 import { readJsonExact, stringifyExact } from '../../src-shared/exactJson';
+import { ErrorText } from './ErrorText';
 
 const PREVIEW_CHARS = 200_000;
 
@@ -32,11 +33,7 @@ export function ArtifactViewer({ artifactRef, onClose }: { artifactRef: string; 
         <p className="mono muted" title={artifactRef}>
           {artifactRef}
         </p>
-        {error ? (
-          <p className="inline-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        {error ? <ErrorText text={error} /> : null}
         {content ? (
           <p className="muted">
             {content.mime} · {content.size.toLocaleString()} bytes

@@ -141,7 +141,11 @@ describe('audit page', () => {
     render(<AuditPage />);
     const file = new File(['not json'], 'x.json');
     await act(async () => fireEvent.change(screen.getByLabelText('Bundle file'), { target: { files: [file] } }));
-    expect((await screen.findByRole('alert')).textContent).toContain('BUNDLE_INVALID: not JSON');
+    // In words, with the code kept for hover and copy (ErrorText), not shown as the message.
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Not JSON');
+    expect(alert.textContent).not.toContain('BUNDLE_INVALID:');
+    expect(alert.getAttribute('data-code')).toBe('BUNDLE_INVALID');
     expect(client.calls).toEqual([]);
   });
 });
