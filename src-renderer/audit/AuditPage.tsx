@@ -169,7 +169,8 @@ export function AuditPage() {
         <p className={report.valid ? 'badge badge-ok' : 'badge badge-bad'} role="status" aria-label="Verification">
           {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} ·{' '}
           {/* The trust sentence has its own badge below. */}
-          {report.trustMessage ? report.message.replace(`; ${report.trustMessage}`, '') : report.message}
+          {/* "Chain valid · 5 records, …", not "Chain valid · valid: 5 records". */}
+          {(report.trustMessage ? report.message.replace(`; ${report.trustMessage}`, '') : report.message).replace(/^valid: /, '')}
         </p>
       ) : null}
       {report?.valid ? (
@@ -186,7 +187,15 @@ export function AuditPage() {
           Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {count(recordCount, 'record')}
         </p>
       ) : null}
-      <ul className="audit-records">
+      {records.length ? (
+        <div className="ledger-row ledger-head audit-head" role="presentation" aria-hidden="true">
+          <span className="seq">Seq</span>
+          <span className="node">Node</span>
+          <span className="title">Record</span>
+          <span className="hash">Hash</span>
+        </div>
+      ) : null}
+      <ul className="audit-records" aria-label="Bundle records">
         {records.slice(0, BUNDLE_PREVIEW_RECORDS).map((r, i) => (
           <li key={i}>
             <button type="button" className="ledger-row" aria-expanded={open === i} onClick={() => setOpen(open === i ? null : i)}>
