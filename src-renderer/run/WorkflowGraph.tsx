@@ -144,7 +144,11 @@ export function WorkflowGraph() {
     })),
   );
   // The exact branches taken, while the whole ledger is loaded (short runs); else "both ends visited".
-  const moves = useMemo(() => movesTaken(records, total, countSuperseded ? [] : superseded), [records, total, superseded, countSuperseded]);
+  const currentNode = view?.state.current_node ?? null;
+  const moves = useMemo(
+    () => movesTaken(records, total, countSuperseded ? [] : superseded, currentNode),
+    [records, total, superseded, countSuperseded, currentNode],
+  );
   const { nodes, edges } = useMemo(() => {
     if (!view || !workflow) return { nodes: [] as Node<WfNodeData>[], edges: [] as Edge<WfEdgeData>[] };
     // After a restore the path and visits leave out the rolled-back branch (unless asked for).

@@ -110,6 +110,8 @@ export function movesTaken(
   records: ReadonlyMap<number, LedgerRecord>,
   total: number,
   superseded: readonly [number, number][] = [],
+  /** The run's node now: a transition's record is at its source, so the last move shows only here. */
+  currentNode: string | null = null,
 ): Set<string> | null {
   if (total === 0 || records.size < total) return null;
   const moves = new Set<string>();
@@ -123,6 +125,7 @@ export function movesTaken(
     if (prev !== null && prev !== node) moves.add(`${prev}->${node}`);
     prev = node;
   }
+  if (prev !== null && currentNode !== null && currentNode !== prev) moves.add(`${prev}->${currentNode}`);
   return moves;
 }
 

@@ -155,6 +155,9 @@ describe('graph model', () => {
     expect(byId.get('route->done')).toMatchObject({ label: 'rejected', condition: null, taken: false });
     expect(byId.get('ask->route')).toMatchObject({ label: null, taken: true });
     expect(m.edges.filter((e) => e.taken).map((e) => e.id)).toEqual(['ask->route', 'route->act', 'act->done']);
+    // Halted right after a transition (its record is at the source): the move to the node it is at counts.
+    const halted = new Map([...records].filter(([seq]) => seq <= 3));
+    expect([...movesTaken(halted, halted.size, [], 'act')!]).toEqual(['ask->route', 'route->act']);
     // Without the whole ledger loaded the rule falls back to "both ends visited".
     expect(movesTaken(new Map([...records].slice(1)), records.size)).toBeNull();
     // A rolled-back branch (records strictly between a restore's ends) is not the path.
