@@ -204,7 +204,7 @@ export function AuditPage() {
               <span className="title">{recordTitle(r)}</span>
               <span className="hash">{String(r.record_hash ?? '').slice(0, 10)}</span>
             </button>
-            {open === i ? <RecordDetail record={r} /> : null}
+            {open === i ? <RecordDetail record={r} inBundle /> : null}
           </li>
         ))}
       </ul>

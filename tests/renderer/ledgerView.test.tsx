@@ -173,6 +173,11 @@ describe('audit page', () => {
     expect(client.calls).toEqual([]); // nothing posted: the file went by its own path
     expect(screen.getByText('run_started')).toBeTruthy();
     expect(screen.getByText(/3 records/)).toBeTruthy();
+    // A bundle's record is not in this database: no links to it, no time travel from it.
+    fireEvent.click(screen.getByRole('button', { name: /#0/ }));
+    expect(screen.getByLabelText('Record 0')).toBeTruthy();
+    expect(screen.queryByText('Restore to here…')).toBeNull();
+    expect(screen.queryByText(/Link to record/)).toBeNull();
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open bundle…' })));
     expect(picked).toEqual(['dialog']);
