@@ -265,6 +265,15 @@ export interface WorkflowNodeInfo {
   label: string;
   kind: string;
   next: string[];
+  /** Labels the workflow declares on some of `next` (absent: none, as for a graph drawn from a ledger). */
+  edge_labels?: WorkflowEdgeLabel[];
+}
+
+/** The label on the edge to `target`, and when it is taken in words (null: not said). */
+export interface WorkflowEdgeLabel {
+  target: string;
+  label: string;
+  condition: string | null;
 }
 
 export interface WorkflowInfo {

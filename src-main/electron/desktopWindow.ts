@@ -3,11 +3,19 @@
  * from this window's top frame on an app page), host events forwarded to the page, and
  * the waiting-runs title and notifications.
  */
-import { BrowserWindow, ipcMain, type WebPreferences } from 'electron';
+import { BrowserWindow, dialog, ipcMain, type WebPreferences } from 'electron';
 import type { ApiHandlers } from '../../src-shared/api';
 import type { EventSource } from '../transport/eventSource';
 import { APP_NAME } from '../transport/appDataFolder';
-import { forwardEvents, isAppUrl, registerIpc, trustedSender, type AppPages, type IpcMainLike } from '../transport/ipc/index';
+import {
+  forwardEvents,
+  isAppUrl,
+  registerBundleFileIpc,
+  registerIpc,
+  trustedSender,
+  type AppPages,
+  type IpcMainLike,
+} from '../transport/ipc/index';
 import { watchAttention } from './attention';
 import { hardenWebContents } from './security';
 
@@ -46,7 +54,17 @@ export function createDesktopWindow(opts: DesktopWindowOptions): { window: Brows
   const isAppPage = (url: string) => isAppUrl(url, opts.pages);
   hardenWebContents(window.webContents, isAppPage);
   const contentsId = () => (window.isDestroyed() ? null : window.webContents.id);
-  const offIpc = registerIpc(ipcMain as unknown as IpcMainLike, opts.handlers, trustedSender(contentsId, isAppPage));
+  const isTrusted = trustedSender(contentsId, isAppPage);
+  const offIpc = registerIpc(ipcMain as unknown as IpcMainLike, opts.handlers, isTrusted);
+  // Bundles are read from disk here: the page sends a path or has this process ask for one.
+  const offBundleFiles = registerBundleFileIpc(ipcMain as unknown as IpcMainLike, opts.handlers, isTrusted, async () => {
+    const picked = await dialog.showOpenDialog(window, {
+      title: 'Open bundle',
+      properties: ['openFile'],
+      filters: [{ name: 'AbstractRuntime bundle', extensions: ['json'] }],
+    });
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
   const offEvents = forwardEvents(opts.events, window.webContents);
   const offAttention = watchAttention(window, opts.events, opts.handlers);
   let disposed = false;
@@ -54,6 +72,7 @@ export function createDesktopWindow(opts: DesktopWindowOptions): { window: Brows
     if (disposed) return;
     disposed = true;
     offIpc();
+    offBundleFiles();
     offEvents();
     offAttention();
   };

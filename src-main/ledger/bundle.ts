@@ -15,6 +15,7 @@ import { ledgerRows, type SignedHeadSource } from './verifyRunLedger';
 import { parseBundle } from './bundleSchema';
 import type { BundleArtifact, BundleRecord, ExportBundle } from './bundleFormat';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from './bundleFormat';
+import { isPlainBase64, streamedArtifact, type StreamedArtifact } from './bundleFile';
 
 export type { ExportBundle } from './bundleFormat';
 
@@ -110,9 +111,11 @@ function misplaced(bundle: ExportBundle, report: VerifyReport): VerifyReport | n
 function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyReport | null {
   const present = new Map(bundle.artifacts.map((a) => [a.ref, a]));
   const vouched = recordedArtifactRefs(bundle.records);
-  for (const a of bundle.artifacts) {
-    const bytes = Buffer.from(a.base64, 'base64');
-    if (`sha256:${sha256Hex(bytes)}` !== a.ref || bytes.byteLength !== a.size)
+  for (const [i, a] of bundle.artifacts.entries()) {
+    const content = artifactContent(bundle, i, a);
+    if (!content.plain)
+      return invalid(report, firstSeqReferencing(bundle, a.ref), 'malformed', `artifact ${a.ref}: its content is not plain base64 text`);
+    if (content.ref !== a.ref || content.size !== a.size)
       return invalid(
         report,
         firstSeqReferencing(bundle, a.ref),
@@ -136,6 +139,15 @@ function checkArtifacts(bundle: ExportBundle, report: VerifyReport): VerifyRepor
       if (!present.has(ref))
         return invalid(report, r.seq, 'malformed', `record ${r.seq} references artifact ${ref}, which is missing from the bundle`);
   return null;
+}
+
+/** The artifact's hash and size: streamed past when the bundle was read from a file (bundleFile.ts), else decoded here. */
+function artifactContent(bundle: ExportBundle, index: number, a: BundleArtifact): StreamedArtifact {
+  const streamed = streamedArtifact(bundle, index);
+  if (streamed) return streamed;
+  if (!isPlainBase64(a.base64)) return { ref: '', size: 0, plain: false };
+  const bytes = Buffer.from(a.base64, 'base64');
+  return { ref: `sha256:${sha256Hex(bytes)}`, size: bytes.byteLength, plain: true };
 }
 
 interface RecordedRef {

@@ -13,6 +13,7 @@ import type { ArtifactStore, RuntimeStore, SnapshotStore } from '../runtime/cont
 import type { ExportBundle } from './bundle';
 import { verifyBundle } from './bundle';
 import { parseBundle } from './bundleSchema';
+import { isStreamedBundle } from './bundleFile';
 import { writeImportedRun, type ImportResult } from './importRun';
 
 type ImportStore = RuntimeStore &
@@ -20,6 +21,8 @@ type ImportStore = RuntimeStore &
   Partial<ArtifactStore> & { saveSignedHead?(h: SignedHead): void; getSignedHead?(runId: string): SignedHead | null };
 
 export function importBundle(store: ImportStore, input: unknown, opts: { now?: Date; path?: string | null } = {}): ImportResult {
+  // Its artifacts were hashed and dropped while it was read: there is nothing to store.
+  if (isStreamedBundle(input)) throw new ImportError('a bundle read for verification only cannot be imported: import it from its file');
   const bundle = parseBundle(input);
   const report = verifyBundle(bundle);
   if (!report.valid)

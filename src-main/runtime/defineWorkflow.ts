@@ -1,7 +1,8 @@
 import { InvalidWorkflowError, WorkflowNotFoundError } from '../../src-shared/errors';
 import { findNonJsonPath, isJsonObject } from '../../src-shared/json';
 import { validateJsonSchema } from '../../src-shared/jsonSchema';
-import type { NodeDefinition, WorkflowDefinition, WorkflowRegistry, WorkflowSpec } from './contracts';
+import type { EdgeLabel, NodeDefinition, WorkflowDefinition, WorkflowRegistry, WorkflowSpec } from './contracts';
+import { EDGE_CONDITION_MAX, EDGE_LABEL_MAX } from './workflowContract';
 
 export type NodeList = (NodeDefinition & { id: string })[];
 export type WorkflowInput = Omit<WorkflowSpec, 'nodes'> & { nodes: WorkflowSpec['nodes'] | NodeList };
@@ -24,7 +25,8 @@ export function defineWorkflow(spec: WorkflowInput): WorkflowDefinition {
   if (spec.inputSchema !== undefined) checkInputSchema(spec, where);
   const frozenNodes: Record<string, NodeDefinition> = {};
   for (const [id, node] of Object.entries(nodes)) {
-    frozenNodes[id] = Object.freeze({ ...node, next: Object.freeze([...(node.next ?? [])]) as string[] });
+    const edgeLabels = node.edgeLabels === undefined ? {} : { edgeLabels: normalizeEdgeLabels(node, id, where) };
+    frozenNodes[id] = Object.freeze({ ...node, next: Object.freeze([...(node.next ?? [])]) as string[], ...edgeLabels });
   }
   return Object.freeze({ ...spec, nodes: Object.freeze(frozenNodes), validated: true as const });
 }
@@ -41,6 +43,39 @@ function checkInputSchema(spec: WorkflowInput, where: string): void {
   const problems = validateJsonSchema(spec.defaultVars ?? {}, schema, 'defaultVars').filter((p) => !p.endsWith('is required'));
   if (problems.length)
     throw new InvalidWorkflowError(`${where}: defaultVars do not match inputSchema: ${problems.join('; ')}`, { path: 'defaultVars' });
+}
+
+/** Every label names one of the node's own edges and is short plain text, so the graph can draw it. */
+function normalizeEdgeLabels(node: NodeDefinition, id: string, where: string): Record<string, EdgeLabel> {
+  const labels: unknown = node.edgeLabels;
+  const at = `${where}: node "${id}" edgeLabels`;
+  if (!labels || typeof labels !== 'object' || Array.isArray(labels))
+    throw new InvalidWorkflowError(`${at} must be an object of labels by target node id`, { nodeId: id });
+  const out: Record<string, EdgeLabel> = Object.create(null) as Record<string, EdgeLabel>;
+  for (const [target, value] of Object.entries(labels)) {
+    if (!(node.next ?? []).includes(target))
+      throw new InvalidWorkflowError(`${at} labels "${target}", which is not one of its declared edges [${(node.next ?? []).join(', ')}]`, {
+        nodeId: id,
+        target,
+      });
+    const spec: unknown = typeof value === 'string' ? { label: value } : value;
+    const { label, when } = (spec ?? {}) as { label?: unknown; when?: unknown };
+    if (typeof label !== 'string' || !label.trim() || label.length > EDGE_LABEL_MAX)
+      throw new InvalidWorkflowError(`${at}.${target}: the label must be text of 1 to ${EDGE_LABEL_MAX} characters`, {
+        nodeId: id,
+        target,
+      });
+    if (when !== undefined && (typeof when !== 'string' || !when.trim() || when.length > EDGE_CONDITION_MAX))
+      throw new InvalidWorkflowError(`${at}.${target}: "when" must be text of 1 to ${EDGE_CONDITION_MAX} characters`, {
+        nodeId: id,
+        target,
+      });
+    const extra = Object.keys(spec as object).filter((k) => k !== 'label' && k !== 'when');
+    if (extra.length)
+      throw new InvalidWorkflowError(`${at}.${target}: unknown field "${extra[0]}" (a label has label and when)`, { nodeId: id, target });
+    out[target] = Object.freeze(when === undefined ? { label } : { label, when });
+  }
+  return Object.freeze(out);
 }
 
 function normalizeNodes(nodes: WorkflowInput['nodes'], where: string): Record<string, NodeDefinition> {

@@ -34,10 +34,26 @@ export interface NodeContext {
 
 export type NodeHandler = (run: Readonly<RunState>, ctx: NodeContext) => StepPlan | Promise<StepPlan>;
 
+/** What the inspector writes on a declared edge: a short name and, optionally, the condition in words. */
+export interface EdgeLabel {
+  /** A few words on the edge, e.g. "approved" (at most EDGE_LABEL_MAX characters). */
+  label: string;
+  /** When this edge is taken, in words, e.g. `the answer is "approve"` (shown on hover). */
+  when?: string;
+}
+
+export const EDGE_LABEL_MAX = 32;
+export const EDGE_CONDITION_MAX = 160;
+
 export interface NodeDefinition {
   handler: NodeHandler;
   /** The nodes a plan may go to: what the inspector draws; any other target is refused. */
   next?: string[];
+  /**
+   * Labels for some of the `next` edges, by target node id (a string is the label alone).
+   * Display only: the handler's plan still decides which edge is taken.
+   */
+  edgeLabels?: Record<string, string | EdgeLabel>;
   label?: string;
   kind?: string;
   retry?: RetryPolicy;

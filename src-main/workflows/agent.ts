@@ -70,6 +70,10 @@ export const agentWorkflow = defineWorkflow({
       label: 'Tool calls?',
       kind: 'decision',
       next: ['act', 'done'],
+      edgeLabels: {
+        act: { label: 'tool calls', when: 'the reply asks for tools and fewer than maxTurns turns were taken' },
+        done: { label: 'answer', when: 'the reply asks for no tool, or maxTurns is reached' },
+      },
       handler: (run): StepPlan => {
         const turns = num(run.vars.turns, 0) + 1;
         const calls = toolCallsOf(run.vars.llm);

@@ -38,6 +38,10 @@ export const approvalWorkflow = defineWorkflow({
       label: 'Approved?',
       kind: 'decision',
       next: ['act', 'done'],
+      edgeLabels: {
+        act: { label: 'approved', when: 'the answer is "approve"' },
+        done: { label: 'rejected', when: 'any other answer' },
+      },
       handler: (run) => ({ next: answerText(run.vars.answer) === 'approve' ? 'act' : 'done' }),
     },
     act: {

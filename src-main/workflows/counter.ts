@@ -18,6 +18,7 @@ export const counterWorkflow = defineWorkflow({
       label: 'Count',
       kind: 'step',
       next: ['count', 'done'],
+      edgeLabels: { count: { label: 'again', when: 'i < n' }, done: { label: 'counted', when: 'i has reached n' } },
       handler: (run) => {
         const n = typeof run.vars.n === 'number' ? run.vars.n : 10;
         const i = typeof run.vars.i === 'number' ? run.vars.i : 0;

@@ -27,6 +27,10 @@ export const sideEffectWorkflow = defineWorkflow({
       label: 'Append a line',
       kind: 'tool_calls',
       next: ['advance', 'done'],
+      edgeLabels: {
+        advance: { label: 'appended', when: 'fewer than n lines so far: one more is appended' },
+        done: { label: 'all written', when: 'n lines have been appended' },
+      },
       onEffectError: 'fail',
       handler: (run) => {
         const n = typeof run.vars.n === 'number' ? run.vars.n : 3;

@@ -1,9 +1,14 @@
 /**
  * Open an exported bundle from disk, verify it offline in the main process (`verifyBundle`:
- * no network, nothing imported), and browse its records read-only.
+ * no network, nothing imported), and browse its records read-only. Where the carrier can
+ * (web host, Electron) the page never holds the file: the host verifies it from disk and
+ * sends back the report and the first records (a BundleFileVerdict).
  */
 import { useState } from 'react';
 import type { ApiResponses } from '../../src-shared/api';
+import { BUNDLE_PREVIEW_RECORDS, type BundleFileVerdict } from '../../src-shared/bundleFile';
+import { BundleInvalidError, ImportError } from '../../src-shared/errors';
+import { count } from '../shell/plural';
 import { parseJsonExact, readJsonExact } from '../../src-shared/exactJson';
 import type { LedgerRecord } from '../../src-shared/types';
 import { JsonView } from '../shell/JsonView';
@@ -14,6 +19,15 @@ import { recordTitle } from '../run/recordInsight';
 import { ErrorText } from '../shell/ErrorText';
 
 type Report = ApiResponses['verifyBundle'];
+
+interface Loaded {
+  report: Report;
+  /** The bundle's records as exported rows (at most BUNDLE_PREVIEW_RECORDS when the host read the file). */
+  rows: unknown[];
+  recordCount: number;
+  /** The parsed bundle, when the page read the file itself. */
+  bundle: unknown;
+}
 
 function readText(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -64,53 +78,90 @@ const emptyRecord: Partial<LedgerRecord> = {
 
 export function AuditPage() {
   const [fileName, setFileName] = useState<string | null>(null);
-  const [bundle, setBundle] = useState<unknown>(null);
-  const [report, setReport] = useState<Report | null>(null);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const client = runtimeClient();
 
-  const load = async (file: File) => {
-    setFileName(file.name);
-    setReport(null);
+  const start = (name: string | null) => {
+    setFileName(name);
+    setLoaded(null);
     setError(null);
     setOpen(null);
-    let text: string;
+    setBusy(true);
+  };
+  const fromVerdict = (verdict: BundleFileVerdict): Loaded => ({
+    report: verdict,
+    rows: verdict.preview?.records ?? [],
+    recordCount: verdict.preview?.recordCount ?? 0,
+    bundle: null,
+  });
+  const load = async (file: File) => {
+    start(file.name);
     try {
-      text = await readText(file);
-    } catch (err) {
-      setBundle(null);
-      return setError(`IMPORT_FAILED: cannot read ${file.name} (${(err as Error).message})`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = parseJsonExact(text, 'bundle');
-    } catch (err) {
-      setBundle(null);
-      return setError(`BUNDLE_INVALID: not JSON (${(err as Error).message})`);
-    }
-    setBundle(parsed);
-    try {
-      // Streamed where the carrier can (a 100 MB bundle exceeds the web API's request limit).
-      const client = runtimeClient();
-      setReport(client.verifyBundleFile ? await client.verifyBundleFile(file) : await client.call('verifyBundle', { bundle: parsed }));
+      setLoaded(client.verifyBundleFile ? fromVerdict(await client.verifyBundleFile(file)) : await readAndVerify(file));
     } catch (err) {
       setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pick = async () => {
+    if (!client.openBundleFile) return;
+    try {
+      const picked = await client.openBundleFile();
+      if (!picked) return;
+      start(picked.fileName);
+      setLoaded(fromVerdict(picked));
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
     }
   };
   // Only what verified is shown: an invalid bundle's records, run id and workflow are the attacker's words.
-  const records = report?.valid ? bundleRecords(bundle) : [];
+  const report = loaded?.report ?? null;
+  const records = report?.valid ? bundleRecords({ records: loaded!.rows }) : [];
+  const recordCount = report?.valid ? loaded!.recordCount : 0;
 
   return (
-    <section className="page audit-page" aria-label="Audit">
+    <section
+      className={`page audit-page${dragging ? ' dragging' : ''}`}
+      aria-label="Audit"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const file = e.dataTransfer.files[0];
+        if (file) void load(file);
+      }}
+    >
       <h1>Audit a bundle</h1>
-      <p className="muted">The bundle is verified by the runtime on this machine, offline; it is not imported.</p>
-      <label>
-        Bundle file
-        <input type="file" accept=".json,application/json" onChange={(e) => e.target.files?.[0] && void load(e.target.files[0])} />
-      </label>
+      <p className="muted">
+        The bundle is verified by the runtime on this machine, offline; it is not imported. Choose a file or drop one on this page.
+      </p>
+      <div className="audit-open">
+        {client.openBundleFile ? (
+          <button type="button" className="primary" onClick={() => void pick()}>
+            Open bundle…
+          </button>
+        ) : null}
+        <label>
+          Bundle file
+          <input type="file" accept=".json,application/json" onChange={(e) => e.target.files?.[0] && void load(e.target.files[0])} />
+        </label>
+      </div>
       {fileName ? (
         <p>
           File: <span className="mono">{fileName}</span>
+          {busy ? <span className="muted"> · verifying…</span> : null}
         </p>
       ) : null}
       {error ? <ErrorText text={error} /> : null}
@@ -118,7 +169,8 @@ export function AuditPage() {
         <p className={report.valid ? 'badge badge-ok' : 'badge badge-bad'} role="status" aria-label="Verification">
           {report.valid ? 'Chain valid' : `Chain broken at seq ${report.firstBadSeq ?? '?'} (${report.reason ?? 'unknown'})`} ·{' '}
           {/* The trust sentence has its own badge below. */}
-          {report.trustMessage ? report.message.replace(`; ${report.trustMessage}`, '') : report.message}
+          {/* "Chain valid · 5 records, …", not "Chain valid · valid: 5 records". */}
+          {(report.trustMessage ? report.message.replace(`; ${report.trustMessage}`, '') : report.message).replace(/^valid: /, '')}
         </p>
       ) : null}
       {report?.valid ? (
@@ -132,11 +184,19 @@ export function AuditPage() {
       ) : null}
       {report?.valid ? (
         <p className="muted">
-          Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {records.length} records
+          Run {report.runId ?? '?'} · workflow {report.workflowId ?? '?'} · {count(recordCount, 'record')}
         </p>
       ) : null}
-      <ul className="audit-records">
-        {records.slice(0, 2000).map((r, i) => (
+      {records.length ? (
+        <div className="ledger-row ledger-head audit-head" role="presentation" aria-hidden="true">
+          <span className="seq">Seq</span>
+          <span className="node">Node</span>
+          <span className="title">Record</span>
+          <span className="hash">Hash</span>
+        </div>
+      ) : null}
+      <ul className="audit-records" aria-label="Bundle records">
+        {records.slice(0, BUNDLE_PREVIEW_RECORDS).map((r, i) => (
           <li key={i}>
             <button type="button" className="ledger-row" aria-expanded={open === i} onClick={() => setOpen(open === i ? null : i)}>
               <span className="seq">#{r.seq ?? i}</span>
@@ -144,12 +204,35 @@ export function AuditPage() {
               <span className="title">{recordTitle(r)}</span>
               <span className="hash">{String(r.record_hash ?? '').slice(0, 10)}</span>
             </button>
-            {open === i ? <RecordDetail record={r} /> : null}
+            {open === i ? <RecordDetail record={r} inBundle /> : null}
           </li>
         ))}
       </ul>
-      {records.length > 2000 ? <p className="muted">Showing the first 2,000 of {records.length} records.</p> : null}
-      {report?.valid && bundle && records.length === 0 ? <JsonView value={bundle} label="Bundle" /> : null}
+      {recordCount > BUNDLE_PREVIEW_RECORDS ? (
+        <p className="muted">
+          Showing the first {BUNDLE_PREVIEW_RECORDS.toLocaleString('en-US')} of {count(recordCount, 'record')}.
+        </p>
+      ) : null}
+      {report?.valid && loaded?.bundle && recordCount === 0 ? <JsonView value={loaded.bundle} label="Bundle" /> : null}
     </section>
   );
+}
+
+/** Where the carrier has no file path (an in-memory host): the page reads and parses the file, then posts it. */
+async function readAndVerify(file: File): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readText(file);
+  } catch (err) {
+    throw new ImportError(`cannot read ${file.name} (${(err as Error).message})`);
+  }
+  let bundle: unknown;
+  try {
+    bundle = parseJsonExact(text, 'bundle');
+  } catch (err) {
+    throw new BundleInvalidError(`not JSON (${(err as Error).message})`);
+  }
+  const report = await runtimeClient().call('verifyBundle', { bundle });
+  const rows = (bundle as { records?: unknown }).records;
+  return { report, rows: Array.isArray(rows) ? rows : [], recordCount: Array.isArray(rows) ? rows.length : 0, bundle };
 }

@@ -32,7 +32,7 @@ export function OpenFolderDialog({ onClose }: { onClose(): void }) {
         {error ? <ErrorText text={error} /> : null}
         <div className="modal-actions">
           <button type="button" onClick={onClose}>
-            Close
+            Cancel
           </button>
           <button type="button" className="primary" disabled={!path.trim()} onClick={() => void submit()}>
             Open

@@ -67,6 +67,7 @@ export function ControlsBar() {
           <ConfirmDialog
             title="Cancel this run?"
             confirmLabel="Cancel the run"
+            dismissLabel="Keep the run"
             onCancel={() => setConfirmCancel(false)}
             onConfirm={() => {
               setConfirmCancel(false);

@@ -8,7 +8,8 @@ import { useRunViewStore } from '../state/runViewStore';
 import { TimeTravelDialog, type TravelAction } from './TimeTravelDialog';
 import { latencyMs, llmInsight, toolInsight } from './recordInsight';
 
-export function RecordDetail({ record }: { record: LedgerRecord }) {
+/** `inBundle`: a record read from a bundle being audited — not in this database, so nothing to link to or travel from. */
+export function RecordDetail({ record, inBundle = false }: { record: LedgerRecord; inBundle?: boolean }) {
   const [travel, setTravel] = useState<TravelAction | null>(null);
   const resumable = useRunViewStore((s) => s.view?.resumable ?? false);
   const llm = llmInsight(record);
@@ -16,28 +17,30 @@ export function RecordDetail({ record }: { record: LedgerRecord }) {
   const ms = latencyMs(record);
   return (
     <div className="record-detail" aria-label={`Record ${record.seq}`}>
-      <div className="record-links">
-        <a href={recordHref(record.run_id, record.seq)}>Link to record #{record.seq}</a>
-        <button type="button" className="link" onClick={() => void copyLink(record)}>
-          Copy link
-        </button>
-        <a href={compareHref(`${record.run_id}@${record.seq}`, record.run_id)}>Compare this state with now</a>
-        <span className="spacer" />
-        {canRebuildAfter(record) ? (
-          <>
-            <button type="button" disabled={!resumable} onClick={() => setTravel('restore')}>
-              Restore to here…
-            </button>
-            <button type="button" disabled={!resumable} onClick={() => setTravel('fork')}>
-              Fork from here…
-            </button>
-          </>
-        ) : (
-          <span className="muted" title="Inside a step the state cannot be rebuilt: use the record that ends the step">
-            no time travel from inside a step
-          </span>
-        )}
-      </div>
+      {inBundle ? null : (
+        <div className="record-links">
+          <a href={recordHref(record.run_id, record.seq)}>Link to record #{record.seq}</a>
+          <button type="button" className="link" onClick={() => void copyLink(record)}>
+            Copy link
+          </button>
+          <a href={compareHref(`${record.run_id}@${record.seq}`, record.run_id)}>Compare this state with now</a>
+          <span className="spacer" />
+          {canRebuildAfter(record) ? (
+            <>
+              <button type="button" disabled={!resumable} onClick={() => setTravel('restore')}>
+                Restore to here…
+              </button>
+              <button type="button" disabled={!resumable} onClick={() => setTravel('fork')}>
+                Fork from here…
+              </button>
+            </>
+          ) : (
+            <span className="muted" title="Inside a step the state cannot be rebuilt: use the record that ends the step">
+              no time travel from inside a step
+            </span>
+          )}
+        </div>
+      )}
       {travel ? <TimeTravelDialog runId={record.run_id} seq={record.seq} action={travel} onClose={() => setTravel(null)} /> : null}
       <dl className="kv">
         <dt>kind</dt>

@@ -169,7 +169,7 @@ export function TimeTravelDialog({ runId, seq, action, onClose }: { runId: strin
         ) : null}
         <div className="modal-actions">
           <button type="button" onClick={onClose}>
-            Back
+            Cancel
           </button>
           <button
             type="button"

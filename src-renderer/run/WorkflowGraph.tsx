@@ -1,12 +1,28 @@
 /** The workflow drawn with React Flow: per-node status, visits, breakpoints, and the path taken. */
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import {
+  Background,
+  BaseEdge,
+  Controls,
+  EdgeLabelRenderer,
+  getBezierPath,
+  getSmoothStepPath,
+  Handle,
+  MarkerType,
+  Position,
+  ReactFlow,
+  type Edge,
+  type EdgeProps,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useRunViewStore } from '../state/runViewStore';
 import { liveStepCounts, useLedgerStore } from '../state/ledgerStore';
-import { erroredNodes, graphModel, layoutWorkflow, type GraphNodeModel } from './graphModel';
+import { erroredNodes, graphModel, layoutGraph, movesTaken, type GraphEdgeModel, type GraphNodeModel } from './graphModel';
 
 type WfNodeData = GraphNodeModel & { selected: boolean } & Record<string, unknown>;
+type WfEdgeData = GraphEdgeModel & Record<string, unknown>;
 
 const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
   return (
@@ -25,9 +41,12 @@ const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
         <span>
           {data.kind}
           {data.selfLoop ? (
-            <span className="loop" title="Loops back to itself">
+            <span
+              className="loop"
+              title={`Loops back to itself${data.selfLoopLabel ? `: ${data.selfLoopLabel.label}${data.selfLoopLabel.condition ? ` (when ${data.selfLoopLabel.condition})` : ''}` : ''}`}
+            >
               {' '}
-              ↻
+              ↻{data.selfLoopLabel ? ` ${data.selfLoopLabel.label}` : ''}
             </span>
           ) : null}
         </span>
@@ -43,37 +62,116 @@ const WfNode = memo(function WfNode({ data }: NodeProps<Node<WfNodeData>>) {
   );
 });
 
+/**
+ * A forward edge follows the route the layout found (so neither it nor its label crosses a
+ * node); a loop runs round the right side. A label is HTML over the graph: readable at any
+ * zoom, with the condition on hover, and marked when its branch was taken.
+ */
+const WfEdge = memo(function WfEdge(props: EdgeProps<Edge<WfEdgeData>>) {
+  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd, style } = props;
+  let path: string;
+  let labelX: number;
+  let labelY: number;
+  if (data?.loop) {
+    [path, labelX, labelY] = getSmoothStepPath({
+      sourceX,
+      sourceY,
+      targetX,
+      targetY,
+      sourcePosition,
+      targetPosition,
+      offset: data.loopOffset,
+    });
+  } else if (data?.route) {
+    path = throughPoints([{ x: sourceX, y: sourceY }, ...data.route.bends, { x: targetX, y: targetY }]);
+    const mid = data.route.labelAt ?? { x: (sourceX + targetX) / 2, y: (sourceY + targetY) / 2 };
+    labelX = mid.x;
+    labelY = mid.y;
+  } else {
+    [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  }
+  return (
+    <>
+      <BaseEdge id={props.id} path={path} markerEnd={markerEnd} style={style} />
+      {data?.label ? (
+        <EdgeLabelRenderer>
+          <div
+            className={`edge-label nodrag nopan${data.taken ? ' taken' : ''}`}
+            data-edge={props.id}
+            data-taken={data.taken}
+            title={`${data.label}${data.condition ? `: when ${data.condition}` : ''}${data.taken ? ' · taken' : ' · not taken'}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {data.taken ? '✓ ' : ''}
+            {data.label}
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
+    </>
+  );
+});
+
+/** A smooth curve through every point (Catmull-Rom as cubic Béziers). */
+function throughPoints(p: { x: number; y: number }[]): string {
+  let d = `M ${p[0]!.x},${p[0]!.y}`;
+  for (let i = 0; i < p.length - 1; i++) {
+    const a = p[Math.max(0, i - 1)]!;
+    const b = p[i]!;
+    const c = p[i + 1]!;
+    const e = p[Math.min(p.length - 1, i + 2)]!;
+    d += ` C ${b.x + (c.x - a.x) / 6},${b.y + (c.y - a.y) / 6} ${c.x - (e.x - b.x) / 6},${c.y - (e.y - b.y) / 6} ${c.x},${c.y}`;
+  }
+  return d;
+}
+
 const nodeTypes = { wf: WfNode };
+const edgeTypes = { wf: WfEdge };
 
 export function WorkflowGraph() {
   const { view, selectedNode, selectNode } = useRunViewStore(
     useShallow((s) => ({ view: s.view, selectedNode: s.selectedNode, selectNode: s.selectNode })),
   );
   const workflow = view?.workflow ?? null;
-  const positions = useMemo(() => (workflow ? layoutWorkflow(workflow) : new Map()), [workflow]);
+  const layout = useMemo(() => (workflow ? layoutGraph(workflow) : { positions: new Map(), routes: new Map() }), [workflow]);
   const records = useLedgerStore((s) => s.records);
   const errored = useMemo(() => erroredNodes(records.values()), [records]);
-  const { supersededCounts, countSuperseded } = useLedgerStore(
-    useShallow((s) => ({ supersededCounts: s.supersededCounts, countSuperseded: s.countSuperseded })),
+  const { supersededCounts, countSuperseded, total, superseded } = useLedgerStore(
+    useShallow((s) => ({
+      supersededCounts: s.supersededCounts,
+      countSuperseded: s.countSuperseded,
+      total: s.total,
+      superseded: s.superseded,
+    })),
+  );
+  // The exact branches taken, while the whole ledger is loaded (short runs); else "both ends visited".
+  const currentNode = view?.state.current_node ?? null;
+  const moves = useMemo(
+    () => movesTaken(records, total, countSuperseded ? [] : superseded, currentNode),
+    [records, total, superseded, countSuperseded, currentNode],
   );
   const { nodes, edges } = useMemo(() => {
-    if (!view || !workflow) return { nodes: [] as Node<WfNodeData>[], edges: [] as Edge[] };
+    if (!view || !workflow) return { nodes: [] as Node<WfNodeData>[], edges: [] as Edge<WfEdgeData>[] };
     // After a restore the path and visits leave out the rolled-back branch (unless asked for).
     const { visits } = liveStepCounts(view.state, supersededCounts, countSuperseded);
-    const m = graphModel(workflow, { ...view.state, visits }, view.breakpoints, positions, errored);
+    const m = graphModel(workflow, { ...view.state, visits }, view.breakpoints, layout.positions, errored, {
+      routes: layout.routes,
+      moves,
+    });
     return {
       nodes: m.nodes.map((n) => ({ id: n.id, type: 'wf', position: { x: n.x, y: n.y }, data: { ...n, selected: n.id === selectedNode } })),
       edges: m.edges.map((e) => ({
         id: e.id,
         source: e.source,
         target: e.target,
+        type: 'wf',
+        data: e as WfEdgeData,
         animated: e.taken && view.state.status === 'running',
         className: `${e.taken ? 'edge-taken' : 'edge-idle'}${e.loop ? ' edge-loop' : ''}`,
-        ...(e.loop ? { type: 'smoothstep', sourceHandle: 'loop-out', targetHandle: 'loop-in', pathOptions: { offset: e.loopOffset } } : {}),
+        ...(e.loop ? { sourceHandle: 'loop-out', targetHandle: 'loop-in' } : {}),
         markerEnd: { type: MarkerType.ArrowClosed },
       })),
     };
-  }, [view, workflow, positions, selectedNode, errored, supersededCounts, countSuperseded]);
+  }, [view, workflow, layout, selectedNode, errored, supersededCounts, countSuperseded, moves]);
 
   if (!workflow) return <div className="panel graph-empty">The workflow of this run is not registered here: no graph to draw.</div>;
   return (
@@ -84,6 +182,7 @@ export function WorkflowGraph() {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           fitView
           fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
           nodesDraggable={false}
@@ -96,7 +195,7 @@ export function WorkflowGraph() {
           <Controls showInteractive={false} position="top-right" />
         </ReactFlow>
       </div>
-      <GraphLegend />
+      <GraphLegend labels={workflow.nodes.some((n) => (n.edge_labels?.length ?? 0) > 0)} />
     </>
   );
 }
@@ -115,7 +214,7 @@ function SupersededCountToggle() {
   );
 }
 
-function GraphLegend() {
+function GraphLegend({ labels }: { labels: boolean }) {
   const items: [string, string][] = [
     ['status-current', 'current'],
     ['status-waiting', 'waiting'],
@@ -137,6 +236,16 @@ function GraphLegend() {
         <span className="bp-dot" style={{ display: 'inline-block', marginRight: 4 }} />
         breakpoint
       </li>
+      {labels ? (
+        <>
+          <li>
+            <span className="edge-label taken legend-edge-label">✓ label</span> branch taken
+          </li>
+          <li>
+            <span className="edge-label legend-edge-label">label</span> branch not taken (hover a label: when it is taken)
+          </li>
+        </>
+      ) : null}
       <li>×n visits</li>
     </ul>
   );

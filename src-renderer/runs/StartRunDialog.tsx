@@ -129,7 +129,7 @@ export function StartRunDialog({ onClose }: { onClose(): void }) {
         {error ? <ErrorText text={error} /> : null}
         <div className="modal-actions">
           <button type="button" onClick={onClose}>
-            Close
+            Cancel
           </button>
           <button
             type="button"

@@ -28,6 +28,8 @@ test('audit: open an exported bundle, verify it offline, browse it', async ({ pa
 });
 
 test('audit: a 100 MB bundle opens and verifies (streamed to the host, not posted whole)', async ({ page }) => {
+  // Two 100 MB files cross into Chromium and up to the host: more than the default minute on a loaded machine.
+  test.setTimeout(240_000);
   // A genuine export: the run's start vars hold a 78 MB note, stored as an artifact its first record references.
   const { runId } = makeBigArtifactRun(host.dbPath, 78);
   const big = join(host.home, 'big.bundle.json');

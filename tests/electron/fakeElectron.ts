@@ -123,6 +123,20 @@ export function makeFakeElectron() {
       showErrorBox(title: string, content: string) {
         this.errors.push({ title, content });
       },
+      /** What the next open dialog answers (a test sets it); the options it was shown with. */
+      nextOpen: { canceled: true, filePaths: [] } as { canceled: boolean; filePaths: string[] },
+      opened: [] as { window: unknown; options: Record<string, unknown> }[],
+      async showOpenDialog(window: unknown, options: Record<string, unknown>) {
+        this.opened.push({ window, options });
+        return this.nextOpen;
+      },
+    },
+    /** Electron gives a chosen or dropped File's path; here a test names it in `filePaths`. */
+    webUtils: {
+      filePaths: new Map<unknown, string>(),
+      getPathForFile(file: unknown) {
+        return this.filePaths.get(file) ?? '';
+      },
     },
     app: Object.assign(appEvents, {
       badge: 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/api';
+import { IPC_BUNDLE_FILE_CHANNEL } from '../../src-shared/preloadApi';
 import { makeFakeElectron } from './fakeElectron';
 
 const fake = vi.hoisted(() => ({ current: null as ReturnType<typeof makeFakeElectron> | null }));
@@ -12,9 +13,21 @@ vi.mock('electron', async () => {
 await import('../../src-main/electron/preload');
 
 describe('preload', () => {
-  it('exposes only invoke and onEvent as window.abstractRuntime', () => {
+  it('exposes only invoke, onEvent and the two bundle-file calls as window.abstractRuntime', () => {
     expect(Object.keys(fake.current!.exposed)).toEqual(['abstractRuntime']);
-    expect(Object.keys(fake.current!.exposed.abstractRuntime).sort()).toEqual(['invoke', 'onEvent']);
+    expect(Object.keys(fake.current!.exposed.abstractRuntime).sort()).toEqual(['invoke', 'onEvent', 'openBundleFile', 'verifyBundleFile']);
+  });
+
+  it('a chosen or dropped file crosses as its path only (webUtils.getPathForFile); "Open bundle…" asks the main process', async () => {
+    const electron = fake.current!.module;
+    const file = { name: 'run.bundle.json', size: 100 * 2 ** 20 };
+    electron.webUtils.filePaths.set(file, '/home/me/run.bundle.json');
+    await fake.current!.exposed.abstractRuntime.verifyBundleFile(file);
+    await fake.current!.exposed.abstractRuntime.openBundleFile();
+    expect(fake.current!.ipcRendererCalls.slice(-2)).toEqual([
+      { channel: IPC_BUNDLE_FILE_CHANNEL, args: [{ path: '/home/me/run.bundle.json' }] },
+      { channel: IPC_BUNDLE_FILE_CHANNEL, args: [{ pick: true }] },
+    ]);
   });
 
   it('invoke sends {method, payloadJson} on the invoke channel and gives back the JSON text', async () => {

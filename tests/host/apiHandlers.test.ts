@@ -37,6 +37,12 @@ describe('createApiHandlers', () => {
     const view = await call(api, 'getRun', { runId: run.run_id });
     expect(view).toMatchObject({ resumable: true, notResumableReason: null, stepMode: false, breakpoints: [], children: [] });
     expect(view.workflow?.id).toBe('examples.counter');
+    // The decision's edges carry the labels the workflow declares, in `next` order; other nodes none.
+    expect(view.workflow?.nodes.find((n) => n.id === 'count')?.edge_labels).toEqual([
+      { target: 'count', label: 'again', condition: 'i < n' },
+      { target: 'done', label: 'counted', condition: 'i has reached n' },
+    ]);
+    expect(view.workflow?.nodes.find((n) => n.id === 'done')).not.toHaveProperty('edge_labels');
     const tail = await call(api, 'getLedger', { runId: run.run_id, fromEnd: true, limit: 2 });
     expect(tail.records.map((r) => r.seq)).toEqual([tail.total - 2, tail.total - 1]);
     const head = await call(api, 'getLedger', { runId: run.run_id, afterSeq: -1, limit: 3 });

@@ -74,7 +74,16 @@ describe('workflow loading from a project file', () => {
     );
     const counter = host.listWorkflows().find((w) => w.id === 'examples.counter')!;
     expect(counter.nodes).toEqual([
-      { id: 'count', label: 'Count', kind: 'step', next: ['count', 'done'] },
+      {
+        id: 'count',
+        label: 'Count',
+        kind: 'step',
+        next: ['count', 'done'],
+        edge_labels: [
+          { target: 'count', label: 'again', condition: 'i < n' },
+          { target: 'done', label: 'counted', condition: 'i has reached n' },
+        ],
+      },
       { id: 'done', label: 'Done', kind: 'end', next: [] },
     ]);
     expect(counter.default_vars).toEqual({ n: 10 });

@@ -3,8 +3,12 @@ import { handleInvoke } from '../../src-main/transport/ipc/ipcBridge';
 import type { ApiEventMessage, ApiHandlers } from '../../src-shared/api';
 import { canonicalJson, RawNumber } from '../../src-shared/canonicalJson';
 import { parseJsonExact } from '../../src-shared/exactJson';
-import { SnapshotNotFoundError } from '../../src-shared/errors';
-import type { PreloadApi } from '../../src-shared/preloadApi';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registerBundleFileIpc } from '../../src-main/transport/ipc/bundleFileIpc';
+import { SnapshotNotFoundError, ValidationError } from '../../src-shared/errors';
+import { IPC_BUNDLE_FILE_CHANNEL, type PreloadApi } from '../../src-shared/preloadApi';
 import { pickClient } from '../../src-renderer/api/pickClient';
 import { summary } from './support/fixtures';
 
@@ -24,6 +28,8 @@ function bridge(): PreloadApi & { emit(m: ApiEventMessage): void; sent: unknown[
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    verifyBundleFile: async () => JSON.stringify({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'no path', retryable: false } }),
+    openBundleFile: async () => JSON.stringify({ ok: true, value: null }),
     emit: (m) => listeners.forEach((l) => l(JSON.stringify(m))),
   };
 }
@@ -54,6 +60,53 @@ describe('electron RuntimeClient', () => {
     expect(got).toHaveLength(1);
   });
 
+  it('bundle files go to the main process by path: the verdict comes back, a refusal as a typed error, a cancelled dialog as null', async () => {
+    const handlers = {
+      verifyBundle: async () => ({
+        valid: true,
+        records: 1,
+        firstBadSeq: null,
+        reason: null,
+        message: 'ok',
+        signed: null,
+        runId: 'r',
+        workflowId: 'w',
+      }),
+    } as unknown as ApiHandlers;
+    const event = { sender: { id: 1 }, senderFrame: { url: 'app://index.html', parent: null } };
+    const ipc = new Map<string, (e: unknown, req: unknown) => Promise<unknown>>();
+    registerBundleFileIpc(
+      { handle: (c, fn) => void ipc.set(c, fn as never), removeHandler: (c) => void ipc.delete(c) },
+      handlers,
+      () => true,
+      async () => null,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'ar-electron-client-'));
+    const path = join(dir, 'run.bundle.json');
+    writeFileSync(path, '{"records":[]}');
+    const paths = new Map<File, string>();
+    const real: PreloadApi = {
+      invoke: async () => '',
+      onEvent: () => () => {},
+      // As the preload does: only the path (webUtils.getPathForFile) crosses, structured-cloned.
+      verifyBundleFile: async (file) =>
+        (await ipc.get(IPC_BUNDLE_FILE_CHANNEL)!(event, structuredClone({ path: paths.get(file) ?? '' }))) as string,
+      openBundleFile: async () => (await ipc.get(IPC_BUNDLE_FILE_CHANNEL)!(event, { pick: true })) as string,
+    };
+    const client = pickClient({ abstractRuntime: real });
+    const onDisk = new File(['ignored: the main process reads the disk'], 'run.bundle.json');
+    paths.set(onDisk, path);
+    await expect(client.verifyBundleFile!(onDisk)).resolves.toMatchObject({
+      valid: true,
+      fileName: 'run.bundle.json',
+      preview: { recordCount: 0 },
+    });
+    const err = await client.verifyBundleFile!(new File(['{}'], 'pasted.json')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toContain('this file has no path on disk');
+    await expect(client.openBundleFile!()).resolves.toBeNull();
+  });
+
   it('numbers cross IPC exactly, both ways, through the real main-side handler and structured clones', async () => {
     let seen: unknown;
     const handlers = {
@@ -68,6 +121,8 @@ describe('electron RuntimeClient', () => {
       invoke: async (method, payloadJson) =>
         structuredClone(await handleInvoke(handlers, () => true, event, structuredClone({ method, payloadJson }))),
       onEvent: () => () => {},
+      verifyBundleFile: async () => '',
+      openBundleFile: async () => '',
     };
     const client = pickClient({ abstractRuntime: real });
     const vars = parseJsonExact('{"big":98765432109876543210,"z":-0.0,"one":1.0,"e":1e-07,"x":2.5e+20}', 'vars') as Record<string, unknown>;

@@ -135,6 +135,55 @@ describe('audit page', () => {
     expect(screen.getByText('run_started')).toBeTruthy();
   });
 
+  it('where the host reads the file (Electron, web upload) the page lists the records it sends back, and offers Open bundle…', async () => {
+    const verdict = {
+      valid: true,
+      records: 3,
+      firstBadSeq: null,
+      reason: null,
+      message: 'valid',
+      signed: null,
+      runId: 'r',
+      workflowId: 'examples.counter',
+      preview: {
+        recordCount: 3,
+        records: [
+          {
+            seq: 0,
+            record_hash: 'h0',
+            signature: null,
+            body: JSON.stringify({ kind: 'run_started', node_id: 'count', status: 'completed' }),
+          },
+        ],
+      },
+    };
+    const client = createFakeClient({});
+    const picked: string[] = [];
+    const files: File[] = [];
+    Object.assign(client, {
+      verifyBundleFile: async (file: File) => (files.push(file), verdict),
+      openBundleFile: async () => (picked.push('dialog'), { ...verdict, fileName: 'picked.bundle.json' }),
+    });
+    setRuntimeClient(client);
+    render(<AuditPage />);
+    const file = new File(['{"not":"read by the page"}'], 'run.bundle.json');
+    await act(async () => fireEvent.change(screen.getByLabelText('Bundle file'), { target: { files: [file] } }));
+    await screen.findByRole('status', { name: 'Verification' });
+    expect(files).toEqual([file]);
+    expect(client.calls).toEqual([]); // nothing posted: the file went by its own path
+    expect(screen.getByText('run_started')).toBeTruthy();
+    expect(screen.getByText(/3 records/)).toBeTruthy();
+    // A bundle's record is not in this database: no links to it, no time travel from it.
+    fireEvent.click(screen.getByRole('button', { name: /#0/ }));
+    expect(screen.getByLabelText('Record 0')).toBeTruthy();
+    expect(screen.queryByText('Restore to here…')).toBeNull();
+    expect(screen.queryByText(/Link to record/)).toBeNull();
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open bundle…' })));
+    expect(picked).toEqual(['dialog']);
+    expect(await screen.findByText('picked.bundle.json')).toBeTruthy();
+  });
+
   it('names a file that is not JSON instead of sending it', async () => {
     const client = createFakeClient({});
     setRuntimeClient(client);

@@ -198,6 +198,12 @@ describe('controls', () => {
     expect(client.callsTo('cancelRun')).toEqual([]);
     const dialog = screen.getByRole('dialog');
     expect(dialog.textContent).toContain('stops for good');
+    // The footer's way out is not a second "Cancel" beside "Cancel the run".
+    expect(
+      within(dialog)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Keep the run', 'Cancel the run']);
     await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel the run' })));
     expect(client.callsTo('cancelRun')).toEqual([{ runId: 'run-1', reason: 'cancelled from the inspector' }]);
   });

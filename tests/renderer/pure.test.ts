@@ -1,6 +1,15 @@
 import type { LedgerRecord } from '../../src-shared/types';
 import { describe, expect, it } from 'vitest';
-import { erroredNodes, graphModel, layoutWorkflow, nodeStatus } from '../../src-renderer/run/graphModel';
+import {
+  erroredNodes,
+  graphModel,
+  layoutGraph,
+  layoutWorkflow,
+  movesTaken,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  nodeStatus,
+} from '../../src-renderer/run/graphModel';
 import { diffJson } from '../../src-renderer/run/jsonDiff';
 import { buildTimeline, formatMs } from '../../src-renderer/run/timelineModel';
 import { latencyMs, llmInsight, recordTitle, toolInsight } from '../../src-renderer/run/recordInsight';
@@ -117,6 +126,75 @@ describe('graph model', () => {
       ['act->plan', true],
       ['act->done', false],
     ]);
+  });
+
+  it('decision edges carry their labels, the branch the ledger shows is the one taken, and labels sit clear of the nodes', () => {
+    const wf = {
+      ...approvalWorkflow,
+      nodes: approvalWorkflow.nodes.map((n) =>
+        n.id === 'route'
+          ? {
+              ...n,
+              edge_labels: [
+                { target: 'act', label: 'approved', condition: 'the answer is "approve"' },
+                { target: 'done', label: 'rejected', condition: null },
+              ],
+            }
+          : n,
+      ),
+    };
+    const layout = layoutGraph(wf);
+    // Approved: ask -> route -> act -> done. Both ends of route->done were visited, yet it was not taken.
+    const nodes = ['ask', 'ask', 'ask', 'route', 'act', 'act', 'done'];
+    const records = new Map(nodes.map((node_id, seq) => [seq, { seq, node_id } as LedgerRecord]));
+    const moves = movesTaken(records, records.size);
+    const done = runState({ status: 'completed', current_node: 'done', visits: { ask: 1, route: 1, act: 1, done: 1 } });
+    const m = graphModel(wf, done, [], layout.positions, undefined, { routes: layout.routes, moves });
+    const byId = new Map(m.edges.map((e) => [e.id, e]));
+    expect(byId.get('route->act')).toMatchObject({ label: 'approved', condition: 'the answer is "approve"', taken: true });
+    expect(byId.get('route->done')).toMatchObject({ label: 'rejected', condition: null, taken: false });
+    expect(byId.get('ask->route')).toMatchObject({ label: null, taken: true });
+    expect(m.edges.filter((e) => e.taken).map((e) => e.id)).toEqual(['ask->route', 'route->act', 'act->done']);
+    // Halted right after a transition (its record is at the source): the move to the node it is at counts.
+    const halted = new Map([...records].filter(([seq]) => seq <= 3));
+    expect([...movesTaken(halted, halted.size, [], 'act')!]).toEqual(['ask->route', 'route->act']);
+    // Without the whole ledger loaded the rule falls back to "both ends visited".
+    expect(movesTaken(new Map([...records].slice(1)), records.size)).toBeNull();
+    // A rolled-back branch (records strictly between a restore's ends) is not the path.
+    const rolledBack = movesTaken(records, records.size, [[3, 6]]);
+    expect([...rolledBack!]).toEqual(['ask->route', 'route->done']);
+    // Each label's box, where the layout put it, overlaps no node.
+    for (const e of m.edges.filter((x) => x.label)) {
+      const at = e.route!.labelAt!;
+      const w = e.label!.length * 7 + 16;
+      for (const [, p] of layout.positions) {
+        const apart = at.x + w / 2 <= p.x || at.x - w / 2 >= p.x + NODE_WIDTH || at.y + 10 <= p.y || at.y - 10 >= p.y + NODE_HEIGHT;
+        expect(apart, `${e.id} label over a node`).toBe(true);
+      }
+    }
+    // A graph drawn from a ledger (a Python run without its definition) has no labels and still draws.
+    const plain = graphModel(approvalWorkflow, done, [], layoutWorkflow(approvalWorkflow));
+    expect(plain.edges.every((e) => e.label === null && e.condition === null)).toBe(true);
+  });
+
+  it('a labelled self-loop is shown on the node', () => {
+    const wf = {
+      ...approvalWorkflow,
+      entry: 'count',
+      nodes: [
+        {
+          id: 'count',
+          label: 'Count',
+          kind: 'step',
+          next: ['count', 'done'],
+          edge_labels: [{ target: 'count', label: 'again', condition: 'i < n' }],
+        },
+        { id: 'done', label: 'Done', kind: 'end', next: [] },
+      ],
+    };
+    const m = graphModel(wf, runState({ visits: { count: 3 } }), [], layoutWorkflow(wf));
+    expect(m.nodes[0]).toMatchObject({ selfLoop: true, selfLoopLabel: { target: 'count', label: 'again', condition: 'i < n' } });
+    expect(m.edges.map((e) => e.id)).toEqual(['count->done']);
   });
 
   it('lays out every node top-down without overlap', () => {

@@ -72,6 +72,32 @@ describe('defineWorkflow', () => {
     );
   });
 
+  it('keeps edge labels on declared edges, and refuses a label on an edge the node does not have', () => {
+    const wf = defineWorkflow({
+      id: 'w',
+      version: '1',
+      entry: 'a',
+      nodes: {
+        a: { handler: h, next: ['b', 'c'], edgeLabels: { b: 'yes', c: { label: 'no', when: 'x is false' } } },
+        b: { handler: h },
+        c: { handler: h },
+      },
+    });
+    expect({ ...wf.nodes.a!.edgeLabels }).toEqual({ b: { label: 'yes' }, c: { label: 'no', when: 'x is false' } });
+    const node = (edgeLabels: unknown) => ({
+      id: 'w',
+      version: '1',
+      entry: 'a',
+      nodes: { a: { handler: h, next: ['b'], edgeLabels }, b: { handler: h } },
+    });
+    rejects(node({ ghost: 'x' }), /node "a" edgeLabels labels "ghost", which is not one of its declared edges \[b\]/, 'a');
+    rejects(node({ b: '' }), /edgeLabels\.b: the label must be text of 1 to 32 characters/, 'a');
+    rejects(node({ b: 'x'.repeat(33) }), /the label must be text of 1 to 32 characters/, 'a');
+    rejects(node({ b: { label: 'ok', when: 42 } }), /"when" must be text/, 'a');
+    rejects(node({ b: { label: 'ok', colour: 'red' } }), /unknown field "colour"/, 'a');
+    rejects(node(['b']), /edgeLabels must be an object of labels by target node id/, 'a');
+  });
+
   it('refuses unreachable nodes, naming the first', () => {
     rejects(
       { id: 'w', version: '1', entry: 'a', nodes: { a: { handler: h }, island: { handler: h } } },

@@ -1,2 +1,3 @@
 export { registerIpc, trustedSender, forwardEvents, type IpcMainLike, type IpcInvokeEvent } from './ipcBridge';
 export { isAppUrl, type AppPages } from './appUrl';
+export { registerBundleFileIpc } from './bundleFileIpc';

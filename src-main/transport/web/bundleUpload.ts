@@ -2,11 +2,12 @@
  * `POST /upload/verify-bundle` with the bundle file's raw bytes (`application/octet-stream`,
  * a type no other site can send without a CORS preflight, which is never granted): the
  * bytes are streamed to a private temporary file — never held as one request body — and
- * the bundle is verified from it through the API's own `verifyBundle`, so a 100 MB bundle
- * opens while ordinary API calls keep their 10 MB limit. The file is removed afterwards.
+ * the bundle is verified from it by `verifyBundleFile` (artifacts streamed, through the API's
+ * own `verifyBundle`), so a 100 MB bundle opens while ordinary API calls keep their 10 MB
+ * limit. The file is removed afterwards.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ApiHandlers, ApiResult } from '../../../src-shared/api';
 import { ValidationError } from '../../../src-shared/errors';
-import { parseJsonExact } from '../../../src-shared/exactJson';
-import { dispatch } from '../dispatch';
+import { verifyBundleFile } from '../verifyBundleFile';
 import { SECURITY_HEADERS } from './csp';
 import { httpStatusFor } from './httpStatus';
 
@@ -58,18 +58,7 @@ export async function handleBundleUpload(
       if (err instanceof ValidationError) return send(res, refuse(err), 413, { Connection: 'close' });
       throw err;
     }
-    let bundle: unknown;
-    try {
-      bundle = parseJsonExact(await readFile(file, 'utf8'));
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return send(
-        res,
-        refuse(new ValidationError(`the bundle is not valid JSON: ${message.replace(/^the text is not valid JSON: /, '')}`)),
-        400,
-      );
-    }
-    const result = await dispatch(handlers, 'verifyBundle', { bundle });
+    const result = await verifyBundleFile(handlers, file);
     send(res, result, result.ok ? 200 : httpStatusFor(result.error.code));
   } finally {
     await rm(dir, { recursive: true, force: true });
