@@ -15,7 +15,8 @@ import {
   withTrust,
 } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
-import { readArtifact } from './artifactContent';
+import { hasArtifacts, readArtifact } from './artifactContent';
+import { withPendingCallsResolved } from '../runtime/artifacts';
 import { assertBundleState, withBundleState } from './bundleState';
 import { databaseProblem } from './databaseProblem';
 import { findInLedger, searchLedgers } from './ledgerFind';
@@ -37,7 +38,7 @@ export function runView(host: RuntimeHost, runId: string): RunView {
   const wf = host.workflowFor(state);
   const reason = host.notResumableReason(state);
   return {
-    state,
+    state: withPendingCallsResolved(state, hasArtifacts(host.store) ? host.store : undefined),
     workflow: wf ? toWorkflowInfo(wf.definition, wf.source) : null,
     resumable: reason === null,
     notResumableReason: reason,
@@ -60,7 +61,7 @@ function foreignRunView(host: RuntimeHost, store: SqliteStore, runId: string): R
   const path = host.foreign.folderOf(runId) ?? '';
   const wf = host.workflowFor(state);
   return {
-    state,
+    state: withPendingCallsResolved(state, store),
     workflow: wf ? toWorkflowInfo(wf.definition, wf.source) : workflowFromLedger(state.workflow_id, store.iterateLedger(runId)),
     resumable: false,
     notResumableReason: `foreign run (read-only): followed from the Python store ${path}`,

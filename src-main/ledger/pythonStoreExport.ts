@@ -64,7 +64,8 @@ export function pythonRunFileText(state: RunState): string {
     status: state.status,
     current_node: state.current_node,
     vars: pythonRefs(state.vars) as JsonObject,
-    waiting: state.waiting ? toPythonWait(state.waiting, isoForPython) : null,
+    // A pending call's large arguments are a reference too (named as Python names artifacts).
+    waiting: state.waiting ? (pythonRefs(toPythonWait(state.waiting, isoForPython)) as JsonObject) : null,
     output: pythonRefs(state.output),
     // Python's RunState.error is a string.
     error: state.error ? `${state.error.code}: ${state.error.message}` : null,
