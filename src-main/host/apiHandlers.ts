@@ -4,16 +4,7 @@
  */
 import { FIND_LEDGER_MAX, type ApiHandlers, type AppInfo, type RunView } from '../../src-shared/api';
 import { BundleInvalidError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
-import {
-  createExportBundle,
-  exactPythonValues,
-  importBundle,
-  ownPublicKey,
-  TrustList,
-  verifyBundle,
-  verifyRunLedger,
-  withTrust,
-} from '../ledger/index';
+import { createExportBundle, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
 import { hasArtifacts, readArtifact } from './artifactContent';
 import { withPendingCallsResolved } from '../runtime/artifacts';
@@ -46,7 +37,6 @@ export function runView(host: RuntimeHost, runId: string): RunView {
     breakpoints: host.breakpoints(runId),
     children: host.listChildren(runId),
     stalled: host.stalled(state),
-    exactValues: exactPythonValues(host.store, state),
   };
 }
 
@@ -70,7 +60,6 @@ function foreignRunView(host: RuntimeHost, store: SqliteStore, runId: string): R
     children: store.listRuns({ parentRunId: runId, limit: 1000 }).runs,
     stalled: null,
     foreign: { path },
-    exactValues: exactPythonValues(store, state),
   };
 }
 
