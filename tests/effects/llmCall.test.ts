@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawNumber } from '../../src-shared/canonicalJson';
-import { parseJsonExact } from '../../src-shared/exactJson';
+import { parseJsonExact, stringifyExact } from '../../src-shared/exactJson';
 import type { JsonObject } from '../../src-shared/json';
 import { createLlmEffectHandler, type LlmSettings } from '../../src-main/effects/llm/index';
 import type { EffectOutcome } from '../../src-main/runtime/contracts';
@@ -234,6 +234,20 @@ describe('llm_call, local mode', () => {
       expect(req.rawBody).toContain('"enum":[98765432109876543210,-0.0,1.0,1e-07]');
       expect(req.rawBody).not.toContain('98765432109876540000');
     }
+  });
+
+  it("keeps the numbers of the model's tool-call arguments as written; text that cannot be kept exactly stays text", async () => {
+    const { handler } = await setup([
+      {
+        toolCalls: [
+          { name: 'add', arguments: '{"n": 98765432109876543210, "x": 1.0, "t": 1e-07, "z": -0.0, "h": 2.5e+20}', id: 'c1' },
+          { name: 'add', arguments: '{"pi": 3.14159265358979323846}', id: 'c2' },
+        ],
+      },
+    ]);
+    const r = completedResult(await handler.execute({ type: 'llm_call', payload: { prompt: 'add' } }, effectCtx()));
+    expect(stringifyExact(r.tool_calls[0].arguments)).toBe('{"n":98765432109876543210,"x":1.0,"t":1e-07,"z":-0.0,"h":2.5e+20}');
+    expect(r.tool_calls[1].arguments).toBe('{"pi": 3.14159265358979323846}');
   });
 
   it('refuses a number no JSON text can carry, naming its path, and sends nothing', async () => {
