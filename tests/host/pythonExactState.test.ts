@@ -4,7 +4,7 @@
  * Python formats (issue #14/#15: 9007199254740993, 1.0, -0.0, 1e-07 were shown as doubles).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringifyExact, readJsonExact } from '../../src-shared/exactJson';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
@@ -13,19 +13,10 @@ import { importPythonFolder, writePythonStore, writeRunHistory } from '../../src
 import { defineWorkflow, FakeClock } from '../../src-main/runtime/index';
 import { cliEnv, jsonOf, runCli } from '../cli/cliRunner';
 import { tempDir } from './hostFixture';
+import { ASK_WAITING, EXACT_LINES, EXACT_TEXT, PY_FIXTURES, pythonFolderWithNumbers } from '../support/pythonNumbersFolder';
 
-const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
-const ASK_WAITING = '2f982b71-c70f-4e97-9c3f-c0a1bddc8459';
-// As Python's json writes them (repr): the run file is not hashed, so the test may add them.
-const EXACT_TEXT = '{"big":9007199254740993,"wide":98765432109876543210,"one":1.0,"negzero":-0.0,"tiny":1e-07,"huge":2.5e+20}';
-const PY_LINES = [
-  '"big": 9007199254740993',
-  '"wide": 98765432109876543210',
-  '"one": 1.0',
-  '"negzero": -0.0',
-  '"tiny": 1e-07',
-  '"huge": 2.5e+20',
-];
+const PY = PY_FIXTURES;
+const PY_LINES = EXACT_LINES;
 
 /** Our workflow for the Python run's id: `ask` waits, `done` completes with what the run holds. */
 const askUser = defineWorkflow({
@@ -45,15 +36,6 @@ const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function pythonFolderWithNumbers(dir: string): string {
-  const folder = join(dir, 'py');
-  cpSync(join(PY, 'ask_waiting'), folder, { recursive: true });
-  const runFile = join(folder, `run_${ASK_WAITING}.json`);
-  const pretty = stringifyExact(readJsonExact(EXACT_TEXT), 2).replace(/\n/g, '\n    ');
-  writeFileSync(runFile, readFileSync(runFile, 'utf8').replace('"who": "Zoë",', `"who": "Zoë",\n    "exact": ${pretty},`));
-  return folder;
-}
 
 describe('an imported Python run keeps its numbers in state', () => {
   it('import → show → answer here → restart → show --json, bundle, python-store and python-history: every number as written', async () => {
