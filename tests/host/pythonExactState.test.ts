@@ -76,6 +76,15 @@ describe('an imported Python run keeps its numbers in state', () => {
     const after = await api2.getRun({ runId: ASK_WAITING });
     expect(stringifyExact(after.state.vars.exact)).toBe(EXACT_TEXT);
     expect(stringifyExact(after.state.output)).toBe(`{"exact":${EXACT_TEXT},"answer":{"text":"yes"}}`);
+    // The state at a seq: from the imported state at the seq it was imported at (Python's
+    // records carry no initial vars), then our records; at the head it is the stored state.
+    const head = after.state.ledger_head!.seq;
+    const atImport = await api2.getStateAt({ runId: ASK_WAITING, seq: 1 });
+    expect(atImport).toMatchObject({ status: 'waiting' });
+    expect(stringifyExact((atImport.vars as { exact: unknown }).exact)).toBe(EXACT_TEXT);
+    const atHead = await api2.getStateAt({ runId: ASK_WAITING, seq: head });
+    expect(stringifyExact(atHead.vars)).toBe(stringifyExact(after.state.vars));
+    expect(atHead.status).toBe('completed');
 
     // Our bundle, as text, into another database.
     const bundleText = stringifyExact((await api2.exportRun({ runId: ASK_WAITING })).bundle);
