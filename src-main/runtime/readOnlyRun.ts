@@ -10,7 +10,15 @@ import type { RunState } from '../../src-shared/types';
 export function readOnlyReason(state: RunState): string | null {
   if (state.origin?.kind === 'import' && state.origin.hash_chain === false)
     return 'imported run (read-only): its ledger has no hash chain, so it cannot be continued here';
-  if (state.origin?.kind === 'import' && state.origin.non_finite?.length)
-    return `imported run (read-only): its state holds Python's NaN/Infinity at ${state.origin.non_finite.join(', ')}, which no JSON number here can be (shown by name); a workflow cannot compute with it here`;
-  return null;
+  const nonFinite = nonFiniteReason(state);
+  return nonFinite ? `imported run (read-only): ${nonFinite}` : null;
+}
+
+/**
+ * Why a state imported from Python may not be computed with here (it holds NaN / Infinity,
+ * kept by name as strings), or null. Also refuses restoring or forking a snapshot of it.
+ */
+export function nonFiniteReason(state: RunState): string | null {
+  if (state.origin?.kind !== 'import' || !state.origin.non_finite?.length) return null;
+  return `its state holds Python's NaN/Infinity at ${state.origin.non_finite.join(', ')}, which no JSON number here can be (shown by name); a workflow cannot compute with it here`;
 }

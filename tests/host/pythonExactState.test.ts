@@ -3,7 +3,7 @@
  * imported, continued here, across a restart, through `show --json`, our bundle and both
  * Python formats (issue #14/#15: 9007199254740993, 1.0, -0.0, 1e-07 were shown as doubles).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringifyExact, readJsonExact } from '../../src-shared/exactJson';
@@ -168,5 +168,50 @@ describe('an imported Python run keeps its numbers in state', () => {
     expect(stringifyExact(view.state.output)).toBe('{"acc":1,"ratio":1.0}');
     expect(view.resumable).toBe(false);
     expect(view.notResumableReason).toMatch(/NaN\/Infinity at vars\.nan, vars\.inf, vars\.ninf/);
+  });
+
+  it('a Python snapshot holding NaN cannot be restored or forked into a run here (strings would stand where numbers were)', async () => {
+    const t = tempDir('ar-pynansnap-');
+    cleanups.push(t.cleanup);
+    const folder = join(t.dir, 'py');
+    cpSync(join(PY, 'pure'), folder, { recursive: true });
+    const runId = 'f3e03579-a4b2-43ce-af45-9e008b0aabb3';
+    const runFile = readFileSync(join(folder, `run_${runId}.json`), 'utf8');
+    const runState = runFile.replace(/"vars": \{/, '"vars": {\n    "ratio": NaN,');
+    mkdirSync(join(folder, 'snapshots'));
+    writeFileSync(
+      join(folder, 'snapshots', 'snapshot_nan-1.json'),
+      `{"snapshot_id": "nan-1", "run_id": "${runId}", "step_id": null, "name": "with NaN", "description": null, "tags": [], "created_at": "2030-01-01T00:00:00.000000+00:00", "updated_at": "2030-01-01T00:00:00.000000+00:00", "run_state": ${runState}}`,
+    );
+    // Its workflow registered, so only the NaN stands in the way.
+    const counter = defineWorkflow({
+      id: 'py.pure_counter',
+      version: '1',
+      entry: 'loop',
+      nodes: { loop: { next: ['done'], handler: () => ({ next: 'done' }) }, done: { handler: () => ({ complete: {} }) } },
+    });
+    const host = await RuntimeHost.open({
+      dataDir: t.dir,
+      dbPath: join(t.dir, 'runtime.db'),
+      env: {},
+      projectFile: null,
+      workflows: [counter],
+    });
+    cleanups.push(() => host.close());
+    importPythonFolder(host.store, folder);
+    expect(host.store.getSnapshot('nan-1')!.state.vars).toMatchObject({ ratio: 'NaN' });
+    const headBefore = host.store.getRun(runId)!.ledger_head!.seq;
+    // The run itself is clean (its run file has no NaN): restoring the snapshot into it is refused by the kernel.
+    await expect(createApiHandlers(host).restoreSnapshot({ snapshotId: 'nan-1' })).rejects.toMatchObject({
+      code: 'RUN_NOT_RESUMABLE',
+      message: expect.stringMatching(/snapshot nan-1 cannot be restored or forked: .*NaN\/Infinity at run_state\.vars\.ratio/),
+    });
+    expect(host.store.getRun(runId)!.ledger_head!.seq).toBe(headBefore);
+    const api = createApiHandlers(host);
+    await expect(api.forkSnapshot({ snapshotId: 'nan-1' })).rejects.toMatchObject({
+      code: 'RUN_NOT_RESUMABLE',
+      message: expect.stringMatching(/NaN\/Infinity at run_state\.vars\.ratio/),
+    });
+    expect(host.store.listRuns({}).total).toBe(1);
   });
 });
