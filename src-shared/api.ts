@@ -259,11 +259,6 @@ export interface RunView {
   stalled?: StalledInfo | null;
   /** Set for a run seen in an open Python store folder (read-only, not in this database). */
   foreign?: { path: string } | null;
-  /**
-   * `vars` and `output` as JSON text with the numbers exactly as a Python run file has them
-   * (`1.0`, `-0.0`, 2^53+1), for an imported Python run that has not moved; else absent.
-   */
-  exactValues?: { vars: string; output: string } | null;
 }
 
 /** An open Python store folder: its runs, and the ones that cannot be shown and why. */

@@ -87,6 +87,32 @@ export function stringifyExact(value: unknown, indent?: number): string {
 const RAW_MARK = `\uFDD0raw${Math.random().toString(36).slice(2)}#`;
 const RAW_MARK_RE = new RegExp(`"${RAW_MARK}(\\d+)"`, 'g');
 
+/**
+ * Text another runtime wrote (a Python run file, ledger body, snapshot, history bundle) under
+ * the number policy: each number kept as `parseJsonExact` keeps it, so `9007199254740993`,
+ * `1.0`, `-0.0` stay as written. Python's `NaN` / `Infinity` / `-Infinity`, which no JSON
+ * number here can be, become their names as strings, each path pushed onto `nonFinite` (the
+ * caller decides what may be done with such a value); any other number that cannot be kept
+ * (`1e400`, more digits than a double holds: Python never writes them) is refused with
+ * NUMBER_NOT_EXACT naming the path.
+ */
+export function readForeignJson(text: string, root = '', nonFinite: string[] = []): JsonValue {
+  try {
+    const fast = JSON.parse(text) as JsonValue;
+    if (JSON.stringify(fast) === text) return fast;
+  } catch {
+    // NaN / Infinity, or not JSON: the lossless parser says which
+  }
+  return foreignExact(parseJsonLossless(text), root, nonFinite);
+}
+
+/** A losslessly parsed foreign value under the number policy (see readForeignJson). */
+export function foreignExact(v: CanonicalInput, root = '', nonFinite: string[] = []): JsonValue {
+  return exact(v, root, nonFinite);
+}
+
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+
 /** The JS number a written number stands for, or null when no JS number keeps it exactly. */
 export function exactNumber(lexeme: string): number | null {
   const n = Number(lexeme);
@@ -111,18 +137,22 @@ export function keptNumber(lexeme: string): number | RawNumber | null {
   return new RawNumber(canonical);
 }
 
-function exact(v: CanonicalInput, path: string): JsonValue {
+function exact(v: CanonicalInput, path: string, nonFinite: string[] | null = null): JsonValue {
   if (v instanceof RawNumber) {
     const n = keptNumber(v.lexeme);
-    if (n === null) throw notExact(v.lexeme, path || '(the value)');
-    return n;
+    if (n !== null) return n;
+    if (nonFinite && NON_FINITE.has(v.lexeme)) {
+      nonFinite.push(path || '(the value)');
+      return v.lexeme;
+    }
+    throw notExact(v.lexeme, path || '(the value)');
   }
-  if (Array.isArray(v)) return v.map((item, i) => exact(item, `${path}[${i}]`));
+  if (Array.isArray(v)) return v.map((item, i) => exact(item, `${path}[${i}]`, nonFinite));
   if (v !== null && typeof v === 'object') {
     const out: { [k: string]: JsonValue } = {};
     for (const [k, child] of Object.entries(v)) {
       Object.defineProperty(out, k, {
-        value: exact(child, path ? `${path}.${k}` : k),
+        value: exact(child, path ? `${path}.${k}` : k, nonFinite),
         enumerable: true,
         writable: true,
         configurable: true,

@@ -86,6 +86,12 @@ export type RunOrigin =
        * exported again unchanged while the run has not moved, so its exact numbers survive.
        */
       python_run_file?: { ref: string; ledger_seq: number };
+      /**
+       * Where the imported state held Python's NaN / Infinity / -Infinity (`vars.ratio`):
+       * kept by name as strings for display, so the run is read-only (nothing may compute
+       * with a number that is not one).
+       */
+      non_finite?: string[];
     };
 
 export interface RunState {

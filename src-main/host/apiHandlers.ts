@@ -4,18 +4,10 @@
  */
 import { FIND_LEDGER_MAX, type ApiHandlers, type AppInfo, type RunView } from '../../src-shared/api';
 import { BundleInvalidError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
-import {
-  createExportBundle,
-  exactPythonValues,
-  importBundle,
-  ownPublicKey,
-  TrustList,
-  verifyBundle,
-  verifyRunLedger,
-  withTrust,
-} from '../ledger/index';
+import { createExportBundle, importBundle, ownPublicKey, TrustList, verifyBundle, verifyRunLedger, withTrust } from '../ledger/index';
 import type { RuntimeHost } from './RuntimeHost';
-import { readArtifact } from './artifactContent';
+import { hasArtifacts, readArtifact } from './artifactContent';
+import { withPendingCallsResolved } from '../runtime/artifacts';
 import { assertBundleState, withBundleState } from './bundleState';
 import { databaseProblem } from './databaseProblem';
 import { findInLedger, searchLedgers } from './ledgerFind';
@@ -37,7 +29,7 @@ export function runView(host: RuntimeHost, runId: string): RunView {
   const wf = host.workflowFor(state);
   const reason = host.notResumableReason(state);
   return {
-    state,
+    state: withPendingCallsResolved(state, hasArtifacts(host.store) ? host.store : undefined),
     workflow: wf ? toWorkflowInfo(wf.definition, wf.source) : null,
     resumable: reason === null,
     notResumableReason: reason,
@@ -45,7 +37,6 @@ export function runView(host: RuntimeHost, runId: string): RunView {
     breakpoints: host.breakpoints(runId),
     children: host.listChildren(runId),
     stalled: host.stalled(state),
-    exactValues: exactPythonValues(host.store, state),
   };
 }
 
@@ -60,7 +51,7 @@ function foreignRunView(host: RuntimeHost, store: SqliteStore, runId: string): R
   const path = host.foreign.folderOf(runId) ?? '';
   const wf = host.workflowFor(state);
   return {
-    state,
+    state: withPendingCallsResolved(state, store),
     workflow: wf ? toWorkflowInfo(wf.definition, wf.source) : workflowFromLedger(state.workflow_id, store.iterateLedger(runId)),
     resumable: false,
     notResumableReason: `foreign run (read-only): followed from the Python store ${path}`,
@@ -69,7 +60,6 @@ function foreignRunView(host: RuntimeHost, store: SqliteStore, runId: string): R
     children: store.listRuns({ parentRunId: runId, limit: 1000 }).runs,
     stalled: null,
     foreign: { path },
-    exactValues: exactPythonValues(store, state),
   };
 }
 

@@ -8,12 +8,15 @@
  *   takes the vars of the snapshot it names.
  * - current_node: the node of the next record (the run was there when it wrote it); at the
  *   head, the run's current node.
- * The replay at the head equals the stored vars (tests/host/stateAt.test.ts checks it).
+ * The replay at the head equals the stored vars (tests/host/stateAt.test.ts checks it). An
+ * imported Python run starts from the state it was imported with, at the seq it was imported
+ * at (its records carry no initial vars); before that seq only what records set is shown.
  */
 import { ValidationError } from '../../src-shared/errors';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { LedgerRecord, RunState, RunStatus, WaitState } from '../../src-shared/types';
-import type { RuntimeStore, SnapshotStore } from '../runtime/contracts';
+import type { ArtifactStore, RuntimeStore, SnapshotStore } from '../runtime/contracts';
+import { importedPythonStart } from '../ledger/pythonImportedState';
 import { cloneJson } from '../runtime/cloneJson';
 
 export interface StateAt {
@@ -53,7 +56,7 @@ export class StateAtIndex {
   stateAt(run: RunState, seq: number): StateAt {
     const head = run.ledger_head?.seq ?? -1;
     if (seq > head) throw new ValidationError(`run ${run.run_id} has no record ${seq} (its last record is ${head})`, { seq, head });
-    const cps = this.runCheckpoints(run.run_id);
+    const cps = this.runCheckpoints(run);
     const start = [...cps].reverse().find((c) => c.seq <= seq);
     const r: Replay = start ? cloneReplay(start.replay) : { vars: {}, status: 'running', wait: null };
     let after = start?.seq ?? -1;
@@ -72,8 +75,9 @@ export class StateAtIndex {
     return { seq, vars: r.vars, status: r.status, current_node: seq === head ? run.current_node : nextNode };
   }
 
-  private runCheckpoints(runId: string): Checkpoint[] {
-    const cps = this.checkpoints.get(runId) ?? [];
+  private runCheckpoints(run: RunState): Checkpoint[] {
+    const runId = run.run_id;
+    const cps = this.checkpoints.get(runId) ?? seedCheckpoints(this.store, run);
     // Re-insert: Map order is the LRU order.
     this.checkpoints.delete(runId);
     this.checkpoints.set(runId, cps);
@@ -87,6 +91,12 @@ export class StateAtIndex {
     cps.push({ seq, replay: cloneReplay(r) });
     cps.sort((a, b) => a.seq - b.seq);
   }
+}
+
+/** An imported Python run's replay starts from its imported state at the seq it was imported at. */
+function seedCheckpoints(store: RuntimeStore & SnapshotStore, run: RunState): Checkpoint[] {
+  const start = importedPythonStart(store as Partial<ArtifactStore>, run);
+  return start ? [{ seq: start.seq, replay: { vars: start.vars, status: start.status, wait: start.wait } }] : [];
 }
 
 /** One-off replay without a cache (tests, tools). */

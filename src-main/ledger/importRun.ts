@@ -10,6 +10,7 @@ import type { LedgerRecord, RunState, SignedHead } from '../../src-shared/types'
 import type { ImportExtras, ProvenanceStore, RuntimeStore, SnapshotStore } from '../runtime/storeContract';
 import { importPlan } from './importPlan';
 import { parsePlainJson } from '../../src-shared/losslessJson';
+import { readJsonExact } from '../../src-shared/exactJson';
 import { chainRowFromRecord, type ChainRow } from './chainRow';
 
 type RawImportTarget = Pick<ProvenanceStore, 'importRun'>;
@@ -48,7 +49,8 @@ export function writeImportedRun(
     throw new ImportError('this store cannot hold records from another runtime; import into a SQLite database', { runId: state.run_id });
   const records = rows
     .slice(plan.appendFrom)
-    .map((r) => ({ ...(JSON.parse(r.body) as LedgerRecord), record_hash: r.record_hash, signature: r.signature }));
+    // readJsonExact: a record's `1.0` or 2^53+1 must re-canonicalize to the bytes it was hashed from.
+    .map((r) => ({ ...(readJsonExact(r.body) as unknown as LedgerRecord), record_hash: r.record_hash, signature: r.signature }));
   store.commit({ state, records, expectedHeadSeq: existing?.ledger_head?.seq ?? null, isNew: !existing });
   for (const s of extras.snapshots ?? []) if (store.getSnapshot && !store.getSnapshot(s.snapshot_id)) store.saveSnapshot?.(s);
   if (extras.signedHead && store.saveSignedHead && !store.getSignedHead?.(state.run_id)) store.saveSignedHead(extras.signedHead);

@@ -18,7 +18,7 @@ export {
 } from './pythonImport';
 export { checkAnchors, type AnchorProblem } from './checkAnchors';
 export { TrustList, ownPublicKey, withTrust, isTrusted } from './trust';
-export { writePythonStore, exactPythonValues } from './pythonStoreExport';
+export { writePythonStore } from './pythonStoreExport';
 export { importRunHistory, readRunHistory, writeRunHistory, isRunHistoryBundle } from './pythonHistory';
 export { resolveArtifact } from './pythonArtifacts';
 export { toPythonWait, fromPythonWait } from './pythonWaitMapping';

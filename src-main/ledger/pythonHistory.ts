@@ -10,6 +10,7 @@ import { ImportError, LedgerInvalidError, NonJsonValueError } from '../../src-sh
 import { findUnstorable, jsonTextDepth, MAX_JSON_DEPTH } from '../../src-shared/storableJson';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
+import { foreignExact, readJsonExact, stringifyExact } from '../../src-shared/exactJson';
 import type { CanonicalInput } from '../../src-shared/canonicalJson';
 import type { RunState } from '../../src-shared/types';
 import type { LedgerStore, RunStore, RuntimeStore } from '../runtime/contracts';
@@ -50,7 +51,9 @@ export function readRunHistory(path: string, now = new Date()): HistoryRun[] {
   } catch (err) {
     throw new ImportError(`${path} is not JSON: ${(err as Error).message}`, { path });
   }
-  const plain = toPlainJson(doc);
+  // Numbers as Python wrote them; NaN / Infinity by name, their paths kept (the run is read-only).
+  const nonFinite: string[] = [];
+  const plain = foreignExact(doc, '', nonFinite);
   if (!isRunHistoryBundle(plain))
     throw new ImportError(`${path} is not a RunHistoryBundle v1 (version 1, root_run_id, run, ledgers)`, { path });
   const bundle = doc as { [k: string]: CanonicalInput };
@@ -87,6 +90,9 @@ export function readRunHistory(path: string, now = new Date()): HistoryRun[] {
     const py: JsonObject = runId === rootId ? rootRunState(head) : { run_id: runId, parent_run_id: rootId };
     const state = pythonState(py, rows, files, now);
     if (state.origin?.kind === 'import' && report.reason === 'unchained') state.origin.hash_chain = false;
+    // Only the root run has a state in the bundle (its summary and input); records are not state.
+    const mine = runId === rootId ? nonFinite.filter((p) => /^(run|input_data|workflow_snapshot)\b/.test(p)) : [];
+    if (state.origin?.kind === 'import' && mine.length) state.origin.non_finite = mine;
     out.push({ runId, rows, state });
   }
   return out;
@@ -172,7 +178,7 @@ export function writeRunHistory(store: HistorySource, runId: string, now = new D
     });
     ledgers[id] = { run_id: id, total: lines.length, cursor_start: 1, cursor_end: lines.length, items, artifacts: [] };
   }
-  const py = JSON.parse(pythonRunFileText(root)) as JsonObject;
+  const py = readJsonExact(pythonRunFileText(root)) as JsonObject;
   const vars = py.vars as JsonObject;
   const runtime = isJsonObject(vars._runtime) ? vars._runtime : null;
   const bundle: JsonObject = {
@@ -199,7 +205,7 @@ export function writeRunHistory(store: HistorySource, runId: string, now = new D
     session: null,
   };
   // Records go in as the exact lines of the ledger file (their hashed bytes), not re-serialized.
-  return `${JSON.stringify(bundle, null, 1).replace(/"\\u0000record (\d+)\\u0000"/g, (_m, i: string) => raw[Number(i)]!)}\n`;
+  return `${stringifyExact(bundle, 1).replace(/"\\u0000record (\d+)\\u0000"/g, (_m, i: string) => raw[Number(i)]!)}\n`;
 }
 
 function descendants(store: RunStore, runId: string): string[] {

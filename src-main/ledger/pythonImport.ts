@@ -11,7 +11,8 @@ import { ImportError, LedgerInvalidError, RuntimeError } from '../../src-shared/
 import { isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { RUN_STATUSES, type RunState, type RunStatus, type Snapshot, type VerifyReport } from '../../src-shared/types';
 import type { ArtifactStore, RuntimeStore, SnapshotStore } from '../runtime/contracts';
-import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
+import { parseJsonLossless, parsePlainJson } from '../../src-shared/losslessJson';
+import { foreignExact } from '../../src-shared/exactJson';
 import type { ChainRow } from './chainRow';
 import { writeImportedRun, type ImportResult } from './importRun';
 import { planLedgerImport } from './ledgerExtension';
@@ -153,7 +154,8 @@ function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
   const { rows } = parsePythonLedger(text);
   const runText = files.runPath ? readText(files.runPath) : '{}';
   if (files.runPath) refuseUnstorableText(files.runId, files.runPath, runText);
-  const py = files.runPath ? readRunFile(files.runPath, runText) : {};
+  const nonFinite: string[] = [];
+  const py = files.runPath ? readRunFile(files.runPath, runText, nonFinite) : {};
   const storeDir = dirname(files.ledgerPath);
   const snapshotTexts = pythonSnapshotTexts(storeDir, files.runId);
   snapshotTexts.forEach((t, i) => refuseUnstorableText(files.runId, `${storeDir}/snapshots (snapshot ${i + 1} of the run)`, t));
@@ -169,6 +171,7 @@ function preparePythonRun(files: PythonRunFiles, now: Date): PreparedRun {
   };
   const snapshots = readPythonSnapshots(storeDir, files.runId, rows, stateOf);
   const state = stateOf(py, rows);
+  if (nonFinite.length && state.origin?.kind === 'import') state.origin.non_finite = nonFinite;
   const runFile = files.runPath ? new TextEncoder().encode(runText) : null;
   if (runFile && state.origin?.kind === 'import')
     state.origin.python_run_file = { ref: `sha256:${sha256Hex(runFile)}`, ledger_seq: rows.length - 1 };
@@ -194,10 +197,11 @@ function readText(path: string): string {
   }
 }
 
-function readRunFile(path: string, text: string): JsonObject {
+function readRunFile(path: string, text: string, nonFinite: string[]): JsonObject {
   try {
-    // Python's json writes NaN and ±Infinity; the lossless parser reads them (JSON.parse cannot).
-    const v = toPlainJson(parseJsonLossless(text));
+    // Numbers as Python wrote them (`1.0`, `-0.0`, 2^53+1); its NaN and ±Infinity (which
+    // JSON.parse cannot read) by name, their paths collected.
+    const v = foreignExact(parseJsonLossless(text), '', nonFinite);
     if (!isJsonObject(v)) throw new Error('not a JSON object');
     return v;
   } catch (err) {

@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImportError } from '../../src-shared/errors';
 import { isJsonObject, type JsonObject } from '../../src-shared/json';
-import { parseJsonLossless, parsePlainJson, toPlainJson } from '../../src-shared/losslessJson';
+import { foreignExact } from '../../src-shared/exactJson';
+import { parseJsonLossless, parsePlainJson } from '../../src-shared/losslessJson';
 import type { RunState, Snapshot } from '../../src-shared/types';
 import { hashCanonical } from '../runtime/sha256';
 import type { ChainRow } from './chainRow';
@@ -30,8 +31,10 @@ export function readPythonSnapshots(
     .sort()) {
     const path = join(dir, name);
     let py: unknown;
+    const nonFinite: string[] = [];
     try {
-      py = toPlainJson(parseJsonLossless(readFileSync(path, 'utf8')));
+      // Numbers as Python wrote them; NaN / Infinity by name (the snapshot's run is then read-only).
+      py = foreignExact(parseJsonLossless(readFileSync(path, 'utf8')), '', nonFinite);
     } catch (err) {
       throw new ImportError(`${path} is not a Python snapshot: ${(err as Error).message}`, { path });
     }
@@ -40,6 +43,7 @@ export function readPythonSnapshots(
       throw new ImportError(`${path} is not a Python snapshot (snapshot_id, created_at and run_state are required)`, { path });
     const at = rows.filter((r) => endedAt(r) <= (py as JsonObject).created_at!).length;
     const state = stateOf(py.run_state, rows.slice(0, at));
+    if (nonFinite.length && state.origin?.kind === 'import') state.origin.non_finite = nonFinite;
     out.push({
       snapshot_id: py.snapshot_id,
       run_id: runId,

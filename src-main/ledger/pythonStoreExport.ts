@@ -9,9 +9,9 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, RawNumber, type CanonicalInput } from '../../src-shared/canonicalJson';
+import { RawNumber } from '../../src-shared/canonicalJson';
 import { BundleInvalidError, RunNotFoundError } from '../../src-shared/errors';
-import { parseJsonLossless } from '../../src-shared/losslessJson';
+import { stringifyExact } from '../../src-shared/exactJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { RunState } from '../../src-shared/types';
 import type { ArtifactStore, LedgerStore, RunStore } from '../runtime/contracts';
@@ -64,7 +64,8 @@ export function pythonRunFileText(state: RunState): string {
     status: state.status,
     current_node: state.current_node,
     vars: pythonRefs(state.vars) as JsonObject,
-    waiting: state.waiting ? toPythonWait(state.waiting, isoForPython) : null,
+    // A pending call's large arguments are a reference too (named as Python names artifacts).
+    waiting: state.waiting ? (pythonRefs(toPythonWait(state.waiting, isoForPython)) as JsonObject) : null,
     output: pythonRefs(state.output),
     // Python's RunState.error is a string.
     error: state.error ? `${state.error.code}: ${state.error.message}` : null,
@@ -74,7 +75,8 @@ export function pythonRunFileText(state: RunState): string {
     session_id: state.session_id ?? null,
     parent_run_id: state.parent_run_id,
   };
-  return `${JSON.stringify(py, null, 2)}\n`;
+  // Python's json.dump writes every float by repr (`1.0`, `-0.0`, `1e-07`): stringifyExact spells them so.
+  return `${stringifyExact(py, 2)}\n`;
 }
 
 /**
@@ -94,7 +96,7 @@ export function isoForPython(iso: string): string {
  */
 function pythonRefs(v: JsonValue | null): JsonValue | null {
   if (Array.isArray(v)) return v.map((x) => pythonRefs(x) as JsonValue);
-  if (v === null || typeof v !== 'object') return v;
+  if (v === null || typeof v !== 'object' || v instanceof RawNumber) return v;
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) out[k] = pythonRefs(x) as JsonValue;
   if (typeof out.$artifact === 'string' && /^sha256:[0-9a-f]{64}$/.test(out.$artifact)) out.$artifact = out.$artifact.slice(7);
@@ -142,25 +144,4 @@ function writeAtomically(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, data, { mode: 0o644 });
   renameSync(tmp, path);
-}
-
-/**
- * `vars` and `output` of an imported Python run as JSON text with the numbers Python wrote
- * (`1.0`, `-0.0`, 2^53+1), while the run has not moved since it was imported; null when it
- * has, when the file is not here, or when a value is one JSON cannot hold (NaN, Infinity).
- */
-export function exactPythonValues(store: Source, state: RunState): { vars: string; output: string } | null {
-  const bytes = unchangedRunFile(store, state);
-  if (!bytes) return null;
-  const doc = parseJsonLossless(new TextDecoder().decode(bytes));
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc instanceof RawNumber) return null;
-  const { vars = {}, output = null } = doc as { [k: string]: CanonicalInput };
-  const text = { vars: canonicalJson(vars), output: canonicalJson(output) };
-  try {
-    JSON.parse(text.vars);
-    JSON.parse(text.output);
-  } catch {
-    return null;
-  }
-  return text;
 }

@@ -5,7 +5,7 @@
  */
 import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
 import { findUnstorable } from '../../src-shared/storableJson';
-import { readOnlyReason } from './readOnlyRun';
+import { nonFiniteReason, readOnlyReason } from './readOnlyRun';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -410,6 +410,7 @@ export class Runtime {
   private async restoreNow(runId: string, snapshotOrId: Snapshot | string, actor?: ActorFingerprint): Promise<RunState> {
     const snapshot = this.resolveSnapshot(snapshotOrId);
     checkSnapshot(snapshot);
+    refuseNonFinite(snapshot);
     if (snapshot.run_id !== runId)
       throw new ValidationError(`snapshot ${snapshot.snapshot_id} belongs to run ${snapshot.run_id}, not ${runId}: fork it instead`, {
         runId,
@@ -434,6 +435,7 @@ export class Runtime {
   private async forkNow(snapshotOrId: Snapshot | string, opts: { vars?: JsonObject; actor?: ActorFingerprint } = {}): Promise<RunState> {
     const snapshot = this.resolveSnapshot(snapshotOrId);
     checkSnapshot(snapshot);
+    refuseNonFinite(snapshot);
     if (opts.vars !== undefined) {
       checkJson(opts.vars, 'vars');
       if (!isJsonObject(opts.vars)) throw new NonJsonValueError('vars must be a JSON object', { path: 'vars' });
@@ -533,4 +535,13 @@ function checkJson(value: unknown, path: string): void {
 
 function isSnapshotStore(s: unknown): s is SnapshotStore {
   return typeof (s as SnapshotStore).saveSnapshot === 'function' && typeof (s as SnapshotStore).getSnapshot === 'function';
+}
+
+/** A snapshot whose state holds Python's NaN / Infinity by name would bring strings where numbers were into a run here. */
+function refuseNonFinite(snapshot: Snapshot): void {
+  const why = nonFiniteReason(snapshot.state);
+  if (why)
+    throw new RunNotResumableError(`snapshot ${snapshot.snapshot_id} cannot be restored or forked: ${why}`, {
+      snapshotId: snapshot.snapshot_id,
+    });
 }

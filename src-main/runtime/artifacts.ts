@@ -1,7 +1,7 @@
 import { canonicalJson, RawNumber } from '../../src-shared/canonicalJson';
 import { readJsonExact } from '../../src-shared/exactJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
-import type { ArtifactRef, RunState } from '../../src-shared/types';
+import type { ArtifactRef, RunState, WaitState } from '../../src-shared/types';
 import type { ArtifactStore } from './contracts';
 
 export const DEFAULT_ARTIFACT_THRESHOLD = 64 * 1024;
@@ -60,6 +60,28 @@ export function externalizeVars(vars: JsonObject, artifacts: ArtifactStore | und
     out[key] = stored;
   }
   return out ?? vars;
+}
+
+/**
+ * A wait with its large parts stored: each pending call's arguments (what a person reviews
+ * and may edit) and the results of the calls already settled. The wait's shape stays as
+ * readers expect it (a list of calls, each with its name and id inline).
+ */
+export function externalizeWait(wait: WaitState, artifacts: ArtifactStore | undefined, threshold: number): WaitState {
+  if (!artifacts) return wait;
+  const out: WaitState = { ...wait };
+  if (wait.tool_calls)
+    out.tool_calls = wait.tool_calls.map((c) => ({ ...c, arguments: externalize(c.arguments, artifacts, threshold) as JsonObject }));
+  const results = wait.details?.results;
+  if (Array.isArray(results)) out.details = { ...wait.details, results: results.map((r) => externalize(r, artifacts, threshold)) };
+  return out;
+}
+
+/** The wait with its pending calls' arguments as values, for the person deciding them (API, CLI, inspector). */
+export function withPendingCallsResolved(state: RunState, artifacts: ArtifactStore | undefined): RunState {
+  const calls = state.waiting?.tool_calls;
+  if (!artifacts || !calls) return state;
+  return { ...state, waiting: { ...state.waiting!, tool_calls: resolveArtifacts(calls, artifacts) } };
 }
 
 /** Exactly the shape `putArtifact` returns: `{$artifact: "sha256:<64 hex>", size, mime}`. */

@@ -8,7 +8,7 @@ import { findNonJsonPath, type JsonValue } from '../../src-shared/json';
 import { findUnstorable } from '../../src-shared/storableJson';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest, RetryPolicy } from './contracts';
-import { externalize, handlerView } from './artifacts';
+import { externalize, externalizeWait, handlerView } from './artifacts';
 import { failRun } from './failRun';
 import { backoffDelay, type KernelContext } from './kernelContext';
 import type { RunTx } from './runTx';
@@ -67,7 +67,7 @@ export async function runAttempts(
       return 'settled';
     }
     if (outcome.kind === 'waiting') {
-      applyWaiting(tx, call, outcome.wait, attempt, started.started_at);
+      applyWaiting(k, tx, call, outcome.wait, attempt, started.started_at);
       return 'settled';
     }
     tx.append({ ...effectRecordInit(call, attempt, 'failed'), error: outcome.error, started_at: started.started_at });
@@ -154,12 +154,22 @@ export function continueAfter(tx: RunTx, resultKey: string | null, next: string 
   tx.update({ status: 'completed', output });
 }
 
-function applyWaiting(tx: RunTx, call: EffectCall, partial: Parameters<typeof completeWait>[0], attempt: number, startedAt: string): void {
-  const wait = completeWait(partial, {
+function applyWaiting(
+  k: KernelContext,
+  tx: RunTx,
+  call: EffectCall,
+  partial: Parameters<typeof completeWait>[0],
+  attempt: number,
+  startedAt: string,
+): void {
+  const complete = completeWait(partial, {
     wait_key: defaultWaitKey(partial.reason, tx.state.run_id, call.nodeId, call.visit, attempt),
     result_key: call.record.result_key,
     resume_to_node: call.next,
   });
+  // Stored like every other value: a 1 MB argument awaiting approval is a reference in the
+  // record and the state (the chain covers its hash); readers resolve it.
+  const wait = externalizeWait(complete, k.artifacts, k.artifactThreshold);
   if (call.handler.resume) {
     const effect = { ...call.record, step_id: call.stepId, idempotency_key: call.key, attempt, node_id: call.nodeId, visit: call.visit };
     wait.details = { ...(wait.details ?? {}), effect };

@@ -11,7 +11,7 @@ import type { StoredRecordRow } from './storeContract';
 import { canonicalBodyOf } from './recordHash';
 import { sha256Hex } from './sha256';
 import { parsePlainJson } from '../../src-shared/losslessJson';
-import { readJsonExact } from '../../src-shared/exactJson';
+import { readForeignJson, readJsonExact } from '../../src-shared/exactJson';
 
 export function bodyOf(record: LedgerRecord): string {
   const { record_hash: _h, signature: _s, ...body } = record;
@@ -34,7 +34,7 @@ export function rowFromRecord(record: LedgerRecord): StoredRecordRow {
 export function recordFromRow(row: StoredRecordRow): LedgerRecord {
   if (!row.foreign)
     return { ...(readJsonExact(row.body) as unknown as LedgerRecord), record_hash: row.record_hash, signature: row.signature };
-  const body = parsePlainJson(row.body) as Partial<LedgerRecord>;
+  const body = foreignBody(row.body) as Partial<LedgerRecord>;
   return {
     ...(body as LedgerRecord),
     seq: row.seq,
@@ -43,6 +43,18 @@ export function recordFromRow(row: StoredRecordRow): LedgerRecord {
     record_hash: row.record_hash,
     signature: row.signature,
   };
+}
+
+/**
+ * A foreign body's values with Python's numbers as written (`1.0`, `-0.0`, 2^53+1; NaN by
+ * name). A number no value here can hold (imports refuse those now) is shown as a double.
+ */
+function foreignBody(body: string): unknown {
+  try {
+    return readForeignJson(body);
+  } catch {
+    return parsePlainJson(body);
+  }
 }
 
 /** What a Python StepRecord is, for display: effect attempts, else the run's end or a move. */

@@ -2,7 +2,7 @@
 import type { JsonValue } from '../../src-shared/json';
 import type { ActorFingerprint, EffectRecord } from '../../src-shared/types';
 import type { WorkflowDefinition } from './contracts';
-import { externalize, storedRequest } from './artifacts';
+import { externalize, resolveArtifacts, storedRequest } from './artifacts';
 import { continueAfter, runAttempts, type EffectCall } from './effectRunner';
 import { findHandler, NO_RETRY, type KernelContext } from './kernelContext';
 import { applyRecoveryDecision, parseRecoveryDecision } from './recovery';
@@ -52,12 +52,14 @@ export async function resumeWait(
     };
     tx.update({ status: 'running', waiting: null });
     const resumeFn = handler.resume.bind(handler);
+    // The handler sees the wait's values (settled results, pending arguments), not references.
+    const waitView = resolveArtifacts(wait, k.artifacts);
     return runAttempts(
       k,
       tx,
       call,
       details.attempt + 1,
-      (ctx) => resumeFn(request, wait, rawPayload, { ...ctx, resumedBy: resumer }),
+      (ctx) => resumeFn(request, waitView, rawPayload, { ...ctx, resumedBy: resumer }),
       signal,
     );
   }

@@ -2,7 +2,6 @@
 import { useEffect, useState } from 'react';
 import type { ApiResponses } from '../../src-shared/api';
 import { JsonView } from '../shell/JsonView';
-import { indentJsonText } from '../shell/exactJson';
 import { runtimeClient } from '../state/clientRef';
 import { useRunViewStore } from '../state/runViewStore';
 import { describeError } from '../state/toastStore';
@@ -43,32 +42,13 @@ export function StatePanel() {
       <section className="panel state-panel" aria-label="State">
         <h2>State (now)</h2>
         <p className="muted">Select a ledger record to see vars at that step and the diff against an earlier one.</p>
-        {view.exactValues ? (
+        <JsonView value={view.state.vars} label="Current vars" />
+        {view.state.output !== null ? (
           <>
-            {/* Numbers exactly as the Python run file has them (a double would round them). */}
-            <pre className="json" aria-label="Current vars" tabIndex={0}>
-              {indentJsonText(view.exactValues.vars)}
-            </pre>
-            {view.state.output !== null ? (
-              <>
-                <h3>Output</h3>
-                <pre className="json" aria-label="Output" tabIndex={0}>
-                  {indentJsonText(view.exactValues.output)}
-                </pre>
-              </>
-            ) : null}
+            <h3>Output</h3>
+            <JsonView value={view.state.output} label="Output" />
           </>
-        ) : (
-          <>
-            <JsonView value={view.state.vars} label="Current vars" />
-            {view.state.output !== null ? (
-              <>
-                <h3>Output</h3>
-                <JsonView value={view.state.output} label="Output" />
-              </>
-            ) : null}
-          </>
-        )}
+        ) : null}
       </section>
     );
   }

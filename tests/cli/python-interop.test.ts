@@ -64,8 +64,9 @@ describe('abstractruntime over Python store folders', () => {
     expect(unchained.stdout).toMatch(/imported \(abstractruntime-py, no hash chain\)/);
     expect(unchained.stdout).toMatch(/read-only .*no hash chain/);
     const exactShow = await cli('--json', 'show', STRESS);
-    expect(exactShow.stdout).toContain('"int_2_53_plus1":9007199254740993');
-    expect(exactShow.stdout).toContain('"f_negzero":-0.0');
+    expect(exactShow.stdout).toContain('"int_2_53_plus1": 9007199254740993');
+    expect(exactShow.stdout).toContain('"f_negzero": -0.0');
+    expect(exactShow.stdout).toContain('"f_one": 1.0');
     expect(jsonOf(exactShow).state).toMatchObject({ run_id: STRESS, status: 'completed' });
     const raw = await cli('--json', 'ledger', STRESS);
     // The numbers as Python wrote (and hashed) them, not as doubles.

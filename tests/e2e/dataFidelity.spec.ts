@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { screenshot } from './support/screens';
@@ -59,6 +60,28 @@ test('a tool_calls record shows the executed (edited) arguments, the original an
   await expect(results).toContainText('"text": "as proposed"');
   await expect(results).toContainText('"decided_by"');
   await screenshot(page, 'run-executed-arguments');
+});
+
+test('the approval panel shows a pending call whose large arguments are stored by hash, whole, and runs the edit', async ({ page }) => {
+  // Not in the data folder (host.home), which no tool may write.
+  const path = join(mkdtempSync(join(tmpdir(), 'ar-e2e-notes-')), 'pending-large.txt');
+  const note = `start ${'p'.repeat(100_000)} end`;
+  const run = await host.api<Run & { waiting: { wait_key: string; tool_calls: { arguments: { text: unknown } }[] } }>('startRun', {
+    workflowId: 'examples.toolapproval',
+    vars: { path, notes: [note] },
+  });
+  // Stored as a reference in the run state...
+  expect(run.waiting.tool_calls[0]!.arguments.text).toHaveProperty('$artifact');
+  await page.goto(`${host.url}/#/runs/${run.run_id}`);
+  // ...shown to the person as the value itself.
+  const args = page.getByRole('region', { name: 'Tool approval' }).getByLabel('Arguments for write_note');
+  await expect(args).toHaveValue(JSON.stringify({ path, text: note }, null, 2));
+  await screenshot(page, 'tool-approval-large-arguments');
+  const edited = `${note} (edited in the panel)`;
+  await args.fill(JSON.stringify({ path, text: edited }, null, 2));
+  await page.getByRole('region', { name: 'Tool approval' }).getByRole('button', { name: 'Approve' }).click();
+  await expect(page.locator('.run-header .pill')).toHaveText('completed');
+  expect(readFileSync(path, 'utf8')).toBe(`${edited}\n`);
 });
 
 test('a failed tool call is shown as failed: ledger row, node and run', async ({ page }) => {

@@ -76,7 +76,7 @@ test('a Python store folder opens live: a line appended to its ledger appears in
   await screenshot(page, 'python-folder-live-run');
 });
 
-test("an unchanged Python run's state shows the numbers Python wrote (2^53+1, -0.0, 1.0), not doubles", async ({ page }) => {
+test("a Python run's state shows the numbers Python wrote (2^53+1, -0.0, 1.0), not doubles", async ({ page }) => {
   const stress = fileURLToPath(new URL('../fixtures/abstractruntime-py-0.4.28/stress', import.meta.url));
   await host.api('openFolder', { path: stress });
   await page.goto(`${host.url}/#/runs/84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb`);

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RawNumber } from '../../src-shared/canonicalJson';
+import { parseJsonExact, stringifyExact } from '../../src-shared/exactJson';
+import type { JsonObject } from '../../src-shared/json';
 import { createLlmEffectHandler, type LlmSettings } from '../../src-main/effects/llm/index';
 import type { EffectOutcome } from '../../src-main/runtime/contracts';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../support/scriptedOpenAiServer';
@@ -216,6 +219,46 @@ describe('llm_call, local mode', () => {
     expect(r.content).toBe('other provider');
     expect(server.requests[0]!.headers.authorization).toBeUndefined();
     expect(server.requests[0]!.rawBody).not.toContain('sk-local');
+  });
+
+  it('sends every number of the request exactly as the run holds it, also when the client retries', async () => {
+    const { server, handler } = await setup([{ status: 503 }, { content: 'ok' }], { maxRetries: 1 });
+    const payload = parseJsonExact(
+      `{"prompt": "pick one", "params": {"metadata": {"big": 98765432109876543210, "zero": -0.0, "one": 1.0, "small": 1e-07, "huge": 2.5e+20}},
+        "tools": [{"name": "pick", "parameters": {"type": "object", "properties": {"n": {"enum": [98765432109876543210, -0.0, 1.0, 1e-07]}}}}]}`,
+    ) as JsonObject;
+    completedResult(await handler.execute({ type: 'llm_call', payload }, effectCtx()));
+    expect(server.requests).toHaveLength(2);
+    for (const req of server.requests) {
+      expect(req.rawBody).toContain('"metadata":{"big":98765432109876543210,"zero":-0.0,"one":1.0,"small":1e-07,"huge":2.5e+20}');
+      expect(req.rawBody).toContain('"enum":[98765432109876543210,-0.0,1.0,1e-07]');
+      expect(req.rawBody).not.toContain('98765432109876540000');
+    }
+  });
+
+  it("keeps the numbers of the model's tool-call arguments as written; text that cannot be kept exactly stays text", async () => {
+    const { handler } = await setup([
+      {
+        toolCalls: [
+          { name: 'add', arguments: '{"n": 98765432109876543210, "x": 1.0, "t": 1e-07, "z": -0.0, "h": 2.5e+20}', id: 'c1' },
+          { name: 'add', arguments: '{"pi": 3.14159265358979323846}', id: 'c2' },
+        ],
+      },
+    ]);
+    const r = completedResult(await handler.execute({ type: 'llm_call', payload: { prompt: 'add' } }, effectCtx()));
+    expect(stringifyExact(r.tool_calls[0].arguments)).toBe('{"n":98765432109876543210,"x":1.0,"t":1e-07,"z":-0.0,"h":2.5e+20}');
+    expect(r.tool_calls[1].arguments).toBe('{"pi": 3.14159265358979323846}');
+  });
+
+  it('refuses a number no JSON text can carry, naming its path, and sends nothing', async () => {
+    const { server, handler } = await setup([{ content: 'never asked' }]);
+    const out = await handler.execute(
+      { type: 'llm_call', payload: { prompt: 'p', params: { metadata: { x: new RawNumber('NaN') } } } },
+      effectCtx(),
+    );
+    expect(out).toMatchObject({ kind: 'failed', error: { code: 'NUMBER_NOT_EXACT' }, retryable: false });
+    expect((out as { error: { message: string } }).error.message).toContain('request.metadata.x');
+    expect(server.requests).toHaveLength(0);
   });
 });
 

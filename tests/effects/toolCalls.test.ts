@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { WaitState } from '../../src-shared/types';
+import { stringifyExact } from '../../src-shared/exactJson';
 import type { EffectOutcome, EffectRequest } from '../../src-main/runtime/contracts';
 import {
   createToolCallsEffectHandler,
@@ -73,6 +74,31 @@ function results(o: EffectOutcome): any[] {
   expect(o).toMatchObject({ kind: 'completed', result: { mode: 'executed' } });
   return (o as unknown as { result: { results: any[] } }).result.results;
 }
+
+describe('tool_calls: arguments text keeps every number as written', () => {
+  it('wire-shape arguments are read exactly; a number that cannot be kept fails the call naming its path', async () => {
+    const seen: unknown[] = [];
+    const h = createToolCallsEffectHandler(
+      registry([{ name: 'record', parameters: { type: 'object' }, execute: (args: JsonObject) => (seen.push(args), { ok: true }) }]).r,
+    );
+    const out = await h.execute(
+      effect([
+        {
+          id: 'a',
+          type: 'function',
+          function: { name: 'record', arguments: '{"n": 98765432109876543210, "x": 1.0, "t": 1e-07, "z": -0.0}' },
+        },
+        { id: 'b', type: 'function', function: { name: 'record', arguments: '{"pi": 3.14159265358979323846}' } },
+      ]),
+      effectCtx(),
+    );
+    const [a, b] = results(out);
+    expect(stringifyExact(seen)).toBe('[{"n":98765432109876543210,"x":1.0,"t":1e-07,"z":-0.0}]');
+    expect(a).toMatchObject({ call_id: 'a', success: true });
+    expect(b).toMatchObject({ call_id: 'b', success: false });
+    expect(b.error).toMatch(/arguments\.pi: the number 3\.14159265358979323846 cannot be kept exactly/);
+  });
+});
 
 describe('tool_calls: trusted tools', () => {
   it('runs them in the main process; results are aligned with the request', async () => {

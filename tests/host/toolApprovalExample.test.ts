@@ -2,8 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { WrongWaitKeyError } from '../../src-shared/errors';
-import { ledgerOf, memoryHost, tempDir } from './hostFixture';
+import { createApiHandlers } from '../../src-main/host/apiHandlers';
+import { RuntimeHost } from '../../src-main/host/RuntimeHost';
+import { FakeClock } from '../../src-main/runtime/index';
+import { START, ledgerOf, memoryHost, tempDir } from './hostFixture';
 
 interface NoteResult {
   call_id: string;
@@ -136,6 +140,58 @@ describe('examples.toolapproval through the host', () => {
     const done = await host.decideToolCalls(run.run_id, run.waiting!.wait_key, [{ call_id: 'note-1', approved: true }]);
     expect(done.status).toBe('completed');
     expect(readFileSync(path, 'utf8')).toBe(`${note}\n`);
+  });
+
+  it('a call with 1 MB arguments awaiting approval is stored by hash, shown whole, and runs with the edited arguments after a restart (SQLite)', async () => {
+    const t = tempDir('ar-pending-');
+    cleanups.push(t.cleanup);
+    const path = notesFile();
+    const dbPath = join(t.dir, 'runtime.db');
+    const clock = new FakeClock(START);
+    const open = (owner: string) =>
+      RuntimeHost.open({ dataDir: t.dir, dbPath, clock, leaseOwner: owner, env: {}, projectFile: null, toolFolders: [join(path, '..')] });
+    const note = `${'0123456789abcdef'.repeat(64 * 1024)}\u00e9`; // ~1 MB, one non-ASCII char at the end
+
+    const first = await open('host-1');
+    const run = await first.startRun('examples.toolapproval', { path, notes: [note] });
+    expect(run.status).toBe('waiting');
+    const waitKey = run.waiting!.wait_key;
+    // The run state and the `waiting` record hold a reference (whose hash the chain covers), not the megabyte.
+    const pendingText = (run.waiting!.tool_calls![0]!.arguments as { text: unknown }).text;
+    expect(pendingText).toMatchObject({ $artifact: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), mime: 'application/json' });
+    const waitingRecord = ledgerOf(first, run.run_id).find((r) => r.kind === 'effect' && r.status === 'waiting')!;
+    expect((waitingRecord.result as { tool_calls: { arguments: { text: unknown } }[] }).tool_calls[0]!.arguments.text).toEqual(pendingText);
+    await first.close();
+
+    const raw = new Database(dbPath, { readonly: true });
+    const stateBytes = (raw.prepare('SELECT length(CAST(state AS BLOB)) AS n FROM runs WHERE run_id = ?').get(run.run_id) as { n: number })
+      .n;
+    const bodyBytes = raw.prepare('SELECT max(length(CAST(body AS BLOB))) AS n FROM ledger WHERE run_id = ?').get(run.run_id) as {
+      n: number;
+    };
+    raw.close();
+    expect(stateBytes).toBeLessThan(16 * 1024);
+    expect(bodyBytes.n).toBeLessThan(16 * 1024);
+
+    const second = await open('host-2');
+    try {
+      // What the approval panel and `show` read: the arguments whole.
+      const view = await createApiHandlers(second).getRun({ runId: run.run_id });
+      expect(view.state.waiting!.tool_calls).toEqual([{ name: 'write_note', call_id: 'note-1', arguments: { path, text: note } }]);
+
+      const edited = `${note} (edited)`;
+      const done = await second.decideToolCalls(run.run_id, waitKey, [
+        { call_id: 'note-1', approved: true, arguments: { path, text: edited } },
+      ]);
+      expect(done.status).toBe('completed');
+      expect(readFileSync(path, 'utf8')).toBe(`${edited}\n`);
+      const [result] = (done.output as unknown as { results: (NoteResult & { arguments: unknown })[] }).results;
+      expect(result!.success).toBe(true);
+      expect(result!.arguments).toEqual({ path, text: edited });
+      expect(result!.approval?.edited_arguments).toEqual({ path, text: edited });
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses a decision sent with a wrong wait key (WRONG_WAIT_KEY) and writes nothing', async () => {

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BundleInvalidError, LedgerInvalidError } from '../../src-shared/errors';
 import type { LedgerHead } from '../../src-shared/types';
+import { RawNumber } from '../../src-shared/canonicalJson';
+import { readJsonExact, stringifyExact } from '../../src-shared/exactJson';
+import type { JsonObject } from '../../src-shared/json';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import {
@@ -135,6 +138,21 @@ describe('export bundles', () => {
 });
 
 describe('importing bundles', () => {
+  it("a record's exact numbers (1.0, 98765432109876543210) import into a store without its own import path and still verify", () => {
+    const src = new MemoryStore();
+    const r = makeRecord('exact', null, {
+      result: { one: new RawNumber('1.0'), big: new RawNumber('98765432109876543210'), z: new RawNumber('-0.0') } as unknown as JsonObject,
+    });
+    src.commit({ state: makeState('exact', { seq: r.seq, hash: r.record_hash }), records: [r], expectedHeadSeq: null, isNew: true });
+    const bundle = readJsonExact(stringifyExact(createExportBundle(src, 'exact')));
+    const target = new MemoryStore();
+    expect(importBundle(target, bundle)).toEqual({ runId: 'exact', imported: true });
+    expect(verifyRunLedger(target, 'exact')).toMatchObject({ valid: true, records: 1 });
+    expect(stringifyExact(target.readLedger('exact', { limit: 1 }).records[0]!.result)).toBe(
+      '{"big":98765432109876543210,"one":1.0,"z":-0.0}',
+    );
+  });
+
   it('stores the run, snapshots and artifacts once, marked as imported, and it verifies', () => {
     const b = fresh();
     const target = SqliteStore.open(join(dir, 'other.db'));

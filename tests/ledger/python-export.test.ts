@@ -25,6 +25,7 @@ import { ledgerRows } from '../../src-main/ledger/verifyRunLedger';
 import { sha256Hex } from '../../src-main/runtime/sha256';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import type { WaitState } from '../../src-shared/types';
+import { RawNumber } from '../../src-shared/canonicalJson';
 
 const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
 const CHECK = join(__dirname, 'support/python_store_check.py');
@@ -101,7 +102,8 @@ describe('Python → here → Python store folder → here', () => {
     expect(store.readLedger(runId, { fromEnd: true, limit: 1 }).records[0]).toMatchObject({
       seq: 5,
       node_id: 'python_continued',
-      result: { continued_by: 'python', x: 1 },
+      // Python wrote the float 1.0: shown as written, not as the integer 1.
+      result: { continued_by: 'python', x: new RawNumber('1.0') },
     });
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src-shared/json';
 import { internalize } from '../../src-main/runtime';
 import { resolveArtifacts } from '../../src-main/runtime/artifacts';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
+import { createToolCallsEffectHandler, ToolRegistry } from '../../src-main/effects/tools/index';
 import { completed, effectWorkflow, ledger, scriptedHandler, setup } from './support';
 
 describe('large values go to the artifact store', () => {
@@ -49,5 +51,66 @@ describe('large values go to the artifact store', () => {
     const done = await runtime.tick((await runtime.start('fx')).run_id);
     expect(done.vars.out).toHaveProperty('$artifact');
     expect(internalize(done.vars.out!, store)).toEqual(many);
+  });
+});
+
+describe('calls awaiting a person are stored like every other value', () => {
+  it('large pending arguments and settled results are references in the wait; the resume sees and records the values', async () => {
+    const store = new MemoryStore();
+    const bigOutput = { rows: Array.from({ length: 200 }, (_, i) => `row ${i}`) };
+    const registry = new ToolRegistry();
+    registry.register({
+      name: 'lookup',
+      description: 'trusted, returns a large value',
+      parameters: { type: 'object' },
+      trust: 'trusted',
+      idempotent: true,
+      execute: () => bigOutput,
+    });
+    const sent: unknown[] = [];
+    registry.register({
+      name: 'send',
+      description: 'needs approval',
+      parameters: { type: 'object' },
+      trust: 'approval',
+      idempotent: false,
+      execute: (args) => (sent.push(args), { ok: true }),
+    });
+    const body = 'b'.repeat(3000);
+    const payload: JsonObject = {
+      tool_calls: [
+        { name: 'lookup', arguments: {}, call_id: 'c1' },
+        { name: 'send', arguments: { to: 'x', body }, call_id: 'c2' },
+      ],
+      allowed_tools: ['lookup', 'send'],
+    };
+    const { runtime } = setup([effectWorkflow('tool_calls', payload)], {
+      store,
+      artifacts: store,
+      artifactThreshold: 1024,
+      effects: { tool_calls: createToolCallsEffectHandler(registry) },
+    });
+    const run = await runtime.start('fx');
+    const w = await runtime.tick(run.run_id);
+    expect(w.status).toBe('waiting');
+    const stored = w.waiting!;
+    expect(stored.tool_calls![0]!.arguments).toEqual({ to: 'x', body: expect.objectContaining({ $artifact: expect.any(String) }) });
+    const settled = JSON.stringify((stored.details!.results as unknown[])[0]);
+    expect(settled).toContain('"$artifact":"sha256:');
+    expect(settled.length).toBeLessThan(1024);
+    expect(resolveArtifacts(stored.tool_calls, store)).toEqual([{ name: 'send', arguments: { to: 'x', body }, call_id: 'c2' }]);
+    const waitingRecord = ledger(store, run.run_id).find((r) => r.status === 'waiting')!;
+    expect((waitingRecord.result as { tool_calls: unknown }).tool_calls).toEqual(stored.tool_calls);
+
+    const done = await runtime.resume(run.run_id, {
+      waitKey: stored.wait_key,
+      payload: { decisions: [{ call_id: 'c2', approved: true }] },
+    });
+    expect(sent).toEqual([{ to: 'x', body }]);
+    const results = resolveArtifacts(done.vars.out, store) as { results: { call_id: string; success: boolean; output: unknown }[] };
+    expect(results.results.map((r) => [r.call_id, r.success, r.output])).toEqual([
+      ['c1', true, bigOutput],
+      ['c2', true, { ok: true }],
+    ]);
   });
 });

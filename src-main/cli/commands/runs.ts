@@ -1,14 +1,12 @@
 /** Reading and starting runs: workflows, run, runs, show, ledger. */
 import { RUN_STATUSES, type LedgerRecord, type RunStatus } from '../../../src-shared/types';
-import { exactPythonValues, exactRecordsJson } from '../../ledger/index';
+import { exactRecordsJson } from '../../ledger/index';
 import type { Command } from '../command';
 import { formatLedger, formatRun, formatRunView, formatRuns, formatWorkflows } from '../format';
 import { parseJsonObjectArg } from '../jsonArg';
 import { UsageError } from '../usageError';
 
 const LEDGER_PAGE = 5000;
-const EXACT_VARS = '<exact vars>';
-const EXACT_OUTPUT = '<exact output>';
 
 /** Vars the workflow's input schema does not declare (but allows): recorded in `run_started`, shown as warnings. */
 async function inputWarnings(ctx: Parameters<Command['run']>[0], runId: string): Promise<string[]> {
@@ -86,25 +84,7 @@ export const runCommands: Command[] = [
     args: { min: 1, max: 1 },
     async run(ctx, { positionals }) {
       const view = await ctx.call('getRun', { runId: positionals[0]! });
-      const exact = exactPythonValues((await ctx.host()).store, view.state);
-      if (!exact) return void ctx.out.result(view, () => formatRunView(view));
-      // An unchanged Python run: its vars and output with the numbers Python wrote, not doubles.
-      if (ctx.out.json) {
-        const marked = { ...view, state: { ...view.state, vars: EXACT_VARS as never, output: EXACT_OUTPUT as never } };
-        const text = JSON.stringify(marked, null, 2)
-          .replace(`"${EXACT_VARS}"`, () => exact.vars)
-          .replace(`"${EXACT_OUTPUT}"`, () => exact.output);
-        return void ctx.out.lines([text]);
-      }
-      ctx.out.lines(
-        formatRunView(view).map((l) =>
-          l.startsWith('vars ')
-            ? `vars      ${exact.vars.length > 400 ? `${exact.vars.slice(0, 400)}…` : exact.vars}`
-            : l.startsWith('output ')
-              ? `output    ${exact.output}`
-              : l,
-        ),
-      );
+      ctx.out.result(view, () => formatRunView(view));
     },
   },
   {

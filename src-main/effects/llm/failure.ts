@@ -3,7 +3,7 @@
  * the key), and whether trying again can help (the kernel then applies the node's retry policy).
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ValidationError } from '../../../src-shared/errors';
+import { NumberNotExactError, ValidationError } from '../../../src-shared/errors';
 import type { EffectOutcome } from '../../runtime/contracts';
 
 type Failed = Extract<EffectOutcome, { kind: 'failed' }>;
@@ -14,7 +14,7 @@ export function llmFailure(err: unknown, secret: string | null): Failed {
     if (status !== undefined) error.status = status;
     return { kind: 'failed', error, retryable };
   };
-  if (err instanceof ValidationError) return fail(err.code, err.message, false);
+  if (err instanceof ValidationError || err instanceof NumberNotExactError) return fail(err.code, err.message, false);
   if (err instanceof APIUserAbortError) return fail('LLM_CANCELLED', 'the LLM call was cancelled with its run', false);
   if (err instanceof APIConnectionTimeoutError) return fail('LLM_TIMEOUT', `the LLM call timed out: ${err.message}`, true);
   if (err instanceof APIConnectionError) return fail('LLM_UNREACHABLE', `the LLM endpoint is unreachable: ${causeOf(err)}`, true);

@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import type { JsonObject } from '../../../src-shared/json';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest } from '../../runtime/contracts';
 import { makeActor } from '../../runtime/actor';
+import { exactRequestText, fetchWithExactBody } from './exactBody';
 import { llmFailure } from './failure';
 import { parseLlmPayload, type LlmCallPayload } from './request';
 import { toLlmResult } from './response';
@@ -40,10 +41,13 @@ export function createLlmEffectHandler(getSettings: () => LlmSettings, opts: Llm
         const call = parseLlmPayload(effect.payload);
         const model = call.model ?? settings.model;
         const started = nowMs();
-        const completion = await createClient(settings, call, opts).chat.completions.create(
-          requestBody(settings, call, model) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          { signal: ctx.signal, headers: requestHeaders(settings, call, ctx), timeout: timeoutMs(settings, call) },
-        );
+        const body = requestBody(settings, call, model);
+        const client = createClient(settings, call, fetchWithExactBody(opts.fetch ?? fetch, body, exactRequestText(body)));
+        const completion = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
+          signal: ctx.signal,
+          headers: requestHeaders(settings, call, ctx),
+          timeout: timeoutMs(settings, call),
+        });
         const result = toLlmResult(completion, model, Math.max(0, nowMs() - started), offeredToolNames(call));
         return { kind: 'completed', result: result as unknown as JsonObject, actor: llmActor(settings, result.model) };
       } catch (err) {
@@ -67,7 +71,7 @@ function bearerKey(s: LlmSettings, call: LlmCallPayload): string | null {
   return s.mode === 'local' && !isForeignEndpoint(s, call) ? s.apiKey : null;
 }
 
-function createClient(s: LlmSettings, call: LlmCallPayload, opts: LlmHandlerOptions): OpenAI {
+function createClient(s: LlmSettings, call: LlmCallPayload, sendExact: typeof fetch): OpenAI {
   return new OpenAI({
     baseURL: isForeignEndpoint(s, call) ? call.baseUrl! : s.baseUrl,
     apiKey: bearerKey(s, call) ?? 'no-key',
@@ -75,7 +79,7 @@ function createClient(s: LlmSettings, call: LlmCallPayload, opts: LlmHandlerOpti
     timeout: s.timeoutMs,
     // The client's debug log prints request headers, which may carry the provider key.
     logLevel: 'off',
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    fetch: sendExact,
   });
 }
 

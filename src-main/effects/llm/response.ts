@@ -1,5 +1,6 @@
 /** The `llm_call` result as recorded in the ledger (snake_case, JSON only). */
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../src-shared/json';
+import { parseJsonExact } from '../../../src-shared/exactJson';
+import { isJsonObject, type JsonObject } from '../../../src-shared/json';
 
 export interface LlmToolCall {
   name: string;
@@ -52,10 +53,15 @@ function toToolCall(c: unknown, i: number): LlmToolCall[] {
   return [{ name: call.function.name, arguments: parseArguments(call.function.arguments), call_id: call.id || `call_${i}` }];
 }
 
+/**
+ * The model's arguments text under the number policy (`98765432109876543210`, `1.0` kept as
+ * written). Text that is not a JSON object, or holds a number that cannot be kept exactly,
+ * stays the raw string: the tool call then fails saying why, naming the path.
+ */
 function parseArguments(raw: string | undefined): JsonObject | string {
   if (raw === undefined || raw.trim() === '') return {};
   try {
-    const v = JSON.parse(raw) as JsonValue;
+    const v = parseJsonExact(raw, 'arguments');
     return isJsonObject(v) ? v : raw;
   } catch {
     return raw;

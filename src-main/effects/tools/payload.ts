@@ -3,6 +3,7 @@
  * shape `{id, function: {name, arguments: "<json>"}}` is accepted too).
  */
 import { ValidationError } from '../../../src-shared/errors';
+import { parseJsonExact } from '../../../src-shared/exactJson';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../src-shared/json';
 import type { ToolCallResult } from '../../../src-shared/types';
 
@@ -49,10 +50,11 @@ function parseCall(raw: JsonValue, index: number): ParsedCall {
   };
 }
 
+/** Wire-shape arguments text, numbers kept as written; text that cannot be read exactly stays a string (the call fails saying why). */
 function parseJsonArgs(s: string): JsonValue {
   if (s.trim() === '') return {};
   try {
-    return JSON.parse(s) as JsonValue;
+    return parseJsonExact(s, 'arguments');
   } catch {
     return s;
   }

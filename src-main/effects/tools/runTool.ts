@@ -2,6 +2,8 @@
  * Runs one tool call in the main process: arguments checked against the tool's schema,
  * a timeout enforced, and every failure turned into an error result (never a thrown crash).
  */
+import { NumberNotExactError } from '../../../src-shared/errors';
+import { parseJsonExact } from '../../../src-shared/exactJson';
 import { findNonJsonPath, type JsonObject, type JsonValue } from '../../../src-shared/json';
 import { findUnstorable } from '../../../src-shared/storableJson';
 import type { ToolCallResult } from '../../../src-shared/types';
@@ -21,11 +23,22 @@ export interface RunToolEnv {
 /** Why the arguments do not fit the tool, or null when they do. */
 export function argumentsProblem(tool: ToolDefinition, args: JsonValue): string | null {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    const shown = typeof args === 'string' ? `invalid JSON ${JSON.stringify(args.slice(0, 200))}` : JSON.stringify(args);
-    return `bad arguments for tool "${tool.name}": arguments must be a JSON object, got ${shown}`;
+    if (typeof args === 'string') return `bad arguments for tool "${tool.name}": ${whyNotAnObject(args)}`;
+    return `bad arguments for tool "${tool.name}": arguments must be a JSON object, got ${JSON.stringify(args)}`;
   }
   const problems = validateJsonSchema(args, tool.parameters);
   return problems.length ? `bad arguments for tool "${tool.name}": ${problems.join('; ')}` : null;
+}
+
+/** Why arguments text was kept as text: not JSON, not an object, or a number that cannot be kept exactly (named by path). */
+function whyNotAnObject(text: string): string {
+  const shown = `invalid JSON ${JSON.stringify(text.slice(0, 200))}`;
+  try {
+    parseJsonExact(text, 'arguments');
+  } catch (err) {
+    if (err instanceof NumberNotExactError) return err.message;
+  }
+  return `arguments must be a JSON object, got ${shown}`;
 }
 
 export async function runToolCall(
