@@ -46,6 +46,7 @@ import { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions } from './hostWiring';
 import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
+import type { HandlerPool } from './handlerPool';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
 
@@ -112,6 +113,7 @@ export class RuntimeHost {
   private readonly scheduler: Scheduler;
   private readonly userActor: ActorFingerprint;
   private readonly onClose: (() => void) | undefined;
+  private readonly handlerPool: HandlerPool | null;
   private readonly signing: HostSigning | null;
   /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
   readonly hostId: string;
@@ -170,6 +172,7 @@ export class RuntimeHost {
     this.workflowErrors = parts.workflowErrors;
     this.settings = parts.settings;
     this.onClose = parts.onClose;
+    this.handlerPool = parts.handlerPool;
     this.signing = parts.signing;
     this.hostId = parts.hostId;
     this.prefs = new DebugPrefs(parts.dataDir ? join(parts.dataDir, 'debug-prefs.json') : null);
@@ -869,6 +872,7 @@ export class RuntimeHost {
     await this.worker?.stop();
     this.foreign.close();
     await this.whenIdle();
+    await this.handlerPool?.close();
     this.onClose?.();
   }
 }

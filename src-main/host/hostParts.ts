@@ -6,6 +6,7 @@ import type { ActorFingerprint } from '../../src-shared/types';
 import type { ChangeFeedStore, Clock, RuntimeStore, SnapshotStore, WorkQueueStore } from '../runtime/contracts';
 import type { Runtime } from '../runtime/index';
 import type { EventBus } from './eventBus';
+import type { HandlerPool } from './handlerPool';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 
@@ -23,6 +24,8 @@ export interface HostParts {
   hostId: string;
   signing: HostSigning | null;
   events: EventBus;
+  /** Runs project modules' node handlers in worker threads (null: no project modules). */
+  handlerPool: HandlerPool | null;
   userActor?: ActorFingerprint;
   onClose?: () => void;
 }

@@ -17,6 +17,7 @@ import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { SettingsPatch } from './settingsFile';
 import { loadWorkflowModules, mergeWorkflows } from './workflowLoader';
+import { HandlerPool, type HandlerPoolOptions } from './handlerPool';
 
 export interface HostCreateOptions {
   store: HostStore;
@@ -27,6 +28,8 @@ export interface HostCreateOptions {
   leaseTtlMs?: number;
   /** A node handler's time limit (default 30 s; the run fails with HANDLER_TIMEOUT past it). */
   handlerTimeoutMs?: number;
+  /** The worker threads that run project modules' node handlers. */
+  handlerPool?: HandlerPoolOptions;
   dataDir?: string | null;
   dbPath?: string | null;
   /** `abstractruntime.project.json`; defaults to ABSTRACTRUNTIME_PROJECT. */
@@ -58,8 +61,15 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   const projectFile =
     opts.projectFile !== undefined ? opts.projectFile : env.ABSTRACTRUNTIME_PROJECT ? resolve(env.ABSTRACTRUNTIME_PROJECT) : null;
   const modules = await loadWorkflowModules(projectFile);
-  const { workflows, errors } = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
+  const merged = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
+  const errors = merged.errors;
   for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);
+  // Project modules' handlers run in worker threads (a busy loop cannot freeze the host); ours stay here.
+  const handlerPool = merged.workflows.some((w) => w.source === 'module') ? new HandlerPool(opts.handlerPool) : null;
+  const workflows = merged.workflows.map((w) =>
+    handlerPool && w.source === 'module' && w.file ? { ...w, definition: Object.freeze(handlerPool.isolate(w.definition, w.file)) } : w,
+  );
+  handlerPool?.warm();
 
   let signingOn = false;
   const defaultToolFolders = [projectFile ? dirname(projectFile) : null, tmpdir()].filter((f): f is string => !!f);
@@ -133,6 +143,7 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
       signing: opts.signing ?? null,
       hostId,
       events: new EventBus(),
+      handlerPool,
       ...(opts.onClose ? { onClose: opts.onClose } : {}),
     },
     deps: {
