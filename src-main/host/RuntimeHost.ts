@@ -9,7 +9,6 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StalledInfo } from '../../src-shared/api';
-import { canonicalJson } from '../../src-shared/canonicalJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import {
   ConcurrentUpdateError,
@@ -26,7 +25,6 @@ import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary,
 import { TERMINAL_STATUSES } from '../../src-shared/types';
 import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
-import { resolveArtifacts } from '../runtime/artifacts';
 import { awaitedChild, isTerminal } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
@@ -44,7 +42,6 @@ import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
 import { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions } from './hostWiring';
-import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { HandlerPool } from './handlerPool';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
@@ -404,49 +401,16 @@ export class RuntimeHost {
       const resumeTo = before.waiting?.resume_to_node ?? null;
       const bps = this.prefs.breakpoints(runId);
       const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
-      try {
-        await this.runtime.resume(runId, {
-          waitKey,
-          payload,
-          actor,
-          ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
-        });
-      } catch (err) {
-        if (err instanceof ConcurrentUpdateError || err instanceof RunLeasedError) this.refuseIfResumedElsewhere(runId, waitKey);
-        throw err;
-      }
-      this.refuseIfAnsweredElsewhere(runId, waitKey, payload, before);
+      // The kernel refuses a wait resumed meanwhile elsewhere (a lost race, another answer).
+      await this.runtime.resume(runId, {
+        waitKey,
+        payload,
+        actor,
+        ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
+      });
       this.publisher.publish(runId);
       return this.advanceNow(runId, { skipFirstBreak: false });
     });
-  }
-
-  /** Our resume lost the commit race: if another process resumed this wait meanwhile, say so (not retryable). */
-  private refuseIfResumedElsewhere(runId: string, waitKey: string): void {
-    const now = this.store.getRun(runId);
-    if (now && (now.status !== 'waiting' || now.waiting?.wait_key !== waitKey))
-      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process; yours was not applied`, { runId, waitKey });
-  }
-
-  /**
-   * Two processes answering one wait at once: the kernel applies the first and treats the
-   * second as a repeat of it. A repeat with a different payload is another person's answer
-   * that lost: it must hear so (nothing of it was written), not be told it was applied.
-   */
-  private refuseIfAnsweredElsewhere(runId: string, waitKey: string, payload: JsonValue, before: RunState): void {
-    if (before.status === 'waiting' && before.waiting?.wait_key === waitKey) {
-      const applied = this.store.findCompletedEffect(runId, waitKey);
-      // The record may hold parts of the answer as artifacts: compare values, not storage.
-      if (
-        applied?.kind !== 'resumed' ||
-        canonicalJson(resolveArtifacts(applied.result, hasArtifacts(this.store) ? this.store : undefined)) === canonicalJson(payload)
-      )
-        return;
-      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`, {
-        runId,
-        waitKey,
-      });
-    }
   }
 
   // ------------------------------------------------------------ lifecycle commands

@@ -94,15 +94,21 @@ describe('resume', () => {
     expect(store.getRun(runId)!.status).toBe('waiting');
   });
 
-  it('is idempotent: resuming again with the same key returns the state and writes nothing', async () => {
+  it('is idempotent: resuming again with the same key and payload returns the state and writes nothing; another payload is refused', async () => {
     const { runtime, store, runId, waitKey } = await waitingRun();
     const first = await runtime.resume(runId, { waitKey, payload: { text: 'a' } });
     const n = ledger(store, runId).length;
-    const second = await runtime.resume(runId, { waitKey, payload: { text: 'b' } });
+    const second = await runtime.resume(runId, { waitKey, payload: { text: 'a' } });
     expect(second).toEqual(first);
     expect(ledger(store, runId)).toHaveLength(n);
+    // Someone else's answer to a wait already answered: told it was not applied, nothing written.
+    await expect(runtime.resume(runId, { waitKey, payload: { text: 'b' } })).rejects.toMatchObject({
+      code: 'RUN_NOT_WAITING',
+      message: expect.stringMatching(/with a different answer; yours was not applied/),
+    });
+    expect(ledger(store, runId)).toHaveLength(n);
     await runtime.tick(runId);
-    expect((await runtime.resume(runId, { waitKey, payload: {} })).status).toBe('completed');
+    expect((await runtime.resume(runId, { waitKey, payload: { text: 'a' } })).status).toBe('completed');
   });
 
   it('refuses a run that is not waiting (RunNotWaitingError)', async () => {
@@ -154,10 +160,15 @@ describe('resume', () => {
     await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'yes' } });
     const w2 = await runtime.tick(run.run_id);
     expect(w2.waiting!.wait_key).not.toBe(w1.waiting!.wait_key);
-    // A repeated delivery of the first answer is a no-op, not an answer to the second question.
-    expect((await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'no' } })).waiting!.wait_key).toBe(
+    // A repeated delivery of the first answer is a no-op, not an answer to the second question;
+    // another answer under the old key is refused, and does not answer it either.
+    expect((await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'yes' } })).waiting!.wait_key).toBe(
       w2.waiting!.wait_key,
     );
+    await expect(runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'no' } })).rejects.toMatchObject({
+      code: 'RUN_NOT_WAITING',
+    });
+    expect(runtime.getState(run.run_id).waiting!.wait_key).toBe(w2.waiting!.wait_key);
     await runtime.resume(run.run_id, { waitKey: w2.waiting!.wait_key, payload: { text: 'no' } });
     expect((await runtime.tick(run.run_id)).output).toBe('bye');
   });
