@@ -30,8 +30,7 @@ import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
-import type { StartChildRequest } from '../effects/subworkflow/index';
-import { childOutcomePayload, childRunIdFor, isWaitingForChild } from './childRuns';
+import { awaitedChildStart, childOutcomePayload, isWaitingForChild } from './childRuns';
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
 import { EventLog } from './eventLog';
@@ -40,7 +39,7 @@ import { RunQueues } from './runQueues';
 import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
-import { WorkflowCatalog } from './workflowCatalog';
+import type { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions } from './hostWiring';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { HandlerPool } from './handlerPool';
@@ -69,7 +68,7 @@ const CLAIM_TTL_MS = 30_000;
 const WORK_BATCH = 32;
 
 /** What `work` did with a claimed run. */
-export type WorkDone = 'advanced' | 'timer' | 'parent' | null;
+export type WorkDone = 'advanced' | 'timer' | 'parent' | 'child' | null;
 
 export type { StalledInfo };
 
@@ -121,10 +120,7 @@ export class RuntimeHost {
 
   /** A host over a given store (tests, embedders): MemoryStore where SQLite is not the point. */
   static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
-    const { parts, deps } = await buildHostParts(opts);
-    const host = new RuntimeHost(parts);
-    deps.bindStartChild((req) => host.startChild(req));
-    return host;
+    return new RuntimeHost(await buildHostParts(opts));
   }
 
   /** The default host: SQLite at `dbPath`, settings and keys in `dataDir`. */
@@ -165,7 +161,7 @@ export class RuntimeHost {
     this.clock = parts.clock;
     this.dataDir = parts.dataDir;
     this.dbPath = parts.dbPath;
-    this.catalog = new WorkflowCatalog(parts.workflows);
+    this.catalog = parts.catalog;
     this.workflowErrors = parts.workflowErrors;
     this.settings = parts.settings;
     this.onClose = parts.onClose;
@@ -347,14 +343,19 @@ export class RuntimeHost {
     return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
   }
 
-  /** Publishes, then handles what a run's new state implies for others (its parent). */
-  private afterChange(runId: string): RunState {
+  /**
+   * Publishes, then does what a run's new (committed, durable) state implies for others: a
+   * child it now waits on is started, an ended run's parent is resumed. Runs in the run's queue.
+   */
+  private async afterChange(runId: string): Promise<RunState> {
     const state = this.publisher.publish(runId) ?? this.getRun(runId);
     this.anchor(runId);
     if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
       this.prefs.forget(runId);
       if (state.parent_run_id) void this.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
+      return state;
     }
+    if (!this.closed && !state.paused && (await this.startAwaitedChild(state))) return this.advanceNow(runId, { skipFirstBreak: false });
     return state;
   }
 
@@ -426,7 +427,7 @@ export class RuntimeHost {
       if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
       await this.queues.run(runId, () => this.runtime.cancel(runId, reason, this.userActor));
     }
-    const after = this.afterChange(runId);
+    const after = await this.afterChange(runId);
     await this.cancelChildren(runId, reason);
     return after;
   }
@@ -460,24 +461,46 @@ export class RuntimeHost {
 
   // ------------------------------------------------------------ subworkflows
 
-  /** Called by the start_subworkflow handler (inside the parent's tick): creates the child. */
-  async startChild({ workflowId, version, vars, parentRunId, idempotencyKey }: StartChildRequest): Promise<string> {
-    const childId = childRunIdFor(parentRunId, idempotencyKey);
-    const existing = this.store.getRun(childId);
-    if (existing) {
-      // A retry after a crash: the child may have ended while its parent was not yet waiting.
-      if ((TERMINAL_STATUSES as readonly string[]).includes(existing.status)) {
-        void this.notifyParent(parentRunId, childId).catch(logBackground('resume parent'));
-      } else void this.advance(childId).catch(logBackground(`advance child ${childId}`));
-      return childId;
+  /**
+   * Starts the child a waiting parent has decided on (start_subworkflow), after the parent's
+   * wait is committed: the kernel returned it as data (`waiting.details.child_start`). The
+   * child id is deterministic, so a second start (another worker, recovery after a crash
+   * between the parent's commit and this) finds the child already made. A parent with
+   * `wait: false` is then resumed with `{child_run_id}`. True when the parent was resumed.
+   */
+  private async startAwaitedChild(parent: RunState): Promise<boolean> {
+    const awaited = awaitedChildStart(parent);
+    if (!awaited?.start) return false;
+    const { childRunId, start, waitKey } = awaited;
+    if (!this.store.getRun(childRunId)) {
+      const def = this.catalog.find(start);
+      if (!def) {
+        console.error(
+          `[abstractruntime] cannot start child ${childRunId}: workflow ${start.workflow_id}@${start.workflow_version} is not registered here`,
+        );
+        return false;
+      }
+      try {
+        await this.runtime.start(start.workflow_id, start.vars, {
+          version: start.workflow_version,
+          parentRunId: parent.run_id,
+          runId: childRunId,
+        });
+      } catch (err) {
+        // Another worker started it first: the same child.
+        if (!this.store.getRun(childRunId)) throw err;
+      }
+      this.publisher.markNew(childRunId);
+      this.publisher.publish(childRunId);
+      // Its own queue, not awaited: the parent's command returns with the parent waiting.
+      void this.advance(childRunId).catch(logBackground(`advance child ${childRunId}`));
     }
-    const def = this.requireWorkflow(workflowId, version);
-    await this.runtime.start(def.id, vars, { version: def.version, parentRunId, runId: childId });
-    this.publisher.markNew(childId);
-    this.publisher.publish(childId);
-    // Queued, not awaited: the parent's tick is still running and must commit its wait first.
-    void this.advance(childId).catch(logBackground(`advance child ${childId}`));
-    return childId;
+    if (start.wait) return false;
+    this.publisher.mark(parent);
+    const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
+    if (!(await this.resumeOnce(parent.run_id, waitKey, { child_run_id: childRunId }, actor))) return false;
+    this.publisher.publish(parent.run_id);
+    return true;
   }
 
   private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
@@ -613,7 +636,7 @@ export class RuntimeHost {
       await Promise.all(
         claimed.map(async (id) => {
           const did = await this.work(id).catch(logBackground(`advance ${id}`));
-          if (did === 'advanced') report.recovered.push(id);
+          if (did === 'advanced' || did === 'child') report.recovered.push(id);
           else if (did === 'timer') report.timersFired.push(id);
           else if (did === 'parent') report.parentsResumed.push(id);
         }),
@@ -683,6 +706,11 @@ export class RuntimeHost {
         did = 'advanced';
       } else if (state.waiting?.reason === 'until') {
         if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
+      } else if (child && !this.store.getRun(child)) {
+        // Its child was decided and committed, but not started (a crash in between): start it now.
+        const after = await this.queues.run(runId, () => this.afterChange(runId));
+        if (this.store.getRun(child)) did = 'child';
+        else if (after.ledger_head?.seq !== state.ledger_head?.seq) did = 'parent';
       } else if (child) {
         const after = await this.notifyParent(runId, child);
         if (after && !isWaitingForChild(after, child)) did = 'parent';
@@ -724,7 +752,9 @@ export class RuntimeHost {
         ? `run is runnable at node ${state.current_node}`
         : state.waiting?.reason === 'until'
           ? 'timer is due'
-          : 'child run has ended';
+          : state.waiting?.child_run_id && !this.store.getRun(state.waiting.child_run_id)
+            ? `child run ${state.waiting.child_run_id} is still to be started`
+            : 'child run has ended';
     if (workers.length === 0)
       return {
         since,

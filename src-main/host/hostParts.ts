@@ -9,6 +9,7 @@ import type { EventBus } from './eventBus';
 import type { HandlerPool } from './handlerPool';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
+import type { WorkflowCatalog } from './workflowCatalog';
 
 export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & ChangeFeedStore & { close?(): void };
 
@@ -16,6 +17,8 @@ export interface HostParts {
   store: HostStore;
   runtime: Runtime;
   clock: Clock;
+  /** The workflows registered here (the subworkflow handler and the host look them up in the same one). */
+  catalog: WorkflowCatalog;
   workflows: LoadedWorkflow[];
   workflowErrors: WorkflowLoadError[];
   dataDir: string | null;

@@ -9,7 +9,8 @@ import { createWorkflowRegistry, randomIds, Runtime, systemClock } from '../runt
 import { processLeaseOwner } from '../store/processLeaseOwner';
 import { createLlmEffectHandler } from '../effects/llm/index';
 import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
-import { createSubworkflowEffectHandler, type StartChildRequest } from '../effects/subworkflow/index';
+import { createSubworkflowEffectHandler } from '../effects/subworkflow/index';
+import { WorkflowCatalog } from './workflowCatalog';
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
 import { HostSettings } from './hostSettings';
@@ -50,12 +51,7 @@ export interface HostCreateOptions {
 
 export type { HostSigning } from './hostParts';
 
-export interface HostDeps {
-  /** Called once the host exists: the subworkflow handler needs it to start children. */
-  bindStartChild(fn: (req: StartChildRequest) => Promise<string>): void;
-}
-
-export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: HostParts; deps: HostDeps }> {
+export async function buildHostParts(opts: HostCreateOptions): Promise<HostParts> {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? null;
   const projectFile =
@@ -99,16 +95,12 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
     }
   }
 
-  let startChild: ((req: StartChildRequest) => Promise<string>) | null = null;
+  const catalog = new WorkflowCatalog(workflows);
   const effects: EffectHandlers = {
     llm_call: createLlmEffectHandler(() => settings.llm()),
     tool_calls: createToolCallsEffectHandler(registry, { mode: () => settings.llm().mode }),
-    start_subworkflow: createSubworkflowEffectHandler({
-      startChild: (req) => {
-        if (!startChild) throw new Error('the host is not ready to start child runs');
-        return startChild(req);
-      },
-    }),
+    // Decides which child to start; the host starts it after the parent's commit.
+    start_subworkflow: createSubworkflowEffectHandler({ resolveWorkflow: (id, version) => catalog.require(id, version) }),
   };
 
   const clock = opts.clock ?? systemClock;
@@ -131,26 +123,20 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   });
 
   return {
-    parts: {
-      store: opts.store,
-      runtime,
-      clock,
-      workflows,
-      workflowErrors: errors,
-      dataDir,
-      dbPath: opts.dbPath ?? null,
-      settings,
-      signing: opts.signing ?? null,
-      hostId,
-      events: new EventBus(),
-      handlerPool,
-      ...(opts.onClose ? { onClose: opts.onClose } : {}),
-    },
-    deps: {
-      bindStartChild(fn) {
-        startChild = fn;
-      },
-    },
+    store: opts.store,
+    runtime,
+    clock,
+    catalog,
+    workflows,
+    workflowErrors: errors,
+    dataDir,
+    dbPath: opts.dbPath ?? null,
+    settings,
+    signing: opts.signing ?? null,
+    hostId,
+    events: new EventBus(),
+    handlerPool,
+    ...(opts.onClose ? { onClose: opts.onClose } : {}),
   };
 }
 
