@@ -35,7 +35,7 @@ import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
 import { EventLog } from './eventLog';
 import { RunPublisher } from './publisher';
-import { RunQueues } from './runQueues';
+import { RunActivity } from './runActivity';
 import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
@@ -102,7 +102,7 @@ export class RuntimeHost {
   /** Python store folders opened to look at (never written to `store`). */
   readonly foreign: ForeignFolders;
   private readonly catalog: WorkflowCatalog;
-  private readonly queues = new RunQueues();
+  private readonly activity = new RunActivity();
   private readonly prefs: DebugPrefs;
   private readonly publisher: RunPublisher;
   private readonly eventLog: EventLog;
@@ -256,7 +256,7 @@ export class RuntimeHost {
     // must stop before its entry node or is only created for a worker to advance.
     const advanceInStart = !opts.detach && !opts.stepMode && !bps.includes(def.entry);
     this.publisher.markNew(runId);
-    const state = await this.queues.run(runId, () =>
+    const state = await this.activity.track(runId, () =>
       this.runtime.start(def.id, vars, {
         version: def.version,
         runId,
@@ -266,17 +266,17 @@ export class RuntimeHost {
     );
     this.publisher.publish(state.run_id);
     if (opts.detach) return state;
-    return this.queues.run(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
+    return this.activity.track(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
   }
 
   /** Advances a run until it waits, ends, pauses, reaches a breakpoint, or is in step mode. */
   advance(runId: string): Promise<RunState> {
-    return this.queues.run(runId, () => this.advanceNow(runId, { skipFirstBreak: false }));
+    return this.activity.track(runId, () => this.advanceNow(runId, { skipFirstBreak: false }));
   }
 
   /** Exactly one step; the run is put in step mode so nothing advances it behind your back. */
   stepRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, async () => {
+    return this.activity.track(runId, async () => {
       const state = this.writableRun(runId);
       this.prefs.setStepMode(runId, true);
       if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
@@ -286,7 +286,7 @@ export class RuntimeHost {
 
   /** Leaves step mode and advances (past the breakpoint the run is stopped at, if any). */
   continueRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, () => {
+    return this.activity.track(runId, () => {
       this.writableRun(runId);
       this.prefs.setStepMode(runId, false);
       return this.advanceNow(runId, { skipFirstBreak: true });
@@ -394,7 +394,7 @@ export class RuntimeHost {
 
   /** Resumes the current wait (the key must match) and advances the run. */
   resume(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint = this.userActor): Promise<RunState> {
-    return this.queues.run(runId, async () => {
+    return this.activity.track(runId, async () => {
       const before = this.writableRun(runId);
       this.publisher.mark(before);
       // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
@@ -425,7 +425,7 @@ export class RuntimeHost {
       await this.runtime.cancel(runId, reason, this.userActor);
     } catch (err) {
       if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
-      await this.queues.run(runId, () => this.runtime.cancel(runId, reason, this.userActor));
+      await this.activity.track(runId, () => this.runtime.cancel(runId, reason, this.userActor));
     }
     const after = await this.afterChange(runId);
     await this.cancelChildren(runId, reason);
@@ -451,7 +451,7 @@ export class RuntimeHost {
   }
 
   unpauseRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, async () => {
+    return this.activity.track(runId, async () => {
       this.publisher.mark(this.getRun(runId));
       await this.runtime.unpause(runId, this.userActor);
       this.publisher.publish(runId);
@@ -504,7 +504,7 @@ export class RuntimeHost {
   }
 
   private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
-    return this.queues.run(parentRunId, async () => {
+    return this.activity.track(parentRunId, async () => {
       const parent = this.store.getRun(parentRunId);
       const child = this.store.getRun(childRunId);
       if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return parent;
@@ -553,7 +553,7 @@ export class RuntimeHost {
   }
 
   private fireTimer(runId: string, waitKey: string, now: Date): Promise<boolean> {
-    return this.queues.run(runId, async () => {
+    return this.activity.track(runId, async () => {
       const state = this.store.getRun(runId);
       const wait = state?.waiting;
       if (!state || state.status !== 'waiting' || state.paused || wait?.reason !== 'until' || wait.wait_key !== waitKey) return false;
@@ -589,7 +589,7 @@ export class RuntimeHost {
   ): Promise<void> {
     await Promise.all(
       page.map((run) =>
-        this.queues.run(run.run_id, async () => {
+        this.activity.track(run.run_id, async () => {
           const state = this.store.getRun(run.run_id);
           const wait = state?.waiting;
           if (!state || state.status !== 'waiting' || wait?.reason !== 'event' || wait.event_name !== name || state.paused) return;
@@ -666,7 +666,7 @@ export class RuntimeHost {
   }
 
   whenIdle(): Promise<void> {
-    return this.queues.whenIdle();
+    return this.activity.whenIdle();
   }
 
   // ------------------------------------------------------------ the work queue
@@ -684,7 +684,7 @@ export class RuntimeHost {
       ttlMs: CLAIM_TTL_MS,
       limit,
       accepts: (workflowId, version) => !!this.catalog.find({ workflow_id: workflowId, workflow_version: version }),
-      busy: (runId) => busy(runId) || this.queues.busy(runId),
+      busy: (runId) => busy(runId) || this.activity.busy(runId),
       ownerGone: isDeadLocalOwner,
     });
   }
@@ -708,7 +708,7 @@ export class RuntimeHost {
         if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
       } else if (child && !this.store.getRun(child)) {
         // Its child was decided and committed, but not started (a crash in between): start it now.
-        const after = await this.queues.run(runId, () => this.afterChange(runId));
+        const after = await this.activity.track(runId, () => this.afterChange(runId));
         if (this.store.getRun(child)) did = 'child';
         else if (after.ledger_head?.seq !== state.ledger_head?.seq) did = 'parent';
       } else if (child) {
@@ -769,7 +769,7 @@ export class RuntimeHost {
   // ------------------------------------------------------------ snapshots
 
   async createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
-    return this.queues.run(runId, async () => {
+    return this.activity.track(runId, async () => {
       this.publisher.mark(this.getRun(runId));
       const snap: Snapshot = await this.runtime.createSnapshot(runId, opts, this.userActor);
       this.publisher.publish(runId);
@@ -791,7 +791,7 @@ export class RuntimeHost {
   /** The run's state becomes the snapshot's (a `restored` record; waits re-armed), then it advances. */
   async restoreSnapshot(snapshotId: string): Promise<RunState> {
     const snap = this.getSnapshot(snapshotId);
-    const restored = await this.queues.run(snap.run_id, async () => {
+    const restored = await this.activity.track(snap.run_id, async () => {
       this.publisher.mark(this.writableRun(snap.run_id));
       await this.runtime.restore(snap.run_id, snap, this.userActor);
       this.publisher.publish(snap.run_id);
