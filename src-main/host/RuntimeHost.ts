@@ -188,7 +188,7 @@ export class RuntimeHost {
 
   /** Why a run cannot be resumed here, or null when it can. */
   notResumableReason(state: RunState): string | null {
-    return this.catalog.notResumableReason(state);
+    return this.runtime.notResumableReason(state);
   }
 
   // ------------------------------------------------------------ reading

@@ -5,7 +5,7 @@
  */
 import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
 import { findUnstorable } from '../../src-shared/storableJson';
-import { readOnlyReason } from './readOnlyRun';
+import { notResumableReason } from './resumable';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -136,6 +136,11 @@ export class Runtime {
   /** Whether one of this runtime's operations is on the run right now (it may hold the run's lease). */
   holds(runId: string): boolean {
     return this.locks.holds(runId);
+  }
+
+  /** Why this kernel cannot continue the run (read-only, or its workflow is not registered), or null when it can. */
+  notResumableReason(state: RunState): string | null {
+    return notResumableReason(state, this.k.workflows);
   }
 
   /** A fresh run id from the injected generator (a host names a run before creating it). */
@@ -502,14 +507,14 @@ export class Runtime {
   }
 
   private workflowOf(state: RunState): WorkflowDefinition {
-    const readOnly = readOnlyReason(state);
-    if (readOnly) throw new RunNotResumableError(`run ${state.run_id}: ${readOnly}`, { runId: state.run_id });
-    const wf = this.k.workflows.get(state.workflow_id, state.workflow_version);
+    const reason = this.notResumableReason(state);
+    const wf = reason ? undefined : this.k.workflows.get(state.workflow_id, state.workflow_version);
     if (!wf)
-      throw new RunNotResumableError(
-        `run ${state.run_id} needs workflow "${state.workflow_id}" version "${state.workflow_version}", which is not registered here`,
-        { runId: state.run_id, workflowId: state.workflow_id, version: state.workflow_version },
-      );
+      throw new RunNotResumableError(`run ${state.run_id} cannot be resumed: ${reason}`, {
+        runId: state.run_id,
+        workflowId: state.workflow_id,
+        version: state.workflow_version,
+      });
     return wf;
   }
 
