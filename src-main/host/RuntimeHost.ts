@@ -67,6 +67,9 @@ const CLAIM_TTL_MS = 30_000;
 /** Runs worked at once by `tick` and recovery: memory stays bounded however many are runnable. */
 const WORK_BATCH = 32;
 
+/** What a command continues with once its commit is published (see RuntimeHost.command). */
+type Continue = 'advance' | 'advance past breakpoint' | 'settle' | 'none';
+
 /** What `work` did with a claimed run. */
 export type WorkDone = 'advanced' | 'timer' | 'parent' | 'child' | null;
 
@@ -255,42 +258,48 @@ export class RuntimeHost {
     // The kernel's one-commit start (run_started + the pure steps after it), unless the run
     // must stop before its entry node or is only created for a worker to advance.
     const advanceInStart = !opts.detach && !opts.stepMode && !bps.includes(def.entry);
-    this.publisher.markNew(runId);
-    const state = await this.activity.track(runId, () =>
-      this.runtime.start(def.id, vars, {
-        version: def.version,
-        runId,
-        ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
-        ...(advanceInStart ? { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } } : {}),
-      }),
+    return this.command(
+      runId,
+      () =>
+        this.runtime.start(def.id, vars, {
+          version: def.version,
+          runId,
+          ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+          ...(advanceInStart ? { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } } : {}),
+        }),
+      opts.detach ? 'none' : 'advance',
+      { isNew: true },
     );
-    this.publisher.publish(state.run_id);
-    if (opts.detach) return state;
-    return this.activity.track(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
   }
 
   /** Advances a run until it waits, ends, pauses, reaches a breakpoint, or is in step mode. */
   advance(runId: string): Promise<RunState> {
-    return this.activity.track(runId, () => this.advanceNow(runId, { skipFirstBreak: false }));
+    return this.command(runId, null, 'advance');
   }
 
   /** Exactly one step; the run is put in step mode so nothing advances it behind your back. */
   stepRun(runId: string): Promise<RunState> {
-    return this.activity.track(runId, async () => {
-      const state = this.writableRun(runId);
-      this.prefs.setStepMode(runId, true);
-      if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
-      return this.afterChange(runId);
-    });
+    return this.command(
+      runId,
+      async () => {
+        const state = this.writableRun(runId);
+        this.prefs.setStepMode(runId, true);
+        if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
+      },
+      'settle',
+    );
   }
 
   /** Leaves step mode and advances (past the breakpoint the run is stopped at, if any). */
   continueRun(runId: string): Promise<RunState> {
-    return this.activity.track(runId, () => {
-      this.writableRun(runId);
-      this.prefs.setStepMode(runId, false);
-      return this.advanceNow(runId, { skipFirstBreak: true });
-    });
+    return this.command(
+      runId,
+      async () => {
+        this.writableRun(runId);
+        this.prefs.setStepMode(runId, false);
+      },
+      'advance past breakpoint',
+    );
   }
 
   async setStepMode(runId: string, enabled: boolean): Promise<void> {
@@ -308,6 +317,31 @@ export class RuntimeHost {
         throw new ValidationError(`workflow ${state.workflow_id} has no node ${unknown.map((u) => `"${u}"`).join(', ')}`, { unknown });
     }
     this.prefs.setBreakpoints(runId, nodeIds);
+  }
+
+  /**
+   * The one command pipeline every command on a run goes through:
+   * claim (this host is busy with the run, so its worker does not take it meanwhile) →
+   * kernel (`op` decides and commits; a kernel operation returns once its commit is durable) →
+   * publish (events for what was committed) → continue (`then`): advance the run, or only
+   * settle what its new state implies for others (start the child it now waits on, resume
+   * the parent of a run that ended), or nothing. `op` returning false means it did not apply
+   * (another host got there first): nothing continues.
+   */
+  private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
+    return this.activity.track(runId, async () => {
+      if (opts.isNew) this.publisher.markNew(runId);
+      else this.publisher.mark(this.store.getRun(runId));
+      let applied: unknown = true;
+      try {
+        if (op) applied = await op();
+      } finally {
+        this.publisher.publish(runId);
+      }
+      if (applied === false || then === 'none') return this.getRun(runId);
+      if (then === 'settle') return this.afterChange(runId);
+      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' });
+    });
   }
 
   private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
@@ -394,24 +428,24 @@ export class RuntimeHost {
 
   /** Resumes the current wait (the key must match) and advances the run. */
   resume(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint = this.userActor): Promise<RunState> {
-    return this.activity.track(runId, async () => {
-      const before = this.writableRun(runId);
-      this.publisher.mark(before);
-      // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
-      // one transaction, unless a breakpoint or step mode must stop the run first.
-      const resumeTo = before.waiting?.resume_to_node ?? null;
-      const bps = this.prefs.breakpoints(runId);
-      const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
-      // The kernel refuses a wait resumed meanwhile elsewhere (a lost race, another answer).
-      await this.runtime.resume(runId, {
-        waitKey,
-        payload,
-        actor,
-        ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
-      });
-      this.publisher.publish(runId);
-      return this.advanceNow(runId, { skipFirstBreak: false });
-    });
+    const before = this.writableRun(runId);
+    // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
+    // one transaction, unless a breakpoint or step mode must stop the run first.
+    const resumeTo = before.waiting?.resume_to_node ?? null;
+    const bps = this.prefs.breakpoints(runId);
+    const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
+    // The kernel refuses a wait resumed meanwhile elsewhere (a lost race, another answer).
+    return this.command(
+      runId,
+      () =>
+        this.runtime.resume(runId, {
+          waitKey,
+          payload,
+          actor,
+          ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
+        }),
+      'advance',
+    );
   }
 
   // ------------------------------------------------------------ lifecycle commands
@@ -419,15 +453,20 @@ export class RuntimeHost {
   async cancelRun(runId: string, reason?: string): Promise<RunState> {
     const state = this.getRun(runId);
     if (state.origin?.kind === 'import' && this.notResumableReason(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
-    this.publisher.mark(state);
-    // Not queued behind an in-flight advance: the kernel aborts that run's running effect.
-    try {
-      await this.runtime.cancel(runId, reason, this.userActor);
-    } catch (err) {
-      if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
-      await this.activity.track(runId, () => this.runtime.cancel(runId, reason, this.userActor));
-    }
-    const after = await this.afterChange(runId);
+    // The kernel aborts the run's in-flight effect and step: cancel does not wait for them.
+    const after = await this.command(
+      runId,
+      async () => {
+        try {
+          await this.runtime.cancel(runId, reason, this.userActor);
+        } catch (err) {
+          // Another commit landed between the kernel's read and its write: once more on the new head.
+          if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
+          await this.runtime.cancel(runId, reason, this.userActor);
+        }
+      },
+      'settle',
+    );
     await this.cancelChildren(runId, reason);
     return after;
   }
@@ -445,18 +484,13 @@ export class RuntimeHost {
 
   /** Not queued: the kernel stops an advancing run at its next step, so a long loop pauses promptly. */
   async pauseRun(runId: string): Promise<RunState> {
-    this.publisher.mark(this.getRun(runId));
-    await this.runtime.pause(runId, this.userActor);
-    return this.afterChange(runId);
+    this.getRun(runId);
+    return this.command(runId, () => this.runtime.pause(runId, this.userActor), 'settle');
   }
 
   unpauseRun(runId: string): Promise<RunState> {
-    return this.activity.track(runId, async () => {
-      this.publisher.mark(this.getRun(runId));
-      await this.runtime.unpause(runId, this.userActor);
-      this.publisher.publish(runId);
-      return this.advanceNow(runId, { skipFirstBreak: false });
-    });
+    this.getRun(runId);
+    return this.command(runId, () => this.runtime.unpause(runId, this.userActor), 'advance');
   }
 
   // ------------------------------------------------------------ subworkflows
@@ -503,18 +537,19 @@ export class RuntimeHost {
     return true;
   }
 
-  private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
-    return this.activity.track(parentRunId, async () => {
-      const parent = this.store.getRun(parentRunId);
-      const child = this.store.getRun(childRunId);
-      if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return parent;
-      this.publisher.mark(parent);
-      const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
-      if (!(await this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor)))
-        return this.store.getRun(parentRunId);
-      this.publisher.publish(parentRunId);
-      return this.advanceNow(parentRunId, { skipFirstBreak: false });
-    });
+  private async notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
+    if (!this.store.getRun(parentRunId)) return null;
+    return this.command(
+      parentRunId,
+      async () => {
+        const parent = this.store.getRun(parentRunId);
+        const child = this.store.getRun(childRunId);
+        if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return false;
+        const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
+        return this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor);
+      },
+      'advance',
+    );
   }
 
   /**
@@ -552,19 +587,21 @@ export class RuntimeHost {
     return fired;
   }
 
-  private fireTimer(runId: string, waitKey: string, now: Date): Promise<boolean> {
-    return this.activity.track(runId, async () => {
-      const state = this.store.getRun(runId);
-      const wait = state?.waiting;
-      if (!state || state.status !== 'waiting' || state.paused || wait?.reason !== 'until' || wait.wait_key !== waitKey) return false;
-      if (!wait.until || Date.parse(wait.until) > now.getTime() || !this.workflowFor(state)) return false;
-      this.publisher.mark(state);
-      const actor = makeActor('scheduler', 'scheduler', { host: this.hostId });
-      if (!(await this.resumeOnce(runId, waitKey, { firedAt: now.toISOString() }, actor))) return false;
-      this.publisher.publish(runId);
-      await this.advanceNow(runId, { skipFirstBreak: false });
-      return true;
-    });
+  private async fireTimer(runId: string, waitKey: string, now: Date): Promise<boolean> {
+    let fired = false;
+    await this.command(
+      runId,
+      async () => {
+        const state = this.store.getRun(runId);
+        const wait = state?.waiting;
+        if (!state || state.status !== 'waiting' || state.paused || wait?.reason !== 'until' || wait.wait_key !== waitKey) return false;
+        if (!wait.until || Date.parse(wait.until) > now.getTime() || !this.workflowFor(state)) return false;
+        const actor = makeActor('scheduler', 'scheduler', { host: this.hostId });
+        return (fired = await this.resumeOnce(runId, waitKey, { firedAt: now.toISOString() }, actor));
+      },
+      'advance',
+    );
+    return fired;
   }
 
   /** Resumes every run waiting for this event; none waiting is reported, not an error. */
@@ -589,17 +626,18 @@ export class RuntimeHost {
   ): Promise<void> {
     await Promise.all(
       page.map((run) =>
-        this.activity.track(run.run_id, async () => {
-          const state = this.store.getRun(run.run_id);
-          const wait = state?.waiting;
-          if (!state || state.status !== 'waiting' || wait?.reason !== 'event' || wait.event_name !== name || state.paused) return;
-          if (!this.workflowFor(state)) return;
-          this.publisher.mark(state);
-          if (!(await this.resumeOnce(run.run_id, wait.wait_key, payload, actor))) return;
-          delivered.push(run.run_id);
-          this.publisher.publish(run.run_id);
-          await this.advanceNow(run.run_id, { skipFirstBreak: false });
-        }),
+        this.command(
+          run.run_id,
+          async () => {
+            const state = this.store.getRun(run.run_id);
+            const wait = state?.waiting;
+            if (!state || state.status !== 'waiting' || wait?.reason !== 'event' || wait.event_name !== name || state.paused) return false;
+            if (!this.workflowFor(state) || !(await this.resumeOnce(run.run_id, wait.wait_key, payload, actor))) return false;
+            delivered.push(run.run_id);
+            return true;
+          },
+          'advance',
+        ),
       ),
     );
   }
@@ -708,7 +746,7 @@ export class RuntimeHost {
         if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
       } else if (child && !this.store.getRun(child)) {
         // Its child was decided and committed, but not started (a crash in between): start it now.
-        const after = await this.activity.track(runId, () => this.afterChange(runId));
+        const after = await this.command(runId, null, 'settle');
         if (this.store.getRun(child)) did = 'child';
         else if (after.ledger_head?.seq !== state.ledger_head?.seq) did = 'parent';
       } else if (child) {
@@ -769,13 +807,11 @@ export class RuntimeHost {
   // ------------------------------------------------------------ snapshots
 
   async createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
-    return this.activity.track(runId, async () => {
-      this.publisher.mark(this.getRun(runId));
-      const snap: Snapshot = await this.runtime.createSnapshot(runId, opts, this.userActor);
-      this.publisher.publish(runId);
-      const { state: _state, ...summary } = snap;
-      return summary;
-    });
+    this.getRun(runId);
+    let snap!: Snapshot;
+    await this.command(runId, async () => (snap = await this.runtime.createSnapshot(runId, opts, this.userActor)), 'none');
+    const { state: _state, ...summary } = snap;
+    return summary;
   }
 
   searchSnapshots(query: SnapshotQuery): SnapshotSummary[] {
@@ -791,12 +827,8 @@ export class RuntimeHost {
   /** The run's state becomes the snapshot's (a `restored` record; waits re-armed), then it advances. */
   async restoreSnapshot(snapshotId: string): Promise<RunState> {
     const snap = this.getSnapshot(snapshotId);
-    const restored = await this.activity.track(snap.run_id, async () => {
-      this.publisher.mark(this.writableRun(snap.run_id));
-      await this.runtime.restore(snap.run_id, snap, this.userActor);
-      this.publisher.publish(snap.run_id);
-      return this.advanceNow(snap.run_id, { skipFirstBreak: false });
-    });
+    this.writableRun(snap.run_id);
+    const restored = await this.command(snap.run_id, () => this.runtime.restore(snap.run_id, snap, this.userActor), 'advance');
     await this.settleChildrenAfterRestore(restored);
     return this.getRun(snap.run_id);
   }
