@@ -16,7 +16,6 @@ import {
   RunNotFoundError,
   RunNotResumableError,
   RunNotWaitingError,
-  RunTerminalError,
   SnapshotNotFoundError,
   ValidationError,
   WrongWaitKeyError,
@@ -25,17 +24,21 @@ import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary,
 import { TERMINAL_STATUSES } from '../../src-shared/types';
 import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
-import { awaitedChild, isTerminal } from '../runtime/runnable';
+import { awaitedChild } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
-import { awaitedChildStart, childOutcomePayload, isWaitingForChild } from './childRuns';
+import { isWaitingForChild } from './childRuns';
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
 import { EventLog } from './eventLog';
 import { RunPublisher } from './publisher';
 import { RunActivity } from './runActivity';
+import { ChildRunner } from './childRunner';
+import { logBackground, type Continue, type HostCommands } from './hostCommands';
+import { stalledInfo, withStalled } from './stalledRuns';
+import { TimersAndEvents, WORK_BATCH } from './timersAndEvents';
 import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
@@ -59,16 +62,8 @@ const CHUNK_STEPS = 250;
 
 export type { HostParts, HostStore } from './hostParts';
 
-/** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
-export const STALL_AFTER_MS = 5_000;
 /** How long a worker's claim holds a run before another worker may take it over. */
 const CLAIM_TTL_MS = 30_000;
-
-/** Runs worked at once by `tick` and recovery: memory stays bounded however many are runnable. */
-const WORK_BATCH = 32;
-
-/** What a command continues with once its commit is published (see RuntimeHost.command). */
-type Continue = 'advance' | 'advance past breakpoint' | 'settle' | 'none';
 
 /** What `work` did with a claimed run. */
 export type WorkDone = 'advanced' | 'timer' | 'parent' | 'child' | null;
@@ -108,7 +103,8 @@ export class RuntimeHost {
   private readonly activity = new RunActivity();
   private readonly prefs: DebugPrefs;
   private readonly publisher: RunPublisher;
-  private readonly eventLog: EventLog;
+  private readonly timers: TimersAndEvents;
+  private readonly children: ChildRunner;
   private readonly scheduler: Scheduler;
   private readonly userActor: ActorFingerprint;
   private readonly onClose: (() => void) | undefined;
@@ -173,7 +169,17 @@ export class RuntimeHost {
     this.hostId = parts.hostId;
     this.prefs = new DebugPrefs(parts.dataDir ? join(parts.dataDir, 'debug-prefs.json') : null);
     this.publisher = new RunPublisher(parts.store, parts.events);
-    this.eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
+    const commands: HostCommands = {
+      command: (runId, op, then) => this.command(runId, op, then),
+      advance: (runId) => this.advance(runId),
+      cancelRun: (runId, reason) => this.cancelRun(runId, reason),
+      workflowFor: (state) => this.workflowFor(state),
+      listChildren: (runId) => this.listChildren(runId),
+    };
+    const eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
+    const { store, runtime, clock, hostId, catalog } = parts;
+    this.timers = new TimersAndEvents({ store, runtime, clock, hostId, eventLog, commands });
+    this.children = new ChildRunner({ store, runtime, catalog, publisher: this.publisher, hostId, commands });
     this.scheduler = new Scheduler(() => this.runDueTimers());
     this.changeFeed = new ChangeFeed(parts.store, this.publisher, parts.events);
     this.userActor = parts.userActor ?? makeActor('user', localUserName());
@@ -208,13 +214,7 @@ export class RuntimeHost {
 
   /** Run summaries with `stalled` filled in where it applies (a list shows it per row). */
   withStalled(runs: RunSummary[]): RunSummary[] {
-    return runs.map((r) => {
-      if (isTerminal(r) || r.paused || (r.status === 'waiting' && r.waiting_reason !== 'until' && r.waiting_reason !== 'subworkflow'))
-        return r;
-      const state = this.store.getRun(r.run_id);
-      const stalled = state ? this.stalled(state) : null;
-      return stalled ? { ...r, stalled: stalled.reason } : r;
-    });
+    return withStalled(this.store, this.clock.now(), runs);
   }
 
   /** With signing on: the head is signed and anchored outside the DB after each host command. */
@@ -467,19 +467,8 @@ export class RuntimeHost {
       },
       'settle',
     );
-    await this.cancelChildren(runId, reason);
+    await this.children.cancelChildren(runId, reason);
     return after;
-  }
-
-  private async cancelChildren(parentRunId: string, reason?: string): Promise<void> {
-    for (const child of this.listChildren(parentRunId)) {
-      if ((TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
-      try {
-        await this.cancelRun(child.run_id, reason ?? `parent run ${parentRunId} was cancelled`);
-      } catch (err) {
-        if (!(err instanceof RunTerminalError)) throw err;
-      }
-    }
   }
 
   /** Not queued: the kernel stops an advancing run at its next step, so a long loop pauses promptly. */
@@ -495,155 +484,28 @@ export class RuntimeHost {
 
   // ------------------------------------------------------------ subworkflows
 
-  /**
-   * Starts the child a waiting parent has decided on (start_subworkflow), after the parent's
-   * wait is committed: the kernel returned it as data (`waiting.details.child_start`). The
-   * child id is deterministic, so a second start (another worker, recovery after a crash
-   * between the parent's commit and this) finds the child already made. A parent with
-   * `wait: false` is then resumed with `{child_run_id}`. True when the parent was resumed.
-   */
-  private async startAwaitedChild(parent: RunState): Promise<boolean> {
-    const awaited = awaitedChildStart(parent);
-    if (!awaited?.start) return false;
-    const { childRunId, start, waitKey } = awaited;
-    if (!this.store.getRun(childRunId)) {
-      const def = this.catalog.find(start);
-      if (!def) {
-        console.error(
-          `[abstractruntime] cannot start child ${childRunId}: workflow ${start.workflow_id}@${start.workflow_version} is not registered here`,
-        );
-        return false;
-      }
-      try {
-        await this.runtime.start(start.workflow_id, start.vars, {
-          version: start.workflow_version,
-          parentRunId: parent.run_id,
-          runId: childRunId,
-        });
-      } catch (err) {
-        // Another worker started it first: the same child.
-        if (!this.store.getRun(childRunId)) throw err;
-      }
-      this.publisher.markNew(childRunId);
-      this.publisher.publish(childRunId);
-      // Its own queue, not awaited: the parent's command returns with the parent waiting.
-      void this.advance(childRunId).catch(logBackground(`advance child ${childRunId}`));
-    }
-    if (start.wait) return false;
-    this.publisher.mark(parent);
-    const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
-    if (!(await this.resumeOnce(parent.run_id, waitKey, { child_run_id: childRunId }, actor))) return false;
-    this.publisher.publish(parent.run_id);
-    return true;
+  private startAwaitedChild(parent: RunState): Promise<boolean> {
+    return this.children.startAwaitedChild(parent);
   }
 
-  private async notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
-    if (!this.store.getRun(parentRunId)) return null;
-    return this.command(
-      parentRunId,
-      async () => {
-        const parent = this.store.getRun(parentRunId);
-        const child = this.store.getRun(childRunId);
-        if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return false;
-        const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
-        return this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor);
-      },
-      'advance',
-    );
-  }
-
-  /**
-   * Resumes a wait and says whether THIS call applied it: a concurrent host (or a repeated
-   * delivery) that got there first makes the kernel return without writing.
-   */
-  private async resumeOnce(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint): Promise<boolean> {
-    try {
-      await this.runtime.resume(runId, { waitKey, payload, actor });
-    } catch (err) {
-      if (isLostRace(err)) return false;
-      throw err;
-    }
-    const record = this.store.findCompletedEffect(runId, waitKey);
-    return record?.kind === 'resumed' && record.actor?.fingerprint === actor.fingerprint;
+  private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
+    return this.children.notifyParent(parentRunId, childRunId);
   }
 
   // ------------------------------------------------------------ timers and events
 
-  /**
-   * Fires every due wait_until once (actor scheduler), then advances those runs, WORK_BATCH at
-   * a time: memory stays bounded however many timers are due.
-   */
-  async runDueTimers(): Promise<string[]> {
-    const now = this.clock.now();
-    const fired: string[] = [];
-    for (let page = this.store.listDueTimers(now, { limit: WORK_BATCH }); page.length;) {
-      await Promise.all(
-        page.map(async (due) => {
-          if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
-        }),
-      );
-      page = this.store.listDueTimers(now, { limit: WORK_BATCH, after: page[page.length - 1]! });
-    }
-    return fired;
-  }
-
-  private async fireTimer(runId: string, waitKey: string, now: Date): Promise<boolean> {
-    let fired = false;
-    await this.command(
-      runId,
-      async () => {
-        const state = this.store.getRun(runId);
-        const wait = state?.waiting;
-        if (!state || state.status !== 'waiting' || state.paused || wait?.reason !== 'until' || wait.wait_key !== waitKey) return false;
-        if (!wait.until || Date.parse(wait.until) > now.getTime() || !this.workflowFor(state)) return false;
-        const actor = makeActor('scheduler', 'scheduler', { host: this.hostId });
-        return (fired = await this.resumeOnce(runId, waitKey, { firedAt: now.toISOString() }, actor));
-      },
-      'advance',
-    );
-    return fired;
+  /** Fires every due wait_until once (actor scheduler), then advances those runs, in batches (timersAndEvents.ts). */
+  runDueTimers(): Promise<string[]> {
+    return this.timers.runDueTimers();
   }
 
   /** Resumes every run waiting for this event; none waiting is reported, not an error. */
-  async emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
-    const delivered: string[] = [];
-    const actor = makeActor('user', 'event-ingress', { event: name, host: this.hostId });
-    for (let page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH }); page.length;) {
-      await this.deliverEvent(page, name, payload, actor, delivered);
-      page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH, after: page[page.length - 1]! });
-    }
-    delivered.sort();
-    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
-    return { delivered };
-  }
-
-  private async deliverEvent(
-    page: RunState[],
-    name: string,
-    payload: JsonValue,
-    actor: ActorFingerprint,
-    delivered: string[],
-  ): Promise<void> {
-    await Promise.all(
-      page.map((run) =>
-        this.command(
-          run.run_id,
-          async () => {
-            const state = this.store.getRun(run.run_id);
-            const wait = state?.waiting;
-            if (!state || state.status !== 'waiting' || wait?.reason !== 'event' || wait.event_name !== name || state.paused) return false;
-            if (!this.workflowFor(state) || !(await this.resumeOnce(run.run_id, wait.wait_key, payload, actor))) return false;
-            delivered.push(run.run_id);
-            return true;
-          },
-          'advance',
-        ),
-      ),
-    );
+  emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
+    return this.timers.emitEvent(name, payload);
   }
 
   recentEvents() {
-    return this.eventLog.list();
+    return this.timers.recentEvents();
   }
 
   /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
@@ -743,7 +605,7 @@ export class RuntimeHost {
         await this.advance(runId);
         did = 'advanced';
       } else if (state.waiting?.reason === 'until') {
-        if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
+        if (await this.timers.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
       } else if (child && !this.store.getRun(child)) {
         // Its child was decided and committed, but not started (a crash in between): start it now.
         const after = await this.command(runId, null, 'settle');
@@ -773,35 +635,9 @@ export class RuntimeHost {
     return this.worker;
   }
 
-  /**
-   * Why a run that should be advancing is not, or null: it has been runnable for
-   * STALL_AFTER_MS and no live process holds its lease.
-   */
+  /** Why a run that should be advancing is not, or null (stalledRuns.ts). */
   stalled(state: RunState): StalledInfo | null {
-    if (isTerminal(state) || state.paused) return null;
-    const ws = this.store.workState(state.run_id);
-    const now = this.clock.now().getTime();
-    if (ws?.runnableAt == null || ws.runnableAt > now - STALL_AFTER_MS) return null;
-    if (ws.lease && ws.lease.expiresAt > now && !isDeadLocalOwner(ws.lease.owner)) return null;
-    const since = new Date(ws.runnableAt).toISOString();
-    const workers = this.store.liveWorkers(this.clock.now());
-    const what =
-      state.status === 'running'
-        ? `run is runnable at node ${state.current_node}`
-        : state.waiting?.reason === 'until'
-          ? 'timer is due'
-          : state.waiting?.child_run_id && !this.store.getRun(state.waiting.child_run_id)
-            ? `child run ${state.waiting.child_run_id} is still to be started`
-            : 'child run has ended';
-    if (workers.length === 0)
-      return {
-        since,
-        reason: `its ${what}, but no worker is running on this database (start \`abstractruntime worker\`, \`serve\` or the desktop app)`,
-      };
-    const key = `${state.workflow_id}@${state.workflow_version}`;
-    if (!workers.some((w) => w.workflows.includes(key)))
-      return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has workflow ${key} registered` };
-    return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has claimed it yet` };
+    return stalledInfo(this.store, this.clock.now(), state);
   }
 
   // ------------------------------------------------------------ snapshots
@@ -829,24 +665,8 @@ export class RuntimeHost {
     const snap = this.getSnapshot(snapshotId);
     this.writableRun(snap.run_id);
     const restored = await this.command(snap.run_id, () => this.runtime.restore(snap.run_id, snap, this.userActor), 'advance');
-    await this.settleChildrenAfterRestore(restored);
+    await this.children.settleAfterRestore(restored);
     return this.getRun(snap.run_id);
-  }
-
-  /**
-   * After a restore, the children of the abandoned timeline are cancelled; a re-armed wait on
-   * a child that already ended is resumed with its outcome (a running one resumes it itself).
-   */
-  private async settleChildrenAfterRestore(state: RunState): Promise<void> {
-    const awaited = state.status === 'waiting' && state.waiting?.reason === 'subworkflow' ? state.waiting.child_run_id : null;
-    for (const child of this.listChildren(state.run_id)) {
-      if (child.run_id === awaited || (TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
-      await this.cancelRun(child.run_id, `parent run ${state.run_id} was restored to a snapshot`).catch((err) => {
-        if (!(err instanceof RunTerminalError)) throw err;
-      });
-    }
-    const child = awaited ? this.store.getRun(awaited) : null;
-    if (child && (TERMINAL_STATUSES as readonly string[]).includes(child.status)) await this.notifyParent(state.run_id, child.run_id);
   }
 
   /** A new run from a snapshot (optionally with edited vars, recorded with the user as actor). */
@@ -903,26 +723,8 @@ export class RuntimeHost {
   }
 }
 
-/** A concurrent host (or a duplicate delivery) got there first: nothing to do. */
-function isLostRace(err: unknown): boolean {
-  return (
-    err instanceof RunLeasedError ||
-    err instanceof ConcurrentUpdateError ||
-    err instanceof WrongWaitKeyError ||
-    err instanceof RunNotWaitingError ||
-    err instanceof RunTerminalError
-  );
-}
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function logBackground(what: string) {
-  return (err: unknown) => {
-    console.error(`[abstractruntime] ${what} failed:`, (err as Error)?.message ?? err);
-    return null;
-  };
 }
 
 function localUserName(): string {
