@@ -15,10 +15,8 @@ import {
   RunLeasedError,
   RunNotFoundError,
   RunNotResumableError,
-  RunNotWaitingError,
   SnapshotNotFoundError,
   ValidationError,
-  WrongWaitKeyError,
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
 import { TERMINAL_STATUSES } from '../../src-shared/types';
@@ -29,6 +27,7 @@ import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
+import type { AnswerKind } from '../runtime/answerRules';
 import { isWaitingForChild } from './childRuns';
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
@@ -395,39 +394,35 @@ export class RuntimeHost {
 
   // ------------------------------------------------------------ resuming
 
+  /** Answers the run's question (the kernel checks it is one, and the choices). Without a key: the current wait's. */
   async answer(runId: string, text: string, waitKey?: string): Promise<RunState> {
-    const state = this.writableRun(runId);
-    const wait = this.requireWait(state, 'user');
-    if (waitKey !== undefined && waitKey !== wait.wait_key) {
-      throw new WrongWaitKeyError(`run ${runId} waits on ${wait.wait_key}, not ${waitKey}`, { expected: wait.wait_key, got: waitKey });
-    }
-    if (!wait.allow_free_text && wait.choices && wait.choices.length > 0 && !wait.choices.includes(text)) {
-      throw new ValidationError(`answer must be one of: ${wait.choices.join(', ')}`, { choices: wait.choices });
-    }
-    return this.resume(runId, wait.wait_key, { text });
+    const key = waitKey ?? this.writableRun(runId).waiting?.wait_key ?? '';
+    return this.resume(runId, key, { text }, this.userActor, 'user');
   }
 
+  /** Decides pending tool calls (the kernel checks the wait holds them). */
   async decideToolCalls(
     runId: string,
     waitKey: string,
     decisions: { call_id: string; approved: boolean; arguments?: JsonObject; reason?: string }[],
   ): Promise<RunState> {
-    const state = this.writableRun(runId);
-    const wait = this.requireWait(state, 'tool_calls');
-    const pending = new Set((wait.tool_calls ?? []).map((c) => c.call_id));
-    const unknown = decisions.filter((d) => !pending.has(d.call_id)).map((d) => d.call_id);
-    if (unknown.length) throw new ValidationError(`no pending tool call with id ${unknown.join(', ')}`, { unknown, pending: [...pending] });
     const clean = decisions.map((d) => ({
       call_id: d.call_id,
       approved: d.approved,
       ...(d.arguments ? { arguments: d.arguments } : {}),
       ...(d.reason !== undefined ? { reason: d.reason } : {}),
     }));
-    return this.resume(runId, waitKey, { decisions: clean });
+    return this.resume(runId, waitKey, { decisions: clean }, this.userActor, 'tool_calls');
   }
 
   /** Resumes the current wait (the key must match) and advances the run. */
-  resume(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint = this.userActor): Promise<RunState> {
+  resume(
+    runId: string,
+    waitKey: string,
+    payload: JsonValue,
+    actor: ActorFingerprint = this.userActor,
+    answers?: AnswerKind,
+  ): Promise<RunState> {
     const before = this.writableRun(runId);
     // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
     // one transaction, unless a breakpoint or step mode must stop the run first.
@@ -442,6 +437,7 @@ export class RuntimeHost {
           waitKey,
           payload,
           actor,
+          ...(answers ? { answers } : {}),
           ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
         }),
       'advance',
@@ -692,22 +688,6 @@ export class RuntimeHost {
     const reason = this.notResumableReason(state);
     if (reason) throw new RunNotResumableError(`run ${runId} cannot be resumed: ${reason}`, { runId });
     return state;
-  }
-
-  private requireWait(state: RunState, reason: 'user' | 'tool_calls') {
-    const wait = state.waiting;
-    if (state.status !== 'waiting' || !wait)
-      throw new RunNotWaitingError(`run ${state.run_id} is ${state.status}, not waiting`, { runId: state.run_id });
-    if (wait.reason !== reason) {
-      throw new RunNotWaitingError(
-        `run ${state.run_id} waits for ${wait.reason}, not ${reason === 'user' ? 'an answer' : 'tool decisions'}`,
-        {
-          runId: state.run_id,
-          reason: wait.reason,
-        },
-      );
-    }
-    return wait;
   }
 
   async close(): Promise<void> {

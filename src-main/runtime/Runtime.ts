@@ -6,6 +6,7 @@
 import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
 import { findUnstorable } from '../../src-shared/storableJson';
 import { notResumableReason } from './resumable';
+import { checkAnswer, type AnswerKind } from './answerRules';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -98,6 +99,8 @@ export interface ResumeOptions {
   actor?: ActorFingerprint;
   /** Also advance the resumed run, as `tick` would, in the same operation (the `resumed` record and the steps after it are one commit). */
   advance?: TickOptions;
+  /** The payload answers a question (`user`) or decides tool calls: the wait must be that, and the payload fit it (answerRules.ts). */
+  answers?: AnswerKind;
 }
 
 export const DEFAULT_MAX_STEPS = 1000;
@@ -350,6 +353,7 @@ export class Runtime {
           expected: state.waiting.wait_key,
         });
       checkJson(opts.payload, 'payload');
+      if (opts.answers) checkAnswer(state, state.waiting, opts.answers, opts.payload);
       const wf = this.workflowOf(state);
       const controller = new AbortController();
       this.inflight.set(runId, controller);

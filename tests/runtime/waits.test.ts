@@ -28,6 +28,22 @@ describe('built-in waits', () => {
     expect(kinds(ledger(store, run.run_id))).toEqual(['run_started', 'effect/started', 'effect/waiting']);
   });
 
+  it('an answer must go to a question and be one of its choices; tool decisions must go to a tool_calls wait (decided by the kernel)', async () => {
+    const { runtime, store } = setup([effectWorkflow('ask_user', { prompt: 'Go?', choices: ['yes', 'no'], allow_free_text: false })]);
+    const run = await runtime.start('fx');
+    const waitKey = (await runtime.tick(run.run_id)).waiting!.wait_key;
+    const before = ledger(store, run.run_id).length;
+    await expect(runtime.resume(run.run_id, { waitKey, payload: { text: 'maybe' }, answers: 'user' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'answer must be one of: yes, no',
+    });
+    await expect(
+      runtime.resume(run.run_id, { waitKey, payload: { decisions: [{ call_id: 'c1', approved: true }] }, answers: 'tool_calls' }),
+    ).rejects.toMatchObject({ code: 'RUN_NOT_WAITING', message: `run ${run.run_id} waits for user, not tool decisions` });
+    expect(ledger(store, run.run_id)).toHaveLength(before);
+    expect((await runtime.resume(run.run_id, { waitKey, payload: { text: 'yes' }, answers: 'user' })).status).toBe('running');
+  });
+
   it('ask_user without a prompt fails the run (INVALID_PLAN from the effect)', async () => {
     const { runtime } = setup([effectWorkflow('ask_user', {})]);
     const run = await runtime.start('fx');
