@@ -181,9 +181,13 @@ function settle(p: Pending, reply: HandlerReply): void {
   else p.reject(new Error(message));
 }
 
-/** The worker's entry: the bundled JavaScript beside this file (CLI, desktop app), else the TypeScript source through tsx. */
+/**
+ * The worker's entry: the bundled JavaScript beside this file (the CLI bundle) or one folder
+ * up (the desktop build puts this code in a chunk under out/main/chunks), else the
+ * TypeScript source through tsx (a checkout run from source).
+ */
 function workerEntry(): { entry: string; tsxApi: string | null } {
-  for (const name of ['./handlerWorker.mjs', './handlerWorker.js']) {
+  for (const name of ['./handlerWorker.mjs', './handlerWorker.js', '../handlerWorker.js']) {
     const url = new URL(name, import.meta.url);
     if (existsSync(fileURLToPath(url))) return { entry: url.href, tsxApi: null };
   }
