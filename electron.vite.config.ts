@@ -7,7 +7,13 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } },
+      // The handler worker (host/handlerPool.ts) is its own file: a worker thread loads it by URL.
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          handlerWorker: resolve(__dirname, 'src-main/host/handlerWorker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -13,8 +13,10 @@ export async function buildCli() {
   const { build } = await import('esbuild');
   mkdirSync(dirname(CLI_BUNDLE), { recursive: true });
   await build({
-    entryPoints: [resolve(root, 'src-main/cli/main.ts')],
-    outfile: CLI_BUNDLE,
+    // The handler worker (host/handlerPool.ts) is its own file: a worker thread loads it by URL.
+    entryPoints: { abstractruntime: resolve(root, 'src-main/cli/main.ts'), handlerWorker: resolve(root, 'src-main/host/handlerWorker.ts') },
+    outdir: dirname(CLI_BUNDLE),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -9,43 +9,42 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StalledInfo } from '../../src-shared/api';
-import { canonicalJson } from '../../src-shared/canonicalJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import {
   ConcurrentUpdateError,
   RunLeasedError,
   RunNotFoundError,
   RunNotResumableError,
-  RunNotWaitingError,
-  RunTerminalError,
   SnapshotNotFoundError,
   ValidationError,
-  WrongWaitKeyError,
 } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
 import { TERMINAL_STATUSES } from '../../src-shared/types';
 import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
-import { resolveArtifacts } from '../runtime/artifacts';
-import { awaitedChild, isTerminal } from '../runtime/runnable';
+import { awaitedChild } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
-import type { StartChildRequest } from '../effects/subworkflow/index';
-import { childOutcomePayload, childRunIdFor, isWaitingForChild } from './childRuns';
+import type { AnswerKind } from '../runtime/answerRules';
+import { isWaitingForChild } from './childRuns';
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
 import { EventLog } from './eventLog';
 import { RunPublisher } from './publisher';
-import { RunQueues } from './runQueues';
+import { RunActivity } from './runActivity';
+import { ChildRunner } from './childRunner';
+import { logBackground, type Continue, type HostCommands } from './hostCommands';
+import { stalledInfo, withStalled } from './stalledRuns';
+import { TimersAndEvents, WORK_BATCH } from './timersAndEvents';
 import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
-import { WorkflowCatalog } from './workflowCatalog';
+import type { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions } from './hostWiring';
-import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
+import type { HandlerPool } from './handlerPool';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
 
@@ -62,16 +61,11 @@ const CHUNK_STEPS = 250;
 
 export type { HostParts, HostStore } from './hostParts';
 
-/** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
-export const STALL_AFTER_MS = 5_000;
 /** How long a worker's claim holds a run before another worker may take it over. */
 const CLAIM_TTL_MS = 30_000;
 
-/** Runs worked at once by `tick` and recovery: memory stays bounded however many are runnable. */
-const WORK_BATCH = 32;
-
 /** What `work` did with a claimed run. */
-export type WorkDone = 'advanced' | 'timer' | 'parent' | null;
+export type WorkDone = 'advanced' | 'timer' | 'parent' | 'child' | null;
 
 export type { StalledInfo };
 
@@ -105,13 +99,15 @@ export class RuntimeHost {
   /** Python store folders opened to look at (never written to `store`). */
   readonly foreign: ForeignFolders;
   private readonly catalog: WorkflowCatalog;
-  private readonly queues = new RunQueues();
+  private readonly activity = new RunActivity();
   private readonly prefs: DebugPrefs;
   private readonly publisher: RunPublisher;
-  private readonly eventLog: EventLog;
+  private readonly timers: TimersAndEvents;
+  private readonly children: ChildRunner;
   private readonly scheduler: Scheduler;
   private readonly userActor: ActorFingerprint;
   private readonly onClose: (() => void) | undefined;
+  private readonly handlerPool: HandlerPool | null;
   private readonly signing: HostSigning | null;
   /** This host's lease owner: part of the scheduler's actor fingerprint (which host fired). */
   readonly hostId: string;
@@ -122,10 +118,7 @@ export class RuntimeHost {
 
   /** A host over a given store (tests, embedders): MemoryStore where SQLite is not the point. */
   static async create(opts: HostCreateOptions): Promise<RuntimeHost> {
-    const { parts, deps } = await buildHostParts(opts);
-    const host = new RuntimeHost(parts);
-    deps.bindStartChild((req) => host.startChild(req));
-    return host;
+    return new RuntimeHost(await buildHostParts(opts));
   }
 
   /** The default host: SQLite at `dbPath`, settings and keys in `dataDir`. */
@@ -166,15 +159,26 @@ export class RuntimeHost {
     this.clock = parts.clock;
     this.dataDir = parts.dataDir;
     this.dbPath = parts.dbPath;
-    this.catalog = new WorkflowCatalog(parts.workflows);
+    this.catalog = parts.catalog;
     this.workflowErrors = parts.workflowErrors;
     this.settings = parts.settings;
     this.onClose = parts.onClose;
+    this.handlerPool = parts.handlerPool;
     this.signing = parts.signing;
     this.hostId = parts.hostId;
     this.prefs = new DebugPrefs(parts.dataDir ? join(parts.dataDir, 'debug-prefs.json') : null);
     this.publisher = new RunPublisher(parts.store, parts.events);
-    this.eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
+    const commands: HostCommands = {
+      command: (runId, op, then) => this.command(runId, op, then),
+      advance: (runId) => this.advance(runId),
+      cancelRun: (runId, reason) => this.cancelRun(runId, reason),
+      workflowFor: (state) => this.workflowFor(state),
+      listChildren: (runId) => this.listChildren(runId),
+    };
+    const eventLog = new EventLog(parts.dataDir ? join(parts.dataDir, 'events.jsonl') : null);
+    const { store, runtime, clock, hostId, catalog } = parts;
+    this.timers = new TimersAndEvents({ store, runtime, clock, hostId, eventLog, commands });
+    this.children = new ChildRunner({ store, runtime, catalog, publisher: this.publisher, hostId, commands });
     this.scheduler = new Scheduler(() => this.runDueTimers());
     this.changeFeed = new ChangeFeed(parts.store, this.publisher, parts.events);
     this.userActor = parts.userActor ?? makeActor('user', localUserName());
@@ -192,7 +196,7 @@ export class RuntimeHost {
 
   /** Why a run cannot be resumed here, or null when it can. */
   notResumableReason(state: RunState): string | null {
-    return this.catalog.notResumableReason(state);
+    return this.runtime.notResumableReason(state);
   }
 
   // ------------------------------------------------------------ reading
@@ -209,13 +213,7 @@ export class RuntimeHost {
 
   /** Run summaries with `stalled` filled in where it applies (a list shows it per row). */
   withStalled(runs: RunSummary[]): RunSummary[] {
-    return runs.map((r) => {
-      if (isTerminal(r) || r.paused || (r.status === 'waiting' && r.waiting_reason !== 'until' && r.waiting_reason !== 'subworkflow'))
-        return r;
-      const state = this.store.getRun(r.run_id);
-      const stalled = state ? this.stalled(state) : null;
-      return stalled ? { ...r, stalled: stalled.reason } : r;
-    });
+    return withStalled(this.store, this.clock.now(), runs);
   }
 
   /** With signing on: the head is signed and anchored outside the DB after each host command. */
@@ -259,42 +257,48 @@ export class RuntimeHost {
     // The kernel's one-commit start (run_started + the pure steps after it), unless the run
     // must stop before its entry node or is only created for a worker to advance.
     const advanceInStart = !opts.detach && !opts.stepMode && !bps.includes(def.entry);
-    this.publisher.markNew(runId);
-    const state = await this.queues.run(runId, () =>
-      this.runtime.start(def.id, vars, {
-        version: def.version,
-        runId,
-        ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
-        ...(advanceInStart ? { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } } : {}),
-      }),
+    return this.command(
+      runId,
+      () =>
+        this.runtime.start(def.id, vars, {
+          version: def.version,
+          runId,
+          ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+          ...(advanceInStart ? { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } } : {}),
+        }),
+      opts.detach ? 'none' : 'advance',
+      { isNew: true },
     );
-    this.publisher.publish(state.run_id);
-    if (opts.detach) return state;
-    return this.queues.run(state.run_id, () => this.advanceNow(state.run_id, { skipFirstBreak: false }));
   }
 
   /** Advances a run until it waits, ends, pauses, reaches a breakpoint, or is in step mode. */
   advance(runId: string): Promise<RunState> {
-    return this.queues.run(runId, () => this.advanceNow(runId, { skipFirstBreak: false }));
+    return this.command(runId, null, 'advance');
   }
 
   /** Exactly one step; the run is put in step mode so nothing advances it behind your back. */
   stepRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, async () => {
-      const state = this.writableRun(runId);
-      this.prefs.setStepMode(runId, true);
-      if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
-      return this.afterChange(runId);
-    });
+    return this.command(
+      runId,
+      async () => {
+        const state = this.writableRun(runId);
+        this.prefs.setStepMode(runId, true);
+        if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
+      },
+      'settle',
+    );
   }
 
   /** Leaves step mode and advances (past the breakpoint the run is stopped at, if any). */
   continueRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, () => {
-      this.writableRun(runId);
-      this.prefs.setStepMode(runId, false);
-      return this.advanceNow(runId, { skipFirstBreak: true });
-    });
+    return this.command(
+      runId,
+      async () => {
+        this.writableRun(runId);
+        this.prefs.setStepMode(runId, false);
+      },
+      'advance past breakpoint',
+    );
   }
 
   async setStepMode(runId: string, enabled: boolean): Promise<void> {
@@ -312,6 +316,31 @@ export class RuntimeHost {
         throw new ValidationError(`workflow ${state.workflow_id} has no node ${unknown.map((u) => `"${u}"`).join(', ')}`, { unknown });
     }
     this.prefs.setBreakpoints(runId, nodeIds);
+  }
+
+  /**
+   * The one command pipeline every command on a run goes through:
+   * claim (this host is busy with the run, so its worker does not take it meanwhile) →
+   * kernel (`op` decides and commits; a kernel operation returns once its commit is durable) →
+   * publish (events for what was committed) → continue (`then`): advance the run, or only
+   * settle what its new state implies for others (start the child it now waits on, resume
+   * the parent of a run that ended), or nothing. `op` returning false means it did not apply
+   * (another host got there first): nothing continues.
+   */
+  private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
+    return this.activity.track(runId, async () => {
+      if (opts.isNew) this.publisher.markNew(runId);
+      else this.publisher.mark(this.store.getRun(runId));
+      let applied: unknown = true;
+      try {
+        if (op) applied = await op();
+      } finally {
+        this.publisher.publish(runId);
+      }
+      if (applied === false || then === 'none') return this.getRun(runId);
+      if (then === 'settle') return this.afterChange(runId);
+      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' });
+    });
   }
 
   private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
@@ -347,103 +376,72 @@ export class RuntimeHost {
     return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
   }
 
-  /** Publishes, then handles what a run's new state implies for others (its parent). */
-  private afterChange(runId: string): RunState {
+  /**
+   * Publishes, then does what a run's new (committed, durable) state implies for others: a
+   * child it now waits on is started, an ended run's parent is resumed. Runs in the run's queue.
+   */
+  private async afterChange(runId: string): Promise<RunState> {
     const state = this.publisher.publish(runId) ?? this.getRun(runId);
     this.anchor(runId);
     if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
       this.prefs.forget(runId);
       if (state.parent_run_id) void this.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
+      return state;
     }
+    if (!this.closed && !state.paused && (await this.startAwaitedChild(state))) return this.advanceNow(runId, { skipFirstBreak: false });
     return state;
   }
 
   // ------------------------------------------------------------ resuming
 
+  /** Answers the run's question (the kernel checks it is one, and the choices). Without a key: the current wait's. */
   async answer(runId: string, text: string, waitKey?: string): Promise<RunState> {
-    const state = this.writableRun(runId);
-    const wait = this.requireWait(state, 'user');
-    if (waitKey !== undefined && waitKey !== wait.wait_key) {
-      throw new WrongWaitKeyError(`run ${runId} waits on ${wait.wait_key}, not ${waitKey}`, { expected: wait.wait_key, got: waitKey });
-    }
-    if (!wait.allow_free_text && wait.choices && wait.choices.length > 0 && !wait.choices.includes(text)) {
-      throw new ValidationError(`answer must be one of: ${wait.choices.join(', ')}`, { choices: wait.choices });
-    }
-    return this.resume(runId, wait.wait_key, { text });
+    const key = waitKey ?? this.writableRun(runId).waiting?.wait_key ?? '';
+    return this.resume(runId, key, { text }, this.userActor, 'user');
   }
 
+  /** Decides pending tool calls (the kernel checks the wait holds them). */
   async decideToolCalls(
     runId: string,
     waitKey: string,
     decisions: { call_id: string; approved: boolean; arguments?: JsonObject; reason?: string }[],
   ): Promise<RunState> {
-    const state = this.writableRun(runId);
-    const wait = this.requireWait(state, 'tool_calls');
-    const pending = new Set((wait.tool_calls ?? []).map((c) => c.call_id));
-    const unknown = decisions.filter((d) => !pending.has(d.call_id)).map((d) => d.call_id);
-    if (unknown.length) throw new ValidationError(`no pending tool call with id ${unknown.join(', ')}`, { unknown, pending: [...pending] });
     const clean = decisions.map((d) => ({
       call_id: d.call_id,
       approved: d.approved,
       ...(d.arguments ? { arguments: d.arguments } : {}),
       ...(d.reason !== undefined ? { reason: d.reason } : {}),
     }));
-    return this.resume(runId, waitKey, { decisions: clean });
+    return this.resume(runId, waitKey, { decisions: clean }, this.userActor, 'tool_calls');
   }
 
   /** Resumes the current wait (the key must match) and advances the run. */
-  resume(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint = this.userActor): Promise<RunState> {
-    return this.queues.run(runId, async () => {
-      const before = this.writableRun(runId);
-      this.publisher.mark(before);
-      // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
-      // one transaction, unless a breakpoint or step mode must stop the run first.
-      const resumeTo = before.waiting?.resume_to_node ?? null;
-      const bps = this.prefs.breakpoints(runId);
-      const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
-      try {
-        await this.runtime.resume(runId, {
+  resume(
+    runId: string,
+    waitKey: string,
+    payload: JsonValue,
+    actor: ActorFingerprint = this.userActor,
+    answers?: AnswerKind,
+  ): Promise<RunState> {
+    const before = this.writableRun(runId);
+    // The kernel's one-commit resume: the `resumed` record and the pure steps after it are
+    // one transaction, unless a breakpoint or step mode must stop the run first.
+    const resumeTo = before.waiting?.resume_to_node ?? null;
+    const bps = this.prefs.breakpoints(runId);
+    const stopFirst = this.prefs.stepMode(runId) || (resumeTo !== null && bps.includes(resumeTo));
+    // The kernel refuses a wait resumed meanwhile elsewhere (a lost race, another answer).
+    return this.command(
+      runId,
+      () =>
+        this.runtime.resume(runId, {
           waitKey,
           payload,
           actor,
+          ...(answers ? { answers } : {}),
           ...(stopFirst ? {} : { advance: { maxSteps: CHUNK_STEPS, ...(bps.length ? { breakBefore: bps } : {}) } }),
-        });
-      } catch (err) {
-        if (err instanceof ConcurrentUpdateError || err instanceof RunLeasedError) this.refuseIfResumedElsewhere(runId, waitKey);
-        throw err;
-      }
-      this.refuseIfAnsweredElsewhere(runId, waitKey, payload, before);
-      this.publisher.publish(runId);
-      return this.advanceNow(runId, { skipFirstBreak: false });
-    });
-  }
-
-  /** Our resume lost the commit race: if another process resumed this wait meanwhile, say so (not retryable). */
-  private refuseIfResumedElsewhere(runId: string, waitKey: string): void {
-    const now = this.store.getRun(runId);
-    if (now && (now.status !== 'waiting' || now.waiting?.wait_key !== waitKey))
-      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process; yours was not applied`, { runId, waitKey });
-  }
-
-  /**
-   * Two processes answering one wait at once: the kernel applies the first and treats the
-   * second as a repeat of it. A repeat with a different payload is another person's answer
-   * that lost: it must hear so (nothing of it was written), not be told it was applied.
-   */
-  private refuseIfAnsweredElsewhere(runId: string, waitKey: string, payload: JsonValue, before: RunState): void {
-    if (before.status === 'waiting' && before.waiting?.wait_key === waitKey) {
-      const applied = this.store.findCompletedEffect(runId, waitKey);
-      // The record may hold parts of the answer as artifacts: compare values, not storage.
-      if (
-        applied?.kind !== 'resumed' ||
-        canonicalJson(resolveArtifacts(applied.result, hasArtifacts(this.store) ? this.store : undefined)) === canonicalJson(payload)
-      )
-        return;
-      throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`, {
-        runId,
-        waitKey,
-      });
-    }
+        }),
+      'advance',
+    );
   }
 
   // ------------------------------------------------------------ lifecycle commands
@@ -451,171 +449,59 @@ export class RuntimeHost {
   async cancelRun(runId: string, reason?: string): Promise<RunState> {
     const state = this.getRun(runId);
     if (state.origin?.kind === 'import' && this.notResumableReason(state)) throw new RunNotResumableError(this.notResumableReason(state)!);
-    this.publisher.mark(state);
-    // Not queued behind an in-flight advance: the kernel aborts that run's running effect.
-    try {
-      await this.runtime.cancel(runId, reason, this.userActor);
-    } catch (err) {
-      if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
-      await this.queues.run(runId, () => this.runtime.cancel(runId, reason, this.userActor));
-    }
-    const after = this.afterChange(runId);
-    await this.cancelChildren(runId, reason);
+    // The kernel aborts the run's in-flight effect and step: cancel does not wait for them.
+    const after = await this.command(
+      runId,
+      async () => {
+        try {
+          await this.runtime.cancel(runId, reason, this.userActor);
+        } catch (err) {
+          // Another commit landed between the kernel's read and its write: once more on the new head.
+          if (!(err instanceof ConcurrentUpdateError || err instanceof RunLeasedError)) throw err;
+          await this.runtime.cancel(runId, reason, this.userActor);
+        }
+      },
+      'settle',
+    );
+    await this.children.cancelChildren(runId, reason);
     return after;
-  }
-
-  private async cancelChildren(parentRunId: string, reason?: string): Promise<void> {
-    for (const child of this.listChildren(parentRunId)) {
-      if ((TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
-      try {
-        await this.cancelRun(child.run_id, reason ?? `parent run ${parentRunId} was cancelled`);
-      } catch (err) {
-        if (!(err instanceof RunTerminalError)) throw err;
-      }
-    }
   }
 
   /** Not queued: the kernel stops an advancing run at its next step, so a long loop pauses promptly. */
   async pauseRun(runId: string): Promise<RunState> {
-    this.publisher.mark(this.getRun(runId));
-    await this.runtime.pause(runId, this.userActor);
-    return this.afterChange(runId);
+    this.getRun(runId);
+    return this.command(runId, () => this.runtime.pause(runId, this.userActor), 'settle');
   }
 
   unpauseRun(runId: string): Promise<RunState> {
-    return this.queues.run(runId, async () => {
-      this.publisher.mark(this.getRun(runId));
-      await this.runtime.unpause(runId, this.userActor);
-      this.publisher.publish(runId);
-      return this.advanceNow(runId, { skipFirstBreak: false });
-    });
+    this.getRun(runId);
+    return this.command(runId, () => this.runtime.unpause(runId, this.userActor), 'advance');
   }
 
   // ------------------------------------------------------------ subworkflows
 
-  /** Called by the start_subworkflow handler (inside the parent's tick): creates the child. */
-  async startChild({ workflowId, version, vars, parentRunId, idempotencyKey }: StartChildRequest): Promise<string> {
-    const childId = childRunIdFor(parentRunId, idempotencyKey);
-    const existing = this.store.getRun(childId);
-    if (existing) {
-      // A retry after a crash: the child may have ended while its parent was not yet waiting.
-      if ((TERMINAL_STATUSES as readonly string[]).includes(existing.status)) {
-        void this.notifyParent(parentRunId, childId).catch(logBackground('resume parent'));
-      } else void this.advance(childId).catch(logBackground(`advance child ${childId}`));
-      return childId;
-    }
-    const def = this.requireWorkflow(workflowId, version);
-    await this.runtime.start(def.id, vars, { version: def.version, parentRunId, runId: childId });
-    this.publisher.markNew(childId);
-    this.publisher.publish(childId);
-    // Queued, not awaited: the parent's tick is still running and must commit its wait first.
-    void this.advance(childId).catch(logBackground(`advance child ${childId}`));
-    return childId;
+  private startAwaitedChild(parent: RunState): Promise<boolean> {
+    return this.children.startAwaitedChild(parent);
   }
 
   private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
-    return this.queues.run(parentRunId, async () => {
-      const parent = this.store.getRun(parentRunId);
-      const child = this.store.getRun(childRunId);
-      if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !this.workflowFor(parent)) return parent;
-      this.publisher.mark(parent);
-      const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: this.hostId });
-      if (!(await this.resumeOnce(parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor)))
-        return this.store.getRun(parentRunId);
-      this.publisher.publish(parentRunId);
-      return this.advanceNow(parentRunId, { skipFirstBreak: false });
-    });
-  }
-
-  /**
-   * Resumes a wait and says whether THIS call applied it: a concurrent host (or a repeated
-   * delivery) that got there first makes the kernel return without writing.
-   */
-  private async resumeOnce(runId: string, waitKey: string, payload: JsonValue, actor: ActorFingerprint): Promise<boolean> {
-    try {
-      await this.runtime.resume(runId, { waitKey, payload, actor });
-    } catch (err) {
-      if (isLostRace(err)) return false;
-      throw err;
-    }
-    const record = this.store.findCompletedEffect(runId, waitKey);
-    return record?.kind === 'resumed' && record.actor?.fingerprint === actor.fingerprint;
+    return this.children.notifyParent(parentRunId, childRunId);
   }
 
   // ------------------------------------------------------------ timers and events
 
-  /**
-   * Fires every due wait_until once (actor scheduler), then advances those runs, WORK_BATCH at
-   * a time: memory stays bounded however many timers are due.
-   */
-  async runDueTimers(): Promise<string[]> {
-    const now = this.clock.now();
-    const fired: string[] = [];
-    for (let page = this.store.listDueTimers(now, { limit: WORK_BATCH }); page.length;) {
-      await Promise.all(
-        page.map(async (due) => {
-          if (await this.fireTimer(due.run_id, due.waiting!.wait_key, now)) fired.push(due.run_id);
-        }),
-      );
-      page = this.store.listDueTimers(now, { limit: WORK_BATCH, after: page[page.length - 1]! });
-    }
-    return fired;
-  }
-
-  private fireTimer(runId: string, waitKey: string, now: Date): Promise<boolean> {
-    return this.queues.run(runId, async () => {
-      const state = this.store.getRun(runId);
-      const wait = state?.waiting;
-      if (!state || state.status !== 'waiting' || state.paused || wait?.reason !== 'until' || wait.wait_key !== waitKey) return false;
-      if (!wait.until || Date.parse(wait.until) > now.getTime() || !this.workflowFor(state)) return false;
-      this.publisher.mark(state);
-      const actor = makeActor('scheduler', 'scheduler', { host: this.hostId });
-      if (!(await this.resumeOnce(runId, waitKey, { firedAt: now.toISOString() }, actor))) return false;
-      this.publisher.publish(runId);
-      await this.advanceNow(runId, { skipFirstBreak: false });
-      return true;
-    });
+  /** Fires every due wait_until once (actor scheduler), then advances those runs, in batches (timersAndEvents.ts). */
+  runDueTimers(): Promise<string[]> {
+    return this.timers.runDueTimers();
   }
 
   /** Resumes every run waiting for this event; none waiting is reported, not an error. */
-  async emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
-    const delivered: string[] = [];
-    const actor = makeActor('user', 'event-ingress', { event: name, host: this.hostId });
-    for (let page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH }); page.length;) {
-      await this.deliverEvent(page, name, payload, actor, delivered);
-      page = this.store.listWaitingForEvent(name, { limit: WORK_BATCH, after: page[page.length - 1]! });
-    }
-    delivered.sort();
-    this.eventLog.record({ name, payload, at: this.clock.now().toISOString(), delivered });
-    return { delivered };
-  }
-
-  private async deliverEvent(
-    page: RunState[],
-    name: string,
-    payload: JsonValue,
-    actor: ActorFingerprint,
-    delivered: string[],
-  ): Promise<void> {
-    await Promise.all(
-      page.map((run) =>
-        this.queues.run(run.run_id, async () => {
-          const state = this.store.getRun(run.run_id);
-          const wait = state?.waiting;
-          if (!state || state.status !== 'waiting' || wait?.reason !== 'event' || wait.event_name !== name || state.paused) return;
-          if (!this.workflowFor(state)) return;
-          this.publisher.mark(state);
-          if (!(await this.resumeOnce(run.run_id, wait.wait_key, payload, actor))) return;
-          delivered.push(run.run_id);
-          this.publisher.publish(run.run_id);
-          await this.advanceNow(run.run_id, { skipFirstBreak: false });
-        }),
-      ),
-    );
+  emitEvent(name: string, payload: JsonValue = null): Promise<{ delivered: string[] }> {
+    return this.timers.emitEvent(name, payload);
   }
 
   recentEvents() {
-    return this.eventLog.list();
+    return this.timers.recentEvents();
   }
 
   /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
@@ -646,7 +532,7 @@ export class RuntimeHost {
       await Promise.all(
         claimed.map(async (id) => {
           const did = await this.work(id).catch(logBackground(`advance ${id}`));
-          if (did === 'advanced') report.recovered.push(id);
+          if (did === 'advanced' || did === 'child') report.recovered.push(id);
           else if (did === 'timer') report.timersFired.push(id);
           else if (did === 'parent') report.parentsResumed.push(id);
         }),
@@ -676,7 +562,7 @@ export class RuntimeHost {
   }
 
   whenIdle(): Promise<void> {
-    return this.queues.whenIdle();
+    return this.activity.whenIdle();
   }
 
   // ------------------------------------------------------------ the work queue
@@ -694,7 +580,7 @@ export class RuntimeHost {
       ttlMs: CLAIM_TTL_MS,
       limit,
       accepts: (workflowId, version) => !!this.catalog.find({ workflow_id: workflowId, workflow_version: version }),
-      busy: (runId) => busy(runId) || this.queues.busy(runId),
+      busy: (runId) => busy(runId) || this.activity.busy(runId),
       ownerGone: isDeadLocalOwner,
     });
   }
@@ -715,7 +601,12 @@ export class RuntimeHost {
         await this.advance(runId);
         did = 'advanced';
       } else if (state.waiting?.reason === 'until') {
-        if (await this.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
+        if (await this.timers.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
+      } else if (child && !this.store.getRun(child)) {
+        // Its child was decided and committed, but not started (a crash in between): start it now.
+        const after = await this.command(runId, null, 'settle');
+        if (this.store.getRun(child)) did = 'child';
+        else if (after.ledger_head?.seq !== state.ledger_head?.seq) did = 'parent';
       } else if (child) {
         const after = await this.notifyParent(runId, child);
         if (after && !isWaitingForChild(after, child)) did = 'parent';
@@ -740,45 +631,19 @@ export class RuntimeHost {
     return this.worker;
   }
 
-  /**
-   * Why a run that should be advancing is not, or null: it has been runnable for
-   * STALL_AFTER_MS and no live process holds its lease.
-   */
+  /** Why a run that should be advancing is not, or null (stalledRuns.ts). */
   stalled(state: RunState): StalledInfo | null {
-    if (isTerminal(state) || state.paused) return null;
-    const ws = this.store.workState(state.run_id);
-    const now = this.clock.now().getTime();
-    if (ws?.runnableAt == null || ws.runnableAt > now - STALL_AFTER_MS) return null;
-    if (ws.lease && ws.lease.expiresAt > now && !isDeadLocalOwner(ws.lease.owner)) return null;
-    const since = new Date(ws.runnableAt).toISOString();
-    const workers = this.store.liveWorkers(this.clock.now());
-    const what =
-      state.status === 'running'
-        ? `run is runnable at node ${state.current_node}`
-        : state.waiting?.reason === 'until'
-          ? 'timer is due'
-          : 'child run has ended';
-    if (workers.length === 0)
-      return {
-        since,
-        reason: `its ${what}, but no worker is running on this database (start \`abstractruntime worker\`, \`serve\` or the desktop app)`,
-      };
-    const key = `${state.workflow_id}@${state.workflow_version}`;
-    if (!workers.some((w) => w.workflows.includes(key)))
-      return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has workflow ${key} registered` };
-    return { since, reason: `its ${what}, but none of the ${workers.length} live worker(s) has claimed it yet` };
+    return stalledInfo(this.store, this.clock.now(), state);
   }
 
   // ------------------------------------------------------------ snapshots
 
   async createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
-    return this.queues.run(runId, async () => {
-      this.publisher.mark(this.getRun(runId));
-      const snap: Snapshot = await this.runtime.createSnapshot(runId, opts, this.userActor);
-      this.publisher.publish(runId);
-      const { state: _state, ...summary } = snap;
-      return summary;
-    });
+    this.getRun(runId);
+    let snap!: Snapshot;
+    await this.command(runId, async () => (snap = await this.runtime.createSnapshot(runId, opts, this.userActor)), 'none');
+    const { state: _state, ...summary } = snap;
+    return summary;
   }
 
   searchSnapshots(query: SnapshotQuery): SnapshotSummary[] {
@@ -794,30 +659,10 @@ export class RuntimeHost {
   /** The run's state becomes the snapshot's (a `restored` record; waits re-armed), then it advances. */
   async restoreSnapshot(snapshotId: string): Promise<RunState> {
     const snap = this.getSnapshot(snapshotId);
-    const restored = await this.queues.run(snap.run_id, async () => {
-      this.publisher.mark(this.writableRun(snap.run_id));
-      await this.runtime.restore(snap.run_id, snap, this.userActor);
-      this.publisher.publish(snap.run_id);
-      return this.advanceNow(snap.run_id, { skipFirstBreak: false });
-    });
-    await this.settleChildrenAfterRestore(restored);
+    this.writableRun(snap.run_id);
+    const restored = await this.command(snap.run_id, () => this.runtime.restore(snap.run_id, snap, this.userActor), 'advance');
+    await this.children.settleAfterRestore(restored);
     return this.getRun(snap.run_id);
-  }
-
-  /**
-   * After a restore, the children of the abandoned timeline are cancelled; a re-armed wait on
-   * a child that already ended is resumed with its outcome (a running one resumes it itself).
-   */
-  private async settleChildrenAfterRestore(state: RunState): Promise<void> {
-    const awaited = state.status === 'waiting' && state.waiting?.reason === 'subworkflow' ? state.waiting.child_run_id : null;
-    for (const child of this.listChildren(state.run_id)) {
-      if (child.run_id === awaited || (TERMINAL_STATUSES as readonly string[]).includes(child.status)) continue;
-      await this.cancelRun(child.run_id, `parent run ${state.run_id} was restored to a snapshot`).catch((err) => {
-        if (!(err instanceof RunTerminalError)) throw err;
-      });
-    }
-    const child = awaited ? this.store.getRun(awaited) : null;
-    if (child && (TERMINAL_STATUSES as readonly string[]).includes(child.status)) await this.notifyParent(state.run_id, child.run_id);
   }
 
   /** A new run from a snapshot (optionally with edited vars, recorded with the user as actor). */
@@ -845,22 +690,6 @@ export class RuntimeHost {
     return state;
   }
 
-  private requireWait(state: RunState, reason: 'user' | 'tool_calls') {
-    const wait = state.waiting;
-    if (state.status !== 'waiting' || !wait)
-      throw new RunNotWaitingError(`run ${state.run_id} is ${state.status}, not waiting`, { runId: state.run_id });
-    if (wait.reason !== reason) {
-      throw new RunNotWaitingError(
-        `run ${state.run_id} waits for ${wait.reason}, not ${reason === 'user' ? 'an answer' : 'tool decisions'}`,
-        {
-          runId: state.run_id,
-          reason: wait.reason,
-        },
-      );
-    }
-    return wait;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -869,30 +698,13 @@ export class RuntimeHost {
     await this.worker?.stop();
     this.foreign.close();
     await this.whenIdle();
+    await this.handlerPool?.close();
     this.onClose?.();
   }
 }
 
-/** A concurrent host (or a duplicate delivery) got there first: nothing to do. */
-function isLostRace(err: unknown): boolean {
-  return (
-    err instanceof RunLeasedError ||
-    err instanceof ConcurrentUpdateError ||
-    err instanceof WrongWaitKeyError ||
-    err instanceof RunNotWaitingError ||
-    err instanceof RunTerminalError
-  );
-}
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function logBackground(what: string) {
-  return (err: unknown) => {
-    console.error(`[abstractruntime] ${what} failed:`, (err as Error)?.message ?? err);
-    return null;
-  };
 }
 
 function localUserName(): string {

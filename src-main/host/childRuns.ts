@@ -1,16 +1,12 @@
 /**
  * Links between parent and child runs (start_subworkflow): the payload a parent is resumed
- * with when its child ends, and the deterministic child id that makes starting a child
- * idempotent (a retry after a crash finds the child it already started).
+ * with when its child ends, and which child a waiting parent still has to have started.
+ * The deterministic child id (a repeated start finds the child already made) is decided by
+ * the effect (effects/subworkflow).
  */
-import { createHash } from 'node:crypto';
 import type { JsonValue } from '../../src-shared/json';
 import type { RunState } from '../../src-shared/types';
-
-export function childRunIdFor(parentRunId: string, idempotencyKey: string): string {
-  const digest = createHash('sha256').update(`${parentRunId}\n${idempotencyKey}`).digest('hex').slice(0, 16);
-  return `${parentRunId}.child-${digest}`;
-}
+import { childStartOf, type ChildStart } from '../effects/subworkflow/index';
 
 /**
  * A completed child resumes its parent with its output; a failed or cancelled one with
@@ -32,4 +28,10 @@ export function childOutcomePayload(child: RunState): JsonValue {
 
 export function isWaitingForChild(parent: RunState | null, childRunId: string): parent is RunState {
   return !!parent && parent.status === 'waiting' && parent.waiting?.reason === 'subworkflow' && parent.waiting.child_run_id === childRunId;
+}
+
+/** The child a parent waits on and what to start it with, when the parent is waiting for it (null otherwise). */
+export function awaitedChildStart(parent: RunState | null): { childRunId: string; start: ChildStart | null; waitKey: string } | null {
+  if (!parent || parent.status !== 'waiting' || parent.waiting?.reason !== 'subworkflow' || !parent.waiting.child_run_id) return null;
+  return { childRunId: parent.waiting.child_run_id, start: childStartOf(parent.waiting), waitKey: parent.waiting.wait_key };
 }

@@ -6,8 +6,10 @@ import type { ActorFingerprint } from '../../src-shared/types';
 import type { ChangeFeedStore, Clock, RuntimeStore, SnapshotStore, WorkQueueStore } from '../runtime/contracts';
 import type { Runtime } from '../runtime/index';
 import type { EventBus } from './eventBus';
+import type { HandlerPool } from './handlerPool';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
+import type { WorkflowCatalog } from './workflowCatalog';
 
 export type HostStore = RuntimeStore & SnapshotStore & WorkQueueStore & ChangeFeedStore & { close?(): void };
 
@@ -15,6 +17,8 @@ export interface HostParts {
   store: HostStore;
   runtime: Runtime;
   clock: Clock;
+  /** The workflows registered here (the subworkflow handler and the host look them up in the same one). */
+  catalog: WorkflowCatalog;
   workflows: LoadedWorkflow[];
   workflowErrors: WorkflowLoadError[];
   dataDir: string | null;
@@ -23,6 +27,8 @@ export interface HostParts {
   hostId: string;
   signing: HostSigning | null;
   events: EventBus;
+  /** Runs project modules' node handlers in worker threads (null: no project modules). */
+  handlerPool: HandlerPool | null;
   userActor?: ActorFingerprint;
   onClose?: () => void;
 }

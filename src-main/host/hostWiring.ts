@@ -9,7 +9,8 @@ import { createWorkflowRegistry, randomIds, Runtime, systemClock } from '../runt
 import { processLeaseOwner } from '../store/processLeaseOwner';
 import { createLlmEffectHandler } from '../effects/llm/index';
 import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
-import { createSubworkflowEffectHandler, type StartChildRequest } from '../effects/subworkflow/index';
+import { createSubworkflowEffectHandler } from '../effects/subworkflow/index';
+import { WorkflowCatalog } from './workflowCatalog';
 import { builtinWorkflows, registerExampleTools } from '../workflows/index';
 import { EventBus } from './eventBus';
 import { HostSettings } from './hostSettings';
@@ -17,6 +18,7 @@ import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
 import type { SettingsPatch } from './settingsFile';
 import { loadWorkflowModules, mergeWorkflows } from './workflowLoader';
+import { HandlerPool, type HandlerPoolOptions } from './handlerPool';
 
 export interface HostCreateOptions {
   store: HostStore;
@@ -27,6 +29,8 @@ export interface HostCreateOptions {
   leaseTtlMs?: number;
   /** A node handler's time limit (default 30 s; the run fails with HANDLER_TIMEOUT past it). */
   handlerTimeoutMs?: number;
+  /** The worker threads that run project modules' node handlers. */
+  handlerPool?: HandlerPoolOptions;
   dataDir?: string | null;
   dbPath?: string | null;
   /** `abstractruntime.project.json`; defaults to ABSTRACTRUNTIME_PROJECT. */
@@ -47,19 +51,21 @@ export interface HostCreateOptions {
 
 export type { HostSigning } from './hostParts';
 
-export interface HostDeps {
-  /** Called once the host exists: the subworkflow handler needs it to start children. */
-  bindStartChild(fn: (req: StartChildRequest) => Promise<string>): void;
-}
-
-export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: HostParts; deps: HostDeps }> {
+export async function buildHostParts(opts: HostCreateOptions): Promise<HostParts> {
   const env = opts.env ?? process.env;
   const dataDir = opts.dataDir ?? null;
   const projectFile =
     opts.projectFile !== undefined ? opts.projectFile : env.ABSTRACTRUNTIME_PROJECT ? resolve(env.ABSTRACTRUNTIME_PROJECT) : null;
   const modules = await loadWorkflowModules(projectFile);
-  const { workflows, errors } = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
+  const merged = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
+  const errors = merged.errors;
   for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);
+  // Project modules' handlers run in worker threads (a busy loop cannot freeze the host); ours stay here.
+  const handlerPool = merged.workflows.some((w) => w.source === 'module') ? new HandlerPool(opts.handlerPool) : null;
+  const workflows = merged.workflows.map((w) =>
+    handlerPool && w.source === 'module' && w.file ? { ...w, definition: Object.freeze(handlerPool.isolate(w.definition, w.file)) } : w,
+  );
+  handlerPool?.warm();
 
   let signingOn = false;
   const defaultToolFolders = [projectFile ? dirname(projectFile) : null, tmpdir()].filter((f): f is string => !!f);
@@ -89,16 +95,12 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
     }
   }
 
-  let startChild: ((req: StartChildRequest) => Promise<string>) | null = null;
+  const catalog = new WorkflowCatalog(workflows);
   const effects: EffectHandlers = {
     llm_call: createLlmEffectHandler(() => settings.llm()),
     tool_calls: createToolCallsEffectHandler(registry, { mode: () => settings.llm().mode }),
-    start_subworkflow: createSubworkflowEffectHandler({
-      startChild: (req) => {
-        if (!startChild) throw new Error('the host is not ready to start child runs');
-        return startChild(req);
-      },
-    }),
+    // Decides which child to start; the host starts it after the parent's commit.
+    start_subworkflow: createSubworkflowEffectHandler({ resolveWorkflow: (id, version) => catalog.require(id, version) }),
   };
 
   const clock = opts.clock ?? systemClock;
@@ -121,25 +123,20 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
   });
 
   return {
-    parts: {
-      store: opts.store,
-      runtime,
-      clock,
-      workflows,
-      workflowErrors: errors,
-      dataDir,
-      dbPath: opts.dbPath ?? null,
-      settings,
-      signing: opts.signing ?? null,
-      hostId,
-      events: new EventBus(),
-      ...(opts.onClose ? { onClose: opts.onClose } : {}),
-    },
-    deps: {
-      bindStartChild(fn) {
-        startChild = fn;
-      },
-    },
+    store: opts.store,
+    runtime,
+    clock,
+    catalog,
+    workflows,
+    workflowErrors: errors,
+    dataDir,
+    dbPath: opts.dbPath ?? null,
+    settings,
+    signing: opts.signing ?? null,
+    hostId,
+    events: new EventBus(),
+    handlerPool,
+    ...(opts.onClose ? { onClose: opts.onClose } : {}),
   };
 }
 

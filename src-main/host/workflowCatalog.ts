@@ -1,5 +1,4 @@
 /** The workflows a host knows (built-ins + project modules), and what a run needs from them. */
-import { readOnlyReason } from '../runtime/readOnlyRun';
 import { WorkflowNotFoundError } from '../../src-shared/errors';
 import type { RunState, WorkflowInfo } from '../../src-shared/types';
 import type { WorkflowDefinition } from '../runtime/contracts';
@@ -20,18 +19,6 @@ export class WorkflowCatalog {
 
   versionsOf(workflowId: string): string[] {
     return this.workflows.filter((w) => w.definition.id === workflowId).map((w) => w.definition.version);
-  }
-
-  /** Why a run cannot be resumed here, or null when it can. */
-  notResumableReason(state: RunState): string | null {
-    const readOnly = readOnlyReason(state);
-    if (readOnly) return readOnly;
-    if (this.find(state)) return null;
-    const known = this.versionsOf(state.workflow_id);
-    const imported = state.origin?.kind === 'import' ? 'imported run (read-only): ' : '';
-    return `${imported}workflow ${state.workflow_id}@${state.workflow_version} is not registered here (${
-      known.length ? `known versions: ${known.join(', ')}` : 'no version of it is registered'
-    })`;
   }
 
   /** The named version, or the latest when none is given. */

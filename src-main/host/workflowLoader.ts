@@ -67,7 +67,8 @@ export async function loadWorkflowModules(projectFile: string | null): Promise<L
   return out;
 }
 
-function workflowsOf(mod: Record<string, unknown>, file: string): WorkflowDefinition[] {
+/** The workflows a loaded module exports (the handler worker finds a node's handler the same way). */
+export function workflowsOf(mod: Record<string, unknown>, file: string): WorkflowDefinition[] {
   // tsx may wrap a CommonJS-style default export one level deeper.
   const inner = mod.default as Record<string, unknown> | undefined;
   const candidates = [mod.workflows, mod.default, inner?.workflows, inner?.default];

@@ -5,7 +5,9 @@
  */
 import { isValidRunId, RUN_ID_RULE } from '../../src-shared/runId';
 import { findUnstorable } from '../../src-shared/storableJson';
-import { nonFiniteReason, readOnlyReason } from './readOnlyRun';
+import { nonFiniteReason } from './readOnlyRun';
+import { notResumableReason } from './resumable';
+import { checkAnswer, type AnswerKind } from './answerRules';
 import { newRunState } from './newRunState';
 import { randomUUID } from 'node:crypto';
 import {
@@ -19,8 +21,10 @@ import {
   ValidationError,
   WrongWaitKeyError,
   ConcurrentUpdateError,
+  RunLeasedError,
   WorkflowNotFoundError,
 } from '../../src-shared/errors';
+import { canonicalJson } from '../../src-shared/canonicalJson';
 import { findNonJsonPath, isJsonObject, type JsonObject, type JsonValue } from '../../src-shared/json';
 import { TERMINAL_STATUSES, type ActorFingerprint, type RunState, type Snapshot } from '../../src-shared/types';
 import { cloneJson } from './cloneJson';
@@ -35,7 +39,7 @@ import type {
   WorkflowRegistry,
 } from './contracts';
 import { DEFAULT_ACTOR } from './actor';
-import { DEFAULT_ARTIFACT_THRESHOLD, externalizeVars } from './artifacts';
+import { DEFAULT_ARTIFACT_THRESHOLD, externalizeVars, resolveArtifacts } from './artifacts';
 import { DEFAULT_HANDLER_TIMEOUT_MS } from './handlerTimeout';
 import { systemClock } from './clock';
 import { randomIds } from './ids';
@@ -96,6 +100,8 @@ export interface ResumeOptions {
   actor?: ActorFingerprint;
   /** Also advance the resumed run, as `tick` would, in the same operation (the `resumed` record and the steps after it are one commit). */
   advance?: TickOptions;
+  /** The payload answers a question (`user`) or decides tool calls: the wait must be that, and the payload fit it (answerRules.ts). */
+  answers?: AnswerKind;
 }
 
 export const DEFAULT_MAX_STEPS = 1000;
@@ -136,6 +142,11 @@ export class Runtime {
     return this.locks.holds(runId);
   }
 
+  /** Why this kernel cannot continue the run (read-only, or its workflow is not registered), or null when it can. */
+  notResumableReason(state: RunState): string | null {
+    return notResumableReason(state, this.k.workflows);
+  }
+
   /** A fresh run id from the injected generator (a host names a run before creating it). */
   newRunId(): string {
     return this.k.ids.runId();
@@ -157,7 +168,9 @@ export class Runtime {
   /**
    * Answers the run's current wait. The payload lands whole at the wait's result key and the
    * run continues at `resume_to_node` (or completes with the payload). Does not tick.
-   * Repeating a resume already applied (same wait key) returns the state and writes nothing.
+   * Repeating a resume already applied (same wait key, same payload) returns the state and
+   * writes nothing; another payload for a wait already resumed, or one that lost the commit
+   * race to another process, is refused with RUN_NOT_WAITING.
    */
   resume(runId: string, opts: ResumeOptions): Promise<RunState> {
     return this.durable(this.resumeNow(runId, opts));
@@ -299,11 +312,38 @@ export class Runtime {
    * Repeating a resume already applied (same wait key) returns the state and writes nothing.
    */
   private async resumeNow(runId: string, opts: ResumeOptions): Promise<RunState> {
+    try {
+      return await this.resumeLocked(runId, opts);
+    } catch (err) {
+      // Lost the commit race to another process: if it resumed this wait meanwhile, say so (retrying cannot help).
+      if (err instanceof ConcurrentUpdateError || err instanceof RunLeasedError) {
+        const now = this.store.getRun(runId);
+        if (now && (now.status !== 'waiting' || now.waiting?.wait_key !== opts.waitKey))
+          throw new RunNotWaitingError(`run ${runId} was resumed meanwhile by another process; yours was not applied`, {
+            runId,
+            waitKey: opts.waitKey,
+          });
+      }
+      throw err;
+    }
+  }
+
+  private async resumeLocked(runId: string, opts: ResumeOptions): Promise<RunState> {
     return this.locks.withRun(runId, async () => {
       const state = this.load(runId);
       if (state.waiting?.wait_key !== opts.waitKey || state.status !== 'waiting') {
         const done = this.store.findCompletedEffect(runId, opts.waitKey);
-        if (done?.kind === 'resumed') return state;
+        if (done?.kind === 'resumed') {
+          // A repeat of the resume applied is a no-op. Another payload is someone else's answer
+          // that lost: it must hear so (nothing of it was written), not be told it was applied.
+          // The record may hold parts of the payload as artifacts: values are compared, not storage.
+          if (canonicalJson(resolveArtifacts(done.result, this.k.artifacts)) !== canonicalJson(opts.payload))
+            throw new RunNotWaitingError(
+              `run ${runId} was resumed meanwhile by another process with a different answer; yours was not applied`,
+              { runId, waitKey: opts.waitKey },
+            );
+          return state;
+        }
       }
       if (state.paused) throw new RunPausedError(`run ${runId} is paused: unpause it before resuming`, { runId });
       if (state.status !== 'waiting' || !state.waiting)
@@ -314,6 +354,7 @@ export class Runtime {
           expected: state.waiting.wait_key,
         });
       checkJson(opts.payload, 'payload');
+      if (opts.answers) checkAnswer(state, state.waiting, opts.answers, opts.payload);
       const wf = this.workflowOf(state);
       const controller = new AbortController();
       this.inflight.set(runId, controller);
@@ -473,14 +514,14 @@ export class Runtime {
   }
 
   private workflowOf(state: RunState): WorkflowDefinition {
-    const readOnly = readOnlyReason(state);
-    if (readOnly) throw new RunNotResumableError(`run ${state.run_id}: ${readOnly}`, { runId: state.run_id });
-    const wf = this.k.workflows.get(state.workflow_id, state.workflow_version);
+    const reason = this.notResumableReason(state);
+    const wf = reason ? undefined : this.k.workflows.get(state.workflow_id, state.workflow_version);
     if (!wf)
-      throw new RunNotResumableError(
-        `run ${state.run_id} needs workflow "${state.workflow_id}" version "${state.workflow_version}", which is not registered here`,
-        { runId: state.run_id, workflowId: state.workflow_id, version: state.workflow_version },
-      );
+      throw new RunNotResumableError(`run ${state.run_id} cannot be resumed: ${reason}`, {
+        runId: state.run_id,
+        workflowId: state.workflow_id,
+        version: state.workflow_version,
+      });
     return wf;
   }
 

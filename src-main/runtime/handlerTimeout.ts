@@ -5,16 +5,34 @@
  * behind it (pause, step, resume) forever. Cancelling the run stops the wait at once.
  *
  * Wall-clock time (a real timer, not the injected clock): a fake clock in tests never moves
- * by itself. What a time limit cannot do inside one thread: stop a handler that busy-loops
- * synchronously; that needs handlers in worker threads (docs/backlog/012_work_queue.md).
+ * by itself. A time limit inside one thread cannot stop a handler that busy-loops
+ * synchronously; the handler gets a signal that fires at the limit (or on cancel), so a
+ * handler run elsewhere (the host runs project modules' handlers in worker threads,
+ * host/handlerPool.ts) is stopped there.
  */
 import { HandlerTimeoutError } from '../../src-shared/errors';
 
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 
-/** The handler's result, or HandlerTimeoutError after `ms`, or 'aborted' when `signal` fires first. */
-export function withHandlerTimeout<T>(work: T | Promise<T>, ms: number, nodeId: string, signal: AbortSignal): Promise<T | 'aborted'> {
+/**
+ * Calls `handler` with a signal that fires when the limit passes or `signal` does; gives its
+ * result, or HandlerTimeoutError after `ms`, or 'aborted' when `signal` fires first.
+ */
+export function withHandlerTimeout<T>(
+  handler: (limit: AbortSignal) => T | Promise<T>,
+  ms: number,
+  nodeId: string,
+  signal: AbortSignal,
+): Promise<T | 'aborted'> {
+  const limit = new AbortController();
+  let work: T | Promise<T>;
+  try {
+    work = handler(limit.signal);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (!(work instanceof Promise)) return Promise.resolve(work);
+  const pending = work;
   return new Promise<T | 'aborted'>((resolve, reject) => {
     const onAbort = () => settle(() => resolve('aborted'));
     const timer = setTimeout(
@@ -29,10 +47,12 @@ export function withHandlerTimeout<T>(work: T | Promise<T>, ms: number, nodeId: 
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       fn();
+      // Whatever still runs for this call is no longer waited for: let it stop.
+      limit.abort();
     }
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
+    pending.then(
       (v) => settle(() => resolve(v)),
       (e: unknown) => settle(() => reject(e)),
     );

@@ -10,9 +10,11 @@ import { TERMINAL_STATUSES, type RunState } from '../../src-shared/types';
  * needs nobody (it waits on a person or an event, is paused, or has ended):
  * - `running` (just started, resumed, answered, recovered after a crash): since its last update;
  * - waiting on a timer: from the time it fires;
- * - waiting on a child run: once the child has ended (`childEndedAt`, or null while it has not).
+ * - waiting on a child run: once the child has ended (`childEndedAt`, or null while it has not);
+ *   at once while the child does not exist (`childMissing`): the host starts a child after the
+ *   parent's wait is committed, so a crash in between leaves the start to any worker.
  */
-export function runnableAt(state: RunState, childEndedAt: number | null = null): number | null {
+export function runnableAt(state: RunState, childEndedAt: number | null = null, childMissing = false): number | null {
   if (state.paused) return null;
   if (state.status === 'running') return Date.parse(state.updated_at);
   if (state.status !== 'waiting' || !state.waiting) return null;
@@ -20,7 +22,7 @@ export function runnableAt(state: RunState, childEndedAt: number | null = null):
     const until = state.waiting.until ? Date.parse(state.waiting.until) : Number.NaN;
     return Number.isFinite(until) ? until : null;
   }
-  if (state.waiting.reason === 'subworkflow') return childEndedAt;
+  if (state.waiting.reason === 'subworkflow') return childMissing ? Date.parse(state.updated_at) : childEndedAt;
   return null;
 }
 

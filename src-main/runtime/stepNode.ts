@@ -24,8 +24,9 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
   let plan: CheckedPlan | null = null;
   for (let tries = 1; plan === null; tries++) {
     try {
+      const view = handlerView(tx.state, k.artifacts);
       const raw = await withHandlerTimeout(
-        node.handler(handlerView(tx.state, k.artifacts), { nodeId, visit, now: k.clock.now() }),
+        (limit) => node.handler(view, { nodeId, visit, now: k.clock.now(), signal: limit }),
         k.handlerTimeoutMs,
         nodeId,
         signal,

@@ -30,6 +30,11 @@ export interface NodeContext {
   /** Visits of this node so far, this one included (1 on the first visit). */
   readonly visit: number;
   readonly now: Date;
+  /**
+   * Fires once the kernel no longer waits for this call: the handler time limit passed, the
+   * run was cancelled, or the plan arrived. A handler that starts work of its own stops it here.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type NodeHandler = (run: Readonly<RunState>, ctx: NodeContext) => StepPlan | Promise<StepPlan>;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../src-main/host/eventBus';
-import { RunQueues } from '../../src-main/host/runQueues';
+import { RunActivity } from '../../src-main/host/runActivity';
 
 describe('EventBus', () => {
   it('delivers to listeners until they unsubscribe; a throwing listener does not stop the others', () => {
@@ -22,32 +22,38 @@ describe('EventBus', () => {
   });
 });
 
-describe('RunQueues', () => {
-  it('runs work for one run in order, other runs concurrently, and reports idle', async () => {
-    const q = new RunQueues();
+describe('RunActivity', () => {
+  it('tracks work per run without ordering it (the kernel queues the operations of a run), and reports idle', async () => {
+    const activity = new RunActivity();
     const order: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const a1 = q.run('a', async () => {
+    const a1 = activity.track('a', async () => {
       await gate;
       order.push('a1');
     });
-    const a2 = q.run('a', () => order.push('a2'));
-    const b1 = q.run('b', () => order.push('b1'));
-    await b1;
-    expect(order).toEqual(['b1']);
+    const a2 = activity.track('a', () => order.push('a2'));
+    await a2;
+    // Not behind a1: ordering a run's operations is the kernel's job (runtime/runLocks.ts).
+    expect(order).toEqual(['a2']);
+    expect(activity.busy('a')).toBe(true);
+    expect(activity.busy('b')).toBe(false);
     let idle = false;
-    const whenIdle = q.whenIdle().then(() => (idle = true));
+    const whenIdle = activity.whenIdle().then(() => (idle = true));
+    await new Promise((r) => setImmediate(r));
+    expect(idle).toBe(false);
     release();
-    await Promise.all([a1, a2, whenIdle]);
-    expect(order).toEqual(['b1', 'a1', 'a2']);
+    await Promise.all([a1, whenIdle]);
+    expect(order).toEqual(['a2', 'a1']);
     expect(idle).toBe(true);
+    expect(activity.busy('a')).toBe(false);
   });
 
-  it('a failing job rejects its caller but does not block the next one', async () => {
-    const q = new RunQueues();
-    await expect(q.run('a', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(q.run('a', () => 42)).resolves.toBe(42);
-    await q.whenIdle();
+  it('a failing job rejects its caller and stops counting as work', async () => {
+    const activity = new RunActivity();
+    await expect(activity.track('a', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(activity.busy('a')).toBe(false);
+    await expect(activity.track('a', () => 42)).resolves.toBe(42);
+    await activity.whenIdle();
   });
 });

@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { CommitBatch } from '../../src-main/runtime/contracts';
 import { defineWorkflow } from '../../src-main/runtime/index';
+import { join } from 'node:path';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
+import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 
-/** Loses the parent's "waiting for child" commit once, as a crash right after the child was created would. */
-class CrashBeforeParentWaitStore extends MemoryStore {
-  armed = true;
-  override commit(batch: CommitBatch): void {
-    if (this.armed && batch.records.some((r) => r.status === 'waiting' && r.effect?.type === 'start_subworkflow')) {
-      this.armed = false;
-      throw new Error('simulated crash before the parent recorded its wait');
+/** Fails the first commit that creates a child run, as a crash right after the parent's wait was committed would. */
+function crashOnChildStart(store: { commit(batch: CommitBatch): void }): void {
+  const commit = store.commit.bind(store);
+  let armed = true;
+  store.commit = (batch) => {
+    if (armed && batch.state.parent_run_id && batch.records.some((r) => r.kind === 'run_started')) {
+      armed = false;
+      throw new Error('simulated crash before the child was started');
     }
-    super.commit(batch);
-  }
+    commit(batch);
+  };
 }
-import { ledgerOf, memoryHost } from './hostFixture';
+import { ledgerOf, memoryHost, tempDir } from './hostFixture';
 
 const failing = defineWorkflow({
   id: 'test.failing',
@@ -117,26 +120,44 @@ describe('subworkflows (start_subworkflow)', () => {
     expect(second.host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: { late: true } } } });
   });
 
-  it('a crash between starting the child and recording the wait does not start a second child', async () => {
-    const store = new CrashBeforeParentWaitStore();
-    const first = await memoryHost({ store });
-    await expect(
-      first.host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'c' } }),
-    ).rejects.toThrow(/simulated crash/);
-    await first.host.whenIdle();
-    const [parent] = store.listRunnable().filter((r) => r.workflow_id === 'examples.parent');
-    expect(parent!.pending_effect).not.toBeNull();
-    expect(first.host.listChildren(parent!.run_id)).toHaveLength(1);
+  for (const kind of ['memory', 'sqlite'] as const) {
+    it(`a crash between the parent's commit and the child's start is recovered by another host, which starts the child once (${kind})`, async () => {
+      const t = tempDir('ar-child-crash-');
+      const store = kind === 'memory' ? new MemoryStore() : SqliteStore.open(join(t.dir, 'runs.db'), { durability: 'process' });
+      try {
+        crashOnChildStart(store);
+        const first = await memoryHost({ store: store as MemoryStore, leaseOwner: 'host-1' });
+        await expect(
+          first.host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'c' } }),
+        ).rejects.toThrow(/simulated crash/);
+        await first.host.whenIdle();
+        // The parent's wait is committed and names its child; the child does not exist.
+        const [parent] = store.listRuns({ workflowId: 'examples.parent' }).runs;
+        const childId = store.getRun(parent!.run_id)!.waiting!.child_run_id!;
+        expect(store.getRun(parent!.run_id)!.waiting!.reason).toBe('subworkflow');
+        expect(store.getRun(childId)).toBeNull();
+        expect(store.workState(parent!.run_id)!.runnableAt).not.toBeNull();
 
-    const second = await memoryHost({ store, clock: first.clock, leaseOwner: 'host-2' });
-    await second.host.recoverOnStart();
-    await second.host.whenIdle();
-    expect(second.host.listChildren(parent!.run_id)).toHaveLength(1);
-    expect(second.host.getRun(parent!.run_id).waiting?.reason).toBe('subworkflow');
-    await second.host.emitEvent('c', 'ok');
-    await second.host.whenIdle();
-    expect(second.host.getRun(parent!.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 'ok' } } });
-  });
+        const second = await memoryHost({ store: store as MemoryStore, clock: first.clock, leaseOwner: 'host-2' });
+        expect((await second.host.tick()).recovered).toEqual([parent!.run_id]);
+        await second.host.whenIdle();
+        expect(second.host.listChildren(parent!.run_id).map((c) => c.run_id)).toEqual([childId]);
+        // Started: the parent is off the queue until its child ends; another pass starts nothing.
+        expect(store.workState(parent!.run_id)!.runnableAt).toBeNull();
+        expect(await second.host.tick()).toEqual({ recovered: [], timersFired: [], parentsResumed: [] });
+        expect(second.host.listChildren(parent!.run_id)).toHaveLength(1);
+
+        await second.host.emitEvent('c', 'ok');
+        await second.host.whenIdle();
+        expect(second.host.getRun(parent!.run_id)).toMatchObject({ status: 'completed', output: { child: { event: 'ok' } } });
+        await first.host.close();
+        await second.host.close();
+      } finally {
+        if (store instanceof SqliteStore) store.close();
+        t.cleanup();
+      }
+    });
+  }
 
   it('restore re-arms a wait on a child that already ended: the parent is resumed with its outcome again', async () => {
     const { host } = await memoryHost();

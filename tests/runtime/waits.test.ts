@@ -28,6 +28,22 @@ describe('built-in waits', () => {
     expect(kinds(ledger(store, run.run_id))).toEqual(['run_started', 'effect/started', 'effect/waiting']);
   });
 
+  it('an answer must go to a question and be one of its choices; tool decisions must go to a tool_calls wait (decided by the kernel)', async () => {
+    const { runtime, store } = setup([effectWorkflow('ask_user', { prompt: 'Go?', choices: ['yes', 'no'], allow_free_text: false })]);
+    const run = await runtime.start('fx');
+    const waitKey = (await runtime.tick(run.run_id)).waiting!.wait_key;
+    const before = ledger(store, run.run_id).length;
+    await expect(runtime.resume(run.run_id, { waitKey, payload: { text: 'maybe' }, answers: 'user' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'answer must be one of: yes, no',
+    });
+    await expect(
+      runtime.resume(run.run_id, { waitKey, payload: { decisions: [{ call_id: 'c1', approved: true }] }, answers: 'tool_calls' }),
+    ).rejects.toMatchObject({ code: 'RUN_NOT_WAITING', message: `run ${run.run_id} waits for user, not tool decisions` });
+    expect(ledger(store, run.run_id)).toHaveLength(before);
+    expect((await runtime.resume(run.run_id, { waitKey, payload: { text: 'yes' }, answers: 'user' })).status).toBe('running');
+  });
+
   it('ask_user without a prompt fails the run (INVALID_PLAN from the effect)', async () => {
     const { runtime } = setup([effectWorkflow('ask_user', {})]);
     const run = await runtime.start('fx');
@@ -94,15 +110,21 @@ describe('resume', () => {
     expect(store.getRun(runId)!.status).toBe('waiting');
   });
 
-  it('is idempotent: resuming again with the same key returns the state and writes nothing', async () => {
+  it('is idempotent: resuming again with the same key and payload returns the state and writes nothing; another payload is refused', async () => {
     const { runtime, store, runId, waitKey } = await waitingRun();
     const first = await runtime.resume(runId, { waitKey, payload: { text: 'a' } });
     const n = ledger(store, runId).length;
-    const second = await runtime.resume(runId, { waitKey, payload: { text: 'b' } });
+    const second = await runtime.resume(runId, { waitKey, payload: { text: 'a' } });
     expect(second).toEqual(first);
     expect(ledger(store, runId)).toHaveLength(n);
+    // Someone else's answer to a wait already answered: told it was not applied, nothing written.
+    await expect(runtime.resume(runId, { waitKey, payload: { text: 'b' } })).rejects.toMatchObject({
+      code: 'RUN_NOT_WAITING',
+      message: expect.stringMatching(/with a different answer; yours was not applied/),
+    });
+    expect(ledger(store, runId)).toHaveLength(n);
     await runtime.tick(runId);
-    expect((await runtime.resume(runId, { waitKey, payload: {} })).status).toBe('completed');
+    expect((await runtime.resume(runId, { waitKey, payload: { text: 'a' } })).status).toBe('completed');
   });
 
   it('refuses a run that is not waiting (RunNotWaitingError)', async () => {
@@ -154,10 +176,15 @@ describe('resume', () => {
     await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'yes' } });
     const w2 = await runtime.tick(run.run_id);
     expect(w2.waiting!.wait_key).not.toBe(w1.waiting!.wait_key);
-    // A repeated delivery of the first answer is a no-op, not an answer to the second question.
-    expect((await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'no' } })).waiting!.wait_key).toBe(
+    // A repeated delivery of the first answer is a no-op, not an answer to the second question;
+    // another answer under the old key is refused, and does not answer it either.
+    expect((await runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'yes' } })).waiting!.wait_key).toBe(
       w2.waiting!.wait_key,
     );
+    await expect(runtime.resume(run.run_id, { waitKey: w1.waiting!.wait_key, payload: { text: 'no' } })).rejects.toMatchObject({
+      code: 'RUN_NOT_WAITING',
+    });
+    expect(runtime.getState(run.run_id).waiting!.wait_key).toBe(w2.waiting!.wait_key);
     await runtime.resume(run.run_id, { waitKey: w2.waiting!.wait_key, payload: { text: 'no' } });
     expect((await runtime.tick(run.run_id)).output).toBe('bye');
   });

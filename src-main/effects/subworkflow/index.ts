@@ -1,29 +1,34 @@
 /**
  * The `start_subworkflow` effect: payload `{workflowId, version?, vars?, wait?}` (wait defaults
  * to true; without a version the latest registered one runs).
- * - `wait: false` → completes at once with `{child_run_id}`.
- * - `wait: true`  → the parent waits (reason `subworkflow`, `child_run_id`); the host resumes
- *   it with the child's output when the child completes, or with
- *   `{error, child_run_id, child_status}` when the child fails or is cancelled.
- * Starting the child is keyed by the effect's idempotency key, so a retry after a crash finds
- * the child it already started instead of starting a second one.
+ *
+ * The handler starts nothing: it decides. The parent waits (reason `subworkflow`) on a child
+ * named after the effect's idempotency key (`childRunIdFor`), with what to start in
+ * `waiting.details.child_start`; the host starts that child once the parent's commit is
+ * durable (host/childRuns.ts). A crash in between leaves a parent waiting on a child that
+ * does not exist, which the work queue counts as runnable: any worker starts the child, and
+ * the deterministic id makes a second start find the first.
+ * - `wait: true`  → the host resumes the parent with the child's output when it completes, or
+ *   with `{error, child_run_id, child_status}` when it fails or is cancelled.
+ * - `wait: false` → the host resumes the parent with `{child_run_id}` as soon as the child exists.
  */
+import { createHash } from 'node:crypto';
 import type { JsonObject } from '../../../src-shared/json';
 import type { EffectContext, EffectHandler, EffectOutcome, EffectRequest } from '../../runtime/contracts';
 
-export interface StartChildRequest {
-  workflowId: string;
-  /** A pinned version; the latest registered when absent. */
-  version?: string;
+/** What the host starts for a parent waiting on a child that does not exist yet (`waiting.details.child_start`). */
+export interface ChildStart {
+  workflow_id: string;
+  /** The version resolved when the parent decided (the latest registered then, when the payload named none). */
+  workflow_version: string;
   vars: JsonObject;
-  parentRunId: string;
-  /** Stable across retries of this effect: the same key must return the same child. */
-  idempotencyKey: string;
+  /** false: the parent goes on once the child exists; true: once it ends. */
+  wait: boolean;
 }
 
 export interface SubworkflowHandlerOptions {
-  /** Creates (or finds, for a repeated key) the child run and returns its id. */
-  startChild(req: StartChildRequest): Promise<string> | string;
+  /** The version a child of this workflow starts with; throws a typed error (WORKFLOW_NOT_FOUND) for an unknown one. */
+  resolveWorkflow(workflowId: string, version?: string): { version: string };
 }
 
 export interface SubworkflowPayload {
@@ -50,29 +55,45 @@ export function createSubworkflowEffectHandler(opts: SubworkflowHandlerOptions):
     async execute(effect: EffectRequest, ctx: EffectContext): Promise<EffectOutcome> {
       const parsed = parseSubworkflowPayload(effect.payload);
       if ('error' in parsed) return { kind: 'failed', error: { code: 'INVALID_SUBWORKFLOW', message: parsed.error }, retryable: false };
-      let childRunId: string;
+      let version: string;
       try {
-        childRunId = await opts.startChild({
-          workflowId: parsed.workflowId,
-          ...(parsed.version ? { version: parsed.version } : {}),
-          vars: parsed.vars,
-          parentRunId: ctx.run.run_id,
-          idempotencyKey: ctx.idempotencyKey,
-        });
+        version = opts.resolveWorkflow(parsed.workflowId, parsed.version).version;
       } catch (err) {
-        const { code, retryable } = err as { code?: unknown; retryable?: unknown };
+        const { code } = err as { code?: unknown };
+        // An unknown workflow will not appear by retrying.
         return {
           kind: 'failed',
           error: { code: typeof code === 'string' ? code : 'SUBWORKFLOW_START_FAILED', message: (err as Error).message ?? String(err) },
-          // An unknown workflow will not appear by retrying.
-          retryable: retryable === true,
+          retryable: false,
         };
       }
-      if (!parsed.wait) return { kind: 'completed', result: { child_run_id: childRunId } };
-      return { kind: 'waiting', wait: { reason: 'subworkflow', child_run_id: childRunId } };
+      const childStart: ChildStart = { workflow_id: parsed.workflowId, workflow_version: version, vars: parsed.vars, wait: parsed.wait };
+      return {
+        kind: 'waiting',
+        wait: {
+          reason: 'subworkflow',
+          child_run_id: childRunIdFor(ctx.run.run_id, ctx.idempotencyKey),
+          details: { child_start: childStart as unknown as JsonObject },
+        },
+      };
     },
-    // The child is found again by the idempotency key, so re-running after a crash is harmless.
+    // Deciding twice gives the same child id: harmless.
     isIdempotent: () => true,
-    hasSideEffects: () => true,
+    // It starts nothing itself: the wait commits with the step, and the host starts the child after it.
+    hasSideEffects: () => false,
   };
+}
+
+/** The child a parent waiting on a subworkflow is to start, or null when its wait says none (a wait from before this was recorded). */
+export function childStartOf(wait: { details: JsonObject | null } | null | undefined): ChildStart | null {
+  const start = wait?.details?.child_start as Partial<ChildStart> | undefined;
+  if (!start || typeof start.workflow_id !== 'string' || typeof start.workflow_version !== 'string') return null;
+  if (typeof start.vars !== 'object' || start.vars === null || Array.isArray(start.vars)) return null;
+  return { workflow_id: start.workflow_id, workflow_version: start.workflow_version, vars: start.vars, wait: start.wait !== false };
+}
+
+/** The deterministic child id: a repeated start (a retry, a second worker, recovery) finds the child already made. */
+export function childRunIdFor(parentRunId: string, idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`${parentRunId}\n${idempotencyKey}`).digest('hex').slice(0, 16);
+  return `${parentRunId}.child-${digest}`;
 }

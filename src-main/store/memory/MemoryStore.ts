@@ -66,6 +66,8 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     this.ledgers.set(batch.state.run_id, ledger);
     this.runs.set(batch.state.run_id, clone(batch.state));
     this.held.delete(runId);
+    // A child's end wakes its parent even if a claim held the parent off the queue (as wakeParent in SQLite).
+    if (batch.state.parent_run_id && isTerminal(batch.state)) this.held.delete(batch.state.parent_run_id);
     this.commitCount++;
     this.changeSeqs.set(runId, this.commitCount);
     if (batch.lease && batch.releaseLease) this.leases.delete(runId);
@@ -165,7 +167,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     if (this.held.has(s.run_id)) return null;
     const childId = awaitedChild(s);
     const child = childId ? this.runs.get(childId) : undefined;
-    return runnableAt(s, child && isTerminal(child) ? Date.parse(child.updated_at) : null);
+    return runnableAt(s, child && isTerminal(child) ? Date.parse(child.updated_at) : null, !!childId && !child);
   }
 
   claimRunnable(req: ClaimRequest): string[] {

@@ -169,9 +169,12 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     if (lease) checkLease(batch.state.run_id, held, lease.owner, lease.now.getTime(), this.leaseOwnerGone);
     checkBatch(batch, current);
     batch.records.forEach((r, i) => this.insertRow(r.run_id, rows[i]!, r.status, r.idempotency_key));
-    this.st.upsertRun.run(runColumns(batch.state, state, this.childEndedAt(batch.state)));
+    const child = this.awaitedChildEnd(batch.state);
+    this.st.upsertRun.run(runColumns(batch.state, state, child.endedAt, child.missing));
     if (batch.state.parent_run_id && isTerminal(batch.state))
       this.st.wakeParent.run(Date.parse(batch.state.updated_at), batch.state.run_id);
+    // A parent waiting on a child not yet started was runnable (for whoever starts it): no longer.
+    else if (batch.state.parent_run_id && !current) this.st.childStarted.run(batch.state.run_id);
     if (!lease) return;
     // The check above proved any other holder expired or gone: the row can be overwritten or dropped.
     if (batch.releaseLease) {
@@ -179,12 +182,12 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     } else this.st.putLease.run(batch.state.run_id, lease.owner, lease.now.getTime() + lease.ttlMs);
   }
 
-  /** A parent that starts waiting on a child that already ended is runnable at once. */
-  private childEndedAt(state: RunState): number | null {
+  /** A parent that starts waiting on a child that already ended, or that does not exist yet, is runnable at once. */
+  private awaitedChildEnd(state: RunState): { endedAt: number | null; missing: boolean } {
     const child = awaitedChild(state);
-    if (!child) return null;
+    if (!child) return { endedAt: null, missing: false };
     const ended = this.st.childEnded.get(child) as string | null | undefined;
-    return ended ? Date.parse(ended) : null;
+    return { endedAt: ended ? Date.parse(ended) : null, missing: ended === undefined };
   }
 
   private heldLease(runId: string): HeldLease | undefined {

@@ -6,8 +6,8 @@ import type { RunState } from '../../../src-shared/types';
 import type { RunFilter, SnapshotQuery } from '../../runtime/contracts';
 import { awaitedChild, runnableAt } from '../../runtime/runnable';
 
-/** `childEndedAt`: when the child this run waits on ended (null: it has not, or none). */
-export function runColumns(s: RunState, state: string, childEndedAt: number | null = null): Record<string, unknown> {
+/** `childEndedAt`: when the child this run waits on ended (null: it has not, or none); `childMissing`: that child does not exist yet. */
+export function runColumns(s: RunState, state: string, childEndedAt: number | null = null, childMissing = false): Record<string, unknown> {
   const until = s.waiting?.reason === 'until' && s.waiting.until ? Date.parse(s.waiting.until) : null;
   return {
     run_id: s.run_id,
@@ -25,7 +25,7 @@ export function runColumns(s: RunState, state: string, childEndedAt: number | nu
     updated_at: s.updated_at,
     origin_kind: s.origin?.kind ?? null,
     workflow_version: s.workflow_version,
-    runnable_at: runnableAt(s, childEndedAt),
+    runnable_at: runnableAt(s, childEndedAt, childMissing),
     wait_child_id: awaitedChild(s),
     state,
   };

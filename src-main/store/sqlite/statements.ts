@@ -34,6 +34,8 @@ export function prepareStatements(db: Database.Database) {
     ).pluck(),
     wakeParent: p(`UPDATE runs SET runnable_at = ?, change_seq = (SELECT max(change_seq) + 1 FROM runs)
       WHERE wait_child_id = ? AND status = 'waiting' AND paused = 0`),
+    childStarted: p(`UPDATE runs SET runnable_at = NULL, change_seq = (SELECT max(change_seq) + 1 FROM runs)
+      WHERE wait_child_id = ? AND status = 'waiting' AND runnable_at IS NOT NULL`),
     // The change feed (schema v3).
     changesSince: p('SELECT run_id, head_seq, change_seq FROM runs WHERE change_seq > ? ORDER BY change_seq LIMIT ?').raw(true),
     lastChange: p('SELECT max(change_seq) FROM runs').pluck(),
