@@ -146,8 +146,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     });
   }
 
-  /** Why this store cannot follow other processes (the LISTEN connection is down), or null. */
-  fileProblem(): string | null {
+  /** Why this store cannot follow other processes (its LISTEN connection failed for good), or null. */
+  get changeFeedProblem(): string | null {
     return this.listenProblem;
   }
 
