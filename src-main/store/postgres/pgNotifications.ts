@@ -154,8 +154,8 @@ export class PgNotifications {
         }
         this.client = client;
         this.listening = true;
-        // Commits may have landed while nobody listened: readers look again.
-        if (this.attempt > 0) this.bump();
+        // Commits may have landed before LISTEN took effect (at start, or while reconnecting): readers look again.
+        this.bump();
         this.attempt = 0;
         return client;
       } catch (err) {
