@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotADatabaseError, SchemaTooNewError } from '../../src-shared/errors';
+import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError } from '../../src-shared/errors';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
@@ -132,6 +132,23 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
       store.close();
       await sql(url, 'ALTER SYSTEM RESET wal_writer_delay');
       await sql(url, 'SELECT pg_reload_conf()');
+    }
+  });
+
+  it('a store opened read-only reads, and refuses every write (DATABASE_READ_ONLY) with nothing written', async () => {
+    const url = server.createDatabase('readonly');
+    const writer = PostgresStore.open(url);
+    const c = chain(null, 'r1', [{}]);
+    writer.commit({ ...c, isNew: true });
+    writer.close();
+    const reader = PostgresStore.open(url, { readonly: true });
+    try {
+      expect(reader.getRun('r1')).toEqual(c.state);
+      expect(() => reader.commit(chain(c.state, 'r1', [{ step_id: 'x' }]))).toThrow(DatabaseReadOnlyError);
+      expect(() => reader.putArtifact(new Uint8Array([1]), 'application/octet-stream')).toThrow(DatabaseReadOnlyError);
+      expect(await sql(url, "SELECT count(*)::int FROM ledger WHERE run_id = 'r1'")).toEqual([[1]]);
+    } finally {
+      reader.close();
     }
   });
 });

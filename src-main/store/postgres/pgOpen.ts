@@ -22,6 +22,8 @@ export function openPgDatabase(url: string, opts: PgOpenSettings): { client: PgS
   const label = redactPostgresUrl(url);
   const onConnect = ["SET application_name = 'abstractruntime'"];
   if (opts.asyncCommits) onConnect.push('SET synchronous_commit = off');
+  // A read-only store (an inspector of someone else's database, copy's source) cannot write by mistake.
+  if (opts.readonly) onConnect.push('SET default_transaction_read_only = on');
   const client = new PgSyncClient(url, label, { onConnect, reconnectForMs: opts.reconnectForMs });
   try {
     const [info] = client.run([
