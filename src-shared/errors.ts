@@ -76,6 +76,14 @@ export class FileExistsError extends defineError('FILE_EXISTS') {}
 export class WouldOverwriteDatabaseError extends defineError('WOULD_OVERWRITE_DATABASE') {}
 export class DatabaseGoneError extends defineError('DATABASE_GONE') {}
 export class NumberNotExactError extends defineError('NUMBER_NOT_EXACT') {}
+/** A database server that cannot be reached or dropped the connection (it may come back). */
+export class DatabaseUnavailableError extends defineError('DATABASE_UNAVAILABLE', true) {}
+/** The database server refused the user name or password. */
+export class DatabaseAuthError extends defineError('DATABASE_AUTH_FAILED') {}
+/** The server has no database of that name. */
+export class DatabaseNotFoundError extends defineError('DATABASE_NOT_FOUND') {}
+/** The database only accepts reads (a replica, or default_transaction_read_only). */
+export class DatabaseReadOnlyError extends defineError('DATABASE_READ_ONLY') {}
 
 const BY_CODE: Record<string, new (message: string, details?: Record<string, unknown>) => RuntimeError> = {};
 for (const cls of [
@@ -122,6 +130,10 @@ for (const cls of [
   DatabaseGoneError,
   NumberNotExactError,
   UnauthorizedError,
+  DatabaseUnavailableError,
+  DatabaseAuthError,
+  DatabaseNotFoundError,
+  DatabaseReadOnlyError,
 ]) {
   BY_CODE[new cls('').code] = cls;
 }

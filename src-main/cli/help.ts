@@ -3,7 +3,7 @@ import type { Command } from './command';
 
 export const GLOBAL_HELP = [
   'global options:',
-  "  --db PATH   the SQLite database (default: the desktop app's, or $ABSTRACTRUNTIME_DB)",
+  "  --db DB     the database: a SQLite file PATH (or sqlite:PATH), or postgres://user:pass@host:port/dbname (default: the desktop app's, or $ABSTRACTRUNTIME_DB)",
   '  --json      print exactly one JSON document on stdout',
   '  -h, --help  help for a command',
   '',

@@ -7,7 +7,7 @@
 import { ForeignFolders } from './foreignFolders';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { StalledInfo } from '../../src-shared/api';
 import { canonicalJson } from '../../src-shared/canonicalJson';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
@@ -46,8 +46,8 @@ import { WorkflowCatalog } from './workflowCatalog';
 import { buildHostParts, type HostCreateOptions } from './hostWiring';
 import { hasArtifacts } from './artifactContent';
 import type { HostParts, HostSigning, HostStore } from './hostParts';
-import { SqliteStore } from '../store/sqlite/SqliteStore';
-import { anchorPathFor, anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
+import { openRuntimeStore } from '../store/openRuntimeStore';
+import { anchorRun, checkAnchors, SigningKeyStore, type AnchorProblem } from '../ledger/index';
 
 export type { HostCreateOptions } from './hostWiring';
 
@@ -128,19 +128,21 @@ export class RuntimeHost {
     return host;
   }
 
-  /** The default host: SQLite at `dbPath`, settings and keys in `dataDir`. */
+  /** The default host: the database `dbPath` names (a SQLite path or a PostgreSQL URL), settings and keys in `dataDir`. */
   static async open(opts: HostOpenOptions): Promise<RuntimeHost> {
     mkdirSync(opts.dataDir, { recursive: true });
-    mkdirSync(dirname(opts.dbPath), { recursive: true });
-    const store = SqliteStore.open(opts.dbPath, { durability: opts.durability ?? 'full' });
+    const opened = openRuntimeStore(opts.dbPath, { durability: opts.durability ?? 'full' });
+    const { store } = opened;
     try {
       const keys = new SigningKeyStore(opts.dataDir);
-      const anchorPath = anchorPathFor(opts.dbPath);
+      const anchorPath = opened.anchorPath(opts.dataDir);
       // A chain alone cannot show a lost tail: only the heads kept outside the database can.
       const integrityProblems = checkAnchors(store, anchorPath);
       for (const p of integrityProblems) console.error(`[abstractruntime] integrity: ${p.report.message}`);
       const host = await RuntimeHost.create({
         ...opts,
+        // Shown by getInfo and logs: a server database without its password.
+        dbPath: opened.label,
         store,
         signing: {
           sign: (hash) => keys.sign(hash),

@@ -1,6 +1,7 @@
-/** Where the host keeps its files: ABSTRACTRUNTIME_HOME (or ~/.abstractruntime) and the DB inside it. */
+/** Where the host keeps its files: ABSTRACTRUNTIME_HOME (or ~/.abstractruntime) and the DB inside it (or ABSTRACTRUNTIME_DB: a path or a postgres:// URL). */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { normaliseDatabaseSpec } from '../store/databaseSpec';
 
 export interface DataPaths {
   dataDir: string;
@@ -11,7 +12,8 @@ export interface DataPaths {
 
 export function resolveDataPaths(env: NodeJS.ProcessEnv = process.env, defaults: { dataDir?: string } = {}): DataPaths {
   const dataDir = resolve(env.ABSTRACTRUNTIME_HOME || defaults.dataDir || join(homedir(), '.abstractruntime'));
-  const dbPath = resolve(env.ABSTRACTRUNTIME_DB || join(dataDir, 'runtime.db'));
+  // A path or `sqlite:PATH` (resolved), or a PostgreSQL URL (kept as given): store/databaseSpec.ts.
+  const dbPath = normaliseDatabaseSpec(env.ABSTRACTRUNTIME_DB || join(dataDir, 'runtime.db'));
   const projectFile = env.ABSTRACTRUNTIME_PROJECT ? resolve(env.ABSTRACTRUNTIME_PROJECT) : null;
   return { dataDir, dbPath, projectFile };
 }

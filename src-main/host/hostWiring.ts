@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Clock, EffectHandlers, IdGenerator, WorkflowDefinition } from '../runtime/contracts';
 import { createWorkflowRegistry, randomIds, Runtime, systemClock } from '../runtime/index';
 import { processLeaseOwner } from '../store/processLeaseOwner';
+import { isPostgresUrl } from '../store/postgres/pgUrl';
 import { createLlmEffectHandler } from '../effects/llm/index';
 import { createToolCallsEffectHandler, registerBuiltinTools, ToolRegistry } from '../effects/tools/index';
 import { createSubworkflowEffectHandler, type StartChildRequest } from '../effects/subworkflow/index';
@@ -145,5 +146,6 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<{ parts: 
 
 /** What no tool may touch: the data folder (settings, keys) and the database with its WAL, SHM and anchor files. */
 export function runtimeOwnPaths(dataDir: string | null, dbPath: string | null): string[] {
-  return [dataDir, dbPath].filter((p): p is string => !!p).map((p) => resolve(p));
+  // A server database (postgres://) is no path on this machine.
+  return [dataDir, dbPath].filter((p): p is string => !!p && !isPostgresUrl(p)).map((p) => resolve(p));
 }

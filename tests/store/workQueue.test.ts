@@ -1,138 +1,27 @@
 /**
  * The database as the work queue: whatever makes a run runnable is visible in the store,
  * claims take leases on runnable runs nobody holds, and a child's end wakes its parent in
- * the same commit. Run against both stores; the SQLite part also checks the query plans.
+ * the same commit. The shared cases (workQueueCases.ts) run on memory and SQLite here (and on
+ * PostgreSQL in postgres.workQueue.test.ts); the SQLite part also checks the query plans.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunState, WaitState } from '../../src-shared/types';
-import type { ClaimRequest, RuntimeStore, WorkQueueStore } from '../../src-main/runtime/contracts';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
-import { chain } from './conformance';
-
-type QueueStore = RuntimeStore & WorkQueueStore;
+import { at, claim, put, runWorkQueueCases, wait, type QueueStore } from './workQueueCases';
 
 const dir = mkdtempSync(join(tmpdir(), 'ar-queue-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
-
-const T = Date.parse('2026-01-01T00:00:00.000Z');
-const at = (ms: number) => new Date(T + ms);
-
-function wait(patch: Partial<WaitState>): WaitState {
-  return {
-    reason: 'user',
-    wait_key: 'w1',
-    result_key: 'r',
-    resume_to_node: 'start',
-    until: null,
-    prompt: null,
-    choices: null,
-    allow_free_text: true,
-    event_name: null,
-    tool_calls: null,
-    child_run_id: null,
-    details: null,
-    ...patch,
-  };
-}
-
-function put(store: QueueStore, runId: string, patch: Partial<RunState>): RunState {
-  const before = store.getRun(runId);
-  const c = chain(before, runId, [{ step_id: `s${(before?.ledger_head?.seq ?? -1) + 1}` }], { updated_at: at(0).toISOString(), ...patch });
-  store.commit({ ...c, isNew: !before });
-  return c.state;
-}
-
-function claim(store: QueueStore, owner: string, now: Date, patch: Partial<ClaimRequest> = {}): string[] {
-  return store.claimRunnable({ owner, now, ttlMs: 10_000, limit: 100, accepts: () => true, busy: () => false, ...patch }).sort();
-}
 
 const stores: [string, () => QueueStore][] = [
   ['memory', () => new MemoryStore()],
   ['sqlite', () => SqliteStore.open(join(dir, `q${files++}.db`))],
 ];
 
-for (const [name, make] of stores) {
-  describe(`work queue: ${name}`, () => {
-    it('a running run is claimable once; a run waiting on a person or an event is not', () => {
-      const store = make();
-      put(store, 'running', {});
-      put(store, 'asks', { status: 'waiting', waiting: wait({ reason: 'user' }) });
-      put(store, 'event', { status: 'waiting', waiting: wait({ reason: 'event', event_name: 'go' }) });
-      put(store, 'paused', { paused: true });
-      expect(claim(store, 'a', at(1))).toEqual(['running']);
-      // Leased by a: b gets nothing until the lease expires, then takes it over.
-      expect(claim(store, 'b', at(2))).toEqual([]);
-      expect(claim(store, 'b', at(20_000))).toEqual(['running']);
-      expect(store.workState('asks')?.runnableAt).toBeNull();
-    });
-
-    it('a timer is claimable from the moment it is due', () => {
-      const store = make();
-      put(store, 'timer', { status: 'waiting', waiting: wait({ reason: 'until', until: at(5_000).toISOString() }) });
-      expect(store.nextRunnableAt()).toBe(T + 5_000);
-      expect(claim(store, 'a', at(4_999))).toEqual([]);
-      expect(claim(store, 'a', at(5_000))).toEqual(['timer']);
-    });
-
-    it("a child's final commit makes its waiting parent claimable; a parent waiting on an ended child is claimable at once", () => {
-      const store = make();
-      put(store, 'child', { parent_run_id: 'parent' });
-      put(store, 'parent', { status: 'waiting', waiting: wait({ reason: 'subworkflow', child_run_id: 'child' }) });
-      expect(claim(store, 'a', at(1), { accepts: (wf) => wf === 'wf', busy: (id) => id === 'child' })).toEqual([]);
-      put(store, 'child', { status: 'completed', parent_run_id: 'parent', updated_at: at(100).toISOString() });
-      expect(store.workState('parent')?.runnableAt).toBe(T + 100);
-      expect(claim(store, 'a', at(200))).toEqual(['parent']);
-
-      put(store, 'done-child', { status: 'completed', parent_run_id: 'late' });
-      put(store, 'late', { status: 'waiting', waiting: wait({ reason: 'subworkflow', child_run_id: 'done-child' }) });
-      expect(claim(store, 'b', at(300))).toEqual(['late']);
-    });
-
-    it('claims only what the worker accepts and is not already advancing, at most `limit`', () => {
-      const store = make();
-      for (const id of ['r1', 'r2', 'r3', 'r4']) put(store, id, {});
-      put(store, 'other', { workflow_id: 'not-here' });
-      expect(claim(store, 'a', at(1), { limit: 2, accepts: (wf, v) => wf === 'wf' && v === '1', busy: (id) => id === 'r1' })).toEqual([
-        'r2',
-        'r3',
-      ]);
-      expect(claim(store, 'b', at(2), { accepts: (wf) => wf === 'wf' })).toEqual(['r1', 'r4']);
-    });
-
-    it('a held run leaves the queue until its next commit', () => {
-      const store = make();
-      const s = put(store, 'held', {});
-      store.holdRun('held', s.ledger_head!.seq - 1); // stale head: ignored
-      expect(store.workState('held')?.runnableAt).not.toBeNull();
-      store.holdRun('held', s.ledger_head!.seq);
-      expect(claim(store, 'a', at(1))).toEqual([]);
-      put(store, 'held', {});
-      expect(claim(store, 'a', at(1))).toEqual(['held']);
-    });
-
-    it('lists live workers only, and their workflows', () => {
-      const store = make();
-      const w = { kind: 'worker', hostname: 'h', pid: 1, startedAt: T, heartbeatAt: T, workflows: ['wf@1'] };
-      store.heartbeatWorker({ ...w, workerId: 'live', expiresAt: T + 10_000 });
-      store.heartbeatWorker({ ...w, workerId: 'gone', expiresAt: T + 10 });
-      expect(store.liveWorkers(at(100)).map((x) => [x.workerId, x.workflows])).toEqual([['live', ['wf@1']]]);
-      store.removeWorker('live');
-      expect(store.liveWorkers(at(100))).toEqual([]);
-    });
-
-    it('the change token moves with every commit', () => {
-      const store = make();
-      const t0 = store.changeToken();
-      put(store, 'x', {});
-      expect(store.changeToken()).not.toBe(t0);
-    });
-  });
-}
+for (const [name, make] of stores) runWorkQueueCases(name, make);
 
 describe('work queue: SQLite across connections', () => {
   it('two connections claiming in turn never get the same run; each sees the other commit through the change token', () => {

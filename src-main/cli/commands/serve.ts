@@ -2,6 +2,7 @@
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { databaseProblem } from '../../host/databaseProblem';
+import { databaseLabel } from '../../store/databaseSpec';
 import { startWebHost, DEFAULT_WEB_PORT } from '../../transport/web/index';
 import type { Command } from '../command';
 import { packageRoot } from '../packageRoot';
@@ -44,13 +45,13 @@ export const serveCommands: Command[] = [
           url: web.url,
           origin: web.origin,
           port: web.port,
-          dbPath: ctx.paths.dbPath,
+          dbPath: databaseLabel(ctx.paths.dbPath),
           ...(tokenFile ? { tokenFile: resolve(tokenFile) } : {}),
         },
         () => [
           `AbstractRuntime web host on ${web.origin}/`,
           `open ${web.url} (the link carries this launch's token; without it the API answers 401)`,
-          `database ${ctx.paths.dbPath}`,
+          `database ${databaseLabel(ctx.paths.dbPath)}`,
           'press Ctrl-C to stop',
         ],
       );
@@ -75,9 +76,9 @@ export const serveCommands: Command[] = [
       const concurrency = positiveInt('--concurrency', values.concurrency as string | undefined) ?? 4;
       const host = await ctx.host();
       const worker = host.startServices({ kind: 'worker', concurrency });
-      ctx.out.result({ workerId: worker.workerId, concurrency, dbPath: ctx.paths.dbPath, pid: process.pid }, () => [
+      ctx.out.result({ workerId: worker.workerId, concurrency, dbPath: databaseLabel(ctx.paths.dbPath), pid: process.pid }, () => [
         `AbstractRuntime worker ${worker.workerId} (concurrency ${concurrency})`,
-        `database ${ctx.paths.dbPath}`,
+        `database ${databaseLabel(ctx.paths.dbPath)}`,
         'press Ctrl-C to stop',
       ]);
       await untilSignal();

@@ -1,0 +1,667 @@
+/**
+ * The server store: the same contracts as SqliteStore, on one PostgreSQL database shared by
+ * any number of processes on any number of machines (a fleet of workers, inspectors).
+ *
+ * - Synchronous like the contracts, through PgSyncClient (a worker thread owns the
+ *   connection); a commit is two round trips of that thread: lock + read the head, then
+ *   every write and COMMIT in one list.
+ * - Group commit: writes go with `synchronous_commit = off`; `whenDurable()` makes them all
+ *   durable with one flushed commit on the async connection (pgNotifications.ts).
+ * - The work queue: claims lock runs with `FOR UPDATE SKIP LOCKED` and take leases in the
+ *   same transaction; a child's final commit wakes its parent in that commit.
+ * - The change feed: `change_seq` from a counter bumped in commit order, `pg_notify` in
+ *   every commit, `LISTEN` on the async connection moves the change tokens.
+ */
+import {
+  ArtifactCorruptError,
+  ArtifactNotFoundError,
+  ConcurrentUpdateError,
+  DatabaseCorruptError,
+  DatabaseUnavailableError,
+  ImportError,
+  NonJsonValueError,
+  RuntimeError,
+  StoreError,
+} from '../../../src-shared/errors';
+import { readJsonExact, stringifyExact } from '../../../src-shared/exactJson';
+import { findNonJsonPath } from '../../../src-shared/json';
+import type { ArtifactRef, LedgerRecord, RunState, SignedHead, Snapshot, SnapshotSummary } from '../../../src-shared/types';
+import { recordFromRow, rowFromRecord } from '../../runtime/recordRows';
+import { awaitedChild, isTerminal } from '../../runtime/runnable';
+import { toRunSummary } from '../../runtime/runSummary';
+import { sha256Hex } from '../../runtime/sha256';
+import type {
+  ArtifactStore,
+  ChangeFeedStore,
+  ClaimRequest,
+  CommitBatch,
+  ImportExtras,
+  ImportPlanResult,
+  LedgerPage,
+  LedgerQuery,
+  ListPage,
+  ProvenanceStore,
+  RowStatusOf,
+  RunChange,
+  RunFilter,
+  RunPage,
+  RuntimeStore,
+  RunWorkState,
+  SnapshotQuery,
+  SnapshotStore,
+  StoredRecordRow,
+  WorkerInfo,
+  WorkQueueStore,
+} from '../../runtime/storeContract';
+import { checkBatch } from '../checkBatch';
+import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
+import { isDeadLocalOwner } from '../processLeaseOwner';
+import { runColumns } from '../runColumns';
+import { decodeRunCursor, encodeRunCursor } from '../runCursor';
+import { PgNotifications, ServerRestartedError } from './pgNotifications';
+import { openPgDatabase } from './pgOpen';
+import { PG_SCHEMA_VERSION } from './pgSchema';
+import { LEDGER_COLUMNS, pgRunWhere, pgSnapshotWhere, RUN_COLUMNS, SQL, type PgLedgerTuple } from './pgStatements';
+import type { PgStatement, PgSyncClient } from './pgSyncClient';
+import { redactPostgresUrl } from './pgUrl';
+
+const PAGE = 1000;
+const CLAIM_PAGE = 64;
+const CLAIM_SCAN = 4096;
+const WORKER_HISTORY_MS = 24 * 3600_000;
+/** Rows per INSERT when importing a long ledger (bounded statement size). */
+const IMPORT_CHUNK = 500;
+
+export interface PgOpenOptions {
+  readonly?: boolean;
+  /**
+   * 'full' (default): commits are durable before anything relies on them (group commit via
+   * whenDurable). 'process': whenDurable does not wait for the server's disk flush.
+   */
+  durability?: 'full' | 'process';
+  /** With 'full' (default true): group commits; false: every commit flushes on its own. */
+  groupCommit?: boolean;
+  /** How long the connection keeps trying to reach the server before a call fails (default 10 s). */
+  reconnectForMs?: number;
+}
+
+export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore, ProvenanceStore, WorkQueueStore, ChangeFeedStore {
+  /** Says whether another owner's unexpired lease may be taken over (see SqliteStore). */
+  leaseOwnerGone: OwnerGone = isDeadLocalOwner;
+  private ownWrites = 0;
+  private readonly totals = new Map<string, { token: number; n: number }>();
+  private nextRunnable: { token: number; at: number | null } | null = null;
+  private readonly notifications: PgNotifications;
+  private closed = false;
+  /** Set when the async connection failed for good (shown by getInfo through databaseProblem). */
+  private listenProblem: string | null = null;
+
+  private constructor(
+    private readonly db: PgSyncClient,
+    /** The URL without its password: what logs, errors and the UI show. */
+    readonly path: string,
+    url: string,
+    readonly readonly: boolean,
+    private readonly grouped: boolean,
+    serverStart: string | null,
+  ) {
+    this.notifications = new PgNotifications(
+      url,
+      () => this.db.backendPid,
+      (err) => {
+        this.listenProblem = `the change feed connection failed: ${err.message}`;
+        console.error(`[abstractruntime] ${this.path}: ${this.listenProblem}`);
+      },
+      serverStart,
+    );
+    this.notifications.start();
+  }
+
+  /** Connects, checks and migrates the schema (see pgOpen.ts). */
+  static open(url: string, opts: PgOpenOptions = {}): PostgresStore {
+    const grouped = opts.durability !== 'process' && opts.groupCommit !== false && !opts.readonly;
+    const { client, serverStart } = openPgDatabase(url, { ...opts, asyncCommits: grouped || opts.durability === 'process' });
+    return new PostgresStore(client, redactPostgresUrl(url), url, !!opts.readonly, grouped, serverStart);
+  }
+
+  get schemaVersion(): number {
+    return PG_SCHEMA_VERSION;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+    this.notifications.close();
+  }
+
+  whenDurable(): Promise<void> {
+    if (!this.grouped) return Promise.resolve();
+    return this.notifications.whenDurable().catch((err: Error) => {
+      if (err instanceof RuntimeError) throw err;
+      throw new DatabaseUnavailableError(
+        `${this.path}: recent commits could not be confirmed durable (${err.message}); nothing that depends on them was started`,
+        { database: this.path, restarted: err instanceof ServerRestartedError },
+      );
+    });
+  }
+
+  /** Why this store cannot follow other processes (its LISTEN connection failed for good), or null. */
+  get changeFeedProblem(): string | null {
+    return this.listenProblem;
+  }
+
+  /** Durable flushes whenDurable made (tests and the bench read it). */
+  get durableFlushes(): number {
+    return this.notifications.flushes;
+  }
+
+  // ------------------------------------------------------------ runs + ledger
+
+  commit(batch: CommitBatch): void {
+    const bad = findNonJsonPath(batch.state, 'state');
+    if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
+    const rows = batch.records.map(rowFromRecord);
+    const stateText = stringifyExact(batch.state);
+    const runId = batch.state.run_id;
+    const child = awaitedChild(batch.state);
+    const lease = batch.lease;
+    const first: PgStatement[] = [{ text: SQL.begin }, { text: SQL.runHeadForUpdate, values: [runId] }];
+    if (lease) first.push({ text: SQL.getLease, values: [runId] });
+    if (child) first.push({ text: SQL.childEnded, values: [child] });
+    this.inTransaction(first, (read) => {
+      const head = read[1]!.rows[0] as [number | null, string | null] | undefined;
+      const current = head ? ({ ledger_head: head[0] === null ? null : { seq: head[0], hash: head[1] } } as RunState) : null;
+      const heldRow = lease ? (read[2]!.rows[0] as [string, number] | undefined) : undefined;
+      const held: HeldLease | undefined = heldRow ? { owner: heldRow[0], expiresAt: heldRow[1] } : undefined;
+      if (lease) checkLease(runId, held, lease.owner, lease.now.getTime(), this.leaseOwnerGone);
+      checkBatch(batch, current);
+      const ended = child ? ((read[read.length - 1]!.rows[0]?.[0] as string | null | undefined) ?? null) : null;
+      const writes: PgStatement[] = [];
+      if (rows.length)
+        writes.push(
+          this.ledgerInsert(
+            runId,
+            rows,
+            batch.records.map((r) => [r.status, r.idempotency_key]),
+          ),
+        );
+      if (lease) {
+        if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
+        else if (held) writes.push({ text: SQL.dropLease, values: [runId] });
+      }
+      writes.push(this.runWrite(batch.isNew ? 'insert' : 'update', batch.state, stateText, ended ? Date.parse(ended) : null));
+      if (batch.state.parent_run_id && isTerminal(batch.state))
+        writes.push({ text: SQL.wakeParent, values: [Date.parse(batch.state.updated_at), runId] });
+      writes.push({ text: SQL.notify }, { text: SQL.commit });
+      return writes;
+    });
+    this.wrote();
+  }
+
+  private runWrite(mode: 'insert' | 'update' | 'upsert', state: RunState, text: string, childEndedAt: number | null = null): PgStatement {
+    const cols = runColumns(state, text, childEndedAt);
+    const values = RUN_COLUMNS.map((c) => cols[c] ?? null);
+    return { text: mode === 'insert' ? SQL.insertRun : mode === 'update' ? SQL.updateRun : SQL.upsertRun, values };
+  }
+
+  private ledgerInsert(runId: string, rows: StoredRecordRow[], statusKey: [string, string | null][]): PgStatement {
+    return {
+      text: SQL.insertLedger,
+      values: [
+        runId,
+        rows.map((r) => r.seq),
+        rows.map((r) => r.record_hash),
+        rows.map((r) => r.signature),
+        statusKey.map((s) => s[0]),
+        statusKey.map((s) => s[1]),
+        rows.map((r) => (r.foreign ? 1 : 0)),
+        rows.map((r) => r.body),
+      ],
+    };
+  }
+
+  /**
+   * Runs `first` (which opens a transaction), lets `then` decide the rest from what it read
+   * (throwing to refuse), and sends the rest, which ends with COMMIT. Anything thrown rolls
+   * the transaction back: a refused or failed commit leaves nothing.
+   */
+  private inTransaction(first: PgStatement[], then: (read: ReturnType<PgSyncClient['run']>) => PgStatement[]): void {
+    const read = this.db.run(first, { rollbackOnError: true });
+    let rest: PgStatement[];
+    try {
+      rest = then(read);
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+    try {
+      this.db.run(rest, { rollbackOnError: true });
+    } catch (err) {
+      throw this.duplicate(err);
+    }
+  }
+
+  /** A unique violation on a new run is another writer creating it first. */
+  private duplicate(err: unknown): unknown {
+    const d = (err as RuntimeError).details;
+    if (d?.sqlState === '23505') return new ConcurrentUpdateError(`${(err as Error).message}: written by another writer first`, d);
+    return err;
+  }
+
+  private rollback(): void {
+    try {
+      this.db.run([{ text: 'ROLLBACK' }]);
+    } catch {
+      // A lost connection has rolled the transaction back already.
+    }
+  }
+
+  private wrote(): void {
+    this.ownWrites++;
+    if (this.grouped) this.notifications.wrote();
+  }
+
+  getRun(runId: string): RunState | null {
+    const row = this.db.rows<[string]>(SQL.getRun, [runId])[0];
+    return row ? this.parse<RunState>(row[0], `the state of run ${runId}`) : null;
+  }
+
+  listRuns(filter: RunFilter = {}): RunPage {
+    const { where, values } = pgRunWhere(filter);
+    const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
+    const n = values.length;
+    const keyset = after ? `${where ? `${where} AND` : 'WHERE'} (updated_at, run_id) < ($${n + 1}, $${n + 2})` : where;
+    const limit = filter.limit ?? null;
+    const base = n + (after ? 2 : 0);
+    const sql = `SELECT state FROM runs ${keyset} ORDER BY updated_at DESC, run_id DESC LIMIT $${base + 1} OFFSET $${base + 2}`;
+    const rows = this.db.rows<[string]>(sql, [...values, ...(after ?? []), limit, after ? 0 : (filter.offset ?? 0)]);
+    const runs = rows.map((r) => toRunSummary(this.parse<RunState>(r[0], 'a run state')));
+    const last = runs[runs.length - 1];
+    const nextCursor = limit !== null && limit > 0 && runs.length === limit && last ? encodeRunCursor(last.updated_at, last.run_id) : null;
+    return { runs, total: this.countRuns(filter, where, values), nextCursor };
+  }
+
+  private countRuns(filter: RunFilter, where: string, values: unknown[]): number {
+    const byStatusOnly =
+      !filter.workflowId && filter.parentRunId === undefined && !filter.search && !filter.createdFrom && !filter.createdTo;
+    if (byStatusOnly) {
+      if (filter.status === undefined) return this.db.rows<[number]>(SQL.countAll)[0]![0];
+      return this.db.rows<[number]>(SQL.countStatus, [[filter.status].flat()])[0]![0];
+    }
+    const key = `${where}\u0000${JSON.stringify(values)}`;
+    const token = this.changeToken();
+    const hit = this.totals.get(key);
+    if (hit && hit.token === token && this.notifications.listening) return hit.n;
+    const count = this.db.rows<[number]>(`SELECT count(*)::bigint FROM runs ${where}`, values)[0]![0];
+    if (this.totals.size > 64) this.totals.clear();
+    this.totals.set(key, { token, n: count });
+    return count;
+  }
+
+  listDueTimers(now: Date, page?: ListPage): RunState[] {
+    const after = page?.after;
+    const at = after?.waiting?.until ? Date.parse(after.waiting.until) : Number.MIN_SAFE_INTEGER;
+    return this.states(SQL.dueTimers, [now.getTime(), at, after?.run_id ?? '', page?.limit ?? null]);
+  }
+
+  listWaitingForEvent(eventName: string, page?: ListPage): RunState[] {
+    return this.states(SQL.waitingForEvent, [eventName, page?.after?.run_id ?? '', page?.limit ?? null]);
+  }
+
+  listRunnable(): RunState[] {
+    return this.states(SQL.runnable, []);
+  }
+
+  readLedger(runId: string, q: LedgerQuery): LedgerPage {
+    const limit = Math.max(0, q.limit);
+    const [headRes, pageRes] = this.db.run([{ text: SQL.runHead, values: [runId] }, this.ledgerPage(runId, q, limit)]);
+    const head = headRes!.rows[0]?.[0] as number | null | undefined;
+    const total = head == null ? 0 : head + 1;
+    let rows = pageRes!.rows as PgLedgerTuple[];
+    if (q.afterSeq === undefined && (q.beforeSeq !== undefined || q.fromEnd)) rows = rows.reverse();
+    return { records: rows.map((r) => this.record(toStored(r))), total };
+  }
+
+  private ledgerPage(runId: string, q: LedgerQuery, limit: number): PgStatement {
+    if (q.afterSeq !== undefined) return { text: SQL.ledgerAfter, values: [runId, q.afterSeq, limit] };
+    if (q.beforeSeq !== undefined) return { text: SQL.ledgerBefore, values: [runId, q.beforeSeq, limit] };
+    if (q.fromEnd) return { text: SQL.ledgerBefore, values: [runId, Number.MAX_SAFE_INTEGER, limit] };
+    return { text: SQL.ledgerAfter, values: [runId, -1, limit] };
+  }
+
+  findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null {
+    const row = this.db.rows<PgLedgerTuple>(SQL.completedByKey, [runId, idempotencyKey])[0];
+    return row ? this.record(toStored(row)) : null;
+  }
+
+  *iterateLedger(runId: string): Iterable<LedgerRecord> {
+    for (const row of this.iterateLedgerRows(runId)) yield this.record(row);
+  }
+
+  *iterateLedgerRows(runId: string): Iterable<StoredRecordRow> {
+    let after = -1;
+    for (;;) {
+      const rows = this.db.rows<PgLedgerTuple>(SQL.ledgerAfter, [runId, after, PAGE]);
+      for (const r of rows) yield toStored(r);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]![0];
+    }
+  }
+
+  scanLedgerRows(runId: string, visit: (row: StoredRecordRow) => void): void {
+    for (const row of this.iterateLedgerRows(runId)) visit(row);
+  }
+
+  /** One stored row (hashed bytes included), or null. */
+  ledgerRowAt(runId: string, seq: number): StoredRecordRow | null {
+    const row = this.db.rows<PgLedgerTuple>(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq = $2`, [runId, seq])[0];
+    return row ? toStored(row) : null;
+  }
+
+  // ------------------------------------------------------------ leases
+
+  acquireLease(runId: string, owner: string, ttlMs: number, now: Date): void {
+    // Every lease write holds the run row's lock, so it cannot race a commit or a claim.
+    this.inTransaction(
+      [{ text: SQL.begin }, { text: SQL.runHeadForUpdate, values: [runId] }, { text: SQL.getLease, values: [runId] }],
+      (read) => {
+        const row = read[2]!.rows[0] as [string, number] | undefined;
+        checkLease(runId, row ? { owner: row[0], expiresAt: row[1] } : undefined, owner, now.getTime(), this.leaseOwnerGone);
+        return [{ text: SQL.putLease, values: [runId, owner, now.getTime() + ttlMs] }, { text: SQL.commit }];
+      },
+    );
+    this.wrote();
+  }
+
+  releaseLease(runId: string, owner: string): void {
+    this.db.run([{ text: SQL.deleteLease, values: [runId, owner] }]);
+    this.wrote();
+  }
+
+  // ------------------------------------------------------------ the work queue
+
+  /**
+   * Locks runnable runs nobody else holds (`FOR UPDATE SKIP LOCKED`: rows another worker is
+   * claiming or committing are passed over), takes leases on the ones this worker accepts,
+   * and commits: two workers on any machines never claim the same run. Leases of processes
+   * of this machine that died count as free (`ownerGone`); a remote lease only by expiring.
+   */
+  claimRunnable(req: ClaimRequest): string[] {
+    if (req.limit <= 0) return [];
+    const now = req.now.getTime();
+    const gone = req.ownerGone
+      ? this.db
+          .rows<[string]>(SQL.liveOwners, [now, req.owner])
+          .map((r) => r[0])
+          .filter((o) => req.ownerGone!(o))
+      : [];
+    const chosen: string[] = [];
+    let afterAt = Number.MIN_SAFE_INTEGER;
+    let afterId = '';
+    this.db.run([{ text: SQL.begin }], { rollbackOnError: true });
+    try {
+      for (let scanned = 0; scanned < CLAIM_SCAN && chosen.length < req.limit;) {
+        const rows = this.db.rows<[string, string, string | null, number]>(SQL.runnablePage, [now, afterAt, afterId, gone, CLAIM_PAGE]);
+        for (const [runId, workflowId, version, at] of rows) {
+          afterAt = at;
+          afterId = runId;
+          if (chosen.length >= req.limit) break;
+          if (req.busy(runId) || !req.accepts(workflowId, version ?? '')) continue;
+          chosen.push(runId);
+        }
+        scanned += rows.length;
+        if (rows.length < CLAIM_PAGE) break;
+      }
+      if (!chosen.length) {
+        this.db.run([{ text: 'ROLLBACK' }]);
+        return [];
+      }
+      const [claimed] = this.db.run(
+        [{ text: SQL.claimLeases, values: [chosen, req.owner, now + req.ttlMs, now, gone] }, { text: SQL.commit }],
+        { rollbackOnError: true },
+      );
+      this.wrote();
+      const got = new Set(claimed!.rows.map((r) => r[0] as string));
+      return chosen.filter((id) => got.has(id));
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  /** Cached until the change token moves: an idle worker reads it every poll without a query. */
+  nextRunnableAt(): number | null {
+    const token = this.changeToken();
+    if (this.nextRunnable && this.nextRunnable.token === token && this.notifications.listening) return this.nextRunnable.at;
+    const at = (this.db.rows<[number | null]>(SQL.nextRunnable)[0]?.[0] as number | null | undefined) ?? null;
+    this.nextRunnable = { token, at };
+    return at;
+  }
+
+  holdRun(runId: string, headSeq: number | null): void {
+    this.db.run([{ text: SQL.holdRun, values: [runId, headSeq] }]);
+    this.wrote();
+  }
+
+  workState(runId: string): RunWorkState | null {
+    const row = this.db.rows<[number | null, string | null, number | null]>(SQL.workState, [runId])[0];
+    if (!row) return null;
+    return { runnableAt: row[0], lease: row[1] !== null && row[2] !== null ? { owner: row[1], expiresAt: row[2] } : null };
+  }
+
+  heartbeatWorker(info: WorkerInfo): void {
+    this.db.run([
+      {
+        text: SQL.putWorker,
+        values: [
+          info.workerId,
+          info.kind,
+          info.hostname,
+          info.pid,
+          info.startedAt,
+          info.heartbeatAt,
+          info.expiresAt,
+          JSON.stringify(info.workflows),
+        ],
+      },
+      { text: SQL.dropDeadWorkers, values: [info.heartbeatAt - WORKER_HISTORY_MS] },
+    ]);
+  }
+
+  removeWorker(workerId: string): void {
+    this.db.run([{ text: SQL.deleteWorker, values: [workerId] }]);
+  }
+
+  liveWorkers(now: Date): WorkerInfo[] {
+    const rows = this.db.rows<[string, string, string, number, number, number, number, string]>(SQL.liveWorkers, [now.getTime()]);
+    return rows.map(([workerId, kind, hostname, pid, startedAt, heartbeatAt, expiresAt, workflows]) => ({
+      workerId,
+      kind,
+      hostname,
+      pid,
+      startedAt,
+      heartbeatAt,
+      expiresAt,
+      workflows: this.parse<string[]>(workflows, `worker ${workerId}`),
+    }));
+  }
+
+  /** Own commits (counted at once) plus every notification the LISTEN connection received. */
+  changeToken(): number {
+    return this.ownWrites * 0x100000000 + this.notifications.all;
+  }
+
+  foreignChangeToken(): number {
+    return this.notifications.foreign;
+  }
+
+  changesSince(afterSeq: number, limit: number): RunChange[] {
+    const rows = this.db.rows<[string, number | null, number]>(SQL.changesSince, [afterSeq, limit]);
+    return rows.map(([runId, headSeq, changeSeq]) => ({ runId, headSeq, changeSeq }));
+  }
+
+  lastChangeSeq(): number {
+    return (this.db.rows<[number | null]>(SQL.lastChange)[0]?.[0] as number | null) ?? 0;
+  }
+
+  // ------------------------------------------------------------ snapshots
+
+  saveSnapshot(s: Snapshot): void {
+    const bad = findNonJsonPath(s, 'snapshot');
+    if (bad) throw new NonJsonValueError(`cannot store snapshot: ${bad} is not plain JSON`, { path: bad });
+    const [r] = this.db.run([{ text: SQL.insertSnapshot, values: this.snapshotValues(s) }]);
+    this.wrote();
+    if (r!.rowCount === 0) throw new StoreError(`snapshot ${s.snapshot_id} already exists`, { snapshotId: s.snapshot_id });
+  }
+
+  private snapshotValues(s: Snapshot): unknown[] {
+    return [s.snapshot_id, s.run_id, s.name, s.description, JSON.stringify(s.tags), s.created_at, stringifyExact(s)];
+  }
+
+  getSnapshot(snapshotId: string): Snapshot | null {
+    const row = this.db.rows<[string]>(SQL.getSnapshot, [snapshotId])[0];
+    return row ? this.parse<Snapshot>(row[0], `snapshot ${snapshotId}`) : null;
+  }
+
+  searchSnapshots(q: SnapshotQuery): SnapshotSummary[] {
+    const { where, values } = pgSnapshotWhere(q);
+    const sql = `SELECT body FROM snapshots ${where} ORDER BY created_at DESC, snapshot_id DESC LIMIT $${values.length + 1}`;
+    return this.db.rows<[string]>(sql, [...values, q.limit ?? null]).map((r) => {
+      const { state: _state, ...summary } = this.parse<Snapshot>(r[0], 'a snapshot');
+      return summary;
+    });
+  }
+
+  // ------------------------------------------------------------ artifacts
+
+  putArtifact(bytes: Uint8Array, mime: string): ArtifactRef {
+    const ref = `sha256:${sha256Hex(bytes)}`;
+    this.db.run([
+      { text: SQL.insertArtifact, values: [ref, mime, bytes.byteLength, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)] },
+    ]);
+    this.wrote();
+    return { $artifact: ref, size: bytes.byteLength, mime };
+  }
+
+  getArtifact(ref: string): { bytes: Uint8Array; mime: string } {
+    const row = this.db.rows<[string, Uint8Array]>(SQL.getArtifact, [ref])[0];
+    if (!row) throw new ArtifactNotFoundError(`artifact ${ref} not found in ${this.path}`, { ref });
+    const bytes = new Uint8Array(row[1]);
+    if (`sha256:${sha256Hex(bytes)}` !== ref)
+      throw new ArtifactCorruptError(`artifact ${ref} in ${this.path} does not match its SHA-256: its bytes were changed`, { ref });
+    return { bytes, mime: row[0] };
+  }
+
+  hasArtifact(ref: string): boolean {
+    return this.db.rows(SQL.hasArtifact, [ref]).length > 0;
+  }
+
+  // ------------------------------------------------------------ provenance + import
+
+  /** Durable at once (synchronous_commit on): a signed head is what a later check relies on. */
+  saveSignedHead(head: SignedHead): void {
+    this.db.run(
+      [
+        { text: SQL.beginDurable },
+        { text: SQL.putSignedHead, values: [head.run_id, head.seq, head.hash, head.sig, head.public_key] },
+        { text: SQL.commit },
+      ],
+      { rollbackOnError: true },
+    );
+  }
+
+  getSignedHead(runId: string): SignedHead | null {
+    const row = this.db.rows<[string, number, string, string, string]>(SQL.getSignedHead, [runId])[0];
+    return row ? { run_id: row[0], seq: row[1], hash: row[2], sig: row[3], public_key: row[4] } : null;
+  }
+
+  /**
+   * Stores a verified run from elsewhere with its rows as they are, its snapshots and signed
+   * head, in one durable transaction; what may be written is decided by `extras.plan`.
+   */
+  importRun(state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras = {}): boolean {
+    const bad = findNonJsonPath(state, 'state');
+    if (bad) throw new NonJsonValueError(`cannot store run ${state.run_id}: ${bad} is not plain JSON`, { path: bad });
+    const read = this.db.run(
+      [{ text: SQL.beginDurable }, { text: SQL.runHeadForUpdate, values: [state.run_id] }, { text: SQL.getRun, values: [state.run_id] }],
+      { rollbackOnError: true },
+    );
+    try {
+      const stored = read[2]!.rows[0]?.[0] as string | undefined;
+      const existing = stored ? this.parse<RunState>(stored, `the state of run ${state.run_id}`) : null;
+      const plan = (extras.plan ?? refuseExisting)(existing, rows, (seq) => this.ledgerRowAt(state.run_id, seq));
+      if (plan.kind === 'same') {
+        this.rollback();
+        return false;
+      }
+      const writes: PgStatement[] = [];
+      const toWrite: StoredRecordRow[] = [];
+      rows.forEach((row, i) => {
+        if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
+        if (i >= plan.appendFrom) toWrite.push(row);
+      });
+      for (let i = 0; i < toWrite.length; i += IMPORT_CHUNK) {
+        const chunk = toWrite.slice(i, i + IMPORT_CHUNK);
+        writes.push(
+          this.ledgerInsert(
+            state.run_id,
+            chunk,
+            chunk.map((r) => {
+              const s = statusOf(r);
+              return [s.status, s.key];
+            }),
+          ),
+        );
+      }
+      writes.push(this.runWrite('upsert', state, stringifyExact(state)));
+      for (const s of extras.snapshots ?? []) writes.push({ text: SQL.insertSnapshot, values: this.snapshotValues(s) });
+      const signed = extras.signedHead;
+      if (signed)
+        writes.push({ text: SQL.putSignedHeadIfNone, values: [signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key] });
+      writes.push({ text: SQL.notify }, { text: SQL.commit });
+      this.db.run(writes, { rollbackOnError: true });
+      this.ownWrites++;
+      return true;
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private record(row: StoredRecordRow): LedgerRecord {
+    try {
+      return recordFromRow(row);
+    } catch (err) {
+      throw new DatabaseCorruptError(`${this.path}: ledger record ${row.seq} is damaged (${(err as Error).message})`, {
+        database: this.path,
+        seq: row.seq,
+      });
+    }
+  }
+
+  private states(sql: string, values: unknown[]): RunState[] {
+    return this.db.rows<[string]>(sql, values).map((r) => this.parse<RunState>(r[0], 'a run state'));
+  }
+
+  private parse<T>(text: string, what: string): T {
+    try {
+      return readJsonExact(text) as T;
+    } catch (err) {
+      throw new DatabaseCorruptError(`${this.path}: ${what} is damaged (${(err as Error).message})`, { database: this.path });
+    }
+  }
+}
+
+function toStored(t: PgLedgerTuple): StoredRecordRow {
+  return { seq: t[0], record_hash: t[1], signature: t[2], body: t[3], foreign: t[4] === 1 };
+}
+
+function refuseExisting(existing: RunState | null, rows: StoredRecordRow[]): ImportPlanResult {
+  if (!existing) return { kind: 'write', appendFrom: 0 };
+  const last = rows[rows.length - 1];
+  if (existing.ledger_head?.seq === last?.seq && existing.ledger_head?.hash === last?.record_hash) return { kind: 'same' };
+  throw new ImportError(`run ${existing.run_id} already exists here with a different ledger`, { runId: existing.run_id });
+}

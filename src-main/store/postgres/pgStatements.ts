@@ -1,0 +1,162 @@
+/**
+ * Every fixed query of the PostgreSQL store, and the WHERE clauses of its list and search
+ * filters (the same rules as store/sqlite/queryFilters.ts, in PostgreSQL's SQL).
+ */
+import type { RunFilter, SnapshotQuery } from '../../runtime/storeContract';
+
+export const LEDGER_COLUMNS = 'seq, record_hash, signature, body, foreign_body';
+export type PgLedgerTuple = [seq: number, record_hash: string, signature: string | null, body: string, foreign_body: number];
+
+/** Run columns in the order the insert/update statements take them ($1 …). */
+export const RUN_COLUMNS = [
+  'run_id',
+  'workflow_id',
+  'status',
+  'parent_run_id',
+  'current_node',
+  'waiting_reason',
+  'wait_until_ms',
+  'event_name',
+  'paused',
+  'head_seq',
+  'head_hash',
+  'created_at',
+  'updated_at',
+  'origin_kind',
+  'workflow_version',
+  'runnable_at',
+  'wait_child_id',
+  'state',
+] as const;
+
+// The change counter is bumped by the run row's own write, late in the commit: its row lock
+// is held only from there to COMMIT (pgSchema.ts says why it is not a sequence).
+const BUMP = 'WITH c AS (UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq)';
+const NUMERIC: Partial<Record<(typeof RUN_COLUMNS)[number], string>> = {
+  wait_until_ms: 'bigint',
+  paused: 'smallint',
+  head_seq: 'bigint',
+  runnable_at: 'bigint',
+};
+// Typed: in INSERT … SELECT a bare parameter would be taken for text.
+const ph = RUN_COLUMNS.map((col, i) => `$${i + 1}::${NUMERIC[col] ?? 'text'}`);
+
+export const SQL = {
+  begin: 'BEGIN',
+  beginDurable: 'BEGIN; SET LOCAL synchronous_commit = on',
+  commit: 'COMMIT',
+  notify: "SELECT pg_notify('art_changes', '')",
+  runHeadForUpdate: 'SELECT head_seq, head_hash FROM runs WHERE run_id = $1 FOR UPDATE',
+  runHead: 'SELECT head_seq FROM runs WHERE run_id = $1',
+  getRun: 'SELECT state FROM runs WHERE run_id = $1',
+  insertRun: `${BUMP} INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq) SELECT ${ph.join(', ')}, c.seq FROM c`,
+  updateRun: `${BUMP} UPDATE runs SET ${RUN_COLUMNS.slice(1)
+    .map((col, i) => `${col} = $${i + 2}`)
+    .join(', ')}, change_seq = c.seq FROM c WHERE run_id = $1`,
+  upsertRun: `${BUMP} INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq) SELECT ${ph.join(', ')}, c.seq FROM c
+    ON CONFLICT (run_id) DO UPDATE SET ${RUN_COLUMNS.slice(1)
+      .map((col) => `${col} = excluded.${col}`)
+      .join(', ')}, change_seq = excluded.change_seq`,
+  childEnded: `SELECT CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN updated_at END FROM runs WHERE run_id = $1`,
+  wakeParent: `UPDATE runs SET runnable_at = $1, change_seq = (SELECT seq FROM change_counter WHERE id = 1)
+    WHERE wait_child_id = $2 AND status = 'waiting' AND paused = 0`,
+  insertLedger: `INSERT INTO ledger (run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body)
+    SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[])`,
+  ledgerAfter: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+  ledgerBefore: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+  completedByKey: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND idempotency_key = $2 AND status = 'completed'
+    ORDER BY seq DESC LIMIT 1`,
+
+  getLease: 'SELECT owner, expires_at FROM leases WHERE run_id = $1',
+  putLease: `INSERT INTO leases (run_id, owner, expires_at) VALUES ($1, $2, $3)
+    ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+  deleteLease: 'DELETE FROM leases WHERE run_id = $1 AND owner = $2',
+  dropLease: 'DELETE FROM leases WHERE run_id = $1',
+
+  // The work queue. Claims lock the runs rows they look at (SKIP LOCKED: rows another
+  // worker is claiming or committing are passed over, never waited for).
+  liveOwners: `SELECT DISTINCT l.owner FROM leases l JOIN runs r ON r.run_id = l.run_id
+    WHERE r.runnable_at IS NOT NULL AND r.runnable_at <= $1 AND l.expires_at > $1 AND l.owner <> $2 LIMIT 1000`,
+  runnablePage: `SELECT r.run_id, r.workflow_id, r.workflow_version, r.runnable_at
+    FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id
+    WHERE r.runnable_at IS NOT NULL AND r.runnable_at <= $1 AND (r.runnable_at, r.run_id) > ($2, $3)
+      AND (l.owner IS NULL OR l.expires_at <= $1 OR l.owner = ANY($4::text[]))
+    ORDER BY r.runnable_at, r.run_id LIMIT $5 FOR UPDATE OF r SKIP LOCKED`,
+  // Takes the leases, again only where still free: a lease written since the page was read wins.
+  claimLeases: `INSERT INTO leases (run_id, owner, expires_at) SELECT unnest($1::text[]), $2, $3
+    ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+      WHERE leases.expires_at <= $4 OR leases.owner = ANY($5::text[])
+    RETURNING run_id`,
+  nextRunnable: 'SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL',
+  holdRun: 'UPDATE runs SET runnable_at = NULL WHERE run_id = $1 AND head_seq IS NOT DISTINCT FROM $2',
+  workState: 'SELECT r.runnable_at, l.owner, l.expires_at FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id WHERE r.run_id = $1',
+  putWorker: `INSERT INTO workers (worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at,
+      workflows = excluded.workflows`,
+  dropDeadWorkers: 'DELETE FROM workers WHERE expires_at <= $1',
+  deleteWorker: 'DELETE FROM workers WHERE worker_id = $1',
+  liveWorkers: `SELECT worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows FROM workers
+    WHERE expires_at > $1 ORDER BY worker_id`,
+  changesSince: 'SELECT run_id, head_seq, change_seq FROM runs WHERE change_seq > $1 ORDER BY change_seq, run_id LIMIT $2',
+  lastChange: 'SELECT max(change_seq) FROM runs',
+
+  dueTimers: `SELECT state FROM runs WHERE status = 'waiting' AND waiting_reason = 'until' AND paused = 0
+    AND wait_until_ms <= $1 AND (wait_until_ms, run_id) > ($2, $3) ORDER BY wait_until_ms, run_id LIMIT $4`,
+  waitingForEvent: `SELECT state FROM runs WHERE status = 'waiting' AND event_name = $1 AND paused = 0 AND run_id > $2
+    ORDER BY run_id LIMIT $3`,
+  runnable: `SELECT state FROM runs WHERE status = 'running' ORDER BY updated_at, run_id`,
+  countAll: 'SELECT coalesce(sum(n), 0)::bigint FROM run_counts',
+  countStatus: 'SELECT coalesce(sum(n), 0)::bigint FROM run_counts WHERE status = ANY($1::text[])',
+
+  insertSnapshot: `INSERT INTO snapshots (snapshot_id, run_id, name, description, tags, created_at, body)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (snapshot_id) DO NOTHING`,
+  getSnapshot: 'SELECT body FROM snapshots WHERE snapshot_id = $1',
+  insertArtifact: 'INSERT INTO artifacts (ref, mime, size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (ref) DO NOTHING',
+  getArtifact: 'SELECT mime, bytes FROM artifacts WHERE ref = $1',
+  hasArtifact: 'SELECT 1 FROM artifacts WHERE ref = $1',
+  putSignedHead: `INSERT INTO signed_heads (run_id, seq, hash, sig, public_key) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, sig = excluded.sig,
+      public_key = excluded.public_key`,
+  putSignedHeadIfNone: `INSERT INTO signed_heads (run_id, seq, hash, sig, public_key) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (run_id) DO NOTHING`,
+  getSignedHead: 'SELECT run_id, seq, hash, sig, public_key FROM signed_heads WHERE run_id = $1',
+} as const;
+
+/** Numbered placeholders: `next(v)` adds a value and returns its `$n`. */
+function params() {
+  const values: unknown[] = [];
+  return { values, next: (v: unknown) => (values.push(v), `$${values.length}`) };
+}
+
+export function pgRunWhere(f: RunFilter): { where: string; values: unknown[] } {
+  const parts: string[] = [];
+  const p = params();
+  if (f.status !== undefined) parts.push(`status = ANY(${p.next([f.status].flat())}::text[])`);
+  if (f.workflowId) parts.push(`workflow_id = ${p.next(f.workflowId)}`);
+  if (f.parentRunId !== undefined) parts.push(`parent_run_id = ${p.next(f.parentRunId)}`);
+  if (f.createdFrom) parts.push(`created_at >= ${p.next(f.createdFrom)}`);
+  if (f.createdTo) parts.push(`created_at < ${p.next(f.createdTo)}`);
+  if (f.search) {
+    // lower() under COLLATE "C" folds ASCII only, as SQLite's lower() does.
+    const t = p.next(f.search.toLowerCase());
+    parts.push(`(strpos(lower(run_id), ${t}) > 0 OR strpos(lower(workflow_id), ${t}) > 0 OR strpos(lower(current_node), ${t}) > 0)`);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values: p.values };
+}
+
+export function pgSnapshotWhere(q: SnapshotQuery): { where: string; values: unknown[] } {
+  const parts: string[] = [];
+  const p = params();
+  if (q.runId) parts.push(`run_id = ${p.next(q.runId)}`);
+  if (q.from) parts.push(`created_at >= ${p.next(q.from)}`);
+  if (q.to) parts.push(`created_at <= ${p.next(q.to)}`);
+  if (q.after) parts.push(`(created_at, snapshot_id) < (${p.next(q.after.created_at)}, ${p.next(q.after.snapshot_id)})`);
+  if (q.text) {
+    const t = p.next(q.text.toLowerCase());
+    parts.push(
+      `(strpos(lower(name), ${t}) > 0 OR strpos(lower(coalesce(description, '')), ${t}) > 0 OR EXISTS (SELECT 1 FROM json_array_elements_text(tags::json) AS tag(v) WHERE strpos(lower(tag.v COLLATE "C"), ${t}) > 0))`,
+    );
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values: p.values };
+}

@@ -1,0 +1,205 @@
+/**
+ * A synchronous PostgreSQL connection: the store contracts are synchronous (the kernel
+ * commits inside its run lock without awaiting), so a `node:worker_threads` worker owns a
+ * `pg` connection and the calling thread blocks on a SharedArrayBuffer (`Atomics.wait`)
+ * until the worker answers through a MessagePort read with `receiveMessageOnPort` (the
+ * synckit pattern). One call sends a whole list of statements, run in order in ONE thread
+ * hop, so a commit's statements cost one wake-up of this thread, not one per statement.
+ *
+ * The worker reconnects with backoff when its connection is gone before a call starts; a
+ * connection lost during a call fails that call (the server rolls the open transaction
+ * back, so nothing is half-written) and the next call reconnects.
+ */
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { pgErrorToStoreError, type PgErrorInfo } from './pgErrors';
+
+export interface PgStatement {
+  text: string;
+  values?: unknown[];
+}
+
+export interface PgResult {
+  rows: unknown[][];
+  rowCount: number;
+}
+
+export interface PgSyncOptions {
+  /** How long a call may take before it is abandoned (default 60 s). */
+  callTimeoutMs?: number;
+  /** How long the worker keeps trying to (re)connect before a call fails (default 10 s). */
+  reconnectForMs?: number;
+  /** Sent once per connection, e.g. `SET application_name …`. */
+  onConnect?: string[];
+}
+
+type Reply = { ok: true; results: PgResult[]; backendPid: number } | { ok: false; error: PgErrorInfo; backendPid: number | null };
+
+// Plain JavaScript run with `eval`: a separate worker file would need its own entry in the CLI
+// bundle and the Electron build; `pg` is resolved by the caller and handed over as a path.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const pg = require(workerData.pgPath);
+const { port, signal, url, reconnectForMs, onConnect } = workerData;
+// Integers come back as numbers (seqs, epoch ms), bytea as bytes, everything else as text.
+const types = { getTypeParser: (oid, format) => (oid === 20 || oid === 23 || oid === 21) ? Number
+  : oid === 16 ? (v) => v === 't' : oid === 17 ? pg.types.getTypeParser(17, format) : (v) => v };
+let client = null;
+let broken = true;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function plain(err, phase) {
+  return { message: String(err && err.message || err), code: err && err.code || null, phase,
+    severity: err && err.severity || null, detail: err && err.detail || null };
+}
+async function connect() {
+  const started = Date.now();
+  let delay = 50;
+  for (;;) {
+    const c = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: Math.max(1000, reconnectForMs) });
+    c.on('error', () => { broken = true; });
+    c.on('end', () => { broken = true; });
+    try {
+      await c.connect();
+      for (const sql of onConnect) await c.query(sql);
+      client = c; broken = false;
+      return;
+    } catch (err) {
+      c.end().catch(() => {});
+      // Only an unreachable or restarting server is worth waiting for; a wrong password or a
+      // missing database will not heal by itself.
+      const code = err && err.code;
+      const transient = !code || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03' || code === '57P01' || code === 'ETIMEDOUT';
+      if (!transient || Date.now() - started + delay > reconnectForMs) throw Object.assign(err, { phase: 'connect' });
+      await sleep(delay);
+      delay = Math.min(delay * 2, 1000);
+    }
+  }
+}
+async function run(statements) {
+  if (broken || !client) {
+    if (client) client.end().catch(() => {});
+    client = null;
+    await connect();
+  }
+  const results = [];
+  for (const s of statements) {
+    const r = await client.query({ text: s.text, values: s.values, rowMode: 'array' });
+    const last = Array.isArray(r) ? r[r.length - 1] : r;
+    results.push({ rows: last.rows || [], rowCount: last.rowCount || 0 });
+  }
+  return results;
+}
+port.on('message', async (msg) => {
+  let reply;
+  try {
+    if (msg.close) { if (client) await client.end().catch(() => {}); client = null; reply = { ok: true, results: [], backendPid: 0 }; }
+    else reply = { ok: true, results: await run(msg.statements), backendPid: client.processID };
+  } catch (err) {
+    const lost = broken || (err && /Connection terminated|ECONNRESET|EPIPE/.test(String(err.message)));
+    if (lost) broken = true;
+    else if (msg.rollbackOnError && client) await client.query('ROLLBACK').catch(() => { broken = true; });
+    reply = { ok: false, error: plain(err, err && err.phase || (lost ? 'lost' : 'query')), backendPid: client ? client.processID : null };
+  }
+  port.postMessage(reply);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
+`;
+
+export class PgSyncClient {
+  private worker: Worker | null = null;
+  private port: MessagePort | null = null;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly timeoutMs: number;
+  private readonly opts: PgSyncOptions;
+  private closed = false;
+  /** The server process of this connection (its NOTIFYs are this store's own writes). */
+  backendPid: number | null = null;
+
+  constructor(
+    readonly url: string,
+    readonly label: string,
+    opts: PgSyncOptions = {},
+  ) {
+    this.timeoutMs = opts.callTimeoutMs ?? 60_000;
+    this.opts = opts;
+  }
+
+  private start(): MessagePort {
+    if (this.port) return this.port;
+    const { port1, port2 } = new MessageChannel();
+    const pgPath = createRequire(import.meta.url).resolve('pg');
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        port: port2,
+        signal: this.signal,
+        url: this.url,
+        pgPath,
+        reconnectForMs: this.opts.reconnectForMs ?? 10_000,
+        onConnect: this.opts.onConnect ?? [],
+      },
+      transferList: [port2],
+      // Plain JavaScript: no loaders (a `--import tsx` hook thread would wait on this blocked thread).
+      execArgv: [],
+    });
+    // The worker must never keep the process alive on its own (close() ends it).
+    this.worker.unref();
+    this.port = port1;
+    return port1;
+  }
+
+  /** Ends the worker thread (its connection goes with it); the next call starts a new one. */
+  private stopWorker(): void {
+    void this.worker?.terminate();
+    this.port?.close();
+    this.worker = null;
+    this.port = null;
+  }
+
+  /** Runs the statements in order on the connection; throws a typed store error. */
+  run(statements: PgStatement[], opts: { rollbackOnError?: boolean } = {}): PgResult[] {
+    const reply = this.call({ statements, rollbackOnError: !!opts.rollbackOnError });
+    if (reply.ok) {
+      this.backendPid = reply.backendPid;
+      return reply.results;
+    }
+    throw pgErrorToStoreError(reply.error, this.label);
+  }
+
+  /** One statement's rows. */
+  rows<T extends unknown[] = unknown[]>(text: string, values: unknown[] = []): T[] {
+    return this.run([{ text, values }])[0]!.rows as T[];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.port) {
+      try {
+        this.call({ close: true });
+      } catch {
+        // Ending the thread below closes the socket anyway.
+      }
+    }
+    this.closed = true;
+    this.stopWorker();
+  }
+
+  private call(msg: object): Reply {
+    if (this.closed) throw pgErrorToStoreError({ message: 'the store is closed', code: null, phase: 'closed' }, this.label);
+    const port = this.start();
+    Atomics.store(this.signal, 0, 0);
+    port.postMessage(msg);
+    Atomics.wait(this.signal, 0, 0, this.timeoutMs);
+    const received = receiveMessageOnPort(port);
+    if (!received) {
+      // A late answer would be taken for the next call's: this connection is given up.
+      this.stopWorker();
+      throw pgErrorToStoreError(
+        { message: `no answer from the database within ${this.timeoutMs} ms`, code: null, phase: 'timeout' },
+        this.label,
+      );
+    }
+    return received.message as Reply;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * What the PostgreSQL store adds to the shared contracts: versioned migrations (a newer
+ * schema refused naming both versions, two processes opening a new database at once), a
+ * database that is not ours refused, exact text kept as SQLite keeps it, and group commit:
+ * one flushed commit makes every earlier commit durable (the claim whenDurable rests on).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotADatabaseError, SchemaTooNewError } from '../../src-shared/errors';
+import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
+import { PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
+import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { rowFromRecord } from '../../src-main/runtime/recordRows';
+import { chain } from './conformance';
+
+const reason = pgUnavailableReason();
+if (reason) console.warn(`[postgres tests skipped] ${reason}`);
+
+async function sql(url: string, text: string, values: unknown[] = []): Promise<unknown[][]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query({ text, values, rowMode: 'array' })).rows as unknown[][];
+  } finally {
+    await c.end();
+  }
+}
+
+function openInChild(url: string): Promise<{ code: number | null; out: string }> {
+  const module = join(process.cwd(), 'src-main/store/postgres/PostgresStore.ts');
+  const code = `import { PostgresStore } from ${JSON.stringify(module)};
+    const s = PostgresStore.open(${JSON.stringify(url)}); console.log('version', s.schemaVersion); s.close();`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (c) => resolve({ code: c, out }));
+  });
+}
+
+describe.skipIf(reason)('PostgresStore on a real server', () => {
+  let server: PgServer;
+  beforeAll(async () => {
+    server = await startPgServer();
+  }, 120_000);
+  afterAll(() => server?.stop(), 180_000);
+
+  it('records its schema version; a database from a newer app is refused naming both versions, and left unchanged', async () => {
+    const url = server.createDatabase('schema');
+    PostgresStore.open(url).close();
+    expect(await sql(url, 'SELECT max(version) FROM art_schema_version')).toEqual([[PG_SCHEMA_VERSION]]);
+    await sql(url, "INSERT INTO art_schema_version (version, description) VALUES ($1, 'from the future')", [PG_SCHEMA_VERSION + 1]);
+    let err: unknown;
+    try {
+      PostgresStore.open(url);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SchemaTooNewError);
+    expect((err as Error).message).toContain(`schema version ${PG_SCHEMA_VERSION + 1}`);
+    expect((err as Error).message).toContain(`schema version ${PG_SCHEMA_VERSION} at most`);
+    expect(await sql(url, 'SELECT count(*)::int FROM art_schema_version')).toEqual([[PG_SCHEMA_VERSION + 1]]);
+  });
+
+  it('two processes opening a new database at the same moment: both open it, it is migrated once', async () => {
+    const url = server.createDatabase('race');
+    const [a, b] = await Promise.all([openInChild(url), openInChild(url)]);
+    expect(a).toMatchObject({ code: 0 });
+    expect(b).toMatchObject({ code: 0 });
+    expect(a.out).toContain(`version ${PG_SCHEMA_VERSION}`);
+    expect(await sql(url, 'SELECT version FROM art_schema_version ORDER BY version')).toEqual(
+      Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => [i + 1]),
+    );
+  }, 60_000);
+
+  it("refuses a database that holds someone else's tables, and creates nothing in it", async () => {
+    const url = server.createDatabase('foreign');
+    await sql(url, 'CREATE TABLE customers (id int)');
+    expect(() => PostgresStore.open(url)).toThrow(NotADatabaseError);
+    expect(await sql(url, "SELECT count(*)::int FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([[1]]);
+  });
+
+  it('stores the hashed body and the state text byte for byte as written (text, not jsonb)', async () => {
+    const url = server.createDatabase('exact');
+    const store = PostgresStore.open(url);
+    try {
+      const c = chain(null, 'r1', [{ result: { b: 1, a: 1.5e-7, big: 12345678901, s: 'é\u2028 \u0000' } as never }], {
+        vars: { z: 1, a: 2 },
+      });
+      store.commit({ ...c, isNew: true });
+      const [[body]] = (await sql(url, 'SELECT body FROM ledger WHERE run_id = $1', ['r1'])) as [[string]];
+      expect(body).toBe(rowFromRecord(c.records[0]!).body);
+      expect(body).toContain('"result":{"a":1.5e-07,"b":1,"big":12345678901,"s":"é\u2028 \\u0000"}');
+      const [[state]] = (await sql(url, 'SELECT state FROM runs WHERE run_id = $1', ['r1'])) as [[string]];
+      expect(state).toContain('"vars":{"z":1,"a":2}');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('group commit: commits are written without a flush, and one flushed commit (whenDurable) makes them all durable', async () => {
+    const url = server.createDatabase('durable');
+    // A lazy WAL writer, so nothing but our flush makes these commits durable within the test.
+    await sql(url, "ALTER SYSTEM SET wal_writer_delay = '10s'");
+    await sql(url, 'SELECT pg_reload_conf()');
+    const store = PostgresStore.open(url);
+    try {
+      let state = null as ReturnType<typeof chain>['state'] | null;
+      for (let i = 0; i < 5; i++) {
+        const c = chain(state, 'r1', [{ step_id: `s${i}` }]);
+        store.commit({ ...c, isNew: i === 0 });
+        state = c.state;
+      }
+      const [[written, flushedBefore]] = (await sql(
+        url,
+        'SELECT pg_current_wal_insert_lsn() - $1::pg_lsn, pg_current_wal_flush_lsn() - $1::pg_lsn',
+        ['0/0'],
+      )) as [[string, string]];
+      const flushesBefore = store.durableFlushes;
+      await store.whenDurable();
+      const [[flushedAfter]] = (await sql(url, 'SELECT pg_current_wal_flush_lsn() - $1::pg_lsn', ['0/0'])) as [[string]];
+      expect(BigInt(flushedBefore)).toBeLessThan(BigInt(written));
+      expect(BigInt(flushedAfter)).toBeGreaterThanOrEqual(BigInt(written));
+      expect(store.durableFlushes).toBe(flushesBefore + 1);
+      // Nothing written since: no second flush.
+      await store.whenDurable();
+      expect(store.durableFlushes).toBe(flushesBefore + 1);
+    } finally {
+      store.close();
+      await sql(url, 'ALTER SYSTEM RESET wal_writer_delay');
+      await sql(url, 'SELECT pg_reload_conf()');
+    }
+  });
+});

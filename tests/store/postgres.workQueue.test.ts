@@ -1,0 +1,80 @@
+/**
+ * The work queue and the change feed on a real PostgreSQL server: the shared cases of
+ * workQueueCases.ts, then what only a server database shows: several connections (as on
+ * several machines) claiming at once never get the same run, and each sees the others'
+ * commits through LISTEN/NOTIFY without reading a table.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
+import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { at, claim, put, runWorkQueueCases } from './workQueueCases';
+
+const reason = pgUnavailableReason();
+if (reason) console.warn(`[postgres tests skipped] ${reason}`);
+
+describe.skipIf(reason)('work queue: PostgreSQL', () => {
+  let server: PgServer | null = null;
+  const open: PostgresStore[] = [];
+  const store = async (url?: string) => {
+    server ??= await startPgServer();
+    const s = PostgresStore.open(url ?? server.createDatabase('queue'));
+    open.push(s);
+    return s;
+  };
+  afterAll(() => {
+    for (const s of open) s.close();
+    server?.stop();
+  }, 180_000);
+
+  runWorkQueueCases('postgres', () => store());
+
+  it('four connections claiming in turn never get the same run, and together get every one', async () => {
+    await store();
+    const url = server!.createDatabase('shared');
+    const stores = [await store(url), await store(url), await store(url), await store(url)];
+    for (let i = 0; i < 120; i++) put(stores[0]!, `r${String(i).padStart(3, '0')}`, {});
+    // Interleaved small claims (true parallel claims by processes: tests/cli/postgresFleet.test.ts).
+    const got: string[][] = stores.map(() => []);
+    for (let round = 0; round < 10; round++) stores.forEach((s, i) => got[i]!.push(...claim(s, `owner-${i}`, at(1), { limit: 4 })));
+    const all = got.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(120);
+  });
+
+  it("another connection's commit moves the foreign change token (LISTEN/NOTIFY); own commits do not", async () => {
+    await store();
+    const url = server!.createDatabase('feed');
+    const writer = await store(url);
+    const reader = await store(url);
+    // Both LISTEN connections come up asynchronously.
+    await vi.waitFor(() => expect((reader as unknown as { notifications: { listening: boolean } }).notifications.listening).toBe(true));
+    await vi.waitFor(() => expect((writer as unknown as { notifications: { listening: boolean } }).notifications.listening).toBe(true));
+    const before = reader.foreignChangeToken();
+    const ownBefore = writer.foreignChangeToken();
+    const seq0 = reader.lastChangeSeq();
+    put(writer, 'x', {});
+    await vi.waitFor(() => expect(reader.foreignChangeToken()).not.toBe(before));
+    expect(reader.changesSince(seq0, 10).map((c) => c.runId)).toEqual(['x']);
+    // The writer's own notification arrives too, but is not foreign.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(writer.foreignChangeToken()).toBe(ownBefore);
+  });
+
+  it('change_seq grows with every commit of any connection: a reader paging by it sees each run once, in order', async () => {
+    await store();
+    const url = server!.createDatabase('order');
+    const a = await store(url);
+    const b = await store(url);
+    let last = 0;
+    const seen: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      put(i % 2 ? a : b, `o${i}`, {});
+      for (const c of a.changesSince(last, 100)) {
+        expect(c.changeSeq).toBeGreaterThan(last);
+        last = c.changeSeq;
+        seen.push(c.runId);
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => `o${i}`));
+  });
+});
