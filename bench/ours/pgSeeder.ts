@@ -1,11 +1,13 @@
 /**
  * Our side of the PostgreSQL fleet benchmark, as a fleet child (bench/postgres/fleet.ts):
  * opens a host on the database (as `run --detach` does, no worker of its own), and on `go`
- * creates the runs at once, for the `abstractruntime worker` processes already running on
- * the same database to claim and advance, then waits until every run has completed. Creating
- * the runs is inside the measured time, as a peer's `startWorkflow`/`invoke` is.
+ * creates its share of the runs at once, for the `abstractruntime worker` processes already
+ * running on the same database to claim and advance, then waits until all `total` runs of
+ * the fleet have completed. Creating the runs is inside the measured time, as a peer's
+ * `startWorkflow`/`invoke` is, and spread over as many creator processes as there are workers,
+ * as a peer's processes each start their own share.
  *
- *   node --import tsx bench/ours/pgSeeder.ts --url DB_URL --runs N --nodes 10 --tag T --data DIR
+ *   node --import tsx bench/ours/pgSeeder.ts --url DB_URL --runs N --total N_ALL --nodes 10 --tag T --data DIR
  */
 import { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { childArgs, childMain } from '../postgres/fleet';
@@ -13,33 +15,34 @@ import { childArgs, childMain } from '../postgres/fleet';
 async function setup() {
   const a = childArgs();
   const runs = Number(a.runs);
+  // Every creator waits for all the fleet's runs, not only its own: the clock stops at the last.
+  const total = Number(a.total ?? a.runs);
   const nodes = Number(a.nodes);
   const host = await RuntimeHost.open({ dbPath: a.url!, dataDir: a.data!, env: process.env });
   const workflowId = `bench.linear${nodes}`;
   return {
     async run() {
-      const ids = await Promise.all(
-        Array.from(
-          { length: runs },
-          async (_, r) => (await host.startRun(workflowId, { count: 0 }, { detach: true, runId: `${a.tag}-${r}` })).run_id,
-        ),
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: runs }, (_, r) => host.startRun(workflowId, { count: 0 }, { detach: true, runId: `${a.tag}-${r}` })),
       );
-      // Polls as an inspector would; a completed run never changes again, so each is read until it is.
-      let left = ids;
-      while (left.length) {
+      const createMs = performance.now() - t0;
+      // One count per poll (the store keeps counts per status), as an inspector's list reads it.
+      for (;;) {
+        const ended = host.store.listRuns({ status: ['failed', 'cancelled'], limit: 1 }).total;
+        if (ended > 0) throw new Error(`${ended} run(s) failed or were cancelled`);
+        if (host.store.listRuns({ status: 'completed', limit: 1 }).total >= total) break;
         await new Promise((res) => setTimeout(res, 20));
-        const still: string[] = [];
-        for (const id of left) {
-          const s = await host.store.getRun(id);
-          if (!s) throw new Error(`run ${id} is gone`);
-          if (s.status === 'failed' || s.status === 'cancelled') throw new Error(`run ${id} ended ${s.status}`);
-          if (s.status !== 'completed') still.push(id);
-          else if ((s.output as { count?: number } | null)?.count !== nodes)
-            throw new Error(`run ${id} completed with ${JSON.stringify(s.output)}`);
-        }
-        left = still;
       }
-      return { steps: runs * nodes, runs };
+      return { steps: runs * nodes, runs, createMs };
+    },
+    /** After the clock stopped: every run completed with the right output. */
+    async check() {
+      for (let r = 0; r < runs; r++) {
+        const s = host.store.getRun(`${a.tag}-${r}`);
+        if (s?.status !== 'completed' || (s.output as { count?: number } | null)?.count !== nodes)
+          throw new Error(`run ${a.tag}-${r} ended ${s?.status} with ${JSON.stringify(s?.output)}`);
+      }
     },
     close: () => host.close(),
   };

@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 export interface ChildReport {
   steps: number;
   runs: number;
+  /** ours: how long creating the runs took, inside the measured time. */
+  createMs?: number;
 }
 
 export interface FleetResult {
@@ -19,6 +21,8 @@ export interface FleetResult {
   runs: number;
   /** CPU time (user + system) the children spent from `go` to their report. */
   cpuMs: number;
+  /** The longest `createMs` a child reported, if any did. */
+  createMs: number | null;
 }
 
 /** What the child's main() receives from its command line: `--key value` pairs. */
@@ -29,7 +33,9 @@ export function childArgs(argv = process.argv.slice(2)): Record<string, string> 
 }
 
 /** The child side: announce readiness, wait for `go`, run, report. */
-export async function childMain(setup: () => Promise<{ run(): Promise<ChildReport>; close(): Promise<void> }>): Promise<void> {
+export async function childMain(
+  setup: () => Promise<{ run(): Promise<ChildReport>; check?(): Promise<void>; close(): Promise<void> }>,
+): Promise<void> {
   try {
     const job = await setup();
     process.stdout.write('ready\n');
@@ -44,6 +50,8 @@ export async function childMain(setup: () => Promise<{ run(): Promise<ChildRepor
     const report = await job.run();
     const cpu = process.cpuUsage(cpu0);
     process.stdout.write(`done ${JSON.stringify({ ...report, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+    // Checked after the clock stopped; a failed check still fails the measurement (exit 1).
+    await job.check?.();
     await job.close();
     process.exit(0);
   } catch (err) {
@@ -62,6 +70,7 @@ export async function runFleet(
   env: NodeJS.ProcessEnv = {},
 ): Promise<FleetResult> {
   const children: ChildProcess[] = [];
+  const errs: string[] = [];
   const ready: Promise<void>[] = [];
   const done: Promise<ChildReport & { cpuMs: number }>[] = [];
   for (let i = 0; i < count; i++) {
@@ -72,7 +81,10 @@ export async function runFleet(
     children.push(child);
     let out = '';
     let err = '';
-    child.stderr!.on('data', (d) => (err += String(d)));
+    child.stderr!.on('data', (d) => {
+      err += String(d);
+      errs[i] = err;
+    });
     const exited = new Promise<never>((_, reject) =>
       child.on('exit', (code, signal) =>
         reject(new Error(`${script} #${i} exited ${code ?? signal} before it reported: ${err.slice(-2000)}`)),
@@ -102,17 +114,21 @@ export async function runFleet(
       ]),
     );
   }
+  const codes: (number | null)[] = new Array<number | null>(count).fill(null);
+  children.forEach((c, i) => c.on('exit', (code, signal) => (codes[i] = code ?? (signal ? -1 : null))));
+  let result: FleetResult;
   try {
     await Promise.all(ready);
     const t0 = performance.now();
     for (const c of children) c.stdin!.write('go\n');
     const reports = await Promise.all(done);
     const ms = performance.now() - t0;
-    return {
+    result = {
       ms,
       steps: reports.reduce((a, r) => a + r.steps, 0),
       runs: reports.reduce((a, r) => a + r.runs, 0),
       cpuMs: reports.reduce((a, r) => a + r.cpuMs, 0),
+      createMs: reports.some((r) => r.createMs !== undefined) ? Math.max(...reports.map((r) => r.createMs ?? 0)) : null,
     };
   } finally {
     await Promise.all(
@@ -129,6 +145,9 @@ export async function runFleet(
       ),
     );
   }
+  const failed = codes.findIndex((c) => c !== 0);
+  if (failed >= 0) throw new Error(`${script} #${failed} exited ${codes[failed]} after its report: ${(errs[failed] ?? '').slice(-2000)}`);
+  return result;
 }
 
 /** The share of `total` that child `i` of `count` takes (the first ones take the remainder). */

@@ -3,8 +3,11 @@
  * workers × `runs` concurrent runs, on one throw-away server started for the section
  * (tests/support/pgCluster.ts), each measurement on a fresh database:
  * - ours: `abstractruntime worker --db postgres://…` processes (each with concurrency
- *   runs/workers, so every run is in flight), the runs created by one more process at `go`;
- *   every commit with `synchronous_commit` on (the server default);
+ *   runs/workers, so every run is in flight), the runs created at `go` by as many creator
+ *   processes (bench/ours/pgSeeder.ts), each its share, as each peer process starts its own;
+ *   durable as the store makes it: a run's commits go with `synchronous_commit` off and
+ *   `whenDurable()` flushes them with one synchronous commit before the operation returns
+ *   or an effect runs (PostgresStore);
  * - DBOS Transact: as many DBOS executor processes, each step a DBOS step (its default,
  *   every step's output written before the next runs), its own system database;
  * - LangGraph JS + PostgresSaver: as many processes, `durability: "sync"`;
@@ -13,7 +16,6 @@
  * Where the time goes: commits, WAL records, WAL flushes and client CPU per step, from the
  * server's counters and the processes' CPU time.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../../tests/support/pgCluster';
 import { oursEnv, startWorkers } from '../ours/pgWorkers';
@@ -34,6 +36,9 @@ type Contender = 'ours' | 'dbos' | 'langgraph' | 'raw';
 const CONTENDERS: Contender[] = ['ours', 'dbos', 'langgraph', 'raw'];
 
 interface Measured {
+  ms: number;
+  /** ours: of `ms`, how long creating the runs took. */
+  createMs: number | null;
   stepsPerSec: number;
   workflowsPerSec: number;
   perStep: { commits: number; walRecords: number; walSyncs: number; walBytes: number; cpuMs: number | null };
@@ -58,6 +63,7 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
   let steps: number;
   let runs: number;
   let cpuMs: number | null;
+  let createMs: number | null = null;
   if (who === 'raw') {
     before = await readServerCounters(url);
     const r = await rawPgLimit(url, { connections: width, runs: o.runs, steps: o.nodes, tag });
@@ -71,21 +77,10 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
     try {
       before = await readServerCounters(url);
       const cpu0 = workers.cpuMs();
-      const seeder = [
-        '--url',
-        url,
-        '--runs',
-        String(o.runs),
-        '--nodes',
-        String(o.nodes),
-        '--tag',
-        tag,
-        '--data',
-        join(o.dir, `pg-ours-${tag}`, 'seeder'),
-      ];
-      const r = await runFleet('bench/ours/pgSeeder.ts', 1, () => seeder, env);
+      const creator = (i: number) => [...common(i), '--total', String(o.runs), '--data', join(o.dir, `pg-ours-${tag}`, `creator-${i}`)];
+      const r = await runFleet('bench/ours/pgSeeder.ts', width, creator, env);
       cpuMs = r.cpuMs + (workers.cpuMs() - cpu0);
-      ({ ms, steps, runs } = r);
+      ({ ms, steps, runs, createMs } = r);
     } finally {
       await workers.stop();
     }
@@ -101,6 +96,8 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
   if (steps !== o.runs * o.nodes) throw new Error(`${who} did ${steps} steps, expected ${o.runs * o.nodes}`);
   const after = await readServerCounters(url);
   return {
+    ms,
+    createMs,
     stepsPerSec: (steps * 1000) / ms,
     workflowsPerSec: (runs * 1000) / ms,
     perStep: perStep(counterDelta(before, after), steps, cpuMs),
@@ -116,7 +113,10 @@ function breakdown(ms: Measured[]): string {
     return xs.length ? median(xs) : Number.NaN;
   };
   const cpu = m((p) => p.cpuMs);
-  return `per step ${m((p) => p.commits).toFixed(2)} transactions, ${m((p) => p.walRecords).toFixed(1)} WAL records, ${m((p) => p.walSyncs).toFixed(2)} WAL flushes, ${Math.round(m((p) => p.walBytes))} WAL bytes${Number.isNaN(cpu) ? '' : `, ${cpu.toFixed(2)} ms client CPU`}`;
+  const creating = ms.every((x) => x.createMs !== null)
+    ? `; creating the runs ${Math.round(median(ms.map((x) => x.createMs!)))} ms of ${Math.round(median(ms.map((x) => x.ms)))} ms`
+    : '';
+  return `per step ${m((p) => p.commits).toFixed(2)} transactions, ${m((p) => p.walRecords).toFixed(1)} WAL records, ${m((p) => p.walSyncs).toFixed(2)} WAL flushes, ${Math.round(m((p) => p.walBytes))} WAL bytes${Number.isNaN(cpu) ? '' : `, ${cpu.toFixed(2)} ms client CPU`}${creating}`;
 }
 
 export async function benchPostgres(o: PostgresOptions): Promise<Figure[]> {
@@ -125,17 +125,13 @@ export async function benchPostgres(o: PostgresOptions): Promise<Figure[]> {
     process.stderr.write(`bench: postgres skipped: ${reason}\n`);
     return [];
   }
-  // Until the PostgreSQL store is on the branch, the peers and the raw limit are still measured.
-  const oursMissing = existsSync('src-main/store/postgres') ? null : 'the PostgreSQL store (src-main/store/postgres) is not on this branch';
-  if (oursMissing) process.stderr.write(`bench: postgres: ours not measured: ${oursMissing}\n`);
-  const contenders = CONTENDERS.filter((c) => c !== 'ours' || !oursMissing);
   const server = await startPgServer();
   const got = new Map<string, Measured[]>();
   const key = (w: number, c: Contender) => `${w}:${c}`;
   try {
     for (let r = 0; r < o.repeats; r++) {
       for (const w of o.widths) {
-        const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+        const order = r % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
         for (const c of order) {
           const m = await measure(server, c, w, o, `r${r}w${w}`);
           process.stderr.write(
@@ -155,7 +151,7 @@ export async function benchPostgres(o: PostgresOptions): Promise<Figure[]> {
     const ratio = (c: Contender) => steps('ours').map((x, i) => x / steps(c)[i]!);
     const shape = `${o.runs} concurrent runs × ${o.nodes} steps, ${w} worker process(es)`;
     const rep = `per-repeat ratio min/median/max ${'%'} over ${o.repeats}, the four alternating order`;
-    const where = oursMissing ? `ours not measured: ${oursMissing}` : `ours ${breakdown(of('ours'))}`;
+    const where = `ours ${breakdown(of('ours'))}`;
     figures.push(
       rateFigure(
         `PostgreSQL ${w} worker(s): ours vs DBOS Transact (every step durable)`,

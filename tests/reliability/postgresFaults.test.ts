@@ -25,11 +25,7 @@ const LINES_PER_RUN = 3;
 const WORKERS = 3;
 const KILLS = 6;
 
-// Until the PostgreSQL store is merged here, a URL would not open: say so instead of failing.
-const storeMissing = existsSync(join(ROOT, 'src-main/store/postgres'))
-  ? null
-  : 'the PostgreSQL store (src-main/store/postgres) is not on this branch yet';
-const unavailable = pgUnavailableReason() ?? storeMissing;
+const unavailable = pgUnavailableReason();
 if (unavailable) console.warn(`postgresFaults: skipped: ${unavailable}`);
 
 let server: PgServer;
