@@ -22,7 +22,14 @@ export function oursEnv(dir: string): NodeJS.ProcessEnv {
   return { ...process.env, ABSTRACTRUNTIME_HOME: join(dir, 'home'), ABSTRACTRUNTIME_PROJECT: project };
 }
 
-export async function startWorkers(url: string, count: number, concurrency: number, env: NodeJS.ProcessEnv): Promise<WorkerFleet> {
+/** `nodeArgs`: extra Node flags for each worker, e.g. `--cpu-prof` to see where its time goes. */
+export async function startWorkers(
+  url: string,
+  count: number,
+  concurrency: number,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<WorkerFleet> {
   const children: ChildProcess[] = [];
   const stop = () =>
     Promise.all(
@@ -44,7 +51,7 @@ export async function startWorkers(url: string, count: number, concurrency: numb
       Array.from({ length: count }, () => {
         const child = spawn(
           process.execPath,
-          [resolve('bin/abstractruntime.mjs'), '--db', url, '--json', 'worker', '--concurrency', String(concurrency)],
+          [...nodeArgs, resolve('bin/abstractruntime.mjs'), '--db', url, '--json', 'worker', '--concurrency', String(concurrency)],
           {
             stdio: ['ignore', 'pipe', 'pipe'],
             env,

@@ -14,7 +14,8 @@
  * - the raw limit: one INSERT + one UPDATE per transaction with `pg`, on 1/4/16 connections.
  * Within a repeat the four alternate order; ratios are taken per repeat (min/median/max).
  * Where the time goes: commits, WAL records, WAL flushes and client CPU per step, from the
- * server's counters and the processes' CPU time.
+ * server's counters and the processes' CPU time; BENCH_PG_PROFILE_DIR=DIR writes a CPU
+ * profile of each of our worker processes there (`--cpu-prof`).
  */
 import { join } from 'node:path';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../../tests/support/pgCluster';
@@ -73,7 +74,14 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
     cpuMs = null;
   } else if (who === 'ours') {
     const env = oursEnv(join(o.dir, `pg-ours-${tag}`));
-    const workers = await startWorkers(url, width, Math.ceil(o.runs / width), env);
+    const profile = process.env.BENCH_PG_PROFILE_DIR;
+    const workers = await startWorkers(
+      url,
+      width,
+      Math.ceil(o.runs / width),
+      env,
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    );
     try {
       before = await readServerCounters(url);
       const cpu0 = workers.cpuMs();
