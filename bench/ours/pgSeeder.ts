@@ -7,7 +7,7 @@
  * `startWorkflow`/`invoke` is, and spread over as many creator processes as there are workers,
  * as a peer's processes each start their own share.
  *
- *   node --import tsx bench/ours/pgSeeder.ts --url DB_URL --runs N --total N_ALL --nodes 10 --tag T --data DIR
+ *   node --import tsx bench/ours/pgSeeder.ts --url DB_URL --runs N --total N_ALL --nodes 10 --tag T --data DIR [--workflow ID]
  */
 import { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { childArgs, childMain } from '../postgres/fleet';
@@ -19,7 +19,8 @@ async function setup() {
   const total = Number(a.total ?? a.runs);
   const nodes = Number(a.nodes);
   const host = await RuntimeHost.open({ dbPath: a.url!, dataDir: a.data!, env: process.env });
-  const workflowId = `bench.linear${nodes}`;
+  // bench.linear10 (pure steps) or bench.effect10 (each step a tool call): bench/ours/linearProject.ts.
+  const workflowId = a.workflow ?? `bench.linear${nodes}`;
   return {
     async run() {
       const t0 = performance.now();

@@ -7,12 +7,15 @@
  *   processes (bench/ours/pgSeeder.ts), each its share, as each peer process starts its own;
  *   durable as the store makes it: a run's commits go with `synchronous_commit` off and
  *   `whenDurable()` flushes them with one synchronous commit before the operation returns
- *   or an effect runs (PostgresStore);
+ *   or an effect runs (PostgresStore); twice: `bench.linear10` (ten pure steps, which the
+ *   kernel commits together) and `bench.effect10` (each step a tool call: its intent durable
+ *   before it runs and its outcome committed after, every step its own durable commit, the
+ *   same promise as a DBOS step), both in bench/ours/linearProject.ts;
  * - DBOS Transact: as many DBOS executor processes, each step a DBOS step (its default,
  *   every step's output written before the next runs), its own system database;
  * - LangGraph JS + PostgresSaver: as many processes, `durability: "sync"`;
  * - the raw limit: one INSERT + one UPDATE per transaction with `pg`, on 1/4/16 connections.
- * Within a repeat the four alternate order; ratios are taken per repeat (min/median/max).
+ * Within a repeat the five alternate order; ratios are taken per repeat (min/median/max).
  * Where the time goes: commits, WAL records, WAL flushes and client CPU per step, from the
  * server's counters and the processes' CPU time; BENCH_PG_PROFILE_DIR=DIR writes a CPU
  * profile of each of our worker processes there (`--cpu-prof`).
@@ -33,8 +36,10 @@ export interface PostgresOptions {
   repeats: number;
 }
 
-type Contender = 'ours' | 'dbos' | 'langgraph' | 'raw';
-const CONTENDERS: Contender[] = ['ours', 'dbos', 'langgraph', 'raw'];
+/** `ours`: pure steps (a run's steps share commits); `oursEach`: each step a tool call, its own durable commit. */
+type Contender = 'ours' | 'oursEach' | 'dbos' | 'langgraph' | 'raw';
+const CONTENDERS: Contender[] = ['ours', 'oursEach', 'dbos', 'langgraph', 'raw'];
+const OURS_WORKFLOW = { ours: 'bench.linear10', oursEach: 'bench.effect10' } as const;
 
 interface Measured {
   ms: number;
@@ -56,7 +61,7 @@ function perStep(d: ServerCounters, steps: number, cpuMs: number | null): Measur
 }
 
 async function measure(server: PgServer, who: Contender, width: number, o: PostgresOptions, tag: string): Promise<Measured> {
-  const url = server.createDatabase(`${who}_${tag}`);
+  const url = server.createDatabase(`${who.toLowerCase()}_${tag}`);
   const share = (i: number) => String(shareOf(o.runs, width, i));
   const common = (i: number) => ['--url', url, '--runs', share(i), '--nodes', String(o.nodes), '--tag', `${tag}-${i}`];
   let before: ServerCounters;
@@ -72,8 +77,8 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
     steps = r.transactions;
     runs = o.runs;
     cpuMs = null;
-  } else if (who === 'ours') {
-    const env = oursEnv(join(o.dir, `pg-ours-${tag}`));
+  } else if (who === 'ours' || who === 'oursEach') {
+    const env = oursEnv(join(o.dir, `pg-${who}-${tag}`));
     const profile = process.env.BENCH_PG_PROFILE_DIR;
     const workers = await startWorkers(
       url,
@@ -85,7 +90,10 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
     try {
       before = await readServerCounters(url);
       const cpu0 = workers.cpuMs();
-      const creator = (i: number) => [...common(i), '--total', String(o.runs), '--data', join(o.dir, `pg-ours-${tag}`, `creator-${i}`)];
+      const creator = (i: number) => [
+        ...common(i),
+        ...['--total', String(o.runs), '--workflow', OURS_WORKFLOW[who], '--data', join(o.dir, `pg-${who}-${tag}`, `creator-${i}`)],
+      ];
       const r = await runFleet('bench/ours/pgSeeder.ts', width, creator, env);
       cpuMs = r.cpuMs + (workers.cpuMs() - cpu0);
       ({ ms, steps, runs, createMs } = r);
@@ -156,47 +164,63 @@ export async function benchPostgres(o: PostgresOptions): Promise<Figure[]> {
   for (const w of o.widths) {
     const of = (c: Contender) => got.get(key(w, c)) ?? [];
     const steps = (c: Contender) => of(c).map((m) => m.stepsPerSec);
-    const ratio = (c: Contender) => steps('ours').map((x, i) => x / steps(c)[i]!);
+    const ratio = (mine: Contender, ref: Contender) => steps(mine).map((x, i) => x / steps(ref)[i]!);
     const shape = `${o.runs} concurrent runs × ${o.nodes} steps, ${w} worker process(es)`;
-    const rep = `per-repeat ratio min/median/max ${'%'} over ${o.repeats}, the four alternating order`;
-    const where = `ours ${breakdown(of('ours'))}`;
+    const rep = (mine: Contender, ref: Contender) =>
+      `per-repeat ratio min/median/max ${spread(ratio(mine, ref))} over ${o.repeats}, the five alternating order`;
+    const vs = (mine: Contender, ref: Contender, name: string, target: string, note: string) =>
+      rateFigure(name, 'steps/s', median(steps(mine)), ref === 'raw' ? { limit: median(steps(ref)) } : { peer: median(steps(ref)) }, {
+        target,
+        note: `${shape}; ${rep(mine, ref)}; ${note}`,
+      });
+    const pure = `ours pure steps (bench.linear10) ${breakdown(of('ours'))}`;
+    const each = `ours each step a tool call (bench.effect10) ${breakdown(of('oursEach'))}`;
     figures.push(
-      rateFigure(
-        `PostgreSQL ${w} worker(s): ours vs DBOS Transact (every step durable)`,
-        'steps/s',
-        median(steps('ours')),
-        { peer: median(steps('dbos')) },
-        {
-          target: '≥ 10×',
-          note: `${shape}; ${rep.replace('%', spread(ratio('dbos')))}; ${where}; DBOS ${breakdown(of('dbos'))}`,
-        },
+      vs(
+        'ours',
+        'dbos',
+        `PostgreSQL ${w} worker(s): ours (pure steps) vs DBOS Transact`,
+        '≥ 10×',
+        `${pure}; DBOS ${breakdown(of('dbos'))}`,
+      ),
+      vs('oursEach', 'dbos', `PostgreSQL ${w} worker(s): ours (every step its own durable commit) vs DBOS Transact`, '≥ 10×', each),
+      vs(
+        'ours',
+        'langgraph',
+        `PostgreSQL ${w} worker(s): ours (pure steps) vs LangGraph PostgresSaver "sync"`,
+        '—',
+        `LangGraph ${breakdown(of('langgraph'))}`,
+      ),
+      vs(
+        'oursEach',
+        'langgraph',
+        `PostgreSQL ${w} worker(s): ours (every step its own durable commit) vs LangGraph PostgresSaver "sync"`,
+        '—',
+        '',
+      ),
+      vs(
+        'ours',
+        'raw',
+        `PostgreSQL ${w} worker(s): ours (pure steps) vs raw INSERT+UPDATE per transaction, ${w} connection(s)`,
+        w === 16 ? '≥ 0.5× raw' : '—',
+        `raw ${breakdown(of('raw'))}`,
+      ),
+      vs(
+        'oursEach',
+        'raw',
+        `PostgreSQL ${w} worker(s): ours (every step its own durable commit) vs raw, ${w} connection(s)`,
+        w === 16 ? '≥ 0.5× raw' : '—',
+        '',
       ),
       rateFigure(
-        `PostgreSQL ${w} worker(s): ours vs LangGraph PostgresSaver durability "sync"`,
-        'steps/s',
-        median(steps('ours')),
-        { peer: median(steps('langgraph')) },
-        {
-          target: '—',
-          note: `${shape}; ${rep.replace('%', spread(ratio('langgraph')))}; LangGraph ${breakdown(of('langgraph'))}`,
-        },
-      ),
-      rateFigure(
-        `PostgreSQL ${w} worker(s): ours vs raw INSERT+UPDATE per transaction on ${w} connection(s)`,
-        'steps/s',
-        median(steps('ours')),
-        { limit: median(steps('raw')) },
-        {
-          target: w === 16 ? '≥ 0.5× raw' : '—',
-          note: `${rep.replace('%', spread(ratio('raw')))}; raw ${breakdown(of('raw'))}`,
-        },
-      ),
-      rateFigure(
-        `PostgreSQL ${w} worker(s): workflows/s, ours vs DBOS Transact`,
+        `PostgreSQL ${w} worker(s): workflows/s, ours (pure steps) vs DBOS Transact`,
         'workflows/s',
         median(of('ours').map((m) => m.workflowsPerSec)),
         { peer: median(of('dbos').map((m) => m.workflowsPerSec)) },
-        { target: '—', note: `${shape}; LangGraph median ${median(of('langgraph').map((m) => m.workflowsPerSec)).toFixed(1)} workflows/s` },
+        {
+          target: '—',
+          note: `${shape}; ours every step its own commit ${median(of('oursEach').map((m) => m.workflowsPerSec)).toFixed(1)}, LangGraph ${median(of('langgraph').map((m) => m.workflowsPerSec)).toFixed(1)} workflows/s (medians)`,
+        },
       ),
     );
   }
