@@ -63,7 +63,9 @@ function perStep(d: ServerCounters, steps: number, cpuMs: number | null): Measur
 async function measure(server: PgServer, who: Contender, width: number, o: PostgresOptions, tag: string): Promise<Measured> {
   const url = server.createDatabase(`${who.toLowerCase()}_${tag}`);
   const share = (i: number) => String(shareOf(o.runs, width, i));
-  const common = (i: number) => ['--url', url, '--runs', share(i), '--nodes', String(o.nodes), '--tag', `${tag}-${i}`];
+  // Each peer process's connection pool, within the server's max_connections (200) for 16 processes.
+  const pool = String(Math.min(20, Math.floor(160 / width)));
+  const common = (i: number) => ['--url', url, '--runs', share(i), '--nodes', String(o.nodes), '--tag', `${tag}-${i}`, '--pool', pool];
   let before: ServerCounters;
   let ms: number;
   let steps: number;
