@@ -215,6 +215,11 @@ export const apiMethods = {
           .object({ allowedFolders: z.array(z.string().min(1).max(4096)).max(64).nullable() })
           .strict()
           .optional(),
+        /** The database opened on the next start (a postgres:// URL or an absolute SQLite path; null: the default file). Write-only as to its password. */
+        database: z
+          .object({ url: z.string().max(4096).nullable() })
+          .strict()
+          .optional(),
       })
       .strict(),
   ).returns<Settings>(),
@@ -305,6 +310,8 @@ export interface Settings {
   dataDir: string;
   /** The folders file tools may use now (the defaults unless changed in Settings). */
   tools?: { allowedFolders: string[] };
+  /** The database set for the next start (a path, or a URL with its password hidden); null: the default file. */
+  database?: { configured: string | null };
 }
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };

@@ -14,6 +14,7 @@ import {
   type SettingsFileContent,
   type SettingsPatch,
 } from './settingsFile';
+import { databaseLabel } from '../store/databaseSpec';
 
 export interface HostSettingsAccess {
   view(): Settings;
@@ -62,11 +63,13 @@ export class HostSettings implements HostSettingsAccess {
   view(): Settings {
     const llm = this.viewableLlm();
     const enabled = this.signingEnabled();
+    const configured = this.content.database?.url ?? null;
     return {
       llm: { mode: llm.mode, baseUrl: llm.baseUrl, model: llm.model, apiKeySet: !!llm.apiKey, timeoutMs: llm.timeoutMs },
       signing: { enabled, publicKey: enabled ? this.opts.signingPublicKey() : null },
       dataDir: this.opts.dataDir ?? '',
       tools: { allowedFolders: this.toolFolders() },
+      database: { configured: configured ? databaseLabel(configured) : null },
     };
   }
 

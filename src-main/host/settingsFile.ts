@@ -1,12 +1,13 @@
 /**
- * settings.json in the data folder: `{llm: {mode, baseUrl, model, apiKey, timeoutMs}, signing: {enabled}}`.
+ * settings.json in the data folder: `{llm: {mode, baseUrl, model, apiKey, timeoutMs}, signing: {enabled}, tools, database: {url}}`.
  * Written atomically (temp file + rename) with mode 0600 because it may hold an API key;
- * the key is never returned to clients (only `apiKeySet`).
+ * the key is never returned to clients (only `apiKeySet`), nor a database password.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SettingsError } from '../../src-shared/errors';
 import type { LlmMode } from '../../src-shared/types';
+import { checkPostgresUrl, isPostgresUrl } from '../store/postgres/pgUrl';
 
 export interface LlmFileSettings {
   mode?: LlmMode;
@@ -21,6 +22,12 @@ export interface SettingsFileContent {
   signing: { enabled: boolean };
   /** Folders the file tools may use; absent: the defaults (project folder, system temp). */
   tools?: { allowedFolders?: string[] };
+  /**
+   * The database the desktop app (and the CLI, by default) opens on its next start: a SQLite
+   * path or a postgres:// URL, which may hold a password (hence the file's mode 0600; never
+   * sent back to clients). Absent: the default SQLite file. ABSTRACTRUNTIME_DB wins over it.
+   */
+  database?: { url: string };
 }
 
 export interface SettingsPatch {
@@ -28,6 +35,8 @@ export interface SettingsPatch {
   signing?: { enabled: boolean };
   /** `allowedFolders: null` goes back to the defaults. */
   tools?: { allowedFolders?: string[] | null };
+  /** `url: null` goes back to the default SQLite file. */
+  database?: { url: string | null };
 }
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -56,7 +65,13 @@ export function readSettingsFile(dataDir: string): SettingsFileContent {
     Array.isArray(tools.allowedFolders) && tools.allowedFolders.every((f) => typeof f === 'string')
       ? (tools.allowedFolders as string[])
       : undefined;
-  return { llm: { ...llm }, signing: { enabled: signing.enabled === true }, ...(folders ? { tools: { allowedFolders: folders } } : {}) };
+  const database = typeof obj.database === 'object' && obj.database !== null ? (obj.database as { url?: unknown }) : {};
+  return {
+    llm: { ...llm },
+    signing: { enabled: signing.enabled === true },
+    ...(folders ? { tools: { allowedFolders: folders } } : {}),
+    ...(typeof database.url === 'string' && database.url.trim() ? { database: { url: database.url.trim() } } : {}),
+  };
 }
 
 /** Applies a patch: `apiKey: null` (or '') clears the key, an omitted field keeps its value. */
@@ -78,6 +93,19 @@ export function mergeSettings(current: SettingsFileContent, patch: SettingsPatch
         field: 'tools.allowedFolders',
       });
     next.tools = { allowedFolders: [...folders] };
+  }
+  const url = patch.database === undefined ? current.database?.url : patch.database.url;
+  if (url !== undefined && url !== null && url.trim()) {
+    const text = url.trim();
+    if (isPostgresUrl(text)) {
+      try {
+        checkPostgresUrl(text);
+      } catch (err) {
+        throw new SettingsError(`database.url: ${(err as Error).message}`, { field: 'database.url' });
+      }
+    } else if (!isAbsolute(text.replace(/^sqlite:/i, '')))
+      throw new SettingsError('database.url: give a postgres:// URL or an absolute path to a SQLite file', { field: 'database.url' });
+    next.database = { url: text };
   }
   return next;
 }

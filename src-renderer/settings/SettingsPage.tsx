@@ -1,4 +1,4 @@
-/** LLM mode, endpoint, model, API key (write-only: kept by the host, never in vars or the ledger), signing, the file tools' folders, data folder. */
+/** LLM mode, endpoint, model, API key (write-only: kept by the host, never in vars or the ledger), signing, the file tools' folders, the database, data folder. */
 import { useEffect, useState } from 'react';
 import type { LlmMode } from '../../src-shared/types';
 import { useSettingsStore } from '../state/settingsStore';
@@ -15,6 +15,8 @@ export function SettingsPage() {
   const [apiKey, setApiKey] = useState('');
   const [signing, setSigning] = useState(false);
   const [folders, setFolders] = useState('');
+  // Write-only like the API key: the URL may hold a password, which the host never sends back.
+  const [database, setDatabase] = useState('');
 
   useEffect(() => void useSettingsStore.getState().load(), []);
   useEffect(() => {
@@ -34,8 +36,12 @@ export function SettingsPage() {
       llm: { mode, baseUrl, model, ...(apiKey ? { apiKey } : {}) },
       signing: { enabled: signing },
       ...(foldersChanged ? { tools: { allowedFolders: typed } } : {}),
+      ...(database.trim() ? { database: { url: database.trim() } } : {}),
     });
-    if (ok) setApiKey('');
+    if (ok) {
+      setApiKey('');
+      setDatabase('');
+    }
   };
 
   return (
@@ -120,6 +126,30 @@ export function SettingsPage() {
           <button type="button" onClick={() => void useSettingsStore.getState().save({ tools: { allowedFolders: null } })}>
             Reset folders to defaults
           </button>
+        </fieldset>
+        <fieldset disabled={!settings}>
+          <legend>Database</legend>
+          <label>
+            Database for the next start
+            <input
+              aria-label="Database for the next start"
+              className="mono"
+              autoComplete="off"
+              value={database}
+              onChange={(e) => setDatabase(e.target.value)}
+              placeholder={settings?.database?.configured ?? 'the default SQLite file in the data folder'}
+            />
+          </label>
+          <p className="muted">
+            A PostgreSQL URL (postgres://user:password@host:5432/dbname) shares one database with workers on other machines; an absolute
+            path picks another SQLite file. Applies when the app starts again; ABSTRACTRUNTIME_DB overrides it. The password is kept by the
+            host and never shown.
+          </p>
+          {settings?.database?.configured ? (
+            <button type="button" onClick={() => void useSettingsStore.getState().save({ database: { url: null } })}>
+              Use the default SQLite file
+            </button>
+          ) : null}
         </fieldset>
         <fieldset>
           <legend>Storage</legend>

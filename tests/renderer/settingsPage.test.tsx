@@ -82,3 +82,45 @@ describe('Settings: file tools allowed folders', () => {
     expect(screen.getByRole('alert').textContent).toContain('"notes" is not an absolute path');
   });
 });
+
+describe('Settings: the database for the next start', () => {
+  it('shows the configured database without its password, sends a typed URL once, and can go back to the default file', async () => {
+    let configured: string | null = 'postgres://art:***@db:5432/runs';
+    const client = createFakeClient({
+      getSettings: (): Settings => ({
+        llm: { mode: 'local', baseUrl: 'http://127.0.0.1:11434/v1', model: 'm', apiKeySet: false, timeoutMs: 60000 },
+        signing: { enabled: false, publicKey: null },
+        dataDir: '/data',
+        database: { configured },
+      }),
+      getInfo: () => info,
+      setSettings: (req: ApiRequest<'setSettings'>) => {
+        if (req.database) configured = req.database.url ? req.database.url.replace(/:[^:@/]+@/, ':***@') : null;
+        return {
+          llm: { mode: 'local', baseUrl: 'http://127.0.0.1:11434/v1', model: 'm', apiKeySet: false, timeoutMs: 60000 },
+          signing: { enabled: false, publicKey: null },
+          dataDir: '/data',
+          database: { configured },
+        };
+      },
+    });
+    setRuntimeClient(client);
+    render(<SettingsPage />);
+    const input = () => screen.getByLabelText('Database for the next start') as HTMLInputElement;
+    await waitFor(() => expect(input().placeholder).toBe('postgres://art:***@db:5432/runs'));
+    expect(input().value).toBe('');
+    // Saving other settings does not send the database.
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save settings' })));
+    expect((client.callsTo('setSettings') as ApiRequest<'setSettings'>[]).at(-1)).not.toHaveProperty('database');
+    fireEvent.change(input(), { target: { value: ' postgres://u:pw@other:5432/fleet ' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save settings' })));
+    expect((client.callsTo('setSettings') as ApiRequest<'setSettings'>[]).at(-1)?.database).toEqual({
+      url: 'postgres://u:pw@other:5432/fleet',
+    });
+    await waitFor(() => expect(input().value).toBe(''));
+    expect(input().placeholder).toBe('postgres://u:***@other:5432/fleet');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Use the default SQLite file' })));
+    expect((client.callsTo('setSettings') as ApiRequest<'setSettings'>[]).at(-1)).toEqual({ database: { url: null } });
+    await waitFor(() => expect(input().placeholder).toBe('the default SQLite file in the data folder'));
+  });
+});

@@ -5,6 +5,8 @@
  * commits through LISTEN/NOTIFY without reading a table.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { hostname } from 'node:os';
+import { isDeadLocalOwner } from '../../src-main/store/processLeaseOwner';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
 import { at, claim, put, runWorkQueueCases } from './workQueueCases';
@@ -76,5 +78,19 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
       }
     }
     expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => `o${i}`));
+  });
+
+  it("a lease of a dead process on this machine is free at once; another machine's lease only once it expires", async () => {
+    const s = await store();
+    put(s, 'local', {});
+    put(s, 'remote', {});
+    // A pid that cannot be alive, on this host and on another one.
+    s.acquireLease('local', `${hostname()}:999999999:dead`, 60_000, at(0));
+    s.acquireLease('remote', 'another-machine:999999999:dead', 60_000, at(0));
+    expect(claim(s, 'me', at(1), { ownerGone: isDeadLocalOwner })).toEqual(['local']);
+    // 'local' is being advanced by me now (busy): the remote lease holds until it expires.
+    const busy = (id: string) => id === 'local';
+    expect(claim(s, 'me', at(59_999), { ownerGone: isDeadLocalOwner, busy })).toEqual([]);
+    expect(claim(s, 'me', at(60_001), { ownerGone: isDeadLocalOwner, busy })).toEqual(['remote']);
   });
 });

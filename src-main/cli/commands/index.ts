@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { artifactCommands } from './artifacts';
 import { controlCommands } from './control';
+import { copyCommands } from './copy';
 import { openCommands } from './open';
 import { provenanceCommands } from './provenance';
 import { runCommands } from './runs';
@@ -12,6 +13,7 @@ export const COMMANDS: Command[] = [
   ...controlCommands,
   ...snapshotCommands,
   ...provenanceCommands,
+  ...copyCommands,
   ...artifactCommands,
   ...openCommands,
   ...serveCommands,

@@ -120,7 +120,10 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   /** Connects, checks and migrates the schema (see pgOpen.ts). */
   static open(url: string, opts: PgOpenOptions = {}): PostgresStore {
     const grouped = opts.durability !== 'process' && opts.groupCommit !== false && !opts.readonly;
-    const { client, serverStart } = openPgDatabase(url, { ...opts, asyncCommits: grouped || opts.durability === 'process' });
+    const { client, serverStart } = openPgDatabase(url, {
+      ...opts,
+      asyncCommits: grouped || opts.durability === 'process',
+    });
     return new PostgresStore(client, redactPostgresUrl(url), url, !!opts.readonly, grouped, serverStart);
   }
 

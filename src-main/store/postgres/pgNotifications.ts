@@ -88,12 +88,15 @@ export class PgNotifications {
     const since = this.dirtySince;
     this.dirty = false;
     try {
-      const client = await this.connect();
-      const r = await client.query<{ started: string }>(
-        'UPDATE durable_marker SET n = n + 1 WHERE id = 1 RETURNING pg_postmaster_start_time()::text AS started',
-      );
+      let started: string | null;
+      try {
+        started = await this.markDurable();
+      } catch {
+        // The connection may have died unnoticed (a server restart): once more on a fresh one.
+        if (this.client) this.lost(this.client);
+        started = await this.markDurable();
+      }
       this.flushes++;
-      const started = r.rows[0]?.started ?? null;
       if (since !== null && started !== since)
         throw new ServerRestartedError('the database server restarted before recent commits were flushed; they may be lost');
     } catch (err) {
@@ -105,6 +108,15 @@ export class PgNotifications {
     } finally {
       this.flushing = null;
     }
+  }
+
+  /** Commits the marker with synchronous_commit = on; returns the server's start time. */
+  private async markDurable(): Promise<string | null> {
+    const client = await this.connect();
+    const r = await client.query<{ started: string }>(
+      'UPDATE durable_marker SET n = n + 1 WHERE id = 1 RETURNING pg_postmaster_start_time()::text AS started',
+    );
+    return r.rows[0]?.started ?? null;
   }
 
   close(): void {
@@ -142,8 +154,8 @@ export class PgNotifications {
         }
         this.client = client;
         this.listening = true;
-        // Commits may have landed while nobody listened: readers look again.
-        if (this.attempt > 0) this.bump();
+        // Commits may have landed before LISTEN took effect (at start, or while reconnecting): readers look again.
+        this.bump();
         this.attempt = 0;
         return client;
       } catch (err) {
