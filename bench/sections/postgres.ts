@@ -95,6 +95,7 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
       const creator = (i: number) => [
         ...common(i),
         ...['--total', String(o.runs), '--workflow', OURS_WORKFLOW[who], '--data', join(o.dir, `pg-${who}-${tag}`, `creator-${i}`)],
+        ...(i === 0 ? ['--waiter', '1'] : []),
       ];
       const r = await runFleet('bench/ours/pgSeeder.ts', width, creator, env);
       cpuMs = r.cpuMs + (workers.cpuMs() - cpu0);
