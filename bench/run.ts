@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every figure measured side by side in one run.
- *   --only steps,resume,verify,scale,inspector,inflight,feed,queue,perstep,cli   pick sections (default: all)
+ *   --only steps,resume,verify,scale,inspector,inflight,feed,queue,perstep,cli,postgres   pick sections (default: all)
  *   --quick                                      smaller shapes (a smoke run, not for docs)
  *   --out PATH                                   results file (default: bench/results.json for a full
  *                                                run — the one docs/benchmarks.md quotes — and
@@ -12,7 +12,7 @@ import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatTable, writeResults, type Figure } from './report';
 
-const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'inflight', 'feed', 'queue', 'perstep', 'cli'] as const;
+const SECTIONS = ['steps', 'resume', 'verify', 'scale', 'inspector', 'inflight', 'feed', 'queue', 'perstep', 'cli', 'postgres'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -88,6 +88,11 @@ async function runSection(s: Section, dir: string, quick: boolean): Promise<Figu
     case 'inspector': {
       const { benchInspector } = await import('./sections/inspector');
       return benchInspector({ dir, records: quick ? 10_000 : 100_000, liveSteps: quick ? 500 : 3_000, stepsPerSec: 1_000 });
+    }
+    case 'postgres': {
+      const { benchPostgres } = await import('./sections/postgres');
+      // --quick: 200 runs, 2 repeats (a few minutes); the full shape is 1,000 runs, 3 repeats.
+      return benchPostgres({ dir, runs: quick ? 200 : 1_000, nodes: 10, widths: [1, 4, 16], repeats: quick ? 2 : 3 });
     }
     case 'cli': {
       const { benchCliStartup } = await import('./sections/cliStartup');

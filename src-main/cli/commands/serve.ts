@@ -75,7 +75,10 @@ export const serveCommands: Command[] = [
     async run(ctx, { values }) {
       const concurrency = positiveInt('--concurrency', values.concurrency as string | undefined) ?? 4;
       const host = await ctx.host();
-      const worker = host.startServices({ kind: 'worker', concurrency });
+      // Not startServices: nothing listens to a worker's events, and following the change feed
+      // would read every other process's changed run and records (on PostgreSQL, round trips
+      // in line with this worker's own commits, growing with the fleet).
+      const worker = host.startWorker({ kind: 'worker', concurrency });
       ctx.out.result({ workerId: worker.workerId, concurrency, dbPath: databaseLabel(ctx.paths.dbPath), pid: process.pid }, () => [
         `AbstractRuntime worker ${worker.workerId} (concurrency ${concurrency})`,
         `database ${databaseLabel(ctx.paths.dbPath)}`,
