@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import type { WaitState } from '../../src-shared/types';
 import { stringifyExact } from '../../src-shared/exactJson';
@@ -178,6 +182,19 @@ describe('tool_calls: trusted tools', () => {
     const rs = results(await createToolCallsEffectHandler(r).execute(effect([{ name: 'hang', arguments: {}, call_id: 'h' }]), effectCtx()));
     expect(rs[0]).toMatchObject({ success: false, error: 'tool "hang" timed out after 50 ms' });
     expect(aborted).toBe(true);
+  });
+
+  it('a tool that finished while the thread was blocked past its timeout reports its result, not a timeout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ar-tool-blocked-'));
+    const file = join(dir, 'out.txt');
+    const { r } = registry([{ name: 'append', timeoutMs: 50, execute: async () => (await appendFile(file, 'x\n'), { appended: true }) }]);
+    const pending = createToolCallsEffectHandler(r).execute(effect([{ name: 'append', arguments: {}, call_id: 'a' }]), effectCtx());
+    // A synchronous wait longer than the limit, as a blocking database call would make.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+    const rs = results(await pending);
+    expect(readFileSync(file, 'utf8')).toBe('x\n');
+    expect(rs[0]).toMatchObject({ success: true, output: { appended: true } });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('accepts the OpenAI wire shape and gives calls without ids positional ids', async () => {

@@ -57,7 +57,11 @@ export async function runToolCall(
   env.signal.addEventListener('abort', onAbort, { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer = loopTimeout(
+      timeoutMs,
+      () => resolve('timeout'),
+      (t) => (timer = t),
+    );
   });
   const ctx: ToolContext = {
     signal: controller.signal,
@@ -91,4 +95,28 @@ async function invoke(tool: ToolDefinition, args: JsonObject, ctx: ToolContext):
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** How late a timer may fire before the lateness counts as the thread having been blocked. */
+const BLOCKED_SLACK_MS = 25;
+
+/**
+ * A time limit that counts only time the event loop was free to run the tool. When the thread
+ * was blocked past the limit (a synchronous database round trip, a reconnect), the timer fires
+ * late and a tool that finished meanwhile has not been able to report yet: calling it timed out
+ * would record a failure for an effect that happened. So the stolen time is given back first.
+ */
+function loopTimeout(
+  ms: number,
+  onTimeout: () => void,
+  rearmed: (t: ReturnType<typeof setTimeout>) => void,
+): ReturnType<typeof setTimeout> {
+  let due = performance.now() + ms;
+  const fire = () => {
+    const late = performance.now() - due;
+    if (late <= BLOCKED_SLACK_MS) return onTimeout();
+    due = performance.now() + late;
+    rearmed(setTimeout(fire, late));
+  };
+  return setTimeout(fire, ms);
 }
