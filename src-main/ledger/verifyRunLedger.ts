@@ -4,7 +4,7 @@
  * (the given anchor, the anchor file, or the head saved in the DB, whichever is furthest)
  * is what the ledger must still reach.
  */
-import type { LedgerRecord, SignedHead, VerifyReport } from '../../src-shared/types';
+import type { LedgerRecord, RunState, SignedHead, VerifyReport } from '../../src-shared/types';
 import type { LedgerStore, ProvenanceStore, RunStore } from '../runtime/storeContract';
 import { readAnchorsReport } from './anchors';
 import { chainRowFromRecord, type ChainRow } from './chainRow';
@@ -38,9 +38,26 @@ function verifyWithHeads(store: LedgerStore, runId: string, opts: VerifyRunOptio
     (h): h is SignedHead => !!h,
   );
   const signedHead = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;
-  const stateHead = hasRuns(store) ? (store.getRun(runId)?.ledger_head ?? null) : undefined;
   const rows: ChainRowSource = hasRowScan(store) ? (visit) => store.scanLedgerRows(runId, visit) : ledgerRows(store, runId);
-  return verifyChain(rows, { signedHead, publicKey: opts.publicKey ?? null, runId, stateHead });
+  const headNow = () => (hasRuns(store) ? (store.getRun(runId)?.ledger_head ?? null) : undefined);
+  let stateHead = headNow();
+  let report = verifyChain(rows, { signedHead, publicKey: opts.publicKey ?? null, runId, stateHead });
+  // The run's head and its ledger are separate reads, not one snapshot: another process's
+  // commit landing between them reads as records past the head. Such a commit moves the head
+  // too, so read again while it moves; damage does not go away by reading it again.
+  for (let again = 0; !report.valid && again < HEAD_REREADS; again++) {
+    const moved = headNow();
+    if (moved === undefined || sameHead(moved, stateHead)) break;
+    stateHead = moved;
+    report = verifyChain(rows, { signedHead, publicKey: opts.publicKey ?? null, runId, stateHead });
+  }
+  return report;
+}
+
+const HEAD_REREADS = 5;
+
+function sameHead(a: RunState['ledger_head'] | undefined, b: RunState['ledger_head'] | undefined): boolean {
+  return (a?.seq ?? null) === (b?.seq ?? null) && (a?.hash ?? null) === (b?.hash ?? null);
 }
 
 function hasRawRows(store: object): store is RawLedgerSource {
