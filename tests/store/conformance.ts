@@ -12,8 +12,8 @@ import { newRunState } from '../../src-main/runtime/newRunState';
 export type ConformanceStore = RuntimeStore & SnapshotStore & ArtifactStore;
 
 export interface ConformanceOptions {
-  /** Damages a stored artifact's bytes, if the store can; corruption tests are skipped otherwise. */
-  corruptArtifact?: (store: ConformanceStore, ref: string) => void | Promise<void>;
+  /** Damages a stored artifact's bytes where the store keeps them (every store must detect it). */
+  corruptArtifact: (store: ConformanceStore, ref: string) => void | Promise<void>;
   /** Called after each test (close files, delete temp dirs). */
   dispose?: (store: ConformanceStore) => void | Promise<void>;
 }
@@ -60,7 +60,7 @@ export function chain(state: RunState | null, runId: string, bodies: Partial<Rec
 export function runStoreConformance(
   name: string,
   makeStore: () => Promise<ConformanceStore> | ConformanceStore,
-  opts: ConformanceOptions = {},
+  opts: ConformanceOptions,
 ): void {
   describe(`store conformance: ${name}`, () => {
     async function withStore(fn: (s: ConformanceStore) => Promise<void> | void) {
@@ -381,13 +381,12 @@ export function runStoreConformance(
           expect(() => store.getArtifact(`sha256:${'0'.repeat(64)}`)).toThrow(ArtifactNotFoundError);
         }));
 
-      it.skipIf(!opts.corruptArtifact)('detects a corrupted artifact on read (ArtifactCorruptError)', () =>
+      it('detects a corrupted artifact on read (ArtifactCorruptError)', () =>
         withStore(async (store) => {
           const ref = store.putArtifact(new TextEncoder().encode('precious'), 'text/plain');
-          await opts.corruptArtifact!(store, ref.$artifact);
+          await opts.corruptArtifact(store, ref.$artifact);
           expect(() => store.getArtifact(ref.$artifact)).toThrow(ArtifactCorruptError);
-        }),
-      );
+        }));
     });
   });
 }

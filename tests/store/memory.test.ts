@@ -1,6 +1,11 @@
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
 import { runStoreConformance } from './conformance';
 
-// No `corruptArtifact`: the store copies bytes in and out, so nothing outside it can damage
-// them. Corruption detection is proven on SqliteStore, whose bytes a disk or another program can change.
-runStoreConformance('MemoryStore', () => new MemoryStore());
+// The store copies bytes in and out, so only a bug inside this process could change them:
+// flip a byte where the store keeps them, and the read must still refuse them.
+runStoreConformance('MemoryStore', () => new MemoryStore(), {
+  corruptArtifact: (store, ref) => {
+    const kept = (store as unknown as { artifacts: Map<string, { bytes: Uint8Array }> }).artifacts.get(ref)!;
+    kept.bytes[0] = kept.bytes[0]! ^ 0xff;
+  },
+});
