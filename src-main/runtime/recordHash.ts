@@ -40,7 +40,8 @@ export function sealRecord(body: RecordBody, prevHead: LedgerHead | null, signer
 export function sealKernelRecord(b: RecordBody, prevHead: LedgerHead | null, signer?: RecordSigner): LedgerRecord {
   const seq = prevHead ? prevHead.seq + 1 : 0;
   const prev_hash = prevHead ? prevHead.hash : null;
-  const unsealed = {
+  // Built in the record's key order, then sealed in place (no second copy of the object).
+  const fields = {
     run_id: b.run_id,
     step_id: b.step_id,
     node_id: b.node_id,
@@ -58,29 +59,10 @@ export function sealKernelRecord(b: RecordBody, prevHead: LedgerHead | null, sig
     seq,
     prev_hash,
   };
-  const text = writeRecordShape(unsealed);
+  const text = writeRecordShape(fields);
   const record_hash = sha256Hex(text);
-  // The same keys in the same order as `{...unsealed, record_hash, signature}`, without the spread.
-  const record: LedgerRecord = {
-    run_id: b.run_id,
-    step_id: b.step_id,
-    node_id: b.node_id,
-    status: b.status,
-    kind: b.kind,
-    effect: b.effect,
-    result: b.result,
-    error: b.error,
-    started_at: b.started_at,
-    ended_at: b.ended_at,
-    actor_id: b.actor_id,
-    actor: b.actor,
-    attempt: b.attempt,
-    idempotency_key: b.idempotency_key,
-    seq,
-    prev_hash,
-    record_hash,
-    signature: signer ? signer(record_hash) : null,
-  };
+  // Appended after the hashed keys: the same key order as `{...unsealed, record_hash, signature}`.
+  const record: LedgerRecord = Object.assign(fields, { record_hash, signature: signer ? signer(record_hash) : null });
   sealedBodies.set(record, { body: text, hash: record_hash, seq, prev: prev_hash, runId: b.run_id });
   return record;
 }
