@@ -7,31 +7,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineWorkflow } from '../src-main/runtime/index';
 import { openOurs } from './ours/harness';
+import { loopWorkflow } from './ours/workflows';
 
-const loop = defineWorkflow({
-  id: 'bench.loop',
-  version: '1',
-  entry: 'step',
-  nodes: {
-    step: {
-      next: ['step', 'done'],
-      handler: (run) => {
-        const i = typeof run.vars.i === 'number' ? run.vars.i : 0;
-        const n = typeof run.vars.n === 'number' ? run.vars.n : 1;
-        return i + 1 >= n ? { next: 'done', set: { i: i + 1 } } : { next: 'step', set: { i: i + 1 } };
-      },
-    },
-    done: { handler: (run) => ({ complete: run.vars.i ?? 0 }) },
-  },
-});
+const loop = loopWorkflow();
 const dir = mkdtempSync(join(tmpdir(), 'probe-'));
 async function rate(tag: string, dur: 'full' | 'process', width: number, total: number) {
   const h = openOurs(join(dir, `${tag}-${dur}-${width}.db`), dur, [loop]);
   const perRun = Math.max(1, Math.round(total / width));
   const ids: string[] = [];
-  for (let i = 0; i < width; i++) ids.push((await h.runtime.start('bench.loop', { n: perRun })).run_id);
+  for (let i = 0; i < width; i++) ids.push((await h.runtime.start(loop.id, { n: perRun, count: 0 })).run_id);
   const s0 = h.store.groupFsync?.syncs ?? 0;
   const c0 = h.store.groupFsync?.covered ?? 0;
   const t0 = performance.now();

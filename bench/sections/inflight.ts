@@ -6,8 +6,8 @@
  * taken per repeat, widths alternating order between repeats; min/median/max reported.
  */
 import { join } from 'node:path';
-import { defineWorkflow } from '../../src-main/runtime/index';
 import { openOurs } from '../ours/harness';
+import { loopWorkflow } from '../ours/workflows';
 import { median, rateFigure, type Figure } from '../report';
 
 export interface InflightOptions {
@@ -17,29 +17,14 @@ export interface InflightOptions {
   repeats: number;
 }
 
-const loop = defineWorkflow({
-  id: 'bench.loop',
-  version: '1',
-  entry: 'step',
-  nodes: {
-    step: {
-      next: ['step', 'done'],
-      handler: (run) => {
-        const i = typeof run.vars.i === 'number' ? run.vars.i : 0;
-        const n = typeof run.vars.n === 'number' ? run.vars.n : 1;
-        return i + 1 >= n ? { next: 'done', set: { i: i + 1 } } : { next: 'step', set: { i: i + 1 } };
-      },
-    },
-    done: { handler: (run) => ({ complete: run.vars.i ?? 0 }) },
-  },
-});
+const loop = loopWorkflow();
 
 async function stepsPerSec(dir: string, tag: string, width: number, totalSteps: number): Promise<number> {
   const h = openOurs(join(dir, `inflight-${tag}-${width}.db`), 'full', [loop]);
   try {
     const perRun = Math.max(1, Math.round(totalSteps / width));
     const ids: string[] = [];
-    for (let i = 0; i < width; i++) ids.push((await h.runtime.start('bench.loop', { n: perRun })).run_id);
+    for (let i = 0; i < width; i++) ids.push((await h.runtime.start(loop.id, { n: perRun, count: 0 })).run_id);
     const t0 = performance.now();
     let steps = 0;
     await Promise.all(
