@@ -5,12 +5,13 @@
  * behind it (pause, step, resume) forever. Cancelling the run stops the wait at once.
  *
  * Wall-clock time (a real timer, not the injected clock): a fake clock in tests never moves
- * by itself. A time limit inside one thread cannot stop a handler that busy-loops
- * synchronously; the handler gets a signal that fires at the limit (or on cancel), so a
+ * by itself; time the thread was blocked is given back (loopTimeout.ts). A time limit
+ * inside one thread cannot stop a handler that busy-loops synchronously; the handler gets a signal that fires at the limit (or on cancel), so a
  * handler run elsewhere (the host runs project modules' handlers in worker threads,
  * host/handlerPool.ts) is stopped there.
  */
 import { HandlerTimeoutError } from '../../src-shared/errors';
+import { loopTimeout } from './loopTimeout';
 
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 
@@ -35,16 +36,14 @@ export function withHandlerTimeout<T>(
   const pending = work;
   return new Promise<T | 'aborted'>((resolve, reject) => {
     const onAbort = () => settle(() => resolve('aborted'));
-    const timer = setTimeout(
-      () =>
-        settle(() => reject(new HandlerTimeoutError(`node "${nodeId}" handler did not return within ${ms} ms`, { nodeId, timeoutMs: ms }))),
-      ms,
+    const cancelTimeout = loopTimeout(ms, () =>
+      settle(() => reject(new HandlerTimeoutError(`node "${nodeId}" handler did not return within ${ms} ms`, { nodeId, timeoutMs: ms }))),
     );
     let done = false;
     function settle(fn: () => void) {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      cancelTimeout();
       signal.removeEventListener('abort', onAbort);
       fn();
       // Whatever still runs for this call is no longer waited for: let it stop.

@@ -11,6 +11,7 @@ import { validateJsonSchema } from './jsonSchema';
 import { errorResult, type ParsedCall } from './payload';
 import { DEFAULT_TOOL_TIMEOUT_MS, type ToolContext, type ToolDefinition } from './registry';
 import { cloneJson } from '../../runtime/cloneJson';
+import { loopTimeout } from '../../runtime/loopTimeout';
 
 export interface RunToolEnv {
   signal: AbortSignal;
@@ -55,13 +56,9 @@ export async function runToolCall(
   const controller = new AbortController();
   const onAbort = () => controller.abort(env.signal.reason);
   env.signal.addEventListener('abort', onAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimeout = () => {};
   const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = loopTimeout(
-      timeoutMs,
-      () => resolve('timeout'),
-      (t) => (timer = t),
-    );
+    cancelTimeout = loopTimeout(timeoutMs, () => resolve('timeout'));
   });
   const ctx: ToolContext = {
     signal: controller.signal,
@@ -79,7 +76,7 @@ export async function runToolCall(
     if ('error' in outcome) return errorResult(call, `tool "${tool.name}" failed: ${outcome.error}`);
     return { call_id: call.call_id, name: call.name, success: true, output: outcome.output, error: null };
   } finally {
-    clearTimeout(timer);
+    cancelTimeout();
     env.signal.removeEventListener('abort', onAbort);
   }
 }
@@ -95,28 +92,4 @@ async function invoke(tool: ToolDefinition, args: JsonObject, ctx: ToolContext):
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** How late a timer may fire before the lateness counts as the thread having been blocked. */
-const BLOCKED_SLACK_MS = 25;
-
-/**
- * A time limit that counts only time the event loop was free to run the tool. When the thread
- * was blocked past the limit (a synchronous database round trip, a reconnect), the timer fires
- * late and a tool that finished meanwhile has not been able to report yet: calling it timed out
- * would record a failure for an effect that happened. So the stolen time is given back first.
- */
-function loopTimeout(
-  ms: number,
-  onTimeout: () => void,
-  rearmed: (t: ReturnType<typeof setTimeout>) => void,
-): ReturnType<typeof setTimeout> {
-  let due = performance.now() + ms;
-  const fire = () => {
-    const late = performance.now() - due;
-    if (late <= BLOCKED_SLACK_MS) return onTimeout();
-    due = performance.now() + late;
-    rearmed(setTimeout(fire, late));
-  };
-  return setTimeout(fire, ms);
 }
