@@ -152,7 +152,8 @@ export async function startPgServer(): Promise<PgServer> {
     port,
     createDatabase: (name) => {
       const db = uniqueName(name);
-      createDb(admin, db);
+      // The cluster's own `createdb`: a few ms, where starting a Node client costs ~0.7 s.
+      runPg(bin, 'createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', db]);
       return withDatabase(admin, db);
     },
     restart: () => {
