@@ -5,15 +5,14 @@
  * order); a due timer fires once; an event emitted by two processes at the same moment
  * resumes each waiting run exactly once.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyRunLedger } from '../../src-main/ledger/index';
-import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
-import type { RunState } from '../../src-shared/types';
-import { cliEnv, jsonOf, runCli, spawnCli } from '../cli/cliRunner';
+import type { OpenedRuntimeStore } from '../../src-main/store/openRuntimeStore';
+import { cliEnv, jsonOf, runCli } from '../cli/cliRunner';
+import { WorkerFleet } from './support/workerFleet';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -26,7 +25,6 @@ describe.skipIf(reason)('workers on one PostgreSQL database', () => {
   let dir: string;
   let db: string;
   let env: NodeJS.ProcessEnv;
-  const workers: ChildProcess[] = [];
   const cli = (...args: string[]) => runCli(['--db', db, ...args], env);
   const cliJson = async (...args: string[]) => {
     const r = await cli('--json', ...args);
@@ -41,55 +39,24 @@ describe.skipIf(reason)('workers on one PostgreSQL database', () => {
     env = cliEnv(join(dir, 'home'));
   });
   afterEach(async () => {
-    for (const w of workers.splice(0)) await stop(w, 'SIGTERM');
+    await fleet.stopAll('SIGTERM');
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     server?.stop();
   }, 180_000);
 
-  async function startWorker(concurrency = 4): Promise<ChildProcess> {
-    const child = spawnCli(['--db', db, '--json', 'worker', '--concurrency', String(concurrency)], env);
-    workers.push(child);
-    let out = '';
-    let err = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        out += d;
-        if (out.includes('"workerId"') && out.trimEnd().endsWith('}')) resolve();
-      });
-      child.stderr!.on('data', (d) => (err += d));
-      child.on('exit', (code) => reject(new Error(`worker exited ${code} before it was ready: ${err}`)));
-    });
-    expect(out).not.toContain('secret');
+  const fleet = new WorkerFleet(
+    () => db,
+    () => env,
+  );
+  async function startWorker(concurrency?: number) {
+    const { child, output } = await fleet.start(concurrency);
+    expect(output).not.toContain('secret');
     return child;
   }
-
-  function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill(signal);
-    });
-  }
-
-  function read<T>(fn: (store: PostgresStore) => T): T {
-    const store = PostgresStore.open(db, { readonly: true });
-    try {
-      return fn(store);
-    } finally {
-      store.close();
-    }
-  }
-
-  async function until(runId: string, done: (s: RunState) => boolean, what: string): Promise<RunState> {
-    for (let i = 0; i < 1200; i++) {
-      const s = read((st) => st.getRun(runId));
-      if (s && done(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`run ${runId} never became ${what}: ${JSON.stringify(read((st) => st.getRun(runId)))}`);
-  }
+  const read = <T>(fn: (store: OpenedRuntimeStore) => T): T => fleet.read(fn);
+  const until = (...a: Parameters<WorkerFleet['until']>) => fleet.until(...a);
 
   it('`run examples.parent` from the CLI while a worker runs: the parent completes with no further command', async () => {
     db = server.createDatabase('parent');

@@ -3,22 +3,20 @@
  * process leaves runnable, any live worker (`abstractruntime worker`, `serve`) advances; a
  * worker killed mid-run is taken over; a runnable run that no worker takes is shown stalled.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyRunLedger } from '../../src-main/ledger/index';
-import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
-import type { RunState } from '../../src-shared/types';
-import { cliEnv, jsonOf, runCli, spawnCli } from '../cli/cliRunner';
+import type { OpenedRuntimeStore } from '../../src-main/store/openRuntimeStore';
+import { cliEnv, jsonOf, runCli } from '../cli/cliRunner';
+import { stopProcess, WorkerFleet } from './support/workerFleet';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 60_000 });
 
 let dir: string;
 let db: string;
 let env: NodeJS.ProcessEnv;
-const workers: ChildProcess[] = [];
 const cli = (...args: string[]) => runCli(['--db', db, ...args], env);
 const cliJson = async (...args: string[]) => {
   const r = await cli('--json', ...args);
@@ -33,53 +31,18 @@ beforeAll(() => {
   env = cliEnv(join(dir, 'home'));
 });
 afterEach(async () => {
-  for (const w of workers.splice(0)) await stop(w, 'SIGKILL');
+  await fleet.stopAll('SIGKILL');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts `abstractruntime worker` and resolves once it has printed that it is working. */
-async function startWorker(concurrency = 4): Promise<ChildProcess> {
-  const child = spawnCli(['--db', db, '--json', 'worker', '--concurrency', String(concurrency)], env);
-  workers.push(child);
-  let out = '';
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('"workerId"') && out.trimEnd().endsWith('}')) resolve();
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`worker exited ${code} before it was ready: ${err}`)));
-  });
-  return child;
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-}
-
-function read<T>(fn: (store: SqliteStore) => T): T {
-  const store = SqliteStore.open(db, { readonly: true });
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
-
-/** Polls the database (read-only, as an inspector would) until `done` holds for the run. */
-async function until(runId: string, done: (s: RunState) => boolean, what: string): Promise<RunState> {
-  for (let i = 0; i < 1200; i++) {
-    const s = read((st) => st.getRun(runId));
-    if (s && done(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${runId} never became ${what}: ${JSON.stringify(read((st) => st.getRun(runId)))}`);
-}
+const fleet = new WorkerFleet(
+  () => db,
+  () => env,
+);
+const startWorker = async (concurrency?: number) => (await fleet.start(concurrency)).child;
+const read = <T>(fn: (store: OpenedRuntimeStore) => T): T => fleet.read(fn);
+const until = (...a: Parameters<WorkerFleet['until']>) => fleet.until(...a);
+const stop = stopProcess;
 
 describe('workers on one database', () => {
   it('`run examples.parent` from the CLI while a worker runs: the parent completes with no further command', async () => {
