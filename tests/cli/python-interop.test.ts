@@ -1,12 +1,12 @@
 /** The CLI over runs the Python AbstractRuntime 0.4.28 wrote (tests/fixtures/abstractruntime-py-0.4.28). */
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, jsonOf, runCli, spawnCli } from './cliRunner';
+import { PY_FIXTURES, PY_STORE_FOLDERS } from '../support/pythonFixtures';
 
-const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
 const STRESS = '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb';
 const ASK = '2bcad403-90d3-4595-9195-317b483a94e7';
 const EVENT = 'c77227d1-213e-4bb9-9742-b964592de72e';
@@ -22,15 +22,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('abstractruntime over Python store folders', () => {
   it('verify exits 1 for an unchained ledger, saying there is no hash chain (not that it is broken)', async () => {
-    const r = await cli('verify', join(PY, 'unchained'));
+    const r = await cli('verify', join(PY_FIXTURES, 'unchained'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/UNCHECKED: .*no hash chain: integrity cannot be checked/);
     expect(r.stdout).not.toMatch(/INVALID|malformed/);
-    const j = jsonOf(await cli('--json', 'verify', join(PY, 'unchained', 'ledger_64478f0d-1ce0-4587-b801-a4f425f2167d.jsonl')));
+    const j = jsonOf(await cli('--json', 'verify', join(PY_FIXTURES, 'unchained', 'ledger_64478f0d-1ce0-4587-b801-a4f425f2167d.jsonl')));
     expect(j).toMatchObject({ valid: false, reason: 'unchained', firstBadSeq: null });
-    expect((await cli('verify', join(PY, 'stress'))).code).toBe(0);
-    expect((await cli('verify', join(PY, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json'))).code).toBe(0);
-    const h = await cli('--json', 'verify', join(PY, 'history', 'history_unchained_d5c364b2-ecd2-4844-91bd-2ff6b6f1915f.json'));
+    expect((await cli('verify', join(PY_FIXTURES, 'stress'))).code).toBe(0);
+    expect((await cli('verify', join(PY_FIXTURES, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json'))).code).toBe(0);
+    const h = await cli('--json', 'verify', join(PY_FIXTURES, 'history', 'history_unchained_d5c364b2-ecd2-4844-91bd-2ff6b6f1915f.json'));
     expect(h.code).toBe(1);
     expect(jsonOf(h)).toMatchObject({ reason: 'unchained' });
   });
@@ -38,21 +38,7 @@ describe('abstractruntime over Python store folders', () => {
   it('imports every folder; show and ledger show what Python wrote, session_id included', async () => {
     // One Python store holding every folder's runs (one CLI start, not twelve).
     const all = join(dir, 'all');
-    for (const f of [
-      'ask',
-      'ask_waiting',
-      'event',
-      'event_waiting',
-      'nan',
-      'offload',
-      'pure',
-      'stress',
-      'stress2',
-      'unchained',
-      'until',
-      'until_waiting',
-    ])
-      cpSync(join(PY, f), all, { recursive: true });
+    for (const f of PY_STORE_FOLDERS) cpSync(join(PY_FIXTURES, f), all, { recursive: true });
     const r = await cli('--json', 'import', all);
     expect(r.code, r.stderr).toBe(0);
     expect(jsonOf(r).imported).toHaveLength(13);
@@ -80,8 +66,8 @@ describe('abstractruntime over Python store folders', () => {
 
   it('a folder with a bad run imports nothing and names it; --skip-invalid imports the rest and lists it', async () => {
     const folder = join(dir, 'mixed');
-    cpSync(join(PY, 'pure'), folder, { recursive: true });
-    cpSync(join(PY, 'until'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'pure'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'until'), folder, { recursive: true });
     writeFileSync(join(folder, 'ledger_broken-run.jsonl'), '{"run_id": "broken-run", oops\n');
     const db = ['--db', join(dir, 'mixed.db')];
     const refused = await runCli([...db, 'import', folder], env);
@@ -113,7 +99,7 @@ describe('abstractruntime over Python store folders', () => {
 
   it('open --watch lists the runs where they are and prints each record the Python runtime appends', async () => {
     const folder = join(dir, 'live');
-    cpSync(join(PY, 'event'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'event'), folder, { recursive: true });
     const child = spawnCli(['--db', join(dir, 'never.db'), 'open', folder, '--watch'], env);
     let out = '';
     child.stdout!.on('data', (d) => (out += d));

@@ -1,7 +1,7 @@
 /** Python store folders opened in the host: looked at where they are, followed as Python appends. */
 import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RawNumber } from '../../src-shared/canonicalJson';
 import { stringifyExact } from '../../src-shared/exactJson';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
 import { FakeClock } from '../../src-main/runtime/index';
 import { START, memoryHost, recordEvents, tempDir } from './hostFixture';
+import { PY_FIXTURES } from '../support/pythonFixtures';
 
-const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
 const ASK_WAITING = '2f982b71-c70f-4e97-9c3f-c0a1bddc8459';
 
 /** A record as HashChainedLedgerStore appends it (prev_hash = the last record_hash). */
@@ -31,7 +31,7 @@ describe('open Python store folders', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const folder = join(t.dir, 'py');
-    cpSync(join(PY, 'ask_waiting'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'ask_waiting'), folder, { recursive: true });
     const host = await RuntimeHost.open({
       dataDir: t.dir,
       dbPath: join(t.dir, 'runtime.db'),
@@ -91,7 +91,7 @@ describe('open Python store folders', () => {
     const { host } = await memoryHost();
     cleanups.push(() => host.close());
     const api = createApiHandlers(host);
-    await api.openFolder({ path: join(PY, 'stress') });
+    await api.openFolder({ path: join(PY_FIXTURES, 'stress') });
     const view = await api.getRun({ runId: '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb' });
     const text = stringifyExact(view.state.vars);
     expect(text).toContain('"int_2_53_plus1":9007199254740993');
@@ -104,7 +104,7 @@ describe('open Python store folders', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const folder = join(t.dir, 'py');
-    cpSync(join(PY, 'ask_waiting'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'ask_waiting'), folder, { recursive: true });
     const { host } = await memoryHost();
     cleanups.push(() => host.close());
     const api = createApiHandlers(host);

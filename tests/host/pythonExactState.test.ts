@@ -13,7 +13,8 @@ import { importPythonFolder, writePythonStore, writeRunHistory } from '../../src
 import { defineWorkflow, FakeClock } from '../../src-main/runtime/index';
 import { cliEnv, jsonOf, runCli } from '../cli/cliRunner';
 import { tempDir } from './hostFixture';
-import { ASK_WAITING, EXACT_LINES, EXACT_TEXT, PY_FIXTURES, pythonFolderWithNumbers } from '../support/pythonNumbersFolder';
+import { ASK_WAITING, EXACT_LINES, EXACT_TEXT, pythonFolderWithNumbers } from '../support/pythonNumbersFolder';
+import { PY_FIXTURES } from '../support/pythonFixtures';
 
 const PY = PY_FIXTURES;
 const PY_LINES = EXACT_LINES;

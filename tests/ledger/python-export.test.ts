@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   fromPythonWait,
@@ -26,23 +26,9 @@ import { sha256Hex } from '../../src-main/runtime/sha256';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import type { WaitState } from '../../src-shared/types';
 import { RawNumber } from '../../src-shared/canonicalJson';
+import { PY_FIXTURES, PY_STORE_FOLDERS } from '../support/pythonFixtures';
 
-const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
 const CHECK = join(__dirname, 'support/python_store_check.py');
-const FOLDERS = [
-  'ask',
-  'ask_waiting',
-  'event',
-  'event_waiting',
-  'nan',
-  'offload',
-  'pure',
-  'stress',
-  'stress2',
-  'unchained',
-  'until',
-  'until_waiting',
-];
 const OFFLOAD = 'fef14bee-8c87-4243-93b7-817f92f95f2b';
 const python = spawnSync('python3', ['--version']).status === 0;
 
@@ -64,11 +50,11 @@ afterEach(() => {
 const rowsOf = (store: SqliteStore, runId: string) => [...ledgerRows(store, runId)].map((r) => [r.seq, r.record_hash, r.body]);
 
 describe('Python → here → Python store folder → here', () => {
-  it.each(FOLDERS)('%s: every record keeps its hashed bytes, and the state its fields', (folder) => {
+  it.each(PY_STORE_FOLDERS)('%s: every record keeps its hashed bytes, and the state its fields', (folder) => {
     const first = open('first');
-    const { runs } = importPythonFolder(first, join(PY, folder));
+    const { runs } = importPythonFolder(first, join(PY_FIXTURES, folder));
     for (const { runId } of runs) {
-      const original = parsePythonLedger(readFileSync(join(PY, folder, `ledger_${runId}.jsonl`), 'utf8')).rows;
+      const original = parsePythonLedger(readFileSync(join(PY_FIXTURES, folder, `ledger_${runId}.jsonl`), 'utf8')).rows;
       expect(rowsOf(first, runId)).toEqual(original.map((r) => [r.seq, r.record_hash, r.body]));
       const out = join(dir, 'out', folder);
       writePythonStore(first, runId, out);
@@ -90,7 +76,7 @@ describe('Python → here → Python store folder → here', () => {
 
   it.skipIf(!python)('the folder loads under the Python store rules, and Python continues the chain; the longer chain comes back', () => {
     const store = open('a');
-    importPythonFolder(store, join(PY, 'event'));
+    importPythonFolder(store, join(PY_FIXTURES, 'event'));
     const runId = 'c77227d1-213e-4bb9-9742-b964592de72e';
     const out = join(dir, 'py-store');
     writePythonStore(store, runId, out);
@@ -115,10 +101,10 @@ describe('exact numbers of a Python run file', () => {
       ['stress', '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb'],
       ['nan', '5dcc6b8d-5203-44b2-8e54-a6f709d33535'],
     ] as const) {
-      importPythonFolder(store, join(PY, folder));
+      importPythonFolder(store, join(PY_FIXTURES, folder));
       const out = join(dir, 'out', folder);
       writePythonStore(store, runId, out);
-      const original = readFileSync(join(PY, folder, `run_${runId}.json`));
+      const original = readFileSync(join(PY_FIXTURES, folder, `run_${runId}.json`));
       expect(readFileSync(join(out, `run_${runId}.json`))).toEqual(original);
     }
     expect(readFileSync(join(dir, 'out', 'stress', 'run_84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb.json'), 'utf8')).toContain('9007199254740993');
@@ -128,29 +114,29 @@ describe('exact numbers of a Python run file', () => {
 describe('Python artifacts and snapshots', () => {
   it('imports blobs + refs and resolves every {"$artifact": id} of vars and records to bytes matching their blob id', () => {
     const store = open('a');
-    importPythonFolder(store, join(PY, 'offload'));
+    importPythonFolder(store, join(PY_FIXTURES, 'offload'));
     const run = store.getRun(OFFLOAD)!;
     const text = [JSON.stringify(run.vars), ...[...ledgerRows(store, OFFLOAD)].map((r) => r.body)].join('\n');
     const named = [...new Set([...text.matchAll(/"\$artifact":"([0-9a-f]{32})"/g)].map((m) => m[1]!))].sort();
     expect(named).toHaveLength(3);
     // The store keeps five for this run (two no longer referenced): all come along.
-    const kept = readdirSync(join(PY, 'offload', 'artifacts', 'refs'))
+    const kept = readdirSync(join(PY_FIXTURES, 'offload', 'artifacts', 'refs'))
       .map((f) => f.replace('.meta', ''))
       .sort();
     expect(Object.keys(run.origin?.kind === 'import' ? run.origin.artifacts! : {}).sort()).toEqual(kept);
     for (const id of kept) {
-      const meta = JSON.parse(readFileSync(join(PY, 'offload', 'artifacts', 'refs', `${id}.meta`), 'utf8'));
+      const meta = JSON.parse(readFileSync(join(PY_FIXTURES, 'offload', 'artifacts', 'refs', `${id}.meta`), 'utf8'));
       const got = resolveArtifact(store, run, id);
       expect(sha256Hex(got.bytes)).toBe(meta.blob_id);
       expect(got.mime).toBe(meta.content_type);
-      expect(Buffer.from(got.bytes)).toEqual(readFileSync(join(PY, 'offload', 'artifacts', 'blobs', `${meta.blob_id}.bin`)));
+      expect(Buffer.from(got.bytes)).toEqual(readFileSync(join(PY_FIXTURES, 'offload', 'artifacts', 'blobs', `${meta.blob_id}.bin`)));
     }
   });
 
   it('refuses a run whose artifact blob was changed, naming it, and stores nothing', async () => {
     const { cpSync } = await import('node:fs');
     const folder = join(dir, 'offload');
-    cpSync(join(PY, 'offload'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'offload'), folder, { recursive: true });
     const blobs = join(folder, 'artifacts', 'blobs');
     const victim = readdirSync(blobs)[0]!;
     writeFileSync(join(blobs, victim), 'changed');
@@ -161,7 +147,7 @@ describe('Python artifacts and snapshots', () => {
 
   it('imports the Python snapshot as a snapshot of its run', () => {
     const store = open('a');
-    importPythonFolder(store, join(PY, 'offload'));
+    importPythonFolder(store, join(PY_FIXTURES, 'offload'));
     const [summary] = store.searchSnapshots({ runId: OFFLOAD });
     expect(summary).toMatchObject({ snapshot_id: 'f917d3d7-17eb-4c5f-bcd6-a5e7afe4ed68', name: 'after resume', run_id: OFFLOAD });
     const snap = store.getSnapshot(summary!.snapshot_id)!;
@@ -172,7 +158,7 @@ describe('Python artifacts and snapshots', () => {
 
   it.skipIf(!python)("an exported run with imported artifacts carries them in Python's layout", () => {
     const store = open('a');
-    importPythonFolder(store, join(PY, 'offload'));
+    importPythonFolder(store, join(PY_FIXTURES, 'offload'));
     const out = join(dir, 'py-store');
     expect(writePythonStore(store, OFFLOAD, out)).toMatchObject({ artifacts: 5 });
     const check = spawnSync('python3', [CHECK, out, OFFLOAD], { encoding: 'utf8' });
@@ -184,7 +170,7 @@ describe('Python artifacts and snapshots', () => {
 describe("Python's RunHistoryBundle v1", () => {
   it('imports a chained bundle: root run, its ledger verified, its input vars', () => {
     const store = open('a');
-    const file = join(PY, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json');
+    const file = join(PY_FIXTURES, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json');
     const { runs } = importRunHistory(store, file);
     expect(runs).toEqual([{ runId: '61f70b07-3d99-4966-9feb-a7eaa172d48a', imported: true }]);
     expect(store.getRun(runs[0]!.runId)).toMatchObject({
@@ -195,20 +181,20 @@ describe("Python's RunHistoryBundle v1", () => {
     expect(verifyRunLedger(store, runs[0]!.runId)).toMatchObject({ valid: true, records: 7 });
     // The same records as the Python store folder of that run.
     const folder = open('b');
-    importPythonFolder(folder, join(PY, 'stress2'));
+    importPythonFolder(folder, join(PY_FIXTURES, 'stress2'));
     expect(rowsOf(store, runs[0]!.runId)).toEqual(rowsOf(folder, runs[0]!.runId));
   });
 
   it('imports an unchained bundle read-only', () => {
     const store = open('a');
-    const { runs } = importRunHistory(store, join(PY, 'history', 'history_unchained_d5c364b2-ecd2-4844-91bd-2ff6b6f1915f.json'));
+    const { runs } = importRunHistory(store, join(PY_FIXTURES, 'history', 'history_unchained_d5c364b2-ecd2-4844-91bd-2ff6b6f1915f.json'));
     expect(store.getRun(runs[0]!.runId)!.origin).toMatchObject({ kind: 'import', hash_chain: false });
     expect(verifyRunLedger(store, runs[0]!.runId)).toMatchObject({ valid: false, reason: 'unchained' });
   });
 
   it('refuses a bundle with a changed record, naming the run and seq, and stores nothing', () => {
     const file = join(dir, 'h.json');
-    const text = readFileSync(join(PY, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json'), 'utf8');
+    const text = readFileSync(join(PY_FIXTURES, 'history', 'history_chained_61f70b07-3d99-4966-9feb-a7eaa172d48a.json'), 'utf8');
     writeFileSync(file, text.replace('"node_id": "seed"', '"node_id": "seeD"'));
     const store = open('a');
     expect(() => importRunHistory(store, file)).toThrow(/61f70b07-3d99-4966-9feb-a7eaa172d48a does not verify: record 0/);
@@ -217,7 +203,7 @@ describe("Python's RunHistoryBundle v1", () => {
 
   it('is written for a run: the same records byte for byte, read back the same', () => {
     const store = open('a');
-    importPythonFolder(store, join(PY, 'stress'));
+    importPythonFolder(store, join(PY_FIXTURES, 'stress'));
     const runId = '84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb';
     const file = join(dir, 'history.json');
     writeFileSync(file, writeRunHistory(store, runId, new Date('2026-12-01T00:00:00Z')));

@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportError } from '../../src-shared/errors';
 import { importPythonFolder, importPythonRun, verifyPythonRuns, verifyRunLedger } from '../../src-main/ledger/index';
@@ -13,21 +13,8 @@ import { defineWorkflow, FakeClock } from '../../src-main/runtime/index';
 import { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
+import { PY_CHAINED_FOLDERS, PY_FIXTURES } from '../support/pythonFixtures';
 
-const PY = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
-const STORE_FOLDERS = [
-  'ask',
-  'ask_waiting',
-  'event',
-  'event_waiting',
-  'nan',
-  'offload',
-  'pure',
-  'stress',
-  'stress2',
-  'until',
-  'until_waiting',
-];
 const UNCHAINED_DONE = 'd5c364b2-ecd2-4844-91bd-2ff6b6f1915f';
 const UNCHAINED_WAITING = '64478f0d-1ce0-4587-b801-a4f425f2167d';
 const NAN = '5dcc6b8d-5203-44b2-8e54-a6f709d33535';
@@ -46,20 +33,20 @@ afterEach(() => {
 });
 
 describe('runs written by the Python AbstractRuntime 0.4.28', () => {
-  it.each(STORE_FOLDERS)('%s: its chained ledger verifies, imports, and verifies again here', (folder) => {
-    const [found] = verifyPythonRuns(join(PY, folder));
+  it.each(PY_CHAINED_FOLDERS)('%s: its chained ledger verifies, imports, and verifies again here', (folder) => {
+    const [found] = verifyPythonRuns(join(PY_FIXTURES, folder));
     expect(found!.report).toMatchObject({ valid: true, reason: null });
-    const { runs, skipped } = importPythonFolder(store, join(PY, folder));
+    const { runs, skipped } = importPythonFolder(store, join(PY_FIXTURES, folder));
     expect(skipped).toEqual([]);
     expect(runs).toEqual([{ runId: found!.runId, imported: true }]);
-    const py = readFileSync(join(PY, folder, `run_${found!.runId}.json`), 'utf8');
+    const py = readFileSync(join(PY_FIXTURES, folder, `run_${found!.runId}.json`), 'utf8');
     const run = store.getRun(found!.runId)!;
     expect(run.status).toBe(/"status": "(\w+)"/.exec(py)![1]);
     expect(verifyRunLedger(store, found!.runId)).toMatchObject({ valid: true, records: found!.report.records });
   });
 
   it('an unchained ledger is neither valid nor broken: "no hash chain", imported read-only', () => {
-    const reports = verifyPythonRuns(join(PY, 'unchained'));
+    const reports = verifyPythonRuns(join(PY_FIXTURES, 'unchained'));
     for (const r of reports)
       expect(r.report).toMatchObject({
         valid: false,
@@ -67,7 +54,7 @@ describe('runs written by the Python AbstractRuntime 0.4.28', () => {
         firstBadSeq: null,
         message: expect.stringMatching(/^no hash chain: integrity cannot be checked/),
       });
-    const { runs } = importPythonFolder(store, join(PY, 'unchained'));
+    const { runs } = importPythonFolder(store, join(PY_FIXTURES, 'unchained'));
     expect(runs.map((r) => r.imported)).toEqual([true, true]);
     expect(store.getRun(UNCHAINED_DONE)).toMatchObject({ status: 'completed', output: { approved: true, answer: 'yes' } });
     const waiting = store.getRun(UNCHAINED_WAITING)!;
@@ -78,7 +65,7 @@ describe('runs written by the Python AbstractRuntime 0.4.28', () => {
   });
 
   it('a record with its hash removed from a chained ledger is malformed, not "unchained"', () => {
-    const src = join(PY, 'pure', 'ledger_f3e03579-a4b2-43ce-af45-9e008b0aabb3.jsonl');
+    const src = join(PY_FIXTURES, 'pure', 'ledger_f3e03579-a4b2-43ce-af45-9e008b0aabb3.jsonl');
     const lines = readFileSync(src, 'utf8').split('\n').filter(Boolean);
     lines[1] = lines[1]!
       .replace(/"record_hash": "[0-9a-f]+"/, '"record_hash": null')
@@ -88,17 +75,17 @@ describe('runs written by the Python AbstractRuntime 0.4.28', () => {
   });
 
   it('reads NaN and ±Infinity from a run file (Python json writes them) and shows them by name', () => {
-    importPythonFolder(store, join(PY, 'nan'));
+    importPythonFolder(store, join(PY_FIXTURES, 'nan'));
     expect(store.getRun(NAN)!.vars).toMatchObject({ nan: 'NaN', inf: 'Infinity', ninf: '-Infinity', acc: 1 });
   });
 
   it('keeps session_id', () => {
-    importPythonFolder(store, join(PY, 'ask'));
+    importPythonFolder(store, join(PY_FIXTURES, 'ask'));
     expect(store.getRun(ASK)!.session_id).toBe('sess-1');
   });
 
   it('an event wait Python created is woken by its wait key', () => {
-    importPythonFolder(store, join(PY, 'event_waiting'));
+    importPythonFolder(store, join(PY_FIXTURES, 'event_waiting'));
     expect(store.getRun(EVENT_WAITING)!.waiting).toMatchObject({ reason: 'event', wait_key: 'evt:deploy', event_name: 'evt:deploy' });
   });
 });
@@ -106,7 +93,7 @@ describe('runs written by the Python AbstractRuntime 0.4.28', () => {
 describe('importing a folder of Python runs', () => {
   function mixedFolder(): string {
     const folder = join(dir, 'mixed');
-    for (const f of ['pure', 'nan', 'stress']) cpSync(join(PY, f), folder, { recursive: true });
+    for (const f of ['pure', 'nan', 'stress']) cpSync(join(PY_FIXTURES, f), folder, { recursive: true });
     // Break stress: change a value inside a hashed record.
     const ledger = join(folder, 'ledger_84e1da88-9ea9-49fb-8e76-ec9b08e5cdcb.jsonl');
     const lines = readFileSync(ledger, 'utf8').split('\n');
@@ -145,11 +132,11 @@ describe('importing a folder of Python runs', () => {
 
   it('re-importing a longer chain of the same run appends only the new verified records', () => {
     const id = 'c77227d1-213e-4bb9-9742-b964592de72e';
-    const src = readFileSync(join(PY, 'event', `ledger_${id}.jsonl`), 'utf8')
+    const src = readFileSync(join(PY_FIXTURES, 'event', `ledger_${id}.jsonl`), 'utf8')
       .split('\n')
       .filter(Boolean);
     const folder = join(dir, 'growing');
-    cpSync(join(PY, 'event'), folder, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'event'), folder, { recursive: true });
     writeFileSync(join(folder, `ledger_${id}.jsonl`), src.slice(0, 2).join('\n') + '\n');
     expect(importPythonRun(store, folder)).toEqual({ runId: id, imported: true });
     expect(store.getRun(id)!.ledger_head!.seq).toBe(1);
@@ -165,11 +152,11 @@ describe('importing a folder of Python runs', () => {
 
   it('refuses another history of the same run id and changes nothing', () => {
     const id = 'c77227d1-213e-4bb9-9742-b964592de72e';
-    importPythonFolder(store, join(PY, 'event'));
+    importPythonFolder(store, join(PY_FIXTURES, 'event'));
     const other = join(dir, 'other');
-    cpSync(join(PY, 'event'), other, { recursive: true });
+    cpSync(join(PY_FIXTURES, 'event'), other, { recursive: true });
     // A different, self-consistent ledger under the same id: the first record of another run, renamed.
-    const foreign = readFileSync(join(PY, 'pure', 'ledger_f3e03579-a4b2-43ce-af45-9e008b0aabb3.jsonl'), 'utf8');
+    const foreign = readFileSync(join(PY_FIXTURES, 'pure', 'ledger_f3e03579-a4b2-43ce-af45-9e008b0aabb3.jsonl'), 'utf8');
     writeFileSync(join(other, `ledger_${id}.jsonl`), foreign);
     expect(() => importPythonRun(store, other)).toThrow(/already exists here with a different ledger/);
     expect(store.getRun(id)!.ledger_head!.seq).toBe(4);
@@ -192,7 +179,7 @@ describe('importing a folder of Python runs', () => {
       workflows: [askUser],
     });
     try {
-      importPythonFolder(host.store, join(PY, 'unchained'));
+      importPythonFolder(host.store, join(PY_FIXTURES, 'unchained'));
       const api = createApiHandlers(host);
       const view = await api.getRun({ runId: UNCHAINED_WAITING });
       expect(view).toMatchObject({ resumable: false, notResumableReason: expect.stringMatching(/no hash chain/) });

@@ -7,14 +7,14 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NonJsonValueError, RuntimeError } from '../../src-shared/errors';
 import { MAX_JSON_DEPTH } from '../../src-shared/storableJson';
 import { importPythonFolder, importPythonRun, importRunHistory } from '../../src-main/ledger/index';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
+import { PY_FIXTURES } from '../support/pythonFixtures';
 
-const FIXTURES = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
 const RUN = 'd5c364b2-ecd2-4844-91bd-2ff6b6f1915f';
 
 let dir: string;
@@ -26,7 +26,7 @@ const ledgerFile = () => join(folder, `ledger_${RUN}.jsonl`);
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ar-py-unstorable-'));
   folder = join(dir, 'store');
-  cpSync(join(FIXTURES, 'unchained'), folder, { recursive: true });
+  cpSync(join(PY_FIXTURES, 'unchained'), folder, { recursive: true });
   store = SqliteStore.open(join(dir, 'runs.db'));
 });
 afterEach(() => {
@@ -103,7 +103,7 @@ describe('Python imports refuse values that cannot be stored exactly', () => {
 
   it('a RunHistoryBundle with a lone surrogate in a record names the root run, the file and the ledger path', () => {
     const history = join(dir, 'history.json');
-    cpSync(join(FIXTURES, 'history', `history_unchained_${RUN}.json`), history);
+    cpSync(join(PY_FIXTURES, 'history', `history_unchained_${RUN}.json`), history);
     const text = readFileSync(history, 'utf8');
     const crafted = text.replace('"Approve deploy? \u2705"', '"Approve deploy? \\udbff"');
     expect(crafted).not.toBe(text);
@@ -119,7 +119,7 @@ describe('Python imports refuse values that cannot be stored exactly', () => {
     const deep = '['.repeat(50_000) + ']'.repeat(50_000);
     writeFileSync(
       history,
-      readFileSync(join(FIXTURES, 'history', `history_unchained_${RUN}.json`), 'utf8').replace('"session": null', `"session": ${deep}`),
+      readFileSync(join(PY_FIXTURES, 'history', `history_unchained_${RUN}.json`), 'utf8').replace('"session": null', `"session": ${deep}`),
     );
     const err = refusal(() => importRunHistory(store, history));
     expect(err).toBeInstanceOf(RuntimeError);

@@ -4,9 +4,9 @@
  * is not hashed, so adding vars to it keeps the ledger valid.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { PY_FIXTURES } from './pythonFixtures';
 
-export const PY_FIXTURES = resolve(import.meta.dirname, '../fixtures/abstractruntime-py-0.4.28');
 export const ASK_WAITING = '2f982b71-c70f-4e97-9c3f-c0a1bddc8459';
 /** `vars.exact` as canonical JSON. */
 export const EXACT_TEXT = '{"big":9007199254740993,"wide":98765432109876543210,"one":1.0,"negzero":-0.0,"tiny":1e-07,"huge":2.5e+20}';
