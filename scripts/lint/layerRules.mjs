@@ -22,6 +22,8 @@ export const LAYER_RULES = [
       'src-main/electron',
       'electron',
       'better-sqlite3',
+      'pg',
+      'postgres',
     ],
   },
   {
@@ -49,11 +51,23 @@ export const LAYER_RULES = [
       'src-main/electron',
       'electron',
       'better-sqlite3',
+      'pg',
+      'postgres',
     ],
   },
   {
     layer: 'src-main/effects',
-    forbidden: ['src-main/store', 'src-main/host', 'src-main/cli', 'src-main/transport', 'src-main/electron', 'electron', 'better-sqlite3'],
+    forbidden: [
+      'src-main/store',
+      'src-main/host',
+      'src-main/cli',
+      'src-main/transport',
+      'src-main/electron',
+      'electron',
+      'better-sqlite3',
+      'pg',
+      'postgres',
+    ],
   },
   {
     layer: 'src-main/workflows',
