@@ -69,7 +69,7 @@ async function runSection(s: Section, dir: string, quick: boolean): Promise<Figu
     }
     case 'inflight': {
       const { benchInflight } = await import('./sections/inflight');
-      return benchInflight({ dir, totalSteps: quick ? 300 : 2_000, widths: [1, 10, 100, 1000], repeats: quick ? 1 : 3 });
+      return benchInflight({ dir, totalSteps: quick ? 300 : 5_000, widths: [1, 10, 100, 1000], repeats: quick ? 1 : 3 });
     }
     case 'feed': {
       const { benchFeed } = await import('./sections/feed');

@@ -45,8 +45,10 @@ const setBody = (seq: number, b: string, rehash = false) =>
 const verify = () => verifyRunLedger(store, 'r1');
 
 describe('tampering with a SQLite ledger', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     writeRun(store, 'r1', 10);
+    // Commits of one turn share a transaction until the turn's flush; a caller awaits it before it reports.
+    await store.whenDurable();
   });
 
   it('leaves an untouched ledger valid', () => {

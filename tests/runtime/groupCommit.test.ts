@@ -43,6 +43,7 @@ describe('group commit', () => {
       const runtime = new Runtime({ store, workflows: createWorkflowRegistry([wf]), effects: { poke } });
       const syncs0 = store.groupFsync!.syncs;
       const covered0 = store.groupFsync!.covered;
+      const turns0 = store.groupFsync!.turns;
       const runs = await Promise.all(Array.from({ length: 40 }, () => runtime.start('test.poke', {}, { advance: {} })));
       expect(runs.every((r) => r.status === 'completed')).toBe(true);
       expect(seen).toHaveLength(40);
@@ -53,6 +54,10 @@ describe('group commit', () => {
       const commits = store.groupFsync!.covered - covered0;
       expect(commits).toBeGreaterThanOrEqual(80); // intent + outcome per run
       expect(syncs).toBeLessThan(commits / 4);
+      // ...and transactions: the commits of a turn after its first share one (the turn transaction).
+      const turns = store.groupFsync!.turns - turns0;
+      expect(turns).toBeGreaterThan(0);
+      expect(turns).toBeLessThanOrEqual(syncs);
     } finally {
       store.close();
     }

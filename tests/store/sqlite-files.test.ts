@@ -132,10 +132,13 @@ describe('files users meet', () => {
     }).toThrow(DatabaseCorruptError);
   });
 
-  it('reports a database locked by another process as retryable, and loses nothing', () => {
+  it('reports a database locked by another process as retryable, and loses nothing', async () => {
     const file = join(dir, 'locked.db');
     const store = SqliteStore.open(file, { busyTimeoutMs: 50 });
     const state = writeRun(store, 'r1', 3);
+    // The three commits shared this turn's transaction, which holds the write lock until the
+    // turn ends (the flush); a caller always awaits that before it reports.
+    await store.whenDurable();
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     const r = makeRecord('r1', state.ledger_head);

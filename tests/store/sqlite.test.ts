@@ -33,6 +33,63 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+describe('SqliteStore: the turn transaction (group commit)', () => {
+  const headSeq = (db: Database.Database, runId: string) =>
+    (db.prepare('SELECT head_seq FROM runs WHERE run_id = ?').get(runId) as { head_seq: number } | undefined)?.head_seq ?? null;
+
+  it("a turn's first commit stands alone; the next ones share one transaction that the flush commits before its fsync", async () => {
+    const other = new Database(file, { readonly: true });
+    try {
+      writeRun(store, 'alone', 1);
+      expect(store.groupFsync!.inTurn).toBe(false);
+      expect(headSeq(other, 'alone')).toBe(0); // committed at once
+      writeRun(store, 'shared', 3);
+      expect(store.groupFsync!.inTurn).toBe(true);
+      expect(headSeq(other, 'shared')).toBeNull(); // another connection sees none of the turn yet
+      expect(store.getRun('shared')!.ledger_head!.seq).toBe(2); // this one sees its own writes
+      const [turns, syncs] = [store.groupFsync!.turns, store.groupFsync!.syncs];
+      await store.whenDurable();
+      expect(store.groupFsync!.inTurn).toBe(false);
+      expect(store.groupFsync!.turns).toBe(turns + 1);
+      expect(store.groupFsync!.syncs).toBe(syncs + 1);
+      expect(store.groupFsync!.unsynced).toBe(0);
+      expect(headSeq(other, 'shared')).toBe(2);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a commit refused inside the turn is rolled back alone; the rest of the turn is kept', async () => {
+    const a = writeRun(store, 'a', 2);
+    writeRun(store, 'b', 2);
+    expect(store.groupFsync!.inTurn).toBe(true);
+    const stale = makeRecord('a', { seq: 0, hash: 'sha256:' + '0'.repeat(64) });
+    expect(() =>
+      store.commit({ state: makeState('a', { seq: stale.seq, hash: stale.record_hash }), records: [stale], expectedHeadSeq: 0 }),
+    ).toThrow(ConcurrentUpdateError);
+    await store.whenDurable();
+    store.close();
+    store = SqliteStore.open(file);
+    expect(store.getRun('a')).toEqual(a);
+    expect(store.getRun('b')!.ledger_head!.seq).toBe(1);
+  });
+
+  it('another store of this process on the same file ends the turn instead of waiting for its lock', async () => {
+    const b = SqliteStore.open(file, { busyTimeoutMs: 50 });
+    try {
+      writeRun(store, 'x', 3);
+      expect(store.groupFsync!.inTurn).toBe(true);
+      writeRun(b, 'y', 1); // would be DatabaseLockedError after 50 ms if it waited for the turn
+      expect(store.groupFsync!.inTurn).toBe(false);
+      expect(b.getRun('x')!.ledger_head!.seq).toBe(2);
+      await Promise.all([store.whenDurable(), b.whenDurable()]);
+      expect(store.groupFsync!.unsynced).toBe(0);
+    } finally {
+      b.close();
+    }
+  });
+});
+
 describe('SqliteStore: runs and ledger', () => {
   it('keeps committed runs and records across a reopen, in WAL mode; durability full fsyncs the WAL in groups', async () => {
     const state = writeRun(store, 'r1', 5);

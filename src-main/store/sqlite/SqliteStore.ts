@@ -50,7 +50,7 @@ import { isDeadLocalOwner } from '../processLeaseOwner';
 import { recordFromRow, rowFromRecord } from '../../runtime/recordRows';
 import { DatabaseFileIdentity } from './fileIdentity';
 import { groupsCommits, openDatabase, type OpenOptions } from './openDatabase';
-import { GroupFsync } from './groupFsync';
+import { GroupFsync, yieldTurnOf } from './groupFsync';
 import { SCHEMA_VERSION } from './schema';
 import { guarded, toStoreError } from './sqliteErrors';
 import { prepareStatements, type LedgerTuple, type Statements } from './statements';
@@ -94,6 +94,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   >;
   private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
   private readonly file: DatabaseFileIdentity | null;
+  private readonly fileKey: string | null;
 
   /** Set with durability 'full': fsyncs the WAL once per group of commits (groupFsync.ts). */
   readonly groupFsync: GroupFsync | null;
@@ -104,8 +105,15 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     readonly readonly: boolean,
     groupCommit: boolean,
   ) {
-    this.groupFsync = groupCommit ? new GroupFsync(path) : null;
     this.file = DatabaseFileIdentity.of(path);
+    this.fileKey = this.file?.key ?? null;
+    this.groupFsync = groupCommit
+      ? new GroupFsync(path, this.fileKey, {
+          begin: () => this.run(() => db.exec('BEGIN IMMEDIATE')),
+          commit: () => this.run(() => db.exec('COMMIT')),
+          rollback: () => db.inTransaction && db.exec('ROLLBACK'),
+        })
+      : null;
     this.st = prepareSchemaStatements(db, path);
     this.commitTx = db.transaction((batch, rows, state) => this.commitInTx(batch, rows, state));
     this.leaseTx = db.transaction((runId, owner, expiresAt, now) => this.leaseInTx(runId, owner, expiresAt, now));
@@ -152,7 +160,9 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
     const rows = batch.records.map(rowFromRecord);
     const state = stringifyExact(batch.state);
-    this.file?.assertWritable();
+    // In a turn transaction the file was checked by the turn's first commit, moments ago.
+    if (!this.groupFsync?.inTurn) this.file?.assertWritable();
+    this.groupFsync?.join();
     this.run(() => this.commitTx.immediate(batch, rows, state));
     this.ownWrites++;
     this.groupFsync?.wrote();
@@ -546,6 +556,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   private run<T>(fn: () => T): T {
+    if (this.fileKey) yieldTurnOf(this.fileKey, this.groupFsync);
     return guarded(this.path, fn);
   }
 

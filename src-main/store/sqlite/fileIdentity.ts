@@ -23,6 +23,11 @@ export class DatabaseFileIdentity {
     return new DatabaseFileIdentity(path, st.dev, st.ino);
   }
 
+  /** The file's device:inode, the same for every path and connection that opens it. */
+  get key(): string {
+    return `${this.dev}:${this.ino}`;
+  }
+
   /** Why writing is no longer safe, or null. Once found, the problem stays: the host must reopen. */
   currentProblem(): string | null {
     if (this.problem) return this.problem;
