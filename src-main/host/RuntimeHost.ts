@@ -347,35 +347,39 @@ export class RuntimeHost {
 
   private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
     let first = true;
+    // After the first, each pass starts from the state the previous chunk published (read after
+    // its commit); a pause or a commit by anyone else meanwhile is seen by the kernel's own load.
+    let state = this.store.getRun(runId);
     for (;;) {
-      const state = this.store.getRun(runId);
       if (this.closed || !state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
       const skip = first && opts.skipFirstBreak;
       first = false;
       const bps = this.prefs.breakpoints(runId);
       if (!skip && (bps.includes(state.current_node) || this.prefs.stepMode(runId))) break;
       // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
-      const progressed = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
-      if (!progressed) break;
+      const moved = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
+      if (!moved) break;
+      state = moved;
       await yieldToEventLoop();
     }
     return this.afterChange(runId);
   }
 
-  /** One tick; false when nothing moved (another host holds the run, or it cannot go on). */
-  private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<boolean> {
+  /** One tick; the run's new state, or null when nothing moved (another host holds the run, or it cannot go on). */
+  private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<RunState | null> {
     const prior = before ?? this.store.getRun(runId);
     this.publisher.mark(prior);
+    let after: RunState | null = null;
     try {
       await this.runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
     } catch (err) {
-      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return false;
+      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return null;
       throw err;
     } finally {
-      this.publisher.publish(runId);
+      // publish reads the run as it now stands: that read tells whether it moved.
+      after = this.publisher.publish(runId);
     }
-    const after = this.store.getRun(runId);
-    return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
+    return after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1) ? after : null;
   }
 
   /**

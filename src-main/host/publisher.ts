@@ -45,7 +45,8 @@ export class RunPublisher {
     if (!state) return null;
     const headSeq = state.ledger_head?.seq ?? -1;
     const from = this.lastSeq.get(runId) ?? headSeq;
-    if (headSeq > from) this.emitRecords(runId, from, headSeq);
+    // Nobody follows records (a headless worker): reading them would cost a query per publish.
+    if (headSeq > from && this.bus.listenerCount('ledgerAppended') > 0) this.emitRecords(runId, from, headSeq);
     this.lastSeq.set(runId, headSeq);
     this.bus.emit('runUpdated', { run: toRunSummary(state) });
     this.maybeAttention(state);
