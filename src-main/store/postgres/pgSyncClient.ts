@@ -100,6 +100,7 @@ port.on('message', async (msg) => {
     else if (msg.rollbackOnError && client) await client.query('ROLLBACK').catch(() => { broken = true; });
     reply = { ok: false, error: plain(err, err && err.phase || (lost ? 'lost' : 'query')), backendPid: client ? client.processID : null };
   }
+  reply.id = msg.id;
   port.postMessage(reply);
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
@@ -113,6 +114,8 @@ export class PgSyncClient {
   private readonly timeoutMs: number;
   private readonly opts: PgSyncOptions;
   private closed = false;
+  /** Calls made: each call's id, echoed by its answer. */
+  private calls = 0;
   /** The server process of this connection (its NOTIFYs are this store's own writes). */
   backendPid: number | null = null;
 
@@ -188,18 +191,32 @@ export class PgSyncClient {
   private call(msg: object): Reply {
     if (this.closed) throw pgErrorToStoreError({ message: 'the store is closed', code: null, phase: 'closed' }, this.label);
     const port = this.start();
+    const id = ++this.calls;
     Atomics.store(this.signal, 0, 0);
-    port.postMessage(msg);
-    Atomics.wait(this.signal, 0, 0, this.timeoutMs);
-    const received = receiveMessageOnPort(port);
-    if (!received) {
-      // A late answer would be taken for the next call's: this connection is given up.
-      this.stopWorker();
-      throw pgErrorToStoreError(
-        { message: `no answer from the database within ${this.timeoutMs} ms`, code: null, phase: 'timeout' },
-        this.label,
-      );
+    port.postMessage({ ...msg, id });
+    const deadline = Date.now() + this.timeoutMs;
+    // A wake-up is not an answer: Atomics.wait returned with nothing on the port about once
+    // in 5,000 calls while other threads of the process were starting (a host with workflow
+    // modules, just opened: tests/host/postgresManyStarts.test.ts), and that call failed as
+    // "no answer within 60000 ms" in under a second. So this waits until this call's answer
+    // (by its id) is on the port, for the time left; with the signal set and the answer not
+    // readable yet, it looks again every millisecond.
+    for (;;) {
+      const received = receiveMessageOnPort(port);
+      if (received) {
+        if ((received.message as { id?: number }).id === id) return received.message as Reply;
+        continue; // the answer of a call given up before: dropped
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      if (Atomics.load(this.signal, 0) === 1) Atomics.wait(this.signal, 0, 1, 1);
+      else Atomics.wait(this.signal, 0, 0, left);
     }
-    return received.message as Reply;
+    // A late answer would be taken for the next call's: this connection is given up.
+    this.stopWorker();
+    throw pgErrorToStoreError(
+      { message: `no answer from the database within ${this.timeoutMs} ms`, code: null, phase: 'timeout' },
+      this.label,
+    );
   }
 }
