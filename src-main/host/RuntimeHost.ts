@@ -369,7 +369,7 @@ export class RuntimeHost {
   private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<RunState | null> {
     const prior = before ?? this.store.getRun(runId);
     this.publisher.mark(prior);
-    let after: RunState | null = null;
+    let after: RunState | null;
     try {
       await this.runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
     } catch (err) {
