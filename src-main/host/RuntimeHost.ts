@@ -331,31 +331,25 @@ export class RuntimeHost {
    */
   private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
     return this.activity.track(runId, async () => {
-      // Without an op nothing changes the run before it continues: the state read here is the
-      // one to continue from (and what continues publishes).
-      let known: RunState | null | undefined;
       if (opts.isNew) this.publisher.markNew(runId);
-      else this.publisher.mark((known = this.store.getRun(runId)));
+      else this.publisher.mark(this.store.getRun(runId));
       let applied: unknown = true;
-      if (op) {
-        known = undefined;
-        try {
-          applied = await op();
-        } finally {
-          this.publisher.publish(runId);
-        }
+      try {
+        if (op) applied = await op();
+      } finally {
+        this.publisher.publish(runId);
       }
       if (applied === false || then === 'none') return this.getRun(runId);
       if (then === 'settle') return this.afterChange(runId);
-      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' }, known);
+      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' });
     });
   }
 
-  private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }, known?: RunState | null): Promise<RunState> {
+  private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
     let first = true;
     // After the first, each pass starts from the state the previous chunk published (read after
     // its commit); a pause or a commit by anyone else meanwhile is seen by the kernel's own load.
-    let state = known !== undefined ? known : this.store.getRun(runId);
+    let state = this.store.getRun(runId);
     for (;;) {
       if (this.closed || !state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
       const skip = first && opts.skipFirstBreak;
@@ -609,9 +603,8 @@ export class RuntimeHost {
       const before = state.ledger_head?.seq ?? null;
       const child = awaitedChild(state);
       let did: WorkDone = null;
-      let advanced: RunState | null = null;
       if (state.status === 'running') {
-        advanced = await this.advance(runId);
+        await this.advance(runId);
         did = 'advanced';
       } else if (state.waiting?.reason === 'until') {
         if (await this.timers.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
@@ -624,7 +617,7 @@ export class RuntimeHost {
         const after = await this.notifyParent(runId, child);
         if (after && !isWaitingForChild(after, child)) did = 'parent';
       }
-      const after = advanced ?? this.store.getRun(runId);
+      const after = this.store.getRun(runId);
       if (after && (after.ledger_head?.seq ?? null) === before) {
         const ws = this.store.workState(runId);
         if (ws?.runnableAt != null && ws.runnableAt <= this.clock.now().getTime()) this.store.holdRun(runId, before);
