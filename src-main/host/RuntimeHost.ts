@@ -347,10 +347,10 @@ export class RuntimeHost {
 
   private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
     let first = true;
-    // After the first, each pass starts from the state the previous chunk published (read after
-    // its commit); a pause or a commit by anyone else meanwhile is seen by the kernel's own load.
-    let state = this.store.getRun(runId);
     for (;;) {
+      // Read again after each chunk's yield: another process may have moved the run meanwhile
+      // (a child ending resumes its parent), and what to do next depends on where it is now.
+      const state = this.store.getRun(runId);
       if (this.closed || !state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
       const skip = first && opts.skipFirstBreak;
       first = false;
@@ -359,7 +359,6 @@ export class RuntimeHost {
       // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
       const moved = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
       if (!moved) break;
-      state = moved;
       await yieldToEventLoop();
     }
     return this.afterChange(runId);
