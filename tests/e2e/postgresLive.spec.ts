@@ -15,7 +15,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/abstractruntime.mjs');
 const unavailable = pgUnavailableReason();
 if (unavailable) console.warn(`postgresLive: skipped: ${unavailable}`);
-test.skip(!!unavailable, unavailable ?? '');
+// Skipped only without PostgreSQL binaries (or a server URL), saying which.
+test.skip(unavailable !== null, `PostgreSQL unavailable: ${unavailable}`);
 
 let server: PgServer;
 let host: WebHost;

@@ -31,7 +31,7 @@ if (reason) console.log(`[desktop e2e] skipped: ${reason}`);
 // eslint-disable-next-line no-empty-pattern
 test('the desktop app opens the inspector over IPC on its own database', async ({}, testInfo) => {
   // Skipped only where Electron cannot run, and the reason is the skip's annotation.
-  testInfo.skip(reason !== null, reason ?? '');
+  testInfo.skip(reason !== null, `desktop e2e cannot run here: ${reason}`);
   execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
   const home = mkdtempSync(join(tmpdir(), 'ar-electron-'));
   const app = await electron.launch({
