@@ -4,13 +4,12 @@
  * event-loop turn share a single fsync of the WAL file, which holds every frame committed
  * before it: with many runs in flight, one fsync makes many runs' steps durable.
  *
- * They share more than the fsync: once a flush is due in this turn (someone awaits
- * durability), the next commits of the turn join one transaction (the turn transaction),
- * each in its own savepoint, and the flush ends it with one COMMIT before its fsync. A
+ * They share more than the fsync: a turn's first commit stands alone and schedules the
+ * turn's end; its next commits join one transaction (the turn transaction), each in its own
+ * savepoint, and the flush ends it with one COMMIT before its fsync. A
  * commit of its own writes every page it touched to the WAL (12-15 frames for a step);
  * in the turn transaction the pages the runs share (the runs table and its indexes) are
- * written once for all of them. The turn's first commit stands alone, so one run in flight
- * (one commit per turn) never opens one.
+ * written once for all of them. One run in flight (one commit per turn) never opens one.
  *
  * The turn transaction holds the database's write lock until the end of the turn (the
  * setImmediate of the flush), so other processes' writers wait that long (busy_timeout);
@@ -84,11 +83,11 @@ export class GroupFsync {
       this.open = true;
       if (this.fileKey) openTurns.set(this.fileKey, this);
     }
-    this.joined++;
   }
 
   /** A commit was written (not yet on disk). */
   wrote(): void {
+    if (this.open) this.joined++;
     this.dirty = true;
     this.pendingCommits++;
   }
