@@ -357,28 +357,28 @@ export class RuntimeHost {
       const bps = this.prefs.breakpoints(runId);
       if (!skip && (bps.includes(state.current_node) || this.prefs.stepMode(runId))) break;
       // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
-      const moved = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
-      if (!moved) break;
+      const progressed = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
+      if (!progressed) break;
       await yieldToEventLoop();
     }
     return this.afterChange(runId);
   }
 
-  /** One tick; the run's new state, or null when nothing moved (another host holds the run, or it cannot go on). */
-  private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<RunState | null> {
+  /** One tick; false when nothing moved (another host holds the run, or it cannot go on). */
+  private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<boolean> {
     const prior = before ?? this.store.getRun(runId);
     this.publisher.mark(prior);
     let after: RunState | null;
     try {
       await this.runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
     } catch (err) {
-      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return null;
+      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return false;
       throw err;
     } finally {
       // publish reads the run as it now stands: that read tells whether it moved.
       after = this.publisher.publish(runId);
     }
-    return after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1) ? after : null;
+    return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
   }
 
   /**
