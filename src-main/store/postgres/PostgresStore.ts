@@ -3,8 +3,9 @@
  * any number of processes on any number of machines (a fleet of workers, inspectors).
  *
  * - Synchronous like the contracts, through PgSyncClient (a worker thread owns the
- *   connection); a commit is two round trips of that thread: lock + read the head, then
- *   every write and COMMIT in one list.
+ *   connection); a commit is two server round trips, each one pipelined list: BEGIN + lock
+ *   and read the head, then every write and COMMIT. The change counter's row lock is taken
+ *   in the second, so it is held for one server-side execution, never across a round trip.
  * - Group commit: writes go with `synchronous_commit = off`; `whenDurable()` makes them all
  *   durable with one flushed commit on the async connection (pgNotifications.ts).
  * - The work queue: claims lock runs with `FOR UPDATE SKIP LOCKED` and take leases in the
@@ -240,7 +241,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
    * the transaction back: a refused or failed commit leaves nothing.
    */
   private inTransaction(first: PgStatement[], then: (read: ReturnType<PgSyncClient['run']>) => PgStatement[]): void {
-    const read = this.db.run(first, { rollbackOnError: true });
+    const read = this.db.run(first, { rollbackOnError: true, pipeline: true });
     let rest: PgStatement[];
     try {
       rest = then(read);
@@ -249,7 +250,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       throw err;
     }
     try {
-      this.db.run(rest, { rollbackOnError: true });
+      this.db.run(rest, { rollbackOnError: true, pipeline: true });
     } catch (err) {
       throw this.duplicate(err);
     }
@@ -328,7 +329,9 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
 
   readLedger(runId: string, q: LedgerQuery): LedgerPage {
     const limit = Math.max(0, q.limit);
-    const [headRes, pageRes] = this.db.run([{ text: SQL.runHead, values: [runId] }, this.ledgerPage(runId, q, limit)]);
+    const [headRes, pageRes] = this.db.run([{ text: SQL.runHead, values: [runId] }, this.ledgerPage(runId, q, limit)], {
+      pipeline: true,
+    });
     const head = headRes!.rows[0]?.[0] as number | null | undefined;
     const total = head == null ? 0 : head + 1;
     let rows = pageRes!.rows as PgLedgerTuple[];
@@ -412,10 +415,14 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const chosen: string[] = [];
     let afterAt = Number.MIN_SAFE_INTEGER;
     let afterId = '';
-    this.db.run([{ text: SQL.begin }], { rollbackOnError: true });
+    let begun = false;
     try {
       for (let scanned = 0; scanned < CLAIM_SCAN && chosen.length < req.limit;) {
-        const rows = this.db.rows<[string, string, string | null, number]>(SQL.runnablePage, [now, afterAt, afterId, gone, CLAIM_PAGE]);
+        const page = { text: SQL.runnablePage, values: [now, afterAt, afterId, gone, CLAIM_PAGE] };
+        // The first page opens the transaction in the same round trip.
+        const got = this.db.run(begun ? [page] : [{ text: SQL.begin }, page], { rollbackOnError: true, pipeline: true });
+        begun = true;
+        const rows = got[got.length - 1]!.rows as [string, string, string | null, number][];
         for (const [runId, workflowId, version, at] of rows) {
           afterAt = at;
           afterId = runId;
@@ -432,7 +439,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       }
       const [claimed] = this.db.run(
         [{ text: SQL.claimLeases, values: [chosen, req.owner, now + req.ttlMs, now, gone] }, { text: SQL.commit }],
-        { rollbackOnError: true },
+        { rollbackOnError: true, pipeline: true },
       );
       this.wrote();
       const got = new Set(claimed!.rows.map((r) => r[0] as string));
@@ -580,7 +587,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
         { text: SQL.putSignedHead, values: [head.run_id, head.seq, head.hash, head.sig, head.public_key] },
         { text: SQL.commit },
       ],
-      { rollbackOnError: true },
+      { rollbackOnError: true, pipeline: true },
     );
   }
 
@@ -598,7 +605,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     if (bad) throw new NonJsonValueError(`cannot store run ${state.run_id}: ${bad} is not plain JSON`, { path: bad });
     const read = this.db.run(
       [{ text: SQL.beginDurable }, { text: SQL.runHeadForUpdate, values: [state.run_id] }, { text: SQL.getRun, values: [state.run_id] }],
-      { rollbackOnError: true },
+      { rollbackOnError: true, pipeline: true },
     );
     try {
       const stored = read[2]!.rows[0]?.[0] as string | undefined;
@@ -633,7 +640,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       if (signed)
         writes.push({ text: SQL.putSignedHeadIfNone, values: [signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key] });
       writes.push({ text: SQL.notify }, { text: SQL.commit });
-      this.db.run(writes, { rollbackOnError: true });
+      this.db.run(writes, { rollbackOnError: true, pipeline: true });
       this.ownWrites++;
       return true;
     } catch (err) {

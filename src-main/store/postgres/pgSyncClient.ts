@@ -75,13 +75,25 @@ async function connect() {
     }
   }
 }
-async function run(statements) {
+async function run(statements, pipeline) {
   if (broken || !client) {
     if (client) client.end().catch(() => {});
     client = null;
     await connect();
   }
   const results = [];
+  const joined = pipeline && statements.length > 1 ? inlined(statements) : null;
+  if (joined !== null) {
+    const r = await client.query({ text: joined, rowMode: 'array' });
+    const all = Array.isArray(r) ? r : [r];
+    let at = 0;
+    for (const s of statements) {
+      at += parts(s.text);
+      const last = all[at - 1];
+      results.push({ rows: (last && last.rows) || [], rowCount: (last && last.rowCount) || 0 });
+    }
+    return results;
+  }
   for (const s of statements) {
     const r = await client.query({ text: s.text, values: s.values, rowMode: 'array' });
     const last = Array.isArray(r) ? r[r.length - 1] : r;
@@ -89,11 +101,47 @@ async function run(statements) {
   }
   return results;
 }
+// A pipelined call sends its statements as ONE simple-protocol query, each parameter written
+// as a quoted literal of the same text pg would send for it (so the server types it from its
+// context, as it types a parameter): one round trip for the list. A statement's results are
+// the last of its own parts (its template's ';'-separated statements).
+// (Written without backslashes: this source sits inside a template literal.)
+const BS = String.fromCharCode(92);
+const PLACEHOLDER = new RegExp('[$]([0-9]+)', 'g');
+function parts(text) {
+  return text.split(';').filter((p) => p.trim()).length;
+}
+function hex(v) {
+  return BS + 'x' + Buffer.from(v).toString('hex');
+}
+// pg's own array text: elements double-quoted, a backslash or a quote inside one escaped.
+function arrayText(a) {
+  return '{' + a.map((v) => v === null || v === undefined ? 'NULL' : Array.isArray(v) ? arrayText(v)
+    : '"' + String(v instanceof Uint8Array ? hex(v) : v).split(BS).join(BS + BS).split('"').join(BS + '"') + '"').join(',') + '}';
+}
+function literal(v) {
+  if (v === null || v === undefined) return 'NULL';
+  if (v instanceof Uint8Array) return pg.escapeLiteral(hex(v));
+  if (Array.isArray(v)) return pg.escapeLiteral(arrayText(v));
+  if (typeof v === 'object') return pg.escapeLiteral(JSON.stringify(v));
+  return pg.escapeLiteral(String(v));
+}
+function inlined(statements) {
+  const texts = [];
+  for (const s of statements) {
+    const lits = (s.values || []).map(literal);
+    texts.push(s.text.replace(PLACEHOLDER, (m, n) => lits[Number(n) - 1] ?? m));
+  }
+  const text = texts.join('; ');
+  // A NUL would end the query message early: such a call goes statement by statement, and
+  // the server refuses the value there, by name.
+  return text.includes(String.fromCharCode(0)) ? null : text;
+}
 port.on('message', async (msg) => {
   let reply;
   try {
     if (msg.close) { if (client) await client.end().catch(() => {}); client = null; reply = { ok: true, results: [], backendPid: 0 }; }
-    else reply = { ok: true, results: await run(msg.statements), backendPid: client.processID };
+    else reply = { ok: true, results: await run(msg.statements, msg.pipeline), backendPid: client.processID };
   } catch (err) {
     const lost = broken || (err && /Connection terminated|ECONNRESET|EPIPE/.test(String(err.message)));
     if (lost) broken = true;
@@ -160,9 +208,13 @@ export class PgSyncClient {
     this.port = null;
   }
 
-  /** Runs the statements in order on the connection; throws a typed store error. */
-  run(statements: PgStatement[], opts: { rollbackOnError?: boolean } = {}): PgResult[] {
-    const reply = this.call({ statements, rollbackOnError: !!opts.rollbackOnError });
+  /**
+   * Runs the statements in order on the connection; throws a typed store error. `pipeline`:
+   * all of them in one server round trip (one simple-protocol query, the values inlined as
+   * literals), for lists whose texts are the store's own, each with no ';' inside a quote.
+   */
+  run(statements: PgStatement[], opts: { rollbackOnError?: boolean; pipeline?: boolean } = {}): PgResult[] {
+    const reply = this.call({ statements, rollbackOnError: !!opts.rollbackOnError, pipeline: !!opts.pipeline });
     if (reply.ok) {
       this.backendPid = reply.backendPid;
       return reply.results;

@@ -1,0 +1,100 @@
+/**
+ * The synchronous PostgreSQL client's pipelined calls: a list of statements sent as one
+ * simple-protocol query, the values written as literals. What the store relies on: every
+ * value arrives exactly as it does as a parameter (quotes, backslashes, `$1` and `;` inside
+ * text, arrays with quotes and NULLs, 53-bit integers, bytes), each statement's rows come
+ * back in place, and a failing statement runs nothing after it and leaves nothing behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgSyncClient } from '../../src-main/store/postgres/pgSyncClient';
+import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+
+const reason = pgUnavailableReason();
+if (reason) console.warn(`[postgres tests skipped] ${reason}`);
+
+const AWKWARD = [
+  "it's",
+  'back\\slash \\x00 \\\\',
+  'E\'\\n\' and "quotes"',
+  'a $1 b $2; SELECT 1; --',
+  '{"json": ["with", "brackets", {"and": null}]}',
+  'héllo wörld — 日本語 🚀',
+  '',
+  ' leading and trailing ',
+  'multi\nline\r\ntext\ttab',
+];
+
+describe.skipIf(reason)('PgSyncClient pipelined calls on a real server', () => {
+  let server: PgServer;
+  let db: PgSyncClient;
+  beforeAll(async () => {
+    server = await startPgServer();
+    db = new PgSyncClient(server.createDatabase('pipeline'), 'pipeline test');
+    db.run([{ text: 'CREATE TABLE t (id int PRIMARY KEY, s text, n bigint, a text[], b bytea)' }]);
+  }, 120_000);
+  afterAll(() => {
+    db?.close();
+    server?.stop();
+  }, 180_000);
+
+  it('sends every value exactly as a parameter would, and answers each statement with its own rows', () => {
+    const values = AWKWARD.map((s, i) => [i, s, Number.MAX_SAFE_INTEGER - i, [s, null, `"${s}"`], Buffer.from(s + '\u0001\u00ff')]);
+    const insert = (table: string) => (v: unknown[]) => ({
+      text: `INSERT INTO ${table} (id, s, n, a, b) VALUES ($1, $2, $3, $4, $5)`,
+      values: v,
+    });
+    db.run([{ text: 'CREATE TABLE by_param (LIKE t)' }]);
+    db.run([{ text: 'BEGIN' }, ...values.map(insert('t')), { text: 'COMMIT' }], { rollbackOnError: true, pipeline: true });
+    db.run([{ text: 'BEGIN' }, ...values.map(insert('by_param')), { text: 'COMMIT' }], { rollbackOnError: true });
+    const read = (table: string) =>
+      db.run([{ text: `SELECT id, s, n, a, b, a[1], a[2] IS NULL, a[3] FROM ${table} ORDER BY id` }])[0]!.rows;
+    const pipelined = read('t');
+    expect(pipelined).toEqual(read('by_param'));
+    expect(pipelined.map((r) => [r[0], r[1], r[2], r[5], r[6], r[7], Buffer.from(r[4] as Uint8Array)])).toEqual(
+      values.map((v) => [v[0], v[1], v[2], v[1], true, `"${v[1] as string}"`, v[4]]),
+    );
+    // Rows per statement, in place, through a statement of two parts (BEGIN; SET LOCAL …).
+    const got = db.run(
+      [
+        { text: 'BEGIN; SET LOCAL synchronous_commit = on' },
+        { text: 'SELECT s FROM t WHERE id = $1', values: [3] },
+        { text: 'SELECT count(*)::int FROM t WHERE s = ANY($1::text[])', values: [AWKWARD] },
+        { text: 'SELECT $1::text, $2::bigint', values: [null, 42] },
+        { text: 'COMMIT' },
+      ],
+      { pipeline: true },
+    );
+    expect(got.map((r) => r.rows)).toEqual([[], [[AWKWARD[3]]], [[AWKWARD.length]], [[null, 42]], []]);
+  });
+
+  it('a failing statement runs nothing after it: the transaction is rolled back and the error names the cause', () => {
+    const before = db.run([{ text: 'SELECT count(*)::int FROM t' }])[0]!.rows;
+    expect(() =>
+      db.run(
+        [
+          { text: 'BEGIN' },
+          { text: 'INSERT INTO t (id, s) VALUES ($1, $2)', values: [1000, 'new'] },
+          { text: 'INSERT INTO t (id, s) VALUES ($1, $2)', values: [0, 'a duplicate id'] },
+          { text: 'INSERT INTO t (id, s) VALUES ($1, $2)', values: [1001, 'after the failure'] },
+          { text: 'COMMIT' },
+        ],
+        { rollbackOnError: true, pipeline: true },
+      ),
+    ).toThrow(/duplicate key/);
+    expect(db.run([{ text: 'SELECT count(*)::int FROM t' }])[0]!.rows).toEqual(before);
+    // The connection is usable again, outside any transaction.
+    expect(db.run([{ text: 'SELECT current_setting($1)', values: ['transaction_isolation'] }], { pipeline: true })[0]!.rows).toEqual([
+      ['read committed'],
+    ]);
+  });
+
+  it('a text with a NUL goes statement by statement, and the server refuses it as it refuses a parameter', () => {
+    expect(() =>
+      db.run([{ text: 'BEGIN' }, { text: 'INSERT INTO t (id, s) VALUES ($1, $2)', values: [2000, 'a\u0000b'] }, { text: 'COMMIT' }], {
+        rollbackOnError: true,
+        pipeline: true,
+      }),
+    ).toThrow(/0x00/);
+    expect(db.run([{ text: 'SELECT count(*)::int FROM t WHERE id = 2000' }])[0]!.rows).toEqual([[0]]);
+  });
+});
