@@ -4,9 +4,11 @@
  * (`abstractruntime worker`, `serve`, the desktop app), so whatever a one-shot command or a
  * crashed process leaves runnable is taken up by whichever worker is alive.
  *
- * It does not busy-poll: each `pollMs` it reads the store's change token (SQLite:
- * `PRAGMA data_version`, no table read) and the earliest runnable time, and runs a claim
- * only when something changed, something fell due, or `rescanMs` passed.
+ * It does not busy-poll: each `pollMs` it reads the store's work token (SQLite: `PRAGMA
+ * data_version`, no table read; PostgreSQL: the `work` notifications of commits that may have
+ * made a run claimable, not the commits of runs in flight) and the earliest claimable time,
+ * and runs a claim only when work was offered, something fell due since the last pass, or
+ * `rescanMs` passed.
  */
 import { hostname } from 'node:os';
 import type { Clock, WorkQueueStore } from '../runtime/contracts';
@@ -105,10 +107,12 @@ export class Worker {
     if (room <= 0) return;
     try {
       const q = this.host.workQueue;
-      const token = q.changeToken();
+      const token = q.workToken();
       const now = this.host.clock.now().getTime();
       const next = q.nextRunnableAt();
-      const due = next !== null && next <= now;
+      // Due since the last pass: a run that was claimable then and is still not taken was
+      // refused, or is backing off after a failure, and waits for the rescan.
+      const due = next !== null && next <= now && next > this.lastClaimAt;
       if (!force && token === this.lastToken && !due && now - this.lastClaimAt < this.rescanMs) return;
       this.lastToken = token;
       this.lastClaimAt = now;

@@ -239,7 +239,11 @@ export interface RunWorkState {
  */
 export interface WorkQueueStore {
   claimRunnable(req: ClaimRequest): string[];
-  /** The earliest time any run becomes runnable (null: none), so a worker can sleep until then. */
+  /**
+   * The earliest time a run becomes claimable (null: none), so a worker can sleep until then:
+   * a runnable run nobody leases, from its `runnableAt`; a leased one, from the later of that
+   * and its lease's expiry (a run in flight elsewhere is not work for anyone else until then).
+   */
   nextRunnableAt(): number | null;
   /**
    * Takes a run off the queue until its next commit (it stopped at a breakpoint or in step
@@ -256,6 +260,12 @@ export interface WorkQueueStore {
    * every few milliseconds, so workers and the change feed never scan tables while idle.
    */
   changeToken(): number;
+  /**
+   * A number that changes whenever some commit may have made a run claimable (started,
+   * resumed, woken, released while still runnable); a worker claims when it moves, not on
+   * every commit of runs in flight. A store that cannot tell returns its change token.
+   */
+  workToken(): number;
 }
 
 // ---------------------------------------------------------------- the change feed

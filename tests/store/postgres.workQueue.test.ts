@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { isDeadLocalOwner } from '../../src-main/store/processLeaseOwner';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { chain } from './conformance';
 import { at, claim, put, runWorkQueueCases } from './workQueueCases';
 
 const reason = pgUnavailableReason();
@@ -60,6 +61,31 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
     // The writer's own notification arrives too, but is not foreign.
     await new Promise((r) => setTimeout(r, 200));
     expect(writer.foreignChangeToken()).toBe(ownBefore);
+  });
+
+  it('the work token moves for a commit that offers work (a new run, a run released still runnable), not for one of a run its committer holds', async () => {
+    await store();
+    const url = server!.createDatabase('work');
+    const writer = await store(url);
+    const reader = await store(url);
+    const listening = (s: PostgresStore) => (s as unknown as { notifications: { listening: boolean } }).notifications.listening;
+    await vi.waitFor(() => expect(listening(reader) && listening(writer)).toBe(true));
+    const w0 = reader.workToken();
+    put(writer, 'r', {});
+    await vi.waitFor(() => expect(reader.workToken()).not.toBe(w0));
+    expect(claim(writer, 'a', at(1))).toEqual(['r']);
+    // A step of the run in flight, committed under its lease: a change, but no work for anyone.
+    const w1 = reader.workToken();
+    const f1 = reader.foreignChangeToken();
+    const c = chain(writer.getRun('r'), 'r', [{ step_id: 's1' }], { updated_at: at(2).toISOString() });
+    writer.commit({ ...c, isNew: false, lease: { owner: 'a', now: at(2), ttlMs: 10_000 } });
+    await vi.waitFor(() => expect(reader.foreignChangeToken()).not.toBe(f1));
+    expect(reader.workToken()).toBe(w1);
+    expect(reader.nextRunnableAt()).toBe(Date.parse(at(2).toISOString()) + 10_000);
+    // Released while still runnable: offered again, and claimable at once.
+    writer.releaseLease('r', 'a');
+    await vi.waitFor(() => expect(reader.workToken()).not.toBe(w1));
+    expect(reader.nextRunnableAt()).toBe(Date.parse(at(2).toISOString()));
   });
 
   it('change_seq grows with every commit of any connection: a reader paging by it sees each run once, in order', async () => {

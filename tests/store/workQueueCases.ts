@@ -65,6 +65,21 @@ export function runWorkQueueCases(name: string, make: () => QueueStore | Promise
       expect(claim(store, 'a', at(5_000))).toEqual(['timer']);
     });
 
+    it('a run in flight is claimable for others only from its lease expiry; one nobody holds, from when it became runnable', async () => {
+      const store = await make();
+      put(store, 'held', { updated_at: at(0).toISOString() });
+      expect(store.nextRunnableAt()).toBe(T);
+      expect(claim(store, 'a', at(1))).toEqual(['held']);
+      // Held by a until T + 1 + 10,000: nothing for anyone else before then.
+      expect(store.nextRunnableAt()).toBe(T + 10_001);
+      put(store, 'free', { updated_at: at(50).toISOString() });
+      expect(store.nextRunnableAt()).toBe(T + 50);
+      expect(claim(store, 'b', at(60))).toEqual(['free']);
+      expect(store.nextRunnableAt()).toBe(T + 10_001);
+      store.releaseLease('held', 'a');
+      expect(store.nextRunnableAt()).toBe(T);
+    });
+
     it("a child's final commit makes its waiting parent claimable; a parent waiting on an ended child is claimable at once", async () => {
       const store = await make();
       put(store, 'child', { parent_run_id: 'parent' });

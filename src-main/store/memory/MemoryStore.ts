@@ -192,6 +192,10 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return this.commitCount;
   }
 
+  workToken(): number {
+    return this.commitCount;
+  }
+
   /** One process only: nobody else writes to a memory store. */
   foreignChangeToken(): number {
     return 0;
@@ -212,7 +216,9 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   nextRunnableAt(): number | null {
     let min: number | null = null;
     for (const s of this.runs.values()) {
-      const at = this.runnableAtOf(s);
+      const runnable = this.runnableAtOf(s);
+      const lease = this.leases.get(s.run_id);
+      const at = runnable === null ? null : Math.max(runnable, lease?.expiresAt ?? runnable);
       if (at !== null && (min === null || at < min)) min = at;
     }
     return min;

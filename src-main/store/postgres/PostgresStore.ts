@@ -28,7 +28,7 @@ import { readJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 import { findNonJsonPath } from '../../../src-shared/json';
 import type { ArtifactRef, LedgerRecord, RunState, SignedHead, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import { recordFromRow, rowFromRecord } from '../../runtime/recordRows';
-import { awaitedChild, isTerminal } from '../../runtime/runnable';
+import { awaitedChild, isTerminal, runnableAt } from '../../runtime/runnable';
 import { toRunSummary } from '../../runtime/runSummary';
 import { sha256Hex } from '../../runtime/sha256';
 import type {
@@ -90,6 +90,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   /** Says whether another owner's unexpired lease may be taken over (see SqliteStore). */
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
   private ownWrites = 0;
+  /** Own commits that may have made a run claimable (see workToken). */
+  private ownWork = 0;
   private readonly totals = new Map<string, { token: number; n: number }>();
   private nextRunnable: { token: number; at: number | null } | null = null;
   private readonly notifications: PgNotifications;
@@ -196,12 +198,16 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
         if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
         else if (held) writes.push({ text: SQL.dropLease, values: [runId] });
       }
-      writes.push(this.runWrite(batch.isNew ? 'insert' : 'update', batch.state, stateText, ended ? Date.parse(ended) : null, childMissing));
-      if (batch.state.parent_run_id && isTerminal(batch.state))
-        writes.push({ text: SQL.wakeParent, values: [Date.parse(batch.state.updated_at), runId] });
+      const endedAt = ended ? Date.parse(ended) : null;
+      writes.push(this.runWrite(batch.isNew ? 'insert' : 'update', batch.state, stateText, endedAt, childMissing));
+      const wakes = !!batch.state.parent_run_id && isTerminal(batch.state);
+      if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(batch.state.updated_at), runId] });
       // A parent waiting on a child not yet started was runnable (for whoever starts it): no longer.
       else if (batch.state.parent_run_id && !current) writes.push({ text: SQL.childStarted, values: [runId] });
-      writes.push({ text: SQL.notify }, { text: SQL.commit });
+      // Work for others: this run left runnable and not held by the committer, or a parent woken.
+      const offered = wakes || (runnableAt(batch.state, endedAt, childMissing) !== null && (!lease || !!batch.releaseLease));
+      if (offered) this.ownWork++;
+      writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
       return writes;
     });
     this.wrote();
@@ -391,7 +397,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   }
 
   releaseLease(runId: string, owner: string): void {
-    this.db.run([{ text: SQL.deleteLease, values: [runId, owner] }]);
+    const [r] = this.db.run([{ text: SQL.deleteLease, values: [runId, owner] }]);
+    if (r!.rows.length) this.ownWork++;
     this.wrote();
   }
 
@@ -514,6 +521,11 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
 
   foreignChangeToken(): number {
     return this.notifications.foreign;
+  }
+
+  /** Own commits that offered work (counted at once) plus every `work` notification received. */
+  workToken(): number {
+    return this.ownWork * 0x100000000 + this.notifications.work;
   }
 
   changesSince(afterSeq: number, limit: number): RunChange[] {
@@ -639,9 +651,10 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       const signed = extras.signedHead;
       if (signed)
         writes.push({ text: SQL.putSignedHeadIfNone, values: [signed.run_id, signed.seq, signed.hash, signed.sig, signed.public_key] });
-      writes.push({ text: SQL.notify }, { text: SQL.commit });
+      writes.push({ text: SQL.notifyWork }, { text: SQL.commit });
       this.db.run(writes, { rollbackOnError: true, pipeline: true });
       this.ownWrites++;
+      this.ownWork++;
       return true;
     } catch (err) {
       this.rollback();

@@ -28,6 +28,8 @@ export class PgNotifications {
   /** Notifications (and reconnects) seen, from any connection / from other connections only. */
   all = 0;
   foreign = 0;
+  /** Notifications that a commit may have made a run claimable (payload `work`), and reconnects. */
+  work = 0;
   /** Whether LISTEN is live now (when not, readers must not trust an unchanged token). */
   listening = false;
   private dirty = false;
@@ -140,6 +142,7 @@ export class PgNotifications {
       client.on('end', () => this.lost(client));
       client.on('notification', (n) => {
         this.all++;
+        if (n.payload === 'work') this.work++;
         if (n.processId !== this.ownPid()) this.foreign++;
       });
       try {
@@ -182,5 +185,6 @@ export class PgNotifications {
   private bump(): void {
     this.all++;
     this.foreign++;
+    this.work++;
   }
 }

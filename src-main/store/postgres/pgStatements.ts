@@ -46,6 +46,8 @@ export const SQL = {
   beginDurable: 'BEGIN; SET LOCAL synchronous_commit = on',
   commit: 'COMMIT',
   notify: "SELECT pg_notify('art_changes', '')",
+  // A commit that may have made a run claimable says so: workers claim on these, not on every commit.
+  notifyWork: "SELECT pg_notify('art_changes', 'work')",
   runHeadForUpdate: 'SELECT head_seq, head_hash FROM runs WHERE run_id = $1 FOR UPDATE',
   runHead: 'SELECT head_seq FROM runs WHERE run_id = $1',
   getRun: 'SELECT state FROM runs WHERE run_id = $1',
@@ -72,7 +74,9 @@ export const SQL = {
   getLease: 'SELECT owner, expires_at FROM leases WHERE run_id = $1',
   putLease: `INSERT INTO leases (run_id, owner, expires_at) VALUES ($1, $2, $3)
     ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
-  deleteLease: 'DELETE FROM leases WHERE run_id = $1 AND owner = $2',
+  // Releasing a run still runnable offers it to the other workers.
+  deleteLease: `WITH d AS (DELETE FROM leases WHERE run_id = $1 AND owner = $2 RETURNING run_id)
+    SELECT pg_notify('art_changes', 'work') FROM d JOIN runs r ON r.run_id = d.run_id WHERE r.runnable_at IS NOT NULL`,
   dropLease: 'DELETE FROM leases WHERE run_id = $1',
 
   // The work queue. Claims lock the runs rows they look at (SKIP LOCKED: rows another
@@ -89,7 +93,14 @@ export const SQL = {
     ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
       WHERE leases.expires_at <= $4 OR leases.owner = ANY($5::text[])
     RETURNING run_id`,
-  nextRunnable: 'SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL',
+  // The first runnable run nobody leases (an ordered walk of runs_runnable that stops at it),
+  // and the earliest a leased runnable run is free again (LATERAL: from the leases, one row
+  // per run in flight, each run found by its key, never a walk of every pending timer).
+  nextRunnable: `SELECT least(
+      (SELECT r.runnable_at FROM runs r WHERE r.runnable_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.run_id = r.run_id) ORDER BY r.runnable_at LIMIT 1),
+      (SELECT min(greatest(x.at, l.expires_at)) FROM leases l CROSS JOIN LATERAL
+        (SELECT r.runnable_at AS at FROM runs r WHERE r.run_id = l.run_id AND r.runnable_at IS NOT NULL) x))`,
   holdRun: 'UPDATE runs SET runnable_at = NULL WHERE run_id = $1 AND head_seq IS NOT DISTINCT FROM $2',
   workState: 'SELECT r.runnable_at, l.owner, l.expires_at FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id WHERE r.run_id = $1',
   putWorker: `INSERT INTO workers (worker_id, kind, hostname, pid, started_at, heartbeat_at, expires_at, workflows)

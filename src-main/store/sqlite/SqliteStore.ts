@@ -378,6 +378,11 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return this.run(() => this.db.pragma('data_version', { simple: true })) as number;
   }
 
+  /** SQLite cannot tell what a commit was from `data_version`: every commit counts. */
+  workToken(): number {
+    return this.changeToken();
+  }
+
   changesSince(afterSeq: number, limit: number): RunChange[] {
     const rows = this.run(() => this.st.changesSince.all(afterSeq, limit)) as [string, number | null, number][];
     return rows.map(([runId, headSeq, changeSeq]) => ({ runId, headSeq, changeSeq }));

@@ -43,7 +43,17 @@ export function prepareStatements(db: Database.Database) {
       FROM runs r INDEXED BY runs_runnable LEFT JOIN leases l ON l.run_id = r.run_id
       WHERE r.runnable_at IS NOT NULL AND r.runnable_at <= ? AND (r.runnable_at > ? OR (r.runnable_at = ? AND r.run_id > ?))
       ORDER BY r.runnable_at, r.run_id LIMIT ?`).raw(true),
-    nextRunnable: p('SELECT min(runnable_at) FROM runs WHERE runnable_at IS NOT NULL').pluck(),
+    // The first runnable run nobody leases (an ordered walk of runs_runnable that stops at it),
+    // and the earliest a leased runnable run is free again (CROSS JOIN, and `+` keeping the
+    // planner off runs_runnable there: from the leases, one row per run in flight, each run
+    // found by its key, never a walk of every pending timer).
+    nextRunnable: p(
+      `SELECT min(at) FROM (
+         SELECT at FROM (SELECT r.runnable_at AS at FROM runs r WHERE r.runnable_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.run_id = r.run_id) ORDER BY r.runnable_at LIMIT 1)
+         UNION ALL
+         SELECT max(r.runnable_at, l.expires_at) FROM leases l CROSS JOIN runs r ON r.run_id = l.run_id WHERE +r.runnable_at IS NOT NULL)`,
+    ).pluck(),
     holdRun: p('UPDATE runs SET runnable_at = NULL WHERE run_id = ? AND head_seq IS ?'),
     workState: p(
       `SELECT r.runnable_at, l.owner, l.expires_at FROM runs r LEFT JOIN leases l ON l.run_id = r.run_id WHERE r.run_id = ?`,
