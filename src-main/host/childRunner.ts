@@ -76,7 +76,11 @@ export class ChildRunner {
       async () => {
         const parent = store.getRun(parentRunId);
         const child = store.getRun(childRunId);
-        if (!child || !isWaitingForChild(parent, childRunId) || parent.paused || !commands.workflowFor(parent)) return false;
+        // A child not ended yet has no outcome: its parent was claimed in the moment between
+        // its wait's commit and the child's first (runnable then, for whoever starts the
+        // child), and the child's final commit wakes it again.
+        if (!child || !isEnded(child) || !isWaitingForChild(parent, childRunId) || parent.paused || !commands.workflowFor(parent))
+          return false;
         const actor = makeActor('runtime', 'subworkflow', { child_run_id: childRunId, host: hostId });
         return resumeOnce(runtime, store, parentRunId, parent.waiting!.wait_key, childOutcomePayload(child), actor);
       },

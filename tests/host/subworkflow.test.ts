@@ -59,6 +59,22 @@ describe('subworkflows (start_subworkflow)', () => {
     expect(host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: { ok: true } } } });
   });
 
+  it('a worker that takes up a parent whose child is still going leaves it waiting: only an ended child has an outcome', async () => {
+    // A parent is runnable from its wait's commit until its child's first commit (for whoever
+    // starts the child); a worker claiming it in that moment finds the child already there.
+    const { host } = await memoryHost();
+    const parent = await host.startRun('examples.parent', { childWorkflowId: 'examples.event', childVars: { eventName: 'go' } });
+    await host.whenIdle();
+    const [child] = host.listChildren(parent.run_id);
+    expect(child).toMatchObject({ status: 'waiting' });
+    const head = host.getRun(parent.run_id).ledger_head;
+    expect(await host.work(parent.run_id)).toBeNull();
+    expect(host.getRun(parent.run_id)).toMatchObject({ status: 'waiting', ledger_head: head });
+    await host.emitEvent('go', { ok: true });
+    await host.whenIdle();
+    expect(host.getRun(parent.run_id)).toMatchObject({ status: 'completed', output: { child: { event: { ok: true } } } });
+  });
+
   it('a failing child resumes the parent with its error', async () => {
     const { host } = await memoryHost({ workflows: [failing] });
     const parent = await host.startRun('examples.parent', { childWorkflowId: 'test.failing' });
