@@ -331,13 +331,17 @@ export class RuntimeHost {
    */
   private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
     return this.activity.track(runId, async () => {
-      if (opts.isNew) this.publisher.markNew(runId);
-      else this.publisher.mark(this.store.getRun(runId));
       let applied: unknown = true;
-      try {
-        if (op) applied = await op();
-      } finally {
-        this.publisher.publish(runId);
+      // With no kernel operation (a worker's `advance`, a `settle`) this command commits
+      // nothing itself: what follows marks and publishes what it commits.
+      if (op) {
+        if (opts.isNew) this.publisher.markNew(runId);
+        else this.publisher.mark(this.store.getRun(runId));
+        try {
+          applied = await op();
+        } finally {
+          this.publisher.publish(runId);
+        }
       }
       if (applied === false || then === 'none') return this.getRun(runId);
       if (then === 'settle') return this.afterChange(runId);
@@ -347,10 +351,11 @@ export class RuntimeHost {
 
   private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
     let first = true;
+    let state: RunState | null;
     for (;;) {
       // Read again after each chunk's yield: another process may have moved the run meanwhile
       // (a child ending resumes its parent), and what to do next depends on where it is now.
-      const state = this.store.getRun(runId);
+      state = this.store.getRun(runId);
       if (this.closed || !state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
       const skip = first && opts.skipFirstBreak;
       first = false;
@@ -358,10 +363,12 @@ export class RuntimeHost {
       if (!skip && (bps.includes(state.current_node) || this.prefs.stepMode(runId))) break;
       // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
       const progressed = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
+      state = null;
       if (!progressed) break;
       await yieldToEventLoop();
     }
-    return this.afterChange(runId);
+    // The loop's last read, when it stopped on one (no await since): publish it as it is.
+    return this.afterChange(runId, state);
   }
 
   /** One tick; false when nothing moved (another host holds the run, or it cannot go on). */
@@ -385,8 +392,8 @@ export class RuntimeHost {
    * Publishes, then does what a run's new (committed, durable) state implies for others: a
    * child it now waits on is started, an ended run's parent is resumed. Runs in the run's queue.
    */
-  private async afterChange(runId: string): Promise<RunState> {
-    const state = this.publisher.publish(runId) ?? this.getRun(runId);
+  private async afterChange(runId: string, justRead: RunState | null = null): Promise<RunState> {
+    const state = this.publisher.publish(runId, justRead) ?? this.getRun(runId);
     this.anchor(runId);
     if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
       this.prefs.forget(runId);

@@ -40,8 +40,9 @@ export class RunPublisher {
     this.publish(runId);
   }
 
-  publish(runId: string): RunState | null {
-    const state = this.store.getRun(runId);
+  /** Publishes the run as it now stands (`current`: the caller's own read of it, just made). */
+  publish(runId: string, current: RunState | null = null): RunState | null {
+    const state = current ?? this.store.getRun(runId);
     if (!state) return null;
     const headSeq = state.ledger_head?.seq ?? -1;
     const from = this.lastSeq.get(runId) ?? headSeq;
