@@ -1,0 +1,109 @@
+/**
+ * Ours alone on PostgreSQL, the fleet section's shape (W `abstractruntime worker` processes,
+ * W creators, every run in flight), with what the server saw while it ran: backends by wait
+ * event (sampled every 100 ms: lock waits, idle in transaction) and, with STATS=1, the
+ * statements by calls (`pg_stat_statements`, loaded into the throw-away server for this).
+ * For side-by-side comparisons, run it from two checkouts in alternating order.
+ *
+ *   RUNS=200 WIDTHS=1,16 REPEATS=1 [WF=bench.linear10] [STATS=1] node --import tsx bench/pgOursProbe.ts
+ */
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { startPgServer } from '../tests/support/pgCluster';
+import { oursEnv, startWorkers } from './ours/pgWorkers';
+import { runFleet, shareOf } from './postgres/fleet';
+import { counterDelta, readServerCounters } from './postgres/serverCounters';
+
+const runs = Number(process.env.RUNS ?? 200);
+const widths = (process.env.WIDTHS ?? '1,16').split(',').map(Number);
+const repeats = Number(process.env.REPEATS ?? 1);
+const workflow = process.env.WF ?? 'bench.linear10';
+const stats = process.env.STATS === '1';
+const dir = resolve('.tmp/bench', `pg-ours-probe-${Date.now()}`);
+
+async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Samples pg_stat_activity until stopped; returns the mean number of backends per state. */
+function sampleWaits(url: string): { stop(): Promise<string> } {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let on = true;
+  const loop = withClient(url, async (c) => {
+    while (on) {
+      samples++;
+      const r = await c.query<{ k: string; n: number }>(
+        `SELECT coalesce(wait_event_type, '-') || ':' || coalesce(wait_event, '-') || ':' || state AS k, count(*)::int AS n
+         FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1`,
+      );
+      for (const row of r.rows) counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  });
+  return {
+    async stop() {
+      on = false;
+      await loop;
+      return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, n]) => `${k}=${(n / Math.max(1, samples)).toFixed(1)}`)
+        .join('  ');
+    },
+  };
+}
+
+const server = await startPgServer();
+try {
+  if (stats) {
+    await withClient(server.url, (c) => c.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"));
+    server.restart();
+  }
+  for (let r = 0; r < repeats; r++)
+    for (const w of widths) {
+      const tag = `r${r}w${w}`;
+      const url = server.createDatabase(`probe_${tag}`);
+      const env = oursEnv(join(dir, tag));
+      const workers = await startWorkers(url, w, Math.ceil(runs / w), env);
+      try {
+        if (stats)
+          await withClient(url, async (c) => {
+            await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+            await c.query('SELECT pg_stat_statements_reset()');
+          });
+        const before = await readServerCounters(url);
+        const waits = sampleWaits(url);
+        const creator = (i: number) => [
+          ...['--url', url, '--runs', String(shareOf(runs, w, i)), '--nodes', '10', '--tag', `${tag}-${i}`, '--total', String(runs)],
+          ...['--workflow', workflow, '--data', join(dir, tag, `creator-${i}`), ...(i === 0 ? ['--waiter', '1'] : [])],
+        ];
+        const res = await runFleet('bench/ours/pgSeeder.ts', w, creator, env);
+        const waited = await waits.stop();
+        const d = counterDelta(before, await readServerCounters(url));
+        console.log(
+          `${w} worker(s), repeat ${r + 1}: ${Math.round((res.steps * 1000) / res.ms)} steps/s, ${Math.round(res.ms)} ms ` +
+            `(creating the runs ${Math.round(res.createMs ?? 0)} ms), ${(d.commits / res.steps).toFixed(2)} transactions per step`,
+        );
+        console.log(`  backends (mean): ${waited}`);
+        if (stats)
+          await withClient(url, async (c) => {
+            const top = await c.query<{ calls: string; q: string }>(
+              `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q FROM pg_stat_statements s
+               JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() ORDER BY calls DESC LIMIT 20`,
+            );
+            for (const row of top.rows) console.log(`  ${row.calls.padStart(7)}  ${row.q}`);
+          });
+      } finally {
+        await workers.stop();
+      }
+    }
+} finally {
+  server.stop();
+}
