@@ -332,6 +332,8 @@ export class RuntimeHost {
   private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
     return this.activity.track(runId, async () => {
       let applied: unknown = true;
+      // The run as its publish read it, right after the operation (no await since).
+      let published: RunState | null = null;
       // With no kernel operation (a worker's `advance`, a `settle`) this command commits
       // nothing itself: what follows marks and publishes what it commits.
       if (op) {
@@ -340,11 +342,11 @@ export class RuntimeHost {
         try {
           applied = await op();
         } finally {
-          this.publisher.publish(runId);
+          published = this.publisher.publish(runId);
         }
       }
-      if (applied === false || then === 'none') return this.getRun(runId);
-      if (then === 'settle') return this.afterChange(runId);
+      if (applied === false || then === 'none') return published ?? this.getRun(runId);
+      if (then === 'settle') return this.afterChange(runId, published);
       return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' });
     });
   }
