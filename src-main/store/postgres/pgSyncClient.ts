@@ -102,29 +102,20 @@ async function run(statements, pipeline) {
   return results;
 }
 // A pipelined call sends its statements as ONE simple-protocol query, each parameter written
-// as a quoted literal of the same text pg would send for it (so the server types it from its
-// context, as it types a parameter): one round trip for the list. A statement's results are
-// the last of its own parts (its template's ';'-separated statements).
+// as a quoted literal of the text pg itself would send for it (pg.utils.prepareValue), so the
+// server types it from its context, as it types a parameter: one round trip for the list. A
+// statement's results are the last of its own parts (its template's ';'-separated statements).
 // (Written without backslashes: this source sits inside a template literal.)
 const BS = String.fromCharCode(92);
 const PLACEHOLDER = new RegExp('[$]([0-9]+)', 'g');
 function parts(text) {
   return text.split(';').filter((p) => p.trim()).length;
 }
-function hex(v) {
-  return BS + 'x' + Buffer.from(v).toString('hex');
-}
-// pg's own array text: elements double-quoted, a backslash or a quote inside one escaped.
-function arrayText(a) {
-  return '{' + a.map((v) => v === null || v === undefined ? 'NULL' : Array.isArray(v) ? arrayText(v)
-    : '"' + String(v instanceof Uint8Array ? hex(v) : v).split(BS).join(BS + BS).split('"').join(BS + '"') + '"').join(',') + '}';
-}
 function literal(v) {
-  if (v === null || v === undefined) return 'NULL';
-  if (v instanceof Uint8Array) return pg.escapeLiteral(hex(v));
-  if (Array.isArray(v)) return pg.escapeLiteral(arrayText(v));
-  if (typeof v === 'object') return pg.escapeLiteral(JSON.stringify(v));
-  return pg.escapeLiteral(String(v));
+  const text = pg.utils.prepareValue(v);
+  if (text === null || text === undefined) return 'NULL';
+  // Bytes pg would send in binary: bytea's hex text instead.
+  return pg.escapeLiteral(text instanceof Uint8Array ? BS + 'x' + Buffer.from(text).toString('hex') : text);
 }
 function inlined(statements) {
   const texts = [];
