@@ -10,9 +10,8 @@
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startPgServer } from '../tests/support/pgCluster';
-import { oursEnv, startWorkers } from './ours/pgWorkers';
-import { runFleet, shareOf } from './postgres/fleet';
-import { counterDelta, readServerCounters } from './postgres/serverCounters';
+import { runOursFleet } from './ours/pgWorkers';
+import { counterDelta, readServerCounters, type ServerCounters } from './postgres/serverCounters';
 
 const runs = Number(process.env.RUNS ?? 200);
 const widths = (process.env.WIDTHS ?? '1,16').split(',').map(Number);
@@ -70,39 +69,41 @@ try {
     for (const w of widths) {
       const tag = `r${r}w${w}`;
       const url = server.createDatabase(`probe_${tag}`);
-      const env = oursEnv(join(dir, tag));
-      const workers = await startWorkers(url, w, Math.ceil(runs / w), env);
-      try {
-        if (stats)
-          await withClient(url, async (c) => {
-            await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-            await c.query('SELECT pg_stat_statements_reset()');
-          });
-        const before = await readServerCounters(url);
-        const waits = sampleWaits(url);
-        const creator = (i: number) => [
-          ...['--url', url, '--runs', String(shareOf(runs, w, i)), '--nodes', '10', '--tag', `${tag}-${i}`, '--total', String(runs)],
-          ...['--workflow', workflow, '--data', join(dir, tag, `creator-${i}`), ...(i === 0 ? ['--waiter', '1'] : [])],
-        ];
-        const res = await runFleet('bench/ours/pgSeeder.ts', w, creator, env);
-        const waited = await waits.stop();
-        const d = counterDelta(before, await readServerCounters(url));
-        console.log(
-          `${w} worker(s), repeat ${r + 1}: ${Math.round((res.steps * 1000) / res.ms)} steps/s, ${Math.round(res.ms)} ms ` +
-            `(creating the runs ${Math.round(res.createMs ?? 0)} ms), ${(d.commits / res.steps).toFixed(2)} transactions per step`,
-        );
-        console.log(`  backends (mean): ${waited}`);
-        if (stats)
-          await withClient(url, async (c) => {
-            const top = await c.query<{ calls: string; q: string }>(
-              `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q FROM pg_stat_statements s
-               JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() ORDER BY calls DESC LIMIT 20`,
-            );
-            for (const row of top.rows) console.log(`  ${row.calls.padStart(7)}  ${row.q}`);
-          });
-      } finally {
-        await workers.stop();
-      }
+      let before!: ServerCounters;
+      let waits!: ReturnType<typeof sampleWaits>;
+      const res = await runOursFleet({
+        url,
+        width: w,
+        runs,
+        nodes: 10,
+        workflow,
+        dir: join(dir, tag),
+        tag,
+        beforeGo: async () => {
+          if (stats)
+            await withClient(url, async (c) => {
+              await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+              await c.query('SELECT pg_stat_statements_reset()');
+            });
+          before = await readServerCounters(url);
+          waits = sampleWaits(url);
+        },
+      });
+      const waited = await waits.stop();
+      const d = counterDelta(before, await readServerCounters(url));
+      console.log(
+        `${w} worker(s), repeat ${r + 1}: ${Math.round((res.steps * 1000) / res.ms)} steps/s, ${Math.round(res.ms)} ms ` +
+          `(creating the runs ${Math.round(res.createMs ?? 0)} ms), ${(d.commits / res.steps).toFixed(2)} transactions per step`,
+      );
+      console.log(`  backends (mean): ${waited}`);
+      if (stats)
+        await withClient(url, async (c) => {
+          const top = await c.query<{ calls: string; q: string }>(
+            `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q FROM pg_stat_statements s
+             JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() ORDER BY calls DESC LIMIT 20`,
+          );
+          for (const row of top.rows) console.log(`  ${row.calls.padStart(7)}  ${row.q}`);
+        });
     }
 } finally {
   server.stop();

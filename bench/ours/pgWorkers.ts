@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runFleet, shareOf, type FleetResult } from '../postgres/fleet';
 import { processCpuMs } from '../postgres/serverCounters';
 
 export interface WorkerFleet {
@@ -75,4 +76,43 @@ export async function startWorkers(
     throw e;
   }
   return { cpuMs: () => children.reduce((a, c) => a + (processCpuMs(c.pid) ?? 0), 0), stop };
+}
+
+export interface OursFleetOptions {
+  url: string;
+  width: number;
+  runs: number;
+  nodes: number;
+  /** bench.linear10 (pure steps) or bench.effect10 (each step a tool call). */
+  workflow: string;
+  /** This measurement's own folder (project file, homes, creators' data). */
+  dir: string;
+  tag: string;
+  /** Extra Node flags for each worker (`--cpu-prof …`). */
+  nodeArgs?: string[];
+  /** Run once every worker is up, just before the creators start (read counters, reset stats). */
+  beforeGo?: () => Promise<void>;
+}
+
+/**
+ * Ours as the PostgreSQL section measures it: `width` workers, each with room for its share
+ * of the runs (so every run is in flight), then `width` creators (bench/ours/pgSeeder.ts),
+ * each starting its share at `go`; the first waits for all. CPU includes the workers'.
+ */
+export async function runOursFleet(o: OursFleetOptions): Promise<FleetResult> {
+  const env = oursEnv(o.dir);
+  const workers = await startWorkers(o.url, o.width, Math.ceil(o.runs / o.width), env, o.nodeArgs ?? []);
+  try {
+    await o.beforeGo?.();
+    const cpu0 = workers.cpuMs();
+    const creator = (i: number) => [
+      ...['--url', o.url, '--runs', String(shareOf(o.runs, o.width, i)), '--nodes', String(o.nodes), '--tag', `${o.tag}-${i}`],
+      ...['--total', String(o.runs), '--workflow', o.workflow, '--data', join(o.dir, `creator-${i}`)],
+      ...(i === 0 ? ['--waiter', '1'] : []),
+    ];
+    const r = await runFleet('bench/ours/pgSeeder.ts', o.width, creator, env);
+    return { ...r, cpuMs: r.cpuMs + (workers.cpuMs() - cpu0) };
+  } finally {
+    await workers.stop();
+  }
 }

@@ -22,7 +22,7 @@
  */
 import { join } from 'node:path';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../../tests/support/pgCluster';
-import { oursEnv, startWorkers } from '../ours/pgWorkers';
+import { runOursFleet } from '../ours/pgWorkers';
 import { runFleet, shareOf } from '../postgres/fleet';
 import { counterDelta, readServerCounters, type ServerCounters } from '../postgres/serverCounters';
 import { rawPgLimit } from '../raw/pgLimit';
@@ -80,29 +80,21 @@ async function measure(server: PgServer, who: Contender, width: number, o: Postg
     runs = o.runs;
     cpuMs = null;
   } else if (who === 'ours' || who === 'oursEach') {
-    const env = oursEnv(join(o.dir, `pg-${who}-${tag}`));
     const profile = process.env.BENCH_PG_PROFILE_DIR;
-    const workers = await startWorkers(
+    let counters!: ServerCounters;
+    const r = await runOursFleet({
       url,
       width,
-      Math.ceil(o.runs / width),
-      env,
-      profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
-    );
-    try {
-      before = await readServerCounters(url);
-      const cpu0 = workers.cpuMs();
-      const creator = (i: number) => [
-        ...common(i),
-        ...['--total', String(o.runs), '--workflow', OURS_WORKFLOW[who], '--data', join(o.dir, `pg-${who}-${tag}`, `creator-${i}`)],
-        ...(i === 0 ? ['--waiter', '1'] : []),
-      ];
-      const r = await runFleet('bench/ours/pgSeeder.ts', width, creator, env);
-      cpuMs = r.cpuMs + (workers.cpuMs() - cpu0);
-      ({ ms, steps, runs, createMs } = r);
-    } finally {
-      await workers.stop();
-    }
+      runs: o.runs,
+      nodes: o.nodes,
+      workflow: OURS_WORKFLOW[who],
+      dir: join(o.dir, `pg-${who}-${tag}`),
+      tag,
+      nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+      beforeGo: async () => void (counters = await readServerCounters(url)),
+    });
+    before = counters;
+    ({ ms, steps, runs, createMs, cpuMs } = r);
   } else {
     const script = who === 'dbos' ? 'bench/peer/dbos.ts' : 'bench/peer/langgraphPostgres.ts';
     // The peer's own schema, created once before its fleet (concurrent first launches would race on it).
