@@ -1,8 +1,16 @@
 /**
- * RuntimeHost owns the store, the runtime, the effect handlers, the scheduler and the event
- * bus. It drives runs: auto-advance until a run waits or ends, step mode, breakpoints
- * (pause BEFORE a node), timers, event ingress, parent/child links, snapshots, and it
- * publishes `runUpdated` / `ledgerAppended` / `attentionNeeded` after every commit it causes.
+ * RuntimeHost is what the CLI, the web host and Electron hold: one object per database with
+ * the commands on a run (start, step, continue, answer, decide, resume, pause, cancel) and
+ * the way in to the parts that do the host's other jobs, each a module of its own:
+ * - commandPipeline.ts: the one pipeline every command goes through (claim → kernel →
+ *   publish → continue), advancing a run chunk by chunk;
+ * - claimedWork.ts: the work queue (claims, working a claimed run, `tick`, recovery);
+ * - timersAndEvents.ts, childRunner.ts, snapshotCommands.ts: timers and events, parent and
+ *   child runs, snapshots;
+ * - publisher.ts, changeFeed.ts: `runUpdated` / `ledgerAppended` / `runsChanged` for its own
+ *   commits and for other processes' (the change feed);
+ * - worker.ts: this host as a worker on its database.
+ * It is assembled in one place (hostWiring.ts `buildHostParts`).
  */
 import { ForeignFolders } from './foreignFolders';
 import { mkdirSync } from 'node:fs';
@@ -10,34 +18,26 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { StalledInfo } from '../../src-shared/api';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
-import {
-  ConcurrentUpdateError,
-  RunLeasedError,
-  RunNotFoundError,
-  RunNotResumableError,
-  SnapshotNotFoundError,
-  ValidationError,
-} from '../../src-shared/errors';
+import { ConcurrentUpdateError, RunLeasedError, RunNotFoundError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
-import { TERMINAL_STATUSES } from '../../src-shared/types';
 import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
-import { awaitedChild } from '../runtime/runnable';
-import { isDeadLocalOwner } from '../store/processLeaseOwner';
 import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
 import type { Runtime } from '../runtime/index';
 import type { AnswerKind } from '../runtime/answerRules';
-import { isWaitingForChild } from './childRuns';
 import { DebugPrefs } from './debugPrefs';
 import { EventBus } from './eventBus';
 import { EventLog } from './eventLog';
 import { RunPublisher } from './publisher';
 import { RunActivity } from './runActivity';
 import { ChildRunner } from './childRunner';
-import { logBackground, type Continue, type HostCommands } from './hostCommands';
+import { ClaimedWork, type TickReport, type WorkDone } from './claimedWork';
+import { CHUNK_STEPS, CommandPipeline } from './commandPipeline';
+import { SnapshotCommands } from './snapshotCommands';
+import type { Continue, HostCommands } from './hostCommands';
 import { stalledInfo, withStalled } from './stalledRuns';
-import { TimersAndEvents, WORK_BATCH } from './timersAndEvents';
+import { TimersAndEvents } from './timersAndEvents';
 import { Scheduler } from './scheduler';
 import type { HostSettingsAccess } from './hostSettings';
 import type { LoadedWorkflow, WorkflowLoadError } from './workflowLoader';
@@ -56,16 +56,9 @@ export interface HostOpenOptions extends Omit<HostCreateOptions, 'store' | 'sign
   durability?: 'full' | 'process';
 }
 
-/** Steps per tick call while auto-advancing: progress is published between chunks. */
-const CHUNK_STEPS = 250;
-
 export type { HostParts, HostStore } from './hostParts';
 
-/** How long a worker's claim holds a run before another worker may take it over. */
-const CLAIM_TTL_MS = 30_000;
-
-/** What `work` did with a claimed run. */
-export type WorkDone = 'advanced' | 'timer' | 'parent' | 'child' | null;
+export type { TickReport, WorkDone } from './claimedWork';
 
 export type { StalledInfo };
 
@@ -77,12 +70,6 @@ export interface StartRunOptions {
   runId?: string;
   /** Create the run only; a worker on the database advances it. */
   detach?: boolean;
-}
-
-export interface TickReport {
-  recovered: string[];
-  timersFired: string[];
-  parentsResumed: string[];
 }
 
 export class RuntimeHost {
@@ -104,6 +91,9 @@ export class RuntimeHost {
   private readonly publisher: RunPublisher;
   private readonly timers: TimersAndEvents;
   private readonly children: ChildRunner;
+  private readonly pipeline: CommandPipeline;
+  private readonly claimed: ClaimedWork;
+  private readonly snapshots: SnapshotCommands;
   private readonly scheduler: Scheduler;
   private readonly userActor: ActorFingerprint;
   private readonly onClose: (() => void) | undefined;
@@ -181,9 +171,33 @@ export class RuntimeHost {
     const { store, runtime, clock, hostId, catalog } = parts;
     this.timers = new TimersAndEvents({ store, runtime, clock, hostId, eventLog, commands });
     this.children = new ChildRunner({ store, runtime, catalog, publisher: this.publisher, hostId, commands });
+    const isClosed = () => this.closed;
+    this.pipeline = new CommandPipeline({
+      store,
+      runtime,
+      activity: this.activity,
+      publisher: this.publisher,
+      prefs: this.prefs,
+      children: () => this.children,
+      workflowFor: (state) => this.workflowFor(state),
+      anchor: (runId) => this.anchor(runId),
+      isClosed,
+    });
+    const { activity, timers, children } = this;
+    this.claimed = new ClaimedWork({ store, runtime, clock, hostId, catalog, activity, timers, children, commands, isClosed });
     this.scheduler = new Scheduler(() => this.runDueTimers());
     this.changeFeed = new ChangeFeed(parts.store, this.publisher, parts.events);
     this.userActor = parts.userActor ?? makeActor('user', localUserName());
+    this.snapshots = new SnapshotCommands({
+      store,
+      runtime,
+      publisher: this.publisher,
+      children,
+      commands,
+      userActor: this.userActor,
+      writableRun: (runId) => this.writableRun(runId),
+      getRun: (runId) => this.getRun(runId),
+    });
   }
 
   // ------------------------------------------------------------ workflows
@@ -285,7 +299,7 @@ export class RuntimeHost {
       async () => {
         const state = this.writableRun(runId);
         this.prefs.setStepMode(runId, true);
-        if (state.status === 'running' && !state.paused) await this.tickChunk(runId, 1);
+        if (state.status === 'running' && !state.paused) await this.pipeline.tickChunk(runId, 1);
       },
       'settle',
     );
@@ -320,90 +334,8 @@ export class RuntimeHost {
     this.prefs.setBreakpoints(runId, nodeIds);
   }
 
-  /**
-   * The one command pipeline every command on a run goes through:
-   * claim (this host is busy with the run, so its worker does not take it meanwhile) →
-   * kernel (`op` decides and commits; a kernel operation returns once its commit is durable) →
-   * publish (events for what was committed) → continue (`then`): advance the run, or only
-   * settle what its new state implies for others (start the child it now waits on, resume
-   * the parent of a run that ended), or nothing. `op` returning false means it did not apply
-   * (another host got there first): nothing continues.
-   */
   private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
-    return this.activity.track(runId, async () => {
-      let applied: unknown = true;
-      // The run as its publish read it, right after the operation (no await since).
-      let published: RunState | null = null;
-      // With no kernel operation (a worker's `advance`, a `settle`) this command commits
-      // nothing itself: what follows marks and publishes what it commits.
-      if (op) {
-        if (opts.isNew) this.publisher.markNew(runId);
-        else this.publisher.mark(this.store.getRun(runId));
-        try {
-          applied = await op();
-        } finally {
-          published = this.publisher.publish(runId);
-        }
-      }
-      if (applied === false || then === 'none') return published ?? this.getRun(runId);
-      if (then === 'settle') return this.afterChange(runId, published);
-      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' });
-    });
-  }
-
-  private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
-    let first = true;
-    let state: RunState | null;
-    for (;;) {
-      // Read again after each chunk's yield: another process may have moved the run meanwhile
-      // (a child ending resumes its parent), and what to do next depends on where it is now.
-      state = this.store.getRun(runId);
-      if (this.closed || !state || state.status !== 'running' || state.paused || !this.workflowFor(state)) break;
-      const skip = first && opts.skipFirstBreak;
-      first = false;
-      const bps = this.prefs.breakpoints(runId);
-      if (!skip && (bps.includes(state.current_node) || this.prefs.stepMode(runId))) break;
-      // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
-      const progressed = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
-      state = null;
-      if (!progressed) break;
-      await yieldToEventLoop();
-    }
-    // The loop's last read, when it stopped on one (no await since): publish it as it is.
-    return this.afterChange(runId, state);
-  }
-
-  /** One tick; false when nothing moved (another host holds the run, or it cannot go on). */
-  private async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<boolean> {
-    const prior = before ?? this.store.getRun(runId);
-    this.publisher.mark(prior);
-    let after: RunState | null;
-    try {
-      await this.runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
-    } catch (err) {
-      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return false;
-      throw err;
-    } finally {
-      // publish reads the run as it now stands: that read tells whether it moved.
-      after = this.publisher.publish(runId);
-    }
-    return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
-  }
-
-  /**
-   * Publishes, then does what a run's new (committed, durable) state implies for others: a
-   * child it now waits on is started, an ended run's parent is resumed. Runs in the run's queue.
-   */
-  private async afterChange(runId: string, justRead: RunState | null = null): Promise<RunState> {
-    const state = this.publisher.publish(runId, justRead) ?? this.getRun(runId);
-    this.anchor(runId);
-    if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
-      this.prefs.forget(runId);
-      if (state.parent_run_id) void this.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
-      return state;
-    }
-    if (!this.closed && !state.paused && (await this.startAwaitedChild(state))) return this.advanceNow(runId, { skipFirstBreak: false });
-    return state;
+    return this.pipeline.command(runId, op, then, opts);
   }
 
   // ------------------------------------------------------------ resuming
@@ -492,16 +424,6 @@ export class RuntimeHost {
     return this.command(runId, () => this.runtime.unpause(runId, this.userActor), 'advance');
   }
 
-  // ------------------------------------------------------------ subworkflows
-
-  private startAwaitedChild(parent: RunState): Promise<boolean> {
-    return this.children.startAwaitedChild(parent);
-  }
-
-  private notifyParent(parentRunId: string, childRunId: string): Promise<RunState | null> {
-    return this.children.notifyParent(parentRunId, childRunId);
-  }
-
   // ------------------------------------------------------------ timers and events
 
   /** Fires every due wait_until once (actor scheduler), then advances those runs, in batches (timersAndEvents.ts). */
@@ -518,40 +440,17 @@ export class RuntimeHost {
     return this.timers.recentEvents();
   }
 
-  /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
-  async recoverOnStart(): Promise<string[]> {
-    const runnable = this.store
-      .listRunnable()
-      .filter((r) => !r.paused && this.workflowFor(r))
-      .map((r) => r.run_id);
-    for (let i = 0; i < runnable.length; i += WORK_BATCH) {
-      await Promise.all(runnable.slice(i, i + WORK_BATCH).map((id) => this.advance(id).catch(logBackground(`recover ${id}`))));
-    }
-    return runnable;
+  /** Advances every `running` run (the kernel retries or parks interrupted effects), in batches (claimedWork.ts). */
+  recoverOnStart(): Promise<string[]> {
+    return this.claimed.recoverOnStart();
   }
 
   /**
    * One headless pass (CLI `tick`): claims whatever is runnable (interrupted runs, due timers,
-   * parents whose child ended) WORK_BATCH at a time, each run at most once, and settles.
+   * parents whose child ended), each run at most once, and settles.
    */
   async tick(): Promise<TickReport> {
-    const report: TickReport = { recovered: [], timersFired: [], parentsResumed: [] };
-    const seen = new Set<string>();
-    for (
-      let claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id));
-      claimed.length;
-      claimed = this.claimWork(WORK_BATCH, (id) => seen.has(id))
-    ) {
-      for (const id of claimed) seen.add(id);
-      await Promise.all(
-        claimed.map(async (id) => {
-          const did = await this.work(id).catch(logBackground(`advance ${id}`));
-          if (did === 'advanced' || did === 'child') report.recovered.push(id);
-          else if (did === 'timer') report.timersFired.push(id);
-          else if (did === 'parent') report.parentsResumed.push(id);
-        }),
-      );
-    }
+    const report = await this.claimed.tick();
     await this.whenIdle();
     return report;
   }
@@ -587,55 +486,12 @@ export class RuntimeHost {
 
   /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction). */
   claimWork(limit: number, busy: (runId: string) => boolean = () => false): string[] {
-    if (this.closed) return [];
-    return this.store.claimRunnable({
-      owner: this.hostId,
-      now: this.clock.now(),
-      ttlMs: CLAIM_TTL_MS,
-      limit,
-      accepts: (workflowId, version) => !!this.catalog.find({ workflow_id: workflowId, workflow_version: version }),
-      busy: (runId) => busy(runId) || this.activity.busy(runId),
-      ownerGone: isDeadLocalOwner,
-    });
+    return this.claimed.claim(limit, busy);
   }
 
-  /**
-   * Does what a claimed run needs: advance it (running: started, resumed, recovered), fire its
-   * due timer, or resume it with its ended child's outcome. A run left runnable without having
-   * moved (stopped at a breakpoint or in step mode) is held off the queue until a person acts.
-   */
-  async work(runId: string): Promise<WorkDone> {
-    try {
-      const state = this.store.getRun(runId);
-      if (!state || this.closed || this.notResumableReason(state)) return null;
-      const before = state.ledger_head?.seq ?? null;
-      const child = awaitedChild(state);
-      let did: WorkDone = null;
-      if (state.status === 'running') {
-        await this.advance(runId);
-        did = 'advanced';
-      } else if (state.waiting?.reason === 'until') {
-        if (await this.timers.fireTimer(runId, state.waiting.wait_key, this.clock.now())) did = 'timer';
-      } else if (child && !this.store.getRun(child)) {
-        // Its child was decided and committed, but not started (a crash in between): start it now.
-        const after = await this.command(runId, null, 'settle');
-        if (this.store.getRun(child)) did = 'child';
-        else if (after.ledger_head?.seq !== state.ledger_head?.seq) did = 'parent';
-      } else if (child) {
-        const after = await this.notifyParent(runId, child);
-        if (after && !isWaitingForChild(after, child)) did = 'parent';
-      }
-      const after = this.store.getRun(runId);
-      if (after && (after.ledger_head?.seq ?? null) === before) {
-        const ws = this.store.workState(runId);
-        if (ws?.runnableAt != null && ws.runnableAt <= this.clock.now().getTime()) this.store.holdRun(runId, before);
-      }
-      return did;
-    } finally {
-      // The claim's lease; one a kernel operation of this host holds right now is left to it
-      // (it releases it with its last commit).
-      if (!this.runtime.holds(runId)) this.store.releaseLease(runId, this.hostId);
-    }
+  /** Does what a claimed run needs (claimedWork.ts), then releases its claim. */
+  work(runId: string): Promise<WorkDone> {
+    return this.claimed.work(runId);
   }
 
   /** Makes this host a worker on its database (see worker.ts). */
@@ -652,42 +508,26 @@ export class RuntimeHost {
 
   // ------------------------------------------------------------ snapshots
 
-  async createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
-    this.getRun(runId);
-    let snap!: Snapshot;
-    await this.command(runId, async () => (snap = await this.runtime.createSnapshot(runId, opts, this.userActor)), 'none');
-    const { state: _state, ...summary } = snap;
-    return summary;
+  createSnapshot(runId: string, opts: { name: string; description?: string; tags?: string[] }): Promise<SnapshotSummary> {
+    return this.snapshots.create(runId, opts);
   }
 
   searchSnapshots(query: SnapshotQuery): SnapshotSummary[] {
-    return this.store.searchSnapshots(query);
+    return this.snapshots.search(query);
   }
 
   getSnapshot(snapshotId: string): Snapshot {
-    const snap = this.store.getSnapshot(snapshotId);
-    if (!snap) throw new SnapshotNotFoundError(`snapshot ${snapshotId} does not exist`, { snapshotId });
-    return snap;
+    return this.snapshots.get(snapshotId);
   }
 
   /** The run's state becomes the snapshot's (a `restored` record; waits re-armed), then it advances. */
-  async restoreSnapshot(snapshotId: string): Promise<RunState> {
-    const snap = this.getSnapshot(snapshotId);
-    this.writableRun(snap.run_id);
-    const restored = await this.command(snap.run_id, () => this.runtime.restore(snap.run_id, snap, this.userActor), 'advance');
-    await this.children.settleAfterRestore(restored);
-    return this.getRun(snap.run_id);
+  restoreSnapshot(snapshotId: string): Promise<RunState> {
+    return this.snapshots.restore(snapshotId);
   }
 
   /** A new run from a snapshot (optionally with edited vars, recorded with the user as actor). */
-  async forkSnapshot(snapshotId: string, vars?: JsonObject): Promise<RunState> {
-    const snap = this.getSnapshot(snapshotId);
-    const reason = this.notResumableReason(snap.state);
-    if (reason) throw new RunNotResumableError(reason, { runId: snap.run_id });
-    const forked = await this.runtime.fork(snap, { ...(vars ? { vars } : {}), actor: this.userActor });
-    this.publisher.markNew(forked.run_id);
-    this.publisher.publish(forked.run_id);
-    return this.advance(forked.run_id);
+  forkSnapshot(snapshotId: string, vars?: JsonObject): Promise<RunState> {
+    return this.snapshots.fork(snapshotId, vars);
   }
 
   // ------------------------------------------------------------ helpers
@@ -715,10 +555,6 @@ export class RuntimeHost {
     await this.handlerPool?.close();
     this.onClose?.();
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function localUserName(): string {

@@ -1,0 +1,146 @@
+/**
+ * What a host does with the store's work queue: claims runnable runs it can advance (leases
+ * taken in one transaction), does what each claimed run needs (advance it, fire its due
+ * timer, start the child it waits on, resume it with its ended child's outcome), one
+ * headless pass of all of that (CLI `tick`), and recovery on start. Each goes through the
+ * host's command pipeline; the worker (worker.ts) decides when to claim.
+ */
+import type { RunState } from '../../src-shared/types';
+import type { Clock } from '../runtime/contracts';
+import type { Runtime } from '../runtime/index';
+import { awaitedChild } from '../runtime/runnable';
+import { isDeadLocalOwner } from '../store/processLeaseOwner';
+import type { ChildRunner } from './childRunner';
+import { isWaitingForChild } from './childRuns';
+import { logBackground, type HostCommands } from './hostCommands';
+import type { HostStore } from './hostParts';
+import type { RunActivity } from './runActivity';
+import { WORK_BATCH, type TimersAndEvents } from './timersAndEvents';
+import type { WorkflowCatalog } from './workflowCatalog';
+
+/** How long a worker's claim holds a run before another worker may take it over. */
+const CLAIM_TTL_MS = 30_000;
+
+/** What `work` did with a claimed run. */
+export type WorkDone = 'advanced' | 'timer' | 'parent' | 'child' | null;
+
+export interface TickReport {
+  recovered: string[];
+  timersFired: string[];
+  parentsResumed: string[];
+}
+
+export interface ClaimedWorkDeps {
+  store: HostStore;
+  runtime: Runtime;
+  clock: Clock;
+  hostId: string;
+  catalog: WorkflowCatalog;
+  activity: RunActivity;
+  timers: TimersAndEvents;
+  children: ChildRunner;
+  commands: HostCommands;
+  isClosed(): boolean;
+}
+
+export class ClaimedWork {
+  constructor(private readonly d: ClaimedWorkDeps) {}
+
+  /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction). */
+  claim(limit: number, busy: (runId: string) => boolean = () => false): string[] {
+    const { store, catalog, activity } = this.d;
+    if (this.d.isClosed()) return [];
+    return store.claimRunnable({
+      owner: this.d.hostId,
+      now: this.d.clock.now(),
+      ttlMs: CLAIM_TTL_MS,
+      limit,
+      accepts: (workflowId, version) => !!catalog.find({ workflow_id: workflowId, workflow_version: version }),
+      busy: (runId) => busy(runId) || activity.busy(runId),
+      ownerGone: isDeadLocalOwner,
+    });
+  }
+
+  /**
+   * Does what a claimed run needs: advance it (running: started, resumed, recovered), fire its
+   * due timer, or resume it with its ended child's outcome. A run left runnable without having
+   * moved (stopped at a breakpoint or in step mode) is held off the queue until a person acts.
+   */
+  async work(runId: string): Promise<WorkDone> {
+    const { store, runtime, commands, children } = this.d;
+    try {
+      const state = store.getRun(runId);
+      if (!state || this.d.isClosed() || runtime.notResumableReason(state)) return null;
+      const before = state.ledger_head?.seq ?? null;
+      const child = awaitedChild(state);
+      let did: WorkDone = null;
+      if (state.status === 'running') {
+        await commands.advance(runId);
+        did = 'advanced';
+      } else if (state.waiting?.reason === 'until') {
+        if (await this.d.timers.fireTimer(runId, state.waiting.wait_key, this.d.clock.now())) did = 'timer';
+      } else if (child && !store.getRun(child)) {
+        // Its child was decided and committed, but not started (a crash in between): start it now.
+        const after = await commands.command(runId, null, 'settle');
+        if (store.getRun(child)) did = 'child';
+        else if (after.ledger_head?.seq !== state.ledger_head?.seq) did = 'parent';
+      } else if (child) {
+        const after = await children.notifyParent(runId, child);
+        if (after && !isWaitingForChild(after, child)) did = 'parent';
+      }
+      this.holdIfStuck(runId, before);
+      return did;
+    } finally {
+      // The claim's lease; one a kernel operation of this host holds right now is left to it
+      // (it releases it with its last commit).
+      if (!runtime.holds(runId)) store.releaseLease(runId, this.d.hostId);
+    }
+  }
+
+  /** A run still runnable and due that did not move (a breakpoint, step mode) waits for a person, not the queue. */
+  private holdIfStuck(runId: string, before: number | null): void {
+    const { store, clock } = this.d;
+    const after: RunState | null = store.getRun(runId);
+    if (!after || (after.ledger_head?.seq ?? null) !== before) return;
+    const ws = store.workState(runId);
+    if (ws?.runnableAt != null && ws.runnableAt <= clock.now().getTime()) store.holdRun(runId, before);
+  }
+
+  /**
+   * One headless pass (CLI `tick`): claims whatever is runnable (interrupted runs, due timers,
+   * parents whose child ended) WORK_BATCH at a time, each run at most once. The caller settles.
+   */
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { recovered: [], timersFired: [], parentsResumed: [] };
+    const seen = new Set<string>();
+    for (
+      let claimed = this.claim(WORK_BATCH, (id) => seen.has(id));
+      claimed.length;
+      claimed = this.claim(WORK_BATCH, (id) => seen.has(id))
+    ) {
+      for (const id of claimed) seen.add(id);
+      await Promise.all(
+        claimed.map(async (id) => {
+          const did = await this.work(id).catch(logBackground(`advance ${id}`));
+          if (did === 'advanced' || did === 'child') report.recovered.push(id);
+          else if (did === 'timer') report.timersFired.push(id);
+          else if (did === 'parent') report.parentsResumed.push(id);
+        }),
+      );
+    }
+    return report;
+  }
+
+  /** Advances every `running` run (the kernel retries or parks interrupted effects), WORK_BATCH at a time. */
+  async recoverOnStart(): Promise<string[]> {
+    const { store, catalog, commands } = this.d;
+    const runnable = store
+      .listRunnable()
+      .filter((r) => !r.paused && catalog.find(r))
+      .map((r) => r.run_id);
+    for (let i = 0; i < runnable.length; i += WORK_BATCH) {
+      await Promise.all(runnable.slice(i, i + WORK_BATCH).map((id) => commands.advance(id).catch(logBackground(`recover ${id}`))));
+    }
+    return runnable;
+  }
+}
