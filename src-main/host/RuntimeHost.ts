@@ -162,7 +162,7 @@ export class RuntimeHost {
     this.publisher = new RunPublisher(parts.store, parts.events);
     const commands: HostCommands = {
       command: (runId, op, then) => this.command(runId, op, then),
-      advance: (runId) => this.advance(runId),
+      advance: (runId, current) => this.command(runId, null, 'advance', current ? { current } : {}),
       cancelRun: (runId, reason) => this.cancelRun(runId, reason),
       workflowFor: (state) => this.workflowFor(state),
       listChildren: (runId) => this.listChildren(runId),
@@ -334,7 +334,12 @@ export class RuntimeHost {
     this.prefs.setBreakpoints(runId, nodeIds);
   }
 
-  private command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
+  private command(
+    runId: string,
+    op: (() => Promise<unknown>) | null,
+    then: Continue,
+    opts: { isNew?: boolean; current?: RunState } = {},
+  ): Promise<RunState> {
     return this.pipeline.command(runId, op, then, opts);
   }
 

@@ -74,8 +74,10 @@ export class ClaimedWork {
       const before = state.ledger_head?.seq ?? null;
       const child = awaitedChild(state);
       let did: WorkDone = null;
+      // The state the advance ended on (its last read, or the state an ended run was committed with).
+      let ended: RunState | null = null;
       if (state.status === 'running') {
-        await commands.advance(runId);
+        ended = await commands.advance(runId, state);
         did = 'advanced';
       } else if (state.waiting?.reason === 'until') {
         if (await this.d.timers.fireTimer(runId, state.waiting.wait_key, this.d.clock.now())) did = 'timer';
@@ -88,7 +90,7 @@ export class ClaimedWork {
         const after = await children.notifyParent(runId, child);
         if (after && !isWaitingForChild(after, child)) did = 'parent';
       }
-      this.holdIfStuck(runId, before);
+      this.holdIfStuck(runId, before, ended);
       return did;
     } finally {
       // The claim's lease; one a kernel operation of this host holds right now is left to it
@@ -98,9 +100,11 @@ export class ClaimedWork {
   }
 
   /** A run still runnable and due that did not move (a breakpoint, step mode) waits for a person, not the queue. */
-  private holdIfStuck(runId: string, before: number | null): void {
+  private holdIfStuck(runId: string, before: number | null, known: RunState | null): void {
     const { store, clock } = this.d;
-    const after: RunState | null = store.getRun(runId);
+    // `known` may be older than the store: if the run moved since, the hold (conditional on
+    // the head `before`) does nothing.
+    const after = known ?? store.getRun(runId);
     if (!after || (after.ledger_head?.seq ?? null) !== before) return;
     const ws = store.workState(runId);
     if (ws?.runnableAt != null && ws.runnableAt <= clock.now().getTime()) store.holdRun(runId, before);

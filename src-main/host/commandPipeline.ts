@@ -7,7 +7,8 @@
  * resume the parent of a run that ended), or nothing.
  */
 import { ConcurrentUpdateError, RunLeasedError, RunNotFoundError } from '../../src-shared/errors';
-import { TERMINAL_STATUSES, type RunState } from '../../src-shared/types';
+import type { RunState } from '../../src-shared/types';
+import { isTerminal } from '../runtime/runnable';
 import type { Runtime } from '../runtime/index';
 import type { ChildRunner } from './childRunner';
 import type { DebugPrefs } from './debugPrefs';
@@ -41,7 +42,12 @@ export class CommandPipeline {
    * first): nothing continues. With `op` null (a worker's advance, a settle) the command
    * commits nothing itself: what follows marks and publishes what it commits.
    */
-  command(runId: string, op: (() => Promise<unknown>) | null, then: Continue, opts: { isNew?: boolean } = {}): Promise<RunState> {
+  command(
+    runId: string,
+    op: (() => Promise<unknown>) | null,
+    then: Continue,
+    opts: { isNew?: boolean; current?: RunState } = {},
+  ): Promise<RunState> {
     const { activity, publisher, store } = this.d;
     return activity.track(runId, async () => {
       let applied: unknown = true;
@@ -58,45 +64,62 @@ export class CommandPipeline {
       }
       if (applied === false || then === 'none') return published ?? this.requireRun(runId);
       if (then === 'settle') return this.afterChange(runId, published);
-      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint' });
+      // With no op, the caller's read (no await since) is where the advance starts.
+      return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint', current: op ? null : (opts.current ?? null) });
     });
   }
 
-  /** One tick; false when nothing moved (another host holds the run, or it cannot go on). */
-  async tickChunk(runId: string, maxSteps: number, before?: RunState, breakBefore?: string[]): Promise<boolean> {
+  /**
+   * One tick; `moved` false when nothing moved (another host holds the run, or it cannot go
+   * on). `after`: the run as published after the tick.
+   */
+  async tickChunk(
+    runId: string,
+    maxSteps: number,
+    before?: RunState,
+    breakBefore?: string[],
+  ): Promise<{ moved: boolean; after: RunState | null }> {
     const { store, runtime, publisher } = this.d;
     const prior = before ?? store.getRun(runId);
     publisher.mark(prior);
+    let ticked: RunState | null = null;
     let after: RunState | null;
     try {
-      await runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
+      ticked = await runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
     } catch (err) {
-      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return false;
+      if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return { moved: false, after: null };
       throw err;
     } finally {
-      // publish reads the run as it now stands: that read tells whether it moved.
-      after = publisher.publish(runId);
+      // publish reads the run as it now stands: that read tells whether it moved. An ended
+      // run is final (only a person's restore brings it back, in a command of its own), so
+      // the state the kernel committed and made durable is how it stands.
+      after = publisher.publish(runId, ticked && isTerminal(ticked) ? ticked : null);
     }
-    return !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1);
+    return { moved: !!after && (after.ledger_head?.seq ?? -1) !== (prior?.ledger_head?.seq ?? -1), after };
   }
 
-  private async advanceNow(runId: string, opts: { skipFirstBreak: boolean }): Promise<RunState> {
+  private async advanceNow(runId: string, opts: { skipFirstBreak: boolean; current?: RunState | null }): Promise<RunState> {
     const { store, prefs } = this.d;
     let first = true;
     let state: RunState | null;
     for (;;) {
       // Read again after each chunk's yield: another process may have moved the run meanwhile
       // (a child ending resumes its parent), and what to do next depends on where it is now.
-      state = store.getRun(runId);
+      state = first && opts.current ? opts.current : store.getRun(runId);
       if (this.d.isClosed() || !state || state.status !== 'running' || state.paused || !this.d.workflowFor(state)) break;
       const skip = first && opts.skipFirstBreak;
       first = false;
       const bps = prefs.breakpoints(runId);
       if (!skip && (bps.includes(state.current_node) || prefs.stepMode(runId))) break;
       // The kernel runs the first node of a tick unconditionally and stops before any breakpoint after it.
-      const progressed = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
+      const chunk = await this.tickChunk(runId, CHUNK_STEPS, state, bps);
       state = null;
-      if (!progressed) break;
+      if (!chunk.moved) break;
+      // Ended: nothing moves it again, no read needed to know.
+      if (chunk.after && isTerminal(chunk.after)) {
+        state = chunk.after;
+        break;
+      }
       await yieldToEventLoop();
     }
     // The loop's last read, when it stopped on one (no await since): publish it as it is.
@@ -112,7 +135,7 @@ export class CommandPipeline {
     const state = publisher.publish(runId, justRead) ?? this.requireRun(runId);
     this.d.anchor(runId);
     const children = this.d.children();
-    if ((TERMINAL_STATUSES as readonly string[]).includes(state.status)) {
+    if (isTerminal(state)) {
       prefs.forget(runId);
       if (state.parent_run_id) void children.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
       return state;

@@ -16,8 +16,11 @@ export type Continue = 'advance' | 'advance past breakpoint' | 'settle' | 'none'
 export interface HostCommands {
   /** The pipeline: claim → kernel (`op`; false = not applied) → publish → continue. */
   command(runId: string, op: (() => Promise<unknown>) | null, then: Continue): Promise<RunState>;
-  /** Advances a run in its own command (not awaited by whoever starts it, typically). */
-  advance(runId: string): Promise<RunState>;
+  /**
+   * Advances a run in its own command (not awaited by whoever starts it, typically).
+   * `current`: the caller's read of the run, made with no await since (spares a read).
+   */
+  advance(runId: string, current?: RunState): Promise<RunState>;
   cancelRun(runId: string, reason?: string): Promise<RunState>;
   workflowFor(state: Pick<RunState, 'workflow_id' | 'workflow_version'>): LoadedWorkflow | null;
   listChildren(runId: string): RunSummary[];

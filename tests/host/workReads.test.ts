@@ -1,0 +1,51 @@
+/**
+ * What a worker pays to work a claimed run of pure steps: on PostgreSQL every read of the run
+ * is a server round trip, so working one to its end reads it twice (the worker's look at what
+ * it claimed, the kernel's load under the run's lock), publishes the end it committed, and
+ * leaves no lease behind. A run that does not end in one chunk is read again after each
+ * chunk's yield (another process may have moved it meanwhile).
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src-shared/types';
+import { memoryHost } from './hostFixture';
+
+async function countingHost() {
+  const made = await memoryHost();
+  const { store } = made;
+  let reads = 0;
+  const getRun = store.getRun.bind(store);
+  store.getRun = (runId) => {
+    reads++;
+    return getRun(runId);
+  };
+  return { ...made, reads: () => reads, resetReads: () => (reads = 0) };
+}
+
+describe('working a claimed run', () => {
+  it('a run of pure steps that ends in one chunk is read twice, its end is published, and its lease is gone', async () => {
+    const { host, store, reads, resetReads } = await countingHost();
+    const run = await host.startRun('examples.counter', { n: 10 }, { detach: true });
+    const updates: RunSummary[] = [];
+    host.events.on('runUpdated', ({ run: r }) => updates.push(r));
+    expect(host.claimWork(10)).toEqual([run.run_id]);
+    resetReads();
+    expect(await host.work(run.run_id)).toBe('advanced');
+    expect(reads()).toBe(2);
+    expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', vars: { i: 10 } });
+    expect(updates.at(-1)).toMatchObject({ run_id: run.run_id, status: 'completed' });
+    expect(store.workState(run.run_id)?.lease ?? null).toBeNull();
+    expect(host.claimWork(10)).toEqual([]);
+  });
+
+  it('a run longer than a chunk is read again after each chunk, and still ends', async () => {
+    const { host, reads, resetReads } = await countingHost();
+    // 600 steps: three chunks of at most 250.
+    const run = await host.startRun('examples.counter', { n: 600 }, { detach: true });
+    expect(host.claimWork(10)).toEqual([run.run_id]);
+    resetReads();
+    await host.work(run.run_id);
+    expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', vars: { i: 600 } });
+    // The worker's read, then per chunk the kernel's load and (after the first) the read after the yield.
+    expect(reads()).toBeGreaterThanOrEqual(2 + 3 + 2);
+  });
+});
