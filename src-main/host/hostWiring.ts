@@ -61,8 +61,10 @@ export async function buildHostParts(opts: HostCreateOptions): Promise<HostParts
   const merged = mergeWorkflows([...builtinWorkflows(), ...(opts.workflows ?? [])], modules);
   const errors = merged.errors;
   for (const e of errors) console.error(`[abstractruntime] workflow module ${e.file}: ${e.message}`);
-  // Project modules' handlers run in worker threads (a busy loop cannot freeze the host); ours stay here.
-  const handlerPool = merged.workflows.some((w) => w.source === 'module') ? new HandlerPool(opts.handlerPool) : null;
+  // Project modules' handlers run in worker threads (a busy loop cannot freeze the host),
+  // unless the project asks for the host's thread; ours stay here.
+  const moduleWorkflows = merged.workflows.some((w) => w.source === 'module');
+  const handlerPool = moduleWorkflows && modules.handlers === 'threads' ? new HandlerPool(opts.handlerPool) : null;
   const workflows = merged.workflows.map((w) =>
     handlerPool && w.source === 'module' && w.file ? { ...w, definition: Object.freeze(handlerPool.isolate(w.definition, w.file)) } : w,
   );

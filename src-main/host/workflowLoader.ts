@@ -1,6 +1,7 @@
 /**
  * Loads workflows: the built-ins plus user modules (`.ts`/`.js`) listed in a project file
- * (`abstractruntime.project.json`: `{"workflows": ["./flows/my.ts"]}`). A module exports
+ * (`abstractruntime.project.json`: `{"workflows": ["./flows/my.ts"]}`, optionally
+ * `"handlers": "threads" | "host"`, see HandlerPlacement). A module exports
  * `default` or `workflows` (a workflow or an array of them, made with defineWorkflow or plain
  * specs) and optionally `registerTools(registry)`. A broken module is reported with its file
  * and cause; the other workflows still load.
@@ -22,32 +23,54 @@ export interface LoadedWorkflow {
   file: string | null;
 }
 
+/**
+ * Where the node handlers of a project's modules run. `threads` (the default): in worker
+ * threads, so a handler that busy-loops cannot freeze the host and is stopped at the time
+ * limit. `host`: in the host's thread, as the built-in workflows' do: no thread hop per
+ * step (about half the time of a run of pure steps on PostgreSQL), for modules the user
+ * trusts not to loop; an async handler that never settles still times out.
+ */
+export type HandlerPlacement = 'threads' | 'host';
+
+const PLACEMENTS: readonly HandlerPlacement[] = ['threads', 'host'];
+
 export interface LoadedModules {
   workflows: LoadedWorkflow[];
+  handlers: HandlerPlacement;
   /** `registerTools` exports, to be called with the host's tool registry. */
   toolRegistrars: ((registry: unknown) => void)[];
   errors: WorkflowLoadError[];
 }
 
-export function readProjectFile(projectFile: string): { files: string[]; errors: WorkflowLoadError[] } {
-  if (!existsSync(projectFile)) return { files: [], errors: [{ file: projectFile, message: 'project file not found' }] };
+export interface ProjectFile {
+  files: string[];
+  handlers: HandlerPlacement;
+  errors: WorkflowLoadError[];
+}
+
+export function readProjectFile(projectFile: string): ProjectFile {
+  const refused = (message: string): ProjectFile => ({ files: [], handlers: 'threads', errors: [{ file: projectFile, message }] });
+  if (!existsSync(projectFile)) return refused('project file not found');
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(projectFile, 'utf8'));
   } catch (err) {
-    return { files: [], errors: [{ file: projectFile, message: `not valid JSON: ${(err as Error).message}` }] };
+    return refused(`not valid JSON: ${(err as Error).message}`);
   }
-  const list = (parsed as { workflows?: unknown }).workflows;
-  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) {
-    return { files: [], errors: [{ file: projectFile, message: '"workflows" must be an array of module paths' }] };
-  }
-  return { files: list.map((p) => resolve(dirname(projectFile), p)), errors: [] };
+  const { workflows: list, handlers = 'threads' } = (parsed ?? {}) as { workflows?: unknown; handlers?: unknown };
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) return refused('"workflows" must be an array of module paths');
+  if (!PLACEMENTS.includes(handlers as HandlerPlacement))
+    return refused(
+      `"handlers" must be "threads" (the default: each node handler in a worker thread) or "host" (in the host's thread: faster, but a handler that busy-loops freezes the host), not ${JSON.stringify(handlers)}`,
+    );
+  return { files: list.map((p) => resolve(dirname(projectFile), p)), handlers: handlers as HandlerPlacement, errors: [] };
 }
 
 export async function loadWorkflowModules(projectFile: string | null): Promise<LoadedModules> {
-  const out: LoadedModules = { workflows: [], toolRegistrars: [], errors: [] };
+  const out: LoadedModules = { workflows: [], handlers: 'threads', toolRegistrars: [], errors: [] };
   if (!projectFile) return out;
-  const { files, errors } = readProjectFile(projectFile);
+  const { files, handlers, errors } = readProjectFile(projectFile);
+  out.handlers = handlers;
   out.errors.push(...errors);
   if (files.length === 0) return out;
   // tsx compiles workflow modules on load; imported only when there are some, so a CLI call

@@ -57,6 +57,42 @@ describe('workflow loading from a project file', () => {
     expect(info.workflowErrors).toEqual([{ file, message: expect.stringMatching(/not valid JSON/) }]);
   });
 
+  it('"handlers" places module handlers in worker threads (the default) or the host\'s thread; any other value refuses the project, naming it', async () => {
+    const t = tempDir('ar-project-');
+    dirs.push(t.cleanup);
+    // The handler says which thread it ran in (0: the host's main thread).
+    writeFileSync(
+      join(t.dir, 'where.mjs'),
+      `import { threadId } from 'node:worker_threads';
+       export const workflows = [{ id: 'user.where', version: '1', entry: 'w', nodes: { w: { handler: () => ({ complete: { threadId } }) } } }];`,
+    );
+    const threadOf = async (project: object) => {
+      const file = join(t.dir, `p${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify({ workflows: ['./where.mjs'], ...project }));
+      const { host } = await memoryHost({ projectFile: file });
+      try {
+        return {
+          errors: host.workflowErrors,
+          threadId: host.workflowFor({ workflow_id: 'user.where', workflow_version: '1' })
+            ? ((await host.startRun('user.where')).output as { threadId: number }).threadId
+            : null,
+        };
+      } finally {
+        await host.close();
+      }
+    };
+    const threaded = await threadOf({});
+    expect(threaded.errors).toEqual([]);
+    expect(threaded.threadId).toBeGreaterThan(0);
+    expect((await threadOf({ handlers: 'threads' })).threadId).toBeGreaterThan(0);
+    expect(await threadOf({ handlers: 'host' })).toEqual({ errors: [], threadId: 0 });
+    const bad = await threadOf({ handlers: 'main' });
+    expect(bad.threadId).toBeNull();
+    expect(bad.errors).toEqual([
+      { file: expect.stringMatching(/\.json$/), message: expect.stringMatching(/"handlers" must be "threads".*or "host".*not "main"/) },
+    ]);
+  });
+
   it('lists the seven built-in examples with their graphs', async () => {
     const { host } = await memoryHost();
     const ids = host.listWorkflows().map((w) => w.id);
