@@ -5,7 +5,7 @@
  * statements by calls (`pg_stat_statements`, loaded into the throw-away server for this).
  * For side-by-side comparisons, run it from two checkouts in alternating order.
  *
- *   RUNS=200 WIDTHS=1,16 REPEATS=1 [WF=bench.linear10] [STATS=1] node --import tsx bench/pgOursProbe.ts
+ *   RUNS=200 WIDTHS=1,16 REPEATS=1 [WF=bench.linear10] [STATS=1] [HANDLERS=host|threads] node --import tsx bench/pgOursProbe.ts
  */
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -18,6 +18,7 @@ const widths = (process.env.WIDTHS ?? '1,16').split(',').map(Number);
 const repeats = Number(process.env.REPEATS ?? 1);
 const workflow = process.env.WF ?? 'bench.linear10';
 const stats = process.env.STATS === '1';
+const handlers = process.env.HANDLERS === 'threads' ? 'threads' : 'host';
 const dir = resolve('.tmp/bench', `pg-ours-probe-${Date.now()}`);
 
 async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -77,6 +78,7 @@ try {
         runs,
         nodes: 10,
         workflow,
+        handlers,
         dir: join(dir, tag),
         tag,
         beforeGo: async () => {

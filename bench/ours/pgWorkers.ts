@@ -15,11 +15,15 @@ export interface WorkerFleet {
   stop(): Promise<void>;
 }
 
-/** The environment every process of ours uses: its own data folder, the benchmark project. */
-export function oursEnv(dir: string): NodeJS.ProcessEnv {
+/**
+ * The environment every process of ours uses: its own data folder, the benchmark project.
+ * `handlers`: where the project's node handlers run (`host`: the worker's own thread, as
+ * DBOS runs its steps; `threads`: the default worker threads, one hop per step).
+ */
+export function oursEnv(dir: string, handlers: 'host' | 'threads' = 'host'): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
   const project = join(dir, 'abstractruntime.project.json');
-  writeFileSync(project, JSON.stringify({ workflows: [resolve('bench/ours/linearProject.ts')] }));
+  writeFileSync(project, JSON.stringify({ workflows: [resolve('bench/ours/linearProject.ts')], handlers }));
   return { ...process.env, ABSTRACTRUNTIME_HOME: join(dir, 'home'), ABSTRACTRUNTIME_PROJECT: project };
 }
 
@@ -92,6 +96,8 @@ export interface OursFleetOptions {
   nodeArgs?: string[];
   /** Run once every worker is up, just before the creators start (read counters, reset stats). */
   beforeGo?: () => Promise<void>;
+  /** Where the workers run the project's handlers (default `host`, see oursEnv). */
+  handlers?: 'host' | 'threads';
 }
 
 /**
@@ -100,7 +106,7 @@ export interface OursFleetOptions {
  * each starting its share at `go`; the first waits for all. CPU includes the workers'.
  */
 export async function runOursFleet(o: OursFleetOptions): Promise<FleetResult> {
-  const env = oursEnv(o.dir);
+  const env = oursEnv(o.dir, o.handlers);
   const workers = await startWorkers(o.url, o.width, Math.ceil(o.runs / o.width), env, o.nodeArgs ?? []);
   try {
     await o.beforeGo?.();

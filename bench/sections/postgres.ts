@@ -10,7 +10,10 @@
  *   or an effect runs (PostgresStore); twice: `bench.linear10` (ten pure steps, which the
  *   kernel commits together) and `bench.effect10` (each step a tool call: its intent durable
  *   before it runs and its outcome committed after, every step its own durable commit, the
- *   same promise as a DBOS step), both in bench/ours/linearProject.ts;
+ *   same promise as a DBOS step), both in bench/ours/linearProject.ts, whose project file
+ *   runs their handlers in the worker's own thread (`"handlers": "host"`), as DBOS runs its
+ *   steps (the default worker threads cost one hop per step: bench/pgOursProbe.ts
+ *   HANDLERS=threads measures that side by side);
  * - DBOS Transact: as many DBOS executor processes, each step a DBOS step (its default,
  *   every step's output written before the next runs), its own system database;
  * - LangGraph JS + PostgresSaver: as many processes, `durability: "sync"`;
@@ -160,7 +163,7 @@ export async function benchPostgres(o: PostgresOptions): Promise<Figure[]> {
     const of = (c: Contender) => got.get(key(w, c)) ?? [];
     const steps = (c: Contender) => of(c).map((m) => m.stepsPerSec);
     const ratio = (mine: Contender, ref: Contender) => steps(mine).map((x, i) => x / steps(ref)[i]!);
-    const shape = `${o.runs} concurrent runs × ${o.nodes} steps, ${w} worker process(es)`;
+    const shape = `${o.runs} concurrent runs × ${o.nodes} steps, ${w} worker process(es), ours with handlers in the worker's thread`;
     const rep = (mine: Contender, ref: Contender) =>
       `per-repeat ratio min/median/max ${spread(ratio(mine, ref))} over ${o.repeats}, the five alternating order`;
     const vs = (mine: Contender, ref: Contender, name: string, target: string, note: string) =>
