@@ -118,10 +118,14 @@ export function runStoreConformance(
           expect([...store.iterateLedger('r1')].map((r) => r.step_id)).toEqual(['s0', 'a']);
         }));
 
-      it('refuses creating a run that exists', () =>
+      it('refuses creating a run that exists, and leaves the first one as it was', () =>
         withStore((store) => {
-          create(store, 'r1');
+          const first = create(store, 'r1', {}, 2);
+          const records = [...store.iterateLedger('r1')];
           expect(() => create(store, 'r1')).toThrow(ConcurrentUpdateError);
+          expect(() => create(store, 'r1', { current_node: 'elsewhere' }, 3)).toThrow(ConcurrentUpdateError);
+          expect(store.getRun('r1')).toEqual(first);
+          expect([...store.iterateLedger('r1')]).toEqual(records);
         }));
 
       it('a refused commit leaves nothing: records that break the chain are not half-written', () =>

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError } from '../../src-shared/errors';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
@@ -132,6 +132,20 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
       store.close();
       await sql(url, 'ALTER SYSTEM RESET wal_writer_delay');
       await sql(url, 'SELECT pg_reload_conf()');
+    }
+  });
+
+  it("a new run's commit (no lease, no child to look at) is one server call", async () => {
+    const store = PostgresStore.open(server.createDatabase('newrun'));
+    try {
+      const calls = vi.spyOn((store as unknown as { db: { run: (...a: unknown[]) => unknown } }).db, 'run');
+      const c = chain(null, 'r1', [{ step_id: 's0' }, { step_id: 's1' }]);
+      store.commit({ ...c, isNew: true });
+      expect(calls).toHaveBeenCalledTimes(1);
+      expect(store.getRun('r1')).toEqual(c.state);
+      expect(store.workState('r1')?.runnableAt).not.toBeNull();
+    } finally {
+      store.close();
     }
   });
 

@@ -182,6 +182,9 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const runId = batch.state.run_id;
     const child = awaitedChild(batch.state);
     const lease = batch.lease;
+    // A new run with no lease and no child to look at has nothing to read first: its commit
+    // is one round trip, and a run someone created first is refused by the unique keys.
+    if (batch.isNew && !lease && !child) return this.commitNewRun(batch, rows, stateText);
     const first: PgStatement[] = [{ text: SQL.begin }, { text: SQL.runHeadForUpdate, values: [runId] }];
     if (lease) first.push({ text: SQL.getLease, values: [runId] });
     if (child) first.push({ text: SQL.childEnded, values: [child] });
@@ -231,6 +234,34 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       if (this.leaseGone.size >= LEASE_GONE_MAX) this.leaseGone.clear();
       this.leaseGone.add(runId);
     }
+  }
+
+  private commitNewRun(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): void {
+    const { state } = batch;
+    checkBatch(batch, null);
+    const writes: PgStatement[] = [{ text: SQL.begin }];
+    if (rows.length)
+      writes.push(
+        this.ledgerInsert(
+          state.run_id,
+          rows,
+          batch.records.map((r) => [r.status, r.idempotency_key]),
+        ),
+      );
+    writes.push(this.runWrite('insert', state, stateText));
+    const wakes = !!state.parent_run_id && isTerminal(state);
+    if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(state.updated_at), state.run_id] });
+    else if (state.parent_run_id) writes.push({ text: SQL.childStarted, values: [state.run_id] });
+    // Nobody holds a new run: it is work for others whenever it is runnable.
+    const offered = wakes || runnableAt(state, null, false) !== null;
+    if (offered) this.ownWork++;
+    writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
+    try {
+      this.db.run(writes, { rollbackOnError: true, pipeline: true });
+    } catch (err) {
+      throw this.duplicate(err);
+    }
+    this.wrote();
   }
 
   private runWrite(
