@@ -76,6 +76,27 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
     );
   }, 60_000);
 
+  it('a database written at schema version 1 is brought to the current version on open, its runs kept and committed to', async () => {
+    const url = server.createDatabase('upgrade');
+    const before = PostgresStore.open(url);
+    const c = chain(null, 'r1', [{ step_id: 's0' }]);
+    before.commit({ ...c, isNew: true });
+    before.close();
+    // As a version-1 app left it: no commit guard, version 1 recorded.
+    await sql(url, 'DROP FUNCTION art_commit_guard(text, bigint, text, text, bigint)');
+    await sql(url, 'DELETE FROM art_schema_version WHERE version > 1');
+    const after = PostgresStore.open(url);
+    try {
+      expect(await sql(url, 'SELECT max(version) FROM art_schema_version')).toEqual([[PG_SCHEMA_VERSION]]);
+      expect(after.getRun('r1')).toEqual(c.state);
+      const next = chain(c.state, 'r1', [{ step_id: 's1' }]);
+      after.commit({ ...next, isNew: false });
+      expect([...after.iterateLedger('r1')].map((r) => r.step_id)).toEqual(['s0', 's1']);
+    } finally {
+      after.close();
+    }
+  });
+
   it("refuses a database that holds someone else's tables, and creates nothing in it", async () => {
     const url = server.createDatabase('foreign');
     await sql(url, 'CREATE TABLE customers (id int)');

@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hostname } from 'node:os';
+import { ConcurrentUpdateError, RunLeasedError } from '../../src-shared/errors';
 import { isDeadLocalOwner } from '../../src-main/store/processLeaseOwner';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
@@ -145,5 +146,36 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
     const busy = (id: string) => id === 'local';
     expect(claim(s, 'me', at(59_999), { ownerGone: isDeadLocalOwner, busy })).toEqual([]);
     expect(claim(s, 'me', at(60_001), { ownerGone: isDeadLocalOwner, busy })).toEqual(['remote']);
+  });
+
+  it("a commit of a run in flight is one server call; the server's refusals give the same errors as before, with nothing written", async () => {
+    const s = await store();
+    const calls = vi.spyOn((s as unknown as { db: { run: (...a: unknown[]) => unknown } }).db, 'run');
+    const lease = (owner: string, ms: number) => ({ owner, now: at(ms), ttlMs: 10_000 });
+    const step = (stepId: string, ms: number) => chain(s.getRun('r'), 'r', [{ step_id: stepId }], { updated_at: at(ms).toISOString() });
+    put(s, 'r', {});
+    expect(claim(s, 'a', at(1))).toEqual(['r']);
+    const first = step('s1', 2);
+    calls.mockClear();
+    s.commit({ ...first, isNew: false, lease: lease('a', 2) });
+    expect(calls).toHaveBeenCalledTimes(1);
+    expect(s.workState('r')?.lease?.owner).toBe('a');
+
+    // A stale writer: refused by the server, then told why by the two-trip path.
+    const stale = chain(s.getRun('r'), 'r', [{ step_id: 'late' }], { updated_at: at(3).toISOString() });
+    s.commit({ ...step('s2', 3), isNew: false, lease: lease('a', 3) });
+    expect(() => s.commit({ ...stale, isNew: false, lease: lease('a', 3) })).toThrow(ConcurrentUpdateError);
+    // Another owner while a's lease runs: RunLeasedError naming a.
+    expect(() => s.commit({ ...step('b1', 4), isNew: false, lease: lease('b', 4) })).toThrow(/being advanced by a/);
+    expect(() => s.commit({ ...step('b1', 4), isNew: false, lease: lease('b', 4) })).toThrow(RunLeasedError);
+    expect([...s.iterateLedger('r')].map((r) => r.step_id)).toEqual(['s0', 's1', 's2']);
+    expect(s.workState('r')?.lease?.owner).toBe('a');
+
+    // A lease of a process of this machine that died: only this side can tell, and the commit goes through.
+    s.acquireLease('r', `${hostname()}:999999999:dead`, 60_000, at(20_000));
+    s.leaseOwnerGone = isDeadLocalOwner;
+    s.commit({ ...step('c1', 20_001), isNew: false, lease: lease('c', 20_001), releaseLease: true });
+    expect([...s.iterateLedger('r')].map((r) => r.step_id)).toEqual(['s0', 's1', 's2', 'c1']);
+    expect(s.workState('r')?.lease ?? null).toBeNull();
   });
 });

@@ -185,6 +185,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     // A new run with no lease and no child to look at has nothing to read first: its commit
     // is one round trip, and a run someone created first is refused by the unique keys.
     if (batch.isNew && !lease && !child) return this.commitNewRun(batch, rows, stateText);
+    if (!batch.isNew && !child && this.commitGuarded(batch, rows, stateText)) return;
     const first: PgStatement[] = [{ text: SQL.begin }, { text: SQL.runHeadForUpdate, values: [runId] }];
     if (lease) first.push({ text: SQL.getLease, values: [runId] });
     if (child) first.push({ text: SQL.childEnded, values: [child] });
@@ -234,6 +235,50 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       if (this.leaseGone.size >= LEASE_GONE_MAX) this.leaseGone.clear();
       this.leaseGone.add(runId);
     }
+  }
+
+  /**
+   * The usual commit of a run in flight, in one round trip: the server checks the head and
+   * the lease (art_commit_guard) in the same list as the writes. False when the guard refused
+   * (nothing was written): the two-trip path then reads the run and says why, or commits it
+   * (another owner's lease of a process that died, which only this side can tell).
+   */
+  private commitGuarded(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): boolean {
+    const { state, lease } = batch;
+    const runId = state.run_id;
+    const expectedHash = batch.records[0]?.prev_hash ?? state.ledger_head?.hash ?? null;
+    if (batch.expectedHeadSeq === null || expectedHash === null) return false;
+    // The chain rules against the head the writer started from; the guard checks that head is the stored one.
+    checkBatch(batch, { ledger_head: { seq: batch.expectedHeadSeq, hash: expectedHash } } as RunState);
+    const guard = [runId, batch.expectedHeadSeq, expectedHash, lease?.owner ?? null, lease?.now.getTime() ?? null];
+    const writes: PgStatement[] = [{ text: SQL.begin }, { text: SQL.commitGuard, values: guard }];
+    if (rows.length)
+      writes.push(
+        this.ledgerInsert(
+          runId,
+          rows,
+          batch.records.map((r) => [r.status, r.idempotency_key]),
+        ),
+      );
+    if (lease) {
+      if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
+      else writes.push({ text: SQL.dropLease, values: [runId] });
+    }
+    writes.push(this.runWrite('update', state, stateText));
+    const wakes = !!state.parent_run_id && isTerminal(state);
+    if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(state.updated_at), runId] });
+    const offered = wakes || (runnableAt(state, null, false) !== null && (!lease || !!batch.releaseLease));
+    writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
+    try {
+      this.db.run(writes, { rollbackOnError: true, pipeline: true });
+    } catch (err) {
+      if (String((err as RuntimeError).details?.sqlState ?? '').startsWith('AR')) return false;
+      throw this.duplicate(err);
+    }
+    if (offered) this.ownWork++;
+    this.wrote();
+    if (lease) this.noteLease(runId, !batch.releaseLease);
+    return true;
   }
 
   private commitNewRun(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): void {

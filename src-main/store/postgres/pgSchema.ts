@@ -142,8 +142,35 @@ END $$;
 CREATE TRIGGER runs_count AFTER INSERT OR DELETE OR UPDATE OF status ON runs FOR EACH ROW EXECUTE FUNCTION runs_count();
 `;
 
+// A commit's checks done by the server in the commit's own round trip: the run's row locked
+// and still at the head the writer started from, and no other owner's unexpired lease. Any
+// refusal (class AR) sends the writer back to its two-trip path, which reads and decides
+// what to say (the same errors as before), so the rules stay in one place: the client's.
+const V2 = `
+CREATE FUNCTION art_commit_guard(p_run text, p_seq bigint, p_hash text, p_owner text, p_now bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  h_seq bigint;
+  h_hash text;
+  l_owner text;
+  l_exp bigint;
+BEGIN
+  SELECT head_seq, head_hash INTO h_seq, h_hash FROM runs WHERE run_id = p_run FOR UPDATE;
+  IF NOT FOUND OR h_seq IS DISTINCT FROM p_seq OR h_hash IS DISTINCT FROM p_hash THEN
+    RAISE EXCEPTION 'run % is not at the head its writer started from', p_run USING ERRCODE = 'AR409';
+  END IF;
+  IF p_owner IS NOT NULL THEN
+    SELECT owner, expires_at INTO l_owner, l_exp FROM leases WHERE run_id = p_run;
+    IF FOUND AND l_owner <> p_owner AND l_exp > p_now THEN
+      RAISE EXCEPTION 'run % is leased by another owner', p_run USING ERRCODE = 'AR423';
+    END IF;
+  END IF;
+END $$;
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, description: 'runs, ledger, leases, snapshots, artifacts, signed heads, work queue, change feed', sql: V1 },
+  { version: 2, description: "a commit's head and lease checked by the server in the commit's own round trip", sql: V2 },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

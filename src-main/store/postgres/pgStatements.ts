@@ -49,6 +49,8 @@ export const SQL = {
   // A commit that may have made a run claimable says so: workers claim on these, not on every commit.
   notifyWork: "SELECT pg_notify('art_changes', 'work')",
   runHeadForUpdate: 'SELECT head_seq, head_hash FROM runs WHERE run_id = $1 FOR UPDATE',
+  // Raises (class AR) unless the run is at the head ($2, $3) and no other owner holds it ($4 at $5).
+  commitGuard: 'SELECT art_commit_guard($1, $2, $3, $4, $5)',
   runHead: 'SELECT head_seq FROM runs WHERE run_id = $1',
   getRun: 'SELECT state FROM runs WHERE run_id = $1',
   insertRun: `${BUMP} INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq) SELECT ${ph.join(', ')}, c.seq FROM c`,
