@@ -3,9 +3,11 @@
  * any number of processes on any number of machines (a fleet of workers, inspectors).
  *
  * - Synchronous like the contracts, through PgSyncClient (a worker thread owns the
- *   connection); a commit is two server round trips, each one pipelined list: BEGIN + lock
- *   and read the head, then every write and COMMIT. The change counter's row lock is taken
- *   in the second, so it is held for one server-side execution, never across a round trip.
+ *   connection). A commit of a run in flight is one server round trip, one pipelined list:
+ *   BEGIN, the server's head and lease check (art_commit_guard), every write and COMMIT; a
+ *   refused one, and a run that waits on a child, take two: BEGIN + lock and read the head,
+ *   then the writes. The change counter's row lock is taken late in the list, so it is held
+ *   for one server-side execution, never across a round trip.
  * - Group commit: writes go with `synchronous_commit = off`; `whenDurable()` makes them all
  *   durable with one flushed commit on the async connection (pgNotifications.ts).
  * - The work queue: claims lock runs with `FOR UPDATE SKIP LOCKED` and take leases in the
