@@ -191,6 +191,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const first: PgStatement[] = [{ text: SQL.begin }, { text: SQL.runHeadForUpdate, values: [runId] }];
     if (lease) first.push({ text: SQL.getLease, values: [runId] });
     if (child) first.push({ text: SQL.childEnded, values: [child] });
+    let offered = false;
     this.inTransaction(first, (read) => {
       const head = read[1]!.rows[0] as [number | null, string | null] | undefined;
       const current = head ? ({ ledger_head: head[0] === null ? null : { seq: head[0], hash: head[1] } } as RunState) : null;
@@ -200,34 +201,59 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       checkBatch(batch, current);
       const childRow = child ? (read[read.length - 1]!.rows[0] as [string | null] | undefined) : undefined;
       const ended = childRow?.[0] ?? null;
-      const childMissing = !!child && childRow === undefined;
-      const writes: PgStatement[] = [];
-      if (rows.length)
-        writes.push(
-          this.ledgerInsert(
-            runId,
-            rows,
-            batch.records.map((r) => [r.status, r.idempotency_key]),
-          ),
-        );
-      if (lease) {
-        if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
-        else if (held) writes.push({ text: SQL.dropLease, values: [runId] });
-      }
-      const endedAt = ended ? Date.parse(ended) : null;
-      writes.push(this.runWrite(batch.isNew ? 'insert' : 'update', batch.state, stateText, endedAt, childMissing));
-      const wakes = !!batch.state.parent_run_id && isTerminal(batch.state);
-      if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(batch.state.updated_at), runId] });
-      // A parent waiting on a child not yet started was runnable (for whoever starts it): no longer.
-      else if (batch.state.parent_run_id && !current) writes.push({ text: SQL.childStarted, values: [runId] });
-      // Work for others: this run left runnable and not held by the committer, or a parent woken.
-      const offered = wakes || (runnableAt(batch.state, endedAt, childMissing) !== null && (!lease || !!batch.releaseLease));
-      if (offered) this.ownWork++;
-      writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
-      return writes;
+      const planned = this.commitWrites(batch, rows, stateText, {
+        dropHeldLease: !!held,
+        childEndedAt: ended ? Date.parse(ended) : null,
+        childMissing: !!child && childRow === undefined,
+      });
+      offered = planned.offered;
+      return planned.writes;
     });
+    this.committed(batch, offered);
+  }
+
+  /**
+   * A commit's writes once its checks passed, ending with COMMIT. `offered`: it leaves work for
+   * others (its run runnable and not held by the committer, or a parent woken).
+   */
+  private commitWrites(
+    batch: CommitBatch,
+    rows: StoredRecordRow[],
+    stateText: string,
+    at: { dropHeldLease: boolean; childEndedAt?: number | null; childMissing?: boolean },
+  ): { writes: PgStatement[]; offered: boolean } {
+    const { state, lease } = batch;
+    const runId = state.run_id;
+    const endedAt = at.childEndedAt ?? null;
+    const childMissing = at.childMissing ?? false;
+    const writes: PgStatement[] = [];
+    if (rows.length)
+      writes.push(
+        this.ledgerInsert(
+          runId,
+          rows,
+          batch.records.map((r) => [r.status, r.idempotency_key]),
+        ),
+      );
+    if (lease) {
+      if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
+      else if (at.dropHeldLease) writes.push({ text: SQL.dropLease, values: [runId] });
+    }
+    writes.push(this.runWrite(batch.isNew ? 'insert' : 'update', state, stateText, endedAt, childMissing));
+    const wakes = !!state.parent_run_id && isTerminal(state);
+    if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(state.updated_at), runId] });
+    // A parent waiting on a child not yet started was runnable (for whoever starts it): no longer.
+    else if (state.parent_run_id && batch.isNew) writes.push({ text: SQL.childStarted, values: [runId] });
+    const offered = wakes || (runnableAt(state, endedAt, childMissing) !== null && (!lease || !!batch.releaseLease));
+    writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
+    return { writes, offered };
+  }
+
+  /** After a commit went through: counts what it offered and what became of its lease. */
+  private committed(batch: CommitBatch, offered: boolean): void {
+    if (offered) this.ownWork++;
     this.wrote();
-    if (lease) this.noteLease(runId, !batch.releaseLease);
+    if (batch.lease) this.noteLease(batch.state.run_id, !batch.releaseLease);
   }
 
   /** A lease of `runId` was written (held) or removed through this store. */
@@ -253,62 +279,27 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     // The chain rules against the head the writer started from; the guard checks that head is the stored one.
     checkBatch(batch, { ledger_head: { seq: batch.expectedHeadSeq, hash: expectedHash } } as RunState);
     const guard = [runId, batch.expectedHeadSeq, expectedHash, lease?.owner ?? null, lease?.now.getTime() ?? null];
-    const writes: PgStatement[] = [{ text: SQL.begin }, { text: SQL.commitGuard, values: guard }];
-    if (rows.length)
-      writes.push(
-        this.ledgerInsert(
-          runId,
-          rows,
-          batch.records.map((r) => [r.status, r.idempotency_key]),
-        ),
-      );
-    if (lease) {
-      if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
-      else writes.push({ text: SQL.dropLease, values: [runId] });
-    }
-    writes.push(this.runWrite('update', state, stateText));
-    const wakes = !!state.parent_run_id && isTerminal(state);
-    if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(state.updated_at), runId] });
-    const offered = wakes || (runnableAt(state, null, false) !== null && (!lease || !!batch.releaseLease));
-    writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
+    // The lease row, whoever held it (the guard let only this owner or an expired one through), goes.
+    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: true });
     try {
-      this.db.run(writes, { rollbackOnError: true, pipeline: true });
+      this.db.run([{ text: SQL.begin }, { text: SQL.commitGuard, values: guard }, ...writes], { rollbackOnError: true, pipeline: true });
     } catch (err) {
       if (String((err as RuntimeError).details?.sqlState ?? '').startsWith('AR')) return false;
       throw this.duplicate(err);
     }
-    if (offered) this.ownWork++;
-    this.wrote();
-    if (lease) this.noteLease(runId, !batch.releaseLease);
+    this.committed(batch, offered);
     return true;
   }
 
   private commitNewRun(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): void {
-    const { state } = batch;
     checkBatch(batch, null);
-    const writes: PgStatement[] = [{ text: SQL.begin }];
-    if (rows.length)
-      writes.push(
-        this.ledgerInsert(
-          state.run_id,
-          rows,
-          batch.records.map((r) => [r.status, r.idempotency_key]),
-        ),
-      );
-    writes.push(this.runWrite('insert', state, stateText));
-    const wakes = !!state.parent_run_id && isTerminal(state);
-    if (wakes) writes.push({ text: SQL.wakeParent, values: [Date.parse(state.updated_at), state.run_id] });
-    else if (state.parent_run_id) writes.push({ text: SQL.childStarted, values: [state.run_id] });
-    // Nobody holds a new run: it is work for others whenever it is runnable.
-    const offered = wakes || runnableAt(state, null, false) !== null;
-    if (offered) this.ownWork++;
-    writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
+    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false });
     try {
-      this.db.run(writes, { rollbackOnError: true, pipeline: true });
+      this.db.run([{ text: SQL.begin }, ...writes], { rollbackOnError: true, pipeline: true });
     } catch (err) {
       throw this.duplicate(err);
     }
-    this.wrote();
+    this.committed(batch, offered);
   }
 
   private runWrite(
