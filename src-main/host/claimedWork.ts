@@ -50,7 +50,7 @@ export class ClaimedWork {
   claim(limit: number, busy: (runId: string) => boolean = () => false): string[] {
     const { store, catalog, activity } = this.d;
     if (this.d.isClosed()) return [];
-    return store.claimRunnable({
+    const claimed = store.claimRunnable({
       owner: this.d.hostId,
       now: this.d.clock.now(),
       ttlMs: CLAIM_TTL_MS,
@@ -59,6 +59,9 @@ export class ClaimedWork {
       busy: (runId) => busy(runId) || activity.busy(runId),
       ownerGone: isDeadLocalOwner,
     });
+    // The kernel owns the claim from here: the run's last commit releases it.
+    for (const runId of claimed) this.d.runtime.adoptClaim(runId);
+    return claimed;
   }
 
   /**
@@ -93,9 +96,8 @@ export class ClaimedWork {
       this.holdIfStuck(runId, before, ended);
       return did;
     } finally {
-      // The claim's lease; one a kernel operation of this host holds right now is left to it
-      // (it releases it with its last commit).
-      if (!runtime.holds(runId)) store.releaseLease(runId, this.d.hostId);
+      // What of the claim no commit released (nothing moved, or no kernel operation ran).
+      runtime.releaseClaim(runId);
     }
   }
 

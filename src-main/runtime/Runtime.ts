@@ -137,9 +137,18 @@ export class Runtime {
     this.locks = new RunLocks(opts.store, () => this.k.clock.now(), this.leaseOwner, this.leaseTtlMs);
   }
 
-  /** Whether one of this runtime's operations is on the run right now (it may hold the run's lease). */
-  holds(runId: string): boolean {
-    return this.locks.holds(runId);
+  /**
+   * A lease of this runtime's owner that a worker took by claiming the run: the run's last
+   * commit releases it, as it releases the lease of any operation, and `releaseClaim` releases
+   * what no commit did.
+   */
+  adoptClaim(runId: string): void {
+    this.locks.adopt(runId);
+  }
+
+  /** Releases an adopted claim no commit released, unless an operation is on the run (it releases it then). */
+  releaseClaim(runId: string): void {
+    this.locks.releaseClaim(runId);
   }
 
   /** Why this kernel cannot continue the run (read-only, or its workflow is not registered), or null when it can. */

@@ -63,6 +63,22 @@ export class RunLocks {
     }
   }
 
+  /**
+   * A lease of this owner taken outside its operations (a worker's claim): the run's last
+   * commit releases it as it releases any lease of the owner, and `releaseClaim` what is left.
+   */
+  adopt(runId: string): void {
+    this.claimed.add(runId);
+  }
+
+  /**
+   * Releases an adopted claim that no commit has released, unless an operation of this
+   * owner is on the run (its last commit, or its end, releases it then).
+   */
+  releaseClaim(runId: string): void {
+    if (!this.holds(runId) && this.claimed.delete(runId)) this.store.releaseLease(runId, this.owner);
+  }
+
   /** Whether an operation of this owner is on the run (queued or running). */
   holds(runId: string): boolean {
     return this.holders.has(runId) || this.chains.has(runId);

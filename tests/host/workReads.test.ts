@@ -1,9 +1,10 @@
 /**
  * What a worker pays to work a claimed run of pure steps: on PostgreSQL every read of the run
- * is a server round trip, so working one to its end reads it twice (the worker's look at what
- * it claimed, the kernel's load under the run's lock), publishes the end it committed, and
- * leaves no lease behind. A run that does not end in one chunk is read again after each
- * chunk's yield (another process may have moved it meanwhile).
+ * and every lease call is a server round trip, so working one to its end reads it twice (the
+ * worker's look at what it claimed, the kernel's load under the run's lock), publishes the end
+ * it committed, and leaves no lease behind without a release of its own (the run's last commit
+ * released the claim). A run that does not end in one chunk is read again after each chunk's
+ * yield (another process may have moved it meanwhile); one that does not move is released once.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/types';
@@ -13,17 +14,23 @@ async function countingHost() {
   const made = await memoryHost();
   const { store } = made;
   let reads = 0;
+  let releases = 0;
   const getRun = store.getRun.bind(store);
   store.getRun = (runId) => {
     reads++;
     return getRun(runId);
   };
-  return { ...made, reads: () => reads, resetReads: () => (reads = 0) };
+  const releaseLease = store.releaseLease.bind(store);
+  store.releaseLease = (runId, owner) => {
+    releases++;
+    releaseLease(runId, owner);
+  };
+  return { ...made, reads: () => reads, releases: () => releases, resetReads: () => (reads = releases = 0) };
 }
 
 describe('working a claimed run', () => {
   it('a run of pure steps that ends in one chunk is read twice, its end is published, and its lease is gone', async () => {
-    const { host, store, reads, resetReads } = await countingHost();
+    const { host, store, reads, releases, resetReads } = await countingHost();
     const run = await host.startRun('examples.counter', { n: 10 }, { detach: true });
     const updates: RunSummary[] = [];
     host.events.on('runUpdated', ({ run: r }) => updates.push(r));
@@ -33,6 +40,20 @@ describe('working a claimed run', () => {
     expect(reads()).toBe(2);
     expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', vars: { i: 10 } });
     expect(updates.at(-1)).toMatchObject({ run_id: run.run_id, status: 'completed' });
+    expect(store.workState(run.run_id)?.lease ?? null).toBeNull();
+    expect(releases()).toBe(0);
+    expect(host.claimWork(10)).toEqual([]);
+  });
+
+  it('a claimed run that does not move (stopped before a breakpoint) is released once and held off the queue', async () => {
+    const { host, store, releases, resetReads } = await countingHost();
+    const run = await host.startRun('examples.counter', { n: 10 }, { detach: true, breakpoints: ['count'] });
+    expect(host.claimWork(10)).toEqual([run.run_id]);
+    expect(store.workState(run.run_id)?.lease?.owner).toBe(host.hostId);
+    resetReads();
+    expect(await host.work(run.run_id)).toBe('advanced');
+    expect(host.getRun(run.run_id)).toMatchObject({ status: 'running', current_node: 'count' });
+    expect(releases()).toBe(1);
     expect(store.workState(run.run_id)?.lease ?? null).toBeNull();
     expect(host.claimWork(10)).toEqual([]);
   });

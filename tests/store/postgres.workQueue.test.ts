@@ -89,33 +89,6 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
     expect(reader.nextRunnableAt()).toBe(Date.parse(at(2).toISOString()));
   });
 
-  it("releasing a claim the run's last commit already released costs no server call; a lease taken after it is still released", async () => {
-    const s = await store();
-    const calls = vi.spyOn((s as unknown as { db: { run: (...a: unknown[]) => unknown } }).db, 'run');
-    const held = (runId: string) => s.workState(runId)?.lease?.owner ?? null;
-    put(s, 'r', {});
-    expect(claim(s, 'a', at(1))).toEqual(['r']);
-    // The run's last commit under its lease releases it (as the kernel's final commit does).
-    const c = chain(s.getRun('r'), 'r', [{ step_id: 's1' }], { updated_at: at(2).toISOString() });
-    s.commit({ ...c, isNew: false, lease: { owner: 'a', now: at(2), ttlMs: 10_000 }, releaseLease: true });
-    expect(held('r')).toBeNull();
-    calls.mockClear();
-    s.releaseLease('r', 'a');
-    expect(calls).not.toHaveBeenCalled();
-    // Claimed again: that lease is real, and releasing it goes to the server.
-    expect(claim(s, 'b', at(3))).toEqual(['r']);
-    expect(held('r')).toBe('b');
-    s.releaseLease('r', 'b');
-    expect(held('r')).toBeNull();
-    // A commit that keeps the lease: releasing it afterwards deletes it too.
-    expect(claim(s, 'a', at(4))).toEqual(['r']);
-    const d = chain(s.getRun('r'), 'r', [{ step_id: 's2' }], { updated_at: at(5).toISOString() });
-    s.commit({ ...d, isNew: false, lease: { owner: 'a', now: at(5), ttlMs: 10_000 } });
-    expect(held('r')).toBe('a');
-    s.releaseLease('r', 'a');
-    expect(held('r')).toBeNull();
-  });
-
   it('change_seq grows with every commit of any connection: a reader paging by it sees each run once, in order', async () => {
     await store();
     const url = server!.createDatabase('order');

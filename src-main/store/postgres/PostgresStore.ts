@@ -88,9 +88,6 @@ export interface PgOpenOptions {
   reconnectForMs?: number;
 }
 
-/** Runs remembered as having no lease of ours (see leaseGone). */
-const LEASE_GONE_MAX = 4096;
-
 export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore, ProvenanceStore, WorkQueueStore, ChangeFeedStore {
   /** Says whether another owner's unexpired lease may be taken over (see SqliteStore). */
   leaseOwnerGone: OwnerGone = isDeadLocalOwner;
@@ -98,13 +95,6 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   /** Own commits that may have made a run claimable (see workToken). */
   private ownWork = 0;
   private readonly totals = new Map<string, { token: number; n: number }>();
-  /**
-   * Runs whose lease row a commit through this store removed, with no lease written through
-   * it since: releasing one of them has nothing to delete, and costs no round trip (a
-   * worker's claim is mostly released by the run's last commit). Bounded: forgetting only
-   * costs the round trip.
-   */
-  private readonly leaseGone = new Set<string>();
   private nextRunnable: { token: number; at: number | null } | null = null;
   private readonly notifications: PgNotifications;
   private closed = false;
@@ -209,7 +199,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       offered = planned.offered;
       return planned.writes;
     });
-    this.committed(batch, offered);
+    this.committed(offered);
   }
 
   /**
@@ -249,20 +239,10 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     return { writes, offered };
   }
 
-  /** After a commit went through: counts what it offered and what became of its lease. */
-  private committed(batch: CommitBatch, offered: boolean): void {
+  /** After a commit went through: counts whether it offered work. */
+  private committed(offered: boolean): void {
     if (offered) this.ownWork++;
     this.wrote();
-    if (batch.lease) this.noteLease(batch.state.run_id, !batch.releaseLease);
-  }
-
-  /** A lease of `runId` was written (held) or removed through this store. */
-  private noteLease(runId: string, held: boolean): void {
-    if (held) this.leaseGone.delete(runId);
-    else {
-      if (this.leaseGone.size >= LEASE_GONE_MAX) this.leaseGone.clear();
-      this.leaseGone.add(runId);
-    }
   }
 
   /**
@@ -287,7 +267,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       if (String((err as RuntimeError).details?.sqlState ?? '').startsWith('AR')) return false;
       throw this.duplicate(err);
     }
-    this.committed(batch, offered);
+    this.committed(offered);
     return true;
   }
 
@@ -299,7 +279,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     } catch (err) {
       throw this.duplicate(err);
     }
-    this.committed(batch, offered);
+    this.committed(offered);
   }
 
   private runWrite(
@@ -483,11 +463,9 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       },
     );
     this.wrote();
-    this.noteLease(runId, true);
   }
 
   releaseLease(runId: string, owner: string): void {
-    if (this.leaseGone.delete(runId)) return;
     const [r] = this.db.run([{ text: SQL.deleteLease, values: [runId, owner] }]);
     if (r!.rows.length) this.ownWork++;
     this.wrote();
@@ -541,7 +519,6 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       );
       this.wrote();
       const got = new Set(claimed!.rows.map((r) => r[0] as string));
-      for (const id of got) this.noteLease(id, true);
       return chosen.filter((id) => got.has(id));
     } catch (err) {
       this.rollback();
