@@ -6,7 +6,7 @@
  * only settle what its new state implies for others (start the child it now waits on,
  * resume the parent of a run that ended), or nothing.
  */
-import { ConcurrentUpdateError, RunLeasedError, RunNotFoundError } from '../../src-shared/errors';
+import { ConcurrentUpdateError, RunLeasedError } from '../../src-shared/errors';
 import type { RunState } from '../../src-shared/types';
 import { isTerminal } from '../runtime/runnable';
 import type { Runtime } from '../runtime/index';
@@ -27,7 +27,9 @@ export interface CommandPipelineDeps {
   activity: RunActivity;
   publisher: RunPublisher;
   prefs: DebugPrefs;
-  children: () => ChildRunner;
+  children: ChildRunner;
+  /** The run, or RunNotFoundError (the host's getRun). */
+  getRun(runId: string): RunState;
   workflowFor(state: Pick<RunState, 'workflow_id' | 'workflow_version'>): LoadedWorkflow | null;
   /** With signing on: signs and anchors the run's head (after each command). */
   anchor(runId: string): void;
@@ -62,7 +64,7 @@ export class CommandPipeline {
           published = publisher.publish(runId);
         }
       }
-      if (applied === false || then === 'none') return published ?? this.requireRun(runId);
+      if (applied === false || then === 'none') return published ?? this.d.getRun(runId);
       if (then === 'settle') return this.afterChange(runId, published);
       // With no op, the caller's read (no await since) is where the advance starts.
       return this.advanceNow(runId, { skipFirstBreak: then === 'advance past breakpoint', current: op ? null : (opts.current ?? null) });
@@ -132,9 +134,9 @@ export class CommandPipeline {
    */
   private async afterChange(runId: string, justRead: RunState | null = null): Promise<RunState> {
     const { publisher, prefs } = this.d;
-    const state = publisher.publish(runId, justRead) ?? this.requireRun(runId);
+    const state = publisher.publish(runId, justRead) ?? this.d.getRun(runId);
     this.d.anchor(runId);
-    const children = this.d.children();
+    const { children } = this.d;
     if (isTerminal(state)) {
       prefs.forget(runId);
       if (state.parent_run_id) void children.notifyParent(state.parent_run_id, runId).catch(logBackground('resume parent'));
@@ -142,12 +144,6 @@ export class CommandPipeline {
     }
     if (!this.d.isClosed() && !state.paused && (await children.startAwaitedChild(state)))
       return this.advanceNow(runId, { skipFirstBreak: false });
-    return state;
-  }
-
-  private requireRun(runId: string): RunState {
-    const state = this.d.store.getRun(runId);
-    if (!state) throw new RunNotFoundError(`run ${runId} does not exist`, { runId });
     return state;
   }
 }
