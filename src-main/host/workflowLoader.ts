@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import type { WorkflowDefinition, WorkflowSpec } from '../runtime/contracts';
 import { defineWorkflow } from '../runtime/index';
 
@@ -30,9 +31,23 @@ export interface LoadedWorkflow {
  * step (about half the time of a run of pure steps on PostgreSQL), for modules the user
  * trusts not to loop; an async handler that never settles still times out.
  */
-export type HandlerPlacement = 'threads' | 'host';
+const HANDLER_PLACEMENTS = ['threads', 'host'] as const;
+export type HandlerPlacement = (typeof HANDLER_PLACEMENTS)[number];
 
-const PLACEMENTS: readonly HandlerPlacement[] = ['threads', 'host'];
+/** The project file, checked where it comes in; other keys are left for other tools. */
+const WORKFLOWS_ERROR = '"workflows" must be an array of module paths';
+const ProjectFileSchema = z.looseObject(
+  {
+    workflows: z.array(z.string({ error: WORKFLOWS_ERROR }), { error: WORKFLOWS_ERROR }),
+    handlers: z
+      .enum(HANDLER_PLACEMENTS, {
+        error: (iss) =>
+          `"handlers" must be "threads" (the default: each node handler in a worker thread) or "host" (in the host's thread: faster, but a handler that busy-loops freezes the host), not ${JSON.stringify(iss.input)}`,
+      })
+      .default('threads'),
+  },
+  { error: 'the project file must be a JSON object: {"workflows": ["./flows/my.ts"]}' },
+);
 
 export interface LoadedModules {
   workflows: LoadedWorkflow[];
@@ -57,13 +72,10 @@ export function readProjectFile(projectFile: string): ProjectFile {
   } catch (err) {
     return refused(`not valid JSON: ${(err as Error).message}`);
   }
-  const { workflows: list, handlers = 'threads' } = (parsed ?? {}) as { workflows?: unknown; handlers?: unknown };
-  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) return refused('"workflows" must be an array of module paths');
-  if (!PLACEMENTS.includes(handlers as HandlerPlacement))
-    return refused(
-      `"handlers" must be "threads" (the default: each node handler in a worker thread) or "host" (in the host's thread: faster, but a handler that busy-loops freezes the host), not ${JSON.stringify(handlers)}`,
-    );
-  return { files: list.map((p) => resolve(dirname(projectFile), p)), handlers: handlers as HandlerPlacement, errors: [] };
+  const checked = ProjectFileSchema.safeParse(parsed);
+  if (!checked.success) return refused(checked.error.issues[0]!.message);
+  const { workflows, handlers } = checked.data;
+  return { files: workflows.map((p) => resolve(dirname(projectFile), p)), handlers, errors: [] };
 }
 
 export async function loadWorkflowModules(projectFile: string | null): Promise<LoadedModules> {
