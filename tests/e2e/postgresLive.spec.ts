@@ -16,10 +16,8 @@ const BIN = join(ROOT, 'bin/abstractruntime.mjs');
 // Under CI pgUnavailableReason throws instead (.ci/run installs PostgreSQL), so this can
 // skip only on a machine without PostgreSQL binaries or a server URL, saying how to get them.
 const unavailable = pgUnavailableReason();
-if (unavailable !== null) {
-  console.warn(`postgresLive: skipped: ${unavailable}`);
-  test.skip(true, `PostgreSQL unavailable: ${unavailable}`);
-}
+if (unavailable !== null) console.warn(`postgresLive: skipped: ${unavailable}`);
+test.skip(unavailable !== null, `PostgreSQL unavailable: ${unavailable}`);
 
 let server: PgServer;
 let host: WebHost;

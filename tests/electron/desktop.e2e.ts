@@ -29,10 +29,8 @@ const reason = skipReason();
 // which, on the console and in the report: the issue asks for exactly this where the binary
 // cannot be downloaded (as here and in CI). Everything else it checks runs through the web
 // host in Chromium (tests/e2e) and the mocked-electron wiring tests (tests/electron/*.test.ts).
-if (reason !== null) {
-  console.log(`[desktop e2e] skipped: ${reason}`);
-  test.skip(true, `desktop e2e cannot run here: ${reason}`);
-}
+if (reason !== null) console.log(`[desktop e2e] skipped: ${reason}`);
+test.skip(reason !== null, `desktop e2e cannot run here: ${reason}`);
 
 test('the desktop app opens the inspector over IPC on its own database', async () => {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
