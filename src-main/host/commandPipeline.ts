@@ -87,7 +87,8 @@ export class CommandPipeline {
     let ticked: RunState | null = null;
     let after: RunState | null;
     try {
-      ticked = await runtime.tick(runId, { maxSteps, ...(breakBefore?.length ? { breakBefore } : {}) });
+      // `prior` is a read made now (or the worker's, after its claim): the kernel starts from it if its claim is untouched.
+      ticked = await runtime.tick(runId, { maxSteps, claimedState: prior ?? undefined, ...(breakBefore?.length ? { breakBefore } : {}) });
     } catch (err) {
       if (err instanceof RunLeasedError || err instanceof ConcurrentUpdateError) return { moved: false, after: null };
       throw err;

@@ -92,6 +92,13 @@ export interface TickOptions {
   maxSteps?: number;
   /** Stop before executing one of these nodes, unless it is the first node of this tick. */
   breakBefore?: readonly string[];
+  /**
+   * The caller's read of the run, made after this kernel claimed it (`adoptClaim`). The tick
+   * starts from it, sparing a read, only while the claim is untouched: no commit of this
+   * kernel since the claim, and the lease keeps every other process from committing.
+   * Otherwise the tick loads the run as usual.
+   */
+  claimedState?: RunState;
 }
 
 export interface ResumeOptions {
@@ -279,7 +286,8 @@ export class Runtime {
   /** Advances a running run until it waits, ends, is paused, or `maxSteps` nodes ran. */
   private async tickNow(runId: string, opts: TickOptions = {}): Promise<RunState> {
     return this.locks.withRun(runId, async () => {
-      const state = this.load(runId);
+      const known = opts.claimedState;
+      const state = known?.run_id === runId && this.locks.untouchedClaim(runId) ? known : this.load(runId);
       if (state.status !== 'running' || state.paused) return state;
       return this.advanceInFlight(new RunTx(this.txEnv(runId), state), this.workflowOf(state), opts);
     });

@@ -23,6 +23,8 @@ export class RunLocks {
   private holders = new Map<string, number>();
   /** Runs whose lease this owner may still hold in the store (claimed by a commit, not released). */
   private claimed = new Set<string>();
+  /** Adopted claims no commit of this owner has touched since (see untouchedClaim). */
+  private untouched = new Set<string>();
 
   constructor(
     private readonly store: RuntimeStore,
@@ -69,6 +71,15 @@ export class RunLocks {
    */
   adopt(runId: string): void {
     this.claimed.add(runId);
+    this.untouched.add(runId);
+  }
+
+  /**
+   * Whether the run's adopted claim is still held and nothing of the run was committed by this
+   * owner since: a read made after the claim is then the run as stored.
+   */
+  untouchedClaim(runId: string): boolean {
+    return this.untouched.has(runId) && this.claimed.has(runId);
   }
 
   /**
@@ -76,6 +87,7 @@ export class RunLocks {
    * owner is on the run (its last commit, or its end, releases it then).
    */
   releaseClaim(runId: string): void {
+    this.untouched.delete(runId);
     if (!this.holds(runId) && this.claimed.delete(runId)) this.store.releaseLease(runId, this.owner);
   }
 
@@ -89,6 +101,7 @@ export class RunLocks {
       claim: () => ({ owner: this.owner, ttlMs: this.ttlMs, now: this.now() }),
       mayRelease: () => (this.holders.get(runId) ?? 0) <= 1,
       committed: (released) => {
+        this.untouched.delete(runId);
         if (released) this.claimed.delete(runId);
         else this.claimed.add(runId);
       },

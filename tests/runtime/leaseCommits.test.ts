@@ -110,4 +110,30 @@ describe('lease in the commit', () => {
     expect(store.writes).toEqual(['commit+lease', 'commit+lease', 'releaseLease']);
     expect(() => store.acquireLease(run.run_id, 'other', 1000, new Date())).not.toThrow();
   });
+
+  it("a claimed run's tick starts from the caller's read after the claim, without a read of its own", async () => {
+    const store = new CountingStore();
+    const { runtime } = setup([linear], { store });
+    const run = await runtime.start('lin');
+    runtime.adoptClaim(run.run_id);
+    const claimed = store.getRun(run.run_id)!;
+    let reads = 0;
+    const getRun = store.getRun.bind(store);
+    store.getRun = (id) => (reads++, getRun(id));
+    expect(await runtime.tick(run.run_id, { claimedState: claimed })).toMatchObject({ status: 'completed', output: { sum: 3 } });
+    expect(reads).toBe(0);
+  });
+
+  it('a read made stale by a commit of this kernel since the claim is not used: the tick loads the run', async () => {
+    const store = new CountingStore();
+    const { runtime } = setup([linear], { store });
+    const run = await runtime.start('lin');
+    runtime.adoptClaim(run.run_id);
+    const stale = store.getRun(run.run_id)!;
+    await runtime.pause(run.run_id);
+    // From the stale read the tick would run the steps and its commit be refused as concurrent.
+    const after = await runtime.tick(run.run_id, { claimedState: stale });
+    expect(after).toMatchObject({ status: 'running', paused: true, current_node: 'a' });
+    expect(store.getRun(run.run_id)).toMatchObject({ paused: true, current_node: 'a' });
+  });
 });
