@@ -173,12 +173,14 @@ export class Runtime {
 
   /** Creates a run at its entry node (status running) with its `run_started` record. Does not tick. */
   start(workflowId: string, vars: JsonObject = {}, opts: StartOptions = {}): Promise<RunState> {
-    return this.durable(this.startNow(workflowId, vars, opts));
+    // Named here: the durability wait is for this run's commits (and their refusal).
+    const named = opts.runId === undefined ? { ...opts, runId: this.k.ids.runId() } : opts;
+    return this.durable(this.startNow(workflowId, vars, named), named.runId);
   }
 
   /** Advances a running run until it waits, ends, is paused, or `maxSteps` nodes ran. */
   tick(runId: string, opts: TickOptions = {}): Promise<RunState> {
-    return this.durable(this.tickNow(runId, opts));
+    return this.durable(this.tickNow(runId, opts), runId);
   }
 
   /**
@@ -189,16 +191,16 @@ export class Runtime {
    * race to another process, is refused with RUN_NOT_WAITING.
    */
   resume(runId: string, opts: ResumeOptions): Promise<RunState> {
-    return this.durable(this.resumeNow(runId, opts));
+    return this.durable(this.resumeNow(runId, opts), runId);
   }
 
   /** A paused run is neither ticked nor resumed (its timers do not fire) until unpaused. Waits for an in-flight step. */
   pause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
-    return this.durable(this.pauseNow(runId, actor));
+    return this.durable(this.pauseNow(runId, actor), runId);
   }
 
   unpause(runId: string, actor?: ActorFingerprint): Promise<RunState> {
-    return this.durable(this.unpauseNow(runId, actor));
+    return this.durable(this.unpauseNow(runId, actor), runId);
   }
 
   /**
@@ -206,12 +208,12 @@ export class Runtime {
    * and its outcome, if it still arrives, is discarded.
    */
   cancel(runId: string, reason?: string, actor?: ActorFingerprint): Promise<RunState> {
-    return this.durable(this.cancelNow(runId, reason, actor));
+    return this.durable(this.cancelNow(runId, reason, actor), runId);
   }
 
   /** Bookmarks the run's current state (saved in the snapshot store) and records it. */
   createSnapshot(runId: string, input: SnapshotInput, actor?: ActorFingerprint): Promise<Snapshot> {
-    return this.durable(this.createSnapshotNow(runId, input, actor));
+    return this.durable(this.createSnapshotNow(runId, input, actor), runId);
   }
 
   /**
@@ -219,7 +221,7 @@ export class Runtime {
    * Allowed whatever the run's status: restoring a completed, failed or cancelled run revives it.
    */
   restore(runId: string, snapshotOrId: Snapshot | string, actor?: ActorFingerprint): Promise<RunState> {
-    return this.durable(this.restoreNow(runId, snapshotOrId, actor));
+    return this.durable(this.restoreNow(runId, snapshotOrId, actor), runId);
   }
 
   /** Starts a new run from a snapshot (optionally with edited vars), with its own chain. */
@@ -227,12 +229,13 @@ export class Runtime {
     return this.durable(this.forkNow(snapshotOrId, opts));
   }
 
-  private async durable<T>(op: Promise<T>): Promise<T> {
+  private async durable<T>(op: Promise<T>, runId?: string): Promise<T> {
     try {
       return await op;
     } finally {
-      // Also after a failure: whatever the operation committed before it failed.
-      await this.store.whenDurable?.();
+      // Also after a failure: whatever the operation committed before it failed. A refused
+      // deferred commit of the run rejects here, in place of the operation's result.
+      await this.store.whenDurable?.(runId);
     }
   }
 
@@ -263,7 +266,7 @@ export class Runtime {
       parentRunId: opts.parentRunId ?? null,
     });
     const advance = opts.advance;
-    const tx = new RunTx(this.txEnv(advance ? state.run_id : undefined), state, true);
+    const tx = new RunTx(this.txEnv(advance ? state.run_id : undefined, true), state, true);
     tx.append({
       kind: 'run_started',
       status: 'completed',
@@ -289,7 +292,7 @@ export class Runtime {
       const known = opts.claimedState;
       const state = known?.run_id === runId && this.locks.untouchedClaim(runId) ? known : this.load(runId);
       if (state.status !== 'running' || state.paused) return state;
-      return this.advanceInFlight(new RunTx(this.txEnv(runId), state), this.workflowOf(state), opts);
+      return this.advanceInFlight(new RunTx(this.txEnv(runId, true), state), this.workflowOf(state), opts);
     });
   }
 
@@ -572,7 +575,8 @@ export class Runtime {
     return this.lastNowIso;
   }
 
-  private txEnv(runId?: string): TxEnv {
+  /** `deferrable`: the operation is one of those whose every commit is awaited durable before it is relied on (start, tick). */
+  private txEnv(runId?: string, deferrable = false): TxEnv {
     return {
       store: this.store,
       signer: this.k.signer,
@@ -580,6 +584,7 @@ export class Runtime {
       now: () => this.now(),
       newStepId: () => this.k.ids.stepId(),
       ...(runId ? { lease: this.locks.leaseFor(runId) } : {}),
+      ...(deferrable ? { deferrable } : {}),
     };
   }
 }

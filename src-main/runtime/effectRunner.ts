@@ -56,7 +56,7 @@ export async function runAttempts(
       tx.flush();
       // The intent must be on disk before the effect touches the world (group commit: one
       // fsync shared with the other runs in flight).
-      await k.store.whenDurable?.();
+      await k.store.whenDurable?.(tx.state.run_id);
       if (signal.aborted) return 'aborted';
     }
     const outcome = checkOutcome(await performSafely(perform, contextFor(k, tx, call, attempt, signal)));

@@ -27,6 +27,8 @@ export interface TxEnv {
   newStepId(): string;
   /** The run lease every commit claims (absent for a run being created). */
   lease?: TxLease;
+  /** The operation awaits whenDurable(runId) before relying on any of its commits (see CommitBatch.deferrable). */
+  deferrable?: boolean;
 }
 
 /**
@@ -101,6 +103,7 @@ export class RunTx {
       ...(this.isNew && this.expectedHeadSeq === null ? { isNew: true } : {}),
       ...(claim ? { lease: claim } : {}),
       ...(release ? { releaseLease: true } : {}),
+      ...(this.env.deferrable ? { deferrable: true } : {}),
     });
     lease?.committed(release);
     this.expectedHeadSeq = this.state.ledger_head?.seq ?? null;

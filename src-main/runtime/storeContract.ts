@@ -87,6 +87,13 @@ export interface CommitBatch {
   lease?: LeaseClaim;
   /** With `lease`: the lease is released once this commit is written (the operation's last write). */
   releaseLease?: boolean;
+  /**
+   * The writer awaits `whenDurable(runId)` before anything relies on this commit (an effect,
+   * the operation's return), so a store may hold it and send it with the other commits of
+   * the same turn; a refusal then reaches the writer from `whenDurable(runId)`. Reads see
+   * it at once. A store that sends every commit at once ignores the flag.
+   */
+  deferrable?: boolean;
 }
 
 export interface RunStore {
@@ -120,9 +127,10 @@ export interface RuntimeStore extends RunStore, LedgerStore, LeaseStore {
    * Resolves once every commit made so far survives a power loss. A store that makes each
    * commit durable by itself need not have it; one that groups fsyncs across runs in flight
    * (SQLite at durability 'full') must, and the kernel awaits it before a side effect runs
-   * and before an operation returns.
+   * and before an operation returns. With `runId`: it also rejects if a deferrable commit of
+   * that run was refused (with the refusal), and only then; other runs' refusals are theirs.
    */
-  whenDurable?(): Promise<void>;
+  whenDurable?(runId?: string): Promise<void>;
 }
 
 export interface SnapshotQuery {

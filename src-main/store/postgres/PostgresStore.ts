@@ -10,6 +10,10 @@
  *   for one server-side execution, never across a round trip.
  * - Group commit: writes go with `synchronous_commit = off`; `whenDurable()` makes them all
  *   durable with one flushed commit on the async connection (pgNotifications.ts).
+ * - One round trip per turn: a deferrable commit (a tick's, a start's) is held until the end
+ *   of the event-loop turn and sent with the others held then (pgCommitQueue.ts). Every
+ *   other call sends what is held first, so nothing reads or writes around a held commit;
+ *   only `getRun` and `findCompletedEffect` of other runs go straight to the server.
  * - The work queue: claims lock runs with `FOR UPDATE SKIP LOCKED` and take leases in the
  *   same transaction; a child's final commit wakes its parent in that commit.
  * - The change feed: `change_seq` from a counter bumped in commit order, `pg_notify` in
@@ -61,11 +65,12 @@ import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { runColumns } from '../runColumns';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
+import { CommitQueue, headKey, type Landed, type QueuedCommit } from './pgCommitQueue';
 import { PgNotifications, ServerRestartedError } from './pgNotifications';
 import { openPgDatabase } from './pgOpen';
 import { PG_SCHEMA_VERSION } from './pgSchema';
 import { LEDGER_COLUMNS, pgRunWhere, pgSnapshotWhere, RUN_COLUMNS, SQL, type PgLedgerTuple } from './pgStatements';
-import type { PgStatement, PgSyncClient } from './pgSyncClient';
+import type { PgResult, PgStatement, PgSyncClient } from './pgSyncClient';
 import { redactPostgresUrl } from './pgUrl';
 
 const PAGE = 1000;
@@ -100,9 +105,13 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   private closed = false;
   /** Set when the async connection failed for good (shown by getInfo through databaseProblem). */
   private listenProblem: string | null = null;
+  private readonly held: CommitQueue;
+  /** The connection, for every call but a read of a run with nothing held: held commits are sent first. */
+  private readonly db: Pick<PgSyncClient, 'run' | 'rows'>;
 
   private constructor(
-    private readonly db: PgSyncClient,
+    /** The connection itself (held commits not sent first). */
+    private readonly conn: PgSyncClient,
     /** The URL without its password: what logs, errors and the UI show. */
     readonly path: string,
     url: string,
@@ -110,9 +119,26 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     private readonly grouped: boolean,
     serverStart: string | null,
   ) {
+    this.held = new CommitQueue({
+      sendAll: (statements) => void conn.run(statements, { rollbackOnError: true, pipeline: true }),
+      markStatement: (mark) => ({ text: SQL.markSession, values: [mark] }),
+      whatLanded: (commits) => this.whatLanded(commits),
+      commitNow: (batch) => this.commit(batch),
+      landed: (c) => this.committed(c.offered),
+    });
+    this.db = {
+      run: (statements: PgStatement[], opts?: { rollbackOnError?: boolean; pipeline?: boolean }): PgResult[] => {
+        this.held.send();
+        return conn.run(statements, opts);
+      },
+      rows: <T extends unknown[] = unknown[]>(text: string, values?: unknown[]): T[] => {
+        this.held.send();
+        return conn.rows<T>(text, values);
+      },
+    };
     this.notifications = new PgNotifications(
       url,
-      () => this.db.backendPid,
+      () => this.conn.backendPid,
       (err) => {
         this.listenProblem = `the change feed connection failed: ${err.message}`;
         console.error(`[abstractruntime] ${this.path}: ${this.listenProblem}`);
@@ -129,6 +155,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       ...opts,
       asyncCommits: grouped || opts.durability === 'process',
     });
+    // Marked, so a failed send of held commits can tell this session from a new one (whatLanded).
+    client.run([{ text: SQL.markSession, values: [''] }]);
     return new PostgresStore(client, redactPostgresUrl(url), url, !!opts.readonly, grouped, serverStart);
   }
 
@@ -138,13 +166,17 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
 
   close(): void {
     if (this.closed) return;
+    // What is held is sent (a refusal reaches its run's writer through whenDurable).
+    this.held.send();
     this.closed = true;
-    this.db.close();
+    this.conn.close();
     this.notifications.close();
   }
 
-  whenDurable(): Promise<void> {
-    if (!this.grouped) return Promise.resolve();
+  /** With a run id, rejects with the refusal of a held commit of that run (see CommitQueue). */
+  async whenDurable(runId?: string): Promise<void> {
+    await this.held.settled(runId);
+    if (!this.grouped) return;
     return this.notifications.whenDurable().catch((err: Error) => {
       if (err instanceof RuntimeError) throw err;
       throw new DatabaseUnavailableError(
@@ -152,6 +184,15 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
         { database: this.path, restarted: err instanceof ServerRestartedError },
       );
     });
+  }
+
+  /**
+   * Sends the held commits now. With a run id, throws that run's refusal (once), as its
+   * commit would have without the flag: for a caller that needs the answer before it goes on.
+   */
+  sendHeld(runId?: string): void {
+    this.held.send();
+    if (runId !== undefined) this.held.throwRefusal(runId);
   }
 
   /** Why this store cannot follow other processes (its LISTEN connection failed for good), or null. */
@@ -176,7 +217,9 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const lease = batch.lease;
     // A new run with no lease and no child to look at has nothing to read first: its commit
     // is one round trip, and a run someone created first is refused by the unique keys.
-    if (batch.isNew && !lease && !child) return this.commitNewRun(batch, rows, stateText);
+    const newRun = !!batch.isNew && !lease && !child;
+    if (batch.deferrable && !this.closed && this.hold(batch, rows, stateText, newRun, !!child)) return;
+    if (newRun) return this.commitNewRun(batch, rows, stateText);
     if (!batch.isNew && !child && this.commitGuarded(batch, rows, stateText)) return;
     const first: PgStatement[] = [{ text: SQL.begin }, { text: SQL.runHeadForUpdate, values: [runId] }];
     if (lease) first.push({ text: SQL.getLease, values: [runId] });
@@ -252,23 +295,73 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
    * (another owner's lease of a process that died, which only this side can tell).
    */
   private commitGuarded(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): boolean {
-    const { state, lease } = batch;
-    const runId = state.run_id;
-    const expectedHash = batch.records[0]?.prev_hash ?? state.ledger_head?.hash ?? null;
-    if (batch.expectedHeadSeq === null || expectedHash === null) return false;
-    // The chain rules against the head the writer started from; the guard checks that head is the stored one.
-    checkBatch(batch, { ledger_head: { seq: batch.expectedHeadSeq, hash: expectedHash } } as RunState);
-    const guard = [runId, batch.expectedHeadSeq, expectedHash, lease?.owner ?? null, lease?.now.getTime() ?? null];
-    // The lease row, whoever held it (the guard let only this owner or an expired one through), goes.
-    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: true });
+    const list = this.guardedList(batch, rows, stateText);
+    if (!list) return false;
     try {
-      this.db.run([{ text: SQL.begin }, { text: SQL.commitGuard, values: guard }, ...writes], { rollbackOnError: true, pipeline: true });
+      this.db.run(list.statements, { rollbackOnError: true, pipeline: true });
     } catch (err) {
       if (String((err as RuntimeError).details?.sqlState ?? '').startsWith('AR')) return false;
       throw this.duplicate(err);
     }
-    this.committed(offered);
+    this.committed(list.offered);
     return true;
+  }
+
+  /** A commit of a run in flight as one list, the server checking head and lease; null when it has no head to check. */
+  private guardedList(
+    batch: CommitBatch,
+    rows: StoredRecordRow[],
+    stateText: string,
+  ): { statements: PgStatement[]; offered: boolean } | null {
+    const { state, lease } = batch;
+    const expectedHash = batch.records[0]?.prev_hash ?? state.ledger_head?.hash ?? null;
+    if (batch.expectedHeadSeq === null || expectedHash === null) return null;
+    // The chain rules against the head the writer started from; the guard checks that head is the stored one.
+    checkBatch(batch, { ledger_head: { seq: batch.expectedHeadSeq, hash: expectedHash } } as RunState);
+    const guard = [state.run_id, batch.expectedHeadSeq, expectedHash, lease?.owner ?? null, lease?.now.getTime() ?? null];
+    // The lease row, whoever held it (the guard let only this owner or an expired one through), goes.
+    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: true });
+    return { statements: [{ text: SQL.begin }, { text: SQL.commitGuard, values: guard }, ...writes], offered };
+  }
+
+  /**
+   * Holds a deferrable commit for the turn's send, when it touches only its own run (no
+   * parent to wake or child to look at) and its last record tells whether it landed. False:
+   * it goes at once.
+   */
+  private hold(batch: CommitBatch, rows: StoredRecordRow[], stateText: string, newRun: boolean, child: boolean): boolean {
+    const { state } = batch;
+    const last = batch.records[batch.records.length - 1];
+    if (!last || child || state.parent_run_id) return false;
+    let list: { statements: PgStatement[]; offered: boolean } | null;
+    if (newRun) {
+      checkBatch(batch, null);
+      const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false });
+      list = { statements: [{ text: SQL.begin }, ...writes], offered };
+    } else if (batch.isNew) return false;
+    else list = this.guardedList(batch, rows, stateText);
+    if (!list) return false;
+    this.held.add({ runId: state.run_id, batch, ...list, head: { seq: last.seq, hash: last.record_hash } });
+    return true;
+  }
+
+  /**
+   * What landed of a failed send (see CommitQueue). The session is marked empty after each
+   * look, so an unset mark means a new session: the old one was cut, and only the stored
+   * heads can tell.
+   */
+  private whatLanded(commits: QueuedCommit[]): Landed {
+    const [mark, heads] = this.conn.run(
+      [
+        { text: SQL.sessionMark },
+        { text: SQL.storedHeads, values: [commits.map((c) => c.runId), commits.map((c) => c.head.seq), commits.map((c) => c.head.hash)] },
+        { text: SQL.markSession, values: [''] },
+      ],
+      { pipeline: true },
+    );
+    const lastMark = (mark!.rows[0] as [string | null] | undefined)?.[0] ?? null;
+    if (lastMark !== null) return { session: 'same', lastMark: lastMark || null };
+    return { session: 'new', heads: new Set((heads!.rows as [string, number][]).map(([runId, seq]) => headKey(runId, seq))) };
   }
 
   private commitNewRun(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): void {
@@ -352,7 +445,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   }
 
   getRun(runId: string): RunState | null {
-    const row = this.db.rows<[string]>(SQL.getRun, [runId])[0];
+    // Another run's held commits change nothing of this one: no need to send them first.
+    const row = (this.held.has(runId) ? this.db : this.conn).rows<[string]>(SQL.getRun, [runId])[0];
     return row ? this.parse<RunState>(row[0], `the state of run ${runId}`) : null;
   }
 
@@ -422,7 +516,10 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   }
 
   findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null {
-    const row = this.db.rows<PgLedgerTuple>(SQL.completedByKey, [runId, idempotencyKey])[0];
+    // Held commits only append: the newest match is theirs if they have one, else the server's.
+    const held = this.held.heldRecords(runId).findLast((r) => r.status === 'completed' && r.idempotency_key === idempotencyKey);
+    if (held) return held;
+    const row = this.conn.rows<PgLedgerTuple>(SQL.completedByKey, [runId, idempotencyKey])[0];
     return row ? this.record(toStored(row)) : null;
   }
 

@@ -70,6 +70,12 @@ export const SQL = {
     SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[])`,
   ledgerAfter: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
   ledgerBefore: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+  // The mark of the last held transaction the session committed (pgCommitQueue.ts); NULL in a session never marked.
+  markSession: "SELECT set_config('abstractruntime.held', $1, false)",
+  sessionMark: "SELECT current_setting('abstractruntime.held', true)",
+  storedHeads: `SELECT l.run_id, l.seq FROM ledger l
+    JOIN unnest($1::text[], $2::bigint[], $3::text[]) AS q(run_id, seq, hash)
+    ON l.run_id = q.run_id AND l.seq = q.seq AND l.record_hash = q.hash`,
   completedByKey: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND idempotency_key = $2 AND status = 'completed'
     ORDER BY seq DESC LIMIT 1`,
 

@@ -1,0 +1,193 @@
+/**
+ * Deferrable commits held until the end of the event-loop turn, then sent to the server in
+ * one round trip (each commit still its own transaction): the hundreds of runs a worker
+ * holds commit together, as SQLite's turn transaction lets them. A commit may be held only
+ * when its writer awaits `settled(runId)` before anything relies on it (CommitBatch.deferrable).
+ *
+ * A refusal belongs to its run. The server runs the lists in order and stops at the first
+ * error, so after a failed send the store asks which commits landed, and sends each of the
+ * others again on its own, the way a commit without the flag goes: that gives each its own
+ * precise error or success. Which landed is known exactly: each held transaction sets a
+ * session setting to its place in the send, and an aborted transaction's setting is undone,
+ * so the setting names the last one committed. Only when the session itself is gone (the
+ * connection was cut mid-send) does the store look at the heads instead: a commit landed if
+ * its last record is stored with its hash. A run whose commit was refused has its later
+ * commits of the same send refused with the same error, and `settled(runId)` rethrows it,
+ * once, to that run's writer only.
+ */
+import type { LedgerRecord } from '../../../src-shared/types';
+import type { CommitBatch } from '../../runtime/storeContract';
+import type { PgStatement } from './pgSyncClient';
+
+export interface QueuedCommit {
+  runId: string;
+  batch: CommitBatch;
+  /** A whole transaction: BEGIN … COMMIT. */
+  statements: PgStatement[];
+  /** It leaves work for others (see PostgresStore.commitWrites). */
+  offered: boolean;
+  /** Its last record: how a commit of a failed send is known to have landed. */
+  head: { seq: number; hash: string };
+}
+
+/** What the server says landed of a failed send. */
+export type Landed =
+  /** The session lived: the mark of the last held transaction it committed (null: none since the session was marked). */
+  | { session: 'same'; lastMark: string | null }
+  /** The session was replaced (a cut connection): the heads that are stored, as `headKey`s. */
+  | { session: 'new'; heads: Set<string> };
+
+export interface CommitQueueIo {
+  /** Sends the lists as one query; throws at the first failure (what follows it did not run). */
+  sendAll(statements: PgStatement[]): void;
+  /** A statement, inside a held transaction, that sets the session's mark (undone if it aborts). */
+  markStatement(mark: string): PgStatement;
+  /** What landed of a failed send: the session's mark, or the stored heads when the session is new. */
+  whatLanded(commits: QueuedCommit[]): Landed;
+  /** Sends one commit on its own (the path of a commit without the flag); throws its refusal. */
+  commitNow(batch: CommitBatch): void;
+  /** A held commit is stored. */
+  landed(commit: QueuedCommit): void;
+}
+
+interface Held extends QueuedCommit {
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export function headKey(runId: string, seq: number): string {
+  return `${runId}\u0000${seq}`;
+}
+
+export class CommitQueue {
+  private held: Held[] = [];
+  private byRun = new Map<string, Held[]>();
+  /** The first refusal of each run not yet reported to its writer. */
+  private refused = new Map<string, unknown>();
+  private scheduled = false;
+  private sends = 0;
+
+  constructor(private readonly io: CommitQueueIo) {}
+
+  get size(): number {
+    return this.held.length;
+  }
+
+  has(runId: string): boolean {
+    return this.byRun.has(runId);
+  }
+
+  /** The held records of the run, oldest first (reads of the run's own pending writes). */
+  heldRecords(runId: string): LedgerRecord[] {
+    return (this.byRun.get(runId) ?? []).flatMap((c) => c.batch.records);
+  }
+
+  add(commit: QueuedCommit): void {
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // The refusal is reported through `refused`; this promise only says when it is settled.
+    done.catch(() => undefined);
+    const held: Held = { ...commit, done, resolve, reject };
+    this.held.push(held);
+    const mine = this.byRun.get(commit.runId);
+    if (mine) mine.push(held);
+    else this.byRun.set(commit.runId, [held]);
+    this.schedule();
+  }
+
+  /**
+   * Resolves once the commits held for the run (every run: no id) are sent. With a run id it
+   * rethrows that run's refusal, once.
+   */
+  async settled(runId?: string): Promise<void> {
+    const waiting = runId === undefined ? [...this.held] : [...(this.byRun.get(runId) ?? [])];
+    if (waiting.length) await Promise.allSettled(waiting.map((c) => c.done));
+    if (runId !== undefined) this.throwRefusal(runId);
+  }
+
+  /** Throws the run's refusal not yet reported, once. */
+  throwRefusal(runId: string): void {
+    if (!this.refused.has(runId)) return;
+    const err = this.refused.get(runId);
+    this.refused.delete(runId);
+    throw err;
+  }
+
+  /** Sends everything held now (before any other call to the server, and at the turn's end). */
+  send(): void {
+    if (!this.held.length) return;
+    const batch = this.held;
+    this.held = [];
+    this.byRun.clear();
+    const send = ++this.sends;
+    // After BEGIN: each transaction marks the session with its place in this send.
+    const statements = batch.flatMap((c, i) => [c.statements[0]!, this.io.markStatement(`${send}:${i}`), ...c.statements.slice(1)]);
+    try {
+      this.io.sendAll(statements);
+    } catch {
+      this.resend(batch, send);
+      return;
+    }
+    for (const c of batch) this.land(c);
+  }
+
+  private resend(batch: Held[], send: number): void {
+    let landed: (c: Held, i: number) => boolean;
+    try {
+      const said = this.io.whatLanded(batch);
+      if (said.session === 'same') {
+        const [from, at] = (said.lastMark ?? '').split(':');
+        const last = Number(from) === send ? Number(at) : -1;
+        landed = (_c, i) => i <= last;
+      } else landed = (c) => said.heads.has(headKey(c.runId, c.head.seq));
+    } catch (err) {
+      // The server cannot say (it is gone): every commit of the send fails with that error.
+      for (const c of batch) this.refuse(c, err);
+      return;
+    }
+    const refusedNow = new Map<string, unknown>();
+    for (const [i, c] of batch.entries()) {
+      if (landed(c, i)) {
+        this.land(c);
+        continue;
+      }
+      if (refusedNow.has(c.runId)) {
+        this.refuse(c, refusedNow.get(c.runId));
+        continue;
+      }
+      try {
+        const { deferrable: _held, ...now } = c.batch;
+        this.io.commitNow(now);
+        c.resolve();
+      } catch (err) {
+        refusedNow.set(c.runId, err);
+        this.refuse(c, err);
+      }
+    }
+  }
+
+  private land(c: Held): void {
+    this.io.landed(c);
+    c.resolve();
+  }
+
+  private refuse(c: Held, err: unknown): void {
+    if (!this.refused.has(c.runId)) this.refused.set(c.runId, err);
+    c.reject(err);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // After every run in flight has committed in this turn (as GroupFsync schedules its fsync).
+    setImmediate(() => {
+      this.scheduled = false;
+      this.send();
+    });
+  }
+}

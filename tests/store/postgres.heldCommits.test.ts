@@ -1,0 +1,210 @@
+/**
+ * Commits held for the turn (CommitBatch.deferrable) on a real PostgreSQL server: the shared
+ * conformance suite with every commit held; the commits of many runs in one turn go to the
+ * server in one call; reads see what is held; a refusal reaches only its own run, the other
+ * commits of the same send landing (none sent twice); what is held survives a lost
+ * connection and close().
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConcurrentUpdateError, RunLeasedError } from '../../src-shared/errors';
+import type { RunState } from '../../src-shared/types';
+import type { CommitBatch } from '../../src-main/runtime/storeContract';
+import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
+import { PgSyncClient } from '../../src-main/store/postgres/pgSyncClient';
+import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { chain, runStoreConformance } from './conformance';
+
+const reason = pgUnavailableReason();
+if (reason) console.warn(`[postgres tests skipped] ${reason}`);
+
+/** Every commit held, then sent at once with its refusal thrown: the contract's answers must not change. */
+function holdingEveryCommit(store: PostgresStore): PostgresStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'commit')
+        return (batch: CommitBatch) => {
+          target.commit({ ...batch, deferrable: true });
+          target.sendHeld(batch.state.run_id);
+        };
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function corrupt(url: string, ref: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query("UPDATE artifacts SET bytes = overlay(bytes placing '\\x00'::bytea from 1 for 1) WHERE ref = $1", [ref]);
+  await c.end();
+}
+
+function create(store: PostgresStore, runId: string): RunState {
+  const c = chain(null, runId, [{ step_id: 's0' }]);
+  store.commit({ ...c, isNew: true });
+  return c.state;
+}
+
+/** The commit moving a run one record on, to `node`. */
+function next(state: RunState, node: string, extra: Partial<CommitBatch> = {}): CommitBatch & { state: RunState } {
+  return { ...chain(state, state.run_id, [{ step_id: node, node_id: node }], { current_node: node }), ...extra };
+}
+
+function countCalls(): { calls: () => number; restore: () => void } {
+  const spy = vi.spyOn(PgSyncClient.prototype, 'run');
+  return { calls: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
+}
+
+describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
+  let server: PgServer | null = null;
+  const urls = new Map<PostgresStore, string>();
+  beforeAll(async () => {
+    server ??= await startPgServer();
+  }, 120_000);
+  afterAll(() => server?.stop(), 180_000);
+
+  runStoreConformance(
+    'PostgresStore, every commit held',
+    async () => {
+      server ??= await startPgServer();
+      const url = server.createDatabase('held');
+      const store = PostgresStore.open(url);
+      const held = holdingEveryCommit(store);
+      urls.set(held, url);
+      return held;
+    },
+    {
+      corruptArtifact: (store, ref) => corrupt(urls.get(store as PostgresStore)!, ref),
+      dispose: (store) => {
+        (store as PostgresStore).close();
+        urls.delete(store as PostgresStore);
+      },
+    },
+  );
+
+  it('the commits of twenty runs in one turn are one call to the server, and all are stored and durable', async () => {
+    const url = server!.createDatabase('oneTrip');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    try {
+      const states = Array.from({ length: 20 }, (_, i) => create(store, `r${i}`));
+      const { calls, restore } = countCalls();
+      try {
+        for (const s of states) store.commit(next(s, 'b', { deferrable: true }));
+        expect(calls()).toBe(0);
+        await Promise.all(states.map((s) => store.whenDurable(s.run_id)));
+        expect(calls()).toBe(1);
+      } finally {
+        restore();
+      }
+      for (const s of states) {
+        expect(other.getRun(s.run_id)).toMatchObject({ current_node: 'b', ledger_head: { seq: 1 } });
+        expect([...other.iterateLedger(s.run_id)].map((r) => r.step_id)).toEqual(['s0', 'b']);
+      }
+    } finally {
+      store.close();
+      other.close();
+    }
+  });
+
+  it('reads see a held commit: its completed effect without a call, its state and lists once it is sent first', async () => {
+    const url = server!.createDatabase('reads');
+    const store = PostgresStore.open(url);
+    try {
+      const s0 = create(store, 'r1');
+      const done = chain(s0, 'r1', [{ step_id: 'e', kind: 'effect', status: 'completed', idempotency_key: 'k1', result: { ok: 1 } }]);
+      store.commit({ ...done, deferrable: true });
+      const { calls, restore } = countCalls();
+      try {
+        expect(store.findCompletedEffect('r1', 'k1')).toMatchObject({ idempotency_key: 'k1', result: { ok: 1 } });
+        expect(calls()).toBe(0);
+        expect(store.getRun('r1')).toEqual(done.state);
+        expect(store.listRuns({}).runs.map((r) => r.run_id)).toEqual(['r1']);
+      } finally {
+        restore();
+      }
+      await store.whenDurable('r1');
+      expect(store.findCompletedEffect('r1', 'k1')).toMatchObject({ seq: 1 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a refused held commit rejects only its own run; the commits before and after it in the same send land, none twice', async () => {
+    const url = server!.createDatabase('refused');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    try {
+      const [a, b, c] = ['a', 'b', 'c'].map((id) => create(store, id)) as [RunState, RunState, RunState];
+      // Another process moves b first: our commits of b start from a head that is gone.
+      other.commit(next(b, 'theirs'));
+      const b1 = next(b, 'ours', { deferrable: true });
+      store.commit(next(a, 'a1', { deferrable: true }));
+      store.commit(b1);
+      store.commit(next(b1.state, 'ours2', { deferrable: true }));
+      store.commit(next(c, 'c1', { deferrable: true }));
+      const [ra, rb, rc] = await Promise.allSettled([store.whenDurable('a'), store.whenDurable('b'), store.whenDurable('c')]);
+      expect(ra.status).toBe('fulfilled');
+      expect(rc.status).toBe('fulfilled');
+      expect(rb.status).toBe('rejected');
+      expect((rb as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrentUpdateError);
+      // Reported once, to the run's writer.
+      await expect(store.whenDurable('b')).resolves.toBeUndefined();
+      expect([...other.iterateLedger('a')].map((r) => r.step_id)).toEqual(['s0', 'a1']);
+      expect([...other.iterateLedger('b')].map((r) => r.step_id)).toEqual(['s0', 'theirs']);
+      expect([...other.iterateLedger('c')].map((r) => r.step_id)).toEqual(['s0', 'c1']);
+      expect(other.getRun('b')).toMatchObject({ current_node: 'theirs' });
+    } finally {
+      store.close();
+      other.close();
+    }
+  });
+
+  it("a held commit of a run another owner holds is refused with RunLeasedError through whenDurable, the others' land", async () => {
+    const url = server!.createDatabase('leased');
+    const store = PostgresStore.open(url);
+    try {
+      const d = create(store, 'd');
+      const e = create(store, 'e');
+      const now = new Date();
+      store.acquireLease('d', 'someone-else', 60_000, now);
+      const lease = { owner: 'me', ttlMs: 30_000, now };
+      store.commit(next(d, 'd1', { deferrable: true, lease }));
+      store.commit(next(e, 'e1', { deferrable: true, lease, releaseLease: true }));
+      await expect(store.whenDurable('d')).rejects.toBeInstanceOf(RunLeasedError);
+      await store.whenDurable('e');
+      expect(store.getRun('d')).toMatchObject({ current_node: 'start', ledger_head: { seq: 0 } });
+      expect(store.getRun('e')).toMatchObject({ current_node: 'e1' });
+      expect(store.workState('d')?.lease?.owner).toBe('someone-else');
+      expect(store.workState('e')?.lease ?? null).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('held commits survive the connection being cut, and are sent by close()', async () => {
+    const url = server!.createDatabase('cut');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    try {
+      const [x, y] = ['x', 'y'].map((id) => create(store, id)) as [RunState, RunState];
+      store.commit(next(x, 'x1', { deferrable: true }));
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      // Every connection of the stores' synchronous clients on this database is cut.
+      await c.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'abstractruntime'",
+      );
+      await c.end();
+      await store.whenDurable('x');
+      store.commit(next(y, 'y1', { deferrable: true }));
+      store.close();
+      expect([...other.iterateLedger('x')].map((r) => r.step_id)).toEqual(['s0', 'x1']);
+      expect([...other.iterateLedger('y')].map((r) => r.step_id)).toEqual(['s0', 'y1']);
+    } finally {
+      store.close();
+      other.close();
+    }
+  });
+});
