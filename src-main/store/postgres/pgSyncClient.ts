@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { noteBlocked } from '../../runtime/loopTimeout';
 import { pgErrorToStoreError, type PgErrorInfo } from './pgErrors';
 
 export interface PgStatement {
@@ -231,7 +232,17 @@ export class PgSyncClient {
     this.stopWorker();
   }
 
+  /** One call, the thread blocked until its answer; the wait is noted so no time limit counts it (loopTimeout.ts). */
   private call(msg: object): Reply {
+    const started = performance.now();
+    try {
+      return this.awaitAnswer(msg);
+    } finally {
+      noteBlocked(performance.now() - started);
+    }
+  }
+
+  private awaitAnswer(msg: object): Reply {
     if (this.closed) throw pgErrorToStoreError({ message: 'the store is closed', code: null, phase: 'closed' }, this.label);
     const port = this.start();
     const id = ++this.calls;
