@@ -83,6 +83,11 @@ export class RunTx {
     this.dirty = true;
   }
 
+  /** The head of what is committed (the pending records not counted): what the store's reads describe. */
+  get committedHeadSeq(): number | null {
+    return this.expectedHeadSeq;
+  }
+
   get pendingRecords(): number {
     return this.records.length;
   }

@@ -104,7 +104,7 @@ async function runEffectPlan(
     next: plan.next,
     retry: wf.nodes[nodeId]?.retry ?? NO_RETRY,
   };
-  const done = k.store.findCompletedEffect(tx.state.run_id, key);
+  const done = k.store.findCompletedEffect(tx.state.run_id, key, tx.committedHeadSeq);
   if (done) {
     // Replay: the recorded result is reused, never re-executed. The reuse record keeps the
     // original step_id, attempt and key (a step_id seen twice in a chain marks a reuse).

@@ -109,8 +109,13 @@ export interface RunStore {
 
 export interface LedgerStore {
   readLedger(runId: string, query: LedgerQuery): LedgerPage;
-  /** The completed effect record with this idempotency key (index lookup, not a scan). */
-  findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null;
+  /**
+   * The completed effect record with this idempotency key (index lookup, not a scan).
+   * `asOfHeadSeq`: the head the asker's state is at; the store may then answer "none" from
+   * what it knows of the run at that head without asking the database, because any commit
+   * made against that head is refused if the run has moved on since.
+   */
+  findCompletedEffect(runId: string, idempotencyKey: string, asOfHeadSeq?: number | null): LedgerRecord | null;
   /** Every record of a run in seq order, as an iterator (verify, export). */
   iterateLedger(runId: string): Iterable<LedgerRecord>;
 }

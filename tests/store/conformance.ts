@@ -255,6 +255,20 @@ export function runStoreConformance(
           expect(store.findCompletedEffect('r1', 'user:r1:ask:1')).toMatchObject({ kind: 'resumed' });
           expect(store.findCompletedEffect('r2', 'key1')).toBeNull();
         }));
+
+      it("asked at the asker's head, the answers are those without it, before and after the run is read", () =>
+        withStore((store) => {
+          const s0 = create(store, 'r1');
+          expect(store.findCompletedEffect('r1', 'key1', 0)).toBeNull();
+          const c = chain(s0, 'r1', [{ kind: 'effect', status: 'completed', idempotency_key: 'key1', step_id: 'e1', result: { v: 1 } }]);
+          store.commit(c);
+          expect(store.findCompletedEffect('r1', 'key1', 1)).toMatchObject({ step_id: 'e1', result: { v: 1 } });
+          expect(store.findCompletedEffect('r1', 'key2', 1)).toBeNull();
+          store.getRun('r1');
+          expect(store.findCompletedEffect('r1', 'key1', 1)).toMatchObject({ step_id: 'e1' });
+          expect(store.findCompletedEffect('r1', 'key2', 1)).toBeNull();
+          expect(store.findCompletedEffect('r2', 'key1', null)).toBeNull();
+        }));
     });
 
     describe('leases', () => {

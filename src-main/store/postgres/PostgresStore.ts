@@ -66,6 +66,7 @@ import { isDeadLocalOwner } from '../processLeaseOwner';
 import { runColumns } from '../runColumns';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
 import { CommitQueue, headKey, type Landed, type QueuedCommit } from './pgCommitQueue';
+import { CompletedKeys, MAX_KEYS_PER_RUN } from './pgCompletedKeys';
 import { PgNotifications, ServerRestartedError } from './pgNotifications';
 import { openPgDatabase } from './pgOpen';
 import { PG_SCHEMA_VERSION } from './pgSchema';
@@ -106,6 +107,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   /** Set when the async connection failed for good (shown by getInfo through databaseProblem). */
   private listenProblem: string | null = null;
   private readonly held: CommitQueue;
+  private readonly completedKeys = new CompletedKeys();
   /** The connection, for every call but a read of a run with nothing held: held commits are sent first. */
   private readonly db: Pick<PgSyncClient, 'run' | 'rows'>;
 
@@ -124,6 +126,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       markStatement: (mark) => ({ text: SQL.markSession, values: [mark] }),
       whatLanded: (commits) => this.whatLanded(commits),
       commitNow: (batch) => this.commit(batch),
+      refused: (c) => this.completedKeys.forget(c.runId),
       landed: (c) => this.committed(c.offered),
     });
     this.db = {
@@ -208,6 +211,16 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   // ------------------------------------------------------------ runs + ledger
 
   commit(batch: CommitBatch): void {
+    try {
+      this.commitBatch(batch);
+    } catch (err) {
+      this.completedKeys.forget(batch.state.run_id);
+      throw err;
+    }
+    this.completedKeys.committed(batch);
+  }
+
+  private commitBatch(batch: CommitBatch): void {
     const bad = findNonJsonPath(batch.state, 'state');
     if (bad) throw new NonJsonValueError(`cannot store run ${batch.state.run_id}: ${bad} is not plain JSON`, { path: bad });
     const rows = batch.records.map(rowFromRecord);
@@ -446,8 +459,14 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
 
   getRun(runId: string): RunState | null {
     // Another run's held commits change nothing of this one: no need to send them first.
-    const row = (this.held.has(runId) ? this.db : this.conn).rows<[string]>(SQL.getRun, [runId])[0];
-    return row ? this.parse<RunState>(row[0], `the state of run ${runId}`) : null;
+    const row = (this.held.has(runId) ? this.db : this.conn).rows<[string, string]>(SQL.getRunWithKeys, [runId, MAX_KEYS_PER_RUN + 1])[0];
+    if (!row) {
+      this.completedKeys.forget(runId);
+      return null;
+    }
+    const state = this.parse<RunState>(row[0], `the state of run ${runId}`);
+    this.completedKeys.remember(runId, state.ledger_head?.seq ?? null, this.parse<string[]>(row[1], `the completed keys of run ${runId}`));
+    return state;
   }
 
   listRuns(filter: RunFilter = {}): RunPage {
@@ -515,10 +534,11 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     return { text: SQL.ledgerAfter, values: [runId, -1, limit] };
   }
 
-  findCompletedEffect(runId: string, idempotencyKey: string): LedgerRecord | null {
+  findCompletedEffect(runId: string, idempotencyKey: string, asOfHeadSeq?: number | null): LedgerRecord | null {
     // Held commits only append: the newest match is theirs if they have one, else the server's.
     const held = this.held.heldRecords(runId).findLast((r) => r.status === 'completed' && r.idempotency_key === idempotencyKey);
     if (held) return held;
+    if (asOfHeadSeq !== undefined && this.completedKeys.surelyAbsent(runId, idempotencyKey, asOfHeadSeq)) return null;
     const row = this.conn.rows<PgLedgerTuple>(SQL.completedByKey, [runId, idempotencyKey])[0];
     return row ? this.record(toStored(row)) : null;
   }

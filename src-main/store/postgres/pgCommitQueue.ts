@@ -48,6 +48,8 @@ export interface CommitQueueIo {
   commitNow(batch: CommitBatch): void;
   /** A held commit is stored. */
   landed(commit: QueuedCommit): void;
+  /** A held commit is refused. */
+  refused(commit: QueuedCommit): void;
 }
 
 interface Held extends QueuedCommit {
@@ -177,6 +179,7 @@ export class CommitQueue {
   }
 
   private refuse(c: Held, err: unknown): void {
+    this.io.refused(c);
     if (!this.refused.has(c.runId)) this.refused.set(c.runId, err);
     c.reject(err);
   }

@@ -53,6 +53,10 @@ export const SQL = {
   commitGuard: 'SELECT art_commit_guard($1, $2, $3, $4, $5)',
   runHead: 'SELECT head_seq FROM runs WHERE run_id = $1',
   getRun: 'SELECT state FROM runs WHERE run_id = $1',
+  // The state with the keys of the run's completed records (pgCompletedKeys.ts), in one snapshot; $2 caps the keys read.
+  // (As JSON text: the client hands every value over as text.)
+  getRunWithKeys: `SELECT state, (SELECT coalesce(json_agg(k), '[]')::text FROM (SELECT idempotency_key AS k FROM ledger
+    WHERE run_id = $1 AND status = 'completed' AND idempotency_key IS NOT NULL LIMIT $2) q) FROM runs WHERE run_id = $1`,
   insertRun: `${BUMP} INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq) SELECT ${ph.join(', ')}, c.seq FROM c`,
   updateRun: `${BUMP} UPDATE runs SET ${RUN_COLUMNS.slice(1)
     .map((col, i) => `${col} = $${i + 2}`)
