@@ -17,7 +17,10 @@ const BIN = join(ROOT, 'bin/abstractruntime.mjs');
 // skip only on a machine without PostgreSQL binaries or a server URL, saying how to get them.
 const unavailable = pgUnavailableReason();
 if (unavailable !== null) console.warn(`postgresLive: skipped: ${unavailable}`);
-test.skip(unavailable !== null, `PostgreSQL unavailable: ${unavailable}`);
+// Playwright skips a test that carries a `skip` annotation (its hooks too), and reports its description.
+const wherePostgresRuns = {
+  annotation: unavailable === null ? [] : [{ type: 'skip', description: `PostgreSQL unavailable: ${unavailable}` }],
+};
 
 let server: PgServer;
 let host: WebHost;
@@ -69,36 +72,40 @@ async function startWorker(): Promise<ChildProcess> {
   return child;
 }
 
-test('the inspector on PostgreSQL lists and follows, without a reload, runs a separate worker process advances', async ({ page }) => {
-  await page.goto(`${host.url}/#/runs`);
-  await expect(page.getByRole('heading', { name: /runs/i }).first()).toBeVisible();
-  const loads: string[] = [];
-  page.on('load', () => loads.push(page.url()));
+test(
+  'the inspector on PostgreSQL lists and follows, without a reload, runs a separate worker process advances',
+  wherePostgresRuns,
+  async ({ page }) => {
+    await page.goto(`${host.url}/#/runs`);
+    await expect(page.getByRole('heading', { name: /runs/i }).first()).toBeVisible();
+    const loads: string[] = [];
+    page.on('load', () => loads.push(page.url()));
 
-  // Created by one process, with no worker alive yet: the open list shows them at once.
-  const long = fleetCli<{ run_id: string }>('run', 'fleet.paced', '--detach', '--vars', '{"n":40,"ms":250}');
-  const short = fleetCli<{ run_id: string }>('run', 'fleet.paced', '--detach', '--vars', '{"n":3,"ms":200}');
-  const longRow = page.locator(`tr[data-run-id="${long.run_id}"]`);
-  const shortRow = page.locator(`tr[data-run-id="${short.run_id}"]`);
-  await expect(longRow).toBeVisible();
-  await expect(shortRow).toBeVisible();
-  await expect(shortRow.locator('.pill')).toHaveText('running');
+    // Created by one process, with no worker alive yet: the open list shows them at once.
+    const long = fleetCli<{ run_id: string }>('run', 'fleet.paced', '--detach', '--vars', '{"n":40,"ms":250}');
+    const short = fleetCli<{ run_id: string }>('run', 'fleet.paced', '--detach', '--vars', '{"n":3,"ms":200}');
+    const longRow = page.locator(`tr[data-run-id="${long.run_id}"]`);
+    const shortRow = page.locator(`tr[data-run-id="${short.run_id}"]`);
+    await expect(longRow).toBeVisible();
+    await expect(shortRow).toBeVisible();
+    await expect(shortRow.locator('.pill')).toHaveText('running');
 
-  // Another process, the worker, advances them; the list follows.
-  worker = await startWorker();
-  await expect(shortRow.locator('.pill')).toHaveText('completed', { timeout: 60_000 });
-  await expect(longRow.locator('.pill')).toHaveText('running');
-  await screenshot(page, 'inspector-postgres-live');
+    // Another process, the worker, advances them; the list follows.
+    worker = await startWorker();
+    await expect(shortRow.locator('.pill')).toHaveText('completed', { timeout: 60_000 });
+    await expect(longRow.locator('.pill')).toHaveText('running');
+    await screenshot(page, 'inspector-postgres-live');
 
-  // The run view follows the long run step by step as the worker commits them.
-  await page.goto(`${host.url}/#/runs/${long.run_id}`);
-  loads.length = 0;
-  const ledger = page.getByRole('list', { name: 'Ledger records' });
-  const records = async () => Number(((await page.getByLabel('Record count').textContent()) ?? '').replace(/[^0-9]/g, ''));
-  await expect(page.locator('.run-header .pill')).toHaveText('running');
-  const seen = await records();
-  await expect.poll(records, { timeout: 60_000 }).toBeGreaterThan(seen);
-  await expect(page.locator('.run-header .pill')).toHaveText('completed', { timeout: 90_000 });
-  await expect(ledger.getByText(/^completed/).last()).toBeVisible();
-  expect(loads).toEqual([]); // all of it live: the page was never reloaded
-});
+    // The run view follows the long run step by step as the worker commits them.
+    await page.goto(`${host.url}/#/runs/${long.run_id}`);
+    loads.length = 0;
+    const ledger = page.getByRole('list', { name: 'Ledger records' });
+    const records = async () => Number(((await page.getByLabel('Record count').textContent()) ?? '').replace(/[^0-9]/g, ''));
+    await expect(page.locator('.run-header .pill')).toHaveText('running');
+    const seen = await records();
+    await expect.poll(records, { timeout: 60_000 }).toBeGreaterThan(seen);
+    await expect(page.locator('.run-header .pill')).toHaveText('completed', { timeout: 90_000 });
+    await expect(ledger.getByText(/^completed/).last()).toBeVisible();
+    expect(loads).toEqual([]); // all of it live: the page was never reloaded
+  },
+);
