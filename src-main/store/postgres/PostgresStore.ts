@@ -347,11 +347,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const last = batch.records[batch.records.length - 1];
     if (!last || child || state.parent_run_id) return false;
     let list: { statements: PgStatement[]; offered: boolean } | null;
-    if (newRun) {
-      checkBatch(batch, null);
-      const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false });
-      list = { statements: [{ text: SQL.begin }, ...writes], offered };
-    } else if (batch.isNew) return false;
+    if (newRun) list = this.newRunList(batch, rows, stateText);
+    else if (batch.isNew) return false;
     else list = this.guardedList(batch, rows, stateText);
     if (!list) return false;
     this.held.add({ runId: state.run_id, batch, ...list, head: { seq: last.seq, hash: last.record_hash } });
@@ -378,14 +375,20 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   }
 
   private commitNewRun(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): void {
-    checkBatch(batch, null);
-    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false });
+    const { statements, offered } = this.newRunList(batch, rows, stateText);
     try {
-      this.db.run([{ text: SQL.begin }, ...writes], { rollbackOnError: true, pipeline: true });
+      this.db.run(statements, { rollbackOnError: true, pipeline: true });
     } catch (err) {
       throw this.duplicate(err);
     }
     this.committed(offered);
+  }
+
+  /** A new run's commit as one list: nothing to read first, a run created before refused by the unique keys. */
+  private newRunList(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): { statements: PgStatement[]; offered: boolean } {
+    checkBatch(batch, null);
+    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false });
+    return { statements: [{ text: SQL.begin }, ...writes], offered };
   }
 
   private runWrite(
