@@ -5,23 +5,17 @@
  * was taken at: another process's record is found at the new head, and a commit against the
  * old head is refused, so a stale "none" cannot let an effect run twice.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError } from '../../src-shared/errors';
 import type { RunState } from '../../src-shared/types';
 import type { CommitBatch } from '../../src-main/runtime/storeContract';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
-import { PgSyncClient } from '../../src-main/store/postgres/pgSyncClient';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { countCalls, createRun } from './pgStoreCalls';
 import { chain } from './conformance';
 
 const reason = pgUnavailableReason();
 if (reason) console.warn(`[postgres tests skipped] ${reason}`);
-
-function create(store: PostgresStore, runId: string): RunState {
-  const c = chain(null, runId, [{ step_id: 's0' }]);
-  store.commit({ ...c, isNew: true });
-  return c.state;
-}
 
 /** The commit completing an effect with `key` on top of `state`. */
 function completed(state: RunState, key: string, extra: Partial<CommitBatch> = {}): CommitBatch & { state: RunState } {
@@ -29,11 +23,6 @@ function completed(state: RunState, key: string, extra: Partial<CommitBatch> = {
     ...chain(state, state.run_id, [{ step_id: `e-${key}`, kind: 'effect', status: 'completed', idempotency_key: key, result: { key } }]),
     ...extra,
   };
-}
-
-function countCalls(): { calls: () => number; restore: () => void } {
-  const spy = vi.spyOn(PgSyncClient.prototype, 'run');
-  return { calls: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
 }
 
 describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () => {
@@ -58,25 +47,21 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
   it('costs no call at the head this store read or wrote; a key completed there is found, with its record', () => {
     open('known');
     try {
-      create(theirs, 'r1');
+      createRun(theirs, 'r1');
       const read = ours.getRun('r1')!;
-      const { calls, restore } = countCalls();
-      try {
-        expect(ours.findCompletedEffect('r1', 'k1', read.ledger_head!.seq)).toBeNull();
-        expect(calls()).toBe(0);
-        const done = completed(read, 'k1');
-        ours.commit(done);
-        const before = calls();
-        expect(ours.findCompletedEffect('r1', 'k2', done.state.ledger_head!.seq)).toBeNull();
-        expect(calls()).toBe(before);
-        expect(ours.findCompletedEffect('r1', 'k1', done.state.ledger_head!.seq)).toMatchObject({
-          idempotency_key: 'k1',
-          result: { key: 'k1' },
-        });
-        expect(calls()).toBe(before + 1);
-      } finally {
-        restore();
-      }
+      const calls = countCalls();
+      expect(ours.findCompletedEffect('r1', 'k1', read.ledger_head!.seq)).toBeNull();
+      expect(calls()).toBe(0);
+      const done = completed(read, 'k1');
+      ours.commit(done);
+      const before = calls();
+      expect(ours.findCompletedEffect('r1', 'k2', done.state.ledger_head!.seq)).toBeNull();
+      expect(calls()).toBe(before);
+      expect(ours.findCompletedEffect('r1', 'k1', done.state.ledger_head!.seq)).toMatchObject({
+        idempotency_key: 'k1',
+        result: { key: 'k1' },
+      });
+      expect(calls()).toBe(before + 1);
       // Without a head the look-up always asks the server.
       expect(ours.findCompletedEffect('r1', 'k1')).toMatchObject({ seq: 1 });
     } finally {
@@ -87,7 +72,7 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
   it("another process's completed record is found at the new head, and a commit against the old head is refused", () => {
     open('moved');
     try {
-      const s0 = create(theirs, 'r1');
+      const s0 = createRun(theirs, 'r1');
       ours.getRun('r1');
       theirs.commit(completed(s0, 'k1'));
       // At the new head the answer comes from the server.
@@ -105,19 +90,15 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
   it('a held commit that is refused leaves nothing of what it would have taught', async () => {
     open('heldRefused');
     try {
-      const s0 = create(theirs, 'r1');
+      const s0 = createRun(theirs, 'r1');
       ours.getRun('r1');
       theirs.commit(completed(s0, 'k1'));
       const mine = completed(s0, 'k2', { deferrable: true });
       ours.commit(mine);
       await expect(ours.whenDurable('r1')).rejects.toBeInstanceOf(ConcurrentUpdateError);
-      const { calls, restore } = countCalls();
-      try {
-        expect(ours.findCompletedEffect('r1', 'k3', mine.state.ledger_head!.seq)).toBeNull();
-        expect(calls()).toBe(1);
-      } finally {
-        restore();
-      }
+      const calls = countCalls();
+      expect(ours.findCompletedEffect('r1', 'k3', mine.state.ledger_head!.seq)).toBeNull();
+      expect(calls()).toBe(1);
     } finally {
       close();
     }
@@ -126,7 +107,7 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
   it('a run with more completed keys than it keeps is looked up on the server each time', () => {
     open('many');
     try {
-      let s = create(theirs, 'r1');
+      let s = createRun(theirs, 'r1');
       const batch = chain(
         s,
         'r1',
@@ -139,14 +120,10 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
       );
       theirs.commit(batch);
       s = ours.getRun('r1')!;
-      const { calls, restore } = countCalls();
-      try {
-        expect(ours.findCompletedEffect('r1', 'absent', s.ledger_head!.seq)).toBeNull();
-        expect(ours.findCompletedEffect('r1', 'k1000', s.ledger_head!.seq)).toMatchObject({ idempotency_key: 'k1000' });
-        expect(calls()).toBe(2);
-      } finally {
-        restore();
-      }
+      const calls = countCalls();
+      expect(ours.findCompletedEffect('r1', 'absent', s.ledger_head!.seq)).toBeNull();
+      expect(ours.findCompletedEffect('r1', 'k1000', s.ledger_head!.seq)).toMatchObject({ idempotency_key: 'k1000' });
+      expect(calls()).toBe(2);
     } finally {
       close();
     }

@@ -6,13 +6,13 @@
  * connection and close().
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError, RunLeasedError } from '../../src-shared/errors';
 import type { RunState } from '../../src-shared/types';
 import type { CommitBatch } from '../../src-main/runtime/storeContract';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
-import { PgSyncClient } from '../../src-main/store/postgres/pgSyncClient';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { countCalls, createRun } from './pgStoreCalls';
 import { chain, runStoreConformance } from './conformance';
 
 const reason = pgUnavailableReason();
@@ -40,20 +40,9 @@ async function corrupt(url: string, ref: string): Promise<void> {
   await c.end();
 }
 
-function create(store: PostgresStore, runId: string): RunState {
-  const c = chain(null, runId, [{ step_id: 's0' }]);
-  store.commit({ ...c, isNew: true });
-  return c.state;
-}
-
 /** The commit moving a run one record on, to `node`. */
 function next(state: RunState, node: string, extra: Partial<CommitBatch> = {}): CommitBatch & { state: RunState } {
   return { ...chain(state, state.run_id, [{ step_id: node, node_id: node }], { current_node: node }), ...extra };
-}
-
-function countCalls(): { calls: () => number; restore: () => void } {
-  const spy = vi.spyOn(PgSyncClient.prototype, 'run');
-  return { calls: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
 }
 
 describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
@@ -88,16 +77,12 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     const store = PostgresStore.open(url);
     const other = PostgresStore.open(url);
     try {
-      const states = Array.from({ length: 20 }, (_, i) => create(store, `r${i}`));
-      const { calls, restore } = countCalls();
-      try {
-        for (const s of states) store.commit(next(s, 'b', { deferrable: true }));
-        expect(calls()).toBe(0);
-        await Promise.all(states.map((s) => store.whenDurable(s.run_id)));
-        expect(calls()).toBe(1);
-      } finally {
-        restore();
-      }
+      const states = Array.from({ length: 20 }, (_, i) => createRun(store, `r${i}`));
+      const calls = countCalls();
+      for (const s of states) store.commit(next(s, 'b', { deferrable: true }));
+      expect(calls()).toBe(0);
+      await Promise.all(states.map((s) => store.whenDurable(s.run_id)));
+      expect(calls()).toBe(1);
       for (const s of states) {
         expect(other.getRun(s.run_id)).toMatchObject({ current_node: 'b', ledger_head: { seq: 1 } });
         expect([...other.iterateLedger(s.run_id)].map((r) => r.step_id)).toEqual(['s0', 'b']);
@@ -112,18 +97,14 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     const url = server!.createDatabase('reads');
     const store = PostgresStore.open(url);
     try {
-      const s0 = create(store, 'r1');
+      const s0 = createRun(store, 'r1');
       const done = chain(s0, 'r1', [{ step_id: 'e', kind: 'effect', status: 'completed', idempotency_key: 'k1', result: { ok: 1 } }]);
       store.commit({ ...done, deferrable: true });
-      const { calls, restore } = countCalls();
-      try {
-        expect(store.findCompletedEffect('r1', 'k1')).toMatchObject({ idempotency_key: 'k1', result: { ok: 1 } });
-        expect(calls()).toBe(0);
-        expect(store.getRun('r1')).toEqual(done.state);
-        expect(store.listRuns({}).runs.map((r) => r.run_id)).toEqual(['r1']);
-      } finally {
-        restore();
-      }
+      const calls = countCalls();
+      expect(store.findCompletedEffect('r1', 'k1')).toMatchObject({ idempotency_key: 'k1', result: { ok: 1 } });
+      expect(calls()).toBe(0);
+      expect(store.getRun('r1')).toEqual(done.state);
+      expect(store.listRuns({}).runs.map((r) => r.run_id)).toEqual(['r1']);
       await store.whenDurable('r1');
       expect(store.findCompletedEffect('r1', 'k1')).toMatchObject({ seq: 1 });
     } finally {
@@ -136,7 +117,7 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     const store = PostgresStore.open(url);
     const other = PostgresStore.open(url);
     try {
-      const [a, b, c] = ['a', 'b', 'c'].map((id) => create(store, id)) as [RunState, RunState, RunState];
+      const [a, b, c] = ['a', 'b', 'c'].map((id) => createRun(store, id)) as [RunState, RunState, RunState];
       // Another process moves b first: our commits of b start from a head that is gone.
       other.commit(next(b, 'theirs'));
       const b1 = next(b, 'ours', { deferrable: true });
@@ -165,8 +146,8 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     const url = server!.createDatabase('leased');
     const store = PostgresStore.open(url);
     try {
-      const d = create(store, 'd');
-      const e = create(store, 'e');
+      const d = createRun(store, 'd');
+      const e = createRun(store, 'e');
       const now = new Date();
       store.acquireLease('d', 'someone-else', 60_000, now);
       const lease = { owner: 'me', ttlMs: 30_000, now };
@@ -188,7 +169,7 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     const store = PostgresStore.open(url);
     const other = PostgresStore.open(url);
     try {
-      const [x, y] = ['x', 'y'].map((id) => create(store, id)) as [RunState, RunState];
+      const [x, y] = ['x', 'y'].map((id) => createRun(store, id)) as [RunState, RunState];
       store.commit(next(x, 'x1', { deferrable: true }));
       const c = new pg.Client({ connectionString: url });
       await c.connect();
