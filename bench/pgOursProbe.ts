@@ -5,7 +5,9 @@
  * statements by calls (`pg_stat_statements`, loaded into the throw-away server for this).
  * For side-by-side comparisons, run it from two checkouts in alternating order.
  *
- *   RUNS=200 WIDTHS=1,16 REPEATS=1 [WF=bench.linear10] [STATS=1] [HANDLERS=host|threads] node --import tsx bench/pgOursProbe.ts
+ *   RUNS=200 WIDTHS=1,16 REPEATS=1 [WF=bench.linear10] [STATS=1] [HANDLERS=host|threads] [PROFILE=DIR] node --import tsx bench/pgOursProbe.ts
+ *
+ * PROFILE=DIR writes a CPU profile of each worker process there (`--cpu-prof`).
  */
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -19,6 +21,7 @@ const repeats = Number(process.env.REPEATS ?? 1);
 const workflow = process.env.WF ?? 'bench.linear10';
 const stats = process.env.STATS === '1';
 const handlers = process.env.HANDLERS === 'threads' ? 'threads' : 'host';
+const profile = process.env.PROFILE ? resolve(process.env.PROFILE) : undefined;
 const dir = resolve('.tmp/bench', `pg-ours-probe-${Date.now()}`);
 
 async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -79,6 +82,7 @@ try {
         nodes: 10,
         workflow,
         handlers,
+        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
         dir: join(dir, tag),
         tag,
         beforeGo: async () => {
