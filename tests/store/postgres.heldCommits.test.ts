@@ -40,6 +40,35 @@ async function corrupt(url: string, ref: string): Promise<void> {
   await c.end();
 }
 
+/**
+ * Another process's view of the change notifications: the payloads received so far, and a
+ * barrier that returns once every notification committed before it has arrived (they are
+ * delivered in commit order, so a sentinel sent after them comes last).
+ */
+async function listen(url: string): Promise<{ payloads: string[]; barrier(): Promise<void>; end(): Promise<void> }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const payloads: string[] = [];
+  let sentinelSeen: (() => void) | null = null;
+  c.on('notification', (n) => {
+    if (n.payload === 'sentinel') sentinelSeen?.();
+    else payloads.push(n.payload ?? '');
+  });
+  await c.query('LISTEN art_changes');
+  return {
+    payloads,
+    async barrier() {
+      const seen = new Promise<void>((res) => (sentinelSeen = res));
+      const s = new pg.Client({ connectionString: url });
+      await s.connect();
+      await s.query("SELECT pg_notify('art_changes', 'sentinel')");
+      await s.end();
+      await seen;
+    },
+    end: () => c.end(),
+  };
+}
+
 /** The commit moving a run one record on, to `node`. */
 function next(state: RunState, node: string, extra: Partial<CommitBatch> = {}): CommitBatch & { state: RunState } {
   return { ...chain(state, state.run_id, [{ step_id: node, node_id: node }], { current_node: node }), ...extra };
@@ -72,17 +101,23 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     },
   );
 
-  it('the commits of twenty runs in one turn are one call to the server, and all are stored and durable', async () => {
+  it('the commits of twenty runs in one turn are one call to the server and one notification, and all are stored and durable', async () => {
     const url = server!.createDatabase('oneTrip');
     const store = PostgresStore.open(url);
     const other = PostgresStore.open(url);
+    const listener = await listen(url);
     try {
       const states = Array.from({ length: 20 }, (_, i) => createRun(store, `r${i}`));
+      await listener.barrier();
+      listener.payloads.length = 0;
       const calls = countCalls();
       for (const s of states) store.commit(next(s, 'b', { deferrable: true }));
       expect(calls()).toBe(0);
       await Promise.all(states.map((s) => store.whenDurable(s.run_id)));
       expect(calls()).toBe(1);
+      await listener.barrier();
+      // Each run is left runnable by a commit without a lease: the one notification says so.
+      expect(listener.payloads).toEqual(['work']);
       for (const s of states) {
         expect(other.getRun(s.run_id)).toMatchObject({ current_node: 'b', ledger_head: { seq: 1 } });
         expect([...other.iterateLedger(s.run_id)].map((r) => r.step_id)).toEqual(['s0', 'b']);
@@ -90,6 +125,7 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     } finally {
       store.close();
       other.close();
+      await listener.end();
     }
   });
 
@@ -112,14 +148,17 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     }
   });
 
-  it('a refused held commit rejects only its own run; the commits before and after it in the same send land, none twice', async () => {
+  it('a refused held commit rejects only its own run; the commits before and after it in the same send land, none twice, and are notified', async () => {
     const url = server!.createDatabase('refused');
     const store = PostgresStore.open(url);
     const other = PostgresStore.open(url);
+    const listener = await listen(url);
     try {
       const [a, b, c] = ['a', 'b', 'c'].map((id) => createRun(store, id)) as [RunState, RunState, RunState];
       // Another process moves b first: our commits of b start from a head that is gone.
       other.commit(next(b, 'theirs'));
+      await listener.barrier();
+      listener.payloads.length = 0;
       const b1 = next(b, 'ours', { deferrable: true });
       store.commit(next(a, 'a1', { deferrable: true }));
       store.commit(b1);
@@ -136,9 +175,13 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
       expect([...other.iterateLedger('b')].map((r) => r.step_id)).toEqual(['s0', 'theirs']);
       expect([...other.iterateLedger('c')].map((r) => r.step_id)).toEqual(['s0', 'c1']);
       expect(other.getRun('b')).toMatchObject({ current_node: 'theirs' });
+      // a1 landed in the send that stopped at b; c1 went again on its own, with its own.
+      await listener.barrier();
+      expect(listener.payloads).toEqual(['work', 'work']);
     } finally {
       store.close();
       other.close();
+      await listener.end();
     }
   });
 

@@ -124,6 +124,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     this.held = new CommitQueue({
       sendAll: (statements) => void conn.run(statements, { rollbackOnError: true, pipeline: true }),
       markStatement: (mark) => ({ text: SQL.markSession, values: [mark] }),
+      notifyStatement: (work) => ({ text: work ? SQL.notifyWork : SQL.notify }),
+      notify: (work) => void conn.run([{ text: work ? SQL.notifyWork : SQL.notify }]),
       whatLanded: (commits) => this.whatLanded(commits),
       commitNow: (batch) => this.commit(batch),
       refused: (c) => this.completedKeys.forget(c.runId),
@@ -266,7 +268,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     batch: CommitBatch,
     rows: StoredRecordRow[],
     stateText: string,
-    at: { dropHeldLease: boolean; childEndedAt?: number | null; childMissing?: boolean },
+    at: { dropHeldLease: boolean; childEndedAt?: number | null; childMissing?: boolean; notify?: boolean },
   ): { writes: PgStatement[]; offered: boolean } {
     const { state, lease } = batch;
     const runId = state.run_id;
@@ -291,7 +293,9 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     // A parent waiting on a child not yet started was runnable (for whoever starts it): no longer.
     else if (state.parent_run_id && batch.isNew) writes.push({ text: SQL.childStarted, values: [runId] });
     const offered = wakes || (runnableAt(state, endedAt, childMissing) !== null && (!lease || !!batch.releaseLease));
-    writes.push({ text: offered ? SQL.notifyWork : SQL.notify }, { text: SQL.commit });
+    // A held commit leaves the notification to its send: one for all (CommitQueue.send).
+    if (at.notify !== false) writes.push({ text: offered ? SQL.notifyWork : SQL.notify });
+    writes.push({ text: SQL.commit });
     return { writes, offered };
   }
 
@@ -325,6 +329,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     batch: CommitBatch,
     rows: StoredRecordRow[],
     stateText: string,
+    notify = true,
   ): { statements: PgStatement[]; offered: boolean } | null {
     const { state, lease } = batch;
     const expectedHash = batch.records[0]?.prev_hash ?? state.ledger_head?.hash ?? null;
@@ -333,7 +338,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     checkBatch(batch, { ledger_head: { seq: batch.expectedHeadSeq, hash: expectedHash } } as RunState);
     const guard = [state.run_id, batch.expectedHeadSeq, expectedHash, lease?.owner ?? null, lease?.now.getTime() ?? null];
     // The lease row, whoever held it (the guard let only this owner or an expired one through), goes.
-    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: true });
+    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: true, notify });
     return { statements: [{ text: SQL.begin }, { text: SQL.commitGuard, values: guard }, ...writes], offered };
   }
 
@@ -347,9 +352,9 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const last = batch.records[batch.records.length - 1];
     if (!last || child || state.parent_run_id) return false;
     let list: { statements: PgStatement[]; offered: boolean } | null;
-    if (newRun) list = this.newRunList(batch, rows, stateText);
+    if (newRun) list = this.newRunList(batch, rows, stateText, false);
     else if (batch.isNew) return false;
-    else list = this.guardedList(batch, rows, stateText);
+    else list = this.guardedList(batch, rows, stateText, false);
     if (!list) return false;
     this.held.add({ runId: state.run_id, batch, ...list, head: { seq: last.seq, hash: last.record_hash } });
     return true;
@@ -385,9 +390,14 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   }
 
   /** A new run's commit as one list: nothing to read first, a run created before refused by the unique keys. */
-  private newRunList(batch: CommitBatch, rows: StoredRecordRow[], stateText: string): { statements: PgStatement[]; offered: boolean } {
+  private newRunList(
+    batch: CommitBatch,
+    rows: StoredRecordRow[],
+    stateText: string,
+    notify = true,
+  ): { statements: PgStatement[]; offered: boolean } {
     checkBatch(batch, null);
-    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false });
+    const { writes, offered } = this.commitWrites(batch, rows, stateText, { dropHeldLease: false, notify });
     return { statements: [{ text: SQL.begin }, ...writes], offered };
   }
 

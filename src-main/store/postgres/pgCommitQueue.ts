@@ -22,7 +22,7 @@ import type { PgStatement } from './pgSyncClient';
 export interface QueuedCommit {
   runId: string;
   batch: CommitBatch;
-  /** A whole transaction: BEGIN … COMMIT. */
+  /** A whole transaction: BEGIN … COMMIT, without its notification (the send has one for all). */
   statements: PgStatement[];
   /** It leaves work for others (see PostgresStore.commitWrites). */
   offered: boolean;
@@ -42,6 +42,10 @@ export interface CommitQueueIo {
   sendAll(statements: PgStatement[]): void;
   /** A statement, inside a held transaction, that sets the session's mark (undone if it aborts). */
   markStatement(mark: string): PgStatement;
+  /** The statement, after a send's transactions, that tells other processes they committed (`work`: one may have left work). */
+  notifyStatement(work: boolean): PgStatement;
+  /** Sends that notification on its own (after a failed send, for what of it landed). */
+  notify(work: boolean): void;
   /** What landed of a failed send: the session's mark, or the stored heads when the session is new. */
   whatLanded(commits: QueuedCommit[]): Landed;
   /** Sends one commit on its own (the path of a commit without the flag); throws its refusal. */
@@ -129,6 +133,11 @@ export class CommitQueue {
     const send = ++this.sends;
     // After BEGIN: each transaction marks the session with its place in this send.
     const statements = batch.flatMap((c, i) => [c.statements[0]!, this.io.markStatement(`${send}:${i}`), ...c.statements.slice(1)]);
+    // One notification for the whole send, not one per transaction: every listening process
+    // (and its server backend) wakes once for each, so per-commit ones cost every worker of
+    // a fleet work for every commit of every other (notifications of a channel reach every
+    // listener of the database).
+    statements.push(this.io.notifyStatement(batch.some((c) => c.offered)));
     try {
       this.io.sendAll(statements);
     } catch {
@@ -153,9 +162,11 @@ export class CommitQueue {
       return;
     }
     const refusedNow = new Map<string, unknown>();
+    const landedHere: Held[] = [];
     for (const [i, c] of batch.entries()) {
       if (landed(c, i)) {
         this.land(c);
+        landedHere.push(c);
         continue;
       }
       if (refusedNow.has(c.runId)) {
@@ -171,6 +182,14 @@ export class CommitQueue {
         this.refuse(c, err);
       }
     }
+    // The send stopped before its notification: the commits of it that landed still get one
+    // (those sent again on their own carried their own).
+    if (landedHere.length)
+      try {
+        this.io.notify(landedHere.some((c) => c.offered));
+      } catch {
+        // The server is gone again: the next commit's notification, or a worker's rescan, covers these.
+      }
   }
 
   private land(c: Held): void {
