@@ -61,7 +61,10 @@ export class CommandPipeline {
         try {
           applied = await op();
         } finally {
-          published = publisher.publish(runId);
+          // A new run's start returns the state it committed (and made durable): published
+          // as it is, without reading it back (a read per run created, one round trip each
+          // on a server database). The publisher reads it if the run has moved on since.
+          published = publisher.publish(runId, opts.isNew ? startedState(applied, runId) : null);
         }
       }
       if (applied === false || then === 'none') return published ?? this.d.getRun(runId);
@@ -147,6 +150,11 @@ export class CommandPipeline {
       return this.advanceNow(runId, { skipFirstBreak: false });
     return state;
   }
+}
+
+function startedState(applied: unknown, runId: string): RunState | null {
+  const state = applied as RunState | null;
+  return state && typeof state === 'object' && state.run_id === runId && state.ledger_head ? state : null;
 }
 
 function yieldToEventLoop(): Promise<void> {

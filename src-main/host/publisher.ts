@@ -40,9 +40,15 @@ export class RunPublisher {
     this.publish(runId);
   }
 
-  /** Publishes the run as it now stands (`current`: the caller's own read of it, just made). */
+  /**
+   * Publishes the run as it now stands (`current`: the caller's own read of it, or the state
+   * its commit just made durable). A `current` behind what was already published (another
+   * process moved the run meanwhile, and the change feed published that) is not the run as
+   * it stands: the store is read instead, so a view never goes back to an older state.
+   */
   publish(runId: string, current: RunState | null = null): RunState | null {
-    const state = current ?? this.store.getRun(runId);
+    const fresh = current && (current.ledger_head?.seq ?? -1) >= (this.lastSeq.get(runId) ?? -1) ? current : null;
+    const state = fresh ?? this.store.getRun(runId);
     if (!state) return null;
     const headSeq = state.ledger_head?.seq ?? -1;
     const from = this.lastSeq.get(runId) ?? headSeq;

@@ -5,6 +5,8 @@
  * it committed, and leaves no lease behind without a release of its own (the run's last commit
  * released the claim). A run that does not end in one chunk is read again after each chunk's
  * yield (another process may have moved it meanwhile); one that does not move is released once.
+ * Creating a run for a worker reads nothing back: the state its start committed is what is
+ * published and returned.
  */
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/types';
@@ -69,5 +71,16 @@ describe('working a claimed run', () => {
     // The worker's read (the first chunk starts from it), then per later chunk the read after
     // the yield and the kernel's load (its claim was released by the first chunk's commit).
     expect(reads()).toBeGreaterThanOrEqual(1 + 2 * 2);
+  });
+
+  it('creating a run for a worker reads nothing back: the state its start committed is published and returned', async () => {
+    const { host, reads, resetReads } = await countingHost();
+    const updates: RunSummary[] = [];
+    host.events.on('runUpdated', ({ run: r }) => updates.push(r));
+    resetReads();
+    const run = await host.startRun('examples.counter', { n: 10 }, { detach: true });
+    expect(reads()).toBe(0);
+    expect(run).toEqual(host.getRun(run.run_id));
+    expect(updates).toEqual([expect.objectContaining({ run_id: run.run_id, status: 'running', ledger_seq: 0 })]);
   });
 });
