@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError, RunLeasedError } from '../../src-shared/errors';
 import type { RunState } from '../../src-shared/types';
+import { verifyRunLedger } from '../../src-main/ledger/verifyRunLedger';
 import type { CommitBatch } from '../../src-main/runtime/storeContract';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
@@ -182,6 +183,55 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
       store.close();
       other.close();
       await listener.end();
+    }
+  });
+
+  it("a commit continuing its run's held commit joins it: one transaction storing what the two would, refused together", async () => {
+    const url = server!.createDatabase('joined');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    /** The server transactions that wrote the run's records, one per record (rows written together share one). */
+    const writers = async (runId: string) =>
+      (await c.query<{ x: string }>('SELECT xmin::text AS x FROM ledger WHERE run_id = $1 AND seq > 0 ORDER BY seq', [runId])).rows.map(
+        (r) => r.x,
+      );
+    try {
+      const lease = { owner: 'me', ttlMs: 30_000, now: new Date() };
+      const j = createRun(store, 'j');
+      const j1 = next(j, 'outcome', { deferrable: true, lease });
+      const j2 = next(j1.state, 'intent', { deferrable: true, lease });
+      store.commit(j1);
+      store.commit(j2);
+      await Promise.all([store.whenDurable('j'), store.whenDurable('j')]);
+      const [w1, w2] = await writers('j');
+      expect(w1).toBe(w2);
+      expect(other.getRun('j')).toEqual(j2.state);
+      expect([...other.iterateLedger('j')].map((r) => r.step_id)).toEqual(['s0', 'outcome', 'intent']);
+      expect(verifyRunLedger(other, 'j')).toMatchObject({ valid: true, records: 3 });
+      expect(other.workState('j')?.lease?.owner).toBe('me');
+
+      // Another lease's commit does not join it: the first lands, the second is refused by the first's lease.
+      const k = createRun(store, 'k');
+      const k1 = next(k, 'mine', { deferrable: true, lease });
+      store.commit(k1);
+      store.commit(next(k1.state, 'theirs', { deferrable: true, lease: { ...lease, owner: 'someone-else' } }));
+      await expect(store.whenDurable('k')).rejects.toBeInstanceOf(RunLeasedError);
+      expect([...other.iterateLedger('k')].map((r) => r.step_id)).toEqual(['s0', 'mine']);
+
+      // Refused together: another process moved the run first, and neither part is stored.
+      const m = createRun(store, 'm');
+      other.commit(next(m, 'elsewhere'));
+      const m1 = next(m, 'outcome', { deferrable: true });
+      store.commit(m1);
+      store.commit(next(m1.state, 'intent', { deferrable: true }));
+      await expect(store.whenDurable('m')).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      expect([...other.iterateLedger('m')].map((r) => r.step_id)).toEqual(['s0', 'elsewhere']);
+    } finally {
+      store.close();
+      other.close();
+      await c.end();
     }
   });
 

@@ -351,12 +351,36 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const { state } = batch;
     const last = batch.records[batch.records.length - 1];
     if (!last || child || state.parent_run_id) return false;
+    const head = { seq: last.seq, hash: last.record_hash };
+    if (!batch.isNew && this.joinHeld(batch, rows, stateText, head)) return true;
     let list: { statements: PgStatement[]; offered: boolean } | null;
     if (newRun) list = this.newRunList(batch, rows, stateText, false);
     else if (batch.isNew) return false;
     else list = this.guardedList(batch, rows, stateText, false);
     if (!list) return false;
-    this.held.add({ runId: state.run_id, batch, ...list, head: { seq: last.seq, hash: last.record_hash } });
+    this.held.add({ runId: state.run_id, batch, rows, ...list, head });
+    return true;
+  }
+
+  /**
+   * A commit that continues the run's commit held in this turn joins it: one transaction
+   * instead of two (an effect's outcome and the next effect's intent, say). What is stored
+   * is what the two in turn would store, and both writers await the same send. False: the
+   * held one is not this commit's head, or belongs to another lease.
+   */
+  private joinHeld(batch: CommitBatch, rows: StoredRecordRow[], stateText: string, head: QueuedCommit['head']): boolean {
+    const prev = this.held.joinable(batch.state.run_id);
+    if (!prev || prev.batch.isNew || prev.head.seq !== batch.expectedHeadSeq) return false;
+    if ((prev.batch.lease?.owner ?? null) !== (batch.lease?.owner ?? null)) return false;
+    const joined: CommitBatch = {
+      ...batch,
+      records: [...prev.batch.records, ...batch.records],
+      expectedHeadSeq: prev.batch.expectedHeadSeq,
+    };
+    const joinedRows = [...prev.rows, ...rows];
+    const list = this.guardedList(joined, joinedRows, stateText, false);
+    if (!list) return false;
+    this.held.join(prev, { runId: batch.state.run_id, batch: joined, rows: joinedRows, ...list, head });
     return true;
   }
 

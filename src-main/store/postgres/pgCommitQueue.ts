@@ -16,12 +16,14 @@
  * once, to that run's writer only.
  */
 import type { LedgerRecord } from '../../../src-shared/types';
-import type { CommitBatch } from '../../runtime/storeContract';
+import type { CommitBatch, StoredRecordRow } from '../../runtime/storeContract';
 import type { PgStatement } from './pgSyncClient';
 
 export interface QueuedCommit {
   runId: string;
   batch: CommitBatch;
+  /** The batch's records as stored rows (kept so that a later commit of the run can join it). */
+  rows: StoredRecordRow[];
   /** A whole transaction: BEGIN … COMMIT, without its notification (the send has one for all). */
   statements: PgStatement[];
   /** It leaves work for others (see PostgresStore.commitWrites). */
@@ -87,6 +89,22 @@ export class CommitQueue {
   /** The held records of the run, oldest first (reads of the run's own pending writes). */
   heldRecords(runId: string): LedgerRecord[] {
     return (this.byRun.get(runId) ?? []).flatMap((c) => c.batch.records);
+  }
+
+  /**
+   * The run's held commit that a new commit of the run may join: the last one held, when
+   * nothing of the run has been sent since. Joined, the two are one transaction (the later
+   * state, the records of both, the first one's guard): they land or are refused together,
+   * and each writer awaiting it is answered by that.
+   */
+  joinable(runId: string): QueuedCommit | undefined {
+    const mine = this.byRun.get(runId);
+    return mine?.[mine.length - 1];
+  }
+
+  /** Replaces a held commit (from `joinable`) by the joined one, in its place in the send. */
+  join(into: QueuedCommit, joined: QueuedCommit): void {
+    Object.assign(into, joined);
   }
 
   add(commit: QueuedCommit): void {
