@@ -12,6 +12,7 @@ import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError } from '../
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { verifyRunLedger } from '../../src-main/ledger/verifyRunLedger';
 import { rowFromRecord } from '../../src-main/runtime/recordRows';
 import { chain } from './conformance';
 
@@ -117,6 +118,32 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
       expect(body).toContain('"result":{"a":1.5e-07,"b":1,"big":12345678901,"s":"é\u2028 \\u0000"}');
       const [[state]] = (await sql(url, 'SELECT state FROM runs WHERE run_id = $1', ['r1'])) as [[string]];
       expect(state).toContain('"vars":{"z":1,"a":2}');
+    } finally {
+      store.close();
+    }
+  });
+
+  it("a commit's records are stored byte for byte and in order whatever their number (one VALUES list up to 100, arrays above), sent at once or held", async () => {
+    const url = server.createDatabase('rowCounts');
+    const store = PostgresStore.open(url);
+    const awkward = 'it\'s a \\ back\\slash, "quoted", $1; -- é \u2028 🚀';
+    try {
+      for (const n of [1, 100, 101, 250])
+        for (const held of [false, true]) {
+          const runId = `r${n}${held ? 'h' : ''}`;
+          const first = chain(null, runId, [{ step_id: 's0' }]);
+          store.commit({ ...first, isNew: true });
+          const c = chain(
+            first.state,
+            runId,
+            Array.from({ length: n }, (_, i) => ({ step_id: `s${i + 1}`, result: { i, text: `${awkward} ${i}` } as never })),
+          );
+          store.commit({ ...c, ...(held ? { deferrable: true } : {}) });
+          await store.whenDurable(runId);
+          const bodies = (await sql(url, 'SELECT body FROM ledger WHERE run_id = $1 AND seq > 0 ORDER BY seq', [runId])).map((r) => r[0]);
+          expect(bodies).toEqual(c.records.map((r) => rowFromRecord(r).body));
+          expect(verifyRunLedger(store, runId)).toMatchObject({ valid: true, records: n + 1 });
+        }
     } finally {
       store.close();
     }

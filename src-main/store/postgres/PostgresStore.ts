@@ -70,7 +70,16 @@ import { CompletedKeys, MAX_KEYS_PER_RUN } from './pgCompletedKeys';
 import { PgNotifications, ServerRestartedError } from './pgNotifications';
 import { openPgDatabase } from './pgOpen';
 import { PG_SCHEMA_VERSION } from './pgSchema';
-import { LEDGER_COLUMNS, pgRunWhere, pgSnapshotWhere, RUN_COLUMNS, SQL, type PgLedgerTuple } from './pgStatements';
+import {
+  insertLedgerRows,
+  LEDGER_COLUMNS,
+  LEDGER_VALUES_MAX_ROWS,
+  pgRunWhere,
+  pgSnapshotWhere,
+  RUN_COLUMNS,
+  SQL,
+  type PgLedgerTuple,
+} from './pgStatements';
 import type { PgResult, PgStatement, PgSyncClient } from './pgSyncClient';
 import { redactPostgresUrl } from './pgUrl';
 
@@ -438,6 +447,11 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   }
 
   private ledgerInsert(runId: string, rows: StoredRecordRow[], statusKey: [string, string | null][]): PgStatement {
+    if (rows.length <= LEDGER_VALUES_MAX_ROWS) {
+      const values: unknown[] = [runId];
+      rows.forEach((r, i) => values.push(r.seq, r.record_hash, r.signature, statusKey[i]![0], statusKey[i]![1], r.foreign ? 1 : 0, r.body));
+      return { text: insertLedgerRows(rows.length), values };
+    }
     return {
       text: SQL.insertLedger,
       values: [
