@@ -68,6 +68,11 @@ try {
   if (stats) {
     await withClient(server.url, (c) => c.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"));
     server.restart();
+    // Known only once the library is loaded.
+    await withClient(server.url, async (c) => {
+      await c.query('ALTER SYSTEM SET pg_stat_statements.track_planning = on');
+      await c.query('SELECT pg_reload_conf()');
+    });
   }
   for (let r = 0; r < repeats; r++)
     for (const w of widths) {
@@ -104,11 +109,15 @@ try {
       console.log(`  backends (mean): ${waited}`);
       if (stats)
         await withClient(url, async (c) => {
-          const top = await c.query<{ calls: string; q: string }>(
-            `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS q FROM pg_stat_statements s
-             JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() ORDER BY calls DESC LIMIT 20`,
+          // Where the server's time went: planning and executing each statement, per call and in all.
+          const top = await c.query<{ calls: string; plan: number; exec: number; q: string }>(
+            `SELECT calls, total_plan_time AS plan, total_exec_time AS exec, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q
+             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()
+             ORDER BY total_plan_time + total_exec_time DESC LIMIT 20`,
           );
-          for (const row of top.rows) console.log(`  ${row.calls.padStart(7)}  ${row.q}`);
+          console.log('    calls  plan ms  exec ms  statement');
+          for (const row of top.rows)
+            console.log(`  ${row.calls.padStart(7)} ${row.plan.toFixed(0).padStart(8)} ${row.exec.toFixed(0).padStart(8)}  ${row.q}`);
         });
     }
 } finally {
