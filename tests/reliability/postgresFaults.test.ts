@@ -164,7 +164,23 @@ class Ledgerkeeper {
   }
 }
 
-async function createRuns(url: string, sub: string): Promise<string[]> {
+/**
+ * Creates the runs while the fleet, already up, is frozen (idle: no run existed, so none is in
+ * a transaction), then lets every worker go at once. Work starts with the whole fleet there: a
+ * first worker alone, or the fleet while the runs were being created, finished every run
+ * before the first fault in CI. Returns the files the runs append their lines to.
+ */
+async function createRunsFor(fleet: ChildProcess[], url: string, sub: string): Promise<string[]> {
+  for (const w of fleet) w.kill('SIGSTOP');
+  try {
+    await createRuns(url, sub);
+  } finally {
+    for (const w of fleet) w.kill('SIGCONT');
+  }
+  return Array.from({ length: RUNS }, (_, i) => join(dir, sub, `lines-${i}.txt`));
+}
+
+async function createRuns(url: string, sub: string): Promise<void> {
   const lines = await runDriver('create', [
     '--db',
     url,
@@ -175,7 +191,6 @@ async function createRuns(url: string, sub: string): Promise<string[]> {
   ]);
   const created = lines.find((l) => l.event === 'created');
   expect(created).toBeDefined();
-  return Array.from({ length: RUNS }, (_, i) => join(dir, sub, `lines-${i}.txt`));
 }
 
 const appended = (files: string[]) => files.reduce((n, f) => n + [...lineCounts(f).values()].reduce((a, b) => a + b, 0), 0);
@@ -194,13 +209,17 @@ describe.skipIf(unavailable)('PostgreSQL faults: a fleet of worker processes on 
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
     const rand = seededRandom(seed);
     const url = server.createDatabase('kills');
-    const files = await createRuns(url, 'kills');
-    const keeper = new Ledgerkeeper(url, files);
     const fleet: ChildProcess[] = [];
     for (let i = 0; i < WORKERS; i++) fleet.push(await startWorker(url));
+    const files = await createRunsFor(fleet, url, 'kills');
+    const keeper = new Ledgerkeeper(url, files);
     let killedMidRun = 0;
     for (let k = 0; k < KILLS; k++) {
-      await sleep(150 + Math.floor(rand() * 700));
+      if (k === 0) {
+        // At a random point of the work done, not after a time, so that it lands mid-run.
+        const at = 30 + Math.floor(rand() * ((RUNS * LINES_PER_RUN) / 2 - 30));
+        for (let i = 0; i < 2_000 && appended(files) < at; i++) await sleep(10);
+      } else await sleep(150 + Math.floor(rand() * 700));
       const victim = fleet.splice(Math.floor(rand() * fleet.length), 1)[0]!;
       const before = appended(files);
       await stop(victim, 'SIGKILL');
@@ -219,10 +238,10 @@ describe.skipIf(unavailable)('PostgreSQL faults: a fleet of worker processes on 
 
   it('PostgreSQL restarted mid-run: the workers reconnect, nothing lost, no unsanctioned repeat, every run completes', async () => {
     const url = server.createDatabase('restart');
-    const files = await createRuns(url, 'restart');
-    const keeper = new Ledgerkeeper(url, files);
     const fleet: ChildProcess[] = [];
     for (let i = 0; i < WORKERS; i++) fleet.push(await startWorker(url));
+    const files = await createRunsFor(fleet, url, 'restart');
+    const keeper = new Ledgerkeeper(url, files);
     for (let i = 0; i < 2_000 && appended(files) < 30; i++) await sleep(10);
     // The workers are frozen while the keeper reads: they finish 200 runs faster than it checks them.
     for (const w of fleet) w.kill('SIGSTOP');
