@@ -12,6 +12,7 @@ import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError } from '../
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { writeImportedRun } from '../../src-main/ledger/importRun';
 import { verifyRunLedger } from '../../src-main/ledger/verifyRunLedger';
 import { rowFromRecord } from '../../src-main/runtime/recordRows';
 import { chain } from './conformance';
@@ -123,9 +124,10 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
     }
   });
 
-  it("a commit's records are stored byte for byte and in order whatever their number (one VALUES list up to 100, arrays above), sent at once or held", async () => {
+  it("a commit's or an import's records are stored byte for byte and in order whatever their number (inserts of up to 100 rows), sent at once or held", async () => {
     const url = server.createDatabase('rowCounts');
     const store = PostgresStore.open(url);
+    const copy = PostgresStore.open(server.createDatabase('rowCountsImported'));
     const awkward = 'it\'s a \\ back\\slash, "quoted", $1; -- é \u2028 🚀';
     try {
       for (const n of [1, 100, 101, 250])
@@ -143,9 +145,15 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
           const bodies = (await sql(url, 'SELECT body FROM ledger WHERE run_id = $1 AND seq > 0 ORDER BY seq', [runId])).map((r) => r[0]);
           expect(bodies).toEqual(c.records.map((r) => rowFromRecord(r).body));
           expect(verifyRunLedger(store, runId)).toMatchObject({ valid: true, records: n + 1 });
+          // The same rows imported into another database (the path of `copy` and `import`).
+          const rows = [...store.iterateLedgerRows(runId)];
+          expect(writeImportedRun(copy, c.state, rows)).toMatchObject({ imported: true });
+          expect([...copy.iterateLedgerRows(runId)]).toEqual(rows);
+          expect(verifyRunLedger(copy, runId)).toMatchObject({ valid: true, records: n + 1 });
         }
     } finally {
       store.close();
+      copy.close();
     }
   });
 

@@ -73,7 +73,7 @@ import { PG_SCHEMA_VERSION } from './pgSchema';
 import {
   insertLedgerRows,
   LEDGER_COLUMNS,
-  LEDGER_VALUES_MAX_ROWS,
+  LEDGER_ROWS_PER_INSERT,
   pgRunWhere,
   pgSnapshotWhere,
   RUN_COLUMNS,
@@ -87,8 +87,6 @@ const PAGE = 1000;
 const CLAIM_PAGE = 64;
 const CLAIM_SCAN = 4096;
 const WORKER_HISTORY_MS = 24 * 3600_000;
-/** Rows per INSERT when importing a long ledger (bounded statement size). */
-const IMPORT_CHUNK = 500;
 
 export interface PgOpenOptions {
   readonly?: boolean;
@@ -284,14 +282,13 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const endedAt = at.childEndedAt ?? null;
     const childMissing = at.childMissing ?? false;
     const writes: PgStatement[] = [];
-    if (rows.length)
-      writes.push(
-        this.ledgerInsert(
-          runId,
-          rows,
-          batch.records.map((r) => [r.status, r.idempotency_key]),
-        ),
-      );
+    writes.push(
+      ...this.ledgerInserts(
+        runId,
+        rows,
+        batch.records.map((r) => [r.status, r.idempotency_key]),
+      ),
+    );
     if (lease) {
       if (!batch.releaseLease) writes.push({ text: SQL.putLease, values: [runId, lease.owner, lease.now.getTime() + lease.ttlMs] });
       else if (at.dropHeldLease) writes.push({ text: SQL.dropLease, values: [runId] });
@@ -446,25 +443,19 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     return { text: mode === 'insert' ? SQL.insertRun : mode === 'update' ? SQL.updateRun : SQL.upsertRun, values };
   }
 
-  private ledgerInsert(runId: string, rows: StoredRecordRow[], statusKey: [string, string | null][]): PgStatement {
-    if (rows.length <= LEDGER_VALUES_MAX_ROWS) {
+  /** The run's rows as inserts of at most LEDGER_ROWS_PER_INSERT rows each, in order. */
+  private ledgerInserts(runId: string, rows: StoredRecordRow[], statusKey: [string, string | null][]): PgStatement[] {
+    const inserts: PgStatement[] = [];
+    for (let from = 0; from < rows.length; from += LEDGER_ROWS_PER_INSERT) {
+      const chunk = rows.slice(from, from + LEDGER_ROWS_PER_INSERT);
       const values: unknown[] = [runId];
-      rows.forEach((r, i) => values.push(r.seq, r.record_hash, r.signature, statusKey[i]![0], statusKey[i]![1], r.foreign ? 1 : 0, r.body));
-      return { text: insertLedgerRows(rows.length), values };
+      chunk.forEach((r, i) => {
+        const [status, key] = statusKey[from + i]!;
+        values.push(r.seq, r.record_hash, r.signature, status, key, r.foreign ? 1 : 0, r.body);
+      });
+      inserts.push({ text: insertLedgerRows(chunk.length), values });
     }
-    return {
-      text: SQL.insertLedger,
-      values: [
-        runId,
-        rows.map((r) => r.seq),
-        rows.map((r) => r.record_hash),
-        rows.map((r) => r.signature),
-        statusKey.map((s) => s[0]),
-        statusKey.map((s) => s[1]),
-        rows.map((r) => (r.foreign ? 1 : 0)),
-        rows.map((r) => r.body),
-      ],
-    };
+    return inserts;
   }
 
   /**
@@ -870,19 +861,16 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
         if (row.seq !== i) throw new StoreError(`imported record ${row.seq} is out of order (expected ${i})`, { runId: state.run_id });
         if (i >= plan.appendFrom) toWrite.push(row);
       });
-      for (let i = 0; i < toWrite.length; i += IMPORT_CHUNK) {
-        const chunk = toWrite.slice(i, i + IMPORT_CHUNK);
-        writes.push(
-          this.ledgerInsert(
-            state.run_id,
-            chunk,
-            chunk.map((r) => {
-              const s = statusOf(r);
-              return [s.status, s.key];
-            }),
-          ),
-        );
-      }
+      writes.push(
+        ...this.ledgerInserts(
+          state.run_id,
+          toWrite,
+          toWrite.map((r) => {
+            const s = statusOf(r);
+            return [s.status, s.key];
+          }),
+        ),
+      );
       writes.push(this.runWrite('upsert', state, stringifyExact(state)));
       for (const s of extras.snapshots ?? []) writes.push({ text: SQL.insertSnapshot, values: this.snapshotValues(s) });
       const signed = extras.signedHead;

@@ -10,14 +10,14 @@ export type PgLedgerTuple = [seq: number, record_hash: string, signature: string
 const LEDGER_INSERT_COLUMNS = 'run_id, seq, record_hash, signature, status, idempotency_key, foreign_body, body';
 /** A ledger row's values after the run id, in the order of LEDGER_INSERT_COLUMNS. */
 const LEDGER_ROW_VALUES = 7;
-/** Up to this many rows, a ledger insert is one VALUES list (see insertLedgerRows); more go as arrays (SQL.insertLedger). */
-export const LEDGER_VALUES_MAX_ROWS = 100;
+/** Rows per ledger insert (a bounded statement: 1 + 7 × 100 parameters). */
+export const LEDGER_ROWS_PER_INSERT = 100;
 const insertLedgerTexts: string[] = [];
 
 /**
- * The insert of `n` ledger rows as one VALUES list, $1 the run id and each row's values after
- * it. A commit's records go this way, not as arrays: inlined into a pipelined list, each body
- * is then a plain quoted literal, not an element of an array literal with every quote and
+ * The insert of `n` ledger rows (n ≤ LEDGER_ROWS_PER_INSERT) as one VALUES list, $1 the run
+ * id and each row's values after it. Not arrays: inlined into a pipelined list, each body is
+ * then a plain quoted literal, not an element of an array literal with every quote and
  * backslash escaped again (twice the text for the server to read, and for the client to write).
  */
 export function insertLedgerRows(n: number): string {
@@ -90,8 +90,6 @@ export const SQL = {
     WHERE wait_child_id = $2 AND status = 'waiting' AND paused = 0`,
   childStarted: `UPDATE runs SET runnable_at = NULL, change_seq = (SELECT seq FROM change_counter WHERE id = 1)
     WHERE wait_child_id = $1 AND status = 'waiting' AND runnable_at IS NOT NULL`,
-  insertLedger: `INSERT INTO ledger (${LEDGER_INSERT_COLUMNS})
-    SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[])`,
   ledgerAfter: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
   ledgerBefore: `SELECT ${LEDGER_COLUMNS} FROM ledger WHERE run_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
   // The mark of the last held transaction the session committed (pgCommitQueue.ts); NULL in a session never marked.
