@@ -157,9 +157,9 @@ export async function benchQueueScale(o: QueueScaleOptions): Promise<Figure[]> {
       }
     })();
     const claim = timeMs(() => {
-      const [id] = host.claimWork(1);
-      if (!id) throw new Error('nothing to claim');
-      host.store.releaseLease(id, host.hostId);
+      const [claimed] = host.claimWork(1);
+      if (!claimed) throw new Error('nothing to claim');
+      host.store.releaseLease(claimed.runId, host.hostId);
     }, 200);
 
     // A page deep in the list: walk the cursor there, then time the next page.

@@ -20,7 +20,7 @@ import type { StalledInfo } from '../../src-shared/api';
 import type { JsonObject, JsonValue } from '../../src-shared/json';
 import { ConcurrentUpdateError, RunLeasedError, RunNotFoundError, RunNotResumableError, ValidationError } from '../../src-shared/errors';
 import type { ActorFingerprint, RunState, RunSummary, Snapshot, SnapshotSummary, WorkflowInfo } from '../../src-shared/types';
-import type { Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
+import type { ClaimedRun, Clock, SnapshotQuery, WorkflowDefinition, WorkQueueStore } from '../runtime/contracts';
 import { ChangeFeed } from './changeFeed';
 import { Worker, type WorkerOptions } from './worker';
 import { makeActor } from '../runtime/actor';
@@ -491,13 +491,13 @@ export class RuntimeHost {
   }
 
   /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction). */
-  claimWork(limit: number, busy: (runId: string) => boolean = () => false): string[] {
+  claimWork(limit: number, busy: (runId: string) => boolean = () => false): ClaimedRun[] {
     return this.claimed.claim(limit, busy);
   }
 
-  /** Does what a claimed run needs (claimedWork.ts), then releases its claim. */
-  work(runId: string): Promise<WorkDone> {
-    return this.claimed.work(runId);
+  /** Does what a claimed run needs (claimedWork.ts), from the state its claim read if given, then releases its claim. */
+  work(runId: string, claimed?: RunState): Promise<WorkDone> {
+    return this.claimed.work(runId, claimed);
   }
 
   /** Makes this host a worker on its database (see worker.ts). */

@@ -6,7 +6,7 @@
  * host's command pipeline; the worker (worker.ts) decides when to claim.
  */
 import type { RunState } from '../../src-shared/types';
-import type { Clock } from '../runtime/contracts';
+import type { ClaimedRun, Clock } from '../runtime/contracts';
 import type { Runtime } from '../runtime/index';
 import { awaitedChild } from '../runtime/runnable';
 import { isDeadLocalOwner } from '../store/processLeaseOwner';
@@ -46,8 +46,8 @@ export interface ClaimedWorkDeps {
 export class ClaimedWork {
   constructor(private readonly d: ClaimedWorkDeps) {}
 
-  /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction). */
-  claim(limit: number, busy: (runId: string) => boolean = () => false): string[] {
+  /** Claims up to `limit` runnable runs this host can advance (leases taken in one transaction), each with its state then. */
+  claim(limit: number, busy: (runId: string) => boolean = () => false): ClaimedRun[] {
     const { store, catalog, activity } = this.d;
     if (this.d.isClosed()) return [];
     const claimed = store.claimRunnable({
@@ -60,7 +60,7 @@ export class ClaimedWork {
       ownerGone: isDeadLocalOwner,
     });
     // The kernel owns the claim from here: the run's last commit releases it.
-    for (const runId of claimed) this.d.runtime.adoptClaim(runId);
+    for (const { runId } of claimed) this.d.runtime.adoptClaim(runId);
     return claimed;
   }
 
@@ -68,11 +68,13 @@ export class ClaimedWork {
    * Does what a claimed run needs: advance it (running: started, resumed, recovered), fire its
    * due timer, or resume it with its ended child's outcome. A run left runnable without having
    * moved (stopped at a breakpoint or in step mode) is held off the queue until a person acts.
+   * `claimed`: the state the claim read, when the caller passes it on at once (the claim's
+   * lease keeps every other process from committing, so it is the run's state still).
    */
-  async work(runId: string): Promise<WorkDone> {
+  async work(runId: string, claimed?: RunState): Promise<WorkDone> {
     const { store, runtime, commands, children } = this.d;
     try {
-      const state = store.getRun(runId);
+      const state = claimed ?? store.getRun(runId);
       if (!state || this.d.isClosed() || runtime.notResumableReason(state)) return null;
       const before = state.ledger_head?.seq ?? null;
       const child = awaitedChild(state);
@@ -124,10 +126,10 @@ export class ClaimedWork {
       claimed.length;
       claimed = this.claim(WORK_BATCH, (id) => seen.has(id))
     ) {
-      for (const id of claimed) seen.add(id);
+      for (const { runId } of claimed) seen.add(runId);
       await Promise.all(
-        claimed.map(async (id) => {
-          const did = await this.work(id).catch(logBackground(`advance ${id}`));
+        claimed.map(async ({ runId: id, state }) => {
+          const did = await this.work(id, state).catch(logBackground(`advance ${id}`));
           if (did === 'advanced' || did === 'child') report.recovered.push(id);
           else if (did === 'timer') report.timersFired.push(id);
           else if (did === 'parent') report.parentsResumed.push(id);

@@ -11,15 +11,16 @@
  * `rescanMs` passed.
  */
 import { hostname } from 'node:os';
-import type { Clock, WorkQueueStore } from '../runtime/contracts';
+import type { RunState } from '../../src-shared/types';
+import type { ClaimedRun, Clock, WorkQueueStore } from '../runtime/contracts';
 
 /** What a worker needs of its host (RuntimeHost implements it). */
 export interface WorkHost {
   readonly hostId: string;
   readonly clock: Clock;
   readonly workQueue: WorkQueueStore;
-  claimWork(limit: number, busy: (runId: string) => boolean): string[];
-  work(runId: string): Promise<unknown>;
+  claimWork(limit: number, busy: (runId: string) => boolean): ClaimedRun[];
+  work(runId: string, claimed?: RunState): Promise<unknown>;
   listWorkflows(): { id: string; version: string }[];
 }
 
@@ -117,8 +118,8 @@ export class Worker {
       this.lastToken = token;
       this.lastClaimAt = now;
       this.claiming = true;
-      for (const runId of this.host.claimWork(room, (id) => this.active.has(id) || (this.failedUntil.get(id) ?? 0) > Date.now()))
-        this.launch(runId);
+      for (const { runId, state } of this.host.claimWork(room, (id) => this.active.has(id) || (this.failedUntil.get(id) ?? 0) > Date.now()))
+        this.launch(runId, state);
     } catch (err) {
       console.error('[abstractruntime] worker claim failed:', (err as Error)?.message ?? err);
     } finally {
@@ -126,9 +127,10 @@ export class Worker {
     }
   }
 
-  private launch(runId: string): void {
+  /** Works a run just claimed, from the state its claim read. */
+  private launch(runId: string, claimed: RunState): void {
     const done = this.host
-      .work(runId)
+      .work(runId, claimed)
       .then(
         () => void this.failedUntil.delete(runId),
         (err) => {

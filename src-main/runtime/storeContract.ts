@@ -238,6 +238,15 @@ export interface ClaimRequest {
   ownerGone?(owner: string): boolean;
 }
 
+/**
+ * A run a claim leased, with its state as the claim's transaction read it: the worker starts
+ * from it without reading the run again (the lease keeps every other process from committing).
+ */
+export interface ClaimedRun {
+  runId: string;
+  state: RunState;
+}
+
 /** What the queue knows of one run: when it became runnable and who holds it. */
 export interface RunWorkState {
   runnableAt: number | null;
@@ -251,7 +260,7 @@ export interface RunWorkState {
  * transaction (SQLite: IMMEDIATE; a server database: `FOR UPDATE SKIP LOCKED`).
  */
 export interface WorkQueueStore {
-  claimRunnable(req: ClaimRequest): string[];
+  claimRunnable(req: ClaimRequest): ClaimedRun[];
   /**
    * The earliest time a run becomes claimable (null: none), so a worker can sleep until then:
    * a runnable run nobody leases, from its `runnableAt`; a leased one, from the later of that

@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/types';
 import { memoryHost } from './hostFixture';
 
+const ids = (claimed: { runId: string }[]) => claimed.map((c) => c.runId);
+
 async function countingHost() {
   const made = await memoryHost();
   const { store } = made;
@@ -36,7 +38,7 @@ describe('working a claimed run', () => {
     const run = await host.startRun('examples.counter', { n: 10 }, { detach: true });
     const updates: RunSummary[] = [];
     host.events.on('runUpdated', ({ run: r }) => updates.push(r));
-    expect(host.claimWork(10)).toEqual([run.run_id]);
+    expect(ids(host.claimWork(10))).toEqual([run.run_id]);
     resetReads();
     expect(await host.work(run.run_id)).toBe('advanced');
     expect(reads()).toBe(1);
@@ -44,27 +46,45 @@ describe('working a claimed run', () => {
     expect(updates.at(-1)).toMatchObject({ run_id: run.run_id, status: 'completed' });
     expect(store.workState(run.run_id)?.lease ?? null).toBeNull();
     expect(releases()).toBe(0);
-    expect(host.claimWork(10)).toEqual([]);
+    expect(ids(host.claimWork(10))).toEqual([]);
+  });
+
+  it('a run worked from the state its claim read is not read again: claim, advance to its end and publish', async () => {
+    const { host, store, reads, releases, resetReads } = await countingHost();
+    const run = await host.startRun('examples.counter', { n: 10 }, { detach: true });
+    const updates: RunSummary[] = [];
+    host.events.on('runUpdated', ({ run: r }) => updates.push(r));
+    resetReads();
+    const [claimed, ...more] = host.claimWork(10);
+    expect(more).toEqual([]);
+    expect(claimed!.state).toEqual(store.getRun(run.run_id));
+    resetReads();
+    expect(await host.work(claimed!.runId, claimed!.state)).toBe('advanced');
+    expect(reads()).toBe(0);
+    expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', vars: { i: 10 } });
+    expect(updates.at(-1)).toMatchObject({ run_id: run.run_id, status: 'completed' });
+    expect(store.workState(run.run_id)?.lease ?? null).toBeNull();
+    expect(releases()).toBe(0);
   });
 
   it('a claimed run that does not move (stopped before a breakpoint) is released once and held off the queue', async () => {
     const { host, store, releases, resetReads } = await countingHost();
     const run = await host.startRun('examples.counter', { n: 10 }, { detach: true, breakpoints: ['count'] });
-    expect(host.claimWork(10)).toEqual([run.run_id]);
+    expect(ids(host.claimWork(10))).toEqual([run.run_id]);
     expect(store.workState(run.run_id)?.lease?.owner).toBe(host.hostId);
     resetReads();
     expect(await host.work(run.run_id)).toBe('advanced');
     expect(host.getRun(run.run_id)).toMatchObject({ status: 'running', current_node: 'count' });
     expect(releases()).toBe(1);
     expect(store.workState(run.run_id)?.lease ?? null).toBeNull();
-    expect(host.claimWork(10)).toEqual([]);
+    expect(ids(host.claimWork(10))).toEqual([]);
   });
 
   it('a run longer than a chunk is read again after each chunk, and still ends', async () => {
     const { host, reads, resetReads } = await countingHost();
     // 600 steps: three chunks of at most 250.
     const run = await host.startRun('examples.counter', { n: 600 }, { detach: true });
-    expect(host.claimWork(10)).toEqual([run.run_id]);
+    expect(ids(host.claimWork(10))).toEqual([run.run_id]);
     resetReads();
     await host.work(run.run_id);
     expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', vars: { i: 600 } });

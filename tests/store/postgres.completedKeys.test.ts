@@ -69,6 +69,31 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
     }
   });
 
+  it('a claim teaches what a read would: the claimed state and its completed keys, no call to look up', () => {
+    open('claimed');
+    try {
+      const s0 = createRun(theirs, 'r1');
+      theirs.commit(completed(s0, 'k1'));
+      const [claimed, ...more] = ours.claimRunnable({
+        owner: 'w',
+        now: new Date(),
+        ttlMs: 10_000,
+        limit: 5,
+        accepts: () => true,
+        busy: () => false,
+      });
+      expect(more).toEqual([]);
+      expect(claimed).toEqual({ runId: 'r1', state: theirs.getRun('r1') });
+      const head = claimed!.state.ledger_head!.seq;
+      const calls = countCalls();
+      expect(ours.findCompletedEffect('r1', 'k2', head)).toBeNull();
+      expect(calls()).toBe(0);
+      expect(ours.findCompletedEffect('r1', 'k1', head)).toMatchObject({ idempotency_key: 'k1', result: { key: 'k1' } });
+    } finally {
+      close();
+    }
+  });
+
   it("another process's completed record is found at the new head, and a commit against the old head is refused", () => {
     open('moved');
     try {

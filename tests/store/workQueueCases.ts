@@ -39,7 +39,10 @@ export function put(store: QueueStore, runId: string, patch: Partial<RunState>):
 }
 
 export function claim(store: QueueStore, owner: string, now: Date, patch: Partial<ClaimRequest> = {}): string[] {
-  return store.claimRunnable({ owner, now, ttlMs: 10_000, limit: 100, accepts: () => true, busy: () => false, ...patch }).sort();
+  return store
+    .claimRunnable({ owner, now, ttlMs: 10_000, limit: 100, accepts: () => true, busy: () => false, ...patch })
+    .map((c) => c.runId)
+    .sort();
 }
 
 export function runWorkQueueCases(name: string, make: () => QueueStore | Promise<QueueStore>): void {
@@ -103,6 +106,20 @@ export function runWorkQueueCases(name: string, make: () => QueueStore | Promise
         'r3',
       ]);
       expect(claim(store, 'b', at(2), { accepts: (wf) => wf === 'wf' })).toEqual(['r1', 'r4']);
+    });
+
+    it('each claimed run comes back with its state as stored at the claim, so a worker need not read it again', async () => {
+      const store = await make();
+      for (const id of ['r1', 'r2', 'r3']) put(store, id, { vars: { id, quote: `it's "${id}" \\ ✓` } });
+      put(store, 'r2', { vars: { moved: true } });
+      const claimed = store.claimRunnable({ owner: 'a', now: at(1), ttlMs: 10_000, limit: 2, accepts: () => true, busy: () => false });
+      expect(claimed.map((c) => c.runId)).toEqual(['r1', 'r2']);
+      for (const c of claimed) expect(c.state).toEqual(store.getRun(c.runId));
+      expect(claimed[1]!.state).toMatchObject({ vars: { moved: true }, ledger_head: { seq: 1 } });
+      // A claim that took nothing returns nothing, not the state of a run another owner holds.
+      expect(
+        store.claimRunnable({ owner: 'b', now: at(2), ttlMs: 10_000, limit: 5, accepts: () => true, busy: (id) => id === 'r3' }),
+      ).toEqual([]);
     });
 
     it('a held run leaves the queue until its next commit', async () => {

@@ -9,6 +9,7 @@ import type { ArtifactRef, LedgerRecord, RunState, Snapshot, SnapshotSummary } f
 import type {
   ArtifactStore,
   ChangeFeedStore,
+  ClaimedRun,
   ClaimRequest,
   RunChange,
   CommitBatch,
@@ -170,20 +171,20 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
     return runnableAt(s, child && isTerminal(child) ? Date.parse(child.updated_at) : null, !!childId && !child);
   }
 
-  claimRunnable(req: ClaimRequest): string[] {
+  claimRunnable(req: ClaimRequest): ClaimedRun[] {
     const now = req.now.getTime();
     const due = [...this.runs.values()]
       .map((s) => ({ s, at: this.runnableAtOf(s) }))
       .filter((x): x is { s: RunState; at: number } => x.at !== null && x.at <= now)
       .sort((a, b) => a.at - b.at || a.s.run_id.localeCompare(b.s.run_id));
-    const claimed: string[] = [];
+    const claimed: ClaimedRun[] = [];
     for (const { s } of due) {
       if (claimed.length >= req.limit) break;
       if (req.busy(s.run_id) || !req.accepts(s.workflow_id, s.workflow_version)) continue;
       const lease = this.leases.get(s.run_id);
       if (lease && lease.expiresAt > now && !(lease.owner !== req.owner && req.ownerGone?.(lease.owner))) continue;
       this.leases.set(s.run_id, { owner: req.owner, expiresAt: now + req.ttlMs });
-      claimed.push(s.run_id);
+      claimed.push({ runId: s.run_id, state: clone(s) });
     }
     return claimed;
   }

@@ -40,6 +40,7 @@ import { sha256Hex } from '../../runtime/sha256';
 import type {
   ArtifactStore,
   ChangeFeedStore,
+  ClaimedRun,
   ClaimRequest,
   CommitBatch,
   ImportExtras,
@@ -506,8 +507,17 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       this.completedKeys.forget(runId);
       return null;
     }
-    const state = this.parse<RunState>(row[0], `the state of run ${runId}`);
-    this.completedKeys.remember(runId, state.ledger_head?.seq ?? null, this.parse<string[]>(row[1], `the completed keys of run ${runId}`));
+    return this.readState(runId, row[0], row[1]);
+  }
+
+  /** A run's state as read with its completed keys (getRunWithKeys, claimLeases), remembered for the replay look-up. */
+  private readState(runId: string, stateText: string, keysText: string): RunState {
+    const state = this.parse<RunState>(stateText, `the state of run ${runId}`);
+    this.completedKeys.remember(
+      runId,
+      state.ledger_head?.seq ?? null,
+      this.parse<string[]>(keysText, `the completed keys of run ${runId}`),
+    );
     return state;
   }
 
@@ -638,7 +648,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
    * and commits: two workers on any machines never claim the same run. Leases of processes
    * of this machine that died count as free (`ownerGone`); a remote lease only by expiring.
    */
-  claimRunnable(req: ClaimRequest): string[] {
+  claimRunnable(req: ClaimRequest): ClaimedRun[] {
     if (req.limit <= 0) return [];
     const now = req.now.getTime();
     const gone = req.ownerGone
@@ -673,12 +683,15 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
         return [];
       }
       const [claimed] = this.db.run(
-        [{ text: SQL.claimLeases, values: [chosen, req.owner, now + req.ttlMs, now, gone] }, { text: SQL.commit }],
+        [{ text: SQL.claimLeases, values: [chosen, req.owner, now + req.ttlMs, now, gone, MAX_KEYS_PER_RUN + 1] }, { text: SQL.commit }],
         { rollbackOnError: true, pipeline: true },
       );
       this.wrote();
-      const got = new Set(claimed!.rows.map((r) => r[0] as string));
-      return chosen.filter((id) => got.has(id));
+      const got = new Map((claimed!.rows as [string, string, string][]).map(([id, state, keys]) => [id, { state, keys }]));
+      return chosen.flatMap((runId) => {
+        const row = got.get(runId);
+        return row ? [{ runId, state: this.readState(runId, row.state, row.keys) }] : [];
+      });
     } catch (err) {
       this.rollback();
       throw err;

@@ -60,6 +60,9 @@ const NUMERIC: Partial<Record<(typeof RUN_COLUMNS)[number], string>> = {
 };
 // Typed: in INSERT … SELECT a bare parameter would be taken for text.
 const ph = RUN_COLUMNS.map((col, i) => `$${i + 1}::${NUMERIC[col] ?? 'text'}`);
+/** The keys of a run's completed records (pgCompletedKeys.ts) as JSON text, at most `limit`: the client hands every value over as text. */
+const completedKeysOf = (runId: string, limit: string) => `(SELECT coalesce(json_agg(k), '[]')::text FROM (SELECT idempotency_key AS k
+    FROM ledger WHERE run_id = ${runId} AND status = 'completed' AND idempotency_key IS NOT NULL LIMIT ${limit}) q)`;
 
 export const SQL = {
   begin: 'BEGIN',
@@ -73,10 +76,8 @@ export const SQL = {
   commitGuard: 'SELECT art_commit_guard($1, $2, $3, $4, $5)',
   runHead: 'SELECT head_seq FROM runs WHERE run_id = $1',
   getRun: 'SELECT state FROM runs WHERE run_id = $1',
-  // The state with the keys of the run's completed records (pgCompletedKeys.ts), in one snapshot; $2 caps the keys read.
-  // (As JSON text: the client hands every value over as text.)
-  getRunWithKeys: `SELECT state, (SELECT coalesce(json_agg(k), '[]')::text FROM (SELECT idempotency_key AS k FROM ledger
-    WHERE run_id = $1 AND status = 'completed' AND idempotency_key IS NOT NULL LIMIT $2) q) FROM runs WHERE run_id = $1`,
+  // The state with the keys of the run's completed records, in one snapshot; $2 caps the keys read.
+  getRunWithKeys: `SELECT state, ${completedKeysOf('$1', '$2')} FROM runs WHERE run_id = $1`,
   insertRun: `${BUMP} INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq) SELECT ${ph.join(', ')}, c.seq FROM c`,
   updateRun: `${BUMP} UPDATE runs SET ${RUN_COLUMNS.slice(1)
     .map((col, i) => `${col} = $${i + 2}`)
@@ -119,10 +120,13 @@ export const SQL = {
       AND (l.owner IS NULL OR l.expires_at <= $1 OR l.owner = ANY($4::text[]))
     ORDER BY r.runnable_at, r.run_id LIMIT $5 FOR UPDATE OF r SKIP LOCKED`,
   // Takes the leases, again only where still free: a lease written since the page was read wins.
-  claimLeases: `INSERT INTO leases (run_id, owner, expires_at) SELECT unnest($1::text[]), $2, $3
-    ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-      WHERE leases.expires_at <= $4 OR leases.owner = ANY($5::text[])
-    RETURNING run_id`,
+  // Each claimed run comes back with its state and completed keys, as getRunWithKeys reads
+  // them (the page locked the rows, so they are current): the worker reads nothing more.
+  claimLeases: `WITH claimed AS (INSERT INTO leases (run_id, owner, expires_at) SELECT unnest($1::text[]), $2, $3
+      ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+        WHERE leases.expires_at <= $4 OR leases.owner = ANY($5::text[])
+      RETURNING run_id)
+    SELECT c.run_id, r.state, ${completedKeysOf('c.run_id', '$6')} FROM claimed c JOIN runs r ON r.run_id = c.run_id`,
   // The first runnable run nobody leases (an ordered walk of runs_runnable that stops at it),
   // and the earliest a leased runnable run is free again (LATERAL: from the leases, one row
   // per run in flight, each run found by its key, never a walk of every pending timer).

@@ -19,6 +19,7 @@ import type { ArtifactRef, LedgerRecord, RunState, SignedHead, Snapshot, Snapsho
 import type {
   ArtifactStore,
   ChangeFeedStore,
+  ClaimedRun,
   ClaimRequest,
   RunChange,
   CommitBatch,
@@ -92,7 +93,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   private readonly importTx: Database.Transaction<
     (state: RunState, rows: StoredRecordRow[], statusOf: RowStatusOf, extras: ImportExtras) => boolean
   >;
-  private readonly claimTx: Database.Transaction<(req: ClaimRequest) => string[]>;
+  private readonly claimTx: Database.Transaction<(req: ClaimRequest) => ClaimedRun[]>;
   private readonly file: DatabaseFileIdentity | null;
   private readonly fileKey: string | null;
 
@@ -335,7 +336,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   // ------------------------------------------------------------ the work queue
 
-  claimRunnable(req: ClaimRequest): string[] {
+  claimRunnable(req: ClaimRequest): ClaimedRun[] {
     if (req.limit <= 0) return [];
     this.file?.assertWritable();
     return this.run(() => this.claimTx.immediate(req));
@@ -346,9 +347,9 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
    * runs are claimed or CLAIM_SCAN rows were looked at: a claim's cost is bounded by the runs
    * in flight, not by the runs stored.
    */
-  private claimInTx(req: ClaimRequest): string[] {
+  private claimInTx(req: ClaimRequest): ClaimedRun[] {
     const now = req.now.getTime();
-    const claimed: string[] = [];
+    const claimed: ClaimedRun[] = [];
     let afterAt = Number.MIN_SAFE_INTEGER;
     let afterId = '';
     for (let scanned = 0; scanned < CLAIM_SCAN && claimed.length < req.limit;) {
@@ -361,7 +362,8 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         const free = owner === null || expiresAt === null || expiresAt <= now || (owner !== req.owner && !!req.ownerGone?.(owner));
         if (!free) continue;
         this.st.putLease.run(runId, req.owner, now + req.ttlMs);
-        claimed.push(runId);
+        const { state } = this.st.getRun.get(runId) as { state: string };
+        claimed.push({ runId, state: parseStored<RunState>(state, this.path, `the state of run ${runId}`) });
       }
       scanned += rows.length;
       if (rows.length < CLAIM_PAGE) break;
