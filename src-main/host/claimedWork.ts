@@ -129,7 +129,7 @@ export class ClaimedWork {
       for (const { runId } of claimed) seen.add(runId);
       await Promise.all(
         claimed.map(async ({ runId: id, state }) => {
-          const did = await this.work(id, state).catch(logBackground(`advance ${id}`));
+          const did = await this.work(id, state ?? undefined).catch(logBackground(`advance ${id}`));
           if (did === 'advanced' || did === 'child') report.recovered.push(id);
           else if (did === 'timer') report.timersFired.push(id);
           else if (did === 'parent') report.parentsResumed.push(id);

@@ -244,7 +244,11 @@ export interface ClaimRequest {
  */
 export interface ClaimedRun {
   runId: string;
-  state: RunState;
+  /**
+   * Null when the stored state could not be read (corrupt): the claim still goes through, and
+   * the worker reads the run itself and meets the error there, for that run alone.
+   */
+  state: RunState | null;
 }
 
 /** What the queue knows of one run: when it became runnable and who holds it. */

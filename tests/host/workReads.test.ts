@@ -59,7 +59,7 @@ describe('working a claimed run', () => {
     expect(more).toEqual([]);
     expect(claimed!.state).toEqual(store.getRun(run.run_id));
     resetReads();
-    expect(await host.work(claimed!.runId, claimed!.state)).toBe('advanced');
+    expect(await host.work(claimed!.runId, claimed!.state!)).toBe('advanced');
     expect(reads()).toBe(0);
     expect(host.getRun(run.run_id)).toMatchObject({ status: 'completed', vars: { i: 10 } });
     expect(updates.at(-1)).toMatchObject({ run_id: run.run_id, status: 'completed' });

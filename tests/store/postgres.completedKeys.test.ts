@@ -84,7 +84,7 @@ describe.skipIf(reason)('PostgresStore, the replay look-up at a known head', () 
       });
       expect(more).toEqual([]);
       expect(claimed).toEqual({ runId: 'r1', state: theirs.getRun('r1') });
-      const head = claimed!.state.ledger_head!.seq;
+      const head = claimed!.state!.ledger_head!.seq;
       const calls = countCalls();
       expect(ours.findCompletedEffect('r1', 'k2', head)).toBeNull();
       expect(calls()).toBe(0);

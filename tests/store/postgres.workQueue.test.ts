@@ -6,12 +6,13 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hostname } from 'node:os';
+import pg from 'pg';
 import { ConcurrentUpdateError, RunLeasedError } from '../../src-shared/errors';
 import { isDeadLocalOwner } from '../../src-main/store/processLeaseOwner';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
 import { chain } from './conformance';
-import { at, claim, put, runWorkQueueCases } from './workQueueCases';
+import { at, checkUnreadableStateClaimed, claim, put, runWorkQueueCases } from './workQueueCases';
 
 const reason = pgUnavailableReason();
 if (reason) console.warn(`[postgres tests skipped] ${reason}`);
@@ -31,6 +32,18 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
   }, 180_000);
 
   runWorkQueueCases('postgres', () => store());
+
+  it('a run whose stored state cannot be read is claimed without a state; the others with theirs', async () => {
+    await store();
+    const url = server!.createDatabase('damaged');
+    const s = await store(url);
+    await checkUnreadableStateClaimed(s, async (runId) => {
+      const raw = new pg.Client({ connectionString: url });
+      await raw.connect();
+      await raw.query('UPDATE runs SET state = $1 WHERE run_id = $2', ['{"run_id": "bad", ', runId]);
+      await raw.end();
+    });
+  });
 
   it('four connections claiming in turn never get the same run, and together get every one', async () => {
     await store();

@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
-import { at, claim, put, runWorkQueueCases, wait, type QueueStore } from './workQueueCases';
+import { at, checkUnreadableStateClaimed, claim, put, runWorkQueueCases, wait, type QueueStore } from './workQueueCases';
 
 const dir = mkdtempSync(join(tmpdir(), 'ar-queue-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,6 +23,22 @@ const stores: [string, () => QueueStore][] = [
 ];
 
 for (const [name, make] of stores) runWorkQueueCases(name, make);
+
+describe('work queue: SQLite, a damaged state', () => {
+  it('a run whose stored state cannot be read is claimed without a state; the others with theirs', async () => {
+    const file = join(dir, 'damaged.db');
+    const store = SqliteStore.open(file);
+    try {
+      await checkUnreadableStateClaimed(store, (runId) => {
+        const raw = new Database(file);
+        raw.prepare('UPDATE runs SET state = ? WHERE run_id = ?').run('{"run_id": "bad", ', runId);
+        raw.close();
+      });
+    } finally {
+      store.close();
+    }
+  });
+});
 
 describe('work queue: SQLite across connections', () => {
   it('two connections claiming in turn never get the same run; each sees the other commit through the change token', () => {

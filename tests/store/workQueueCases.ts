@@ -4,6 +4,7 @@
  * holds, and a child's end wakes its parent in the same commit.
  */
 import { describe, expect, it } from 'vitest';
+import { DatabaseCorruptError } from '../../src-shared/errors';
 import type { RunState, WaitState } from '../../src-shared/types';
 import type { ClaimRequest, RuntimeStore, WorkQueueStore } from '../../src-main/runtime/contracts';
 import { chain } from './conformance';
@@ -43,6 +44,25 @@ export function claim(store: QueueStore, owner: string, now: Date, patch: Partia
     .claimRunnable({ owner, now, ttlMs: 10_000, limit: 100, accepts: () => true, busy: () => false, ...patch })
     .map((c) => c.runId)
     .sort();
+}
+
+/**
+ * A run whose stored state cannot be read is claimed all the same, without a state, and the
+ * others come with theirs: one damaged row must not stop a worker's every claim. Reading it
+ * says what is wrong, for that run alone. `corrupt` damages the stored state (per store).
+ */
+export async function checkUnreadableStateClaimed(store: QueueStore, corrupt: (runId: string) => void | Promise<void>): Promise<void> {
+  put(store, 'bad', {});
+  put(store, 'good', {});
+  // Committed for other connections to see (SQLite holds a turn's commits in one transaction).
+  await store.whenDurable?.();
+  await corrupt('bad');
+  const claimed = store.claimRunnable({ owner: 'a', now: at(1), ttlMs: 10_000, limit: 10, accepts: () => true, busy: () => false });
+  expect(claimed.map((c) => c.runId).sort()).toEqual(['bad', 'good']);
+  expect(claimed.find((c) => c.runId === 'bad')!.state).toBeNull();
+  expect(claimed.find((c) => c.runId === 'good')!.state).toEqual(store.getRun('good'));
+  expect(store.workState('bad')?.lease?.owner).toBe('a');
+  expect(() => store.getRun('bad')).toThrow(DatabaseCorruptError);
 }
 
 export function runWorkQueueCases(name: string, make: () => QueueStore | Promise<QueueStore>): void {

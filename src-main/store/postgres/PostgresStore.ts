@@ -690,11 +690,21 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       const got = new Map((claimed!.rows as [string, string, string][]).map(([id, state, keys]) => [id, { state, keys }]));
       return chosen.flatMap((runId) => {
         const row = got.get(runId);
-        return row ? [{ runId, state: this.readState(runId, row.state, row.keys) }] : [];
+        return row ? [{ runId, state: this.claimedState(runId, row.state, row.keys) }] : [];
       });
     } catch (err) {
       this.rollback();
       throw err;
+    }
+  }
+
+  /** A claimed run's state, or null when it cannot be read (see ClaimedRun): one corrupt run must not stop every claim. */
+  private claimedState(runId: string, stateText: string, keysText: string): RunState | null {
+    try {
+      return this.readState(runId, stateText, keysText);
+    } catch {
+      this.completedKeys.forget(runId);
+      return null;
     }
   }
 
