@@ -62,6 +62,7 @@ import type {
   WorkQueueStore,
 } from '../../runtime/storeContract';
 import { checkBatch } from '../checkBatch';
+import { claimedStateOrNull } from '../claimedState';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { runColumns } from '../runColumns';
@@ -690,21 +691,15 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       const got = new Map((claimed!.rows as [string, string, string][]).map(([id, state, keys]) => [id, { state, keys }]));
       return chosen.flatMap((runId) => {
         const row = got.get(runId);
-        return row ? [{ runId, state: this.claimedState(runId, row.state, row.keys) }] : [];
+        if (!row) return [];
+        const state = claimedStateOrNull(() => this.readState(runId, row.state, row.keys));
+        // Damaged: nothing it taught before about the run's keys holds either.
+        if (!state) this.completedKeys.forget(runId);
+        return [{ runId, state }];
       });
     } catch (err) {
       this.rollback();
       throw err;
-    }
-  }
-
-  /** A claimed run's state, or null when it cannot be read (see ClaimedRun): one corrupt run must not stop every claim. */
-  private claimedState(runId: string, stateText: string, keysText: string): RunState | null {
-    try {
-      return this.readState(runId, stateText, keysText);
-    } catch {
-      this.completedKeys.forget(runId);
-      return null;
     }
   }
 

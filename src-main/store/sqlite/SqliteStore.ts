@@ -45,6 +45,7 @@ import { awaitedChild, isTerminal } from '../../runtime/runnable';
 import { sha256Hex } from '../../runtime/sha256';
 import { checkBatch } from '../checkBatch';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
+import { claimedStateOrNull } from '../claimedState';
 import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { readJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 import { isDeadLocalOwner } from '../processLeaseOwner';
@@ -362,22 +363,13 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         const free = owner === null || expiresAt === null || expiresAt <= now || (owner !== req.owner && !!req.ownerGone?.(owner));
         if (!free) continue;
         this.st.putLease.run(runId, req.owner, now + req.ttlMs);
-        claimed.push({ runId, state: this.claimedState(runId) });
+        const { state } = this.st.getRun.get(runId) as { state: string };
+        claimed.push({ runId, state: claimedStateOrNull(() => parseStored<RunState>(state, this.path, `the state of run ${runId}`)) });
       }
       scanned += rows.length;
       if (rows.length < CLAIM_PAGE) break;
     }
     return claimed;
-  }
-
-  /** A claimed run's state, or null when it cannot be read (see ClaimedRun): one corrupt run must not stop every claim. */
-  private claimedState(runId: string): RunState | null {
-    const { state } = this.st.getRun.get(runId) as { state: string };
-    try {
-      return parseStored<RunState>(state, this.path, `the state of run ${runId}`);
-    } catch {
-      return null;
-    }
   }
 
   changeToken(): number {
