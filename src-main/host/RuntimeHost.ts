@@ -496,7 +496,7 @@ export class RuntimeHost {
   }
 
   /** Does what a claimed run needs (claimedWork.ts), from the state its claim read if given, then releases its claim. */
-  work(runId: string, claimed?: RunState): Promise<WorkDone> {
+  work(runId: string, claimed?: RunState | null): Promise<WorkDone> {
     return this.claimed.work(runId, claimed);
   }
 

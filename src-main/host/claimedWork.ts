@@ -69,9 +69,10 @@ export class ClaimedWork {
    * due timer, or resume it with its ended child's outcome. A run left runnable without having
    * moved (stopped at a breakpoint or in step mode) is held off the queue until a person acts.
    * `claimed`: the state the claim read, when the caller passes it on at once (the claim's
-   * lease keeps every other process from committing, so it is the run's state still).
+   * lease keeps every other process from committing, so it is the run's state still); none
+   * or null (ClaimedRun: unreadable), the run is read here.
    */
-  async work(runId: string, claimed?: RunState): Promise<WorkDone> {
+  async work(runId: string, claimed?: RunState | null): Promise<WorkDone> {
     const { store, runtime, commands, children } = this.d;
     try {
       const state = claimed ?? store.getRun(runId);
@@ -129,7 +130,7 @@ export class ClaimedWork {
       for (const { runId } of claimed) seen.add(runId);
       await Promise.all(
         claimed.map(async ({ runId: id, state }) => {
-          const did = await this.work(id, state ?? undefined).catch(logBackground(`advance ${id}`));
+          const did = await this.work(id, state).catch(logBackground(`advance ${id}`));
           if (did === 'advanced' || did === 'child') report.recovered.push(id);
           else if (did === 'timer') report.timersFired.push(id);
           else if (did === 'parent') report.parentsResumed.push(id);

@@ -20,7 +20,7 @@ export interface WorkHost {
   readonly clock: Clock;
   readonly workQueue: WorkQueueStore;
   claimWork(limit: number, busy: (runId: string) => boolean): ClaimedRun[];
-  work(runId: string, claimed?: RunState): Promise<unknown>;
+  work(runId: string, claimed?: RunState | null): Promise<unknown>;
   listWorkflows(): { id: string; version: string }[];
 }
 
@@ -119,7 +119,7 @@ export class Worker {
       this.lastClaimAt = now;
       this.claiming = true;
       for (const { runId, state } of this.host.claimWork(room, (id) => this.active.has(id) || (this.failedUntil.get(id) ?? 0) > Date.now()))
-        this.launch(runId, state ?? undefined);
+        this.launch(runId, state);
     } catch (err) {
       console.error('[abstractruntime] worker claim failed:', (err as Error)?.message ?? err);
     } finally {
@@ -127,8 +127,8 @@ export class Worker {
     }
   }
 
-  /** Works a run just claimed, from the state its claim read (none: its own read, which says what is wrong). */
-  private launch(runId: string, claimed: RunState | undefined): void {
+  /** Works a run just claimed, from the state its claim read (null: its own read, which says what is wrong). */
+  private launch(runId: string, claimed: RunState | null): void {
     const done = this.host
       .work(runId, claimed)
       .then(
