@@ -257,6 +257,70 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     }
   });
 
+  it("a send's held commits land in ONE server transaction, over 1,000 runs (statements of 1,000 rows), each run's change numbered apart in commit order", async () => {
+    const url = server!.createDatabase('merged');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const ids = Array.from({ length: 1100 }, (_, i) => `m${String(i).padStart(4, '0')}`);
+    /** The server transactions that last wrote the runs' rows, and their records after the first. */
+    const writers = async () => ({
+      runs: (await c.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM runs WHERE run_id = ANY($1)', [ids])).rows[0]!
+        .n,
+      records: (
+        await c.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM ledger WHERE run_id = ANY($1) AND seq = 1', [ids])
+      ).rows[0]!.n,
+    });
+    try {
+      // New runs held in one turn: one transaction creates them all.
+      const created = ids.map((id) => chain(null, id, [{ step_id: 's0' }]));
+      for (const b of created) store.commit({ ...b, isNew: true, deferrable: true });
+      await Promise.all(ids.map((id) => store.whenDurable(id)));
+      expect((await writers()).runs).toBe(1);
+      const token = other.lastChangeSeq();
+      const calls = countCalls();
+      for (const b of created) store.commit(next(b.state, 'b', { deferrable: true }));
+      await Promise.all(ids.map((id) => store.whenDurable(id)));
+      expect(calls()).toBe(1);
+      expect(await writers()).toEqual({ runs: 1, records: 1 });
+      for (const id of [ids[0]!, ids[999]!, ids[1000]!, ids[1099]!]) {
+        expect(other.getRun(id)).toMatchObject({ current_node: 'b', ledger_head: { seq: 1 } });
+        expect(verifyRunLedger(other, id)).toMatchObject({ valid: true, records: 2 });
+      }
+      // The change feed has each run once, numbered in the order the runs committed.
+      const changes = other.changesSince(token, 5000);
+      expect(changes.map((ch) => ch.runId)).toEqual(ids);
+      expect(new Set(changes.map((ch) => ch.changeSeq)).size).toBe(ids.length);
+    } finally {
+      store.close();
+      other.close();
+      await c.end();
+    }
+  });
+
+  it('a refusal in a merged send: every other commit lands, once, and only the refused run hears of it', async () => {
+    const url = server!.createDatabase('mergedRefused');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    try {
+      const runs = ['p', 'q', 'r', 's', 't'].map((id) => createRun(store, id));
+      other.commit(next(runs[2]!, 'theirs'));
+      for (const s of runs) store.commit(next(s, `${s.run_id}1`, { deferrable: true }));
+      const settled = await Promise.allSettled(runs.map((s) => store.whenDurable(s.run_id)));
+      expect(settled.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((settled[2] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrentUpdateError);
+      for (const s of runs) {
+        const steps = [...other.iterateLedger(s.run_id)].map((r) => r.step_id);
+        expect(steps).toEqual(['s0', s.run_id === 'r' ? 'theirs' : `${s.run_id}1`]);
+      }
+      expect(other.getRun('r')).toMatchObject({ current_node: 'theirs' });
+    } finally {
+      store.close();
+      other.close();
+    }
+  });
+
   it('held commits survive the connection being cut, and are sent by close()', async () => {
     const url = server!.createDatabase('cut');
     const store = PostgresStore.open(url);

@@ -67,6 +67,7 @@ import { checkLease, type HeldLease, type OwnerGone } from '../leaseRule';
 import { isDeadLocalOwner } from '../processLeaseOwner';
 import { runColumns } from '../runColumns';
 import { decodeRunCursor, encodeRunCursor } from '../runCursor';
+import { mergeHeld } from './pgHeldSend';
 import { CommitQueue, headKey, type Landed, type QueuedCommit } from './pgCommitQueue';
 import { CompletedKeys, MAX_KEYS_PER_RUN } from './pgCompletedKeys';
 import { PgNotifications, ServerRestartedError } from './pgNotifications';
@@ -132,6 +133,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   ) {
     this.held = new CommitQueue({
       sendAll: (statements) => void conn.run(statements, { rollbackOnError: true, pipeline: true }),
+      merge: mergeHeld,
       markStatement: (mark) => ({ text: SQL.markSession, values: [mark] }),
       notifyStatement: (work) => ({ text: work ? SQL.notifyWork : SQL.notify }),
       notify: (work) => void conn.run([{ text: work ? SQL.notifyWork : SQL.notify }]),

@@ -1,11 +1,11 @@
 /**
  * Deferrable commits held until the end of the event-loop turn, then sent to the server in
- * one round trip (each commit still its own transaction): the hundreds of runs a worker
- * holds commit together, as SQLite's turn transaction lets them. A commit may be held only
+ * one round trip, merged into one transaction where they can be (pgHeldSend.ts): the hundreds
+ * of runs a worker holds commit together, as SQLite's turn transaction lets them. A commit may be held only
  * when its writer awaits `settled(runId)` before anything relies on it (CommitBatch.deferrable).
  *
  * A refusal belongs to its run. The server runs the lists in order and stops at the first
- * error, so after a failed send the store asks which commits landed, and sends each of the
+ * error (a merged send: any refusal aborts all of it), so after a failed send the store asks which commits landed, and sends each of the
  * others again on its own, the way a commit without the flag goes: that gives each its own
  * precise error or success. Which landed is known exactly: each held transaction sets a
  * session setting to its place in the send, and an aborted transaction's setting is undone,
@@ -42,6 +42,8 @@ export type Landed =
 export interface CommitQueueIo {
   /** Sends the lists as one query; throws at the first failure (what follows it did not run). */
   sendAll(statements: PgStatement[]): void;
+  /** The commits' transactions merged into one (pgHeldSend.ts), or null: each goes as its own. */
+  merge(transactions: PgStatement[][]): PgStatement[] | null;
   /** A statement, inside a held transaction, that sets the session's mark (undone if it aborts). */
   markStatement(mark: string): PgStatement;
   /** The statement, after a send's transactions, that tells other processes they committed (`work`: one may have left work). */
@@ -148,9 +150,28 @@ export class CommitQueue {
     const batch = this.held;
     this.held = [];
     this.byRun.clear();
+    const merged = batch.length > 1 ? this.io.merge(batch.map((c) => c.statements)) : null;
+    // Merged, one refusal aborted them all: unless something of it landed (the session was
+    // cut after COMMIT), they go again as one transaction each, where each gets its own answer.
+    if (merged && this.sendAndLand(batch, [merged], true)) return;
+    this.sendAndLand(
+      batch,
+      batch.map((c) => c.statements),
+      false,
+    );
+  }
+
+  /**
+   * Sends the transactions (one per commit, or one for all) in one call, and lands what they
+   * store. After a failure: false when nothing of this send landed and the session can say so
+   * (the caller may send it otherwise); else what is left is settled commit by commit.
+   */
+  private sendAndLand(batch: Held[], transactions: PgStatement[][], merged: boolean): boolean {
     const send = ++this.sends;
-    // After BEGIN: each transaction marks the session with its place in this send.
-    const statements = batch.flatMap((c, i) => [c.statements[0]!, this.io.markStatement(`${send}:${i}`), ...c.statements.slice(1)]);
+    // After BEGIN: each transaction marks the session with its place in this send (merged,
+    // the one transaction has the last place: all of them landed, or none).
+    const last = (t: number) => (merged ? batch.length - 1 : t);
+    const statements = transactions.flatMap((tx, t) => [tx[0]!, this.io.markStatement(`${send}:${last(t)}`), ...tx.slice(1)]);
     // One notification for the whole send, not one per transaction: every listening process
     // (and its server backend) wakes once for each, so per-commit ones cost every worker of
     // a fleet work for every commit of every other (notifications of a channel reach every
@@ -159,26 +180,32 @@ export class CommitQueue {
     try {
       this.io.sendAll(statements);
     } catch {
-      this.resend(batch, send);
-      return;
+      let landed: (c: Held, i: number) => boolean;
+      try {
+        landed = this.whichLanded(batch, send);
+      } catch (gone) {
+        // The server cannot say (it is gone): every commit of the send fails with that error.
+        for (const c of batch) this.refuse(c, gone);
+        return true;
+      }
+      if (merged && !batch.some(landed)) return false;
+      this.resend(batch, landed);
+      return true;
     }
     for (const c of batch) this.land(c);
+    return true;
   }
 
-  private resend(batch: Held[], send: number): void {
-    let landed: (c: Held, i: number) => boolean;
-    try {
-      const said = this.io.whatLanded(batch);
-      if (said.session === 'same') {
-        const [from, at] = (said.lastMark ?? '').split(':');
-        const last = Number(from) === send ? Number(at) : -1;
-        landed = (_c, i) => i <= last;
-      } else landed = (c) => said.heads.has(headKey(c.runId, c.head.seq));
-    } catch (err) {
-      // The server cannot say (it is gone): every commit of the send fails with that error.
-      for (const c of batch) this.refuse(c, err);
-      return;
-    }
+  /** Which commits of a failed send landed, as the server says (throws when it cannot). */
+  private whichLanded(batch: Held[], send: number): (c: Held, i: number) => boolean {
+    const said = this.io.whatLanded(batch);
+    if (said.session === 'new') return (c) => said.heads.has(headKey(c.runId, c.head.seq));
+    const [from, at] = (said.lastMark ?? '').split(':');
+    const last = Number(from) === send ? Number(at) : -1;
+    return (_c, i) => i <= last;
+  }
+
+  private resend(batch: Held[], landed: (c: Held, i: number) => boolean): void {
     const refusedNow = new Map<string, unknown>();
     const landedHere: Held[] = [];
     for (const [i, c] of batch.entries()) {

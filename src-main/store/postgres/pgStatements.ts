@@ -27,6 +27,23 @@ export function insertLedgerRows(n: number): string {
   }).join(', ')}`);
 }
 
+/** A ledger row's values with its run id first, as a merged send's insert takes them (MANY.ledger). */
+export const LEDGER_ROW_WIDTH = 1 + LEDGER_ROW_VALUES;
+
+/**
+ * Adds the rows of a statement written by insertLedgerRows to `into`, each as [run id, …its
+ * values]; false (nothing added) for any other statement.
+ */
+export function addLedgerRows(s: { text: string; values?: unknown[] }, into: unknown[]): boolean {
+  const v = s.values ?? [];
+  if (!insertLedgerTexts.includes(s.text) || (v.length - 1) % LEDGER_ROW_VALUES !== 0) return false;
+  for (let at = 1; at < v.length; at += LEDGER_ROW_VALUES) {
+    into.push(v[0]);
+    for (let c = at; c < at + LEDGER_ROW_VALUES; c++) into.push(v[c]);
+  }
+  return true;
+}
+
 /** Run columns in the order the insert/update statements take them ($1 …). */
 export const RUN_COLUMNS = [
   'run_id',
@@ -169,6 +186,45 @@ export const SQL = {
     ON CONFLICT (run_id) DO NOTHING`,
   getSignedHead: 'SELECT run_id, seq, hash, sig, public_key FROM signed_heads WHERE run_id = $1',
 } as const;
+
+/**
+ * Statements of many runs' writes at once, one row per run (or per ledger row), for a send of
+ * held commits merged into one transaction (pgHeldSend.ts). Each takes its rows' values in
+ * order, `width` per row.
+ */
+function valuesRows(rows: number, types: readonly string[], numbered = false): string {
+  const out: string[] = [];
+  // The first row's casts type the columns; the other rows' literals take those types.
+  for (let r = 0; r < rows; r++)
+    out.push(
+      `(${numbered ? `${r + 1}, ` : ''}${types.map((t, c) => `$${r * types.length + c + 1}${r === 0 ? `::${t}` : ''}`).join(', ')})`,
+    );
+  return out.join(', ');
+}
+const RUN_TYPES = RUN_COLUMNS.map((col) => NUMERIC[col] ?? 'text');
+const LEDGER_TYPES = ['text', 'bigint', 'text', 'text', 'text', 'text', 'smallint', 'text'] as const;
+
+export const MANY = {
+  /** art_commit_guard for each row (run, head seq, head hash, owner, now): raises at the first refused. */
+  guards: (n: number) =>
+    `SELECT art_commit_guard(g.r, g.s, g.h, g.o, g.n) FROM (VALUES ${valuesRows(n, ['text', 'bigint', 'text', 'text', 'bigint'])}) AS g(r, s, h, o, n)`,
+  /** Ledger rows, each [run id, …LEDGER_INSERT_COLUMNS after it]. */
+  ledger: (n: number) => `INSERT INTO ledger (${LEDGER_INSERT_COLUMNS}) VALUES ${valuesRows(n, LEDGER_TYPES)}`,
+  dropLeases: (n: number) => `DELETE FROM leases WHERE run_id IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')})`,
+  putLeases: (n: number) => `INSERT INTO leases (run_id, owner, expires_at) VALUES ${valuesRows(n, ['text', 'text', 'bigint'])}
+    ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+  // The change counter bumped once for the n runs; each run gets its own number (its row's ordinal).
+  updateRuns: (n: number) => `WITH c AS (UPDATE change_counter SET seq = seq + ${n} WHERE id = 1 RETURNING seq)
+    UPDATE runs SET ${RUN_COLUMNS.slice(1)
+      .map((col) => `${col} = v.${col}`)
+      .join(', ')}, change_seq = c.seq - ${n} + v.ord
+    FROM c, (VALUES ${valuesRows(n, RUN_TYPES, true)}) AS v(ord, ${RUN_COLUMNS.join(', ')})
+    WHERE runs.run_id = v.run_id`,
+  insertRuns: (n: number) => `WITH c AS (UPDATE change_counter SET seq = seq + ${n} WHERE id = 1 RETURNING seq)
+    INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq)
+    SELECT ${RUN_COLUMNS.map((col) => `v.${col}`).join(', ')}, c.seq - ${n} + v.ord
+    FROM c, (VALUES ${valuesRows(n, RUN_TYPES, true)}) AS v(ord, ${RUN_COLUMNS.join(', ')})`,
+};
 
 /** Numbered placeholders: `next(v)` adds a value and returns its `$n`. */
 function params() {
