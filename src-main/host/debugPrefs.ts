@@ -23,14 +23,24 @@ export class DebugPrefs {
   private breakpointsByRun = new Map<string, string[]>();
   /** The file's mtime when last read or written: another process (a worker) may change it. */
   private seenMtime = -1;
+  /**
+   * The file was looked at in this turn of the event loop: the other reads of the turn use
+   * that look (a worker advancing a thousand runs in one turn asked three times per run, a
+   * stat each). A write always looks again, so it never writes over another process's change.
+   */
+  private lookedThisTurn = false;
 
   constructor(private readonly file: string | null) {
     this.refresh();
   }
 
   /** Rereads the file when another process wrote it since (one stat), so every worker honours step mode set anywhere. */
-  private refresh(): void {
-    if (!this.file) return;
+  private refresh(forWrite = false): void {
+    if (!this.file || (this.lookedThisTurn && !forWrite)) return;
+    if (!this.lookedThisTurn) {
+      this.lookedThisTurn = true;
+      setImmediate(() => (this.lookedThisTurn = false)).unref();
+    }
     const mtime = mtimeOf(this.file);
     if (mtime === this.seenMtime) return;
     this.seenMtime = mtime;
@@ -45,7 +55,7 @@ export class DebugPrefs {
   }
 
   setStepMode(runId: string, enabled: boolean): void {
-    this.refresh();
+    this.refresh(true);
     if (enabled === this.stepModeRuns.has(runId)) return;
     if (enabled) this.stepModeRuns.add(runId);
     else this.stepModeRuns.delete(runId);
@@ -58,7 +68,7 @@ export class DebugPrefs {
   }
 
   setBreakpoints(runId: string, nodeIds: string[]): void {
-    this.refresh();
+    this.refresh(true);
     const unique = [...new Set(nodeIds)];
     if (unique.length === 0) this.breakpointsByRun.delete(runId);
     else this.breakpointsByRun.set(runId, unique);
@@ -68,8 +78,11 @@ export class DebugPrefs {
   /** Forget a run that ended: its prefs can no longer matter. */
   forget(runId: string): void {
     this.refresh();
-    const had = this.stepModeRuns.delete(runId) || this.breakpointsByRun.delete(runId);
-    if (had) this.save();
+    if (!this.stepModeRuns.has(runId) && !this.breakpointsByRun.has(runId)) return;
+    this.refresh(true);
+    const inStepMode = this.stepModeRuns.delete(runId);
+    const hadBreakpoints = this.breakpointsByRun.delete(runId);
+    if (inStepMode || hadBreakpoints) this.save();
   }
 
   private save(): void {
