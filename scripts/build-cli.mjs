@@ -24,7 +24,7 @@ export async function buildCli() {
     external: ['better-sqlite3', 'tsx', 'tsx/*', 'electron'],
     // Bundled CommonJS dependencies (ws, openai) call require(); ESM has none by default.
     banner: { js: "import { createRequire as __arCreateRequire } from 'node:module'; const require = __arCreateRequire(import.meta.url);" },
-    minify: true,
+    minify: !process.env.NO_MINIFY,
     sourcemap: 'linked',
     logLevel: 'warning',
   });
