@@ -16,19 +16,42 @@ import { loopTimeout } from './loopTimeout';
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 
 /**
+ * The signal a handler call is given, made only when the handler reads it: most never do, and
+ * a controller made for every step was about 8% of a worker's main thread (bench/pgOursProbe.ts
+ * with PROFILE). Aborted before it is read, it is read as aborted.
+ */
+export class HandlerLimit {
+  private controller: AbortController | null = null;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
+  }
+}
+
+/**
  * Calls `handler` with a signal that fires when the limit passes or `signal` does; gives its
  * result, or HandlerTimeoutError after `ms`, or 'aborted' when `signal` fires first.
  */
 export function withHandlerTimeout<T>(
-  handler: (limit: AbortSignal) => T | Promise<T>,
+  handler: (limit: HandlerLimit) => T | Promise<T>,
   ms: number,
   nodeId: string,
   signal: AbortSignal,
 ): Promise<T | 'aborted'> {
-  const limit = new AbortController();
+  const limit = new HandlerLimit();
   let work: T | Promise<T>;
   try {
-    work = handler(limit.signal);
+    work = handler(limit);
   } catch (err) {
     return Promise.reject(err);
   }

@@ -26,7 +26,15 @@ export async function stepNode(k: KernelContext, tx: RunTx, wf: WorkflowDefiniti
     try {
       const view = handlerView(tx.state, k.artifacts);
       const raw = await withHandlerTimeout(
-        (limit) => node.handler(view, { nodeId, visit, now: k.clock.now(), signal: limit }),
+        (limit) =>
+          node.handler(view, {
+            nodeId,
+            visit,
+            now: k.clock.now(),
+            get signal() {
+              return limit.signal;
+            },
+          }),
         k.handlerTimeoutMs,
         nodeId,
         signal,
