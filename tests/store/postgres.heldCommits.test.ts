@@ -299,6 +299,35 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     }
   });
 
+  it('the totals per status stay exact through merged sends that create runs and move them between statuses', async () => {
+    const url = server!.createDatabase('mergedTotals');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    const totals = () =>
+      Object.fromEntries((['running', 'waiting', 'completed'] as const).map((s) => [s, other.listRuns({ status: s }).total]));
+    try {
+      const created = Array.from({ length: 50 }, (_, i) => chain(null, `t${i}`, [{ step_id: 's0' }]));
+      for (const b of created) store.commit({ ...b, isNew: true, deferrable: true });
+      await store.whenDurable();
+      expect(totals()).toEqual({ running: 50, waiting: 0, completed: 0 });
+      const moved = created.map((b) => next(b.state, 'b', { deferrable: true }));
+      moved.forEach((m, i) => (m.state = { ...m.state, status: i < 30 ? 'completed' : i < 45 ? 'waiting' : 'running' }));
+      for (const m of moved) store.commit(m);
+      await store.whenDurable();
+      expect(totals()).toEqual({ running: 5, waiting: 15, completed: 30 });
+      // Back the other way, in one send: the waiting ones run again, five running ones wait.
+      const back = moved.slice(30).map((m) => next(m.state, 'c', { deferrable: true }));
+      back.forEach((b) => (b.state = { ...b.state, status: b.state.status === 'waiting' ? 'running' : 'waiting' }));
+      for (const b of back) store.commit(b);
+      await store.whenDurable();
+      expect(totals()).toEqual({ running: 15, waiting: 5, completed: 30 });
+      expect(other.listRuns({}).total).toBe(50);
+    } finally {
+      store.close();
+      other.close();
+    }
+  });
+
   it('a refusal in a merged send: every other commit lands, once, and only the refused run hears of it', async () => {
     const url = server!.createDatabase('mergedRefused');
     const store = PostgresStore.open(url);

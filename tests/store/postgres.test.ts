@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError } from '../../src-shared/errors';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
-import { PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
 import { writeImportedRun } from '../../src-main/ledger/importRun';
 import { verifyRunLedger } from '../../src-main/ledger/verifyRunLedger';
@@ -78,22 +78,31 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
     );
   }, 60_000);
 
-  it('a database written at schema version 1 is brought to the current version on open, its runs kept and committed to', async () => {
+  it('a database written at schema version 1 is brought to the current version on open, its runs and totals kept and committed to', async () => {
     const url = server.createDatabase('upgrade');
-    const before = PostgresStore.open(url);
-    const c = chain(null, 'r1', [{ step_id: 's0' }]);
-    before.commit({ ...c, isNew: true });
-    before.close();
-    // As a version-1 app left it: no commit guard, version 1 recorded.
-    await sql(url, 'DROP FUNCTION art_commit_guard(text, bigint, text, text, bigint)');
-    await sql(url, 'DELETE FROM art_schema_version WHERE version > 1');
+    // As a version-1 app left it: its schema only, version 1 recorded.
+    await sql(
+      url,
+      'CREATE TABLE art_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    await sql(url, PG_MIGRATIONS[0]!.sql);
+    await sql(url, 'INSERT INTO art_schema_version (version, description) VALUES (1, $1)', [PG_MIGRATIONS[0]!.description]);
+    const state = chain(null, 'r1', [{ step_id: 's0' }]).state;
+    await sql(
+      url,
+      "INSERT INTO runs (run_id, workflow_id, status, current_node, created_at, updated_at, state) VALUES ('r1', $1, 'running', $2, $3, $3, $4)",
+      [state.workflow_id, state.current_node, state.created_at, JSON.stringify(state)],
+    );
     const after = PostgresStore.open(url);
     try {
       expect(await sql(url, 'SELECT max(version) FROM art_schema_version')).toEqual([[PG_SCHEMA_VERSION]]);
-      expect(after.getRun('r1')).toEqual(c.state);
-      const next = chain(c.state, 'r1', [{ step_id: 's1' }]);
-      after.commit({ ...next, isNew: false });
-      expect([...after.iterateLedger('r1')].map((r) => r.step_id)).toEqual(['s0', 's1']);
+      expect(after.getRun('r1')).toEqual(state);
+      expect(after.listRuns({ status: 'running' }).total).toBe(1);
+      const c = chain(null, 'r2', [{ step_id: 's0' }], { status: 'completed' });
+      after.commit({ ...c, isNew: true });
+      expect(after.listRuns({ status: 'running' }).total).toBe(1);
+      expect(after.listRuns({ status: 'completed' }).total).toBe(1);
+      expect(after.listRuns({}).total).toBe(2);
     } finally {
       after.close();
     }

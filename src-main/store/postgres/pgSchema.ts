@@ -168,9 +168,49 @@ BEGIN
 END $$;
 `;
 
+// The totals per status kept per statement, not per row: a merged send (pgHeldSend.ts) writes
+// a thousand runs in one statement, and the row trigger ran two statements of its own for
+// each of them, as long as the runs' update itself. Each statement's net change per status is
+// added in status order, so two commits moving runs in opposite directions lock the rows in
+// the same order and cannot deadlock on them.
+const V3 = `
+DROP TRIGGER runs_count ON runs;
+DROP FUNCTION runs_count();
+CREATE FUNCTION runs_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO run_counts (status, n) SELECT status, count(*) FROM new_runs GROUP BY status ORDER BY status
+    ON CONFLICT (status) DO UPDATE SET n = run_counts.n + excluded.n;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION runs_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO run_counts (status, n) SELECT status, -count(*) FROM old_runs GROUP BY status ORDER BY status
+    ON CONFLICT (status) DO UPDATE SET n = run_counts.n + excluded.n;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION runs_count_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WITH moved AS (
+    SELECT o.status AS was, n.status AS now FROM old_runs o JOIN new_runs n ON n.run_id = o.run_id
+    WHERE n.status IS DISTINCT FROM o.status)
+  INSERT INTO run_counts (status, n)
+    SELECT status, sum(k) FROM (SELECT now AS status, 1 AS k FROM moved UNION ALL SELECT was, -1 FROM moved) m
+    GROUP BY status ORDER BY status
+    ON CONFLICT (status) DO UPDATE SET n = run_counts.n + excluded.n;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER runs_count_inserted AFTER INSERT ON runs REFERENCING NEW TABLE AS new_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION runs_count_inserted();
+CREATE TRIGGER runs_count_deleted AFTER DELETE ON runs REFERENCING OLD TABLE AS old_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION runs_count_deleted();
+CREATE TRIGGER runs_count_updated AFTER UPDATE ON runs REFERENCING OLD TABLE AS old_runs NEW TABLE AS new_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION runs_count_updated();
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, description: 'runs, ledger, leases, snapshots, artifacts, signed heads, work queue, change feed', sql: V1 },
   { version: 2, description: "a commit's head and lease checked by the server in the commit's own round trip", sql: V2 },
+  { version: 3, description: 'the totals per status kept per statement, not per row', sql: V3 },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
