@@ -299,6 +299,31 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     }
   });
 
+  it('a merged send stores every value byte for byte: quotes, backslashes, braces, commas, the word NULL, non-ASCII', async () => {
+    const url = server!.createDatabase('mergedExact');
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    try {
+      const tricky = [`it's "quoted"`, 'back\\slash \\" and \\\\', '{a,b}', 'NULL', '', 'é \u2028 🚀', '\t\n'];
+      const runs = tricky.map((_, i) => createRun(store, `x${i}`));
+      const moved = runs.map((s, i) => {
+        const c = chain(s, s.run_id, [{ step_id: tricky[i], result: { text: tricky[i] } as never }], { vars: { text: tricky[i]! } });
+        return { ...c, deferrable: true };
+      });
+      for (const m of moved) store.commit(m);
+      await store.whenDurable();
+      for (const [i, m] of moved.entries()) {
+        expect(other.getRun(m.state.run_id)).toEqual(m.state);
+        const stored = [...other.iterateLedger(m.state.run_id)];
+        expect(stored[1]).toEqual(m.records[0]);
+        expect(stored[1]!.step_id).toBe(tricky[i]);
+      }
+    } finally {
+      store.close();
+      other.close();
+    }
+  });
+
   it('the totals per status stay exact through merged sends that create runs and move them between statuses', async () => {
     const url = server!.createDatabase('mergedTotals');
     const store = PostgresStore.open(url);
