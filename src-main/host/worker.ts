@@ -8,7 +8,8 @@
  * data_version`, no table read; PostgreSQL: the `work` notifications of commits that may have
  * made a run claimable, not the commits of runs in flight) and the earliest claimable time,
  * and runs a claim only when work was offered, something fell due since the last pass, or
- * `rescanMs` passed.
+ * `rescanMs` passed. A store that is told of offered work (PostgreSQL's notifications) wakes
+ * it at once: new work is claimed when it lands, not at the next poll.
  */
 import { hostname } from 'node:os';
 import type { RunState } from '../../src-shared/types';
@@ -39,6 +40,11 @@ const HEARTBEAT_MS = 2_000;
 /** A worker whose heartbeat is this many intervals late is taken for gone. */
 const MISSED_BEATS = 3;
 const FAILURE_BACKOFF_MS = 5_000;
+/**
+ * Wake-ups closer than this share one pass: a fleet's creators offer work in a burst, and a
+ * claim pass per notification would be a claim per commit of every other process.
+ */
+const WAKE_GAP_MS = 5;
 
 export class Worker {
   readonly concurrency: number;
@@ -55,6 +61,9 @@ export class Worker {
   private startedAt = 0;
   private stopped = false;
   private claiming = false;
+  private wake: NodeJS.Timeout | null = null;
+  private lastPollAt = 0;
+  private unsubscribe: (() => void) | null = null;
   /** Runs this worker finished (for tests and `worker --json` output). */
   completedCount = 0;
 
@@ -80,7 +89,18 @@ export class Worker {
     this.beat = setInterval(() => this.heartbeat(), this.heartbeatMs);
     this.timer = setInterval(() => this.poll(), this.pollMs);
     this.beat.unref();
+    this.unsubscribe = this.host.workQueue.onWorkOffered?.(() => this.wakeSoon()) ?? null;
     this.poll(true);
+  }
+
+  /** A pass as soon as the loop is free, at most one per WAKE_GAP_MS. */
+  private wakeSoon(): void {
+    if (this.wake || this.stopped) return;
+    const wait = Math.max(0, this.lastPollAt + WAKE_GAP_MS - Date.now());
+    this.wake = setTimeout(() => {
+      this.wake = null;
+      this.poll();
+    }, wait);
   }
 
   /** Stops claiming, waits for the runs in hand, and leaves the workers list. */
@@ -88,7 +108,9 @@ export class Worker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.beat) clearInterval(this.beat);
-    this.timer = this.beat = null;
+    if (this.wake) clearTimeout(this.wake);
+    this.unsubscribe?.();
+    this.timer = this.beat = this.wake = null;
     await Promise.allSettled([...this.active.values()]);
     try {
       this.host.workQueue.removeWorker(this.workerId);
@@ -104,6 +126,7 @@ export class Worker {
   /** One claim pass when there is room and a reason (forced: always). */
   poll(force = false): void {
     if (this.stopped || this.claiming) return;
+    this.lastPollAt = Date.now();
     const room = this.concurrency - this.active.size;
     if (room <= 0) return;
     try {

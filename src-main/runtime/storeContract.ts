@@ -292,6 +292,13 @@ export interface WorkQueueStore {
    * every commit of runs in flight. A store that cannot tell returns its change token.
    */
   workToken(): number;
+  /**
+   * Calls `wake` each time another process may have offered work (PostgreSQL: a `work`
+   * notification, or a reconnect that may have missed one), so an idle worker claims at once
+   * instead of at its next poll. A store that is not told (SQLite) has none: its workers poll.
+   * Returns what stops the calls.
+   */
+  onWorkOffered?(wake: () => void): () => void;
 }
 
 // ---------------------------------------------------------------- the change feed

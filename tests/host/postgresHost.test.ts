@@ -68,4 +68,22 @@ describe.skipIf(reason)('hosts on one PostgreSQL database', () => {
     expect(inspector.store.listRuns({}).runs.map((r) => r.run_id)).toEqual([run.run_id]);
     ev.stop();
   });
+
+  it('an idle worker is woken by the notification of work another process offers: it claims the run at once, not at its next poll', async () => {
+    const url = server.createDatabase('wake');
+    const workerHost = await open(url, 'worker');
+    const cli = await open(url, 'cli');
+    // Polls far apart: only the notification can bring the run to it within the wait below.
+    const worker = workerHost.startWorker({ pollMs: 3_600_000, rescanMs: 3_600_000 });
+    try {
+      // LISTEN is live once the worker's store has seen its first (re)connect.
+      await vi.waitFor(() => expect(workerHost.store.workToken()).toBeGreaterThan(0));
+      const run = await cli.startRun('examples.counter', { n: 3 }, { detach: true });
+      expect(run.status).toBe('running');
+      await vi.waitFor(() => expect(cli.store.getRun(run.run_id)?.status).toBe('completed'), { timeout: 10_000, interval: 20 });
+      expect(worker.completedCount).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

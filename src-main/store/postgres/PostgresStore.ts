@@ -776,6 +776,10 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     return this.ownWork * 0x100000000 + this.notifications.work;
   }
 
+  onWorkOffered(wake: () => void): () => void {
+    return this.notifications.onWork(wake);
+  }
+
   changesSince(afterSeq: number, limit: number): RunChange[] {
     const rows = this.db.rows<[string, number | null, number]>(SQL.changesSince, [afterSeq, limit]);
     return rows.map(([runId, headSeq, changeSeq]) => ({ runId, headSeq, changeSeq }));

@@ -32,6 +32,8 @@ export class PgNotifications {
   work = 0;
   /** Whether LISTEN is live now (when not, readers must not trust an unchanged token). */
   listening = false;
+  /** Called when `work` moves (see WorkQueueStore.onWorkOffered). */
+  private readonly workListeners = new Set<() => void>();
   private dirty = false;
   /** The server's start time when the first unflushed commit was written (null: unknown). */
   private dirtySince: string | null = null;
@@ -142,7 +144,7 @@ export class PgNotifications {
       client.on('end', () => this.lost(client));
       client.on('notification', (n) => {
         this.all++;
-        if (n.payload === 'work') this.work++;
+        if (n.payload === 'work') this.workOffered();
         if (n.processId !== this.ownPid()) this.foreign++;
       });
       try {
@@ -185,6 +187,17 @@ export class PgNotifications {
   private bump(): void {
     this.all++;
     this.foreign++;
+    this.workOffered();
+  }
+
+  /** Calls `wake` whenever a commit may have made a run claimable; returns what stops it. */
+  onWork(wake: () => void): () => void {
+    this.workListeners.add(wake);
+    return () => this.workListeners.delete(wake);
+  }
+
+  private workOffered(): void {
     this.work++;
+    for (const wake of this.workListeners) wake();
   }
 }
