@@ -12,6 +12,7 @@ import { isDeadLocalOwner } from '../../src-main/store/processLeaseOwner';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
 import { chain } from './conformance';
+import { countCalls } from './pgStoreCalls';
 import { at, checkUnreadableStateClaimed, claim, put, runWorkQueueCases } from './workQueueCases';
 
 const reason = pgUnavailableReason();
@@ -43,6 +44,19 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
       await raw.query('UPDATE runs SET state = $1 WHERE run_id = $2', ['{"run_id": "bad", ', runId]);
       await raw.end();
     });
+  });
+
+  it('a worker with room for 300 runs claims 300 in two calls (one page, then the leases), and a page is never larger than the claim wants', async () => {
+    await store();
+    const url = server!.createDatabase('onePage');
+    const s = await store(url);
+    for (let i = 0; i < 400; i++) put(s, `p${String(i).padStart(3, '0')}`, {});
+    const calls = countCalls();
+    expect(claim(s, 'w', at(1), { limit: 300 })).toHaveLength(300);
+    expect(calls()).toBe(2);
+    // A small claim still reads a small page, skipping the busy: 5 of the next 100, page by page.
+    const busy = new Set(Array.from({ length: 90 }, (_, i) => `p${String(300 + i).padStart(3, '0')}`));
+    expect(claim(s, 'w2', at(1), { limit: 5, busy: (id) => busy.has(id) })).toEqual(['p390', 'p391', 'p392', 'p393', 'p394']);
   });
 
   it('four connections claiming in turn never get the same run, and together get every one', async () => {

@@ -87,7 +87,13 @@ import type { PgResult, PgStatement, PgSyncClient } from './pgSyncClient';
 import { redactPostgresUrl } from './pgUrl';
 
 const PAGE = 1000;
+/**
+ * Rows a claim's page looks at: what the claim still wants (a worker with room for a thousand
+ * runs takes them in one page, not sixteen round trips), at least CLAIM_PAGE (some may be
+ * busy or of workflows it does not run), at most CLAIM_PAGE_MAX (a page locks its rows).
+ */
 const CLAIM_PAGE = 64;
+const CLAIM_PAGE_MAX = 1024;
 const CLAIM_SCAN = 4096;
 const WORKER_HISTORY_MS = 24 * 3600_000;
 
@@ -666,7 +672,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     let begun = false;
     try {
       for (let scanned = 0; scanned < CLAIM_SCAN && chosen.length < req.limit;) {
-        const page = { text: SQL.runnablePage, values: [now, afterAt, afterId, gone, CLAIM_PAGE] };
+        const size = Math.min(CLAIM_PAGE_MAX, Math.max(CLAIM_PAGE, req.limit - chosen.length));
+        const page = { text: SQL.runnablePage, values: [now, afterAt, afterId, gone, size] };
         // The first page opens the transaction in the same round trip.
         const got = this.db.run(begun ? [page] : [{ text: SQL.begin }, page], { rollbackOnError: true, pipeline: true });
         begun = true;
@@ -679,7 +686,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
           chosen.push(runId);
         }
         scanned += rows.length;
-        if (rows.length < CLAIM_PAGE) break;
+        if (rows.length < size) break;
       }
       if (!chosen.length) {
         this.db.run([{ text: 'ROLLBACK' }]);
