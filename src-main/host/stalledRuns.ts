@@ -5,7 +5,7 @@
 import type { StalledInfo } from '../../src-shared/api';
 import type { RunState, RunSummary } from '../../src-shared/types';
 import { isTerminal } from '../runtime/runnable';
-import { isDeadLocalOwner } from '../store/processLeaseOwner';
+import { isDeadLocalOwner, isDeadLocalProcess } from '../store/processLeaseOwner';
 import type { HostStore } from './hostParts';
 
 /** A runnable run nobody has taken for this long is shown stalled (a claim takes milliseconds when a worker is alive). */
@@ -19,7 +19,8 @@ export function stalledInfo(store: HostStore, now: Date, state: RunState): Stall
   if (ws?.runnableAt == null || ws.runnableAt > nowMs - STALL_AFTER_MS) return null;
   if (ws.lease && ws.lease.expiresAt > nowMs && !isDeadLocalOwner(ws.lease.owner)) return null;
   const since = new Date(ws.runnableAt).toISOString();
-  const workers = store.liveWorkers(now);
+  // A worker of this machine that was killed keeps its row until it expires: it is not alive.
+  const workers = store.liveWorkers(now).filter((w) => !isDeadLocalProcess(w.hostname, w.pid));
   const what =
     state.status === 'running'
       ? `run is runnable at node ${state.current_node}`

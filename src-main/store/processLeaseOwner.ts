@@ -16,8 +16,12 @@ export function processLeaseOwner(): string {
 /** True when `owner` is a process lease owner of this machine whose process no longer exists. */
 export function isDeadLocalOwner(owner: string): boolean {
   const m = OWNER.exec(owner);
-  if (!m || m[1] !== hostname()) return false;
-  const pid = Number(m[2]);
+  return !!m && isDeadLocalProcess(m[1]!, Number(m[2]));
+}
+
+/** True when the process `pid` of machine `host` is of this machine and no longer exists. */
+export function isDeadLocalProcess(host: string, pid: number): boolean {
+  if (host !== hostname()) return false;
   if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
