@@ -7,7 +7,7 @@
  * With neither, `findPgBinaries()` says why the PostgreSQL suites skip.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,9 +76,17 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 function runPg(bin: string, tool: string, args: string[]): void {
   const command = isRoot ? 'runuser' : join(bin, tool);
   const fullArgs = isRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args;
-  const result = spawnSync(command, fullArgs, { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(command, fullArgs, { encoding: 'utf8', timeout: 240_000 });
   if (result.status !== 0) {
     throw new Error(`${tool} failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+}
+
+function logTail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch (err) {
+    return `(unreadable: ${(err as Error).message})`;
   }
 }
 
@@ -149,7 +157,15 @@ export async function startPgServer(): Promise<PgServer> {
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`;
   const start = () => runPg(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
-  const stopServer = () => runPg(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  // A fast shutdown under a loaded test run can take longer than pg_ctl's default 60 s wait;
+  // when it fails, the server's own last words say why.
+  const stopServer = () => {
+    try {
+      runPg(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '180', 'stop']);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- the server's log, last lines ---\n${logTail(join(dir, 'log'))}`, { cause: err });
+    }
+  };
   start();
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let stopped = false;
