@@ -1,12 +1,14 @@
 /**
  * Deferrable commits held until the end of the event-loop turn, then sent to the server in
- * one round trip, merged into one transaction where they can be (pgHeldSend.ts): the hundreds
- * of runs a worker holds commit together, as SQLite's turn transaction lets them. A commit may be held only
- * when its writer awaits `settled(runId)` before anything relies on it (CommitBatch.deferrable).
+ * one round trip, merged into one transaction where they can be (pgHeldSend.ts): the
+ * hundreds of runs a worker holds commit together, as SQLite's turn transaction lets them. A
+ * commit may be held only when its writer awaits `settled(runId)` before anything relies on
+ * it (CommitBatch.deferrable).
  *
  * A refusal belongs to its run. The server runs the lists in order and stops at the first
- * error (a merged send: any refusal aborts all of it), so after a failed send the store asks which commits landed, and sends each of the
- * others again on its own, the way a commit without the flag goes: that gives each its own
+ * error (in a merged send any refusal aborts all of it, and the same commits go again as one
+ * transaction each), so after a failed send the store asks which commits landed, and sends
+ * each of the others again on its own, the way a commit without the flag goes: that gives each its own
  * precise error or success. Which landed is known exactly: each held transaction sets a
  * session setting to its place in the send, and an aborted transaction's setting is undone,
  * so the setting names the last one committed. Only when the session itself is gone (the

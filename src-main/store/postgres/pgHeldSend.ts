@@ -8,14 +8,14 @@
  * It stores exactly what the commits one by one would: each write is the commit's own
  * statement's values, only gathered. What changes is how a refusal lands: any guard that
  * refuses, or any write the server refuses, aborts the whole transaction, and the queue then
- * sends each commit on its own (the path it takes after any failed send), where each gets its
- * own answer. Commits that cannot be gathered (a run twice in the send, a write of another
+ * sends the same commits again as one transaction each, where each gets its own answer.
+ * Commits that cannot be gathered (a run twice in the send, a write of another
  * kind) are not merged: null, and the send keeps one transaction per commit.
  */
 import { addLedgerRows, LEDGER_ROW_WIDTH, MANY, RUN_COLUMNS, SQL } from './pgStatements';
 import type { PgStatement } from './pgSyncClient';
 
-/** Rows per merged statement: at most 8 × 1,000 values even as bound parameters (the limit is 65,535). */
+/** Rows per merged statement: at most 18 × 1,000 values (a run row's columns), under the 65,535 bound parameters a statement may have. */
 export const ROWS_PER_STATEMENT = 1000;
 
 /** One kind of write of every commit, its rows' values in one flat list (`width` per row). */
