@@ -7,7 +7,8 @@
  *
  *   RUNS=200 WIDTHS=1,16 REPEATS=1 [WF=bench.linear10] [STATS=1] [HANDLERS=host|threads] [PROFILE=DIR] node --import tsx bench/pgOursProbe.ts
  *
- * PROFILE=DIR writes a CPU profile of each worker process there (`--cpu-prof`).
+ * PROFILE=DIR writes a CPU profile of each worker process there (`--cpu-prof`); otherwise
+ * NODE_ARGS='…' passes Node flags to each worker process (e.g. `--single-threaded-gc`).
  */
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -87,7 +88,7 @@ try {
         nodes: 10,
         workflow,
         handlers,
-        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean),
         dir: join(dir, tag),
         tag,
         beforeGo: async () => {
