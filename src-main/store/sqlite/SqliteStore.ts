@@ -213,7 +213,11 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   getRun(runId: string): RunState | null {
     const row = this.run(() => this.st.getRun.get(runId)) as { state: string } | undefined;
-    return row ? parseStored<RunState>(row.state, this.path, `the state of run ${runId}`) : null;
+    return row ? this.parseState(runId, row.state) : null;
+  }
+
+  private parseState(runId: string, text: string): RunState {
+    return parseStored<RunState>(text, this.path, `the state of run ${runId}`);
   }
 
   listRuns(filter: RunFilter = {}): RunPage {
@@ -364,7 +368,7 @@ export class SqliteStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         if (!free) continue;
         this.st.putLease.run(runId, req.owner, now + req.ttlMs);
         const { state } = this.st.getRun.get(runId) as { state: string };
-        claimed.push({ runId, state: claimedStateOrNull(() => parseStored<RunState>(state, this.path, `the state of run ${runId}`)) });
+        claimed.push({ runId, state: claimedStateOrNull(() => this.parseState(runId, state)) });
       }
       scanned += rows.length;
       if (rows.length < CLAIM_PAGE) break;
