@@ -204,26 +204,52 @@ function valuesRows(rows: number, types: readonly string[], numbered = false): s
 const RUN_TYPES = RUN_COLUMNS.map((col) => NUMERIC[col] ?? 'text');
 const LEDGER_TYPES = ['text', 'bigint', 'text', 'text', 'text', 'text', 'smallint', 'text'] as const;
 
+/**
+ * The statement of `n` rows, written once: a worker's every send uses the same few sizes (its
+ * full 1,000-row chunks, and a last one), and the text of a full chunk is a hundred kilobytes.
+ * At most MANY_TEXTS_KEPT texts of a kind are kept.
+ */
+const MANY_TEXTS_KEPT = 16;
+function kept(build: (n: number) => string): (n: number) => string {
+  const texts = new Map<number, string>();
+  return (n) => {
+    let text = texts.get(n);
+    if (text === undefined) {
+      if (texts.size >= MANY_TEXTS_KEPT) texts.clear();
+      texts.set(n, (text = build(n)));
+    }
+    return text;
+  };
+}
+
 export const MANY = {
   /** art_commit_guard for each row (run, head seq, head hash, owner, now): raises at the first refused. */
-  guards: (n: number) =>
-    `SELECT art_commit_guard(g.r, g.s, g.h, g.o, g.n) FROM (VALUES ${valuesRows(n, ['text', 'bigint', 'text', 'text', 'bigint'])}) AS g(r, s, h, o, n)`,
+  guards: kept(
+    (n) =>
+      `SELECT art_commit_guard(g.r, g.s, g.h, g.o, g.n) FROM (VALUES ${valuesRows(n, ['text', 'bigint', 'text', 'text', 'bigint'])}) AS g(r, s, h, o, n)`,
+  ),
   /** Ledger rows, each [run id, …LEDGER_INSERT_COLUMNS after it]. */
-  ledger: (n: number) => `INSERT INTO ledger (${LEDGER_INSERT_COLUMNS}) VALUES ${valuesRows(n, LEDGER_TYPES)}`,
-  dropLeases: (n: number) => `DELETE FROM leases WHERE run_id IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')})`,
-  putLeases: (n: number) => `INSERT INTO leases (run_id, owner, expires_at) VALUES ${valuesRows(n, ['text', 'text', 'bigint'])}
+  ledger: kept((n) => `INSERT INTO ledger (${LEDGER_INSERT_COLUMNS}) VALUES ${valuesRows(n, LEDGER_TYPES)}`),
+  dropLeases: kept((n) => `DELETE FROM leases WHERE run_id IN (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')})`),
+  putLeases: kept(
+    (n) => `INSERT INTO leases (run_id, owner, expires_at) VALUES ${valuesRows(n, ['text', 'text', 'bigint'])}
     ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+  ),
   // The change counter bumped once for the n runs; each run gets its own number (its row's ordinal).
-  updateRuns: (n: number) => `WITH c AS (UPDATE change_counter SET seq = seq + ${n} WHERE id = 1 RETURNING seq)
+  updateRuns: kept(
+    (n) => `WITH c AS (UPDATE change_counter SET seq = seq + ${n} WHERE id = 1 RETURNING seq)
     UPDATE runs SET ${RUN_COLUMNS.slice(1)
       .map((col) => `${col} = v.${col}`)
       .join(', ')}, change_seq = c.seq - ${n} + v.ord
     FROM c, (VALUES ${valuesRows(n, RUN_TYPES, true)}) AS v(ord, ${RUN_COLUMNS.join(', ')})
     WHERE runs.run_id = v.run_id`,
-  insertRuns: (n: number) => `WITH c AS (UPDATE change_counter SET seq = seq + ${n} WHERE id = 1 RETURNING seq)
+  ),
+  insertRuns: kept(
+    (n) => `WITH c AS (UPDATE change_counter SET seq = seq + ${n} WHERE id = 1 RETURNING seq)
     INSERT INTO runs (${RUN_COLUMNS.join(', ')}, change_seq)
     SELECT ${RUN_COLUMNS.map((col) => `v.${col}`).join(', ')}, c.seq - ${n} + v.ord
     FROM c, (VALUES ${valuesRows(n, RUN_TYPES, true)}) AS v(ord, ${RUN_COLUMNS.join(', ')})`,
+  ),
 };
 
 /** Numbered placeholders: `next(v)` adds a value and returns its `$n`. */
