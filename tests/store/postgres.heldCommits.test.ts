@@ -70,9 +70,14 @@ async function listen(url: string): Promise<{ payloads: string[]; barrier(): Pro
   };
 }
 
-/** The commit moving a run one record on, to `node`. */
-function next(state: RunState, node: string, extra: Partial<CommitBatch> = {}): CommitBatch & { state: RunState } {
-  return { ...chain(state, state.run_id, [{ step_id: node, node_id: node }], { current_node: node }), ...extra };
+/** The commit moving a run one record on, to `node` (and whatever else `patch` changes of its state). */
+function next(
+  state: RunState,
+  node: string,
+  extra: Partial<CommitBatch> = {},
+  patch: Partial<RunState> = {},
+): CommitBatch & { state: RunState } {
+  return { ...chain(state, state.run_id, [{ step_id: node, node_id: node }], { current_node: node, ...patch }), ...extra };
 }
 
 describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
@@ -82,6 +87,19 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
     server ??= await startPgServer();
   }, 120_000);
   afterAll(() => server?.stop(), 180_000);
+
+  /** A fresh database with two stores on it (`other` stands for another process), both closed after `fn`. */
+  async function withStores(name: string, fn: (s: { url: string; store: PostgresStore; other: PostgresStore }) => Promise<void>) {
+    const url = server!.createDatabase(name);
+    const store = PostgresStore.open(url);
+    const other = PostgresStore.open(url);
+    try {
+      await fn({ url, store, other });
+    } finally {
+      store.close();
+      other.close();
+    }
+  }
 
   runStoreConformance(
     'PostgresStore, every commit held',
@@ -258,52 +276,46 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
   });
 
   it("a send's held commits land in ONE server transaction, over 1,000 runs (statements of 1,000 rows), each run's change numbered apart in commit order", async () => {
-    const url = server!.createDatabase('merged');
-    const store = PostgresStore.open(url);
-    const other = PostgresStore.open(url);
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    const ids = Array.from({ length: 1100 }, (_, i) => `m${String(i).padStart(4, '0')}`);
-    /** The server transactions that last wrote the runs' rows, and their records after the first. */
-    const writers = async () => ({
-      runs: (await c.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM runs WHERE run_id = ANY($1)', [ids])).rows[0]!
-        .n,
-      records: (
-        await c.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM ledger WHERE run_id = ANY($1) AND seq = 1', [ids])
-      ).rows[0]!.n,
-    });
-    try {
-      // New runs held in one turn: one transaction creates them all.
-      const created = ids.map((id) => chain(null, id, [{ step_id: 's0' }]));
-      for (const b of created) store.commit({ ...b, isNew: true, deferrable: true });
-      await Promise.all(ids.map((id) => store.whenDurable(id)));
-      expect((await writers()).runs).toBe(1);
-      const token = other.lastChangeSeq();
-      const calls = countCalls();
-      for (const b of created) store.commit(next(b.state, 'b', { deferrable: true }));
-      await Promise.all(ids.map((id) => store.whenDurable(id)));
-      expect(calls()).toBe(1);
-      expect(await writers()).toEqual({ runs: 1, records: 1 });
-      for (const id of [ids[0]!, ids[999]!, ids[1000]!, ids[1099]!]) {
-        expect(other.getRun(id)).toMatchObject({ current_node: 'b', ledger_head: { seq: 1 } });
-        expect(verifyRunLedger(other, id)).toMatchObject({ valid: true, records: 2 });
+    await withStores('merged', async ({ url, store, other }) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const ids = Array.from({ length: 1100 }, (_, i) => `m${String(i).padStart(4, '0')}`);
+      /** The server transactions that last wrote the runs' rows, and their records after the first. */
+      const writers = async () => ({
+        runs: (await c.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM runs WHERE run_id = ANY($1)', [ids])).rows[0]!
+          .n,
+        records: (
+          await c.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM ledger WHERE run_id = ANY($1) AND seq = 1', [ids])
+        ).rows[0]!.n,
+      });
+      try {
+        // New runs held in one turn: one transaction creates them all.
+        const created = ids.map((id) => chain(null, id, [{ step_id: 's0' }]));
+        for (const b of created) store.commit({ ...b, isNew: true, deferrable: true });
+        await Promise.all(ids.map((id) => store.whenDurable(id)));
+        expect((await writers()).runs).toBe(1);
+        const token = other.lastChangeSeq();
+        const calls = countCalls();
+        for (const b of created) store.commit(next(b.state, 'b', { deferrable: true }));
+        await Promise.all(ids.map((id) => store.whenDurable(id)));
+        expect(calls()).toBe(1);
+        expect(await writers()).toEqual({ runs: 1, records: 1 });
+        for (const id of [ids[0]!, ids[999]!, ids[1000]!, ids[1099]!]) {
+          expect(other.getRun(id)).toMatchObject({ current_node: 'b', ledger_head: { seq: 1 } });
+          expect(verifyRunLedger(other, id)).toMatchObject({ valid: true, records: 2 });
+        }
+        // The change feed has each run once, numbered in the order the runs committed.
+        const changes = other.changesSince(token, 5000);
+        expect(changes.map((ch) => ch.runId)).toEqual(ids);
+        expect(new Set(changes.map((ch) => ch.changeSeq)).size).toBe(ids.length);
+      } finally {
+        await c.end();
       }
-      // The change feed has each run once, numbered in the order the runs committed.
-      const changes = other.changesSince(token, 5000);
-      expect(changes.map((ch) => ch.runId)).toEqual(ids);
-      expect(new Set(changes.map((ch) => ch.changeSeq)).size).toBe(ids.length);
-    } finally {
-      store.close();
-      other.close();
-      await c.end();
-    }
+    });
   });
 
   it('a merged send stores every value byte for byte: quotes, backslashes, braces, commas, the word NULL, non-ASCII', async () => {
-    const url = server!.createDatabase('mergedExact');
-    const store = PostgresStore.open(url);
-    const other = PostgresStore.open(url);
-    try {
+    await withStores('mergedExact', async ({ store, other }) => {
       const tricky = [`it's "quoted"`, 'back\\slash \\" and \\\\', '{a,b}', 'NULL', '', 'é \u2028 🚀', '\t\n'];
       const runs = tricky.map((_, i) => createRun(store, `x${i}`));
       const moved = runs.map((s, i) => {
@@ -318,46 +330,36 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
         expect(stored[1]).toEqual(m.records[0]);
         expect(stored[1]!.step_id).toBe(tricky[i]);
       }
-    } finally {
-      store.close();
-      other.close();
-    }
+    });
   });
 
   it('the totals per status stay exact through merged sends that create runs and move them between statuses', async () => {
-    const url = server!.createDatabase('mergedTotals');
-    const store = PostgresStore.open(url);
-    const other = PostgresStore.open(url);
-    const totals = () =>
-      Object.fromEntries((['running', 'waiting', 'completed'] as const).map((s) => [s, other.listRuns({ status: s }).total]));
-    try {
+    await withStores('mergedTotals', async ({ store, other }) => {
+      const totals = () =>
+        Object.fromEntries((['running', 'waiting', 'completed'] as const).map((s) => [s, other.listRuns({ status: s }).total]));
       const created = Array.from({ length: 50 }, (_, i) => chain(null, `t${i}`, [{ step_id: 's0' }]));
       for (const b of created) store.commit({ ...b, isNew: true, deferrable: true });
       await store.whenDurable();
       expect(totals()).toEqual({ running: 50, waiting: 0, completed: 0 });
-      const moved = created.map((b) => next(b.state, 'b', { deferrable: true }));
-      moved.forEach((m, i) => (m.state = { ...m.state, status: i < 30 ? 'completed' : i < 45 ? 'waiting' : 'running' }));
+      const moved = created.map((b, i) =>
+        next(b.state, 'b', { deferrable: true }, { status: i < 30 ? 'completed' : i < 45 ? 'waiting' : 'running' }),
+      );
       for (const m of moved) store.commit(m);
       await store.whenDurable();
       expect(totals()).toEqual({ running: 5, waiting: 15, completed: 30 });
       // Back the other way, in one send: the waiting ones run again, five running ones wait.
-      const back = moved.slice(30).map((m) => next(m.state, 'c', { deferrable: true }));
-      back.forEach((b) => (b.state = { ...b.state, status: b.state.status === 'waiting' ? 'running' : 'waiting' }));
+      const back = moved
+        .slice(30)
+        .map((m) => next(m.state, 'c', { deferrable: true }, { status: m.state.status === 'waiting' ? 'running' : 'waiting' }));
       for (const b of back) store.commit(b);
       await store.whenDurable();
       expect(totals()).toEqual({ running: 15, waiting: 5, completed: 30 });
       expect(other.listRuns({}).total).toBe(50);
-    } finally {
-      store.close();
-      other.close();
-    }
+    });
   });
 
   it('a refusal in a merged send: every other commit lands, once, and only the refused run hears of it', async () => {
-    const url = server!.createDatabase('mergedRefused');
-    const store = PostgresStore.open(url);
-    const other = PostgresStore.open(url);
-    try {
+    await withStores('mergedRefused', async ({ store, other }) => {
       const runs = ['p', 'q', 'r', 's', 't'].map((id) => createRun(store, id));
       other.commit(next(runs[2]!, 'theirs'));
       for (const s of runs) store.commit(next(s, `${s.run_id}1`, { deferrable: true }));
@@ -369,10 +371,7 @@ describe.skipIf(reason)('PostgresStore, commits held for the turn', () => {
         expect(steps).toEqual(['s0', s.run_id === 'r' ? 'theirs' : `${s.run_id}1`]);
       }
       expect(other.getRun('r')).toMatchObject({ current_node: 'theirs' });
-    } finally {
-      store.close();
-      other.close();
-    }
+    });
   });
 
   it('held commits survive the connection being cut, and are sent by close()', async () => {
