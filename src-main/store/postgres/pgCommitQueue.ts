@@ -8,8 +8,8 @@
  * A refusal belongs to its run. The server runs the lists in order and stops at the first
  * error (in a merged send any refusal aborts all of it, and the same commits go again as one
  * transaction each), so after a failed send the store asks which commits landed, and sends
- * each of the others again on its own, the way a commit without the flag goes: that gives each its own
- * precise error or success. Which landed is known exactly: each held transaction sets a
+ * each of the others again on its own, the way a commit without the flag goes: that gives
+ * each its own precise error or success. Which landed is known exactly: each held transaction sets a
  * session setting to its place in the send, and an aborted transaction's setting is undone,
  * so the setting names the last one committed. Only when the session itself is gone (the
  * connection was cut mid-send) does the store look at the heads instead: a commit landed if
