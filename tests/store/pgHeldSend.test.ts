@@ -31,15 +31,17 @@ describe('mergeHeld', () => {
     expect(merged.map((s) => s.text.split(/\s+/).slice(0, 3).join(' '))).toEqual([
       'BEGIN',
       'SELECT art_commit_guard(g.r, g.s,',
-      'INSERT INTO ledger',
+      'COPY ledger (run_id,',
       'DELETE FROM leases',
       'WITH c AS',
       'COMMIT',
     ]);
     expect(merged[1]!.values).toEqual(['a', 0, 'h0', 'me', 1, 'b', 4, 'h4', 'me', 1]);
-    // Each ledger row with its run id, in order: a's two, then b's one.
-    expect(merged[2]!.values!.filter((_, i) => i % 8 === 0)).toEqual(['a', 'a', 'b']);
-    expect(merged[2]!.values!.filter((_, i) => i % 8 === 1)).toEqual([1, 2, 5]);
+    // Each ledger row with its run id, in order: a's two, then b's one, all in one COPY.
+    const { values: rows, width } = merged[2]!.copy!;
+    expect(width).toBe(8);
+    expect(rows.filter((_, i) => i % 8 === 0)).toEqual(['a', 'a', 'b']);
+    expect(rows.filter((_, i) => i % 8 === 1)).toEqual([1, 2, 5]);
     expect(merged[3]!.values).toEqual(['a', 'b']);
     expect(merged[4]!.values).toEqual([...runValues('a'), ...runValues('b')]);
   });
@@ -48,6 +50,9 @@ describe('mergeHeld', () => {
     const merged = mergeHeld(Array.from({ length: ROWS_PER_STATEMENT + 1 }, (_, i) => commitOf(`r${i}`, 1)))!;
     const updates = merged.filter((s) => s.text.startsWith('WITH c AS'));
     expect(updates.map((s) => s.values!.length / RUN_COLUMNS.length)).toEqual([ROWS_PER_STATEMENT, 1]);
+    // A COPY has no bound on its rows: the ledger's are one.
+    const copies = merged.filter((s) => s.copy);
+    expect(copies.map((s) => s.copy!.values.length / s.copy!.width)).toEqual([ROWS_PER_STATEMENT + 1]);
   });
 
   it('does not merge a run twice (its second guard would read a head not yet written), nor a write it does not know', () => {

@@ -88,6 +88,58 @@ describe.skipIf(reason)('PgSyncClient pipelined calls on a real server', () => {
     ]);
   });
 
+  it('a COPY stores every value exactly as a parameter would, pipelined or alone, and the statements around it answer in place', () => {
+    const rows: unknown[][] = AWKWARD.map((s, i) => [5000 + i, s, Number.MAX_SAFE_INTEGER - i, [s, null], Buffer.from(s + '\u0001\u00ff')]);
+    rows.push([5100, null, null, null, null]);
+    const copy = (table: string) => ({ text: `COPY ${table} (id, s, n, a, b) FROM STDIN`, copy: { values: rows.flat(), width: 5 } });
+    db.run([{ text: 'CREATE TABLE copied (LIKE t)' }, { text: 'CREATE TABLE copied_alone (LIKE t)' }]);
+    const got = db.run(
+      [
+        { text: 'BEGIN' },
+        { text: 'SELECT $1::text', values: ['before'] },
+        copy('copied'),
+        { text: 'SELECT count(*)::int FROM copied' },
+        { text: 'COMMIT' },
+      ],
+      { rollbackOnError: true, pipeline: true },
+    );
+    expect(got.map((r) => r.rows)).toEqual([[], [['before']], [], [[rows.length]], []]);
+    expect(got[2]!.rowCount).toBe(rows.length);
+    db.run([copy('copied_alone')]);
+    const read = (table: string) => db.run([{ text: `SELECT id, s, n, a, b FROM ${table} WHERE id >= 5000 ORDER BY id` }])[0]!.rows;
+    db.run([
+      { text: 'BEGIN' },
+      ...rows.map((values) => ({ text: 'INSERT INTO t (id, s, n, a, b) VALUES ($1, $2, $3, $4, $5)', values })),
+      { text: 'COMMIT' },
+    ]);
+    const byParam = read('t');
+    expect(byParam).toHaveLength(rows.length);
+    expect(read('copied')).toEqual(byParam);
+    expect(read('copied_alone')).toEqual(byParam);
+  });
+
+  it('a refused COPY (a duplicate key, a NUL) stores nothing of its transaction, names the cause, and the connection goes on', () => {
+    db.run([{ text: 'CREATE TABLE copy_refused (id int PRIMARY KEY, s text)' }]);
+    const attempt = (values: unknown[]) => () =>
+      db.run(
+        [
+          { text: 'BEGIN' },
+          { text: 'INSERT INTO copy_refused (id, s) VALUES ($1, $2)', values: [1, 'before the copy'] },
+          { text: 'COPY copy_refused (id, s) FROM STDIN', copy: { values, width: 2 } },
+          { text: 'COMMIT' },
+        ],
+        { rollbackOnError: true, pipeline: true },
+      );
+    expect(attempt([2, 'a', 2, 'again'])).toThrow(/duplicate key/);
+    expect(attempt([2, 'a\u0000b'])).toThrow(/0x00/);
+    expect(db.run([{ text: 'SELECT count(*)::int FROM copy_refused' }])[0]!.rows).toEqual([[0]]);
+    attempt([2, 'fine'])();
+    expect(db.run([{ text: 'SELECT id, s FROM copy_refused ORDER BY id' }])[0]!.rows).toEqual([
+      [1, 'before the copy'],
+      [2, 'fine'],
+    ]);
+  });
+
   it('a text with a NUL goes statement by statement, and the server refuses it as it refuses a parameter', () => {
     expect(() =>
       db.run([{ text: 'BEGIN' }, { text: 'INSERT INTO t (id, s) VALUES ($1, $2)', values: [2000, 'a\u0000b'] }, { text: 'COMMIT' }], {

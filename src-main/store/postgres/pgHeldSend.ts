@@ -1,7 +1,7 @@
 /**
  * A send of held commits (pgCommitQueue.ts) as ONE transaction: the guards of every run in
- * one statement, then their ledger rows, leases and run rows each in a few multi-row
- * statements. Sent as one transaction per commit, a worker's thousand commits were seven
+ * one statement, then their ledger rows in one COPY, their leases and run rows each in a few
+ * multi-row statements. Sent as one transaction per commit, a worker's thousand commits were seven
  * thousand statements for the server to parse, plan and run, and a thousand commits; merged,
  * they are a handful.
  *
@@ -12,7 +12,7 @@
  * Commits that cannot be gathered (a run twice in the send, a write of another
  * kind) are not merged: null, and the send keeps one transaction per commit.
  */
-import { addLedgerRows, LEDGER_ROW_WIDTH, MANY, RUN_COLUMNS, SQL } from './pgStatements';
+import { addLedgerRows, COPY_LEDGER, LEDGER_ROW_WIDTH, MANY, RUN_COLUMNS, SQL } from './pgStatements';
 import type { PgStatement } from './pgSyncClient';
 
 /** Rows per merged statement: at most 18 × 1,000 values (a run row's columns), under the 65,535 bound parameters a statement may have. */
@@ -45,7 +45,7 @@ class Rows {
 /** The commits' transactions (each BEGIN … COMMIT) as one, or null when they cannot be merged. */
 export function mergeHeld(transactions: PgStatement[][]): PgStatement[] | null {
   const guards = new Rows(5, MANY.guards);
-  const ledger = new Rows(LEDGER_ROW_WIDTH, MANY.ledger);
+  const ledger: unknown[] = [];
   const dropLeases = new Rows(1, MANY.dropLeases);
   const putLeases = new Rows(3, MANY.putLeases);
   const updateRuns = new Rows(RUN_COLUMNS.length, MANY.updateRuns);
@@ -67,14 +67,14 @@ export function mergeHeld(transactions: PgStatement[][]): PgStatement[] | null {
         runs.add(runId);
         runWrites++;
         (s.text === SQL.updateRun ? updateRuns : insertRuns).add(values);
-      } else if (!addLedgerRows(s, ledger.values)) return null;
+      } else if (!addLedgerRows(s, ledger)) return null;
     }
     if (runWrites !== 1) return null;
   }
   return [
     { text: SQL.begin },
     ...guards.statements(),
-    ...ledger.statements(),
+    ...(ledger.length ? [{ text: COPY_LEDGER, copy: { values: ledger, width: LEDGER_ROW_WIDTH } }] : []),
     ...dropLeases.statements(),
     ...putLeases.statements(),
     ...updateRuns.statements(),

@@ -18,6 +18,12 @@ import { pgErrorToStoreError, type PgErrorInfo } from './pgErrors';
 export interface PgStatement {
   text: string;
   values?: unknown[];
+  /**
+   * For a `COPY … FROM STDIN` text: its rows, `width` values each, sent in COPY's text
+   * format. Typed by the columns as a parameter is; the client writes them while the
+   * server runs the statements before it.
+   */
+  copy?: { values: unknown[]; width: number };
 }
 
 export interface PgResult {
@@ -85,7 +91,7 @@ async function run(statements, pipeline) {
   const results = [];
   const joined = pipeline && statements.length > 1 ? inlined(statements) : null;
   if (joined !== null) {
-    const r = await client.query({ text: joined, rowMode: 'array' });
+    const r = await query(joined, statements.filter((s) => s.copy));
     const all = Array.isArray(r) ? r : [r];
     let at = 0;
     for (const s of statements) {
@@ -96,7 +102,7 @@ async function run(statements, pipeline) {
     return results;
   }
   for (const s of statements) {
-    const r = await client.query({ text: s.text, values: s.values, rowMode: 'array' });
+    const r = s.copy ? await query(s.text, [s]) : await client.query({ text: s.text, values: s.values, rowMode: 'array' });
     const last = Array.isArray(r) ? r[r.length - 1] : r;
     results.push({ rows: last.rows || [], rowCount: last.rowCount || 0 });
   }
@@ -136,6 +142,48 @@ function inlined(statements) {
   // A NUL would end the query message early: such a call goes statement by statement, and
   // the server refuses the value there, by name.
   return text.includes(String.fromCharCode(0)) ? null : text;
+}
+// COPY's text format: a tab between values, a newline after each row, backslash-N for NULL, and a
+// backslash, tab, newline or carriage return inside a value escaped with a backslash.
+// Bytes go as bytea's hex text (its backslash escaped too). A NUL is sent as it is: the
+// server refuses it as it refuses a parameter (0x00), naming the row.
+const TAB = String.fromCharCode(9);
+const NL = String.fromCharCode(10);
+const COPY_SPECIAL = new RegExp('[' + BS + BS + TAB + NL + String.fromCharCode(13) + ']', 'g');
+const COPY_ESCAPE = { [BS]: BS + BS, [TAB]: BS + 't', [NL]: BS + 'n', [String.fromCharCode(13)]: BS + 'r' };
+function copyField(v) {
+  let text = typeof v === 'string' ? v : pg.utils.prepareValue(v);
+  if (text === null || text === undefined) return BS + 'N';
+  if (text instanceof Uint8Array) text = BS + 'x' + Buffer.from(text).toString('hex');
+  COPY_SPECIAL.lastIndex = 0;
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL, (c) => COPY_ESCAPE[c]) : text;
+}
+function copyData({ values, width }) {
+  const lines = [];
+  for (let i = 0; i < values.length; i += width) {
+    let line = copyField(values[i]);
+    for (let c = 1; c < width; c++) line += TAB + copyField(values[i + c]);
+    lines.push(line + NL);
+  }
+  return lines.join('');
+}
+// A query whose COPY … FROM STDIN statements take, in order, the rows of \`copies\`. The query
+// goes first: the rows are written while the server runs what comes before the first COPY.
+function query(text, copies) {
+  if (copies.length === 0) return client.query({ text, rowMode: 'array' });
+  return new Promise((resolve, reject) => {
+    const q = new pg.Query({ text, rowMode: 'array' }, undefined, (err, r) => (err ? reject(err) : resolve(r)));
+    let data = null;
+    let next = 0;
+    q.handleCopyInResponse = (connection) => {
+      const rows = data[next++];
+      if (rows === undefined) return connection.sendCopyFail('more COPY statements than rows sent for them');
+      if (rows.length > 0) connection.sendCopyFromChunk(Buffer.from(rows));
+      connection.endCopyFrom();
+    };
+    client.query(q);
+    data = copies.map((s) => copyData(s.copy));
+  });
 }
 port.on('message', async (msg) => {
   let reply;
