@@ -134,6 +134,25 @@ describe.skipIf(reason)('work queue: PostgreSQL', () => {
     expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => `o${i}`));
   });
 
+  it('an owner found gone between two claims is counted free at once, and stays so for the claims after', async () => {
+    const s = await store();
+    const alive = `${hostname()}:${process.pid}:alive`;
+    const dead = `${hostname()}:999999999:dead`;
+    put(s, 'held', {});
+    s.acquireLease('held', alive, 60_000, at(0));
+    expect(claim(s, 'me', at(1), { ownerGone: isDeadLocalOwner })).toEqual([]);
+    // Since that claim: a run leased by a process that is gone (the first page of the next
+    // claim was read counting nobody gone, so it is read again).
+    put(s, 'orphan', {});
+    s.acquireLease('orphan', dead, 60_000, at(2));
+    expect(claim(s, 'me', at(3), { ownerGone: isDeadLocalOwner })).toEqual(['orphan']);
+    put(s, 'orphan2', {});
+    s.acquireLease('orphan2', dead, 60_000, at(4));
+    expect(claim(s, 'me', at(5), { ownerGone: isDeadLocalOwner })).toEqual(['orphan2']);
+    // The living owner's run is still not taken.
+    expect(claim(s, 'me', at(6), { ownerGone: isDeadLocalOwner })).toEqual([]);
+  });
+
   it("a lease of a dead process on this machine is free at once; another machine's lease only once it expires", async () => {
     const s = await store();
     put(s, 'local', {});

@@ -118,6 +118,8 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   private ownWork = 0;
   private readonly totals = new Map<string, { token: number; n: number }>();
   private nextRunnable: { token: number; at: number | null } | null = null;
+  /** The owners of leases the last claim found gone (ClaimRequest.ownerGone): the next claim's first page counts them free. */
+  private goneOwners: string[] = [];
   private readonly notifications: PgNotifications;
   private closed = false;
   /** Set when the async connection failed for good (shown by getInfo through databaseProblem). */
@@ -660,12 +662,10 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
   claimRunnable(req: ClaimRequest): ClaimedRun[] {
     if (req.limit <= 0) return [];
     const now = req.now.getTime();
-    const gone = req.ownerGone
-      ? this.db
-          .rows<[string]>(SQL.liveOwners, [now, req.owner])
-          .map((r) => r[0])
-          .filter((o) => req.ownerGone!(o))
-      : [];
+    // The owners of live leases are listed in the round trip that opens the transaction and
+    // reads the first page, which takes the owners found gone by the last claim (a process
+    // that died stays dead): only an owner newly found gone costs the page again.
+    let gone = req.ownerGone ? this.goneOwners : [];
     const chosen: string[] = [];
     let afterAt = Number.MIN_SAFE_INTEGER;
     let afterId = '';
@@ -674,8 +674,18 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
       for (let scanned = 0; scanned < CLAIM_SCAN && chosen.length < req.limit;) {
         const size = Math.min(CLAIM_PAGE_MAX, Math.max(CLAIM_PAGE, req.limit - chosen.length));
         const page = { text: SQL.runnablePage, values: [now, afterAt, afterId, gone, size] };
-        // The first page opens the transaction in the same round trip.
-        const got = this.db.run(begun ? [page] : [{ text: SQL.begin }, page], { rollbackOnError: true, pipeline: true });
+        const opening = begun ? [] : [{ text: SQL.begin }, ...(req.ownerGone ? [{ text: SQL.liveOwners, values: [now, req.owner] }] : [])];
+        const got = this.db.run([...opening, page], { rollbackOnError: true, pipeline: true });
+        if (!begun && req.ownerGone) {
+          const found = (got[1]!.rows as [string][]).map((r) => r[0]).filter((o) => req.ownerGone!(o));
+          this.goneOwners = found;
+          if (found.some((o) => !gone.includes(o))) {
+            // Read again from the start with them: the rows this page locked stay this transaction's.
+            gone = found;
+            begun = true;
+            continue;
+          }
+        }
         begun = true;
         const rows = got[got.length - 1]!.rows as [string, string, string | null, number][];
         for (const [runId, workflowId, version, at] of rows) {
