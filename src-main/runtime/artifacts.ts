@@ -114,7 +114,8 @@ export function internalize(value: JsonValue, artifacts: ArtifactStore): JsonVal
 export function resolveArtifacts<T>(value: T, artifacts: ArtifactStore | undefined): T {
   if (typeof value !== 'object' || value === null || value instanceof RawNumber) return value;
   if (Array.isArray(value)) return value.map((v) => resolveArtifacts(v, artifacts)) as T;
-  if (artifacts && isArtifactRef(value)) {
+  // Most objects are not references: one property read rules them out before isArtifactRef lists their keys.
+  if (artifacts && (value as Record<string, unknown>).$artifact !== undefined && isArtifactRef(value)) {
     const resolved = internalize(value as JsonValue, artifacts);
     return (resolved === (value as unknown) ? { ...value } : resolveArtifacts(resolved, artifacts)) as T;
   }
