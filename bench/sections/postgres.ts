@@ -18,7 +18,9 @@
  *   every step's output written before the next runs), its own system database;
  * - LangGraph JS + PostgresSaver: as many processes, `durability: "sync"`;
  * - the raw limit: one INSERT + one UPDATE per transaction with `pg`, on 1/4/16 connections.
- * Within a repeat the five alternate order; ratios are taken per repeat (min/median/max).
+ * Within a repeat the five alternate order; ratios are taken per repeat (min/median/max). Before
+ * the repeats, each contender runs once at one worker, not counted (a new server's first
+ * writes are slow: whoever went first would pay for all).
  * Where the time goes: commits, WAL records, WAL flushes and client CPU per step, from the
  * server's counters and the processes' CPU time; BENCH_PG_PROFILE_DIR=DIR writes a CPU
  * profile of each of our worker processes there (`--cpu-prof`).
@@ -143,6 +145,13 @@ export async function benchPostgres(o: PostgresOptions): Promise<Figure[]> {
   const got = new Map<string, Measured[]>();
   const key = (w: number, c: Contender) => `${w}:${c}`;
   try {
+    // Not counted: one pass of every contender at one worker first. A new cluster's first
+    // writes are about twice as slow (the server creating its WAL files, cold caches), and
+    // whoever went first in repeat 1 paid for everyone.
+    for (const c of CONTENDERS) {
+      const m = await measure(server, c, 1, o, 'warm');
+      process.stderr.write(`bench: postgres ${c} warm-up, not counted: ${Math.round(m.stepsPerSec)} steps/s\n`);
+    }
     for (let r = 0; r < o.repeats; r++) {
       for (const w of o.widths) {
         const order = r % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse();
