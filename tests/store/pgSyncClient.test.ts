@@ -118,6 +118,40 @@ describe.skipIf(reason)('PgSyncClient pipelined calls on a real server', () => {
     expect(read('copied_alone')).toEqual(byParam);
   });
 
+  it('two COPYs of megabytes in one call (written in chunks) store every row, in order', () => {
+    db.run([{ text: 'CREATE TABLE big_a (id int PRIMARY KEY, s text)' }, { text: 'CREATE TABLE big_b (id int PRIMARY KEY, s text)' }]);
+    // 3,000 rows of about 1 kB with a tab, a newline and a backslash in each: three chunks and more.
+    const text = (i: number) => `${i}\t${'x'.repeat(1000)}\n\\${i}`;
+    const rows = Array.from({ length: 3000 }, (_, i) => [i, text(i)]).flat();
+    const got = db.run(
+      [
+        { text: 'BEGIN' },
+        { text: 'COPY big_a (id, s) FROM STDIN', copy: { values: rows, width: 2 } },
+        { text: 'COPY big_b (id, s) FROM STDIN', copy: { values: rows.slice(0, 20), width: 2 } },
+        { text: 'COMMIT' },
+      ],
+      { rollbackOnError: true, pipeline: true },
+    );
+    expect(got.map((r) => r.rowCount)).toEqual([0, 3000, 10, 0]);
+    const a = db.run([{ text: 'SELECT id, s FROM big_a ORDER BY id' }])[0]!.rows;
+    expect(a).toEqual(Array.from({ length: 3000 }, (_, i) => [i, text(i)]));
+    expect(db.run([{ text: 'SELECT count(*)::int FROM big_b' }])[0]!.rows).toEqual([[10]]);
+  });
+
+  it('a COPY refused in its last chunk stores nothing, and the connection goes on', () => {
+    db.run([{ text: 'CREATE TABLE big_refused (id int PRIMARY KEY, s text)' }]);
+    const rows = Array.from({ length: 3000 }, (_, i) => [i, 'y'.repeat(1000)]).flat();
+    rows.push(0, 'a duplicate of the first row, after three megabytes');
+    expect(() =>
+      db.run([{ text: 'BEGIN' }, { text: 'COPY big_refused (id, s) FROM STDIN', copy: { values: rows, width: 2 } }, { text: 'COMMIT' }], {
+        rollbackOnError: true,
+        pipeline: true,
+      }),
+    ).toThrow(/duplicate key/);
+    expect(db.run([{ text: 'SELECT count(*)::int FROM big_refused' }])[0]!.rows).toEqual([[0]]);
+    expect(db.run([{ text: 'SELECT 1' }])[0]!.rows).toEqual([[1]]);
+  });
+
   it('a refused COPY (a duplicate key, a NUL) stores nothing of its transaction, names the cause, and the connection goes on', () => {
     db.run([{ text: 'CREATE TABLE copy_refused (id int PRIMARY KEY, s text)' }]);
     const attempt = (values: unknown[]) => () =>

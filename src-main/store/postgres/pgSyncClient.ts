@@ -158,31 +158,66 @@ function copyField(v) {
   COPY_SPECIAL.lastIndex = 0;
   return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL, (c) => COPY_ESCAPE[c]) : text;
 }
-function copyData({ values, width }) {
+// A COPY's rows in chunks of about COPY_CHUNK characters: no one string of a whole send
+// (V8's limit, 2^29 characters, is the ledger rows of about 70,000 runs' turns), and each
+// chunk goes out as it is written, the server reading one while the client writes the next.
+const COPY_CHUNK = 1 << 20;
+function copyChunk(feed) {
+  const { values, width } = feed.copy;
   const lines = [];
-  for (let i = 0; i < values.length; i += width) {
-    let line = copyField(values[i]);
-    for (let c = 1; c < width; c++) line += TAB + copyField(values[i + c]);
-    lines.push(line + NL);
+  let size = 0;
+  while (feed.at < values.length && size < COPY_CHUNK) {
+    let line = copyField(values[feed.at]);
+    for (let c = 1; c < width; c++) line += TAB + copyField(values[feed.at + c]);
+    line += NL;
+    lines.push(line);
+    size += line.length;
+    feed.at += width;
   }
+  if (feed.at >= values.length) feed.written = true;
   return lines.join('');
 }
 // A query whose COPY … FROM STDIN statements take, in order, the rows of \`copies\`. The query
-// goes first: the rows are written while the server runs what comes before the first COPY.
+// goes first; the rows are written a chunk per turn, from then on: while the server runs
+// what comes before the first COPY, then while it reads the chunks sent. After an error the
+// server drops whatever copy data still comes (simple protocol), so writing just stops.
 function query(text, copies) {
   if (copies.length === 0) return client.query({ text, rowMode: 'array' });
   return new Promise((resolve, reject) => {
-    const q = new pg.Query({ text, rowMode: 'array' }, undefined, (err, r) => (err ? reject(err) : resolve(r)));
-    let data = null;
-    let next = 0;
+    let over = false;
+    const q = new pg.Query({ text, rowMode: 'array' }, undefined, (err, r) => {
+      over = true;
+      return err ? reject(err) : resolve(r);
+    });
+    const feeds = copies.map((s) => ({ copy: s.copy, at: 0, chunks: [], written: false, connection: null, ended: false }));
+    let started = 0;
+    const send = (feed) => {
+      if (!feed.connection || feed.ended || over) return;
+      for (const chunk of feed.chunks) feed.connection.sendCopyFromChunk(Buffer.from(chunk));
+      feed.chunks = [];
+      if (feed.written) {
+        feed.ended = true;
+        feed.connection.endCopyFrom();
+      }
+    };
     q.handleCopyInResponse = (connection) => {
-      const rows = data[next++];
-      if (rows === undefined) return connection.sendCopyFail('more COPY statements than rows sent for them');
-      if (rows.length > 0) connection.sendCopyFromChunk(Buffer.from(rows));
-      connection.endCopyFrom();
+      const feed = feeds[started++];
+      if (!feed) return connection.sendCopyFail('more COPY statements than rows sent for them');
+      feed.connection = connection;
+      send(feed);
     };
     client.query(q);
-    data = copies.map((s) => copyData(s.copy));
+    let writing = 0;
+    const write = () => {
+      while (writing < feeds.length && feeds[writing].written) writing++;
+      if (over || writing >= feeds.length) return;
+      const feed = feeds[writing];
+      const chunk = copyChunk(feed);
+      if (chunk) feed.chunks.push(chunk);
+      send(feed);
+      setImmediate(write);
+    };
+    write();
   });
 }
 port.on('message', async (msg) => {
