@@ -15,7 +15,45 @@ export type JsonObject = { [key: string]: JsonValue };
  * Paths look like `vars.items[2].when`.
  */
 export function findNonJsonPath(value: unknown, path = '$'): string | null {
-  return walk(value, path, new Set());
+  // Checked without paths first: the store checks every state it commits, and building a
+  // path string for every key of a plain value was most of the cost. Only a value that
+  // fails is walked again to name where.
+  return isPlainJson(value, new Set()) ? null : walk(value, path, new Set());
+}
+
+function isPlainJson(value: unknown, seen: Set<object>): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value instanceof RawNumber) return true;
+  const obj = value as object;
+  if (seen.has(obj)) return false;
+  seen.add(obj);
+  let plain = true;
+  if (Array.isArray(obj)) {
+    for (let i = 0; plain && i < obj.length; i++) plain = isPlainJson(obj[i], seen);
+  } else {
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) plain = false;
+    else {
+      const keys = Object.keys(obj);
+      for (let i = 0; plain && i < keys.length; i++) {
+        const v = (obj as Record<string, unknown>)[keys[i]!];
+        plain = v !== undefined && isPlainJson(v, seen);
+      }
+    }
+  }
+  seen.delete(obj);
+  return plain;
 }
 
 function walk(value: unknown, path: string, seen: Set<object>): string | null {

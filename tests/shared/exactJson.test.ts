@@ -45,6 +45,29 @@ describe('the one number policy: JSON text in and out keeps every number exactly
     ).toEqual([]);
   });
 
+  it('findNonJsonPath names the first value that is not plain JSON, at any depth; plain JSON (shared parts too) has none', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const shared = { k: [1, 'two', null, true] };
+    const holey = [1, 2, 3];
+    delete holey[1]; // a hole, not an undefined
+    expect(findNonJsonPath({ a: shared, b: shared, c: [shared, { d: new RawNumber('1.0') }], e: Object.create(null) })).toBeNull();
+    const cases: [unknown, string][] = [
+      [{ vars: { ok: 1, when: new Date() } }, '$.vars.when'],
+      [{ list: [1, 2, undefined] }, '$.list[2]'],
+      [{ list: holey }, '$.list[1]'],
+      [{ x: { y: undefined } }, '$.x.y'],
+      [{ n: [0, Number.NaN] }, '$.n[1]'],
+      [{ n: -0 }, '$.n'],
+      [{ n: Number.POSITIVE_INFINITY }, '$.n'],
+      [{ f: () => 1 }, '$.f'],
+      [{ big: 10n }, '$.big'],
+      [{ m: new Map() }, '$.m'],
+      [cyclic, '$.self'],
+    ];
+    for (const [value, path] of cases) expect(findNonJsonPath(value)).toBe(path);
+  });
+
   it('a handler reads a RawNumber as text, as a bigint (integers) or as the nearest double', () => {
     const v = parseJsonExact('{"big":98765432109876543210,"one":1.0}') as { big: RawNumber; one: RawNumber };
     expect(v.big.toBigInt()).toBe(98765432109876543210n);
