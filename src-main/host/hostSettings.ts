@@ -4,7 +4,7 @@
  */
 import type { Settings } from '../../src-shared/api';
 import type { LlmSettings } from '../effects/llm/index';
-import { resolveLlmSettings } from '../effects/llm/index';
+import { LLM_ENV, resolveLlmSettings } from '../effects/llm/index';
 import { SettingsError } from '../../src-shared/errors';
 import {
   bindKeyToBaseUrl,
@@ -38,6 +38,7 @@ export interface HostSettingsOptions {
 
 export class HostSettings implements HostSettingsAccess {
   private content: SettingsFileContent;
+  private llmMemo: { content: SettingsFileContent; env: string; value: LlmSettings } | null = null;
 
   constructor(private readonly opts: HostSettingsOptions) {
     this.content = opts.dataDir ? readSettingsFile(opts.dataDir) : { llm: {}, signing: { enabled: false } };
@@ -48,7 +49,16 @@ export class HostSettings implements HostSettingsAccess {
   }
 
   llm(): LlmSettings {
-    return resolveFrom(this.effective(), this.opts.env);
+    // Asked at every tool call (its mode): resolved again only when the settings or the
+    // environment's LLM variables changed since.
+    const env = Object.values(LLM_ENV)
+      .map((name) => this.opts.env[name] ?? '\u0000')
+      .join('\u0001');
+    const memo = this.llmMemo;
+    if (memo && memo.content === this.content && memo.env === env) return { ...memo.value };
+    const value = resolveFrom(this.effective(), this.opts.env);
+    this.llmMemo = { content: this.content, env, value };
+    return { ...value };
   }
 
   signingEnabled(): boolean {

@@ -33,6 +33,21 @@ describe('settings and data paths', () => {
     expect(again.update({ llm: { apiKey: null } }).llm).toMatchObject({ apiKeySet: false, model: 'openai/gpt-4o-mini' });
   });
 
+  it('the LLM settings a tool call reads follow every change: an update, an environment variable set or removed', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const s = new HostSettings({ dataDir: dir(), env, signingPublicKey: () => null });
+    expect(s.llm().mode).toBe('local');
+    s.update({ llm: { mode: 'remote', baseUrl: 'http://127.0.0.1:9999/v1' } });
+    expect(s.llm()).toMatchObject({ mode: 'remote', baseUrl: 'http://127.0.0.1:9999/v1' });
+    env.ABSTRACTRUNTIME_LLM_MODE = 'hybrid';
+    expect(s.llm().mode).toBe('hybrid');
+    delete env.ABSTRACTRUNTIME_LLM_MODE;
+    expect(s.llm().mode).toBe('remote');
+    // What a caller does with its copy changes nothing for the next.
+    s.llm().model = 'changed by a caller';
+    expect(s.llm().model).not.toBe('changed by a caller');
+  });
+
   it('environment variables override the file (headless use)', () => {
     const dataDir = dir();
     const s = new HostSettings({ dataDir, env: { ABSTRACTRUNTIME_LLM_MODEL: 'env-model' }, signingPublicKey: () => null });

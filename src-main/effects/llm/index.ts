@@ -2,6 +2,7 @@
 export { createLlmEffectHandler } from './handler';
 export {
   resolveLlmSettings,
+  LLM_ENV,
   redactLlmSettings,
   DEFAULT_LOCAL_BASE_URL,
   DEFAULT_REMOTE_BASE_URL,
