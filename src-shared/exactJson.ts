@@ -58,6 +58,9 @@ export function readJsonExact(text: string, root = ''): JsonValue {
  * exactly JSON.stringify's output (key order, `indent`).
  */
 export function stringifyExact(value: unknown, indent?: number): string {
+  // A replacer function makes JSON.stringify call back into JS for every key: several times
+  // slower, and the store writes every state it commits. Most values need none.
+  if (spelledAlike(value, 0)) return JSON.stringify(value, null, indent);
   const raws: string[] = [];
   const text = JSON.stringify(
     value,
@@ -81,6 +84,27 @@ export function stringifyExact(value: unknown, indent?: number): string {
   );
   if (raws.length === 0) return text;
   return text.replace(RAW_MARK_RE, (_, i: string) => raws[Number(i)]!);
+}
+
+/**
+ * True when JSON.stringify alone writes `value` as stringifyExact does: plain objects and
+ * arrays whose numbers JS spells as the ledger does. A RawNumber, a float under 1e-4, any
+ * other object (a toJSON of its own), or nesting deeper than JSON text may be (a cycle
+ * too), and the replacer decides.
+ */
+function spelledAlike(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) || !Number.isFinite(value) || Math.abs(value) >= 1e-4;
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!spelledAlike(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) if (!spelledAlike((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  return true;
 }
 
 // A placeholder no value holds: a noncharacter plus a per-process nonce nobody can guess.

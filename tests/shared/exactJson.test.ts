@@ -88,6 +88,26 @@ describe('the one number policy: JSON text in and out keeps every number exactly
     expect(readJsonExact(stringifyExact(tricky))).toEqual(tricky);
   });
 
+  it('stringifyExact finds the number to respell at any depth, through toJSON, and otherwise writes what JSON.stringify writes', () => {
+    const deep = { a: [{ b: [1, 2, { c: 1e-7 }] }] };
+    expect(stringifyExact(deep)).toBe('{"a":[{"b":[1,2,{"c":1e-07}]}]}');
+    expect(stringifyExact([[[parseJsonExact('98765432109876543210')]]])).toBe('[[[98765432109876543210]]]');
+    expect(stringifyExact({ toJSON: () => ({ x: 2.5e-5 }) })).toBe('{"x":2.5e-05}');
+    class Holder {
+      x = 1e-5;
+    }
+    expect(stringifyExact({ h: new Holder() })).toBe('{"h":{"x":1e-05}}');
+    let nested: unknown = 1e-8;
+    for (let i = 0; i < 300; i++) nested = [nested];
+    expect(stringifyExact(nested)).toBe(`${'['.repeat(300)}1e-08${']'.repeat(300)}`);
+    const plain = { s: 'é "q" \\', n: [0, -0, 1.5, 1e21, -17, 1e-4, Number.NaN], t: true, u: undefined, d: new Date(0), nul: null };
+    expect(stringifyExact(plain)).toBe(JSON.stringify(plain));
+    expect(stringifyExact(plain, 2)).toBe(JSON.stringify(plain, null, 2));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => stringifyExact(cyclic)).toThrow(TypeError);
+  });
+
   it.each([
     ['3.14159265358979323846', 'it would become 3.141592653589793'],
     ['1e400', 'it is not a finite JSON number'],
