@@ -24,7 +24,9 @@ export function externalize(value: JsonValue, artifacts: ArtifactStore | undefin
     return value;
   // A string's canonical JSON is at most 6 bytes per UTF-16 unit (\u00xx) plus quotes: short ones need no encoding.
   if (typeof value === 'string' && value.length * 6 + 2 <= threshold) return value;
-  if (jsonBytes(value) <= threshold) return value;
+  // Most payloads and results are far under the threshold: a bound from their shape says so
+  // without writing their canonical JSON (every effect's payload and result is asked).
+  if (jsonBytesAtMost(value, threshold) || jsonBytes(value) <= threshold) return value;
   if (typeof value === 'string') return store(value, artifacts);
   const split = splitLargeParts(value, artifacts, threshold);
   return jsonBytes(split) <= threshold ? split : store(split, artifacts);
@@ -43,6 +45,42 @@ function splitLargeParts(value: JsonValue[] | JsonObject, artifacts: ArtifactSto
 
 function store(value: JsonValue, artifacts: ArtifactStore): JsonValue {
   return { ...artifacts.putArtifact(new TextEncoder().encode(canonicalJson(value)), 'application/json') };
+}
+
+/**
+ * Whether the canonical JSON of `value` surely has at most `limit` bytes, from an upper bound:
+ * 6 bytes per UTF-16 unit of a string or key (`\u00xx`) and its quotes, 25 per JS number, a
+ * RawNumber's text, 2 per separator (with a space, as Python's may be). False means "maybe
+ * more": the caller then measures. Every value adds at least 1, so the walk ends (even on a
+ * cycle) once the bound passes `limit`.
+ */
+function jsonBytesAtMost(value: JsonValue, limit: number): boolean {
+  let bound = 0;
+  const add = (v: JsonValue): boolean => {
+    if (v === null) bound += 4;
+    else if (typeof v === 'string') bound += v.length * 6 + 2;
+    else if (typeof v === 'number') bound += 25;
+    else if (typeof v === 'boolean') bound += 5;
+    // Not JSON (a caller's bug): no bound; measuring it says what is wrong, as before.
+    else if (typeof v !== 'object') bound = Number.POSITIVE_INFINITY;
+    else if (v instanceof RawNumber) bound += v.text.length;
+    else if (Array.isArray(v)) {
+      bound += 2;
+      for (let i = 0; i < v.length && bound <= limit; i++) {
+        bound += 2;
+        add(v[i]!);
+      }
+    } else {
+      bound += 2;
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length && bound <= limit; i++) {
+        bound += keys[i]!.length * 6 + 6;
+        add(v[keys[i]!]!);
+      }
+    }
+    return bound <= limit;
+  };
+  return add(value);
 }
 
 function jsonBytes(value: JsonValue): number {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../src-shared/json';
+import { canonicalJson } from '../../src-shared/canonicalJson';
+import { parseJsonExact } from '../../src-shared/exactJson';
+import type { JsonObject, JsonValue } from '../../src-shared/json';
 import { internalize } from '../../src-main/runtime';
-import { resolveArtifacts } from '../../src-main/runtime/artifacts';
+import { externalize, resolveArtifacts } from '../../src-main/runtime/artifacts';
 import { MemoryStore } from '../../src-main/store/memory/MemoryStore';
 import { createToolCallsEffectHandler, ToolRegistry } from '../../src-main/effects/tools/index';
 import { completed, effectWorkflow, ledger, scriptedHandler, setup } from './support';
@@ -27,6 +29,23 @@ describe('large values go to the artifact store', () => {
     expect(ledger(store, run.run_id).find((r) => r.status === 'completed' && r.kind === 'effect')!.result).toEqual(out);
     expect(internalize(ref, store)).toEqual(big.text);
     expect(resolveArtifacts(out, store)).toEqual(big);
+  });
+
+  it('a value stays inline exactly up to the threshold, by the bytes of its canonical JSON, whatever it holds', () => {
+    const store = new MemoryStore();
+    const values: JsonObject[] = [
+      { s: '"quoted" \\ and \u0001\u001f controls' },
+      { s: 'é 日本 🚀🚀', k: ['\u2028', ''] },
+      { n: [-1.7976931348623157e308, 5e-324, 1e-7, -0, 2 ** 53] },
+      { raw: parseJsonExact('[98765432109876543210123456789, 1.0, 1E5]') as JsonValue },
+      { deep: [[[[{}]]], [], {}, [null, true, false]] },
+      { ['"\u0000key"']: { '': 'x'.repeat(100) } },
+    ];
+    for (const v of values) {
+      const bytes = new TextEncoder().encode(canonicalJson(v)).byteLength;
+      expect(externalize(v, store, bytes)).toBe(v);
+      expect(externalize(v, store, bytes - 1)).not.toBe(v);
+    }
   });
 
   it('small values stay inline; a resume payload above the threshold is stored too', async () => {
