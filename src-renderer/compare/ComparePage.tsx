@@ -60,9 +60,14 @@ export function ComparePage({ query }: { query: URLSearchParams }) {
     const b = parseSide(bRaw);
     if (!a || !b) return;
     let live = true;
-    Promise.all([loadSide(a), loadSide(b)])
-      .then((s) => live && setSides(s))
-      .catch((err: unknown) => live && setError(describeError(err)));
+    // When both sides fail, the first side's error is said: the page's order, not whichever
+    // answer came back first.
+    void Promise.allSettled([loadSide(a), loadSide(b)]).then(([x, y]) => {
+      if (!live) return;
+      if (x.status === 'rejected') setError(describeError(x.reason));
+      else if (y.status === 'rejected') setError(describeError(y.reason));
+      else setSides([x.value, y.value]);
+    });
     return () => {
       live = false;
     };
