@@ -15,78 +15,44 @@ export type JsonObject = { [key: string]: JsonValue };
  * Paths look like `vars.items[2].when`.
  */
 export function findNonJsonPath(value: unknown, path = '$'): string | null {
-  // Checked without paths first: the store checks every state it commits, and building a
-  // path string for every key of a plain value was most of the cost. Only a value that
-  // fails is walked again to name where.
-  return isPlainJson(value, new Set()) ? null : walk(value, path, new Set());
+  // The path is built only on the way back from a failure: the store checks every state it
+  // commits, and a path string for every key of a plain value was most of the cost.
+  const steps = badSteps(value, new Set());
+  return steps === null ? null : path + steps.reverse().join('');
 }
 
-function isPlainJson(value: unknown, seen: Set<object>): boolean {
-  if (value === null) return true;
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value instanceof RawNumber) return true;
-  const obj = value as object;
-  if (seen.has(obj)) return false;
-  seen.add(obj);
-  let plain = true;
-  if (Array.isArray(obj)) {
-    for (let i = 0; plain && i < obj.length; i++) plain = isPlainJson(obj[i], seen);
-  } else {
-    const proto = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) plain = false;
-    else {
-      const keys = Object.keys(obj);
-      for (let i = 0; plain && i < keys.length; i++) {
-        const v = (obj as Record<string, unknown>)[keys[i]!];
-        plain = v !== undefined && isPlainJson(v, seen);
-      }
-    }
-  }
-  seen.delete(obj);
-  return plain;
-}
-
-function walk(value: unknown, path: string, seen: Set<object>): string | null {
+/** The steps (`[2]`, `.when`) down to the first part that is not plain JSON, innermost first; null when there is none. */
+function badSteps(value: unknown, seen: Set<object>): string[] | null {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return null;
     case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0) ? null : path;
+      return Number.isFinite(value) && !Object.is(value, -0) ? null : [];
     case 'object':
       break;
     default:
-      return path;
+      return [];
   }
   if (value instanceof RawNumber) return null;
   const obj = value as object;
-  if (seen.has(obj)) return path;
+  if (seen.has(obj)) return [];
   seen.add(obj);
   try {
     if (Array.isArray(obj)) {
       for (let i = 0; i < obj.length; i++) {
-        const bad = walk(obj[i], `${path}[${i}]`, seen);
-        if (bad) return bad;
+        const bad = badSteps(obj[i], seen);
+        if (bad) return (bad.push(`[${i}]`), bad);
       }
       return null;
     }
     const proto = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) return path;
-    for (const [k, v] of Object.entries(obj)) {
-      if (v === undefined) return `${path}.${k}`;
-      const bad = walk(v, `${path}.${k}`, seen);
-      if (bad) return bad;
+    if (proto !== Object.prototype && proto !== null) return [];
+    for (const k of Object.keys(obj)) {
+      const v = (obj as Record<string, unknown>)[k];
+      const bad = v === undefined ? [] : badSteps(v, seen);
+      if (bad) return (bad.push(`.${k}`), bad);
     }
     return null;
   } finally {
