@@ -22,8 +22,6 @@ export function externalize(value: JsonValue, artifacts: ArtifactStore | undefin
     isArtifactRef(value)
   )
     return value;
-  // A string's canonical JSON is at most 6 bytes per UTF-16 unit (\u00xx) plus quotes: short ones need no encoding.
-  if (typeof value === 'string' && value.length * 6 + 2 <= threshold) return value;
   // Most payloads and results are far under the threshold: a bound from their shape says so
   // without writing their canonical JSON (every effect's payload and result is asked).
   if (jsonBytesAtMost(value, threshold) || jsonBytes(value) <= threshold) return value;
@@ -51,8 +49,7 @@ function store(value: JsonValue, artifacts: ArtifactStore): JsonValue {
  * Whether the canonical JSON of `value` surely has at most `limit` bytes, from an upper bound:
  * 6 bytes per UTF-16 unit of a string or key (`\u00xx`) and its quotes, 25 per JS number, a
  * RawNumber's text, 2 per separator (with a space, as Python's may be). False means "maybe
- * more": the caller then measures. Every value adds at least 1, so the walk ends (even on a
- * cycle) once the bound passes `limit`.
+ * more": the caller then measures. The walk stops once the bound passes `limit`.
  */
 function jsonBytesAtMost(value: JsonValue, limit: number): boolean {
   let bound = 0;

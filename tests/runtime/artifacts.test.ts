@@ -33,7 +33,8 @@ describe('large values go to the artifact store', () => {
 
   it('a value stays inline exactly up to the threshold, by the bytes of its canonical JSON, whatever it holds', () => {
     const store = new MemoryStore();
-    const values: JsonObject[] = [
+    const values: JsonValue[] = [
+      'a string alone, "quoted", é, \u0007',
       { s: '"quoted" \\ and \u0001\u001f controls' },
       { s: 'é 日本 🚀🚀', k: ['\u2028', ''] },
       { n: [-1.7976931348623157e308, 5e-324, 1e-7, -0, 2 ** 53] },
