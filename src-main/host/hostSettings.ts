@@ -36,9 +36,11 @@ export interface HostSettingsOptions {
   defaultToolFolders?: string[];
 }
 
+const LLM_ENV_NAMES = Object.values(LLM_ENV);
+
 export class HostSettings implements HostSettingsAccess {
   private content: SettingsFileContent;
-  private llmMemo: { content: SettingsFileContent; env: string; value: LlmSettings } | null = null;
+  private llmMemo: { content: SettingsFileContent; env: (string | undefined)[]; value: LlmSettings } | null = null;
 
   constructor(private readonly opts: HostSettingsOptions) {
     this.content = opts.dataDir ? readSettingsFile(opts.dataDir) : { llm: {}, signing: { enabled: false } };
@@ -51,13 +53,11 @@ export class HostSettings implements HostSettingsAccess {
   llm(): LlmSettings {
     // Asked at every tool call (its mode): resolved again only when the settings or the
     // environment's LLM variables changed since.
-    const env = Object.values(LLM_ENV)
-      .map((name) => this.opts.env[name] ?? '\u0000')
-      .join('\u0001');
     const memo = this.llmMemo;
-    if (memo && memo.content === this.content && memo.env === env) return { ...memo.value };
+    if (memo && memo.content === this.content && LLM_ENV_NAMES.every((name, i) => this.opts.env[name] === memo.env[i]))
+      return { ...memo.value };
     const value = resolveFrom(this.effective(), this.opts.env);
-    this.llmMemo = { content: this.content, env, value };
+    this.llmMemo = { content: this.content, env: LLM_ENV_NAMES.map((name) => this.opts.env[name]), value };
     return { ...value };
   }
 
