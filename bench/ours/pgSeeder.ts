@@ -9,8 +9,23 @@
  *
  *   node --import tsx bench/ours/pgSeeder.ts --url DB_URL --runs N --total N_ALL --nodes 10 --tag T --data DIR [--workflow ID] [--waiter 1]
  */
+import pg from 'pg';
 import { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { childArgs, childMain } from '../postgres/fleet';
+
+/**
+ * Waits until every commit the server has accepted so far is on disk. The workers commit
+ * asynchronously and flush before an effect runs or an operation returns, so the waiter can
+ * see a run completed a few ms before its last commit is flushed; the peers' commits are
+ * flushed one by one. A transaction that writes WAL commits with `synchronous_commit = on` by
+ * flushing the WAL up to its own commit record, which covers every commit seen before it. It
+ * must write: one that only takes an id (`txid_current()`) commits without a flush (checked
+ * with the WAL's insert and flush positions, 2026-12-04). A transactional logical message
+ * writes WAL and touches no table.
+ */
+async function flushEverything(client: pg.Client): Promise<void> {
+  await client.query("SET synchronous_commit = on; SELECT pg_logical_emit_message(true, 'bench', 'flush')");
+}
 
 async function setup() {
   const a = childArgs();
@@ -21,6 +36,8 @@ async function setup() {
   const host = await RuntimeHost.open({ dbPath: a.url!, dataDir: a.data!, env: process.env });
   // bench.linear10 (pure steps) or bench.effect10 (each step a tool call): bench/ours/linearProject.ts.
   const workflowId = a.workflow ?? `bench.linear${nodes}`;
+  const flusher = a.waiter === '1' ? new pg.Client({ connectionString: a.url }) : null;
+  await flusher?.connect();
   return {
     async run() {
       const t0 = performance.now();
@@ -37,6 +54,8 @@ async function setup() {
         if (ended > 0) throw new Error(`${ended} run(s) failed or were cancelled`);
         await new Promise((res) => setTimeout(res, 10));
       }
+      // The clock stops when the completions are durable, as a peer's are when it sees them.
+      if (flusher) await flushEverything(flusher);
       return { steps: runs * nodes, runs, createMs };
     },
     /** After the clock stopped: every run completed with the right output (the waiter has seen them all complete). */
@@ -48,7 +67,10 @@ async function setup() {
           throw new Error(`run ${a.tag}-${r} ended ${s?.status} with ${JSON.stringify(s?.output)}`);
       }
     },
-    close: () => host.close(),
+    async close() {
+      await flusher?.end();
+      await host.close();
+    },
   };
 }
 
