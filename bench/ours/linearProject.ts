@@ -4,7 +4,7 @@
  * - `bench.linear10`: ten pure steps (the kernel commits a run's pure steps together);
  * - `bench.effect10`: ten steps that each call the trusted tool `bench_step`, so each step's
  *   intent is durable before it runs and its outcome is committed after it: every step its
- *   own durable commit, as a DBOS step is.
+ *   own durable commit, as a DBOS step is (and the intent before it, which DBOS does not write).
  */
 import type { ToolRegistry } from '../../src-main/effects/tools/index';
 import type { NodeDefinition } from '../../src-main/runtime/contracts';
