@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError } from '../../src-shared/errors';
+import { DatabaseReadOnlyError, NotADatabaseError, SchemaTooNewError, StoreError } from '../../src-shared/errors';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../src-main/store/postgres/pgSchema';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
@@ -113,6 +113,27 @@ describe.skipIf(reason)('PostgresStore on a real server', () => {
     await sql(url, 'CREATE TABLE customers (id int)');
     expect(() => PostgresStore.open(url)).toThrow(NotADatabaseError);
     expect(await sql(url, "SELECT count(*)::int FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([[1]]);
+  });
+
+  it('refuses a database that is not UTF8, naming its encoding, and creates nothing in it', async () => {
+    // SQL_ASCII stores bytes unchecked: text would come back in whatever bytes the client sent.
+    const name = `ascii_${process.pid}_${Date.now().toString(36)}`;
+    await sql(server.url, `CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+    const url = new URL(server.url);
+    url.pathname = `/${name}`;
+    try {
+      let err: unknown;
+      try {
+        PostgresStore.open(url.toString()).close();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).message).toMatch(/uses the SQL_ASCII encoding; AbstractRuntime needs a UTF8 database/);
+      expect(await sql(url.toString(), "SELECT count(*)::int FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([[0]]);
+    } finally {
+      await sql(server.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 
   it('stores the hashed body and the state text byte for byte as written (text, not jsonb)', async () => {
