@@ -1,11 +1,14 @@
 /**
  * Ledger filters within a run and text search across runs, over whichever store the host
- * has: SQLite answers with indexed queries (store/sqlite/ledgerSearch.ts); any other store
- * is scanned record by record with the same rule (src-shared/ledgerFilter.ts).
+ * has: SQLite answers with indexed queries (store/sqlite/ledgerSearch.ts), PostgreSQL searches
+ * across runs with one scan on the server (PostgresStore.searchLedger); anything else is
+ * scanned record by record here with the same rule (src-shared/ledgerFilter.ts).
  */
 import { canonicalJson } from '../../src-shared/canonicalJson';
 import { asciiLower, excerpt, recordMatches, type LedgerFilter } from '../../src-shared/ledgerFilter';
+import type { LedgerRecord } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
+import { PostgresStore } from '../store/postgres/PostgresStore';
 import { SqliteStore } from '../store/sqlite/SqliteStore';
 import { findLedgerSeqs, searchAllLedgers, type LedgerSearchHit } from '../store/sqlite/ledgerSearch';
 
@@ -25,6 +28,8 @@ export function searchLedgers(store: RuntimeStore, text: string, limit: number):
   if (store instanceof SqliteStore) return searchAllLedgers(store.db, text, limit, { readonly: store.readonly });
   const words = asciiLower(text).split(/\s+/).filter(Boolean);
   if (!words.length) return [];
+  if (store instanceof PostgresStore)
+    return store.searchLedger(words, limit).map((h) => hitOf(h.runId, h.workflowId, h.record, h.body, words[0]!));
   const hits: LedgerSearchHit[] = [];
   for (let offset = 0; hits.length < limit; offset += 500) {
     const page = store.listRuns({ limit: 500, offset });
@@ -33,20 +38,17 @@ export function searchLedgers(store: RuntimeStore, text: string, limit: number):
         const body = bodyText(r);
         const lower = asciiLower(body);
         if (!words.every((w) => lower.includes(w))) continue;
-        hits.push({
-          runId: run.run_id,
-          workflowId: run.workflow_id,
-          seq: r.seq,
-          kind: r.kind,
-          nodeId: r.node_id,
-          snippet: excerpt(body, words[0]!),
-        });
+        hits.push(hitOf(run.run_id, run.workflow_id, r, body, words[0]!));
         if (hits.length >= limit) return hits;
       }
     }
     if (page.runs.length < 500) break;
   }
   return hits;
+}
+
+function hitOf(runId: string, workflowId: string | null, r: LedgerRecord, body: string, word: string): LedgerSearchHit {
+  return { runId, workflowId, seq: r.seq, kind: r.kind, nodeId: r.node_id, snippet: excerpt(body, word) };
 }
 
 function bodyText(r: Parameters<typeof recordMatches>[0]): string {

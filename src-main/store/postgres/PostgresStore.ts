@@ -76,6 +76,7 @@ import { PG_SCHEMA_VERSION } from './pgSchema';
 import {
   insertLedgerRows,
   LEDGER_COLUMNS,
+  ledgerSearch,
   LEDGER_ROWS_PER_INSERT,
   pgRunWhere,
   pgSnapshotWhere,
@@ -622,6 +623,20 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
 
   scanLedgerRows(runId: string, visit: (row: StoredRecordRow) => void): void {
     for (const row of this.iterateLedgerRows(runId)) visit(row);
+  }
+
+  /**
+   * Records whose stored text holds every word (already folded by asciiLower), newest run
+   * first, with their runs' workflows: one server call that scans the ledger there, not a read
+   * of every run's records by the client.
+   */
+  searchLedger(words: string[], limit: number): { runId: string; workflowId: string | null; record: LedgerRecord; body: string }[] {
+    if (!words.length || limit <= 0) return [];
+    const rows = this.db.rows<[string, string | null, ...PgLedgerTuple]>(ledgerSearch(words.length), [...words, limit]);
+    return rows.map(([runId, workflowId, ...tuple]) => {
+      const row = toStored(tuple);
+      return { runId, workflowId, record: this.record(row), body: row.body };
+    });
   }
 
   /** One stored row (hashed bytes included), or null. */

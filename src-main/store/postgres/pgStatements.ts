@@ -278,6 +278,20 @@ export function pgRunWhere(f: RunFilter): { where: string; values: unknown[] } {
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values: p.values };
 }
 
+/**
+ * The ledger rows whose stored text holds each of `words` words ($1…$n, already folded),
+ * newest run first, at most $n+1. lower() under COLLATE "C" folds ASCII only, as SQLite's
+ * lower() and asciiLower do.
+ */
+export function ledgerSearch(words: number): string {
+  const has = Array.from({ length: words }, (_, i) => `strpos(lower(l.body), $${i + 1}) > 0`).join(' AND ');
+  const columns = LEDGER_COLUMNS.split(', ')
+    .map((c) => `l.${c}`)
+    .join(', ');
+  return `SELECT l.run_id, r.workflow_id, ${columns} FROM ledger l LEFT JOIN runs r ON r.run_id = l.run_id
+    WHERE ${has} ORDER BY r.updated_at DESC NULLS LAST, l.run_id DESC, l.seq LIMIT $${words + 1}`;
+}
+
 export function pgSnapshotWhere(q: SnapshotQuery): { where: string; values: unknown[] } {
   const parts: string[] = [];
   const p = params();
