@@ -1,7 +1,7 @@
 /**
  * Ledger filters within a run and text search across runs, over whichever store the host
- * has: SQLite answers with indexed queries (store/sqlite/ledgerSearch.ts), PostgreSQL searches
- * across runs with one scan on the server (PostgresStore.searchLedger); anything else is
+ * has: SQLite answers with indexed queries (store/sqlite/ledgerSearch.ts), PostgreSQL with
+ * queries the server runs (PostgresStore.findLedgerSeqs, searchLedger); anything else is
  * scanned record by record here with the same rule (src-shared/ledgerFilter.ts).
  */
 import { canonicalJson } from '../../src-shared/canonicalJson';
@@ -16,6 +16,7 @@ export type { LedgerSearchHit };
 
 export function findInLedger(store: RuntimeStore, runId: string, filter: LedgerFilter, limit: number): number[] {
   if (store instanceof SqliteStore) return findLedgerSeqs(store.db, runId, filter, limit);
+  if (store instanceof PostgresStore) return store.findLedgerSeqs(runId, filter, limit);
   const seqs: number[] = [];
   for (const r of store.iterateLedger(runId)) {
     if (recordMatches(r, bodyText(r), filter)) seqs.push(r.seq);

@@ -32,6 +32,7 @@ import {
 } from '../../../src-shared/errors';
 import { readJsonExact, stringifyExact } from '../../../src-shared/exactJson';
 import { findNonJsonPath } from '../../../src-shared/json';
+import { recordMatches, type LedgerFilter } from '../../../src-shared/ledgerFilter';
 import type { ArtifactRef, LedgerRecord, RunState, SignedHead, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import { recordFromRow, rowFromRecord } from '../../runtime/recordRows';
 import { awaitedChild, isTerminal, runnableAt } from '../../runtime/runnable';
@@ -77,6 +78,7 @@ import {
   insertLedgerRows,
   LEDGER_COLUMNS,
   ledgerSearch,
+  pgLedgerFilter,
   LEDGER_ROWS_PER_INSERT,
   pgRunWhere,
   pgSnapshotWhere,
@@ -623,6 +625,29 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
 
   scanLedgerRows(runId: string, visit: (row: StoredRecordRow) => void): void {
     for (const row of this.iterateLedgerRows(runId)) visit(row);
+  }
+
+  /**
+   * The seqs of the run's records that pass the filter, in order, at most `limit`: the server
+   * decides our records, and a record imported from Python that passes the text test is
+   * decided here by `recordMatches` on its stored text (as SQLite's query reads it).
+   */
+  findLedgerSeqs(runId: string, filter: LedgerFilter, limit: number): number[] {
+    const seqs: number[] = [];
+    for (let after = -1; seqs.length < limit;) {
+      const { text, values } = pgLedgerFilter(runId, filter, after, limit);
+      const rows = this.db.rows<[number, string, string | null, string | null, number]>(text, values);
+      for (const [seq, recordHash, signature, body, foreign] of rows) {
+        const ok =
+          foreign !== 1 ||
+          recordMatches(this.record({ seq, record_hash: recordHash, signature, body: body!, foreign: true }), body!, filter);
+        if (ok) seqs.push(seq);
+        if (seqs.length >= limit) break;
+      }
+      if (rows.length < limit) break;
+      after = rows[rows.length - 1]![0];
+    }
+    return seqs;
   }
 
   /**

@@ -2,6 +2,8 @@
  * Every fixed query of the PostgreSQL store, and the WHERE clauses of its list and search
  * filters (the same rules as store/sqlite/queryFilters.ts, in PostgreSQL's SQL).
  */
+import { canonicalJson } from '../../../src-shared/canonicalJson';
+import { asciiLower, WAIT_KINDS, type LedgerFilter } from '../../../src-shared/ledgerFilter';
 import type { RunFilter, SnapshotQuery } from '../../runtime/storeContract';
 
 export const LEDGER_COLUMNS = 'seq, record_hash, signature, body, foreign_body';
@@ -290,6 +292,40 @@ export function ledgerSearch(words: number): string {
     .join(', ');
   return `SELECT l.run_id, r.workflow_id, ${columns} FROM ledger l LEFT JOIN runs r ON r.run_id = l.run_id
     WHERE ${has} ORDER BY r.updated_at DESC NULLS LAST, l.run_id DESC, l.seq LIMIT $${words + 1}`;
+}
+
+/**
+ * One page of a run's records that may pass a ledger filter, after seq $2: our records
+ * decided here, with the same tests as SQLite's query (store/sqlite/ledgerSearch.ts) and
+ * `recordMatches`; records imported from Python (foreign_body = 1) only through the text
+ * test, their bodies returned for the caller to decide (PostgreSQL's json may refuse a
+ * Python body, NaN for one, so only our canonical bodies are parsed here, under CASE, which
+ * PostgreSQL evaluates in order).
+ */
+export function pgLedgerFilter(runId: string, f: LedgerFilter, afterSeq: number, limit: number): { text: string; values: unknown[] } {
+  const p = params();
+  const where = [`run_id = ${p.next(runId)}`, `seq > ${p.next(afterSeq)}`];
+  const ours: string[] = [];
+  const b = 'CASE WHEN foreign_body = 0 THEN body::json END';
+  const kind = `(${b})->>'kind'`;
+  if (f.kind) ours.push(`strpos(body, ${p.next(`"kind":${JSON.stringify(f.kind)}`)}) > 0 AND ${kind} = ${p.next(f.kind)}`);
+  // Our bodies are canonical JSON: a text probe, spelled as the body spells it, skips parsing most rows.
+  if (f.nodeId)
+    ours.push(`strpos(body, ${p.next(`"node_id":${canonicalJson(f.nodeId)}`)}) > 0 AND (${b})->>'node_id' = ${p.next(f.nodeId)}`);
+  if (f.status) ours.push(`status = ${p.next(f.status)}`);
+  if (f.show === 'effects') ours.push(`${kind} = 'effect'`);
+  if (f.show === 'waits') ours.push(`(status = 'waiting' OR ${kind} = ANY(${p.next([...WAIT_KINDS])}::text[]))`);
+  if (f.show === 'errors')
+    ours.push(`(status = 'failed' OR ${kind} = 'failed' OR coalesce(json_typeof((${b})->'error'), 'null') <> 'null')`);
+  const text = f.text?.trim();
+  // lower() under COLLATE "C" folds ASCII only, as asciiLower does.
+  if (text) where.push(`strpos(lower(body), ${p.next(asciiLower(text))}) > 0`);
+  if (ours.length) where.push(`(foreign_body = 1 OR (${ours.join(' AND ')}))`);
+  return {
+    text: `SELECT seq, record_hash, signature, CASE WHEN foreign_body = 1 THEN body END, foreign_body FROM ledger
+      WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ${p.next(limit)}`,
+    values: p.values,
+  };
 }
 
 export function pgSnapshotWhere(q: SnapshotQuery): { where: string; values: unknown[] } {

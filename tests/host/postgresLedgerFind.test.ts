@@ -1,28 +1,104 @@
 /**
- * The search across every run's ledger on a PostgreSQL database: the same hits as the
- * in-memory scan (host/ledgerFind.ts), newest run first, from one server call however many
- * runs the database holds (the generic scan read every run's records, one call per run).
+ * Ledger filters within a run and the search across runs on a PostgreSQL database, both
+ * answered by the server (host/ledgerFind.ts): the same answers as SQLite's queries and the
+ * in-memory scan, for our records and for runs imported from Python, in one server call
+ * (the generic path read every record through the client, one call per page or per run).
  */
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
+import { findInLedger } from '../../src-main/host/ledgerFind';
 import type { RuntimeHost } from '../../src-main/host/RuntimeHost';
+import { importPythonFolder } from '../../src-main/ledger/index';
+import type { RuntimeStore } from '../../src-main/runtime/contracts';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
+import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
+import type { LedgerFilter } from '../../src-shared/ledgerFilter';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
 import { countCalls } from '../store/pgStoreCalls';
-import { memoryHost } from './hostFixture';
+import { memoryHost, tempDir } from './hostFixture';
+
+const PYTHON = resolve(__dirname, '../fixtures/abstractruntime-py-0.4.28');
+
+/** Every filter the inspector can set, with values taken from the run's own records. */
+function filtersFor(store: RuntimeStore, runId: string): LedgerFilter[] {
+  const records = [...store.iterateLedger(runId)];
+  const values = (pick: (r: (typeof records)[number]) => unknown) =>
+    [...new Set(records.map(pick).filter((v) => typeof v === 'string'))] as string[];
+  return [
+    {},
+    ...values((r) => r.kind).map((kind) => ({ kind })),
+    { kind: 'restored' },
+    { kind: 'no-such-kind' },
+    ...values((r) => r.node_id).map((nodeId) => ({ nodeId })),
+    ...values((r) => r.status).map((status) => ({ status })),
+    { show: 'effects' },
+    { show: 'waits' },
+    { show: 'errors' },
+    { text: 'NOTE' },
+    { text: '"' },
+    { text: 'zebra crossing' },
+    { text: '\\' },
+    { text: '%' },
+    ...values((r) => r.node_id).map((nodeId) => ({ nodeId, show: 'waits' as const })),
+    ...values((r) => r.kind).map((kind) => ({ kind, text: 'e' })),
+  ];
+}
 
 const reason = pgUnavailableReason();
 if (reason) console.warn(`[postgres tests skipped] ${reason}`);
 
-describe.skipIf(reason)('ledger search across runs on PostgreSQL', () => {
+describe.skipIf(reason)('ledger filters and search on PostgreSQL', () => {
   let server: PgServer;
-  const stores: PostgresStore[] = [];
+  const stores: { close(): void }[] = [];
+  const t = tempDir();
   beforeAll(async () => {
     server = await startPgServer();
   }, 120_000);
   afterAll(() => {
     stores.forEach((s) => s.close());
+    t.cleanup();
     server?.stop();
+  });
+
+  it("the filters within a run give SQLite's seqs, for our runs and for runs imported from Python", async () => {
+    const sqlite = SqliteStore.open(join(t.dir, 'filters.db'));
+    const pg = PostgresStore.open(server.createDatabase('filters'));
+    stores.push(sqlite, pg);
+    const runsOf: string[][] = [];
+    for (const store of [sqlite, pg]) {
+      const { host } = await memoryHost({ store: store as never });
+      const ids = [(await host.startRun('examples.counter', { n: 3 })).run_id];
+      ids.push((await host.startRun('examples.event', { eventName: 'approved' })).run_id);
+      await host.emitEvent('approved', { note: 'Zebra crossing "quoted" \\ 100%' });
+      ids.push((await host.startRun('examples.approval', {})).run_id);
+      ids.push((await host.startRun('examples.sideeffect', {})).run_id);
+      for (const folder of ['ask', 'event_waiting', 'stress', 'unchained'])
+        ids.push(...importPythonFolder(store, join(PYTHON, folder)).runs.map((r) => r.runId));
+      runsOf.push(ids);
+    }
+    const [sqliteRuns, pgRuns] = runsOf as [string[], string[]];
+    expect(pgRuns).toHaveLength(sqliteRuns.length);
+    let nonEmpty = 0;
+    for (let i = 0; i < sqliteRuns.length; i++) {
+      for (const f of filtersFor(sqlite, sqliteRuns[i]!)) {
+        const want = findInLedger(sqlite, sqliteRuns[i]!, f, 1000);
+        expect({ run: i, f, seqs: findInLedger(pg, pgRuns[i]!, f, 1000) }).toEqual({ run: i, f, seqs: want });
+        expect(findInLedger(pg, pgRuns[i]!, f, 2)).toEqual(want.slice(0, 2));
+        if (want.length && Object.keys(f).length) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(50);
+  });
+
+  it('a filter over a long run asks the server once', async () => {
+    const { host, store } = await pgHost('filter_calls');
+    const run = await host.startRun('examples.counter', { n: 1200 });
+    const calls = countCalls();
+    const seqs = findInLedger(store, run.run_id, { nodeId: 'count' }, 5000);
+    expect(calls()).toBe(1);
+    expect(seqs.length).toBeGreaterThan(1000);
+    expect(seqs).toEqual([...store.iterateLedger(run.run_id)].filter((r) => r.node_id === 'count').map((r) => r.seq));
   });
 
   async function pgHost(name: string) {
