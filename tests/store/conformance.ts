@@ -167,6 +167,16 @@ export function runStoreConformance(
     });
 
     describe('listing runs', () => {
+      it('finds a name with letters beyond A–Z as it is spelled, folding the case of A–Z only (as SQLite lower() does)', () =>
+        withStore((store) => {
+          create(store, 'c1', { status: 'running', workflow_id: 'gamma', current_node: 'Étape_Über' });
+          create(store, 'c2', { status: 'running', workflow_id: 'gamma', current_node: 'plain' });
+          for (const search of ['Étape_Über', 'ÉTAPE_ÜBER', 'Étape', 'Über', 'ÜBER'])
+            expect({ search, runs: store.listRuns({ search }).runs.map((r) => r.run_id) }).toEqual({ search, runs: ['c1'] });
+          expect({ search: 'étape', runs: store.listRuns({ search: 'étape' }).runs }).toEqual({ search: 'étape', runs: [] });
+          expect(store.listRuns({ search: 'ÉTAPE' }).total).toBe(1);
+        }));
+
       it('filters by status, workflow, text and parent, pages, and reports the total before paging', () =>
         withStore((store) => {
           create(store, 'a1', { status: 'running', workflow_id: 'alpha', updated_at: '2026-01-01T00:00:01.000Z' });
@@ -178,6 +188,7 @@ export function runStoreConformance(
           expect(store.listRuns({ workflowId: 'alpha' }).total).toBe(2);
           expect(store.listRuns({ search: 'APPROVE' }).runs.map((r) => r.run_id)).toEqual(['a2']);
           expect(store.listRuns({ parentRunId: 'a1' }).runs.map((r) => r.run_id)).toEqual(['b1']);
+
           const page = store.listRuns({ limit: 1, offset: 1 });
           expect(page.total).toBe(3);
           expect(page.runs).toHaveLength(1);
@@ -349,6 +360,14 @@ export function runStoreConformance(
         state: makeState(runId),
         ...extra,
       });
+      it('finds a snapshot whose name or tag has letters beyond A–Z as it is spelled, folding A–Z only', () =>
+        withStore((store) => {
+          store.saveSnapshot(snap('u1', 'r1', '2026-01-01T00:00:01.000Z', { name: 'Avant la Révision', tags: ['Étape'] }));
+          store.saveSnapshot(snap('u2', 'r1', '2026-01-01T00:00:02.000Z', { name: 'plain' }));
+          const ids = (text: string) => store.searchSnapshots({ text }).map((s) => s.snapshot_id);
+          for (const text of ['Révision', 'RéVISION', 'Étape', 'ÉTAPE']) expect({ text, ids: ids(text) }).toEqual({ text, ids: ['u1'] });
+          expect(ids('étape')).toEqual([]);
+        }));
       it('saves, gets, and searches by text (name, description, tags), run and time range', () =>
         withStore((store) => {
           store.saveSnapshot(snap('s1', 'r1', '2026-01-01T00:00:01.000Z', { name: 'Before deploy', tags: ['prod'] }));

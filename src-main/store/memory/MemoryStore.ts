@@ -5,6 +5,7 @@
  */
 import { ArtifactCorruptError, ArtifactNotFoundError, NonJsonValueError, StoreError } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
+import { asciiLower } from '../../../src-shared/ledgerFilter';
 import type { ArtifactRef, LedgerRecord, RunState, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
   ArtifactStore,
@@ -82,7 +83,8 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   listRuns(filter: RunFilter = {}): RunPage {
     const statuses = filter.status === undefined ? null : [filter.status].flat();
-    const text = filter.search?.toLowerCase();
+    // Case folded for A–Z only, as SQLite's lower() folds it.
+    const text = filter.search === undefined ? undefined : asciiLower(filter.search);
     const matched = [...this.runs.values()].filter(
       (s) =>
         (!statuses || statuses.includes(s.status)) &&
@@ -90,7 +92,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         (filter.parentRunId === undefined || s.parent_run_id === filter.parentRunId) &&
         (!filter.createdFrom || s.created_at >= filter.createdFrom) &&
         (!filter.createdTo || s.created_at < filter.createdTo) &&
-        (!text || [s.run_id, s.workflow_id, s.current_node].some((f) => f.toLowerCase().includes(text))),
+        (!text || [s.run_id, s.workflow_id, s.current_node].some((f) => asciiLower(f).includes(text))),
     );
     matched.sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.run_id, a.run_id));
     const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
@@ -265,14 +267,14 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   searchSnapshots(q: SnapshotQuery): SnapshotSummary[] {
-    const text = q.text?.toLowerCase();
+    const text = q.text === undefined ? undefined : asciiLower(q.text);
     const found = [...this.snapshots.values()].filter(
       (s) =>
         (!q.runId || s.run_id === q.runId) &&
         (!q.from || s.created_at >= q.from) &&
         (!q.to || s.created_at <= q.to) &&
         (!q.after || s.created_at < q.after.created_at || (s.created_at === q.after.created_at && s.snapshot_id < q.after.snapshot_id)) &&
-        (!text || [s.name, s.description ?? '', ...s.tags].some((f) => f.toLowerCase().includes(text))),
+        (!text || [s.name, s.description ?? '', ...s.tags].some((f) => asciiLower(f).includes(text))),
     );
     found.sort((a, b) => cmp(b.created_at, a.created_at) || cmp(b.snapshot_id, a.snapshot_id));
     return found.slice(0, q.limit ?? found.length).map(({ state: _state, ...summary }) => clone(summary));

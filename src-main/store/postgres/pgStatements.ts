@@ -273,8 +273,8 @@ export function pgRunWhere(f: RunFilter): { where: string; values: unknown[] } {
   if (f.createdFrom) parts.push(`created_at >= ${p.next(f.createdFrom)}`);
   if (f.createdTo) parts.push(`created_at < ${p.next(f.createdTo)}`);
   if (f.search) {
-    // lower() under COLLATE "C" folds ASCII only, as SQLite's lower() does.
-    const t = p.next(f.search.toLowerCase());
+    // lower() under COLLATE "C" folds ASCII only, as SQLite's lower() does; the text is folded the same way.
+    const t = p.next(asciiLower(f.search));
     parts.push(`(strpos(lower(run_id), ${t}) > 0 OR strpos(lower(workflow_id), ${t}) > 0 OR strpos(lower(current_node), ${t}) > 0)`);
   }
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values: p.values };
@@ -336,7 +336,7 @@ export function pgSnapshotWhere(q: SnapshotQuery): { where: string; values: unkn
   if (q.to) parts.push(`created_at <= ${p.next(q.to)}`);
   if (q.after) parts.push(`(created_at, snapshot_id) < (${p.next(q.after.created_at)}, ${p.next(q.after.snapshot_id)})`);
   if (q.text) {
-    const t = p.next(q.text.toLowerCase());
+    const t = p.next(asciiLower(q.text));
     parts.push(
       `(strpos(lower(name), ${t}) > 0 OR strpos(lower(coalesce(description, '')), ${t}) > 0 OR EXISTS (SELECT 1 FROM json_array_elements_text(tags::json) AS tag(v) WHERE strpos(lower(tag.v COLLATE "C"), ${t}) > 0))`,
     );

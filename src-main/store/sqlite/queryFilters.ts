@@ -3,6 +3,7 @@
  * clauses of the list and search filters (parameters kept apart, statements cached by shape).
  */
 import type { RunFilter, SnapshotQuery } from '../../runtime/contracts';
+import { asciiLower } from '../../../src-shared/ledgerFilter';
 
 // Their home is store/runColumns.ts now (the PostgreSQL store maps runs the same way).
 export { runColumns } from '../runColumns';
@@ -33,7 +34,8 @@ export function runWhere(f: RunFilter): { where: string; params: unknown[] } {
   }
   if (f.search) {
     parts.push('(instr(lower(run_id), ?) > 0 OR instr(lower(workflow_id), ?) > 0 OR instr(lower(current_node), ?) > 0)');
-    const text = f.search.toLowerCase();
+    // lower() folds A–Z only: the text is folded the same way, so a name is found as it is spelled.
+    const text = asciiLower(f.search);
     params.push(text, text, text);
   }
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
@@ -59,7 +61,7 @@ export function snapshotWhere(q: SnapshotQuery): { where: string; params: unknow
     params.push(q.after.created_at, q.after.snapshot_id);
   }
   if (q.text) {
-    const text = q.text.toLowerCase();
+    const text = asciiLower(q.text);
     parts.push(
       "(instr(lower(name), ?) > 0 OR instr(lower(coalesce(description, '')), ?) > 0 OR EXISTS (SELECT 1 FROM json_each(tags) WHERE instr(lower(json_each.value), ?) > 0))",
     );
