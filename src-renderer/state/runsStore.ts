@@ -1,5 +1,6 @@
 /** The runs list: filters, the current page and live updates from `runUpdated`. */
 import { create } from 'zustand';
+import { runMatchesSearch } from '../../src-shared/runSearch';
 import { RUN_STATUSES, type RunStatus, type RunSummary, type WorkflowInfo } from '../../src-shared/types';
 import { runtimeClient } from './clientRef';
 import { describeError } from './toastStore';
@@ -116,9 +117,8 @@ export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
   if (f.workflowId && run.workflow_id !== f.workflowId) return false;
   if (f.from && run.created_at < dayStart(f.from)) return false;
   if (f.to && run.created_at >= dayStart(f.to, 1)) return false;
-  const q = f.search.trim().toLowerCase();
-  if (q && !`${run.run_id} ${run.workflow_id} ${run.current_node} ${run.wait_prompt ?? ''}`.toLowerCase().includes(q)) return false;
-  return true;
+  // The list asks the store with the trimmed text (loadRuns); a run arriving live is kept by the same rule.
+  return runMatchesSearch(run, f.search.trim());
 }
 
 /** A run waits for a person when it asks a question, needs a tool approval, or needs recovery. */

@@ -358,7 +358,14 @@ describe('runs list rules', () => {
   it('filters by status, workflow and text', () => {
     const f = { ...NO_FILTERS, status: 'waiting' as const };
     expect(matchesFilters(summary({ status: 'running' }), f)).toBe(false);
-    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { ...NO_FILTERS, search: 'deploy' })).toBe(true);
+    // A run arriving live is kept by the rule the store's search follows (src-shared/runSearch.ts).
+    expect(matchesFilters(summary({ current_node: 'Deploy_Étape' }), { ...NO_FILTERS, search: ' DEPLOY ' })).toBe(true);
+    expect(matchesFilters(summary({ current_node: 'Deploy_Étape' }), { ...NO_FILTERS, search: 'Étape' })).toBe(true);
+    expect(matchesFilters(summary({ current_node: 'Deploy_Étape' }), { ...NO_FILTERS, search: 'étape' })).toBe(false);
+    // Not the question a waiting run asks: the store does not search it, and a reload would drop the run.
+    expect(matchesFilters(summary({ wait_prompt: 'Deploy?' }), { ...NO_FILTERS, search: 'deploy?' })).toBe(false);
+    // Not across fields either: each field holds the text or the run is not found.
+    expect(matchesFilters(summary(), { ...NO_FILTERS, search: `${summary().workflow_id} ${summary().current_node}` })).toBe(false);
     expect(matchesFilters(summary(), { ...NO_FILTERS, workflowId: 'examples.counter' })).toBe(false);
   });
   it('keeps the runs filters in the address and back', () => {

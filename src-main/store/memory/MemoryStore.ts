@@ -5,6 +5,7 @@
  */
 import { ArtifactCorruptError, ArtifactNotFoundError, NonJsonValueError, StoreError } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
+import { runMatchesSearch } from '../../../src-shared/runSearch';
 import { asciiLower } from '../../../src-shared/ledgerFilter';
 import type { ArtifactRef, LedgerRecord, RunState, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
@@ -83,8 +84,6 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
 
   listRuns(filter: RunFilter = {}): RunPage {
     const statuses = filter.status === undefined ? null : [filter.status].flat();
-    // Case folded for A–Z only, as SQLite's lower() folds it.
-    const text = filter.search === undefined ? undefined : asciiLower(filter.search);
     const matched = [...this.runs.values()].filter(
       (s) =>
         (!statuses || statuses.includes(s.status)) &&
@@ -92,7 +91,7 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
         (filter.parentRunId === undefined || s.parent_run_id === filter.parentRunId) &&
         (!filter.createdFrom || s.created_at >= filter.createdFrom) &&
         (!filter.createdTo || s.created_at < filter.createdTo) &&
-        (!text || [s.run_id, s.workflow_id, s.current_node].some((f) => asciiLower(f).includes(text))),
+        (!filter.search || runMatchesSearch(s, filter.search)),
     );
     matched.sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.run_id, a.run_id));
     const after = filter.cursor !== undefined ? decodeRunCursor(filter.cursor) : null;
