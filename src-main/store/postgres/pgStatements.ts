@@ -308,8 +308,8 @@ export function pgLedgerFilter(runId: string, f: LedgerFilter, afterSeq: number,
   const ours: string[] = [];
   const b = 'CASE WHEN foreign_body = 0 THEN body::json END';
   const kind = `(${b})->>'kind'`;
-  if (f.kind) ours.push(`strpos(body, ${p.next(`"kind":${JSON.stringify(f.kind)}`)}) > 0 AND ${kind} = ${p.next(f.kind)}`);
   // Our bodies are canonical JSON: a text probe, spelled as the body spells it, skips parsing most rows.
+  if (f.kind) ours.push(`strpos(body, ${p.next(`"kind":${canonicalJson(f.kind)}`)}) > 0 AND ${kind} = ${p.next(f.kind)}`);
   if (f.nodeId)
     ours.push(`strpos(body, ${p.next(`"node_id":${canonicalJson(f.nodeId)}`)}) > 0 AND (${b})->>'node_id' = ${p.next(f.nodeId)}`);
   if (f.status) ours.push(`status = ${p.next(f.status)}`);
