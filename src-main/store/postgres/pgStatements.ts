@@ -267,7 +267,13 @@ function params() {
 export function pgRunWhere(f: RunFilter): { where: string; values: unknown[] } {
   const parts: string[] = [];
   const p = params();
-  if (f.status !== undefined) parts.push(`status = ANY(${p.next([f.status].flat())}::text[])`);
+  if (f.status !== undefined) {
+    const statuses = [f.status].flat();
+    // One status as an equality: the planner then reads runs_by_status in order and stops at
+    // the page's end. With ANY of one value it took every run of that status and sorted them
+    // (10,000 waiting runs of 100,000: 20–40 ms a page instead of about 1).
+    parts.push(statuses.length === 1 ? `status = ${p.next(statuses[0])}` : `status = ANY(${p.next(statuses)}::text[])`);
+  }
   if (f.workflowId) parts.push(`workflow_id = ${p.next(f.workflowId)}`);
   if (f.parentRunId !== undefined) parts.push(`parent_run_id = ${p.next(f.parentRunId)}`);
   if (f.createdFrom) parts.push(`created_at >= ${p.next(f.createdFrom)}`);
