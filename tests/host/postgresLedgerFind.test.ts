@@ -7,14 +7,16 @@
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandlers } from '../../src-main/host/apiHandlers';
-import { findInLedger } from '../../src-main/host/ledgerFind';
+import { findInLedger, searchLedgers } from '../../src-main/host/ledgerFind';
 import type { RuntimeHost } from '../../src-main/host/RuntimeHost';
 import { importPythonFolder } from '../../src-main/ledger/index';
 import type { RuntimeStore } from '../../src-main/runtime/contracts';
 import { PostgresStore } from '../../src-main/store/postgres/PostgresStore';
+import { SEARCH_NEWEST_RUNS } from '../../src-main/store/postgres/pgStatements';
 import { SqliteStore } from '../../src-main/store/sqlite/SqliteStore';
 import type { LedgerFilter } from '../../src-shared/ledgerFilter';
 import { pgUnavailableReason, startPgServer, type PgServer } from '../support/pgCluster';
+import { chain } from '../store/conformance';
 import { countCalls } from '../store/pgStoreCalls';
 import { memoryHost, tempDir } from './hostFixture';
 
@@ -152,15 +154,36 @@ describe.skipIf(reason)('ledger filters and search on PostgreSQL', () => {
     expect((await createApiHandlers(pg.host).searchLedgers({ text: 'quokka', limit: 1 })).hits).toHaveLength(1);
   });
 
-  it('asks the server once, whatever the number of runs', async () => {
+  it('asks the server at most twice, whatever the number of runs: once when the newest runs hold a page of hits', async () => {
     const { host } = await pgHost('search_calls');
     for (let i = 0; i < 40; i++) await host.startRun('examples.counter', { n: 1 });
     const target = await host.startRun('examples.event', { eventName: 'needle' });
     await host.emitEvent('needle', { note: 'a rare armadillo' });
     const calls = countCalls();
     const hits = (await createApiHandlers(host).searchLedgers({ text: 'armadillo' })).hits;
-    expect(calls()).toBe(1);
+    expect(calls()).toBe(2);
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.every((h) => h.runId === target.run_id)).toBe(true);
+    const before = calls();
+    const page = (await createApiHandlers(host).searchLedgers({ text: 'examples.counter', limit: 3 })).hits;
+    expect(calls() - before).toBe(1);
+    expect(page).toHaveLength(3);
+  });
+
+  it('a word only in runs older than the newest SEARCH_NEWEST_RUNS is found, and a page from the newest is the first page of all', async () => {
+    const store = PostgresStore.open(server.createDatabase('search_window'));
+    stores.push(store);
+    const total = SEARCH_NEWEST_RUNS + 30;
+    for (let i = 0; i < total; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+      const note = i === 3 ? 'the oldest pangolin' : `common words ${i}`;
+      const c = chain(null, `r${String(i).padStart(5, '0')}`, [{ step_id: 's0', result: { note } as never }], { updated_at: at });
+      store.commit({ ...c, isNew: true });
+    }
+    expect(searchLedgers(store, 'pangolin', 10).map((h) => h.runId)).toEqual(['r00003']);
+    // Every run holds "common": the newest three, newest first, as the scan of every run would order them.
+    expect(searchLedgers(store, 'common', 3).map((h) => h.runId)).toEqual(
+      [total - 1, total - 2, total - 3].map((i) => `r${String(i).padStart(5, '0')}`),
+    );
   });
 });

@@ -79,6 +79,7 @@ import {
   LEDGER_COLUMNS,
   ledgerSearch,
   pgLedgerFilter,
+  SEARCH_NEWEST_RUNS,
   LEDGER_ROWS_PER_INSERT,
   pgRunWhere,
   pgSnapshotWhere,
@@ -657,7 +658,11 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
    */
   searchLedger(words: string[], limit: number): { runId: string; workflowId: string | null; record: LedgerRecord; body: string }[] {
     if (!words.length || limit <= 0) return [];
-    const rows = this.db.rows<[string, string | null, ...PgLedgerTuple]>(ledgerSearch(words.length), [...words, limit]);
+    type Row = [string, string | null, ...PgLedgerTuple];
+    // The newest runs first: when they hold a page of hits, those are the page, since every
+    // other run comes after them in the order of the answer. Otherwise the whole ledger.
+    let rows = this.db.rows<Row>(ledgerSearch(words.length, true), [...words, limit, SEARCH_NEWEST_RUNS]);
+    if (rows.length < limit) rows = this.db.rows<Row>(ledgerSearch(words.length), [...words, limit]);
     return rows.map(([runId, workflowId, ...tuple]) => {
       const row = toStored(tuple);
       return { runId, workflowId, record: this.record(row), body: row.body };
