@@ -3,6 +3,7 @@
  * ledgerSearch.ts) and the in-memory scan both follow `recordMatches`, and tests hold the two
  * to the same answers.
  */
+import { asciiLower } from './textSearch';
 import type { LedgerRecord } from './types';
 
 /** `effects`: effect attempts; `waits`: records that start or end a wait; `errors`: failures. */
@@ -34,11 +35,6 @@ export function recordMatches(r: LedgerRecord, bodyText: string, f: LedgerFilter
   const text = f.text?.trim();
   if (text && !asciiLower(bodyText).includes(asciiLower(text))) return false;
   return true;
-}
-
-/** Folds A–Z only, as SQLite's lower() does, so the SQL and the scan agree on every text. */
-export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 /** One record found by the search across runs. */

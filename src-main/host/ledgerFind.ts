@@ -5,7 +5,8 @@
  * scanned record by record here with the same rule (src-shared/ledgerFilter.ts).
  */
 import { canonicalJson } from '../../src-shared/canonicalJson';
-import { asciiLower, excerpt, recordMatches, type LedgerFilter } from '../../src-shared/ledgerFilter';
+import { excerpt, recordMatches, type LedgerFilter } from '../../src-shared/ledgerFilter';
+import { asciiLower } from '../../src-shared/textSearch';
 import type { LedgerRecord } from '../../src-shared/types';
 import type { RuntimeStore } from '../runtime/contracts';
 import { PostgresStore } from '../store/postgres/PostgresStore';

@@ -1,6 +1,6 @@
 /** The runs list: filters, the current page and live updates from `runUpdated`. */
 import { create } from 'zustand';
-import { runMatchesSearch } from '../../src-shared/runSearch';
+import { runMatchesSearch } from '../../src-shared/textSearch';
 import { RUN_STATUSES, type RunStatus, type RunSummary, type WorkflowInfo } from '../../src-shared/types';
 import { runtimeClient } from './clientRef';
 import { describeError } from './toastStore';

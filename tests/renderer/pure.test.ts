@@ -358,7 +358,7 @@ describe('runs list rules', () => {
   it('filters by status, workflow and text', () => {
     const f = { ...NO_FILTERS, status: 'waiting' as const };
     expect(matchesFilters(summary({ status: 'running' }), f)).toBe(false);
-    // A run arriving live is kept by the rule the store's search follows (src-shared/runSearch.ts).
+    // A run arriving live is kept by the rule the store's search follows (src-shared/textSearch.ts).
     expect(matchesFilters(summary({ current_node: 'Deploy_Étape' }), { ...NO_FILTERS, search: ' DEPLOY ' })).toBe(true);
     expect(matchesFilters(summary({ current_node: 'Deploy_Étape' }), { ...NO_FILTERS, search: 'Étape' })).toBe(true);
     expect(matchesFilters(summary({ current_node: 'Deploy_Étape' }), { ...NO_FILTERS, search: 'étape' })).toBe(false);

@@ -5,8 +5,7 @@
  */
 import { ArtifactCorruptError, ArtifactNotFoundError, NonJsonValueError, StoreError } from '../../../src-shared/errors';
 import { findNonJsonPath } from '../../../src-shared/json';
-import { runMatchesSearch } from '../../../src-shared/runSearch';
-import { asciiLower } from '../../../src-shared/ledgerFilter';
+import { fieldsHold, runMatchesSearch } from '../../../src-shared/textSearch';
 import type { ArtifactRef, LedgerRecord, RunState, Snapshot, SnapshotSummary } from '../../../src-shared/types';
 import type {
   ArtifactStore,
@@ -266,14 +265,13 @@ export class MemoryStore implements RuntimeStore, SnapshotStore, ArtifactStore, 
   }
 
   searchSnapshots(q: SnapshotQuery): SnapshotSummary[] {
-    const text = q.text === undefined ? undefined : asciiLower(q.text);
     const found = [...this.snapshots.values()].filter(
       (s) =>
         (!q.runId || s.run_id === q.runId) &&
         (!q.from || s.created_at >= q.from) &&
         (!q.to || s.created_at <= q.to) &&
         (!q.after || s.created_at < q.after.created_at || (s.created_at === q.after.created_at && s.snapshot_id < q.after.snapshot_id)) &&
-        (!text || [s.name, s.description ?? '', ...s.tags].some((f) => asciiLower(f).includes(text))),
+        (!q.text || fieldsHold([s.name, s.description ?? '', ...s.tags], q.text)),
     );
     found.sort((a, b) => cmp(b.created_at, a.created_at) || cmp(b.snapshot_id, a.snapshot_id));
     return found.slice(0, q.limit ?? found.length).map(({ state: _state, ...summary }) => clone(summary));

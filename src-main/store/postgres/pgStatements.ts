@@ -3,7 +3,8 @@
  * filters (the same rules as store/sqlite/queryFilters.ts, in PostgreSQL's SQL).
  */
 import { canonicalJson } from '../../../src-shared/canonicalJson';
-import { asciiLower, WAIT_KINDS, type LedgerFilter } from '../../../src-shared/ledgerFilter';
+import { WAIT_KINDS, type LedgerFilter } from '../../../src-shared/ledgerFilter';
+import { asciiLower } from '../../../src-shared/textSearch';
 import type { RunFilter, SnapshotQuery } from '../../runtime/storeContract';
 
 export const LEDGER_COLUMNS = 'seq, record_hash, signature, body, foreign_body';

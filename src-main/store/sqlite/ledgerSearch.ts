@@ -10,7 +10,8 @@
  * nothing for search, and a search always sees every record committed before it began.
  */
 import type Database from 'better-sqlite3';
-import { asciiLower, excerpt, WAIT_KINDS, type LedgerFilter, type LedgerSearchHit } from '../../../src-shared/ledgerFilter';
+import { excerpt, WAIT_KINDS, type LedgerFilter, type LedgerSearchHit } from '../../../src-shared/ledgerFilter';
+import { asciiLower } from '../../../src-shared/textSearch';
 
 export type { LedgerSearchHit };
 

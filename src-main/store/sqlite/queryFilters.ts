@@ -3,7 +3,7 @@
  * clauses of the list and search filters (parameters kept apart, statements cached by shape).
  */
 import type { RunFilter, SnapshotQuery } from '../../runtime/contracts';
-import { asciiLower } from '../../../src-shared/ledgerFilter';
+import { asciiLower } from '../../../src-shared/textSearch';
 
 // Their home is store/runColumns.ts now (the PostgreSQL store maps runs the same way).
 export { runColumns } from '../runColumns';
