@@ -78,6 +78,7 @@ import {
   insertLedgerRows,
   LEDGER_COLUMNS,
   ledgerSearch,
+  ledgerSearchNewest,
   pgLedgerFilter,
   SEARCH_NEWEST_RUNS,
   LEDGER_ROWS_PER_INSERT,
@@ -637,12 +638,11 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     const seqs: number[] = [];
     for (let after = -1; seqs.length < limit;) {
       const { text, values } = pgLedgerFilter(runId, filter, after, limit);
-      const rows = this.db.rows<[number, string, string | null, string | null, number]>(text, values);
-      for (const [seq, recordHash, signature, body, foreign] of rows) {
-        const ok =
-          foreign !== 1 ||
-          recordMatches(this.record({ seq, record_hash: recordHash, signature, body: body!, foreign: true }), body!, filter);
-        if (ok) seqs.push(seq);
+      // Our records come without their bodies (the server decided them); imported ones with.
+      const rows = this.db.rows<PgLedgerTuple>(text, values);
+      for (const tuple of rows) {
+        const row = toStored(tuple);
+        if (!row.foreign || recordMatches(this.record(row), row.body, filter)) seqs.push(row.seq);
         if (seqs.length >= limit) break;
       }
       if (rows.length < limit) break;
@@ -661,7 +661,7 @@ export class PostgresStore implements RuntimeStore, SnapshotStore, ArtifactStore
     type Row = [string, string | null, ...PgLedgerTuple];
     // The newest runs first: when they hold a page of hits, those are the page, since every
     // other run comes after them in the order of the answer. Otherwise the whole ledger.
-    let rows = this.db.rows<Row>(ledgerSearch(words.length, true), [...words, limit, SEARCH_NEWEST_RUNS]);
+    let rows = this.db.rows<Row>(ledgerSearchNewest(words.length), [...words, limit, SEARCH_NEWEST_RUNS]);
     if (rows.length < limit) rows = this.db.rows<Row>(ledgerSearch(words.length), [...words, limit]);
     return rows.map(([runId, workflowId, ...tuple]) => {
       const row = toStored(tuple);

@@ -287,31 +287,37 @@ export function pgRunWhere(f: RunFilter): { where: string; values: unknown[] } {
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values: p.values };
 }
 
-/** How many of the newest runs the search across runs looks in first (see ledgerSearch). */
+/** How many of the newest runs the search across runs looks in first (ledgerSearchNewest). */
 export const SEARCH_NEWEST_RUNS = 2000;
 
+/** Each of `words` words ($1…$n, already folded) in a ledger row's stored text; lower() under COLLATE "C" folds A–Z only, as asciiLower does. */
+function holdsWords(words: number): string {
+  return Array.from({ length: words }, (_, i) => `strpos(lower(l.body), $${i + 1}) > 0`).join(' AND ');
+}
+const LEDGER_COLUMNS_OF_L = LEDGER_COLUMNS.split(', ')
+  .map((c) => `l.${c}`)
+  .join(', ');
+
 /**
- * The ledger rows whose stored text holds each of `words` words ($1…$n, already folded),
- * newest run first, at most $n+1. lower() under COLLATE "C" folds ASCII only, as SQLite's
- * lower() and asciiLower do.
- *
- * `newest`: only in the newest $n+2 runs, walked in order (a word most runs hold: its first
- * page in a few ms, where the whole ledger's matches were gathered and sorted, about 0.9 s
- * over a million records). Without: one scan of the whole ledger (a word few runs hold: a
- * walk of every run costs more than the scan, 1.0 against 0.4 s).
+ * The ledger rows holding every word, newest run first, at most $n+1: one scan of the whole
+ * ledger. For a word few runs hold a walk of every run costs more (1.0 against 0.4 s over a
+ * million records).
  */
-export function ledgerSearch(words: number, newest = false): string {
-  const has = Array.from({ length: words }, (_, i) => `strpos(lower(l.body), $${i + 1}) > 0`).join(' AND ');
-  const columns = LEDGER_COLUMNS.split(', ')
-    .map((c) => `l.${c}`)
-    .join(', ');
-  if (newest)
-    return `SELECT r.run_id, r.workflow_id, ${columns}
+export function ledgerSearch(words: number): string {
+  return `SELECT l.run_id, r.workflow_id, ${LEDGER_COLUMNS_OF_L} FROM ledger l LEFT JOIN runs r ON r.run_id = l.run_id
+    WHERE ${holdsWords(words)} ORDER BY r.updated_at DESC NULLS LAST, l.run_id DESC, l.seq LIMIT $${words + 1}`;
+}
+
+/**
+ * The same, only in the newest $n+2 runs, walked in order: a word most runs hold has its first
+ * page in a few ms, where ledgerSearch gathers and sorts every match (about 0.9 s over a
+ * million records).
+ */
+export function ledgerSearchNewest(words: number): string {
+  return `SELECT r.run_id, r.workflow_id, ${LEDGER_COLUMNS_OF_L}
     FROM (SELECT run_id, workflow_id, updated_at FROM runs ORDER BY updated_at DESC, run_id DESC LIMIT $${words + 2}) r
-    CROSS JOIN LATERAL (SELECT ${columns} FROM ledger l WHERE l.run_id = r.run_id AND ${has}) l
+    CROSS JOIN LATERAL (SELECT ${LEDGER_COLUMNS_OF_L} FROM ledger l WHERE l.run_id = r.run_id AND ${holdsWords(words)}) l
     ORDER BY r.updated_at DESC, r.run_id DESC, l.seq LIMIT $${words + 1}`;
-  return `SELECT l.run_id, r.workflow_id, ${columns} FROM ledger l LEFT JOIN runs r ON r.run_id = l.run_id
-    WHERE ${has} ORDER BY r.updated_at DESC NULLS LAST, l.run_id DESC, l.seq LIMIT $${words + 1}`;
 }
 
 /**
